@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differences between the kernels vtep builds against (Debian's 6.1 and
+ * 6.12), kept here so the rest of the code reads as one version.
+ */
+#ifndef _VTEP_COMPAT_H
+#define _VTEP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+/* 6.9 turned NETIF_F_LLTX into the dev->lltx bit. */
+static inline void vtep_set_lltx(struct net_device *dev)
+{
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+}
+
+/*
+ * The device's UDP socket lives in the namespace it was created in, so the
+ * device may not move. NETIF_F_NETNS_LOCAL became a bit of its own (named
+ * netns_immutable in Debian's 6.12).
+ */
+static inline void vtep_set_netns_immutable(struct net_device *dev)
+{
+#ifdef NETIF_F_NETNS_LOCAL
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#else
+	dev->netns_immutable = true;
+#endif
+}
+
+/* 6.6 moved the parsed attributes of a dump into a struct genl_info. */
+static inline struct nlattr **vtep_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/* 6.2 added formatted extack messages; 6.1 gets the fixed text. */
+#ifndef NL_SET_ERR_MSG_FMT
+#define NL_SET_ERR_MSG_FMT(extack, fmt, args...) NL_SET_ERR_MSG(extack, fmt)
+#endif
+#ifndef NL_SET_ERR_MSG_ATTR_FMT
+#define NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, args...) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, fmt)
+#endif
+
+#endif /* _VTEP_COMPAT_H */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU counters, one set per device and one per VNI, indexed by enum
+ * vtep_stat: traffic, learning, and every drop by its reason.
+ */
+#include <linux/ethtool.h>
+#include <linux/percpu.h>
+
+#include "vtep.h"
+
+/* ethtool -S names, in the order of enum vtep_stat (the uapi order). */
+const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN] = {
+	[VTEP_STAT_TX_PACKETS]		= "tx_packets",
+	[VTEP_STAT_TX_BYTES]		= "tx_bytes",
+	[VTEP_STAT_RX_PACKETS]		= "rx_packets",
+	[VTEP_STAT_RX_BYTES]		= "rx_bytes",
+	[VTEP_STAT_TX_FLOOD]		= "tx_flood",
+	[VTEP_STAT_TX_MOVE_NOTICE]	= "tx_move_notice",
+	[VTEP_STAT_FDB_LEARNED]		= "fdb_learned",
+	[VTEP_STAT_FDB_MOVED]		= "fdb_moved",
+	[VTEP_STAT_FDB_AGED]		= "fdb_aged",
+	[VTEP_STAT_DROP_NO_VNI]		= "drop_no_vni",
+	[VTEP_STAT_DROP_NO_ROUTE]	= "drop_no_route",
+	[VTEP_STAT_DROP_TOO_BIG]	= "drop_too_big",
+	[VTEP_STAT_DROP_FLOOD_OFF]	= "drop_flood_off",
+	[VTEP_STAT_DROP_NO_DEST]	= "drop_no_dest",
+	[VTEP_STAT_DROP_TX_ERROR]	= "drop_tx_error",
+	[VTEP_STAT_DROP_BAD_FLAGS]	= "drop_bad_flags",
+	[VTEP_STAT_DROP_BAD_RESERVED]	= "drop_bad_reserved",
+	[VTEP_STAT_DROP_TOO_SHORT]	= "drop_too_short",
+	[VTEP_STAT_DROP_UNKNOWN_VNI]	= "drop_unknown_vni",
+	[VTEP_STAT_DROP_BAD_INNER]	= "drop_bad_inner",
+	[VTEP_STAT_DROP_FDB_FULL]	= "drop_fdb_full",
+	[VTEP_STAT_DROP_LOOP]		= "drop_loop",
+	[VTEP_STAT_DROP_RX_ERROR]	= "drop_rx_error",
+};
+
+int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats)
+{
+	struct vtep_pcpu_stats __percpu *s;
+	int cpu;
+
+	s = alloc_percpu_gfp(struct vtep_pcpu_stats, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(s, cpu)->syncp);
+	*stats = s;
+	return 0;
+}
+
+void vtep_stats_free(struct vtep_pcpu_stats __percpu *stats)
+{
+	free_percpu(stats);
+}
+
+static void vtep_stats_add_one(struct vtep_pcpu_stats __percpu *stats,
+			       enum vtep_stat idx, u64 n)
+{
+	struct vtep_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->c[idx] += n;
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * Count @n on the device and, when @vni is given, on the VNI too.
+ *
+ * Callers run with bottom halves disabled: in softirq, in ndo_start_xmit, or
+ * under spin_lock_bh(). That pins the CPU and keeps a softirq of this CPU
+ * from interleaving its update with ours (which on 32-bit would also break
+ * the syncp sequence), so the plain "+=" is safe.
+ */
+void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    enum vtep_stat idx, u64 n)
+{
+	if (WARN_ON_ONCE(idx >= __VTEP_STAT_MAX))
+		return;
+	vtep_stats_add_one(vtep->stats, idx, n);
+	if (vni)
+		vtep_stats_add_one(vni->stats, idx, n);
+}
+
+/* Sum every CPU's counters into @out (a reader: never blocks writers). */
+void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
+		    u64 out[__VTEP_STAT_MAX])
+{
+	u64 snap[__VTEP_STAT_MAX];
+	unsigned int start, i;
+	int cpu;
+
+	memset(out, 0, sizeof(u64) * __VTEP_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct vtep_pcpu_stats *s = per_cpu_ptr(stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			memcpy(snap, s->c, sizeof(snap));
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < __VTEP_STAT_MAX; i++)
+			out[i] += snap[i];
+	}
+}
+
+/*
+ * Write the counters as a nest @attrtype holding one attribute per counter:
+ * attribute type i carries counter i of enum vtep_stat, as the uapi says.
+ *
+ * Encoding: each counter is a plain 8-byte attribute written with nla_put(),
+ * without the 64-bit alignment padding nla_put_u64_64bit() would insert.
+ * That padding needs a pad attribute type of its own, and every type of this
+ * nest, 0 included, is a counter. So a counter's payload is only 4-byte
+ * aligned: readers copy it out (libmnl's mnl_attr_get_u64() does a memcpy)
+ * rather than dereference a u64 pointer.
+ */
+int vtep_stats_fill(struct sk_buff *skb, int attrtype,
+		    const struct vtep_pcpu_stats __percpu *stats)
+{
+	u64 c[__VTEP_STAT_MAX];
+	struct nlattr *nest;
+	int i;
+
+	vtep_stats_sum(stats, c);
+	nest = nla_nest_start(skb, attrtype);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < __VTEP_STAT_MAX; i++) {
+		if (nla_put(skb, i, sizeof(u64), &c[i])) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}

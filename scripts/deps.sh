@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Install what vtep needs to build and test, idempotently:
+#  - Debian packages (only those missing),
+#  - Debian's 6.1 and 6.12 kernel image + headers, unpacked into a cache
+#    (never installed into /boot or /lib/modules of this machine),
+#  - kselftest_harness.h from linux-source-6.1,
+#  - an uncompressed vmlinux per kernel, which QEMU boots directly (PVH).
+# A second run finds everything in place and returns in seconds.
+set -euo pipefail
+
+CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
+export DEBIAN_FRONTEND=noninteractive
+
+PKGS="build-essential gcc make bc flex bison kmod cpio xz-utils zstd
+      pkg-config libelf-dev dwarves sparse
+      qemu-system-x86 busybox-static iproute2 iperf3 tcpdump tshark ethtool
+      libmnl-dev libbpf-dev bpftool clang llvm check python3-scapy tcpreplay
+      procps psmisc util-linux"
+
+log() { printf 'deps: %s\n' "$*" >&2; }
+
+install_packages() {
+	local missing=() p
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	if [ ! -e "$CACHE/.apt-updated" ] || [ -n "$(find "$CACHE/.apt-updated" -mmin +720 2>/dev/null)" ]; then
+		apt-get update -qq
+		mkdir -p "$CACHE" && touch "$CACHE/.apt-updated"
+	fi
+	echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+		debconf-set-selections
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Newest version of a package name matching a pattern, from apt's lists.
+newest() {
+	apt-cache pkgnames "$1" 2>/dev/null | grep -E "$2" | sort -V | tail -n1
+}
+
+ensure_lists() {
+	if [ -z "$(apt-cache pkgnames linux-image-6.12 2>/dev/null | head -n1)" ]; then
+		apt-get update -qq
+	fi
+}
+
+# fetch_kernel NAME IMAGE_PKG HEADERS_PKG COMMON_PKG KBUILD_PKG
+fetch_kernel() {
+	local name=$1 kver=$2 dir=$CACHE/$1
+	shift 2
+	if [ -e "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$kver" ]; then
+		return 0
+	fi
+	log "fetching kernel $kver into $dir"
+	rm -rf "$dir" && mkdir -p "$dir/debs"
+	(cd "$dir/debs" && apt-get download -qq -o APT::Sandbox::User=root "$@")
+	local d
+	for d in "$dir"/debs/*.deb; do dpkg-deb -x "$d" "$dir/root"; done
+	rm -rf "$dir/debs"
+	local root=$dir/root hdr=$dir/root/usr/src/linux-headers-$kver
+	# The arch headers' Makefile includes the common tree by absolute path,
+	# and scripts/tools are absolute symlinks into /usr/lib/linux-kbuild-*.
+	sed -i "s|/usr/src/|$root/usr/src/|g" "$hdr/Makefile"
+	local l t
+	for l in scripts tools; do
+		t=$(readlink "$hdr/$l" || true)
+		case "$t" in /*) ln -sfn "$root$t" "$hdr/$l" ;; esac
+	done
+	for l in "$root"/usr/src/linux-headers-*-common/scripts "$root"/usr/src/linux-headers-*-common/tools; do
+		[ -L "$l" ] || continue
+		t=$(readlink "$l")
+		case "$t" in /*) ln -sfn "$root$t" "$l" ;; esac
+	done
+	extract_vmlinux "$root/boot/vmlinuz-$kver" "$dir/vmlinux"
+	depmod -b "$root" "$kver"
+	ln -sfn "$hdr" "$dir/build"
+	echo "$kver" >"$dir/kver"
+	echo "$kver" >"$dir/.complete"
+}
+
+# The bzImage carries the kernel compressed (XZ on 6.1, zstd on 6.12);
+# QEMU can enter the uncompressed ELF directly, which boots faster.
+extract_vmlinux() {
+	local img=$1 out=$2 off
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$img" | head -n1 | cut -d: -f1 || true)
+	if [ -n "$off" ]; then
+		tail -c +$((off + 1)) "$img" | xz -dc 2>/dev/null >"$out" || true
+	else
+		off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$img" | head -n1 | cut -d: -f1)
+		tail -c +$((off + 1)) "$img" | zstd -dc 2>/dev/null >"$out" || true
+	fi
+	if [ "$(head -c4 "$out" | od -An -tx1 | tr -d ' ')" != 7f454c46 ]; then
+		log "could not extract vmlinux from $img; using the bzImage"
+		cp "$img" "$out"
+	fi
+}
+
+fetch_harness() {
+	local dir=$CACHE/kselftest
+	[ -e "$dir/.complete" ] && return 0
+	log "fetching kselftest_harness.h from linux-source-6.1"
+	rm -rf "$dir" && mkdir -p "$dir/debs"
+	(cd "$dir/debs" && apt-get download -qq -o APT::Sandbox::User=root linux-source-6.1)
+	dpkg-deb -x "$dir"/debs/*.deb "$dir/src"
+	local tarball
+	tarball=$(ls "$dir"/src/usr/src/linux-source-6.1*.tar.* | head -n1)
+	tar -xf "$tarball" -C "$dir" --wildcards --strip-components=4 \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h'
+	rm -rf "$dir/debs" "$dir/src"
+	touch "$dir/.complete"
+}
+
+main() {
+	mkdir -p "$CACHE"
+	install_packages
+	ensure_lists
+	local k61 k612
+	k61=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.1\.[0-9.-]*-amd64\).*/\1/p' | head -n1)
+	[ -n "$k61" ] || k61=$(newest linux-image-6.1 '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' |
+		sed 's/^linux-image-//; s/-unsigned$//')
+	k612=$(newest linux-image-6.12 '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
+		sed 's/^linux-image-//; s/-unsigned$//')
+	[ -n "$k61" ] && [ -n "$k612" ] || { log "cannot find Debian 6.1/6.12 kernels in apt lists"; exit 1; }
+	local common61=${k61%-amd64}-common
+	fetch_kernel 6.1 "$k61" "linux-image-$k61-unsigned" "linux-headers-$k61" \
+		"linux-headers-$common61" linux-kbuild-6.1
+	local v612=${k612%-amd64}
+	fetch_kernel 6.12 "$k612" "linux-image-$k612-unsigned" "linux-headers-$k612" \
+		"linux-headers-$v612-common" "linux-kbuild-$v612"
+	fetch_harness
+}
+
+main "$@"

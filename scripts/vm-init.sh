@@ -1,0 +1,27 @@
+#!/bin/sh
+# /init of the test VM's initramfs: mount the host's / over 9p, read-only,
+# give it writable /tmp /run /var and the guest kernel's modules, and run
+# scripts/vm-guest.sh inside it. Power off whatever happens.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+while read -r m; do insmod "$m"; done </mods/order
+R=/newroot
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot $R ||
+	{ echo "VTEP-VM: cannot mount the host root" >/dev/ttyS1; poweroff -f; }
+for d in tmp run var; do mount -t tmpfs -o mode=1777 tmpfs $R/$d; done
+mkdir -p $R/var/tmp $R/var/lib $R/var/log $R/run/netns
+ln -s /run $R/var/run
+# The cached kernel's modules, so a plain modprobe finds them (when this
+# host has a /lib/modules to cover; else vm-guest.sh sets MODPROBE_OPTIONS).
+if mount -t tmpfs tmpfs $R/lib/modules 2>/dev/null; then
+	ln -s "$vtep_cache/$vtep_kname/root/lib/modules/$vtep_kver" $R/lib/modules/$vtep_kver
+fi
+mount --rbind /proc $R/proc
+mount --rbind /sys $R/sys
+mount --rbind /dev $R/dev
+mount -t devpts devpts $R/dev/pts 2>/dev/null
+export vtep_repo vtep_run vtep_kname vtep_kver vtep_module vtep_cache
+chroot $R /bin/bash "$vtep_repo/scripts/vm-guest.sh"
+poweroff -f

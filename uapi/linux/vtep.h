@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * vtep: a VXLAN tunnel endpoint (RFC 7348) as a network device.
+ *
+ * Devices are created and destroyed with rtnetlink (kind "vtep"); everything
+ * else is programmed over the generic netlink family "vtep", version 1.
+ *
+ * Creating a device
+ * -----------------
+ *
+ * RTM_NEWLINK with IFLA_INFO_KIND "vtep" and, optionally, an IFLA_INFO_DATA
+ * nest holding any of the VTEP_LINK_A_* settings below (the same attribute
+ * space and the same checks as VTEP_CMD_LINK_SET). IFLA_LINK names the
+ * underlay device. RTM_GETLINK returns the settings in IFLA_INFO_DATA.
+ *
+ * Addressing a device
+ * -------------------
+ *
+ * Every command names its device with exactly one of VTEP_A_IFINDEX (u32)
+ * or VTEP_A_IFNAME (string), looked up in the caller's network namespace:
+ * a device in another namespace does not exist for the caller (-ENODEV).
+ * A device of another kind answers -EOPNOTSUPP.
+ *
+ * Commands
+ * --------
+ *
+ * Commands that change state need CAP_NET_ADMIN in the device's network
+ * namespace (-EPERM otherwise). Those that get need nothing.
+ *
+ * VTEP_CMD_LINK_GET     do:   IFINDEX|IFNAME -> one device
+ *                       dump: every vtep device of the namespace
+ *     reply: VTEP_A_IFINDEX, VTEP_A_IFNAME, VTEP_A_LINK { VTEP_LINK_A_* }
+ *
+ * VTEP_CMD_LINK_SET     IFINDEX|IFNAME, VTEP_A_LINK { settings to change }
+ *     LOCAL/LOCAL6/PORT/LINK can change only while the device is down
+ *     (-EBUSY). The local address family can change only while the device
+ *     has no VNI (-EBUSY). PORT_MIN must not exceed PORT_MAX (-EINVAL).
+ *     Without LOCAL/LOCAL6 a device is IPv4 and listens on the wildcard.
+ *
+ * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
+ *                       [GROUP|GROUP6], [FLOOD] }
+ *     Exactly one of VLAN and UNTAGGED is required. -EEXIST if the VNI
+ *     exists, unless NLM_F_REPLACE is set: then the VNI is updated in place
+ *     (its FDB entries, remotes and counters are kept). -EBUSY if the VLAN
+ *     (or untagged) is mapped to another VNI.
+ * VTEP_CMD_VNI_SET      as VNI_NEW; the VNI must exist (-ENOENT); only the
+ *                       attributes given change.
+ * VTEP_CMD_VNI_DEL      IFINDEX|IFNAME, VTEP_A_VNI { ID }. Removes the VNI
+ *                       with its FDB entries and remotes; leaves its group.
+ * VTEP_CMD_VNI_GET      do: IFINDEX|IFNAME, VTEP_A_VNI { ID }
+ *                       dump: IFINDEX|IFNAME; every VNI of the device
+ *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
+ *            FLOOD, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
+ *
+ * VTEP_CMD_REMOTE_NEW   IFINDEX|IFNAME, VTEP_A_REMOTE { VNI, ADDR|ADDR6 }
+ *     Adds a unicast address to the VNI's head-end replication list: every
+ *     broadcast, multicast or unknown-unicast frame of the VNI is sent to
+ *     it once. -EEXIST if present (unless NLM_F_REPLACE: then a no-op),
+ *     -EAFNOSUPPORT if of the other family than the local address, -EINVAL
+ *     for a multicast, broadcast or unspecified address.
+ * VTEP_CMD_REMOTE_DEL   same attributes; -ENOENT if absent.
+ * VTEP_CMD_REMOTE_GET   dump: IFINDEX|IFNAME, [VTEP_A_REMOTE { VNI }]
+ *     reply: one message per remote: IFINDEX, IFNAME, VTEP_A_REMOTE
+ *
+ * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6 }
+ *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
+ *     Adds static entries (never aged, never overwritten by learning).
+ *     -EEXIST if the (VNI, MAC) exists, unless NLM_F_REPLACE: then the entry
+ *     is replaced (a learned one becomes static). A batch is applied whole
+ *     or not at all: on the first refused entry, the entries added by this
+ *     message are removed again, the error is that entry's, and the extack
+ *     points (NLMSGERR_ATTR_OFFS) at that entry's nest. -ENOSPC when the
+ *     device's FDB limit would be exceeded. -ENOENT for a VNI not on the
+ *     device. Userspace splits large loads over several messages.
+ * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC }
+ * VTEP_CMD_FDB_GET      do: IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC }
+ *                       dump: IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
+ *     reply: IFINDEX, IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6, TYPE,
+ *            AGE (ms since last seen; learned entries only) }
+ *     A dump that spans several messages resumes where it stopped; each
+ *     entry present for the whole dump is returned exactly once. If the
+ *     table changed in between, the last message carries NLM_F_DUMP_INTR.
+ * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
+ *     Deletes every entry matching the filter (all, if none).
+ *
+ * VTEP_CMD_STATS_GET    do: IFINDEX|IFNAME, [VTEP_A_VNI { ID }]
+ *     reply: IFINDEX, IFNAME, [VTEP_A_VNI { ID }], VTEP_A_STATS { VTEP_STAT_* }
+ *     Device counters, or one VNI's. Every counter is a u64; attribute type
+ *     i of the nest is counter i of enum vtep_stat; new counters are only
+ *     ever appended.
+ *
+ * Events
+ * ------
+ *
+ * Multicast group "events" carries VTEP_CMD_EVENT messages:
+ *     IFINDEX, IFNAME, VTEP_A_EVENT (enum vtep_event), VTEP_A_FDB { ... }
+ *     or, for VNI events, VTEP_A_VNI { ID }.
+ * A listener that falls behind loses events (its recv() fails with ENOBUFS);
+ * it then has to dump the tables again to resynchronise.
+ *
+ * Errors
+ * ------
+ *
+ * A refused request gets a negative errno in NLMSG_ERROR and, where the
+ * kernel can name it, an extack message and the offending attribute.
+ * Unknown attributes are refused (-EINVAL), not ignored.
+ *
+ * Units and limits
+ * ----------------
+ *
+ * VNI: 1 .. 16777215.  VLAN: 1 .. 4094.  Port: network byte order.
+ * Ageing: seconds, 0 = never, at most 1,000,000. FDB limit: entries, 0 =
+ * no limit. Addresses: IPv4 as 4 bytes (network order), IPv6 as 16 bytes.
+ */
+#ifndef _UAPI_LINUX_VTEP_H
+#define _UAPI_LINUX_VTEP_H
+
+#include <linux/types.h>
+
+#define VTEP_GENL_NAME		"vtep"
+#define VTEP_GENL_VERSION	1
+#define VTEP_MCGRP_EVENTS	"events"
+
+#define VTEP_VNI_MAX		0xffffff
+#define VTEP_VLAN_MAX		4094
+#define VTEP_DEFAULT_PORT	4789
+#define VTEP_DEFAULT_AGEING	300
+#define VTEP_AGEING_MAX		1000000
+#define VTEP_DEFAULT_PORT_MIN	32768
+#define VTEP_DEFAULT_PORT_MAX	65535
+
+enum vtep_cmd {
+	VTEP_CMD_UNSPEC,
+	VTEP_CMD_LINK_GET,
+	VTEP_CMD_LINK_SET,
+	VTEP_CMD_VNI_NEW,
+	VTEP_CMD_VNI_SET,
+	VTEP_CMD_VNI_DEL,
+	VTEP_CMD_VNI_GET,
+	VTEP_CMD_REMOTE_NEW,
+	VTEP_CMD_REMOTE_DEL,
+	VTEP_CMD_REMOTE_GET,
+	VTEP_CMD_FDB_NEW,
+	VTEP_CMD_FDB_DEL,
+	VTEP_CMD_FDB_GET,
+	VTEP_CMD_FDB_FLUSH,
+	VTEP_CMD_STATS_GET,
+	VTEP_CMD_EVENT,
+	__VTEP_CMD_MAX,
+};
+#define VTEP_CMD_MAX (__VTEP_CMD_MAX - 1)
+
+enum vtep_attr {
+	VTEP_A_UNSPEC,
+	VTEP_A_IFINDEX,		/* u32 */
+	VTEP_A_IFNAME,		/* string, < IFNAMSIZ */
+	VTEP_A_LINK,		/* nest: VTEP_LINK_A_* */
+	VTEP_A_VNI,		/* nest: VTEP_VNI_A_* */
+	VTEP_A_REMOTE,		/* nest: VTEP_REMOTE_A_* */
+	VTEP_A_FDB,		/* nest: VTEP_FDB_A_* */
+	VTEP_A_FDB_LIST,	/* nest of VTEP_A_FDB nests (batch) */
+	VTEP_A_STATS,		/* nest: u64 per enum vtep_stat */
+	VTEP_A_EVENT,		/* u8: enum vtep_event */
+	__VTEP_A_MAX,
+};
+#define VTEP_A_MAX (__VTEP_A_MAX - 1)
+
+enum vtep_df {
+	VTEP_DF_UNSET,		/* DF clear */
+	VTEP_DF_SET,		/* DF set */
+	VTEP_DF_INHERIT,	/* copied from the inner IPv4 header */
+	__VTEP_DF_END,
+};
+#define VTEP_DF_MAX (__VTEP_DF_END - 1)
+
+enum vtep_link_attr {
+	VTEP_LINK_A_UNSPEC,
+	VTEP_LINK_A_LOCAL,	/* be32: IPv4 local address */
+	VTEP_LINK_A_LOCAL6,	/* 16 bytes: IPv6 local address */
+	VTEP_LINK_A_PORT,	/* be16: UDP port, default 4789 */
+	VTEP_LINK_A_LINK,	/* u32: underlay ifindex, 0 = none */
+	VTEP_LINK_A_TTL,	/* u8: 0 = route's default */
+	VTEP_LINK_A_TOS,	/* u8: 1 = inherit from inner */
+	VTEP_LINK_A_DF,		/* u8: enum vtep_df */
+	VTEP_LINK_A_LEARNING,	/* u8: 0/1, default 1 */
+	VTEP_LINK_A_AGEING,	/* u32: seconds, 0 = never, default 300 */
+	VTEP_LINK_A_FDB_MAX,	/* u32: entries, 0 = unlimited */
+	VTEP_LINK_A_PORT_MIN,	/* u16: lowest source port, default 32768 */
+	VTEP_LINK_A_PORT_MAX,	/* u16: highest source port, default 65535 */
+	VTEP_LINK_A_UDP_CSUM,	/* u8: 0/1, outer UDP checksum over IPv4 */
+	VTEP_LINK_A_MOVE_NOTICE, /* u8: 0/1, flood frames from new local MACs */
+	VTEP_LINK_A_FDB_COUNT,	/* u32, read only */
+	VTEP_LINK_A_VNI_COUNT,	/* u32, read only */
+	__VTEP_LINK_A_MAX,
+};
+#define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
+
+enum vtep_vni_attr {
+	VTEP_VNI_A_UNSPEC,
+	VTEP_VNI_A_ID,		/* u32: 1 .. 16777215 */
+	VTEP_VNI_A_VLAN,	/* u16: 1 .. 4094 */
+	VTEP_VNI_A_UNTAGGED,	/* flag */
+	VTEP_VNI_A_GROUP,	/* be32: IPv4 multicast group, 0 = none */
+	VTEP_VNI_A_GROUP6,	/* 16 bytes: IPv6 multicast group, :: = none */
+	VTEP_VNI_A_FLOOD,	/* u8: flood unknown unicast, default 1 */
+	VTEP_VNI_A_REMOTES,	/* u32, read only: replication list length */
+	VTEP_VNI_A_FDB_COUNT,	/* u32, read only */
+	VTEP_VNI_A_STATS,	/* nest, read only: u64 per enum vtep_stat */
+	__VTEP_VNI_A_MAX,
+};
+#define VTEP_VNI_A_MAX (__VTEP_VNI_A_MAX - 1)
+
+enum vtep_remote_attr {
+	VTEP_REMOTE_A_UNSPEC,
+	VTEP_REMOTE_A_VNI,	/* u32 */
+	VTEP_REMOTE_A_ADDR,	/* be32 */
+	VTEP_REMOTE_A_ADDR6,	/* 16 bytes */
+	__VTEP_REMOTE_A_MAX,
+};
+#define VTEP_REMOTE_A_MAX (__VTEP_REMOTE_A_MAX - 1)
+
+enum vtep_fdb_type {
+	VTEP_FDB_TYPE_ANY,
+	VTEP_FDB_TYPE_STATIC,
+	VTEP_FDB_TYPE_LEARNED,
+	__VTEP_FDB_TYPE_END,
+};
+#define VTEP_FDB_TYPE_MAX (__VTEP_FDB_TYPE_END - 1)
+
+enum vtep_fdb_attr {
+	VTEP_FDB_A_UNSPEC,
+	VTEP_FDB_A_VNI,		/* u32 */
+	VTEP_FDB_A_MAC,		/* 6 bytes */
+	VTEP_FDB_A_DST,		/* be32: remote VTEP */
+	VTEP_FDB_A_DST6,	/* 16 bytes: remote VTEP */
+	VTEP_FDB_A_TYPE,	/* u8: enum vtep_fdb_type */
+	VTEP_FDB_A_AGE,		/* u32, read only: ms since last received */
+	__VTEP_FDB_A_MAX,
+};
+#define VTEP_FDB_A_MAX (__VTEP_FDB_A_MAX - 1)
+
+enum vtep_event {
+	VTEP_EVENT_UNSPEC,
+	VTEP_EVENT_FDB_ADDED,	/* by the control plane */
+	VTEP_EVENT_FDB_CHANGED,	/* replaced by the control plane */
+	VTEP_EVENT_FDB_DELETED,	/* by the control plane or a flush */
+	VTEP_EVENT_FDB_LEARNED,	/* new entry learned from a received frame */
+	VTEP_EVENT_FDB_MOVED,	/* learned MAC seen behind another remote */
+	VTEP_EVENT_FDB_AGED,	/* learned entry expired */
+	VTEP_EVENT_FDB_MISS,	/* transmit to an unknown unicast MAC */
+	VTEP_EVENT_VNI_ADDED,
+	VTEP_EVENT_VNI_CHANGED,
+	VTEP_EVENT_VNI_DELETED,
+	__VTEP_EVENT_END,
+};
+#define VTEP_EVENT_MAX (__VTEP_EVENT_END - 1)
+
+/*
+ * Counters, per device and per VNI. Drops are named by reason; a frame is
+ * counted in exactly one drop counter.
+ */
+enum vtep_stat {
+	VTEP_STAT_TX_PACKETS,
+	VTEP_STAT_TX_BYTES,
+	VTEP_STAT_RX_PACKETS,
+	VTEP_STAT_RX_BYTES,
+	VTEP_STAT_TX_FLOOD,		/* frames flooded (not drops) */
+	VTEP_STAT_TX_MOVE_NOTICE,	/* known-unicast frames flooded as a move notice */
+	VTEP_STAT_FDB_LEARNED,		/* entries learned */
+	VTEP_STAT_FDB_MOVED,		/* learned entries moved to another remote */
+	VTEP_STAT_FDB_AGED,		/* learned entries aged out */
+	VTEP_STAT_DROP_NO_VNI,		/* tx: VLAN/untagged not mapped to a VNI */
+	VTEP_STAT_DROP_NO_ROUTE,	/* tx: no route to the remote */
+	VTEP_STAT_DROP_TOO_BIG,		/* tx: larger than the path MTU */
+	VTEP_STAT_DROP_FLOOD_OFF,	/* tx: unknown unicast, flood off */
+	VTEP_STAT_DROP_NO_DEST,		/* tx: flood with no group nor remote */
+	VTEP_STAT_DROP_TX_ERROR,	/* tx: allocation/encap failure */
+	VTEP_STAT_DROP_BAD_FLAGS,	/* rx: I flag clear or unknown flags */
+	VTEP_STAT_DROP_BAD_RESERVED,	/* rx: reserved field not zero */
+	VTEP_STAT_DROP_TOO_SHORT,	/* rx: header or inner frame too short */
+	VTEP_STAT_DROP_UNKNOWN_VNI,	/* rx: VNI not configured */
+	VTEP_STAT_DROP_BAD_INNER,	/* rx: inner frame not Ethernet-sized */
+	VTEP_STAT_DROP_FDB_FULL,	/* rx: not learned, FDB at its limit */
+	VTEP_STAT_DROP_LOOP,		/* rx: inner source MAC is our own */
+	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
+	__VTEP_STAT_MAX,
+};
+#define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
+
+#endif /* _UAPI_LINUX_VTEP_H */
