@@ -20,7 +20,7 @@ SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
 
-.PHONY: all module modules vtepctl tests check unit demo bench style sparse \
+.PHONY: all module modules vtepctl tests check unit demo style sparse \
 	deps clean help
 
 all: module vtepctl ## build vtep.ko (against KDIR) and vtepctl
@@ -81,9 +81,6 @@ check: ## install, build, run every test (host + VMs), print the summary
 
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh
-
-bench: ## measure throughput against the kernel vxlan driver and veth
-	@bash scripts/bench.sh
 
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VNI table of a device and its VLAN -> VNI map.
+ *
+ * A VNI lives in vtep->vnis (an rhashtable keyed by id, for the receive path
+ * and the control plane) and in one slot of vtep->vlan_map[] (for the
+ * transmit path: slot 0 is untagged frames, slot N is VLAN N). Both are
+ * read under RCU and written under vtep->lock by RTNL callers; a VNI is
+ * freed one grace period after it left both.
+ *
+ * This file keeps tables only: device.c joins and leaves multicast groups
+ * and sends the VNI events.
+ */
+#include <linux/if_vlan.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "vtep.h"
+
+static const struct rhashtable_params vtep_vni_params = {
+	.head_offset		= offsetof(struct vtep_vni, node),
+	.key_offset		= offsetof(struct vtep_vni, id),
+	.key_len		= sizeof(u32),
+	.automatic_shrinking	= true,
+};
+
+int vtep_vni_init(struct vtep_dev *vtep)
+{
+	return rhashtable_init(&vtep->vnis, &vtep_vni_params);
+}
+
+/*
+ * The VNI @id, or NULL. The caller holds RCU, RTNL or vtep->lock, which
+ * keeps the result alive until it lets go.
+ */
+struct vtep_vni *vtep_vni_lookup(struct vtep_dev *vtep, u32 id)
+{
+	return rhashtable_lookup_fast(&vtep->vnis, &id, vtep_vni_params);
+}
+
+static struct vtep_vni *vtep_vlan_slot(struct vtep_dev *vtep, u16 vlan)
+{
+	return rcu_dereference_protected(vtep->vlan_map[vlan],
+					 lockdep_rtnl_is_held());
+}
+
+/* Refuse a VLAN (or untagged) slot that another VNI already holds. */
+static int vtep_vlan_check(struct vtep_dev *vtep, u16 vlan,
+			   struct netlink_ext_ack *extack)
+{
+	struct vtep_vni *other;
+
+	if (vlan > VTEP_VLAN_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "VLAN %u is out of range 1-%u",
+				   vlan, VTEP_VLAN_MAX);
+		return -EINVAL;
+	}
+	other = vtep_vlan_slot(vtep, vlan);
+	if (!other)
+		return 0;
+	if (vlan)
+		NL_SET_ERR_MSG_FMT(extack, "VLAN %u is already mapped to VNI %u",
+				   vlan, other->id);
+	else
+		NL_SET_ERR_MSG_FMT(extack,
+				   "Untagged frames are already mapped to VNI %u",
+				   other->id);
+	return -EBUSY;
+}
+
+static void vtep_vni_free_rcu(struct rcu_head *rcu)
+{
+	struct vtep_vni *vni = container_of(rcu, struct vtep_vni, rcu);
+
+	vtep_stats_free(vni->stats);
+	kfree(vni);
+}
+
+/*
+ * Create VNI @id mapped to @vlan (0 = untagged), with @group (family
+ * AF_UNSPEC or NULL: none). Under RTNL. The caller has checked the id and
+ * the group; the group is not joined here.
+ */
+struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
+				 const struct vtep_addr *group, bool flood,
+				 struct netlink_ext_ack *extack)
+{
+	struct vtep_vni *vni;
+	int err;
+
+	ASSERT_RTNL();
+	if (!id || id > VTEP_VNI_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "VNI %u is out of range 1-%u",
+				   id, VTEP_VNI_MAX);
+		return ERR_PTR(-EINVAL);
+	}
+	if (vtep_vni_lookup(vtep, id)) {
+		NL_SET_ERR_MSG_FMT(extack, "VNI %u exists", id);
+		return ERR_PTR(-EEXIST);
+	}
+	err = vtep_vlan_check(vtep, vlan, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	vni = kzalloc(sizeof(*vni), GFP_KERNEL);
+	if (!vni)
+		return ERR_PTR(-ENOMEM);
+	err = vtep_stats_alloc(&vni->stats);
+	if (err)
+		goto err_free_vni;
+	vni->id = id;
+	vni->vlan = vlan;
+	vni->flood = flood;
+	if (group)
+		vni->group = *group;
+	INIT_LIST_HEAD(&vni->remotes);
+	atomic_set(&vni->fdb_count, 0);
+
+	spin_lock_bh(&vtep->lock);
+	err = rhashtable_lookup_insert_fast(&vtep->vnis, &vni->node,
+					    vtep_vni_params);
+	if (!err) {
+		rcu_assign_pointer(vtep->vlan_map[vlan], vni);
+		WRITE_ONCE(vtep->vni_count, vtep->vni_count + 1);
+	}
+	spin_unlock_bh(&vtep->lock);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "Cannot add the VNI to the table");
+		goto err_free_stats;
+	}
+	return vni;
+
+err_free_stats:
+	vtep_stats_free(vni->stats);
+err_free_vni:
+	kfree(vni);
+	return ERR_PTR(err);
+}
+
+/*
+ * Map @vni to @vlan instead of its current slot, under RTNL. The new slot
+ * is published before the old one is cleared; a frame that races the move
+ * on the old VLAN is dropped as unmapped, never sent on a wrong VNI.
+ */
+int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
+		   struct netlink_ext_ack *extack)
+{
+	u16 old = vni->vlan;
+	int err;
+
+	ASSERT_RTNL();
+	if (vlan == old)
+		return 0;
+	err = vtep_vlan_check(vtep, vlan, extack);
+	if (err)
+		return err;
+
+	spin_lock_bh(&vtep->lock);
+	rcu_assign_pointer(vtep->vlan_map[vlan], vni);
+	RCU_INIT_POINTER(vtep->vlan_map[old], NULL);
+	WRITE_ONCE(vni->vlan, vlan);
+	spin_unlock_bh(&vtep->lock);
+	return 0;
+}
+
+/* Empty the replication list; vtep->lock held. */
+static void vtep_vni_remotes_release(struct vtep_dev *vtep,
+				     struct vtep_vni *vni)
+{
+	struct vtep_vni_remote *vr, *tmp;
+
+	lockdep_assert_held(&vtep->lock);
+	list_for_each_entry_safe(vr, tmp, &vni->remotes, node) {
+		list_del_rcu(&vr->node);
+		vtep_remote_put(vtep, vr->remote);
+		kfree_rcu(vr, rcu);
+	}
+	WRITE_ONCE(vni->nremotes, 0);
+}
+
+/* Take @vni out of the table and the VLAN map; vtep->lock held. */
+static void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	lockdep_assert_held(&vtep->lock);
+	if (rcu_access_pointer(vtep->vlan_map[vni->vlan]) == vni)
+		RCU_INIT_POINTER(vtep->vlan_map[vni->vlan], NULL);
+	rhashtable_remove_fast(&vtep->vnis, &vni->node, vtep_vni_params);
+	WRITE_ONCE(vtep->vni_count, vtep->vni_count - 1);
+	vtep_vni_remotes_release(vtep, vni);
+}
+
+/*
+ * Delete @vni with its FDB entries and its replication list, under RTNL.
+ *
+ * Order matters: the VNI leaves the table first, under vtep->lock, and
+ * learning re-checks the table under that lock before it inserts, so no
+ * entry for this VNI can appear after the flush below. Readers that found
+ * the VNI before it left keep using it until the grace period ends; its
+ * counters go with it then.
+ */
+void vtep_vni_destroy(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	ASSERT_RTNL();
+	spin_lock_bh(&vtep->lock);
+	vtep_vni_unlink(vtep, vni);
+	spin_unlock_bh(&vtep->lock);
+
+	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
+	call_rcu(&vni->rcu, vtep_vni_free_rcu);
+}
+
+/*
+ * Free every VNI of a device that is going away (RTNL, device closed).
+ * The FDB entries are left to vtep_fdb_uninit(), which frees the whole
+ * table at once without events, so the two may run in either order.
+ */
+void vtep_vni_uninit(struct vtep_dev *vtep)
+{
+	struct rhashtable_iter iter;
+	struct vtep_vni *vni;
+
+	ASSERT_RTNL();
+	/*
+	 * Removing the entry the walk stands on makes it restart or skip
+	 * within a bucket; repeat until the table is empty.
+	 */
+	while (atomic_read(&vtep->vnis.nelems)) {
+		rhashtable_walk_enter(&vtep->vnis, &iter);
+		rhashtable_walk_start(&iter);
+		while ((vni = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(vni))
+				continue;	/* -EAGAIN: resized */
+			spin_lock_bh(&vtep->lock);
+			vtep_vni_unlink(vtep, vni);
+			spin_unlock_bh(&vtep->lock);
+			call_rcu(&vni->rcu, vtep_vni_free_rcu);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+	}
+	rhashtable_destroy(&vtep->vnis);
+}
+
+/* A replication target must be a unicast address somebody can own. */
+static bool vtep_addr_is_unicast(const struct vtep_addr *a)
+{
+	switch (a->family) {
+	case AF_INET:
+		return !ipv4_is_multicast(a->ip4) && !ipv4_is_lbcast(a->ip4) &&
+		       !ipv4_is_zeronet(a->ip4);
+	case AF_INET6:
+		return !ipv6_addr_any(&a->ip6) &&
+		       !ipv6_addr_is_multicast(&a->ip6);
+	}
+	return false;
+}
+
+static struct vtep_vni_remote *vtep_vni_remote_find(struct vtep_vni *vni,
+						    const struct vtep_addr *addr)
+{
+	struct vtep_vni_remote *vr;
+
+	/* Writers hold RTNL as well as vtep->lock: RTNL is enough to read. */
+	list_for_each_entry_rcu(vr, &vni->remotes, node, lockdep_rtnl_is_held())
+		if (vtep_addr_equal(&vr->remote->addr, addr))
+			return vr;
+	return NULL;
+}
+
+/*
+ * Add @addr to the head-end replication list of @vni, under RTNL. The
+ * caller has checked the family against the device's. -EEXIST if present,
+ * unless @replace (NLM_F_REPLACE): then it is a successful no-op.
+ */
+int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr, bool replace,
+			struct netlink_ext_ack *extack)
+{
+	struct vtep_vni_remote *vr;
+	struct vtep_remote *r;
+
+	ASSERT_RTNL();
+	if (!vtep_addr_is_unicast(addr)) {
+		NL_SET_ERR_MSG(extack,
+			       "Remote must be a unicast address (not multicast, broadcast or unspecified)");
+		return -EINVAL;
+	}
+	if (vtep_vni_remote_find(vni, addr)) {
+		if (replace)
+			return 0;
+		NL_SET_ERR_MSG_FMT(extack,
+				   "Remote is already in the replication list of VNI %u",
+				   vni->id);
+		return -EEXIST;
+	}
+
+	vr = kzalloc(sizeof(*vr), GFP_KERNEL);
+	if (!vr)
+		return -ENOMEM;
+	r = vtep_remote_get(vtep, addr, GFP_KERNEL);
+	if (!r) {
+		kfree(vr);
+		return -ENOMEM;
+	}
+	vr->remote = r;
+
+	spin_lock_bh(&vtep->lock);
+	list_add_tail_rcu(&vr->node, &vni->remotes);
+	WRITE_ONCE(vni->nremotes, vni->nremotes + 1);
+	spin_unlock_bh(&vtep->lock);
+	return 0;
+}
+
+/* Remove @addr from the replication list of @vni (RTNL); -ENOENT if absent. */
+int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr,
+			struct netlink_ext_ack *extack)
+{
+	struct vtep_vni_remote *vr;
+
+	ASSERT_RTNL();
+	vr = vtep_vni_remote_find(vni, addr);
+	if (!vr) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "Remote is not in the replication list of VNI %u",
+				   vni->id);
+		return -ENOENT;
+	}
+
+	spin_lock_bh(&vtep->lock);
+	list_del_rcu(&vr->node);
+	WRITE_ONCE(vni->nremotes, vni->nremotes - 1);
+	vtep_remote_put(vtep, vr->remote);
+	spin_unlock_bh(&vtep->lock);
+	kfree_rcu(vr, rcu);
+	return 0;
+}

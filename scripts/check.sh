@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `make check`: install what is missing, build, run the unit tests on the
+# host and every VM test on each cached Debian kernel, then print one line:
+#   N passed, N failed[, N skipped]
+# Every test prints TAP ("ok N name" / "not ok N name"); this script counts
+# them. A build that warns, a VM that does not boot or finish, and a kernel
+# log with a BUG/WARNING each count as a failed test.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+KERNELS=${KERNELS:-"6.1 6.12"}
+LOGDIR=$REPO/build/check
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+TAP=$LOGDIR/results.tap
+: >"$TAP"
+
+say() { printf '%s\n' "$*" | tee -a "$TAP"; }
+
+# A step that must work for anything else to be meaningful.
+step() {
+	local name=$1 log=$LOGDIR/$2.log
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		say "ok - $name"
+		return 0
+	fi
+	say "not ok - $name (log: build/check/$(basename "$log"))"
+	tail -n 25 "$log" | sed 's/^/#   /'
+	return 1
+}
+
+# Module builds for each kernel must be free of warnings (W=1), sparse too.
+build_module() {
+	local k=$1 log=$LOGDIR/build-$k.log
+	rm -f "build/$k/vtep.ko"
+	if ! make --no-print-directory "build/$k/vtep.ko" C=2 >"$log" 2>&1; then
+		say "not ok - module builds against $k"
+		grep -E 'error|warning' "$log" | head -n 20 | sed 's/^/#   /'
+		return 1
+	fi
+	if grep -qE 'warning:|: warning|error:' "$log"; then
+		say "not ok - module builds against $k without warnings (W=1, sparse)"
+		grep -E 'warning|error' "$log" | head -n 20 | sed 's/^/#   /'
+		return 1
+	fi
+	say "ok - module builds against $k without warnings (W=1, sparse)"
+}
+
+step "dependencies installed (scripts/deps.sh)" deps bash scripts/deps.sh || deps_failed=1
+if [ -n "${deps_failed:-}" ]; then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+built_kernels=""
+for k in $KERNELS; do
+	build_module "$k" && built_kernels="$built_kernels $k"
+done
+step "vtepctl and tests build" build-userspace make --no-print-directory tests
+
+if [ -x tests/unit/check_vtepctl ]; then
+	echo "# unit tests (check, on the host)"
+	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent tests/unit/check_vtepctl 2>&1 |
+		tee "$LOGDIR/unit.log" | grep -E '^(not )?ok' | sed 's/^/unit: /' >>"$TAP"
+	grep -E '^not ok' "$LOGDIR/unit.log" | sed 's/^/#   /'
+fi
+
+for k in $built_kernels; do
+	echo "# VM tests on Debian $k"
+	scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-1500}" -- \
+		bash tests/run-vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
+	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
+	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
+	grep -aE '^#   ' "$LOGDIR/vm-$k.log" | head -n 40
+done
+
+# Lines read "<where>: ok ..." or "ok ..."; a SKIP directive is not a pass.
+passed=$(grep -cE '^([^ ]+: )?ok .*' "$TAP" | head -n1)
+skipped=$(grep -cE '^([^ ]+: )?ok .*# [Ss][Kk][Ii][Pp]' "$TAP")
+failed=$(grep -cE '^([^ ]+: )?not ok' "$TAP")
+passed=$((passed - skipped))
+echo "# details: build/check/ (results.tap has every test)"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

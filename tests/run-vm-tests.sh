@@ -1,0 +1,34 @@
+#!/bin/bash
+# Runs inside the test VM (scripts/vm.sh): every selftest binary and every
+# topology script, each under a time limit, TAP lines passed through. A test
+# program that dies without reporting a failure is reported as one.
+cd "$(dirname "$0")/.." || exit 1
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+rc=0
+
+run() {
+	local name=$1 out status
+	shift
+	out=$(mktemp)
+	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1
+	status=$?
+	# Keep results and diagnostics; drop the chatter of passing tests.
+	grep -aE '^(not )?ok |^#' "$out" | grep -avE '^#  (RUN|  OK) ' | sed -E "s/^(not )?ok ([0-9]+) /&$name: /"
+	if [ $status -ne 0 ]; then
+		rc=1
+		if ! grep -qaE '^not ok' "$out"; then
+			echo "not ok - $name: exited with status $status$([ $status = 124 ] && echo ' (timed out)')"
+			tail -n 20 "$out" | sed 's/^/#   /'
+		fi
+	fi
+	rm -f "$out"
+}
+
+for t in tests/selftests/*_test; do
+	[ -x "$t" ] && run "$(basename "$t")" "$t"
+done
+for t in tests/topo/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
+	run "$(basename "$t" .sh)" bash "$t"
+done
+exit $rc

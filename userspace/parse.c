@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing of single arguments (pure: no output, 0 or -1) and the keyword
+ * walker that turns an object's argv into its request struct.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtepctl.h"
+
+/*
+ * Decimal only: "010" is ten, not eight, and "0x10" is refused, so a VNI
+ * typed in a hook means what it reads as. Sign, spaces and trailing
+ * garbage are refused too (strtoul would accept " -1" as 4294967295).
+ */
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_vni(const char *s, uint32_t *vni)
+{
+	return parse_u32(s, 1, VTEP_VNI_MAX, vni);
+}
+
+int parse_vlan(const char *s, uint16_t *vid)
+{
+	uint32_t v;
+
+	if (parse_u32(s, 1, VTEP_VLAN_MAX, &v))
+		return -1;
+	*vid = (uint16_t)v;
+	return 0;
+}
+
+int parse_port(const char *s, uint16_t *port)
+{
+	uint32_t v;
+
+	if (parse_u32(s, 1, 65535, &v))
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int parse_on_off(const char *s, uint8_t *on)
+{
+	if (!strcmp(s, "on"))
+		*on = 1;
+	else if (!strcmp(s, "off"))
+		*on = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int parse_seconds(const char *s, uint32_t *secs)
+{
+	return parse_u32(s, 0, VTEP_AGEING_MAX, secs);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Six groups of one or two hex digits separated by ':' */
+int parse_mac(const char *s, uint8_t mac[6])
+{
+	uint8_t m[6];
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		int hi = hexval(*s), lo;
+
+		if (hi < 0)
+			return -1;
+		s++;
+		lo = hexval(*s);
+		if (lo >= 0) {
+			hi = hi * 16 + lo;
+			s++;
+		}
+		m[i] = (uint8_t)hi;
+		if (i < 5 && *s++ != ':')
+			return -1;
+	}
+	if (*s)
+		return -1;
+	memcpy(mac, m, 6);
+	return 0;
+}
+
+int parse_ip(const char *s, struct vtep_ip *ip)
+{
+	struct vtep_ip a = { 0 };
+
+	if (inet_pton(AF_INET, s, &a.v4) == 1)
+		a.family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &a.v6) == 1)
+		a.family = AF_INET6;
+	else
+		return -1;
+	*ip = a;
+	return 0;
+}
+
+bool ip_is_multicast(const struct vtep_ip *ip)
+{
+	if (ip->family == AF_INET)
+		return IN_MULTICAST(ntohl(ip->v4.s_addr));
+	if (ip->family == AF_INET6)
+		return IN6_IS_ADDR_MULTICAST(&ip->v6);
+	return false;
+}
+
+/* The kernel's dev_valid_name(), so a bad name fails here, not there */
+int parse_ifname(const char *s, char name[IFNAMSIZ])
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return -1;
+	memcpy(name, s, len + 1);
+	return 0;
+}
+
+const char *format_ip(const struct vtep_ip *ip, char *buf, size_t len)
+{
+	if (ip->family == AF_UNSPEC ||
+	    !inet_ntop(ip->family, &ip->v4, buf, (socklen_t)len))
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+const char *format_mac(const uint8_t mac[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+bool kw_is_positional(const struct kw *k)
+{
+	return isupper((unsigned char)k->name[0]);
+}
+
+static const struct kw *kw_find(const struct kw *tab, const char *w)
+{
+	for (const struct kw *k = tab; k->name; k++)
+		if (!kw_is_positional(k) && !strcmp(k->name, w))
+			return k;
+	return NULL;
+}
+
+static const struct kw *kw_positional(const struct kw *tab, unsigned int cmd)
+{
+	for (const struct kw *k = tab; k->name; k++)
+		if (kw_is_positional(k) && (k->cmds & BIT(cmd)))
+			return k;
+	return NULL;
+}
+
+/*
+ * ip(8)-style walking: each keyword is matched exactly (no prefixes: a
+ * hook written today must not change meaning when a keyword is added),
+ * takes its values (NEXT_ARG), and may be given once. A word that is no
+ * keyword is the positional argument, once.
+ */
+#define NEXT_ARG()							\
+	do {								\
+		if (argc < 2) {						\
+			pr_err("\"%s\" needs %s, try \"vtepctl %s help\"", \
+			       word, k->nargs > 1 ? "two values" : "a value", \
+			       obj);					\
+			return -1;					\
+		}							\
+		argc--;							\
+		argv++;							\
+	} while (0)
+
+int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
+	    unsigned int cmd, int argc, char **argv, void *req)
+{
+	const struct kw *excl_seen[8] = { 0 };
+	uint64_t seen = 0;
+
+	for (; argc > 0; argc--, argv++) {
+		const struct kw *k = kw_find(tab, *argv);
+		const char *word = *argv;
+		char **val;
+		int i;
+
+		if (!strcmp(word, "help"))
+			return KW_HELP;
+		if (!k || !(k->cmds & BIT(cmd))) {
+			k = kw_positional(tab, cmd);
+			if (!k || (seen & BIT(k - tab))) {
+				pr_err("unknown keyword \"%s\" for \"%s %s\", try \"vtepctl %s help\"",
+				       word, obj, cmdname, obj);
+				return -1;
+			}
+			val = argv;
+		} else {
+			val = argv + 1;
+			for (i = 0; i < k->nargs; i++)
+				NEXT_ARG();
+			if (seen & BIT(k - tab)) {
+				if (k->nargs)
+					pr_err("duplicate \"%s\": \"%s\" is the second value",
+					       k->name, *val);
+				else
+					pr_err("duplicate \"%s\"", k->name);
+				return -1;
+			}
+		}
+		if (k->excl) {
+			const struct kw *o = excl_seen[k->excl & 7];
+
+			if (o) {
+				pr_err("\"%s\" and \"%s\" cannot be used together",
+				       o->name, k->name);
+				return -1;
+			}
+			excl_seen[k->excl & 7] = k;
+		}
+		seen |= BIT(k - tab);
+		if (k->parse && k->parse(req, val))
+			return -1;
+	}
+	for (const struct kw *k = tab; k->name; k++) {
+		if ((k->needed & BIT(cmd)) && !(seen & BIT(k - tab))) {
+			pr_err("\"%s\" is required for \"%s %s\"",
+			       k->name, obj, cmdname);
+			return -1;
+		}
+	}
+	return 0;
+}

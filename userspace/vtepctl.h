@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vtepctl: shared declarations.
+ *
+ * Layers, each in its own files:
+ *   parse.c            pure parsers of one argument and the keyword walker
+ *   link.c vni.c ...   per object: argv -> plain request struct -> message
+ *                      attributes; reply attributes -> print helpers
+ *   netlink.c          the only file that opens sockets (libmnl)
+ *   print.c            text/JSON output helpers and the error voice
+ *   batch.c            -batch: line splitting, FDB coalescing
+ *   cli.c              global options and the object table
+ */
+#ifndef VTEPCTL_H
+#define VTEPCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
+#include <linux/vtep.h>
+
+#define VTEPCTL_VERSION "0.1.0"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1ULL << (n))
+
+struct nlmsghdr;
+struct nlattr;
+
+/* ---- parse.c ---------------------------------------------------------- */
+
+/* An underlay address; family AF_UNSPEC means "not given" */
+struct vtep_ip {
+	int family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_vni(const char *s, uint32_t *vni);
+int parse_vlan(const char *s, uint16_t *vid);
+int parse_port(const char *s, uint16_t *port);
+int parse_on_off(const char *s, uint8_t *on);
+int parse_seconds(const char *s, uint32_t *secs);
+int parse_mac(const char *s, uint8_t mac[6]);
+int parse_ip(const char *s, struct vtep_ip *ip);
+int parse_ifname(const char *s, char name[IFNAMSIZ]);
+bool ip_is_multicast(const struct vtep_ip *ip);
+const char *format_ip(const struct vtep_ip *ip, char *buf, size_t len);
+const char *format_mac(const uint8_t mac[6], char buf[18]);
+
+/*
+ * One keyword of an object's grammar. A row whose name is in UPPERCASE is
+ * the positional argument (VNI, MAC, ...): a word that is no keyword. The
+ * help test walks these tables, so every word the parser takes is in the
+ * object's help text.
+ */
+struct kw {
+	const char *name;
+	unsigned int cmds;	/* bit per command that accepts it */
+	unsigned int needed;	/* bit per command that requires it */
+	unsigned char nargs;	/* 0 (a flag), 1 or 2 values */
+	unsigned char excl;	/* non-zero: one keyword per group at most */
+	int (*parse)(void *req, char **val);
+};
+
+#define KW_HELP 1	/* kw_walk saw "help" */
+
+/* Walk argv against tab for command cmd; returns 0, KW_HELP or -1. */
+int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
+	    unsigned int cmd, int argc, char **argv, void *req);
+bool kw_is_positional(const struct kw *k);
+
+/* ---- print.c ---------------------------------------------------------- */
+
+enum { PRINT_FP = 1, PRINT_JSON = 2, PRINT_ANY = 3 };
+
+void print_setup(FILE *out, bool json, bool pretty);
+bool is_json(void);
+void open_json_array(const char *key);
+void close_json_array(void);
+void open_json_object(const char *key);
+void close_json_object(void);
+__attribute__((format(printf, 3, 0)))
+void print_string(int type, const char *key, const char *fmt, const char *v);
+__attribute__((format(printf, 3, 0)))
+void print_uint(int type, const char *key, const char *fmt, unsigned int v);
+__attribute__((format(printf, 3, 0)))
+void print_u64(int type, const char *key, const char *fmt, uint64_t v);
+/* text: fmt gets "on" or "off"; JSON: true or false */
+__attribute__((format(printf, 3, 0)))
+void print_on_off(int type, const char *key, const char *fmt, bool v);
+void print_bool(const char *key, bool v);	/* JSON only */
+void print_null(const char *key);		/* JSON only */
+__attribute__((format(printf, 1, 2)))
+void print_text(const char *fmt, ...);		/* text only */
+void print_nl(void);				/* text: end of a line */
+void print_flush(void);
+/* Output of a dump that may be retried: held back until committed */
+void print_capture_begin(void);
+void print_capture_end(bool keep);
+
+void err_setup(FILE *err);
+void err_set_location(const char *file, unsigned int line);
+void err_defer(bool on);
+bool err_emit_deferred(void);
+__attribute__((format(printf, 1, 2)))
+void pr_err(const char *fmt, ...);
+__attribute__((format(printf, 1, 2)))
+void pr_warn(const char *fmt, ...);
+int invarg(const char *why, const char *arg);
+
+/* ---- netlink.c -------------------------------------------------------- */
+
+/* What the kernel said about a refused request (extended ack) */
+struct nl_ext {
+	int err;		/* negative errno, 0 = success */
+	char msg[256];		/* NLMSGERR_ATTR_MSG, "" if none */
+	uint32_t off;		/* NLMSGERR_ATTR_OFFS */
+	bool has_off;
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
+	bool has_miss;
+};
+
+/* State of one request while its replies are read */
+struct nl_state {
+	bool done;
+	bool intr;		/* NLM_F_DUMP_INTR seen */
+	int cb_err;		/* first error a callback returned */
+	struct nl_ext ext;
+};
+
+typedef int (*nl_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct vtep_nl;
+
+struct vtep_nl *nl_open(void);
+void nl_close(struct vtep_nl *nl);
+struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,
+			  uint16_t flags);
+struct nlmsghdr *nl_genl_msg(struct vtep_nl *nl, void *buf, uint8_t cmd,
+			     uint16_t flags);
+int nl_request(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data);
+int nl_dump(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data);
+int nl_rtnl_request(struct vtep_nl *nl, struct nlmsghdr *nlh);
+const struct nl_ext *nl_last_error(const struct vtep_nl *nl);
+void nl_perror(const struct vtep_nl *nl, const char *what);
+const char *nl_strerror(int err);
+int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+	       nl_cb cb, void *data, struct nl_state *st);
+unsigned int nl_ifindex(const char *name);
+const char *nl_ifname(unsigned int ifindex, char buf[IFNAMSIZ]);
+/* Monitor: a second socket joined to the "events" group */
+int nl_monitor_open(struct vtep_nl *nl);
+int nl_monitor_recv(struct vtep_nl *nl, nl_cb cb, void *data);
+
+/* Attribute helpers: length-checked readers, address writers */
+bool attr_u8(const struct nlattr *a, uint8_t *v);
+bool attr_u16(const struct nlattr *a, uint16_t *v);
+bool attr_u32(const struct nlattr *a, uint32_t *v);
+bool attr_u64(const struct nlattr *a, uint64_t *v);
+bool attr_ip(const struct nlattr *a4, const struct nlattr *a6,
+	     struct vtep_ip *ip);
+void attr_put_ip(struct nlmsghdr *nlh, uint16_t a4, uint16_t a6,
+		 const struct vtep_ip *ip);
+/* Parse a nest or a message's attributes into tb[0..max], others ignored */
+void attr_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max);
+void attr_parse_genl(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		     unsigned int max);
+void put_dev(struct nlmsghdr *nlh, const char *ifname);
+
+/* ---- cli.c: context, objects, dispatch -------------------------------- */
+
+struct fdb_batch;
+
+struct vtep_ctx {
+	struct vtep_nl *nl;		/* opened on first use */
+	bool json, pretty, force;
+	const char *batch_file;		/* NULL outside -batch */
+	unsigned int line;
+	struct fdb_batch *fdbb;		/* coalesces FDB adds in -batch */
+};
+
+struct vtep_object {
+	const char *name;
+	const char *summary;
+	const char *help;
+	const char *const *cmds;	/* NULL-terminated; NULL: none */
+	int default_cmd;		/* when only the object is given */
+	const struct kw *kws;		/* NULL-name terminated */
+	int (*run)(struct vtep_ctx *ctx, int cmd, int argc, char **argv);
+};
+
+extern const struct vtep_object *const vtep_objects[];
+struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
+int vtepctl_main(int argc, char **argv);
+int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
+void vtep_usage(FILE *out);
+int find_word(const char *const *words, const char *w);
+
+/* ---- objects ---------------------------------------------------------- */
+
+struct link_req {
+	char name[IFNAMSIZ];
+	uint64_t set;			/* BIT(VTEP_LINK_A_*) given */
+	struct vtep_ip local;
+	uint16_t port;
+	char dev[IFNAMSIZ];
+	uint32_t link;			/* dev resolved before building */
+	uint8_t ttl, tos, df, learning, udp_csum, move_notice;
+	uint32_t ageing, fdb_max;
+	uint16_t port_min, port_max;
+};
+enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW };
+extern const struct vtep_object link_object;
+int link_parse(int cmd, int argc, char **argv, struct link_req *r);
+void link_build_info(struct nlmsghdr *nlh, const struct link_req *r);
+void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r);
+void link_build_set(struct nlmsghdr *nlh, const struct link_req *r);
+int link_print(const struct nlmsghdr *nlh, void *data);
+
+struct vni_req {
+	char dev[IFNAMSIZ];
+	uint64_t set;			/* BIT(VTEP_VNI_A_*) given */
+	uint32_t vni;
+	uint16_t vlan;
+	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
+	uint8_t flood;
+};
+enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
+extern const struct vtep_object vni_object;
+int vni_parse(int cmd, int argc, char **argv, struct vni_req *r);
+void vni_build(struct nlmsghdr *nlh, const struct vni_req *r);
+int vni_print(const struct nlmsghdr *nlh, void *data);
+
+struct remote_req {
+	char dev[IFNAMSIZ];
+	uint64_t set;
+	uint32_t vni;
+	struct vtep_ip addr;
+};
+enum { REMOTE_ADD, REMOTE_REPLACE, REMOTE_DEL, REMOTE_SHOW };
+extern const struct vtep_object remote_object;
+int remote_parse(int cmd, int argc, char **argv, struct remote_req *r);
+void remote_build(struct nlmsghdr *nlh, const struct remote_req *r);
+int remote_print(const struct nlmsghdr *nlh, void *data);
+
+struct fdb_req {
+	char dev[IFNAMSIZ];
+	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
+	uint32_t vni;
+	uint8_t mac[6];
+	struct vtep_ip dst;
+	uint8_t type;			/* enum vtep_fdb_type, show/flush */
+};
+enum { FDB_ADD, FDB_REPLACE, FDB_DEL, FDB_SHOW, FDB_FLUSH };
+extern const struct vtep_object fdb_object;
+int fdb_parse(int cmd, int argc, char **argv, struct fdb_req *r);
+void fdb_build(struct nlmsghdr *nlh, const struct fdb_req *r);
+void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r);
+/* Printing options shared by show and monitor */
+struct show_opts {
+	bool dev_given;			/* omit "dev" in text, like ip -d */
+	const char *event;		/* monitor: the event's name */
+	unsigned int count;
+};
+int fdb_print(const struct nlmsghdr *nlh, void *data);
+
+struct stats_req {
+	char dev[IFNAMSIZ];
+	uint64_t set;
+	uint32_t vni;
+};
+enum { STATS_SHOW };
+extern const struct vtep_object stats_object;
+extern const char *const vtep_stat_names[];
+int stats_parse(int cmd, int argc, char **argv, struct stats_req *r);
+void stats_build(struct nlmsghdr *nlh, const struct stats_req *r);
+int stats_print(const struct nlmsghdr *nlh, void *data);
+
+struct monitor_req {
+	char dev[IFNAMSIZ];
+	uint64_t set;
+	bool dump, noresync;
+};
+enum { MON_DEV, MON_DUMP, MON_RESYNC, MON_NORESYNC };
+extern const struct vtep_object monitor_object;
+int monitor_parse(int argc, char **argv, struct monitor_req *r);
+int monitor_print_event(const struct nlmsghdr *nlh, void *data);
+const char *event_name(unsigned int ev);
+
+/* Run fn for every vtep device (by name), or only for dev if given */
+int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
+		  int (*fn)(struct vtep_ctx *ctx, const char *ifname,
+			    void *data),
+		  void *data);
+/* A dump whose printed output is held back and retried if interrupted */
+int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
+	       void *data);
+
+/* ---- batch.c ---------------------------------------------------------- */
+
+#define BATCH_MAX_ARGS 64
+/* Size of one coalesced FDB message: the list nest length is a u16 */
+#define FDB_BATCH_BYTES (56 * 1024)
+
+int makeargs(char *line, char **argv, int max);
+int run_batch(struct vtep_ctx *ctx, const char *file);
+/* Queue one add/replace (returns 0, or -1 on a refused earlier entry) */
+int fdb_batch_add(struct vtep_ctx *ctx, const struct fdb_req *r,
+		  bool replace);
+/* Send what is queued; returns the number of refused entries */
+int fdb_batch_flush(struct vtep_ctx *ctx);
+void fdb_batch_free(struct vtep_ctx *ctx);
+/* Build one FDB_NEW list message of entries [lo, hi) of the queue */
+struct fdb_batch_entry {
+	uint32_t vni;
+	uint8_t mac[6];
+	struct vtep_ip dst;
+	unsigned int line;
+	uint32_t off;			/* offset of its nest in the message */
+};
+unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
+			     struct fdb_batch_entry *e, unsigned int n,
+			     size_t limit);
+int fdb_batch_find(const struct fdb_batch_entry *e, unsigned int n,
+		   uint32_t off);
+
+#endif /* VTEPCTL_H */
