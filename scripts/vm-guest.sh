@@ -37,7 +37,8 @@ fi
 bad=$(kernel_log_bad)
 if [ -n "$bad" ]; then
 	echo "not ok - vm $vtep_kname: kernel log is not clean"
-	dmesg | tail -n 80 | sed 's/^/#   /'
+	dmesg | grep -E -B3 -A25 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption' |
+		head -n 80 | sed 's/^/#   /'
 	rc=1
 fi
 echo "VTEP-VM-EXIT $rc"

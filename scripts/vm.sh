@@ -87,7 +87,7 @@ rc=0
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp 2 -m 3072 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$KDIR/vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU quiet loglevel=4 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
+	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
 	-serial "file:$run/console" -serial "file:$run/out" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	</dev/null >"$run/qemu.log" 2>&1 || rc=$?

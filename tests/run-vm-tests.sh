@@ -13,7 +13,7 @@ run() {
 	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1
 	status=$?
 	# Keep results and diagnostics; drop the chatter of passing tests.
-	grep -aE '^(not )?ok |^#' "$out" | grep -avE '^#  (RUN|  OK) ' | sed -E "s/^(not )?ok ([0-9]+) /&$name: /"
+	grep -aE '^(not )?ok |^#' "$out" | grep -avE '^#[[:space:]]+(RUN|OK)[[:space:]]' | sed -E "s/^(not )?ok ([0-9]+) /&$name: /"
 	if [ $status -ne 0 ]; then
 		rc=1
 		if ! grep -qaE '^not ok' "$out"; then
