@@ -522,11 +522,16 @@ static void vtep_dev_uninit(struct net_device *dev)
 	gro_cells_destroy(&vtep->gro);
 }
 
-/* Counters are read after the last RCU reader is gone: free them last. */
+/*
+ * After the last device reference: the FDB tables (an FDB dump holds a
+ * reference and a walker in them until it ends), then the counters, read
+ * until the last RCU reader is gone.
+ */
 static void vtep_dev_free(struct net_device *dev)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 
+	vtep_fdb_free(vtep);
 	vtep_stats_free(vtep->stats);
 }
 

@@ -27,6 +27,8 @@ static const struct rhashtable_params vtep_vni_params = {
 
 int vtep_vni_init(struct vtep_dev *vtep)
 {
+	/* The extack texts below spell these limits out. */
+	BUILD_BUG_ON(VTEP_VLAN_MAX != 4094 || VTEP_VNI_MAX != 16777215);
 	return rhashtable_init(&vtep->vnis, &vtep_vni_params);
 }
 
@@ -52,20 +54,18 @@ static int vtep_vlan_check(struct vtep_dev *vtep, u16 vlan,
 	struct vtep_vni *other;
 
 	if (vlan > VTEP_VLAN_MAX) {
-		NL_SET_ERR_MSG_FMT(extack, "VLAN %u is out of range 1-%u",
-				   vlan, VTEP_VLAN_MAX);
+		NL_SET_ERR_MSG(extack, "VLAN is out of range 1-4094");
 		return -EINVAL;
 	}
 	other = vtep_vlan_slot(vtep, vlan);
 	if (!other)
 		return 0;
+	/* Fixed texts: 6.1 has no formatted extack messages. */
 	if (vlan)
-		NL_SET_ERR_MSG_FMT(extack, "VLAN %u is already mapped to VNI %u",
-				   vlan, other->id);
+		NL_SET_ERR_MSG(extack, "VLAN is already mapped to another VNI");
 	else
-		NL_SET_ERR_MSG_FMT(extack,
-				   "Untagged frames are already mapped to VNI %u",
-				   other->id);
+		NL_SET_ERR_MSG(extack,
+			       "Untagged frames are already mapped to another VNI");
 	return -EBUSY;
 }
 
@@ -91,12 +91,11 @@ struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
 
 	ASSERT_RTNL();
 	if (!id || id > VTEP_VNI_MAX) {
-		NL_SET_ERR_MSG_FMT(extack, "VNI %u is out of range 1-%u",
-				   id, VTEP_VNI_MAX);
+		NL_SET_ERR_MSG(extack, "VNI is out of range 1-16777215");
 		return ERR_PTR(-EINVAL);
 	}
 	if (vtep_vni_lookup(vtep, id)) {
-		NL_SET_ERR_MSG_FMT(extack, "VNI %u exists", id);
+		NL_SET_ERR_MSG(extack, "VNI exists");
 		return ERR_PTR(-EEXIST);
 	}
 	err = vtep_vlan_check(vtep, vlan, extack);
@@ -289,9 +288,8 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (vtep_vni_remote_find(vni, addr)) {
 		if (replace)
 			return 0;
-		NL_SET_ERR_MSG_FMT(extack,
-				   "Remote is already in the replication list of VNI %u",
-				   vni->id);
+		NL_SET_ERR_MSG(extack,
+			       "Remote is already in the VNI's replication list");
 		return -EEXIST;
 	}
 
@@ -322,9 +320,8 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	ASSERT_RTNL();
 	vr = vtep_vni_remote_find(vni, addr);
 	if (!vr) {
-		NL_SET_ERR_MSG_FMT(extack,
-				   "Remote is not in the replication list of VNI %u",
-				   vni->id);
+		NL_SET_ERR_MSG(extack,
+			       "Remote is not in the VNI's replication list");
 		return -ENOENT;
 	}
 

@@ -189,7 +189,8 @@ bool vtep_addr_equal(const struct vtep_addr *a, const struct vtep_addr *b);
 
 /* fdb.c: the MAC table */
 int vtep_fdb_init(struct vtep_dev *vtep);
-void vtep_fdb_uninit(struct vtep_dev *vtep);
+void vtep_fdb_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
+void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
 struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 				 const u8 *mac);
 int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
@@ -200,11 +201,13 @@ unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type);
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src);
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+/* start: on open and when cfg.ageing changes while up (runs a sweep now) */
 void vtep_fdb_ageing_start(struct vtep_dev *vtep);
 void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
-__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb);
+__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
+			   u32 vni);
 
 /* tx.c */
 netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev);
@@ -213,9 +216,19 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev);
 int vtep_rx_encap(struct sock *sk, struct sk_buff *skb);
 
 /* underlay.c: shared UDP sockets and multicast joins */
+
+/* The VXLAN header (RFC 7348): 8 flag bits (only I), 24 reserved, VNI, 8 reserved */
+struct vtep_hdr {
+	__be32 flags;
+	__be32 vni;			/* VNI << 8 */
+};
+#define VTEP_HDR_I		cpu_to_be32(0x08000000)
+#define VTEP_HDR_FLAGS		cpu_to_be32(0xff000000)
+
 struct vtep_sock {
 	struct list_head node;		/* vtep_net->socks, under RTNL */
 	struct socket *sock;
+	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb);
 	struct list_head devs;		/* vtep_dev.sock_node, RCU */
 	struct vtep_addr local;
 	__be16 port;
@@ -244,6 +257,11 @@ void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
 int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 		    const struct vtep_pcpu_stats __percpu *stats);
+/* the room vtep_stats_fill() takes in a message */
+static inline size_t vtep_stats_size(void)
+{
+	return nla_total_size(0) + __VTEP_STAT_MAX * nla_total_size(sizeof(u64));
+}
 
 /* events.c: the genl family and its "events" group */
 extern struct genl_family vtep_genl_family;

@@ -217,8 +217,9 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 		if (!k || !(k->cmds & BIT(cmd))) {
 			k = kw_positional(tab, cmd);
 			if (!k || (seen & BIT(k - tab))) {
-				pr_err("unknown keyword \"%s\" for \"%s %s\", try \"vtepctl %s help\"",
-				       word, obj, cmdname, obj);
+				pr_err("unknown keyword \"%s\" for \"%s%s%s\", try \"vtepctl %s help\"",
+				       word, obj, *cmdname ? " " : "", cmdname,
+				       obj);
 				return -1;
 			}
 			val = argv;
@@ -251,8 +252,8 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 	}
 	for (const struct kw *k = tab; k->name; k++) {
 		if ((k->needed & BIT(cmd)) && !(seen & BIT(k - tab))) {
-			pr_err("\"%s\" is required for \"%s %s\"",
-			       k->name, obj, cmdname);
+			pr_err("\"%s\" is required for \"%s%s%s\"",
+			       k->name, obj, *cmdname ? " " : "", cmdname);
 			return -1;
 		}
 	}

@@ -242,7 +242,7 @@ void print_u64(int type, const char *key, const char *fmt, uint64_t v)
 		json_start(key);
 		fprintf(out_fp(), "%llu", (unsigned long long)v);
 	} else if (type & PRINT_FP) {
-		text_add(fmt, v);
+		text_add(fmt, (unsigned long long)v);	/* fmt: %llu */
 	}
 }
 
@@ -260,7 +260,7 @@ void print_on_off(int type, const char *key, const char *fmt, bool v)
 
 void print_bool(const char *key, bool v)
 {
-	print_on_off(PRINT_JSON, key, "", v);
+	print_on_off(PRINT_JSON, key, "%s", v);
 }
 
 void print_null(const char *key)
@@ -322,7 +322,8 @@ void print_capture_end(bool keep)
 /* ---- errors ---- */
 
 static FILE *err_out;
-static char err_loc[512];
+static const char *err_file;
+static unsigned int err_line;
 static bool deferring;
 static char deferred[1024];
 
@@ -333,10 +334,8 @@ void err_setup(FILE *err)
 
 void err_set_location(const char *file, unsigned int line)
 {
-	if (file)
-		snprintf(err_loc, sizeof(err_loc), "%s:%u: ", file, line);
-	else
-		err_loc[0] = 0;
+	err_file = file;
+	err_line = line;
 }
 
 /*
@@ -363,16 +362,29 @@ bool err_emit_deferred(void)
 
 static void err_vprint(const char *kind, const char *fmt, va_list ap)
 {
-	char msg[768];
+	char msg[768], err_loc[320] = "";
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err_file)
+		snprintf(err_loc, sizeof(err_loc), "%.300s:%u: ", err_file,
+			 err_line);
 	if (deferring) {
-		snprintf(deferred, sizeof(deferred), "%s%s: %s\n",
-			 err_loc, kind, msg);
+		snprintf(deferred, sizeof(deferred), "%s%s%s%s\n", err_loc,
+			 kind ? kind : "", kind ? ": " : "", msg);
 		return;
 	}
 	print_flush();
-	fprintf(err_out ? err_out : stderr, "%s%s: %s\n", err_loc, kind, msg);
+	fprintf(err_out ? err_out : stderr, "%s%s%s%s\n", err_loc,
+		kind ? kind : "", kind ? ": " : "", msg);
+}
+
+void pr_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vprint(NULL, fmt, ap);
+	va_end(ap);
 }
 
 void pr_err(const char *fmt, ...)

@@ -110,7 +110,9 @@ void err_set_location(const char *file, unsigned int line);
 void err_defer(bool on);
 bool err_emit_deferred(void);
 __attribute__((format(printf, 1, 2)))
-void pr_err(const char *fmt, ...);
+void pr_err(const char *fmt, ...);	/* "Error: ..." */
+__attribute__((format(printf, 1, 2)))
+void pr_msg(const char *fmt, ...);	/* the same stream, no "Error: " */
 __attribute__((format(printf, 1, 2)))
 void pr_warn(const char *fmt, ...);
 int invarg(const char *why, const char *arg);
@@ -158,6 +160,11 @@ const char *nl_ifname(unsigned int ifindex, char buf[IFNAMSIZ]);
 /* Monitor: a second socket joined to the "events" group */
 int nl_monitor_open(struct vtep_nl *nl);
 int nl_monitor_recv(struct vtep_nl *nl, nl_cb cb, void *data);
+/* A stand-in kernel for the unit tests: gets every request instead of a
+ * socket, fills ext and calls cb for each reply it makes up. */
+typedef int (*nl_fake_fn)(struct nlmsghdr *nlh, nl_cb cb, void *data,
+			  struct nl_ext *ext, void *priv);
+struct vtep_nl *nl_fake(nl_fake_fn fn, void *priv);
 
 /* Attribute helpers: length-checked readers, address writers */
 bool attr_u8(const struct nlattr *a, uint8_t *v);
@@ -184,6 +191,7 @@ struct vtep_ctx {
 	bool json, pretty, force;
 	const char *batch_file;		/* NULL outside -batch */
 	unsigned int line;
+	unsigned int failed;		/* -batch -force: commands refused */
 	struct fdb_batch *fdbb;		/* coalesces FDB adds in -batch */
 };
 
@@ -268,7 +276,7 @@ void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r);
 struct show_opts {
 	bool dev_given;			/* omit "dev" in text, like ip -d */
 	const char *event;		/* monitor: the event's name */
-	unsigned int count;
+	uint32_t vni;			/* show only this VNI, 0 = all */
 };
 int fdb_print(const struct nlmsghdr *nlh, void *data);
 

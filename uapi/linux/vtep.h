@@ -86,8 +86,10 @@
  * VTEP_CMD_STATS_GET    do: IFINDEX|IFNAME, [VTEP_A_VNI { ID }]
  *     reply: IFINDEX, IFNAME, [VTEP_A_VNI { ID }], VTEP_A_STATS { VTEP_STAT_* }
  *     Device counters, or one VNI's. Every counter is a u64; attribute type
- *     i of the nest is counter i of enum vtep_stat; new counters are only
- *     ever appended.
+ *     i of the nest is counter i of enum vtep_stat (type 0 included, so
+ *     there is no pad attribute: a payload may be only 4-byte aligned, copy
+ *     it out as mnl_attr_get_u64() does); new counters are only ever
+ *     appended.
  *
  * Events
  * ------

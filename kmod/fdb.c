@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MAC table: (VNI, MAC) -> remote VTEP, and the local MAC table behind
+ * the MAC-move notice.
+ *
+ * Both are rhashtables of struct vtep_fdb read under RCU by the datapath.
+ * Every insert, removal and change of an entry's remote or flags happens
+ * under vtep->lock; the one write done without it is the refresh of `seen`
+ * by learning, a single word that the ageing sweep re-reads under the lock.
+ *
+ * An entry holds one reference on its remote. When an entry goes, its
+ * remote reference is dropped under the lock and the entry is freed with
+ * kfree_rcu(); the remote itself is freed a grace period after its last
+ * reference, so a reader still holding the old entry sees a live remote.
+ *
+ * Ageing counts from `seen`: the last frame received from the MAC (set by
+ * learning) or the last time the control plane set the entry. Transmit
+ * never refreshes it, so a silent MAC that moved away expires.
+ */
+#include <linux/etherdevice.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/ipv6.h>
+
+#include "vtep.h"
+
+/* Local MACs kept for move notices when the device sets no FDB limit */
+#define VTEP_LOCALS_MAX		(1U << 20)
+/* Entries visited between two reschedule points of a sweep */
+#define VTEP_SWEEP_BATCH	256
+/* A flush repeats its sweep at most this often (see vtep_fdb_flush()) */
+#define VTEP_FLUSH_PASSES	8
+
+static const struct rhashtable_params vtep_fdb_params = {
+	.head_offset		= offsetof(struct vtep_fdb, node),
+	.key_offset		= offsetof(struct vtep_fdb, key),
+	.key_len		= sizeof(struct vtep_fdb_key),
+	.automatic_shrinking	= true,
+};
+
+/* The whole key is hashed and compared: its padding must be zero. */
+static void vtep_fdb_make_key(struct vtep_fdb_key *key, u32 vni,
+			      const u8 *mac)
+{
+	memset(key, 0, sizeof(*key));
+	key->vni = vni;
+	ether_addr_copy(key->mac, mac);
+}
+
+/*
+ * The entry for (@vni, @mac), or NULL. The caller holds RCU (or vtep->lock)
+ * for as long as it uses the entry.
+ */
+struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
+				 const u8 *mac)
+{
+	struct vtep_fdb_key key;
+
+	vtep_fdb_make_key(&key, vni, mac);
+	return rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
+}
+
+/* What an event about a removed entry needs, copied before it is freed */
+struct vtep_fdb_gone {
+	u32 vni;
+	u8 mac[ETH_ALEN];
+	u8 flags;
+	struct vtep_addr dst;
+};
+
+/*
+ * Take @f out of its table and free it after a grace period; vtep->lock
+ * held. False if somebody else removed it first. Fills @gone if given;
+ * without it (teardown, when the VNI table may be gone already) no VNI
+ * counter is touched.
+ */
+static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
+			    struct vtep_fdb_gone *gone)
+{
+	struct vtep_remote *r;
+	struct vtep_vni *vni;
+
+	lockdep_assert_held(&vtep->lock);
+	if (f->flags & VTEP_FDB_LOCAL) {
+		if (rhashtable_remove_fast(&vtep->locals, &f->node,
+					   vtep_fdb_params))
+			return false;
+		atomic_dec(&vtep->local_count);
+		kfree_rcu(f, rcu);
+		return true;
+	}
+
+	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
+		return false;
+	r = rcu_dereference_protected(f->remote, lockdep_is_held(&vtep->lock));
+	if (gone) {
+		gone->vni = f->key.vni;
+		ether_addr_copy(gone->mac, f->key.mac);
+		gone->flags = f->flags;
+		gone->dst = r->addr;
+		/* Not found when the VNI itself is being destroyed */
+		vni = vtep_vni_lookup(vtep, f->key.vni);
+		if (vni)
+			atomic_dec(&vni->fdb_count);
+	}
+	vtep_remote_put(vtep, r);
+	atomic_dec(&vtep->fdb_count);
+	atomic_inc(&vtep->generation);
+	kfree_rcu(f, rcu);
+	return true;
+}
+
+static bool vtep_fdb_full(struct vtep_dev *vtep)
+{
+	u32 max = READ_ONCE(vtep->cfg.fdb_max);
+
+	return max && atomic_read(&vtep->fdb_count) >= max;
+}
+
+/* An FDB destination must name a host: an address, and not "any". */
+static bool vtep_addr_is_set(const struct vtep_addr *a)
+{
+	switch (a->family) {
+	case AF_INET:
+		return a->ip4 != 0;
+	case AF_INET6:
+		return !ipv6_addr_any(&a->ip6);
+	}
+	return false;
+}
+
+/*
+ * Add a static entry from the control plane (RTNL). With @replace, an
+ * existing entry gets the new remote and becomes static (CHANGED event,
+ * none when nothing changed); without, -EEXIST. The caller has checked
+ * that @dst is of the device's family.
+ */
+int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
+		 const struct vtep_addr *dst, bool replace,
+		 struct netlink_ext_ack *extack)
+{
+	enum vtep_event ev = VTEP_EVENT_UNSPEC;
+	struct vtep_remote *r, *old;
+	struct vtep_fdb *f, *new;
+	int err = 0;
+
+	ASSERT_RTNL();
+	if (!is_valid_ether_addr(mac)) {
+		NL_SET_ERR_MSG(extack, "FDB MAC must be a unicast address");
+		return -EINVAL;
+	}
+	if (!vtep_addr_is_set(dst)) {
+		NL_SET_ERR_MSG(extack, "FDB destination must be a remote address");
+		return -EINVAL;
+	}
+
+	/* Allocate before taking the lock; unused if the entry exists. */
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	r = vtep_remote_get(vtep, dst, GFP_KERNEL);
+	if (!r) {
+		kfree(new);
+		return -ENOMEM;
+	}
+	vtep_fdb_make_key(&new->key, vni->id, mac);
+	new->flags = VTEP_FDB_STATIC;
+	RCU_INIT_POINTER(new->remote, r);
+	new->seen = jiffies;
+
+	spin_lock_bh(&vtep->lock);
+	f = rhashtable_lookup_fast(&vtep->fdb, &new->key, vtep_fdb_params);
+	if (f) {
+		if (!replace) {
+			NL_SET_ERR_MSG(extack, "FDB entry exists");
+			err = -EEXIST;
+			goto out_unlock;
+		}
+		old = rcu_dereference_protected(f->remote,
+						lockdep_is_held(&vtep->lock));
+		if (old == r && (f->flags & VTEP_FDB_STATIC))
+			goto out_unlock;	/* unchanged: success, no event */
+		rcu_assign_pointer(f->remote, r);
+		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
+		WRITE_ONCE(f->seen, jiffies);
+		atomic_inc(&vtep->generation);
+		r = old;		/* the old remote's reference goes */
+		ev = VTEP_EVENT_FDB_CHANGED;
+		goto out_unlock;
+	}
+	if (vtep_fdb_full(vtep)) {
+		NL_SET_ERR_MSG(extack, "FDB is full");
+		err = -ENOSPC;
+		goto out_unlock;
+	}
+	err = rhashtable_lookup_insert_fast(&vtep->fdb, &new->node,
+					    vtep_fdb_params);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
+		goto out_unlock;
+	}
+	atomic_inc(&vtep->fdb_count);
+	atomic_inc(&vni->fdb_count);
+	atomic_inc(&vtep->generation);
+	spin_unlock_bh(&vtep->lock);
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_ADDED, vni->id, mac, dst,
+		       VTEP_FDB_STATIC, GFP_KERNEL);
+	return 0;
+
+out_unlock:
+	/* @new unused: drop the remote reference @r stands for, free @new. */
+	vtep_remote_put(vtep, r);
+	spin_unlock_bh(&vtep->lock);
+	kfree(new);
+	if (ev)
+		vtep_event_fdb(vtep, ev, vni->id, mac, dst, VTEP_FDB_STATIC,
+			       GFP_KERNEL);
+	return err;
+}
+
+/* Delete one entry, static or learned (RTNL); -ENOENT if absent. */
+int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac)
+{
+	struct vtep_fdb_gone gone;
+	struct vtep_fdb_key key;
+	struct vtep_fdb *f;
+	bool done = false;
+
+	might_sleep();
+	vtep_fdb_make_key(&key, vni, mac);
+	spin_lock_bh(&vtep->lock);
+	f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
+	if (f)
+		done = vtep_fdb_unlink(vtep, f, &gone);
+	spin_unlock_bh(&vtep->lock);
+	if (!done)
+		return -ENOENT;
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, gone.vni, gone.mac,
+		       &gone.dst, gone.flags, GFP_KERNEL);
+	return 0;
+}
+
+/* ---- sweeps: flush and ageing ---- */
+
+struct vtep_sweep {
+	struct rhashtable *ht;
+	u32 vni;		/* 0: every VNI */
+	u8 type;		/* enum vtep_fdb_type, for a flush */
+	unsigned long max_age;	/* jiffies; non-zero: an ageing sweep */
+	unsigned long now;
+	enum vtep_event ev;	/* sent per removed entry; UNSPEC: none */
+	bool teardown;		/* the device goes: no VNI counts, no events */
+};
+
+/* Whether @f goes; re-checked under vtep->lock before it does. */
+static bool vtep_sweep_match(const struct vtep_sweep *s,
+			     const struct vtep_fdb *f)
+{
+	bool is_static = READ_ONCE(f->flags) & VTEP_FDB_STATIC;
+
+	if (s->vni && f->key.vni != s->vni)
+		return false;
+	if (s->max_age)
+		return !is_static &&
+		       time_after(s->now, READ_ONCE(f->seen) + s->max_age);
+	switch (s->type) {
+	case VTEP_FDB_TYPE_STATIC:
+		return is_static;
+	case VTEP_FDB_TYPE_LEARNED:
+		return !is_static;
+	}
+	return true;
+}
+
+/* Remove @f if it matches; called inside the walk (RCU held). */
+static bool vtep_sweep_one(struct vtep_dev *vtep, const struct vtep_sweep *s,
+			   struct vtep_fdb *f)
+{
+	struct vtep_fdb_gone gone;
+	bool done = false;
+
+	if (!vtep_sweep_match(s, f))
+		return false;
+	spin_lock_bh(&vtep->lock);
+	if (vtep_sweep_match(s, f))
+		done = vtep_fdb_unlink(vtep, f, s->teardown ? NULL : &gone);
+	if (done && s->max_age && !(f->flags & VTEP_FDB_LOCAL))
+		vtep_stats_inc(vtep, vtep_vni_lookup(vtep, gone.vni),
+			       VTEP_STAT_FDB_AGED);
+	spin_unlock_bh(&vtep->lock);
+	if (done && s->ev)
+		vtep_event_fdb(vtep, s->ev, gone.vni, gone.mac, &gone.dst,
+			       gone.flags, GFP_ATOMIC);
+	return done;
+}
+
+/*
+ * One pass over s->ht, removing what matches. The walk lets go of RCU and
+ * reschedules every VTEP_SWEEP_BATCH entries, so a table of millions never
+ * holds up the CPU. Returns how many entries went.
+ */
+static unsigned int vtep_sweep_pass(struct vtep_dev *vtep,
+				    const struct vtep_sweep *s)
+{
+	struct rhashtable_iter iter;
+	unsigned int removed = 0, visited = 0;
+	struct vtep_fdb *f;
+
+	rhashtable_walk_enter(s->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((f = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(f))
+			continue;	/* -EAGAIN: resized, walk goes on */
+		if (vtep_sweep_one(vtep, s, f))
+			removed++;
+		if (++visited % VTEP_SWEEP_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return removed;
+}
+
+/*
+ * Delete the entries of VNI @vni (0: all) of @type (enum vtep_fdb_type),
+ * with a DELETED event each; process context. Returns how many went.
+ *
+ * A walk that resumes after the entry it stood on was removed may skip a
+ * few entries of that bucket, so the sweep repeats until a pass removes
+ * nothing (bounded, against a learning storm refilling the table).
+ * Flushing every type of a VNI also forgets its local MACs.
+ */
+unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type)
+{
+	struct vtep_sweep s = {
+		.ht = &vtep->fdb, .vni = vni, .type = type,
+		.ev = VTEP_EVENT_FDB_DELETED,
+	};
+	unsigned int n, total = 0, pass;
+
+	might_sleep();
+	for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++) {
+		n = vtep_sweep_pass(vtep, &s);
+		total += n;
+		if (!n)
+			break;
+	}
+	if (type == VTEP_FDB_TYPE_ANY) {
+		s.ht = &vtep->locals;
+		s.ev = VTEP_EVENT_UNSPEC;
+		for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++)
+			if (!vtep_sweep_pass(vtep, &s))
+				break;
+	}
+	return total;
+}
+
+/* How often ageing runs: half the ageing time, within 1 s .. 30 s. */
+static unsigned long vtep_fdb_ageing_period(u32 ageing)
+{
+	return clamp_t(unsigned long, (unsigned long)ageing * HZ / 2,
+		       HZ, 30 * HZ);
+}
+
+static void vtep_fdb_ageing_work(struct work_struct *work)
+{
+	struct vtep_dev *vtep = container_of(to_delayed_work(work),
+					     struct vtep_dev, ageing);
+	u32 ageing = READ_ONCE(vtep->cfg.ageing);
+	struct vtep_sweep s = {
+		.max_age = (unsigned long)ageing * HZ,
+		.now = jiffies,
+	};
+
+	/* 0 = never: sleep until vtep_fdb_ageing_start() sees a new value. */
+	if (!ageing)
+		return;
+	s.ht = &vtep->fdb;
+	s.ev = VTEP_EVENT_FDB_AGED;
+	vtep_sweep_pass(vtep, &s);
+	s.ht = &vtep->locals;
+	s.ev = VTEP_EVENT_UNSPEC;
+	vtep_sweep_pass(vtep, &s);
+	queue_delayed_work(system_power_efficient_wq, &vtep->ageing,
+			   vtep_fdb_ageing_period(ageing));
+}
+
+/*
+ * Run ageing now and then periodically; on open, and again whenever the
+ * ageing time changes on a device that is up (the period follows it).
+ */
+void vtep_fdb_ageing_start(struct vtep_dev *vtep)
+{
+	mod_delayed_work(system_power_efficient_wq, &vtep->ageing, 0);
+}
+
+void vtep_fdb_ageing_stop(struct vtep_dev *vtep)
+{
+	cancel_delayed_work_sync(&vtep->ageing);
+}
+
+/* ---- learning (softirq, RCU held) ---- */
+
+/* A learned MAC showed up behind another remote: point the entry there. */
+static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
+			  struct vtep_fdb *f, const struct vtep_addr *src)
+{
+	struct vtep_remote *r, *old;
+	bool moved = false;
+
+	r = vtep_remote_get(vtep, src, GFP_ATOMIC);
+	if (!r)
+		return;		/* the next frame tries again */
+
+	spin_lock_bh(&vtep->lock);
+	old = rcu_dereference_protected(f->remote, lockdep_is_held(&vtep->lock));
+	/* Still ours to move: learned, elsewhere, and still in the table. */
+	if (!(f->flags & VTEP_FDB_STATIC) && !vtep_addr_equal(&old->addr, src) &&
+	    rhashtable_lookup_fast(&vtep->fdb, &f->key, vtep_fdb_params) == f) {
+		rcu_assign_pointer(f->remote, r);
+		WRITE_ONCE(f->seen, jiffies);
+		atomic_inc(&vtep->generation);
+		vtep_stats_inc(vtep, vni, VTEP_STAT_FDB_MOVED);
+		r = old;
+		moved = true;
+	}
+	vtep_remote_put(vtep, r);
+	spin_unlock_bh(&vtep->lock);
+	if (moved)
+		vtep_event_fdb(vtep, VTEP_EVENT_FDB_MOVED, vni->id, f->key.mac,
+			       src, 0, GFP_ATOMIC);
+}
+
+static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
+			       const u8 *mac, const struct vtep_addr *src)
+{
+	struct vtep_remote *r;
+	struct vtep_fdb *f;
+	int err;
+
+	if (vtep_fdb_full(vtep))
+		goto full;
+	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	if (!f)
+		return;
+	r = vtep_remote_get(vtep, src, GFP_ATOMIC);
+	if (!r) {
+		kfree(f);
+		return;
+	}
+	vtep_fdb_make_key(&f->key, vni->id, mac);
+	RCU_INIT_POINTER(f->remote, r);
+	f->seen = jiffies;
+
+	spin_lock_bh(&vtep->lock);
+	/*
+	 * vtep_vni_destroy() takes the VNI out of the table under this lock
+	 * before flushing its entries: checking here means nothing is learned
+	 * into a VNI after its flush.
+	 */
+	if (vtep_vni_lookup(vtep, vni->id) != vni)
+		err = -ENOENT;
+	else if (vtep_fdb_full(vtep))
+		err = -ENOSPC;
+	else
+		err = rhashtable_lookup_insert_fast(&vtep->fdb, &f->node,
+						    vtep_fdb_params);
+	if (!err) {
+		atomic_inc(&vtep->fdb_count);
+		atomic_inc(&vni->fdb_count);
+		atomic_inc(&vtep->generation);
+	} else {
+		vtep_remote_put(vtep, r);
+	}
+	spin_unlock_bh(&vtep->lock);
+
+	if (err) {
+		/* -EEXIST: another CPU learned the same MAC first */
+		kfree(f);
+		if (err == -ENOSPC)
+			goto full;
+		return;
+	}
+	vtep_stats_inc(vtep, vni, VTEP_STAT_FDB_LEARNED);
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_LEARNED, vni->id, mac, src, 0,
+		       GFP_ATOMIC);
+	return;
+
+full:
+	vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
+}
+
+/*
+ * Learn that @mac on @vni lives behind @src, from a received frame. Static
+ * entries are left alone; a known MAC behind the same remote only gets its
+ * `seen` refreshed, without the lock and without writing when unchanged,
+ * so a busy flow does not bounce the entry's cache line between CPUs.
+ */
+void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    const u8 *mac, const struct vtep_addr *src)
+{
+	struct vtep_remote *r;
+	struct vtep_fdb *f;
+	unsigned long now;
+
+	if (!READ_ONCE(vtep->cfg.learning) || !is_valid_ether_addr(mac) ||
+	    !vtep_addr_is_set(src))
+		return;
+
+	f = vtep_fdb_lookup(vtep, vni->id, mac);
+	if (!f) {
+		vtep_fdb_learn_new(vtep, vni, mac, src);
+		return;
+	}
+	if (READ_ONCE(f->flags) & VTEP_FDB_STATIC)
+		return;
+	r = rcu_dereference(f->remote);
+	if (unlikely(!vtep_addr_equal(&r->addr, src))) {
+		vtep_fdb_move(vtep, vni, f, src);
+		return;
+	}
+	now = jiffies;
+	if (READ_ONCE(f->seen) != now)
+		WRITE_ONCE(f->seen, now);
+}
+
+/* ---- the local MAC table (MAC-move notice) ---- */
+
+static bool vtep_fdb_local_add(struct vtep_dev *vtep,
+			       const struct vtep_fdb_key *key,
+			       unsigned long now)
+{
+	u32 max = READ_ONCE(vtep->cfg.fdb_max) ?: VTEP_LOCALS_MAX;
+	struct vtep_fdb *f;
+	int err;
+
+	/*
+	 * Full, or out of memory: the MAC cannot be remembered, so say it is
+	 * not new. Otherwise every frame it sends would be flooded.
+	 */
+	if (atomic_read(&vtep->local_count) >= max)
+		return false;
+	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	if (!f)
+		return false;
+	f->key = *key;
+	f->flags = VTEP_FDB_LOCAL;
+	f->seen = now;
+
+	spin_lock_bh(&vtep->lock);
+	err = rhashtable_lookup_insert_fast(&vtep->locals, &f->node,
+					    vtep_fdb_params);
+	if (!err)
+		atomic_inc(&vtep->local_count);
+	spin_unlock_bh(&vtep->lock);
+	if (err) {
+		/* -EEXIST: another CPU recorded it and sends the notice */
+		kfree(f);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Transmit path (RCU held): true when @mac has not been seen locally on
+ * @vni, or not for longer than the ageing time, i.e. when its frame should
+ * be flooded as a move notice. Records or refreshes the MAC either way.
+ */
+bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
+{
+	u32 ageing = READ_ONCE(vtep->cfg.ageing);
+	unsigned long now = jiffies, seen;
+	struct vtep_fdb_key key;
+	struct vtep_fdb *f;
+
+	if (!is_valid_ether_addr(mac))
+		return false;
+	vtep_fdb_make_key(&key, vni, mac);
+	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
+	if (!f)
+		return vtep_fdb_local_add(vtep, &key, now);
+
+	seen = READ_ONCE(f->seen);
+	if (seen == now)
+		return false;
+	WRITE_ONCE(f->seen, now);
+	return ageing && time_after(now, seen + (unsigned long)ageing * HZ);
+}
+
+/* ---- setup and teardown ---- */
+
+int vtep_fdb_init(struct vtep_dev *vtep)
+{
+	int err;
+
+	/* One cache line per MAC: the point of sharing remotes. */
+	BUILD_BUG_ON(sizeof(struct vtep_fdb) > 64);
+	/* No implicit padding in the key: it is hashed as bytes. */
+	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) !=
+		     sizeof(u32) + ETH_ALEN + 2);
+
+	atomic_set(&vtep->fdb_count, 0);
+	atomic_set(&vtep->local_count, 0);
+	atomic_set(&vtep->generation, 0);
+	INIT_DELAYED_WORK(&vtep->ageing, vtep_fdb_ageing_work);
+
+	err = rhashtable_init(&vtep->fdb, &vtep_fdb_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&vtep->locals, &vtep_fdb_params);
+	if (err)
+		goto err_destroy_fdb;
+	return 0;
+
+err_destroy_fdb:
+	rhashtable_destroy(&vtep->fdb);
+	return err;
+}
+
+/*
+ * Empty both tables of a device being unregistered (RTNL; closed, so
+ * ageing is stopped and the datapath gone). No events: the device's own
+ * removal says it all. The tables themselves stay until vtep_fdb_free():
+ * an FDB dump in progress holds a device reference and an rhashtable walker
+ * linked into the table, and may come back to both until it ends.
+ */
+void vtep_fdb_uninit(struct vtep_dev *vtep)
+{
+	struct vtep_sweep s = { .ht = &vtep->fdb, .teardown = true };
+
+	ASSERT_RTNL();
+	cancel_delayed_work_sync(&vtep->ageing);
+	/* Nothing adds entries any more, so this ends. */
+	while (atomic_read(&vtep->fdb.nelems))
+		vtep_sweep_pass(vtep, &s);
+	s.ht = &vtep->locals;
+	while (atomic_read(&vtep->locals.nelems))
+		vtep_sweep_pass(vtep, &s);
+}
+
+/*
+ * Free the emptied tables, from the device's destructor: it runs after the
+ * last device reference is gone, so after every dump has ended.
+ */
+void vtep_fdb_free(struct vtep_dev *vtep)
+{
+	WARN_ON_ONCE(atomic_read(&vtep->fdb.nelems) ||
+		     atomic_read(&vtep->locals.nelems));
+	rhashtable_destroy(&vtep->fdb);
+	rhashtable_destroy(&vtep->locals);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outer UDP source port. Underlay switches spread traffic over their
+ * links (ECMP, LACP) by hashing the outer headers, where every tunnelled
+ * flow between two VTEPs looks the same but for this port. So it carries a
+ * hash of the inner headers: each inner flow keeps one port, hence one path
+ * and its packet order, and different flows spread over the port range.
+ *
+ * The hash covers the inner MAC addresses, an inner VLAN tag, the IPv4 or
+ * IPv6 addresses and, unless the packet is a fragment (whose ports are
+ * absent or would split a datagram's fragments across paths), the L4 ports,
+ * as the kernel's flow dissector finds them, and the VNI. skb_get_hash()
+ * would not do: it ignores MACs, so all non-IP traffic between two hosts
+ * (ARP, LLDP, ...) would share one port whatever its addresses.
+ */
+#include <linux/jhash.h>
+#include <linux/once.h>
+#include <linux/random.h>
+#include <net/flow_dissector.h>
+
+#include "vtep.h"
+
+struct vtep_flow_keys {
+	struct flow_dissector_key_control control;	/* not hashed */
+	struct flow_dissector_key_basic basic;		/* hashed from here on */
+	struct flow_dissector_key_eth_addrs eth;
+	struct flow_dissector_key_vlan vlan;
+	struct flow_dissector_key_addrs addrs;
+	struct flow_dissector_key_ports ports;
+} __aligned(sizeof(u32));
+
+#define VTEP_FLOW_HASHED_WORDS \
+	((sizeof(struct vtep_flow_keys) - \
+	  offsetof(struct vtep_flow_keys, basic)) / sizeof(u32))
+
+static const struct flow_dissector_key vtep_flow_key_list[] = {
+	{
+		.key_id = FLOW_DISSECTOR_KEY_CONTROL,
+		.offset = offsetof(struct vtep_flow_keys, control),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_BASIC,
+		.offset = offsetof(struct vtep_flow_keys, basic),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_ETH_ADDRS,
+		.offset = offsetof(struct vtep_flow_keys, eth),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_VLAN,
+		.offset = offsetof(struct vtep_flow_keys, vlan),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_IPV4_ADDRS,
+		.offset = offsetof(struct vtep_flow_keys, addrs.v4addrs),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_IPV6_ADDRS,
+		.offset = offsetof(struct vtep_flow_keys, addrs.v6addrs),
+	}, {
+		.key_id = FLOW_DISSECTOR_KEY_PORTS,
+		.offset = offsetof(struct vtep_flow_keys, ports),
+	},
+};
+
+static struct flow_dissector vtep_flow_dissector __read_mostly;
+static u32 vtep_flow_seed __read_mostly;
+
+static void vtep_flow_init(void)
+{
+	skb_flow_dissector_init(&vtep_flow_dissector, vtep_flow_key_list,
+				ARRAY_SIZE(vtep_flow_key_list));
+	/* Random per boot: outsiders cannot aim many flows at one path. */
+	get_random_bytes(&vtep_flow_seed, sizeof(vtep_flow_seed));
+}
+
+/*
+ * The source port for the frame at skb->data (its outer VLAN tag already
+ * removed; the VNI stands in for it), in cfg.port_min..cfg.port_max.
+ */
+__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
+			  u32 vni)
+{
+	u32 min = READ_ONCE(vtep->cfg.port_min);
+	u32 max = READ_ONCE(vtep->cfg.port_max);
+	struct vtep_flow_keys keys;
+	u32 hash;
+
+	BUILD_BUG_ON(offsetof(struct vtep_flow_keys, basic) % sizeof(u32));
+	BUILD_BUG_ON(sizeof(struct vtep_flow_keys) % sizeof(u32));
+
+	DO_ONCE(vtep_flow_init);
+
+	/* The dissector fills only what it finds: the rest must hash alike. */
+	memset(&keys, 0, sizeof(keys));
+	skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
+	hash = jhash2((const u32 *)&keys.basic, VTEP_FLOW_HASHED_WORDS,
+		      jhash_1word(vni, vtep_flow_seed));
+
+	if (max < min)		/* changing under us: any port of either */
+		max = min;
+	/* Multiply-shift: even over the range, without a division. */
+	return htons(min + reciprocal_scale(hash, max - min + 1));
+}

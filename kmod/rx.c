@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: the UDP socket's encap_rcv. Validates the VXLAN header, finds
+ * the device and VNI, learns where the inner source MAC lives, pushes the
+ * VNI's VLAN tag back and hands the inner frame to the device through
+ * gro_cells. Runs in softirq under RCU (UDP's receive path holds it).
+ *
+ * Every frame that is not delivered is counted under one drop reason. The
+ * frames come from the wire, so nothing here trusts them: lengths are
+ * checked before each header is read, and the header checks are strict
+ * (RFC 7348 says to ignore reserved bits; like the kernel's vxlan we drop
+ * them instead, so a future extension is never silently misread).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/sock.h>
+
+#include "vtep.h"
+
+/* The device of this socket that carries VNI @id, and the VNI */
+static struct vtep_dev *vtep_rx_find(struct vtep_sock *vs, u32 id,
+				     struct vtep_vni **vni)
+{
+	struct vtep_dev *vtep;
+
+	list_for_each_entry_rcu(vtep, &vs->devs, sock_node) {
+		*vni = vtep_vni_lookup(vtep, id);
+		if (*vni)
+			return vtep;
+	}
+	return NULL;
+}
+
+/* The outer source address: where the inner source MAC lives */
+static void vtep_rx_outer_src(const struct sock *sk, const struct sk_buff *skb,
+			      struct vtep_addr *src)
+{
+	memset(src, 0, sizeof(*src));
+	if (sk->sk_family == AF_INET6) {
+		src->family = AF_INET6;
+		src->ip6 = ipv6_hdr(skb)->saddr;
+	} else {
+		src->family = AF_INET;
+		src->ip4 = ip_hdr(skb)->saddr;
+	}
+}
+
+/*
+ * RFC 6040: a CE mark on the outer header must reach the inner one, and
+ * an inner packet that cannot carry it is dropped. Returns false to drop.
+ */
+static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
+			struct sk_buff *skb)
+{
+	int err;
+
+	if (sk->sk_family == AF_INET6)
+		err = IP6_ECN_decapsulate(oiph, skb);
+	else
+		err = IP_ECN_decapsulate(oiph, skb);
+	return err <= 1;
+}
+
+int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
+{
+	struct vtep_dev *vtep = NULL;
+	struct vtep_vni *vni = NULL;
+	const struct vtep_hdr *vh;
+	enum vtep_stat reason;
+	struct vtep_addr src;
+	struct vtep_sock *vs;
+	unsigned int len;
+	int nh;
+	u16 vid;
+
+	vs = rcu_dereference_sk_user_data(sk);
+	if (!vs)
+		goto free;		/* the socket is closing */
+	/* Until the VNI names a device, count on the socket's first one. */
+	vtep = list_first_or_null_rcu(&vs->devs, struct vtep_dev, sock_node);
+	if (!vtep)
+		goto free;
+
+	if (!pskb_may_pull(skb, VTEP_HLEN)) {
+		reason = VTEP_STAT_DROP_TOO_SHORT;
+		goto drop;
+	}
+	vh = (const struct vtep_hdr *)(udp_hdr(skb) + 1);
+	if ((vh->flags & VTEP_HDR_FLAGS) != VTEP_HDR_I) {
+		reason = VTEP_STAT_DROP_BAD_FLAGS;
+		goto drop;
+	}
+	if ((vh->flags & ~VTEP_HDR_FLAGS) || (vh->vni & cpu_to_be32(0xff))) {
+		reason = VTEP_STAT_DROP_BAD_RESERVED;
+		goto drop;
+	}
+
+	vtep = vtep_rx_find(vs, be32_to_cpu(vh->vni) >> 8, &vni);
+	if (!vtep) {
+		vtep = list_first_or_null_rcu(&vs->devs, struct vtep_dev,
+					      sock_node);
+		if (!vtep)
+			goto free;
+		reason = VTEP_STAT_DROP_UNKNOWN_VNI;
+		goto drop;
+	}
+	if (skb->len < VTEP_HLEN + ETH_HLEN) {
+		reason = VTEP_STAT_DROP_BAD_INNER;
+		goto drop;
+	}
+
+	vtep_rx_outer_src(sk, skb, &src);
+	/* An offset, not a pointer: pulling may move skb->head. */
+	nh = skb_network_header(skb) - skb->head;
+
+	if (iptunnel_pull_header(skb, VTEP_HLEN, htons(ETH_P_TEB),
+				 !net_eq(vtep->net, dev_net(vtep->dev)))) {
+		reason = VTEP_STAT_DROP_RX_ERROR;
+		goto drop;
+	}
+	/* Our own frames, back from a loop in the underlay or the overlay */
+	if (ether_addr_equal(((const struct ethhdr *)skb->data)->h_source,
+			     vtep->dev->dev_addr)) {
+		reason = VTEP_STAT_DROP_LOOP;
+		goto drop;
+	}
+	skb->protocol = eth_type_trans(skb, vtep->dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+
+	skb_reset_network_header(skb);
+	if (!pskb_inet_may_pull(skb)) {
+		reason = VTEP_STAT_DROP_TOO_SHORT;	/* inner IP header cut */
+		goto drop;
+	}
+	if (!vtep_rx_ecn(sk, skb->head + nh, skb)) {
+		reason = VTEP_STAT_DROP_BAD_INNER;	/* CE on a not-ECT packet */
+		goto drop;
+	}
+
+	/* Learn only from frames we deliver, and only unicast sources. */
+	if (READ_ONCE(vtep->cfg.learning) &&
+	    is_valid_ether_addr(eth_hdr(skb)->h_source))
+		vtep_fdb_learn(vtep, vni, eth_hdr(skb)->h_source, &src);
+
+	vid = READ_ONCE(vni->vlan);
+	if (vid)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vid);
+
+	len = skb->len + ETH_HLEN;
+	if (gro_cells_receive(&vtep->gro, skb) != NET_RX_SUCCESS) {
+		/* gro_cells freed it: the device is down or its queue full */
+		vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_RX_ERROR);
+		return 0;
+	}
+	vtep_stats_inc(vtep, vni, VTEP_STAT_RX_PACKETS);
+	vtep_stats_add(vtep, vni, VTEP_STAT_RX_BYTES, len);
+	return 0;
+
+drop:
+	vtep_stats_inc(vtep, vni, reason);
+free:
+	/*
+	 * Consumed either way: a datagram handed back to UDP would sit in the
+	 * receive queue of a kernel socket nobody reads.
+	 */
+	kfree_skb(skb);
+	return 0;
+}

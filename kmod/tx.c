@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: the device's ndo_start_xmit. The frame's VLAN tag (or its
+ * absence) selects the VNI; the FDB says which remote VTEP has the
+ * destination MAC; broadcast, multicast and unknown unicast go to the VNI's
+ * group and to each remote of its replication list, one copy each. Each
+ * copy is encapsulated (RFC 7348) and sent over the underlay socket.
+ *
+ * Runs in softirq context (BH off, under rcu_read_lock_bh from
+ * dev_queue_xmit) with no lock of ours: the device is LLTX and every table
+ * is read under RCU. GSO frames stay whole: they leave as UDP-tunnel GSO
+ * packets and are segmented late, by the underlay device or just before it.
+ *
+ * Every frame that is not sent is counted under exactly one drop reason.
+ */
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
+#include <linux/ratelimit.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "vtep.h"
+
+/* What every copy of one frame shares */
+struct vtep_tx {
+	struct vtep_dev *vtep;
+	struct vtep_vni *vni;
+	struct vtep_sock *vs;
+	__be16 sport;		/* from the inner flow hash */
+	u8 inner;		/* inner IP version, 0 for anything else */
+	bool xnet;
+};
+
+/* One destination of a flood, held back until we know whether to clone */
+struct vtep_target {
+	const struct vtep_addr *addr;
+	struct dst_cache *cache;	/* NULL: route looked up every time */
+};
+
+/*
+ * Miss events are for a controller filling the FDB on demand; a burst of
+ * frames to unknown MACs must not turn into a burst of netlink messages.
+ * Shared by all devices; the suppressed count is reported when released,
+ * that is never, so no log noise either.
+ */
+static struct ratelimit_state vtep_miss_rs =
+	RATELIMIT_STATE_INIT_FLAGS(vtep_miss_rs, HZ, 200,
+				   RATELIMIT_MSG_ON_RELEASE);
+
+static void vtep_tx_count(const struct vtep_tx *tx, unsigned int len)
+{
+	vtep_stats_inc(tx->vtep, tx->vni, VTEP_STAT_TX_PACKETS);
+	vtep_stats_add(tx->vtep, tx->vni, VTEP_STAT_TX_BYTES, len);
+}
+
+/*
+ * Take the outer VLAN tag off the frame and return its VLAN id (0: none).
+ * The VNI carries the segment across; the far end pushes its own tag.
+ * Tags come out of band (the device offers CTAG_TX), but a frame may also
+ * carry one in band. Any further tag stays, as payload.
+ */
+static int vtep_untag(struct sk_buff *skb, u16 *vid)
+{
+	u16 tci;
+	int err;
+
+	*vid = 0;
+	if (skb_vlan_tag_present(skb)) {
+		*vid = skb_vlan_tag_get_id(skb);
+		__vlan_hwaccel_clear_tag(skb);
+		return 0;
+	}
+	if (!eth_type_vlan(eth_hdr(skb)->h_proto))
+		return 0;
+	err = __skb_vlan_pop(skb, &tci);
+	if (err)
+		return err;
+	*vid = tci & VLAN_VID_MASK;
+	return 0;
+}
+
+/*
+ * The inner IP version (4, 6, or 0 for anything else), with its header
+ * made linear: TOS, DF and the ICMP replies read it.
+ */
+static u8 vtep_inner(struct sk_buff *skb)
+{
+	__be16 proto = eth_hdr(skb)->h_proto;
+
+	if (proto != htons(ETH_P_IP) && proto != htons(ETH_P_IPV6))
+		return 0;
+	skb->protocol = proto;
+	skb_set_network_header(skb, ETH_HLEN);
+	if (proto == htons(ETH_P_IP))
+		return pskb_network_may_pull(skb, sizeof(struct iphdr)) ? 4 : 0;
+	return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ? 6 : 0;
+}
+
+static u8 vtep_tos(const struct vtep_tx *tx, const struct sk_buff *skb)
+{
+	u8 tos = READ_ONCE(tx->vtep->cfg.tos);
+
+	if (tos == 1)		/* inherit */
+		tos = tx->inner ? ip_tunnel_get_dsfield(ip_hdr(skb), skb) : 0;
+	/* RFC 6040: the outer ECN field follows the inner one */
+	if (tx->inner)
+		return ip_tunnel_ecn_encap(tos, ip_hdr(skb), skb);
+	return INET_ECN_encapsulate(tos, 0);
+}
+
+static __be16 vtep_df(const struct vtep_tx *tx, const struct sk_buff *skb)
+{
+	switch (READ_ONCE(tx->vtep->cfg.df)) {
+	case VTEP_DF_SET:
+		return htons(IP_DF);
+	case VTEP_DF_INHERIT:
+		if (tx->inner == 6 ||
+		    (tx->inner == 4 && (ip_hdr(skb)->frag_off & htons(IP_DF))))
+			return htons(IP_DF);
+	}
+	return 0;
+}
+
+/* ---- packet too big: answer as a router on the path would ---- */
+
+static struct sk_buff *vtep_icmp4(const struct sk_buff *skb, int mtu)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int off = skb_network_offset(skb);
+	unsigned int quote, len;
+	struct icmphdr *ih;
+	struct sk_buff *n;
+	struct iphdr *nh;
+
+	/* RFC 1191/1812: only for DF, first fragments, unicast endpoints */
+	if (!(iph->frag_off & htons(IP_DF)) ||
+	    (iph->frag_off & htons(IP_OFFSET)) || mtu < 68 ||
+	    ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
+	    ipv4_is_zeronet(iph->saddr) || ipv4_is_multicast(iph->saddr) ||
+	    ipv4_is_lbcast(iph->saddr))
+		return NULL;
+	if (iph->protocol == IPPROTO_ICMP) {	/* never an error about one */
+		const struct icmphdr *ic;
+		struct icmphdr _ic;
+
+		ic = skb_header_pointer(skb, off + iph->ihl * 4, sizeof(_ic),
+				       &_ic);
+		if (!ic || icmp_is_err(ic->type))
+			return NULL;
+	}
+
+	quote = min_t(unsigned int, skb->len - off,
+		      576 - sizeof(*nh) - sizeof(*ih));
+	len = sizeof(*nh) + sizeof(*ih) + quote;
+	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + len, GFP_ATOMIC);
+	if (!n)
+		return NULL;
+	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
+	skb_reset_network_header(n);
+	nh = skb_put(n, sizeof(*nh));
+	ih = skb_put_zero(n, sizeof(*ih));
+	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
+		kfree_skb(n);
+		return NULL;
+	}
+
+	ih->type = ICMP_DEST_UNREACH;
+	ih->code = ICMP_FRAG_NEEDED;
+	ih->un.frag.mtu = htons(mtu);
+	ih->checksum = csum_fold(csum_partial(ih, sizeof(*ih) + quote, 0));
+
+	memset(nh, 0, sizeof(*nh));
+	nh->version = 4;
+	nh->ihl = sizeof(*nh) / 4;
+	nh->tos = IPTOS_PREC_INTERNETCONTROL;
+	nh->tot_len = htons(len);
+	nh->ttl = 64;
+	nh->protocol = IPPROTO_ICMP;
+	nh->saddr = iph->daddr;
+	nh->daddr = iph->saddr;
+	ip_send_check(nh);
+	return n;
+}
+
+static struct sk_buff *vtep_icmp6(const struct sk_buff *skb, int mtu)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	unsigned int off = skb_network_offset(skb);
+	unsigned int quote, len;
+	struct icmp6hdr *ih;
+	struct ipv6hdr *nh;
+	struct sk_buff *n;
+
+	/* Below 1280 there is no MTU an IPv6 sender may be asked to use. */
+	if (mtu < IPV6_MIN_MTU || ipv6_addr_is_multicast(&ip6->daddr) ||
+	    ipv6_addr_any(&ip6->saddr) || ipv6_addr_is_multicast(&ip6->saddr))
+		return NULL;
+	if (ip6->nexthdr == IPPROTO_ICMPV6) {	/* never an error about one */
+		const struct icmp6hdr *ic;
+		struct icmp6hdr _ic;
+
+		ic = skb_header_pointer(skb, off + sizeof(*ip6), sizeof(_ic),
+				       &_ic);
+		if (!ic || !(ic->icmp6_type & ICMPV6_INFOMSG_MASK))
+			return NULL;
+	}
+
+	quote = min_t(unsigned int, skb->len - off,
+		      IPV6_MIN_MTU - sizeof(*nh) - sizeof(*ih));
+	len = sizeof(*ih) + quote;
+	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + sizeof(*nh) + len, GFP_ATOMIC);
+	if (!n)
+		return NULL;
+	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
+	skb_reset_network_header(n);
+	nh = skb_put(n, sizeof(*nh));
+	ih = skb_put_zero(n, sizeof(*ih));
+	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
+		kfree_skb(n);
+		return NULL;
+	}
+
+	ip6_flow_hdr(nh, 0, 0);
+	nh->payload_len = htons(len);
+	nh->nexthdr = IPPROTO_ICMPV6;
+	nh->hop_limit = 64;
+	nh->saddr = ip6->daddr;
+	nh->daddr = ip6->saddr;
+
+	ih->icmp6_type = ICMPV6_PKT_TOOBIG;
+	ih->icmp6_mtu = htonl(mtu);
+	ih->icmp6_cksum = csum_ipv6_magic(&nh->saddr, &nh->daddr, len,
+					  IPPROTO_ICMPV6,
+					  csum_partial(ih, len, 0));
+	return n;
+}
+
+/*
+ * Send the sender an ICMP "fragmentation needed" / "packet too big" for
+ * @skb, with @mtu the largest inner IP packet that fits. It comes back out
+ * of the device, as if from the frame's destination: the sender sits
+ * behind our bridge port, not in this host's routing table.
+ */
+static void vtep_tell_too_big(const struct vtep_tx *tx,
+			      const struct sk_buff *skb, int mtu)
+{
+	const struct ethhdr *eth = eth_hdr(skb);
+	struct sk_buff *n = NULL;
+	struct ethhdr *neth;
+	u16 vid;
+
+	if (is_multicast_ether_addr(eth->h_dest))
+		return;		/* no single destination to answer for */
+	if (tx->inner == 4)
+		n = vtep_icmp4(skb, mtu);
+	else if (tx->inner == 6)
+		n = vtep_icmp6(skb, mtu);
+	if (!n)
+		return;
+
+	neth = skb_push(n, ETH_HLEN);
+	memcpy(neth->h_dest, eth->h_source, ETH_ALEN);
+	memcpy(neth->h_source, eth->h_dest, ETH_ALEN);
+	neth->h_proto = skb->protocol;
+	n->protocol = eth_type_trans(n, tx->vtep->dev);
+	vid = READ_ONCE(tx->vni->vlan);
+	if (vid)
+		__vlan_hwaccel_put_tag(n, htons(ETH_P_8021Q), vid);
+	netif_rx(n);
+}
+
+/*
+ * Whether @skb, encapsulated, exceeds the path MTU of @dst (the caller
+ * knows the outer packet may not be fragmented); if so the sender is told.
+ */
+static bool vtep_too_big(const struct vtep_tx *tx, const struct sk_buff *skb,
+			 const struct dst_entry *dst, unsigned int iphlen)
+{
+	int mtu = (int)dst_mtu(dst) - (int)(iphlen + VTEP_HLEN + ETH_HLEN);
+
+	if (skb_is_gso(skb)) {
+		if (mtu > 0 && skb_gso_validate_network_len(skb, mtu))
+			return false;
+	} else if ((int)(skb->len - ETH_HLEN) <= mtu) {
+		return false;
+	}
+	vtep_tell_too_big(tx, skb, mtu);
+	return true;
+}
+
+/* ---- encapsulation and the underlay ---- */
+
+static int vtep_encap(struct sk_buff *skb, const struct dst_entry *dst,
+		      unsigned int iphlen, u32 vni, bool csum)
+{
+	struct vtep_hdr *vh;
+	int err;
+
+	/* Also unshares a cloned header: flood copies each get their own. */
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+				iphlen + VTEP_HLEN);
+	if (err)
+		return err;
+	err = udp_tunnel_handle_offloads(skb, csum);
+	if (err)
+		return err;
+	vh = __skb_push(skb, sizeof(*vh));
+	vh->flags = VTEP_HDR_I;
+	vh->vni = cpu_to_be32(vni << 8);
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+	return 0;
+}
+
+static struct rtable *vtep_route4(const struct vtep_tx *tx,
+				  const struct sk_buff *skb, __be32 daddr,
+				  __be32 *saddr, u8 tos,
+				  struct dst_cache *cache)
+{
+	struct vtep_dev *vtep = tx->vtep;
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	if (cache) {
+		rt = dst_cache_get_ip4(cache, saddr);
+		if (rt)
+			return rt;
+	}
+	memset(&fl4, 0, sizeof(fl4));
+	/* A group is reached on the underlay link we joined it on. */
+	if (ipv4_is_multicast(daddr))
+		fl4.flowi4_oif = READ_ONCE(vtep->cfg.link);
+	fl4.flowi4_tos = RT_TOS(tos);
+	fl4.flowi4_mark = skb->mark;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.daddr = daddr;
+	fl4.saddr = *saddr;
+	fl4.fl4_sport = tx->sport;
+	fl4.fl4_dport = vtep->cfg.port;
+	rt = ip_route_output_key(vtep->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == vtep->dev) {		/* would come back to us */
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl4.saddr;
+	if (cache)
+		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
+	return rt;
+}
+
+static void vtep_xmit4(const struct vtep_tx *tx, struct sk_buff *skb,
+		       const struct vtep_addr *to, struct dst_cache *cache)
+{
+	struct vtep_dev *vtep = tx->vtep;
+	bool mcast = ipv4_is_multicast(to->ip4);
+	__be32 saddr = vtep->cfg.local.ip4;
+	unsigned int len = skb->len;
+	enum vtep_stat reason;
+	struct rtable *rt;
+	u8 tos, ttl;
+	__be16 df;
+	bool csum;
+
+	tos = vtep_tos(tx, skb);
+	rt = vtep_route4(tx, skb, to->ip4, &saddr, tos, cache);
+	if (IS_ERR(rt)) {
+		reason = VTEP_STAT_DROP_NO_ROUTE;
+		goto drop;
+	}
+	df = vtep_df(tx, skb);
+	if (df && vtep_too_big(tx, skb, &rt->dst, sizeof(struct iphdr))) {
+		ip_rt_put(rt);
+		reason = VTEP_STAT_DROP_TOO_BIG;
+		goto drop;
+	}
+	/*
+	 * Floods to a group stay on the underlay segment unless told
+	 * otherwise, as with the kernel's vxlan: a routed multicast underlay
+	 * sets a TTL explicitly.
+	 */
+	ttl = READ_ONCE(vtep->cfg.ttl) ?: (mcast ? 1 : ip4_dst_hoplimit(&rt->dst));
+	csum = READ_ONCE(vtep->cfg.udp_csum);
+	if (vtep_encap(skb, &rt->dst, sizeof(struct iphdr), tx->vni->id, csum)) {
+		ip_rt_put(rt);
+		reason = VTEP_STAT_DROP_TX_ERROR;
+		goto drop;
+	}
+	/*
+	 * iptunnel_xmit() accounts to skb->dev's dev->tstats, which this
+	 * device does not have (it keeps its own counters): with no device
+	 * it accounts nothing. ip_output() sets the underlay device.
+	 */
+	skb->dev = NULL;
+	udp_tunnel_xmit_skb(rt, tx->vs->sock->sk, skb, saddr, to->ip4, tos, ttl,
+			    df, tx->sport, vtep->cfg.port, tx->xnet, !csum);
+	vtep_tx_count(tx, len);
+	return;
+
+drop:
+	vtep_stats_inc(vtep, tx->vni, reason);
+	kfree_skb(skb);
+}
+
+static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
+				     const struct sk_buff *skb,
+				     const struct in6_addr *daddr,
+				     struct in6_addr *saddr, u8 tos,
+				     struct dst_cache *cache)
+{
+	struct vtep_dev *vtep = tx->vtep;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	if (cache) {
+		dst = dst_cache_get_ip6(cache, saddr);
+		if (dst)
+			return dst;
+	}
+	memset(&fl6, 0, sizeof(fl6));
+	if (ipv6_addr_is_multicast(daddr) ||
+	    (ipv6_addr_type(daddr) & IPV6_ADDR_LINKLOCAL))
+		fl6.flowi6_oif = READ_ONCE(vtep->cfg.link);
+	fl6.daddr = *daddr;
+	fl6.saddr = *saddr;
+	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
+	fl6.flowi6_mark = skb->mark;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.fl6_sport = tx->sport;
+	fl6.fl6_dport = vtep->cfg.port;
+	dst = ipv6_stub->ipv6_dst_lookup_flow(vtep->net, tx->vs->sock->sk,
+					      &fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	if (dst->dev == vtep->dev) {		/* would come back to us */
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl6.saddr;
+	if (cache)
+		dst_cache_set_ip6(cache, dst, saddr);
+	return dst;
+}
+
+static void vtep_xmit6(const struct vtep_tx *tx, struct sk_buff *skb,
+		       const struct vtep_addr *to, struct dst_cache *cache)
+{
+	struct vtep_dev *vtep = tx->vtep;
+	struct in6_addr saddr = vtep->cfg.local.ip6;
+	struct in6_addr daddr = to->ip6;
+	unsigned int len = skb->len;
+	enum vtep_stat reason;
+	struct dst_entry *dst;
+	u8 tos, ttl;
+
+	tos = vtep_tos(tx, skb);
+	dst = vtep_route6(tx, skb, &daddr, &saddr, tos, cache);
+	if (IS_ERR(dst)) {
+		reason = VTEP_STAT_DROP_NO_ROUTE;
+		goto drop;
+	}
+	/* IPv6 routers never fragment, and we do not either. */
+	if (vtep_too_big(tx, skb, dst, sizeof(struct ipv6hdr))) {
+		dst_release(dst);
+		reason = VTEP_STAT_DROP_TOO_BIG;
+		goto drop;
+	}
+	ttl = READ_ONCE(vtep->cfg.ttl) ?:
+	      (ipv6_addr_is_multicast(&daddr) ? 1 : ip6_dst_hoplimit(dst));
+	/* udp_tunnel6_xmit_skb() does not scrub, unlike the IPv4 path */
+	skb_scrub_packet(skb, tx->xnet);
+	/* RFC 6935/6936: zero UDP checksums over IPv6 only by exception */
+	if (vtep_encap(skb, dst, sizeof(struct ipv6hdr), tx->vni->id, true)) {
+		dst_release(dst);
+		reason = VTEP_STAT_DROP_TX_ERROR;
+		goto drop;
+	}
+	/* No device: see vtep_xmit4() on tunnel statistics. */
+	udp_tunnel6_xmit_skb(dst, tx->vs->sock->sk, skb, NULL, &saddr, &daddr,
+			     tos, ttl, 0, tx->sport, vtep->cfg.port, false);
+	vtep_tx_count(tx, len);
+	return;
+
+drop:
+	vtep_stats_inc(vtep, tx->vni, reason);
+	kfree_skb(skb);
+}
+
+/* Send @skb (consumed) to @to; @cache is that remote's route cache. */
+static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
+			  const struct vtep_addr *to, struct dst_cache *cache)
+{
+	if (unlikely(to->family != tx->vs->local.family)) {
+		vtep_stats_inc(tx->vtep, tx->vni, VTEP_STAT_DROP_NO_ROUTE);
+		kfree_skb(skb);
+		return;
+	}
+	/* A TOS copied from each packet may select another route. */
+	if (READ_ONCE(tx->vtep->cfg.tos) == 1)
+		cache = NULL;
+	if (to->family == AF_INET6)
+		vtep_xmit6(tx, skb, to, cache);
+	else
+		vtep_xmit4(tx, skb, to, cache);
+}
+
+/*
+ * Queue @addr as the next flood destination, sending a copy to the one
+ * queued before: the last destination gets the original, so a flood to
+ * one destination costs no clone.
+ */
+static void vtep_flood_add(const struct vtep_tx *tx, struct sk_buff *skb,
+			   struct vtep_target *prev,
+			   const struct vtep_addr *addr,
+			   struct dst_cache *cache)
+{
+	struct sk_buff *copy;
+
+	if (prev->addr) {
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (copy)
+			vtep_xmit_one(tx, copy, prev->addr, prev->cache);
+		else
+			vtep_stats_inc(tx->vtep, tx->vni,
+				       VTEP_STAT_DROP_TX_ERROR);
+	}
+	prev->addr = addr;
+	prev->cache = cache;
+}
+
+/*
+ * Send @skb to the VNI's group and to each remote of its replication list,
+ * and to @also (the known destination of a move notice) unless the list
+ * has it already. Never to ourselves.
+ */
+static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
+		       struct vtep_remote *also)
+{
+	const struct vtep_addr *local = &tx->vtep->cfg.local;
+	struct vtep_vni *vni = tx->vni;
+	struct vtep_target prev = {};
+	struct vtep_vni_remote *vr;
+	struct vtep_addr group;
+
+	group = vni->group;	/* a copy, in case RTNL changes it meanwhile */
+	if (group.family)
+		vtep_flood_add(tx, skb, &prev, &group, NULL);
+	list_for_each_entry_rcu(vr, &vni->remotes, node) {
+		struct vtep_remote *r = vr->remote;
+
+		if (vtep_addr_equal(&r->addr, local))
+			continue;
+		if (r == also)	/* remotes are shared: one object per address */
+			also = NULL;
+		vtep_flood_add(tx, skb, &prev, &r->addr, &r->dst_cache);
+	}
+	if (also)
+		vtep_flood_add(tx, skb, &prev, &also->addr, &also->dst_cache);
+
+	if (!prev.addr) {
+		vtep_stats_inc(tx->vtep, vni, VTEP_STAT_DROP_NO_DEST);
+		kfree_skb(skb);
+		return;
+	}
+	vtep_stats_inc(tx->vtep, vni, VTEP_STAT_TX_FLOOD);
+	vtep_xmit_one(tx, skb, prev.addr, prev.cache);
+}
+
+netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vtep_dev *vtep = netdev_priv(dev);
+	struct vtep_tx tx = { .vtep = vtep };
+	struct vtep_remote *r = NULL;
+	const struct ethhdr *eth;
+	enum vtep_stat reason;
+	struct vtep_fdb *f;
+	bool notice;
+	u16 vid;
+
+	rcu_read_lock();
+	tx.vs = rcu_dereference(vtep->sock);
+	if (unlikely(!tx.vs) || !pskb_may_pull(skb, ETH_HLEN)) {
+		reason = VTEP_STAT_DROP_TX_ERROR;
+		goto drop;
+	}
+	skb_reset_mac_header(skb);
+	if (vtep_untag(skb, &vid)) {
+		reason = VTEP_STAT_DROP_TX_ERROR;
+		goto drop;
+	}
+	tx.vni = vtep_vni_by_vlan(vtep, vid);
+	if (!tx.vni) {
+		reason = VTEP_STAT_DROP_NO_VNI;
+		goto drop;
+	}
+	tx.inner = vtep_inner(skb);
+	tx.xnet = !net_eq(vtep->net, dev_net(dev));
+	tx.sport = vtep_flow_src_port(vtep, skb, tx.vni->id);
+
+	eth = eth_hdr(skb);
+	/* A local MAC not seen lately may have just moved here: announce it. */
+	notice = READ_ONCE(vtep->cfg.move_notice) &&
+		 is_valid_ether_addr(eth->h_source) &&
+		 vtep_fdb_local_is_new(vtep, tx.vni->id, eth->h_source);
+
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		vtep_flood(&tx, skb, NULL);
+		goto out;
+	}
+	f = vtep_fdb_lookup(vtep, tx.vni->id, eth->h_dest);
+	if (f)
+		r = rcu_dereference(f->remote);
+	if (r && !notice) {
+		vtep_xmit_one(&tx, skb, &r->addr, &r->dst_cache);
+		goto out;
+	}
+	if (r) {
+		vtep_stats_inc(vtep, tx.vni, VTEP_STAT_TX_MOVE_NOTICE);
+		vtep_flood(&tx, skb, r);
+		goto out;
+	}
+	if (!READ_ONCE(tx.vni->flood)) {
+		if (__ratelimit(&vtep_miss_rs))
+			vtep_event_fdb(vtep, VTEP_EVENT_FDB_MISS, tx.vni->id,
+				       eth->h_dest, NULL, 0, GFP_ATOMIC);
+		reason = VTEP_STAT_DROP_FLOOD_OFF;
+		goto drop;
+	}
+	vtep_flood(&tx, skb, NULL);
+out:
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	net_dbg_ratelimited("%s: dropped a frame: %s\n", dev->name,
+			    vtep_stat_names[reason]);
+	vtep_stats_inc(vtep, tx.vni, reason);
+	kfree_skb(skb);
+	goto out;
+}

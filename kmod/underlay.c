@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The underlay: UDP sockets and multicast memberships. Knows no datapath;
+ * device.c hands it the receive function (rx.c's) when the device opens.
+ *
+ * One socket per (namespace, family, local address, port), shared by every
+ * vtep device with that configuration, found on the namespace's list under
+ * RTNL. A device with a local address gets a socket bound to that address,
+ * so tunnel packets for the host's other addresses are not ours to take.
+ *
+ * Such a bound socket does not see multicast: UDP hands a datagram sent to
+ * a group only to sockets bound to the wildcard or to the group itself. So
+ * on a bound socket each joined group gets a receive-only socket of its own,
+ * bound to the group address (with SO_REUSEADDR semantics, so other sockets
+ * of other local addresses can bind the same group and each gets a copy),
+ * delivering to the same vtep_sock. A wildcard socket joins groups itself.
+ *
+ * Teardown: a device leaves vs->devs (RCU) and waits a grace period before
+ * its close returns, so no receiver still holds it. The last device out
+ * releases the sockets; udp_tunnel_sock_release() waits for receivers that
+ * still hold the vtep_sock through sk_user_data.
+ */
+#include <linux/etherdevice.h>
+#include <linux/igmp.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <net/gro.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/netns/generic.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "vtep.h"
+
+/* A multicast membership of a socket, shared by all VNIs and devices on it */
+struct vtep_group {
+	struct list_head node;		/* vtep_sock.groups, under RTNL */
+	struct vtep_addr addr;
+	int ifindex;			/* joined on this underlay device */
+	int refcnt;
+	struct socket *sock;		/* own socket, or NULL: joined on vs->sock */
+};
+
+/* ---- GRO: coalesce tunnel packets of one VNI before decapsulation ---- */
+
+static struct sk_buff *vtep_gro_receive(struct sock *sk,
+					struct list_head *head,
+					struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	const struct vtep_hdr *vh, *vh2;
+	struct sk_buff *pp = NULL, *p;
+	int flush = 1;
+
+	vh = skb_gro_header(skb, off + sizeof(*vh), off);
+	if (!vh)
+		goto out;
+	/*
+	 * Only well-formed headers coalesce; anything else goes up alone and
+	 * rx.c counts and drops it.
+	 */
+	if (vh->flags != VTEP_HDR_I || (vh->vni & cpu_to_be32(0xff)))
+		goto out;
+
+	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
+	skb_gro_pull(skb, sizeof(*vh));
+
+	/* Packets of other VNIs are other flows, whatever their inner headers. */
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		vh2 = (const struct vtep_hdr *)(p->data + off);
+		if (vh2->vni != vh->vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+static int vtep_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	/* udp_gro_complete() set skb->encapsulation: this sets the inner offsets */
+	return eth_gro_complete(skb, nhoff + sizeof(struct vtep_hdr));
+}
+
+/* ---- sockets ---- */
+
+static bool vtep_addr_any(const struct vtep_addr *a)
+{
+	if (a->family == AF_INET6)
+		return ipv6_addr_any(&a->ip6);
+	return !a->ip4;
+}
+
+static bool vtep_addr_same(const struct vtep_addr *a, const struct vtep_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET6)
+		return ipv6_addr_equal(&a->ip6, &b->ip6);
+	return a->ip4 == b->ip4;
+}
+
+/*
+ * A UDP socket bound to @addr:@port (and to @ifindex if not 0). @reuse lets
+ * several sockets bind the same multicast group.
+ */
+static struct socket *vtep_sock_bind(struct net *net,
+				     const struct vtep_addr *addr, __be16 port,
+				     int ifindex, bool reuse)
+{
+	struct sockaddr_storage ss = {};
+	struct socket *sock;
+	int len, err;
+
+	err = sock_create_kern(net, addr->family, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return ERR_PTR(err);
+
+	if (addr->family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		/* An IPv4 device has its own socket: no mapped addresses here. */
+		err = ip6_sock_set_v6only(sock->sk);
+		if (err)
+			goto err_release;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = addr->ip6;
+		sin6->sin6_port = port;
+		len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = addr->ip4;
+		sin->sin_port = port;
+		len = sizeof(*sin);
+	}
+	if (reuse)
+		sock->sk->sk_reuse = SK_CAN_REUSE;
+	if (ifindex) {
+		err = sock_bindtoindex(sock->sk, ifindex, true);
+		if (err)
+			goto err_release;
+	}
+	err = kernel_bind(sock, (struct sockaddr *)&ss, len);
+	if (err)
+		goto err_release;
+	return sock;
+
+err_release:
+	sock_release(sock);
+	return ERR_PTR(err);
+}
+
+static void vtep_sock_setup(struct net *net, struct socket *sock,
+			    struct vtep_sock *vs)
+{
+	struct udp_tunnel_sock_cfg cfg = {
+		.sk_user_data = vs,
+		.encap_type = 1,	/* UDP_ENCAP_ESPINUDP_NON_IKE: any non-zero */
+		.encap_rcv = vs->encap_rcv,
+		.gro_receive = vtep_gro_receive,
+		.gro_complete = vtep_gro_complete,
+	};
+
+	/* Also turns multicast loopback off: we never receive our own floods. */
+	setup_udp_tunnel_sock(net, sock, &cfg);
+}
+
+/* The device's local address, or the wildcard of its family */
+static void vtep_local(const struct vtep_dev *vtep, struct vtep_addr *local)
+{
+	*local = vtep->cfg.local;
+	if (local->family != AF_INET6)
+		local->family = AF_INET;
+}
+
+static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
+	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb))
+{
+	struct vtep_sock *vs;
+	struct socket *sock;
+	int ifindex = 0;
+
+	vs = kzalloc(sizeof(*vs), GFP_KERNEL);
+	if (!vs)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&vs->devs);
+	INIT_LIST_HEAD(&vs->groups);
+	vtep_local(vtep, &vs->local);
+	vs->port = vtep->cfg.port;
+	vs->encap_rcv = encap_rcv;
+
+	/* A link-local address means nothing without its link. */
+	if (vs->local.family == AF_INET6 &&
+	    (ipv6_addr_type(&vs->local.ip6) & IPV6_ADDR_LINKLOCAL))
+		ifindex = vtep->cfg.link;
+
+	sock = vtep_sock_bind(vtep->net, &vs->local, vs->port, ifindex, false);
+	if (IS_ERR(sock)) {
+		kfree(vs);
+		return ERR_CAST(sock);
+	}
+	vs->sock = sock;
+	vtep_sock_setup(vtep->net, sock, vs);
+	return vs;
+}
+
+/*
+ * Attach the device to the socket for its (family, local address, port),
+ * creating it if it is the first. Under RTNL, while the device opens.
+ */
+int vtep_underlay_open(struct vtep_dev *vtep,
+		       int (*encap_rcv)(struct sock *sk, struct sk_buff *skb))
+{
+	struct vtep_net *vn = net_generic(vtep->net, vtep_net_id);
+	struct vtep_addr local;
+	struct vtep_sock *vs;
+
+	ASSERT_RTNL();
+	if (WARN_ON(rtnl_dereference(vtep->sock)))
+		return -EBUSY;
+
+	vtep_local(vtep, &local);
+	list_for_each_entry(vs, &vn->socks, node) {
+		if (vs->port == vtep->cfg.port &&
+		    vtep_addr_same(&vs->local, &local))
+			goto found;
+	}
+	vs = vtep_sock_create(vtep, encap_rcv);
+	if (IS_ERR(vs)) {
+		netdev_dbg(vtep->dev, "cannot open the underlay socket: %ld\n",
+			   PTR_ERR(vs));
+		return PTR_ERR(vs);
+	}
+	list_add(&vs->node, &vn->socks);
+found:
+	vs->refcnt++;
+	list_add_rcu(&vtep->sock_node, &vs->devs);
+	rcu_assign_pointer(vtep->sock, vs);
+	return 0;
+}
+
+static int vtep_mc(struct socket *sock, const struct vtep_addr *group,
+		   int ifindex, bool join)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	if (group->family == AF_INET6) {
+		if (join)
+			err = ipv6_stub->ipv6_sock_mc_join(sk, ifindex,
+							   &group->ip6);
+		else
+			err = ipv6_stub->ipv6_sock_mc_drop(sk, ifindex,
+							   &group->ip6);
+	} else {
+		struct ip_mreqn mreq = {
+			.imr_multiaddr.s_addr = group->ip4,
+			.imr_ifindex = ifindex,
+		};
+
+		if (join)
+			err = ip_mc_join_group(sk, &mreq);
+		else
+			err = ip_mc_leave_group(sk, &mreq);
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* Closing a group's own socket drops its membership with it. */
+static void vtep_group_free(struct vtep_sock *vs, struct vtep_group *g)
+{
+	if (g->sock)
+		udp_tunnel_sock_release(g->sock);
+	else
+		vtep_mc(vs->sock, &g->addr, g->ifindex, false);
+	kfree(g);
+}
+
+void vtep_underlay_close(struct vtep_dev *vtep)
+{
+	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
+	struct vtep_group *g, *next;
+
+	ASSERT_RTNL();
+	if (!vs)
+		return;
+	RCU_INIT_POINTER(vtep->sock, NULL);
+	list_del_rcu(&vtep->sock_node);
+	/*
+	 * A receiver on another CPU may have found this device on vs->devs,
+	 * a sender may hold vs: let them finish before the caller tears down
+	 * what they use.
+	 */
+	synchronize_net();
+
+	if (--vs->refcnt)
+		return;
+	list_del(&vs->node);
+	/* Groups still here were not left by their devices: drop them now. */
+	list_for_each_entry_safe(g, next, &vs->groups, node) {
+		list_del(&g->node);
+		vtep_group_free(vs, g);
+	}
+	udp_tunnel_sock_release(vs->sock);
+	kfree_rcu(vs, rcu);
+}
+
+static struct vtep_group *vtep_group_find(struct vtep_sock *vs,
+					  const struct vtep_addr *addr,
+					  int ifindex)
+{
+	struct vtep_group *g;
+
+	list_for_each_entry(g, &vs->groups, node)
+		if (g->ifindex == ifindex && vtep_addr_same(&g->addr, addr))
+			return g;
+	return NULL;
+}
+
+/*
+ * Join @group on the device's underlay link (cfg.link; 0 lets the routing
+ * table choose). Only while the device is up (it has a socket); device.c
+ * joins every VNI's group when it opens. A group is joined once per socket
+ * and link however many VNIs and devices use it.
+ */
+int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group)
+{
+	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
+	int ifindex = vtep->cfg.link;
+	struct vtep_group *g;
+	int err;
+
+	ASSERT_RTNL();
+	if (!vs)
+		return 0;
+	if (group->family != vs->local.family)
+		return -EAFNOSUPPORT;
+
+	g = vtep_group_find(vs, group, ifindex);
+	if (g) {
+		g->refcnt++;
+		return 0;
+	}
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->addr = *group;
+	g->ifindex = ifindex;
+	g->refcnt = 1;
+
+	if (!vtep_addr_any(&vs->local)) {
+		g->sock = vtep_sock_bind(vtep->net, group, vs->port, ifindex,
+					 true);
+		if (IS_ERR(g->sock)) {
+			err = PTR_ERR(g->sock);
+			goto err_free;
+		}
+		vtep_sock_setup(vtep->net, g->sock, vs);
+	}
+	err = vtep_mc(g->sock ?: vs->sock, group, ifindex, true);
+	if (err)
+		goto err_release;
+	list_add(&g->node, &vs->groups);
+	return 0;
+
+err_release:
+	if (g->sock)
+		udp_tunnel_sock_release(g->sock);
+err_free:
+	kfree(g);
+	netdev_dbg(vtep->dev, "cannot join the multicast group: %d\n", err);
+	return err;
+}
+
+/* The reverse of vtep_underlay_join(); a group not joined is ignored. */
+void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group)
+{
+	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
+	struct vtep_group *g;
+
+	ASSERT_RTNL();
+	if (!vs)
+		return;
+	g = vtep_group_find(vs, group, vtep->cfg.link);
+	if (!g || --g->refcnt)
+		return;
+	list_del(&g->node);
+	vtep_group_free(vs, g);
+}

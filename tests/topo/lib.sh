@@ -1,0 +1,197 @@
+#!/bin/bash
+# Shared by the topology tests (sourced, never run): namespaces as hosts on
+# an underlay switch and as VMs behind a bridge on each host, TAP output,
+# and cleanup that checks nothing was left behind.
+#
+#   "VM" v1 ──veth── br0 ┐                       ┌ br0 ──veth── "VM" v3
+#                  vtep0 ┘ host h1 ─eth0──┐  ┌──eth0─ host h3  └ vx0 (kernel vxlan)
+#                                       [sw: bridge br0]
+#                         host h2 ─eth0──┘
+#
+# Every namespace is named "$P<name>" with a per-run prefix; the helpers
+# take the short name: n h1 ping ..., ipn h1 link ..., vtepctl_n h1 ...
+#
+# Tests run with `set -e`: a setup step that fails ends the test with a
+# "not ok" line naming it. Assertions go through check/ok/notok instead.
+
+set -e
+export LC_ALL=C
+
+TOPO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VTEPCTL=${VTEPCTL:-$TOPO_REPO/userspace/vtepctl}
+P="vt$$-"
+TMP=$(mktemp -d /tmp/vtep-topo.XXXXXX)
+TAP_N=0
+TAP_FAIL=0
+NSLIST=()
+
+echo "TAP version 13"
+
+# ---- TAP ----
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $*"; }
+notok() { TAP_N=$((TAP_N + 1)); TAP_FAIL=1; echo "not ok $TAP_N $*"; }
+diag() { echo "# $*"; }
+# check NAME CMD...: ok if CMD succeeds; else not ok, with its output.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		ok "$name"
+	else
+		notok "$name"
+		tail -n 25 "$TMP/check.out" | sed 's/^/#   /'
+	fi
+}
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $1 # SKIP $2"; }
+
+# ---- namespaces ----
+pretty() { echo "# [$1] ${*:2}"; }
+# n NS CMD...: run CMD in namespace NS, echoing it as a TAP comment
+n() { pretty "$1" "${@:2}"; ip netns exec "$P$1" "${@:2}"; }
+# nq NS CMD...: the same, quietly (for commands run many times)
+nq() { ip netns exec "$P$1" "${@:2}"; }
+ipn() { pretty "$1" ip "${@:2}"; ip -n "$P$1" "${@:2}"; }
+vtepctl_n() { pretty "$1" vtepctl "${@:2}"; ip netns exec "$P$1" "$VTEPCTL" "${@:2}"; }
+
+ns_add() {
+	ip netns add "$P$1"
+	NSLIST+=("$1")
+	ip -n "$P$1" link set lo up
+	# Quiet namespaces: no IPv6 chatter unless a test asks for IPv6.
+	if [ "${2:-}" != ipv6 ]; then
+		nq "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	fi
+}
+
+# The underlay switch: a bridge every host plugs into.
+topo_switch() {
+	ns_add sw
+	ipn sw link add name br0 type bridge
+	ipn sw link set br0 up
+}
+
+# host NAME IPV4 [IPV6]: a host on the switch, its uplink named eth0
+host_add() {
+	local name=$1 ip4=$2 ip6=${3:-}
+
+	ns_add "$name" ${ip6:+ipv6}
+	ip link add name eth0 netns "$P$name" type veth peer name "u-$name" netns "${P}sw"
+	ipn sw link set "u-$name" master br0 up
+	ipn "$name" addr add "$ip4/24" dev eth0
+	[ -z "$ip6" ] || ipn "$name" addr add "$ip6/64" dev eth0 nodad
+	ipn "$name" link set eth0 up
+	ipn "$name" link add name br0 type bridge
+	ipn "$name" link set br0 up
+}
+
+# vm_add HOST VM MAC IPV4 [IPV6] [VLAN]: a VM behind the host's bridge,
+# on an access port of VLAN (the bridge is then VLAN-aware)
+vm_add() {
+	local host=$1 vm=$2 mac=$3 ip4=$4 ip6=${5:-} vlan=${6:-}
+
+	ns_add "$vm" ${ip6:+ipv6}
+	ip link add name eth0 netns "$P$vm" address "$mac" type veth peer name "v-$vm" netns "$P$host"
+	ipn "$host" link set "v-$vm" master br0 up
+	if [ -n "$vlan" ]; then
+		ipn "$host" link set br0 type bridge vlan_filtering 1
+		n "$host" bridge vlan del vid 1 dev "v-$vm"
+		n "$host" bridge vlan add vid "$vlan" dev "v-$vm" pvid untagged
+	fi
+	ipn "$vm" addr add "$ip4/24" dev eth0
+	[ -z "$ip6" ] || ipn "$vm" addr add "$ip6/64" dev eth0 nodad
+	ipn "$vm" link set eth0 up
+}
+
+# vtep_add HOST LOCAL [OPTIONS...]: our vtep0 on HOST, a port of its bridge
+vtep_add() {
+	local host=$1 local=$2
+
+	vtepctl_n "$host" link add vtep0 local "$local" dev eth0 "${@:3}"
+	ipn "$host" link set vtep0 master br0 up
+}
+
+# vxlan_add HOST LOCAL VNI [ip link options...]: the kernel's vxlan as vx<VNI>
+vxlan_add() {
+	local host=$1 local=$2 vni=$3
+
+	ipn "$host" link add "vx$vni" type vxlan id "$vni" dstport 4789 \
+		local "$local" dev eth0 "${@:4}"
+	ipn "$host" link set "vx$vni" master br0 up
+}
+
+# ---- waiting (on events, never on elapsed time as a result) ----
+# retry N CMD...: run CMD until it succeeds, at most N times
+retry() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		"${@:2}" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+# ping_ok NS DST: the VM can reach DST (ARP included); a few tries
+ping_ok() { retry 10 nq "$1" ping -q -c 1 -W 2 "$2" >/dev/null; }
+
+# stat NS DEV NAME [VNI]: one counter from vtepctl -j stats show
+stat() {
+	local vni=${4:+vni $4}
+	nq "$1" "$VTEPCTL" -j stats show dev "$2" $vni |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)
+if isinstance(d, list):
+    d = d[0]
+s = d.get("stats", d)
+print(s.get(sys.argv[1], 0))' "$3"
+}
+
+# fdb_dst NS DEV VNI MAC: the remote an FDB entry points at ("" if none)
+fdb_dst() {
+	nq "$1" "$VTEPCTL" -j fdb show dev "$2" vni "$3" |
+		python3 -c 'import json,sys
+mac = sys.argv[1].lower()
+for e in json.load(sys.stdin):
+    if e.get("mac", "").lower() == mac:
+        print(e.get("dst", ""))' "$4"
+}
+
+# ---- cleanup ----
+topo_cleanup() {
+	local ns pids
+	set +e
+	for ns in "${NSLIST[@]}"; do
+		pids=$(ip netns pids "$P$ns" 2>/dev/null)
+		[ -z "$pids" ] || kill $pids 2>/dev/null
+	done
+	for ns in "${NSLIST[@]}"; do
+		ip netns del "$P$ns" 2>/dev/null
+	done
+	NSLIST=()
+	rm -rf "$TMP"
+}
+
+on_exit() {
+	local rc=$?
+	if [ "$TAP_DONE" != 1 ]; then
+		notok "setup or test step failed (exit $rc): see the lines above"
+		topo_cleanup
+		echo "1..$TAP_N"
+		exit 1
+	fi
+}
+TAP_DONE=0
+trap on_exit EXIT
+trap 'diag "failed: $BASH_COMMAND"' ERR
+
+# topo_done: clean up, check that nothing of ours is left, print the plan
+topo_done() {
+	topo_cleanup
+	if ip netns list | grep -q "^$P"; then
+		notok "every namespace of the test is gone"
+	else
+		ok "every namespace of the test is gone"
+	fi
+	echo "1..$TAP_N"
+	TAP_DONE=1
+	exit $TAP_FAIL
+}

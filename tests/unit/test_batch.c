@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * batch.c: line splitting, FDB coalescing into VTEP_A_FDB_LIST messages,
+ * and mapping a refused list entry back to its FILE:LINE, against a
+ * stand-in kernel that applies a list whole or not at all.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+
+#include "unit.h"
+
+static const struct {
+	const char *line;
+	int argc;
+	const char *words;	/* joined with '|' */
+} split_cases[] = {
+	{ "fdb add 00:11:22:33:44:55 vni 1", 5, "fdb|add|00:11:22:33:44:55|vni|1" },
+	{ "  vni\tadd  100 \r\n", 3, "vni|add|100" },
+	{ "", 0, "" },
+	{ "   \n", 0, "" },
+	{ "# a comment", 0, "" },
+	{ "link show # trailing comment", 2, "link|show" },
+	{ "link show a#b", 3, "link|show|a#b" },
+	{ "x \"two words\" 'single q' end", 4, "x|two words|single q|end" },
+	{ "x \"\" y", 3, "x||y" },
+	{ "x \"open", -2, "" },
+	{ "a b c d e f g h i", -1, "" },	/* more than the 8 allowed */
+};
+
+START_TEST(split_lines)
+{
+	char buf[256], joined[256] = "", *argv[9];
+	int argc = split(split_cases[_i].line, buf, sizeof(buf), argv, 8);
+
+	ck_assert_msg(argc == split_cases[_i].argc, "\"%s\": %d words, want %d",
+		      split_cases[_i].line, argc, split_cases[_i].argc);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(joined, "|");
+		strcat(joined, argv[i]);
+	}
+	if (argc >= 0)
+		ck_assert_msg(!strcmp(joined, split_cases[_i].words),
+			      "\"%s\": \"%s\"", split_cases[_i].line, joined);
+}
+END_TEST
+
+static void entry(struct fdb_batch_entry *e, unsigned int i, int family)
+{
+	memset(e, 0, sizeof(*e));
+	e->vni = 100 + i % 3;
+	e->mac[0] = 2;
+	e->mac[4] = (uint8_t)(i >> 8);
+	e->mac[5] = (uint8_t)i;
+	e->dst.family = family;
+	if (family == AF_INET)
+		e->dst.v4.s_addr = htonl(0xc0000200 | (i & 0xff));
+	else
+		inet_pton(AF_INET6, "2001:db8::1", &e->dst.v6);
+	e->line = i + 1;
+}
+
+static const int families[] = { AF_INET, AF_INET6 };
+
+/* A message fills up to its limit, the list nest stays under 64 KB, and
+ * every entry is a VTEP_A_FDB nest at the offset it recorded. */
+START_TEST(build_fills_and_walks)
+{
+	static struct fdb_batch_entry e[5000];
+	static char buf[FDB_BATCH_BYTES + 8192];
+	const struct nlattr *list = NULL, *a, *f;
+	struct nlmsghdr *nlh;
+	unsigned int n, i = 0;
+
+	for (unsigned int k = 0; k < 5000; k++)
+		entry(&e[k], k, families[_i]);
+	nlh = genl_msg(buf, 0x42, VTEP_CMD_FDB_NEW, 0);
+	n = fdb_batch_build(nlh, "vtep0", e, 5000, FDB_BATCH_BYTES);
+	ck_assert_uint_gt(n, 1000);
+	ck_assert_uint_lt(n, 5000);
+	ck_assert_uint_le(nlh->nlmsg_len, FDB_BATCH_BYTES);
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == VTEP_A_FDB_LIST)
+			list = a;
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_lt(mnl_attr_get_len(list), 65536);
+	mnl_attr_for_each_nested(f, list) {
+		const struct nlattr *t[VTEP_FDB_A_MAX + 1];
+		struct vtep_ip ip;
+		uint32_t vni;
+
+		ck_assert_uint_eq(mnl_attr_get_type(f), VTEP_A_FDB);
+		ck_assert_uint_eq((uint32_t)((const char *)f - (const char *)nlh),
+				  e[i].off);
+		attr_parse_nest(f, t, VTEP_FDB_A_MAX);
+		ck_assert(attr_u32(t[VTEP_FDB_A_VNI], &vni));
+		ck_assert_uint_eq(vni, e[i].vni);
+		ck_assert(!memcmp(mnl_attr_get_payload(t[VTEP_FDB_A_MAC]), e[i].mac, 6));
+		ck_assert(attr_ip(t[VTEP_FDB_A_DST], t[VTEP_FDB_A_DST6], &ip));
+		ck_assert_int_eq(ip.family, families[_i]);
+		i++;
+	}
+	ck_assert_uint_eq(i, n);
+}
+END_TEST
+
+START_TEST(offset_to_entry)
+{
+	struct fdb_batch_entry e[3] = { { .off = 100 }, { .off = 132 },
+					{ .off = 164 } };
+	static const struct { uint32_t off; int want; } c[] = {
+		{ 0, -1 }, { 99, -1 }, { 100, 0 }, { 104, 0 }, { 131, 0 },
+		{ 132, 1 }, { 163, 1 }, { 164, 2 }, { 4000, 2 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(c); i++)
+		ck_assert_msg(fdb_batch_find(e, 3, c[i].off) == c[i].want,
+			      "offset %u: entry %d, want %d", c[i].off,
+			      fdb_batch_find(e, 3, c[i].off), c[i].want);
+	ck_assert_int_eq(fdb_batch_find(e, 0, 100), -1);
+}
+END_TEST
+
+/* ---- a stand-in kernel with an FDB: MAC bytes 4-5 carry the line ---- */
+
+struct fdb_kernel {
+	unsigned int bad;		/* the line whose entry is refused */
+	bool no_offset;			/* refuse without naming the entry */
+	unsigned int applied[8192];
+	unsigned int napplied;
+	unsigned int lists, entries_max;
+	char order[256];		/* one letter per request */
+};
+
+static unsigned int line_of(const struct nlattr *fdb)
+{
+	const struct nlattr *t[VTEP_FDB_A_MAX + 1];
+	const uint8_t *m;
+
+	attr_parse_nest(fdb, t, VTEP_FDB_A_MAX);
+	m = mnl_attr_get_payload(t[VTEP_FDB_A_MAC]);
+	return (unsigned int)(m[4] << 8 | m[5]);
+}
+
+static int fdb_kernel(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		      void *data, struct nl_ext *ext)
+{
+	struct fdb_kernel *k = f->priv;
+	const struct nlattr *a, *e, *list = NULL, *one = NULL;
+	size_t len = strlen(k->order);
+	unsigned int n = 0;
+
+	if (len < sizeof(k->order) - 1) {
+		char c = genl_cmd_of(req) == VTEP_CMD_FDB_NEW ?
+			 (req->nlmsg_flags & NLM_F_REPLACE ? 'R' : 'A') : 'o';
+
+		k->order[len] = c;
+	}
+	if (genl_cmd_of(req) != VTEP_CMD_FDB_NEW)
+		return 0;
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) == VTEP_A_FDB_LIST)
+			list = a;
+		if (mnl_attr_get_type(a) == VTEP_A_FDB)
+			one = a;
+	}
+	if (one) {
+		if (line_of(one) == k->bad)
+			return -EEXIST;
+		k->applied[k->napplied++] = line_of(one);
+		return 0;
+	}
+	k->lists++;
+	mnl_attr_for_each_nested(e, list) {
+		n++;
+		if (line_of(e) != k->bad)
+			continue;
+		if (!k->no_offset || n == 1) {
+			ext->off = (uint32_t)((const char *)e - (const char *)req);
+			ext->has_off = !k->no_offset;
+		}
+		return -EEXIST;		/* nothing applied */
+	}
+	if (n > k->entries_max)
+		k->entries_max = n;
+	mnl_attr_for_each_nested(e, list)
+		k->applied[k->napplied++] = line_of(e);
+	return 0;
+}
+
+static char *write_file(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/vtepctl-unit-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* n "fdb add" lines, line i adding MAC 02:00:00:00:hi(i):lo(i) */
+static char *fdb_lines(unsigned int n, const char *dev)
+{
+	char *text = malloc(n * 80 + 1), *p = text;
+
+	for (unsigned int i = 1; i <= n; i++)
+		p += sprintf(p, "fdb add 02:00:00:00:%02x:%02x vni 100 dst 192.0.2.2 dev %s\n",
+			     i >> 8, i & 0xff, dev);
+	*p = 0;
+	return text;
+}
+
+static int run_file(const char *text, bool force, struct fake *f,
+		    struct cap *c, char **path_out)
+{
+	struct vtep_ctx ctx = { .force = force };
+	char *path = write_file(text);
+	int r;
+
+	ctx.nl = nl_fake(fake_kernel, f);
+	cap_begin(c, false, false);
+	r = run_batch(&ctx, path);
+	cap_end(c);
+	nl_close(ctx.nl);
+	unlink(path);
+	if (path_out)
+		*path_out = path;
+	return r;
+}
+
+START_TEST(coalesces_into_few_messages)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char *text = fdb_lines(4000, "vtep0");
+	struct cap c;
+
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	ck_assert_uint_eq(k.napplied, 4000);
+	for (unsigned int i = 0; i < 4000; i++)
+		ck_assert_uint_eq(k.applied[i], i + 1);
+	/* 32 bytes an IPv4 entry: 4000 of them take 3 messages of < 56 KB */
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_uint_eq(k.lists, 3);
+	ck_assert_uint_gt(k.entries_max, 1500);
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/*
+ * Line 1500 is refused inside a list of ~1790: the error names line 1500,
+ * lines 1-1499 (rolled back with the list) are applied again, and without
+ * -force nothing after 1500 is.
+ */
+static const struct {
+	bool force;
+	bool no_offset;
+	unsigned int bad;
+} refuse_cases[] = {
+	{ false, false, 1500 },
+	{ true, false, 1500 },
+	{ false, true, 1500 },		/* found by sending one at a time */
+	{ true, true, 1500 },
+	{ false, false, 1 },
+	{ true, false, 4000 },
+	{ false, false, 1791 },		/* first of the second list */
+};
+
+START_TEST(refused_entry_names_its_line)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k,
+			  .ext_msg = "FDB entry exists (NLM_F_REPLACE replaces it)" };
+	char *text = fdb_lines(4000, "vtep0"), *path, want[256];
+	unsigned int bad = refuse_cases[_i].bad, i, j = 0;
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.bad = bad;
+	k.no_offset = refuse_cases[_i].no_offset;
+	ck_assert_int_eq(run_file(text, refuse_cases[_i].force, &f, &c, &path), 1);
+	snprintf(want, sizeof(want),
+		 "%s:%u: Error: fdb 02:00:00:00:%02x:%02x vni 100 dev vtep0: "
+		 "FDB entry exists (NLM_F_REPLACE replaces it)\n",
+		 path, bad, bad >> 8, bad & 0xff);
+	ck_assert_msg(!strcmp(c.ebuf, want), "stderr:\n%s\nwant\n%s", c.ebuf, want);
+	/* exactly the lines a line-by-line run would have applied, in order */
+	for (i = 1; i <= (refuse_cases[_i].force ? 4000 : bad - 1); i++) {
+		if (i == bad)
+			continue;
+		ck_assert_msg(j < k.napplied && k.applied[j] == i,
+			      "applied[%u] = %u, want line %u", j,
+			      j < k.napplied ? k.applied[j] : 0, i);
+		j++;
+	}
+	ck_assert_uint_eq(k.napplied, j);
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/* Other lines send the queue first, so the file's order holds */
+START_TEST(other_lines_flush_first)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	struct cap c;
+	const char *text =
+		"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb add 02:00:00:00:00:02 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"vni add 200 dev vtep0 vlan 20\n"
+		"fdb add 02:00:00:00:00:04 vni 200 dst 2001:db8::2 dev vtep1\n"
+		"fdb replace 02:00:00:00:00:05 vni 200 dst 192.0.2.3 dev vtep1\n"
+		"fdb add 02:00:00:00:00:06 vni 200 dst 192.0.2.3 dev vtep0\n"
+		"\n"
+		"# done\n";
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "AoARA");
+	ck_assert_uint_eq(k.napplied, 5);
+	ck_assert_uint_eq(k.applied[2], 4);
+	cap_free(&c);
+}
+END_TEST
+
+/* A parse error after queued lines: the queued lines' own error comes
+ * first and, without -force, is the only one. */
+START_TEST(errors_in_file_order)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k, .ext_msg = "exists" };
+	const char *text =
+		"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb add 02:00:00:00:00:99 vni 100 dst 192.0.2.2 dev vtep0 extra\n"
+		"frob\n";
+	char want[512], *path;
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.bad = 1;
+	ck_assert_int_eq(run_file(text, false, &f, &c, &path), 1);
+	snprintf(want, sizeof(want),
+		 "%s:1: Error: fdb 02:00:00:00:00:01 vni 100 dev vtep0: exists\n", path);
+	ck_assert_str_eq(c.ebuf, want);
+	cap_free(&c);
+
+	memset(&k, 0, sizeof(k));
+	k.bad = 1;
+	ck_assert_int_eq(run_file(text, true, &f, &c, &path), 1);
+	snprintf(want, sizeof(want),
+		 "%s:1: Error: fdb 02:00:00:00:00:01 vni 100 dev vtep0: exists\n"
+		 "%s:2: Error: unknown keyword \"extra\" for \"fdb add\", try \"vtepctl fdb help\"\n"
+		 "%s:3: Object \"frob\" is unknown, try \"vtepctl help\".\n",
+		 path, path, path);
+	ck_assert_str_eq(c.ebuf, want);
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	struct vtep_ctx ctx = { 0 };
+	struct cap c;
+
+	cap_begin(&c, false, false);
+	ck_assert_int_eq(run_batch(&ctx, "/nonexistent/vtep.batch"), 1);
+	cap_end(&c);
+	ck_assert_str_eq(c.ebuf, "Error: cannot open \"/nonexistent/vtep.batch\": "
+			 "No such file or directory\n");
+	cap_free(&c);
+}
+END_TEST
+
+Suite *suite_batch(void)
+{
+	Suite *s = suite_create("batch");
+	TCase *tc = tcase_create("batch");
+
+	tcase_add_loop_test(tc, split_lines, 0, ARRAY_SIZE(split_cases));
+	tcase_add_loop_test(tc, build_fills_and_walks, 0, ARRAY_SIZE(families));
+	tcase_add_test(tc, offset_to_entry);
+	tcase_add_test(tc, coalesces_into_few_messages);
+	tcase_add_loop_test(tc, refused_entry_names_its_line, 0,
+			    ARRAY_SIZE(refuse_cases));
+	tcase_add_test(tc, other_lines_flush_first);
+	tcase_add_test(tc, errors_in_file_order);
+	tcase_add_test(tc, missing_file);
+	suite_add_tcase(s, tc);
+	return s;
+}

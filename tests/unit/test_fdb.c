@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fdb.c: parsing, messages, show output (text and JSON) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "unit.h"
+
+#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+
+static const struct {
+	const char *line;
+	int ret;
+	const char *err;
+	uint8_t cmd;
+	uint16_t flags;
+	const char *attrs;
+} cases[] = {
+	{ "fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0", 0, "",
+	  VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2}" },
+	{ "fdb replace 02:00:00:00:00:01 vni 5 dst 2001:db8::5 dev vtep0", 0, "",
+	  VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_REPLACE,
+	  "ifname=vtep0 fdb{vni=5 mac=02:00:00:00:00:01 dst6=2001:db8::5}" },
+	{ "fdb del 00:11:22:33:44:55 vni 100 dev vtep0", 0, "", VTEP_CMD_FDB_DEL, 0,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55}" },
+	{ "fdb show dev vtep0", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP, "ifname=vtep0" },
+	{ "fdb show dev vtep0 vni 100 learned", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP,
+	  "ifname=vtep0 fdb{vni=100 type=2}" },
+	{ "fdb show dev vtep0 static", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP,
+	  "ifname=vtep0 fdb{type=1}" },
+	{ "fdb show 00:11:22:33:44:55 vni 100 dev vtep0", 0, "", VTEP_CMD_FDB_GET, 0,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55}" },
+	{ "fdb flush dev vtep0", 0, "", VTEP_CMD_FDB_FLUSH, 0, "ifname=vtep0" },
+	{ "fdb flush dev vtep0 vni 9 learned", 0, "", VTEP_CMD_FDB_FLUSH, 0,
+	  "ifname=vtep0 fdb{vni=9 type=2}" },
+	BAD("fdb add 00:11:22:33:44:55 vni 100 dev vtep0",
+	    "Error: \"dst\" is required for \"fdb add\"\n"),
+	BAD("fdb add 00:11:22:33:44:55 dst 192.0.2.2 dev vtep0",
+	    "Error: \"vni\" is required for \"fdb add\"\n"),
+	BAD("fdb add vni 1 dst 192.0.2.2 dev vtep0",
+	    "Error: \"MAC\" is required for \"fdb add\"\n"),
+	BAD("fdb add 00:11:22:33:44 vni 1 dst 192.0.2.2 dev vtep0",
+	    "Error: argument \"00:11:22:33:44\" is wrong: MAC must be xx:xx:xx:xx:xx:xx\n"),
+	BAD("fdb add 00:11:22:33:44:55 vni 16777216 dst 192.0.2.2 dev vtep0",
+	    "Error: argument \"16777216\" is wrong: VNI must be 1-16777215\n"),
+	BAD("fdb add 00:11:22:33:44:55 vni 1 dst nowhere dev vtep0",
+	    "Error: argument \"nowhere\" is wrong: not an IPv4 or IPv6 address\n"),
+	BAD("fdb add 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0 static",
+	    "Error: unknown keyword \"static\" for \"fdb add\", try \"vtepctl fdb help\"\n"),
+	BAD("fdb del 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0",
+	    "Error: unknown keyword \"dst\" for \"fdb del\", try \"vtepctl fdb help\"\n"),
+	BAD("fdb show dev vtep0 static learned",
+	    "Error: \"static\" and \"learned\" cannot be used together\n"),
+	BAD("fdb show 00:11:22:33:44:55 dev vtep0",
+	    "Error: \"fdb show MAC\" needs \"vni VNI\" and \"dev NAME\"\n"),
+	BAD("fdb flush",
+	    "Error: \"dev\" is required for \"fdb flush\"\n"),
+	BAD("fdb flush dev vtep0 00:11:22:33:44:55",
+	    "Error: unknown keyword \"00:11:22:33:44:55\" for \"fdb flush\", try \"vtepctl fdb help\"\n"),
+};
+
+START_TEST(commands)
+{
+	struct fake f = { 0 };
+	const struct nlmsghdr *nlh = (void *)f.msg[0];
+	char got[1024];
+	struct cap c;
+	int r;
+
+	r = run_cmd(cases[_i].line, &f, false, &c);
+	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
+	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
+		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
+		      c.ebuf, cases[_i].err);
+	cap_free(&c);
+	if (cases[_i].ret) {
+		ck_assert_msg(f.n == 0, "\"%s\": refused, yet sent", cases[_i].line);
+		return;
+	}
+	ck_assert_uint_eq(genl_cmd_of(nlh), cases[_i].cmd);
+	ck_assert_msg((nlh->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK)) ==
+		      cases[_i].flags, "\"%s\": flags 0x%x", cases[_i].line,
+		      nlh->nlmsg_flags);
+	render(nlh, SCHEMA_GENL, got, sizeof(got));
+	ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
+		      cases[_i].line, got, cases[_i].attrs);
+}
+END_TEST
+
+static void put_entry(nl_cb cb, void *data, const char *dev, const char *mac,
+		      uint32_t vni, const char *dst, uint8_t type, int age)
+{
+	char b[512];
+	struct nlmsghdr *nlh = reply_start(b, VTEP_CMD_FDB_GET, dev, 7);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
+	struct vtep_ip ip;
+	uint8_t m[6];
+
+	parse_mac(mac, m);
+	parse_ip(dst, &ip);
+	mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, vni);
+	mnl_attr_put(nlh, VTEP_FDB_A_MAC, 6, m);
+	attr_put_ip(nlh, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &ip);
+	mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, type);
+	if (age >= 0)
+		mnl_attr_put_u32(nlh, VTEP_FDB_A_AGE, (uint32_t)age);
+	mnl_attr_nest_end(nlh, nest);
+	cb(nlh, data);
+}
+
+static int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		     void *data, struct nl_ext *ext)
+{
+	char b[256];
+
+	if (genl_cmd_of(req) == VTEP_CMD_LINK_GET) {
+		cb(reply_start(b, VTEP_CMD_LINK_GET, "vtep0", 7), data);
+		return 0;
+	}
+	put_entry(cb, data, "vtep0", "00:11:22:33:44:55", 100, "192.0.2.2",
+		  VTEP_FDB_TYPE_STATIC, -1);
+	put_entry(cb, data, "vtep0", "02:00:00:00:00:0a", 100, "2001:db8::7",
+		  VTEP_FDB_TYPE_LEARNED, 1234);
+	return 0;
+}
+
+static const struct {
+	const char *line;
+	bool json;
+	const char *want;
+} show_cases[] = {
+	{ "fdb show dev vtep0", false,
+	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static\n"
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n" },
+	/* all devices: each line names its device */
+	{ "fdb show", false,
+	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 static\n"
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 dev vtep0 learned age 1234ms\n" },
+	{ "fdb show dev vtep0", true,
+	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
+	  "\"dev\":\"vtep0\",\"type\":\"static\"},"
+	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
+	  "\"dev\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n" },
+};
+
+START_TEST(show_output)
+{
+	struct fake f = { .reply = fdb_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd(show_cases[_i].line, &f, show_cases[_i].json, &c), 0);
+	ck_assert_msg(!strcmp(c.obuf, show_cases[_i].want),
+		      "\"%s\":\n%s\nwant\n%s", show_cases[_i].line, c.obuf,
+		      show_cases[_i].want);
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(kernel_message_wins)
+{
+	struct fake f = { .err = -ENOSPC,
+			  .ext_msg = "FDB is full (VTEP_LINK_A_FDB_MAX)" };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0",
+				 &f, false, &c), -1);
+	ck_assert_str_eq(c.ebuf, "Error: fdb 00:11:22:33:44:55 vni 100 dev vtep0: "
+			 "FDB is full (VTEP_LINK_A_FDB_MAX)\n");
+	cap_free(&c);
+}
+END_TEST
+
+Suite *suite_fdb(void)
+{
+	Suite *s = suite_create("fdb");
+	TCase *tc = tcase_create("fdb");
+
+	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
+	tcase_add_loop_test(tc, show_output, 0, ARRAY_SIZE(show_cases));
+	tcase_add_test(tc, kernel_message_wins);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/* link.c: parsing, the RTM_NEWLINK/LINK_SET messages, show output */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+
+#include <linux/genetlink.h>
+
+#include "unit.h"
+
+#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+
+/* Every command line, good and bad: the request it makes or its error */
+static const struct {
+	const char *line;
+	int ret;
+	const char *err;	/* the stderr line, exactly */
+	uint16_t type;		/* RTM_NEWLINK, or a genl command */
+	const char *attrs;
+} cases[] = {
+	{ "link add vtep0", 0, "", RTM_NEWLINK,
+	  "ifname=vtep0 linkinfo{kind=vtep}" },
+	{ "link add vtep0 local 192.0.2.1 port 4790 ttl 64 tos inherit df inherit "
+	  "learning off ageing 0 max-fdb 1000 srcport 40000 50000 udpcsum on "
+	  "move-notice off", 0, "", RTM_NEWLINK,
+	  "ifname=vtep0 linkinfo{kind=vtep data{local=192.0.2.1 port=4790 "
+	  "ttl=64 tos=1 df=2 learning=0 ageing=0 fdb_max=1000 port_min=40000 "
+	  "port_max=50000 udp_csum=1 move_notice=0}}" },
+	{ "link add vtep6 local 2001:db8::1 ttl auto tos 0x10 df set", 0, "",
+	  RTM_NEWLINK,
+	  "ifname=vtep6 linkinfo{kind=vtep data{local6=2001:db8::1 ttl=0 tos=16 df=1}}" },
+	{ "link add vtep0 dev lo", 0, "", RTM_NEWLINK,
+	  "ifname=vtep0 link=1 linkinfo{kind=vtep}" },
+	{ "link set vtep0 learning off ageing 30 dev lo", 0, "",
+	  VTEP_CMD_LINK_SET,
+	  "ifname=vtep0 link{learning=0 ageing=30 link=1}" },
+	{ "link set vtep0 local 198.51.100.1 port 8472", 0, "", VTEP_CMD_LINK_SET,
+	  "ifname=vtep0 link{local=198.51.100.1 port=8472}" },
+	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, "ifname=vtep0" },
+	BAD("link add",
+	    "Error: \"NAME\" is required for \"link add\"\n"),
+	BAD("link add vtep0 port 0",
+	    "Error: argument \"0\" is wrong: port must be 1-65535\n"),
+	BAD("link add vtep0 port 4789 port 4790",
+	    "Error: duplicate \"port\": \"4790\" is the second value\n"),
+	BAD("link add vtep0 ttl 256",
+	    "Error: argument \"256\" is wrong: TTL must be 1-255 or \"auto\"\n"),
+	BAD("link add vtep0 tos 1",
+	    "Error: argument \"1\" is wrong: TOS must be 0-255 (0x00-0xff) or \"inherit\"\n"),
+	BAD("link add vtep0 tos 0x100",
+	    "Error: argument \"0x100\" is wrong: TOS must be 0-255 (0x00-0xff) or \"inherit\"\n"),
+	BAD("link add vtep0 df maybe",
+	    "Error: argument \"maybe\" is wrong: DF must be \"set\", \"unset\" or \"inherit\"\n"),
+	BAD("link add vtep0 ageing 1000001",
+	    "Error: argument \"1000001\" is wrong: ageing must be 0-1000000 seconds (0 = never)\n"),
+	BAD("link add vtep0 srcport 50000 40000",
+	    "Error: argument \"40000\" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535\n"),
+	BAD("link add vtep0 srcport 50000",
+	    "Error: \"srcport\" needs two values, try \"vtepctl link help\"\n"),
+	BAD("link add vtep0 local 239.1.1.1",
+	    "Error: argument \"239.1.1.1\" is wrong: the local address must be unicast\n"),
+	BAD("link add vtep0 local 192.0.2",
+	    "Error: argument \"192.0.2\" is wrong: not an IPv4 or IPv6 address\n"),
+	BAD("link add vtep0 learning yes",
+	    "Error: argument \"yes\" is wrong: expected \"on\" or \"off\"\n"),
+	BAD("link add vtep0 max-fdb -1",
+	    "Error: argument \"-1\" is wrong: max-fdb must be 0-4294967295 (0 = no limit)\n"),
+	BAD("link add averyveryverylongname",
+	    "Error: argument \"averyveryverylongname\" is wrong: device name must be 1-15 characters, no '/' ':' or spaces\n"),
+	BAD("link add vtep0 dev nosuchdev0",
+	    "Error: cannot find device \"nosuchdev0\"\n"),
+	BAD("link add vtep0 vtep1",
+	    "Error: unknown keyword \"vtep1\" for \"link add\", try \"vtepctl link help\"\n"),
+	BAD("link add vtep0 max_fdb 5",
+	    "Error: unknown keyword \"max_fdb\" for \"link add\", try \"vtepctl link help\"\n"),
+	BAD("link set vtep0",
+	    "Error: nothing to change, try \"vtepctl link help\"\n"),
+	BAD("link del",
+	    "Error: \"NAME\" is required for \"link del\"\n"),
+	BAD("link del vtep0 port 1",
+	    "Error: unknown keyword \"port\" for \"link del\", try \"vtepctl link help\"\n"),
+	BAD("link show vtep0 learning on",
+	    "Error: unknown keyword \"learning\" for \"link show\", try \"vtepctl link help\"\n"),
+	BAD("link frob",
+	    "Command \"frob\" is unknown, try \"vtepctl link help\".\n"),
+};
+
+START_TEST(commands)
+{
+	struct fake f = { 0 };
+	const struct nlmsghdr *nlh = (void *)f.msg[0];
+	char got[1024];
+	struct cap c;
+	int r;
+
+	r = run_cmd(cases[_i].line, &f, false, &c);
+	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
+	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
+		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
+		      c.ebuf, cases[_i].err);
+	if (cases[_i].ret) {
+		ck_assert_msg(f.n == 0, "\"%s\": refused, yet sent", cases[_i].line);
+	} else if (cases[_i].type == RTM_NEWLINK) {
+		ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWLINK);
+		ck_assert_uint_eq(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK),
+				  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+		render(nlh, SCHEMA_RTNL, got, sizeof(got));
+		ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
+			      cases[_i].line, got, cases[_i].attrs);
+	} else {
+		ck_assert_uint_eq(genl_cmd_of(nlh), cases[_i].type);
+		render(nlh, SCHEMA_GENL, got, sizeof(got));
+		ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
+			      cases[_i].line, got, cases[_i].attrs);
+	}
+	cap_free(&c);
+}
+END_TEST
+
+static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		      void *data, struct nl_ext *ext)
+{
+	char b[1024];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t local = htonl(0xc0000201);	/* 192.0.2.1 */
+
+	if (req->nlmsg_type != 0x42)
+		return 0;			/* RTM_DELLINK: acked */
+	nlh = reply_start(b, VTEP_CMD_LINK_GET, "vtep0", 7);
+	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
+	mnl_attr_put(nlh, VTEP_LINK_A_LOCAL, 4, &local);
+	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(4789));
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_LINK, 0);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, 0);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, 1);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, VTEP_DF_UNSET);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_LEARNING, 1);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_AGEING, 300);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_MAX, 0);
+	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MIN, 32768);
+	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MAX, 65535);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_UDP_CSUM, 0);
+	mnl_attr_put_u8(nlh, VTEP_LINK_A_MOVE_NOTICE, 1);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_COUNT, 10);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_VNI_COUNT, 2);
+	mnl_attr_nest_end(nlh, nest);
+	if (cb)
+		cb(nlh, data);
+	return 0;
+}
+
+START_TEST(show_text_and_json)
+{
+	struct fake f = { .reply = link_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link show", &f, false, &c), 0);
+	ck_assert_str_eq(c.obuf,
+			 "7: vtep0: local 192.0.2.1 port 4789 ttl auto tos inherit "
+			 "df unset learning on ageing 300 max-fdb 0 srcport 32768 "
+			 "65535 udpcsum off move-notice on vnis 2 fdb 10\n");
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
+	ck_assert_str_eq(c.obuf,
+			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
+			 "\"port\":4789,\"link\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
+			 "\"learning\":true,\"ageing\":300,\"max_fdb\":0,"
+			 "\"port_min\":32768,\"port_max\":65535,\"udp_csum\":false,"
+			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");
+	cap_free(&c);
+}
+END_TEST
+
+/* del asks the vtep family first, so a typo cannot delete eth0 */
+START_TEST(del_checks_kind_first)
+{
+	struct fake f = { .reply = link_reply };
+	const struct nlmsghdr *del = (void *)f.msg[1];
+	const struct ifinfomsg *ifm;
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link del vtep0", &f, false, &c), 0);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(genl_cmd_of((void *)f.msg[0]), VTEP_CMD_LINK_GET);
+	ck_assert_uint_eq(del->nlmsg_type, RTM_DELLINK);
+	ifm = mnl_nlmsg_get_payload(del);
+	ck_assert_int_eq(ifm->ifi_index, 7);
+	cap_free(&c);
+
+	memset(&f, 0, sizeof(f));
+	f.err = -EOPNOTSUPP;
+	ck_assert_int_eq(run_cmd("link del eth0", &f, false, &c), -1);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_str_eq(c.ebuf,
+			 "Error: link eth0: not supported (is it a vtep device?)\n");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(add_exists)
+{
+	struct fake f = { .err = -EEXIST };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link add vtep0", &f, false, &c), -1);
+	ck_assert_str_eq(c.ebuf, "Error: link vtep0: exists\n");
+	cap_free(&c);
+}
+END_TEST
+
+Suite *suite_link(void)
+{
+	Suite *s = suite_create("link");
+	TCase *tc = tcase_create("link");
+
+	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
+	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, del_checks_kind_first);
+	tcase_add_test(tc, add_exists);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* stats.c: parsing, message, counter names from the uapi enum, output */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "unit.h"
+
+static const struct {
+	const char *line;
+	int ret;
+	const char *err;
+	const char *attrs;
+} cases[] = {
+	{ "stats show dev vtep0", 0, "", "ifname=vtep0" },
+	{ "stats show dev vtep0 vni 100", 0, "", "ifname=vtep0 vni{id=100}" },
+	{ "stats dev vtep0", -1,
+	  "Command \"dev\" is unknown, try \"vtepctl stats help\".\n", "" },
+	{ "stats show vni 100", -1,
+	  "Error: \"stats show vni VNI\" needs \"dev NAME\"\n", "" },
+	{ "stats show dev vtep0 vni 0", -1,
+	  "Error: argument \"0\" is wrong: VNI must be 1-16777215\n", "" },
+	{ "stats show dev vtep0 dev vtep1", -1,
+	  "Error: duplicate \"dev\": \"vtep1\" is the second value\n", "" },
+};
+
+START_TEST(commands)
+{
+	struct fake f = { 0 };
+	const struct nlmsghdr *nlh = (void *)f.msg[0];
+	char got[1024];
+	struct cap c;
+	int r;
+
+	r = run_cmd(cases[_i].line, &f, false, &c);
+	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
+	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
+		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
+		      c.ebuf, cases[_i].err);
+	cap_free(&c);
+	if (cases[_i].ret)
+		return;
+	ck_assert_uint_eq(genl_cmd_of(nlh), VTEP_CMD_STATS_GET);
+	render(nlh, SCHEMA_GENL, got, sizeof(got));
+	ck_assert_str_eq(got, cases[_i].attrs);
+}
+END_TEST
+
+START_TEST(names_follow_the_enum)
+{
+	ck_assert_str_eq(vtep_stat_names[VTEP_STAT_TX_PACKETS], "tx_packets");
+	ck_assert_str_eq(vtep_stat_names[VTEP_STAT_RX_BYTES], "rx_bytes");
+	ck_assert_str_eq(vtep_stat_names[VTEP_STAT_DROP_NO_VNI], "drop_no_vni");
+	ck_assert_str_eq(vtep_stat_names[VTEP_STAT_DROP_UNKNOWN_VNI],
+			 "drop_unknown_vni");
+	ck_assert_str_eq(vtep_stat_names[VTEP_STAT_DROP_RX_ERROR],
+			 "drop_rx_error");
+	for (int i = 0; i < __VTEP_STAT_MAX; i++) {
+		const char *n = vtep_stat_names[i];
+
+		ck_assert_msg(n && *n, "counter %d has no name", i);
+		for (const char *p = n; *p; p++)
+			ck_assert_msg(islower((unsigned char)*p) || *p == '_' ||
+				      isdigit((unsigned char)*p),
+				      "\"%s\" is not snake_case", n);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(strcmp(n, vtep_stat_names[j]),
+				      "\"%s\" twice", n);
+	}
+	ck_assert_ptr_null(vtep_stat_names[__VTEP_STAT_MAX]);
+}
+END_TEST
+
+/* attribute type i = counter i; an unknown (newer) counter keeps a name */
+static int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		       void *data, struct nl_ext *ext)
+{
+	char b[512];
+	struct nlmsghdr *nlh = reply_start(b, VTEP_CMD_STATS_GET, "vtep0", 7);
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
+	mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, 100);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, VTEP_A_STATS);
+	mnl_attr_put_u64(nlh, VTEP_STAT_TX_PACKETS, 10);
+	mnl_attr_put_u64(nlh, VTEP_STAT_TX_BYTES, 1000);
+	mnl_attr_put_u64(nlh, VTEP_STAT_DROP_UNKNOWN_VNI, 3);
+	mnl_attr_put_u64(nlh, 40, 1);
+	mnl_attr_nest_end(nlh, nest);
+	cb(nlh, data);
+	return 0;
+}
+
+START_TEST(show_output)
+{
+	struct fake f = { .reply = stats_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("stats show dev vtep0 vni 100", &f, false, &c), 0);
+	ck_assert_str_eq(c.obuf, "dev vtep0 vni 100\n"
+				 "    tx_packets         10\n"
+				 "    tx_bytes           1000\n"
+				 "    drop_unknown_vni   3\n"
+				 "    stat_40            1\n");
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("stats show dev vtep0 vni 100", &f, true, &c), 0);
+	ck_assert_str_eq(c.obuf, "[{\"ifindex\":7,\"dev\":\"vtep0\",\"vni\":100,"
+				 "\"stats\":{\"tx_packets\":10,\"tx_bytes\":1000,"
+				 "\"drop_unknown_vni\":3,\"stat_40\":1}}]\n");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(no_such_device)
+{
+	struct fake f = { .err = -ENODEV };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("stats show dev nope0", &f, true, &c), -1);
+	ck_assert_str_eq(c.ebuf, "Error: stats dev nope0: no such device\n");
+	ck_assert_str_eq(c.obuf, "[]\n");
+	cap_free(&c);
+}
+END_TEST
+
+Suite *suite_stats(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("stats");
+
+	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
+	tcase_add_test(tc, names_follow_the_enum);
+	tcase_add_test(tc, show_output);
+	tcase_add_test(tc, no_such_device);
+	suite_add_tcase(s, tc);
+	return s;
+}

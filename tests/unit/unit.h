@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vtepctl unit tests: one suite per source area, helpers in check_vtepctl.c */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <libmnl/libmnl.h>
+
+#include "vtepctl.h"
+
+Suite *suite_parse(void);
+Suite *suite_print(void);
+Suite *suite_netlink(void);
+Suite *suite_link(void);
+Suite *suite_vni(void);
+Suite *suite_remote(void);
+Suite *suite_fdb(void);
+Suite *suite_stats(void);
+Suite *suite_monitor(void);
+Suite *suite_batch(void);
+Suite *suite_cli(void);
+
+/* Split s (copied into buf) into argv with makeargs(); returns argc */
+int split(const char *s, char *buf, size_t len, char **argv, int max);
+
+/* Capture stdout-side printing and the error stream into memory */
+struct cap {
+	FILE *out, *err;
+	char *obuf, *ebuf;
+	size_t olen, elen;
+};
+void cap_begin(struct cap *c, bool json, bool pretty);
+void cap_end(struct cap *c);	/* obuf and ebuf are then NUL-terminated */
+void cap_free(struct cap *c);
+
+/*
+ * Render a message's attributes as text, typed by the uapi (u32, be16,
+ * address, nest ...), so a test compares one string:
+ *   "ifname=vtep0 vni{id=100 vlan=10 group=239.1.1.1 flood=0}"
+ * A wrong payload length renders as NAME=BADLEN, an unknown type as ?N.
+ */
+enum schema { SCHEMA_GENL, SCHEMA_RTNL };
+const char *render(const struct nlmsghdr *nlh, enum schema s, char *buf,
+		   size_t len);
+
+/*
+ * A stand-in kernel: records every request, answers with err/msg (and an
+ * extack offset), and can hand canned replies to the request's callback.
+ */
+#define FAKE_MSGS 64
+struct fake {
+	unsigned int n;				/* requests seen */
+	char msg[FAKE_MSGS][8192];		/* copies of the first ones */
+	int err;				/* answer to every request */
+	const char *ext_msg;
+	/* replies: called for each request; returns the answer */
+	int (*reply)(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		     void *data, struct nl_ext *ext);
+	void *priv;
+};
+int fake_kernel(struct nlmsghdr *nlh, nl_cb cb, void *data,
+		struct nl_ext *ext, void *priv);
+uint8_t genl_cmd_of(const struct nlmsghdr *nlh);
+
+/* Start a reply message as the kernel would: family 0x42, cmd, attrs */
+struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
+			     uint32_t ifindex);
+
+/* Run one command line against the stand-in kernel, output captured */
+int run_cmd(const char *line, struct fake *f, bool json, struct cap *c);
+
+#endif

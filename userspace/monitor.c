@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * monitor: follow the "events" multicast group, one line (or one JSON
+ * object a line) per event.
+ *
+ * A listener that falls behind loses events: the kernel drops them and the
+ * next recv() fails with ENOBUFS. Going on would leave whoever reads us
+ * with a table that silently differs from the kernel's (the failure mode
+ * of vxlan neighbour notifications at scale), so monitor says so on
+ * stderr and, unless told "noresync", dumps the VNI and FDB tables again
+ * between "resync_begin" and "resync_end" lines. The socket stays joined
+ * meanwhile: events raised during the dump follow it, in order, so
+ * applying them over the dumped state converges on the kernel's.
+ */
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "vtepctl.h"
+
+static const char *const event_names[] = {
+	[VTEP_EVENT_UNSPEC] = "unknown",
+	[VTEP_EVENT_FDB_ADDED] = "fdb_added",
+	[VTEP_EVENT_FDB_CHANGED] = "fdb_changed",
+	[VTEP_EVENT_FDB_DELETED] = "fdb_deleted",
+	[VTEP_EVENT_FDB_LEARNED] = "fdb_learned",
+	[VTEP_EVENT_FDB_MOVED] = "fdb_moved",
+	[VTEP_EVENT_FDB_AGED] = "fdb_aged",
+	[VTEP_EVENT_FDB_MISS] = "fdb_miss",
+	[VTEP_EVENT_VNI_ADDED] = "vni_added",
+	[VTEP_EVENT_VNI_CHANGED] = "vni_changed",
+	[VTEP_EVENT_VNI_DELETED] = "vni_deleted",
+};
+
+_Static_assert(sizeof(event_names) / sizeof(event_names[0]) ==
+	       __VTEP_EVENT_END, "an event of enum vtep_event has no name");
+
+const char *event_name(unsigned int ev)
+{
+	return ev < __VTEP_EVENT_END ? event_names[ev] : "unknown";
+}
+
+#define M BIT(0)
+
+static int p_dev(void *req, char **v)
+{
+	struct monitor_req *r = req;
+
+	if (parse_ifname(v[0], r->dev))
+		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
+			      v[0]);
+	return 0;
+}
+
+static int p_dump(void *req, char **v)
+{
+	((struct monitor_req *)req)->dump = true;
+	return 0;
+}
+
+static int p_noresync(void *req, char **v)
+{
+	((struct monitor_req *)req)->noresync = true;
+	return 0;
+}
+
+static const struct kw monitor_kws[] = {
+	{ "dev", M, 0, 1, 0, p_dev },
+	{ "dump", M, 0, 0, 0, p_dump },
+	{ "resync", M, 0, 0, 1, NULL },
+	{ "noresync", M, 0, 0, 1, p_noresync },
+	{ NULL },
+};
+
+int monitor_parse(int argc, char **argv, struct monitor_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	return kw_walk(monitor_kws, "monitor", "", 0, argc, argv, r);
+}
+
+int monitor_print_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct monitor_req *r = data;
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	struct show_opts o = { 0 };
+	const char *ifname = "";
+	uint8_t ev = 0;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	attr_u8(tb[VTEP_A_EVENT], &ev);
+	if (tb[VTEP_A_IFNAME] &&
+	    !mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+		ifname = mnl_attr_get_str(tb[VTEP_A_IFNAME]);
+	if (r && r->dev[0] && strcmp(r->dev, ifname))
+		return 0;
+	o.event = event_name(ev);
+	if (tb[VTEP_A_FDB]) {
+		fdb_print(nlh, &o);
+	} else if (tb[VTEP_A_VNI]) {
+		vni_print(nlh, &o);
+	} else {
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "event", "%s ", o.event);
+		print_string(PRINT_ANY, "dev", "dev %s ", ifname);
+		close_json_object();
+		print_nl();
+	}
+	print_flush();
+	return 0;
+}
+
+static void marker(const char *what)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "event", "%s", what);
+	close_json_object();
+	print_nl();
+	print_flush();
+}
+
+static int resync_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
+{
+	struct show_opts vo = { .event = "vni_present" };
+	struct show_opts fo = { .event = "fdb_present" };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
+	put_dev(nlh, ifname);
+	if (dump_print(ctx, nlh, vni_print, &vo))
+		return -1;
+	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
+	put_dev(nlh, ifname);
+	return dump_print(ctx, nlh, fdb_print, &fo);
+}
+
+static int resync(struct vtep_ctx *ctx, const struct monitor_req *r)
+{
+	int err;
+
+	marker("resync_begin");
+	err = for_each_vtep(ctx, r->dev, resync_dev, NULL);
+	marker("resync_end");
+	print_flush();
+	return err;
+}
+
+static int monitor_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+{
+	struct monitor_req r;
+	struct vtep_nl *nl;
+	int err;
+
+	err = monitor_parse(argc, argv, &r);
+	if (err == KW_HELP) {
+		fputs(monitor_object.help, stdout);
+		return 0;
+	}
+	if (err)
+		return -1;
+	nl = ctx_nl(ctx);
+	if (!nl || nl_monitor_open(nl))
+		return -1;
+	/* joined first, dumped second: nothing falls in between */
+	if (r.dump && resync(ctx, &r))
+		return -1;
+	for (;;) {
+		err = nl_monitor_recv(nl, monitor_print_event, &r);
+		if (err == -ENOBUFS) {
+			if (r.noresync) {
+				pr_warn("events lost (overrun), no resync (\"noresync\"): tables shown so far may be stale");
+				continue;
+			}
+			pr_warn("events lost (overrun), resync: dumping the VNI and FDB tables again");
+			if (resync(ctx, &r))
+				return -1;
+			continue;
+		}
+		if (err) {
+			pr_err("receiving events: %s", strerror(-err));
+			return -1;
+		}
+	}
+}
+
+const struct vtep_object monitor_object = {
+	.name = "monitor",
+	.summary = "print events as they happen; resynchronise after an overrun",
+	.help =
+	"Usage: vtepctl monitor [ dev NAME ] [ dump ] [ resync | noresync ]\n"
+	"Prints one line (with -j, one JSON object a line) per event:\n"
+	"  fdb_added fdb_changed fdb_deleted fdb_learned fdb_moved fdb_aged\n"
+	"  fdb_miss vni_added vni_changed vni_deleted\n"
+	"dump: first print the current VNIs and FDB (vni_present, fdb_present\n"
+	"      lines between resync_begin and resync_end), then follow events.\n"
+	"When events are lost (the socket overran), a warning goes to stderr and,\n"
+	"with resync (the default), the tables are dumped again the same way;\n"
+	"noresync only warns.\n",
+	.kws = monitor_kws,
+	.run = monitor_run,
+};

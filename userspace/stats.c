@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats: a device's counters, or one VNI's. The VTEP_A_STATS nest holds
+ * one u64 per counter, attribute type i being counter i of enum vtep_stat,
+ * so the names below follow that enum's order; a counter a newer module
+ * appends shows as "stat_N" until this table learns its name.
+ */
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "vtepctl.h"
+
+const char *const vtep_stat_names[] = {
+	[VTEP_STAT_TX_PACKETS] = "tx_packets",
+	[VTEP_STAT_TX_BYTES] = "tx_bytes",
+	[VTEP_STAT_RX_PACKETS] = "rx_packets",
+	[VTEP_STAT_RX_BYTES] = "rx_bytes",
+	[VTEP_STAT_TX_FLOOD] = "tx_flood",
+	[VTEP_STAT_TX_MOVE_NOTICE] = "tx_move_notice",
+	[VTEP_STAT_FDB_LEARNED] = "fdb_learned",
+	[VTEP_STAT_FDB_MOVED] = "fdb_moved",
+	[VTEP_STAT_FDB_AGED] = "fdb_aged",
+	[VTEP_STAT_DROP_NO_VNI] = "drop_no_vni",
+	[VTEP_STAT_DROP_NO_ROUTE] = "drop_no_route",
+	[VTEP_STAT_DROP_TOO_BIG] = "drop_too_big",
+	[VTEP_STAT_DROP_FLOOD_OFF] = "drop_flood_off",
+	[VTEP_STAT_DROP_NO_DEST] = "drop_no_dest",
+	[VTEP_STAT_DROP_TX_ERROR] = "drop_tx_error",
+	[VTEP_STAT_DROP_BAD_FLAGS] = "drop_bad_flags",
+	[VTEP_STAT_DROP_BAD_RESERVED] = "drop_bad_reserved",
+	[VTEP_STAT_DROP_TOO_SHORT] = "drop_too_short",
+	[VTEP_STAT_DROP_UNKNOWN_VNI] = "drop_unknown_vni",
+	[VTEP_STAT_DROP_BAD_INNER] = "drop_bad_inner",
+	[VTEP_STAT_DROP_FDB_FULL] = "drop_fdb_full",
+	[VTEP_STAT_DROP_LOOP] = "drop_loop",
+	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error",
+	NULL,
+};
+
+_Static_assert(sizeof(vtep_stat_names) / sizeof(vtep_stat_names[0]) ==
+	       __VTEP_STAT_MAX + 1, "a counter of enum vtep_stat has no name");
+
+#define S(cmd) BIT(STATS_##cmd)
+
+static int p_dev(void *req, char **v)
+{
+	struct stats_req *r = req;
+
+	if (parse_ifname(v[0], r->dev))
+		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
+			      v[0]);
+	return 0;
+}
+
+static int p_vni(void *req, char **v)
+{
+	struct stats_req *r = req;
+
+	if (parse_vni(v[0], &r->vni))
+		return invarg("VNI must be 1-16777215", v[0]);
+	r->set |= BIT(VTEP_VNI_A_ID);
+	return 0;
+}
+
+static const struct kw stats_kws[] = {
+	{ "dev", S(SHOW), 0, 1, 0, p_dev },
+	{ "vni", S(SHOW), 0, 1, 0, p_vni },
+	{ NULL },
+};
+
+static const char *const stats_cmds[] = { "show", NULL };
+
+int stats_parse(int cmd, int argc, char **argv, struct stats_req *r)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = kw_walk(stats_kws, "stats", stats_cmds[cmd], (unsigned int)cmd,
+		      argc, argv, r);
+	if (err)
+		return err;
+	if (r->vni && !r->dev[0]) {
+		pr_err("\"stats show vni VNI\" needs \"dev NAME\"");
+		return -1;
+	}
+	return 0;
+}
+
+void stats_build(struct nlmsghdr *nlh, const struct stats_req *r)
+{
+	struct nlattr *nest;
+
+	put_dev(nlh, r->dev);
+	if (!r->vni)
+		return;
+	nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
+	mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * Text, one counter a line as ethtool -S has it:
+ *   dev vtep0 vni 100
+ *       tx_packets 12
+ * JSON: {"ifindex": 5, "dev": "vtep0", "vni": 100, "stats": {...}}
+ */
+int stats_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	const struct nlattr *vt[VTEP_VNI_A_MAX + 1];
+	const struct nlattr *a;
+	uint32_t ifindex = 0, vni;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	if (!tb[VTEP_A_STATS] || !tb[VTEP_A_IFNAME] ||
+	    mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+		return 0;
+	attr_u32(tb[VTEP_A_IFINDEX], &ifindex);
+	attr_parse_nest(tb[VTEP_A_VNI], vt, VTEP_VNI_A_MAX);
+
+	open_json_object(NULL);
+	print_uint(PRINT_JSON, "ifindex", "%u", ifindex);
+	print_string(PRINT_ANY, "dev", "dev %s ",
+		     mnl_attr_get_str(tb[VTEP_A_IFNAME]));
+	if (attr_u32(vt[VTEP_VNI_A_ID], &vni))
+		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
+	print_nl();
+	open_json_object("stats");
+	mnl_attr_for_each_nested(a, tb[VTEP_A_STATS]) {
+		uint16_t t = mnl_attr_get_type(a);
+		char name[32];
+		uint64_t v;
+
+		if (!attr_u64(a, &v))
+			continue;
+		if (t < __VTEP_STAT_MAX)
+			snprintf(name, sizeof(name), "%s", vtep_stat_names[t]);
+		else
+			snprintf(name, sizeof(name), "stat_%u", t);
+		print_u64(PRINT_JSON, name, "%llu", v);
+		print_text("    %-18s %llu\n", name, (unsigned long long)v);
+	}
+	close_json_object();
+	close_json_object();
+	return 0;
+}
+
+static int stats_show_dev(struct vtep_ctx *ctx, const char *ifname,
+			  void *data)
+{
+	const struct stats_req *f = data;
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
+	struct stats_req r = *f;
+	struct nlmsghdr *nlh;
+
+	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
+	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
+	stats_build(nlh, &r);
+	if (nl_request(ctx->nl, nlh, stats_print, NULL)) {
+		if (r.vni)
+			snprintf(what, sizeof(what), "stats dev %s vni %u",
+				 r.dev, r.vni);
+		else
+			snprintf(what, sizeof(what), "stats dev %s", r.dev);
+		nl_perror(ctx->nl, what);
+		return -1;
+	}
+	return 0;
+}
+
+static int stats_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+{
+	struct stats_req r;
+	int err;
+
+	err = stats_parse(cmd, argc, argv, &r);
+	if (err == KW_HELP) {
+		fputs(stats_object.help, stdout);
+		return 0;
+	}
+	if (err)
+		return -1;
+	open_json_array(NULL);
+	err = for_each_vtep(ctx, r.dev, stats_show_dev, &r);
+	close_json_array();
+	return err;
+}
+
+const struct vtep_object stats_object = {
+	.name = "stats",
+	.summary = "counters of a device or of one of its VNIs, drops by reason",
+	.help =
+	"Usage: vtepctl stats show [ dev NAME ] [ vni VNI ]\n"
+	"Where: VNI := 1-16777215, a VNI of NAME (needs dev)\n"
+	"Counters: tx_packets tx_bytes rx_packets rx_bytes tx_flood tx_move_notice\n"
+	"          fdb_learned fdb_moved fdb_aged and drop_REASON, one per reason\n"
+	"          a frame was dropped (drop_no_vni, drop_unknown_vni, ...).\n",
+	.cmds = stats_cmds,
+	.default_cmd = STATS_SHOW,
+	.kws = stats_kws,
+	.run = stats_run,
+};
