@@ -275,8 +275,30 @@ void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni);
 int vtep_nla_put_addr(struct sk_buff *skb, int attr4, int attr6,
 		      const struct vtep_addr *a);
 
-/* netlink.c */
+/* netlink.c: the genl policies, request checks and the commands that change */
 int vtep_netlink_init(void);
 void vtep_netlink_uninit(void);
+struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
+			     struct netlink_ext_ack *extack);
+struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
+			     struct netlink_ext_ack *extack);
+int vtep_nl_vni_parse(struct genl_info *info, struct nlattr **tb);
+struct vtep_nl_fdb {			/* one VTEP_A_FDB of a request */
+	struct vtep_vni *vni;
+	const u8 *mac;
+	struct vtep_addr dst;
+};
+int vtep_nl_fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
+		      struct vtep_nl_fdb *req, struct netlink_ext_ack *extack);
+int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
+		       u8 *type, struct netlink_ext_ack *extack);
+int vtep_nl_remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
+			  u32 *vni, struct netlink_ext_ack *extack);
+
+/* dump.c: replies to the commands that get, and the dumps */
+int vtep_nl_get(struct vtep_dev *vtep, struct genl_info *info);
+int vtep_nl_dump_start(struct netlink_callback *cb);
+int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vtep_nl_dump_done(struct netlink_callback *cb);
 
 #endif /* _VTEP_H */

@@ -213,7 +213,16 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 		err = 0;
 	}
 	if (err) {
-		nl_perror(nl, NULL);
+		const struct nlattr *tb[VTEP_A_MAX + 1];
+		char what[IFNAMSIZ + 8] = "";
+
+		/* name the device the dump was of */
+		attr_parse_genl(nlh, tb, VTEP_A_MAX);
+		if (tb[VTEP_A_IFNAME] &&
+		    !mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+			snprintf(what, sizeof(what), "dev %s",
+				 mnl_attr_get_str(tb[VTEP_A_IFNAME]));
+		nl_perror(nl, what[0] ? what : NULL);
 		return -1;
 	}
 	return 0;

@@ -187,6 +187,13 @@ static int fdb_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
 	struct nlmsghdr *nlh;
 
 	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
+	/*
+	 * Without "dev", a device that lacks the VNI is no error: it has no
+	 * entry in it. fdb_print filters by o.vni, so the kernel filters only
+	 * when one device was named (and says so if it lacks the VNI).
+	 */
+	if (!f->dev[0])
+		r.set &= ~BIT(VTEP_FDB_A_VNI);
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
 	fdb_build(nlh, &r);
 	return dump_print(ctx, nlh, fdb_print, &o);

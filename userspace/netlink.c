@@ -467,7 +467,7 @@ const char *nl_strerror(int err)
 	case ENODEV:
 		return "no such device";
 	case EOPNOTSUPP:
-		return "not supported (is it a vtep device?)";
+		return "operation not supported";
 	case EPERM:
 		return "operation not permitted (CAP_NET_ADMIN is needed)";
 	case ENOSPC:

@@ -32,6 +32,7 @@ static struct out_state out = { .fp = NULL };
 static struct out_state saved;
 static char *cap_buf;
 static size_t cap_len;
+static bool capturing;
 
 static FILE *out_fp(void)
 {
@@ -285,33 +286,31 @@ void print_capture_begin(void)
 		out.len = 0;
 	}
 	mem = open_memstream(&cap_buf, &cap_len);
+	capturing = mem != NULL;
+	if (!capturing)
+		return;		/* no memory: print as it comes */
 	saved = out;
-	if (mem)
-		out.fp = mem;
+	out.fp = mem;
 	out.line = NULL;
 	out.len = out.cap = 0;
 }
 
 void print_capture_end(bool keep)
 {
-	FILE *mem = out.fp;
 	struct out_state now = out;
 
-	if (mem == saved.fp) {
-		/* open_memstream failed: output went straight out */
+	if (!capturing)
 		return;
-	}
-	fclose(mem);
+	capturing = false;
+	fclose(now.fp);
+	out = saved;
 	if (keep) {
-		out = saved;
 		fwrite(cap_buf, 1, cap_len, out_fp());
 		/* carry the JSON position and any partial text line over */
 		out.depth = now.depth;
 		memcpy(out.first, now.first, sizeof(out.first));
 		if (now.len)
 			text_add("%.*s", (int)now.len, now.line);
-	} else {
-		out = saved;
 	}
 	free(now.line);
 	free(cap_buf);
@@ -325,7 +324,7 @@ static FILE *err_out;
 static const char *err_file;
 static unsigned int err_line;
 static bool deferring;
-static char deferred[1024];
+static char deferred[1200];	/* location, kind and message */
 
 void err_setup(FILE *err)
 {

@@ -114,7 +114,8 @@ static int remote_show_dev(struct vtep_ctx *ctx, const char *ifname,
 	struct nlmsghdr *nlh;
 
 	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	if (o->vni) {
+	/* as in fdb show: without "dev", a device lacking the VNI lists none */
+	if (o->vni && o->dev_given) {
 		r.vni = o->vni;
 		r.set = BIT(VTEP_REMOTE_A_VNI);
 	}

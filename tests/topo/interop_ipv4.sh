@@ -39,14 +39,15 @@ n h3 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
 n h3 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.2
 
 # Capture the underlay at the kernel vxlan host while the first pings run.
-n h3 tcpdump -i eth0 -n -U -w "$TMP/h3.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
+ip netns exec "${P}h3" tcpdump -i eth0 -n -U -w "$TMP/h3.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
+TCPDUMP=$!
 retry 20 grep -q listening "$TMP/tcpdump.err"
 
 check "ping from our VM to the kernel vxlan's VM (ARP by flooding)" ping_ok v1 203.0.113.3
 check "ping from the kernel vxlan's VM to ours" ping_ok v3 203.0.113.1
 check "ping between VMs behind two of our VTEPs" ping_ok v1 203.0.113.2
 check "ping from v2 to v3" ping_ok v2 203.0.113.3
-kill %1 && wait %1 || true
+kill $TCPDUMP; wait $TCPDUMP || true
 
 check "our FDB learned v3's MAC behind the kernel vxlan host" \
 	test "$(fdb_dst h1 vtep0 100 $M3)" = 192.0.2.3
@@ -56,18 +57,24 @@ check "the kernel vxlan learned v1's MAC behind our VTEP" \
 	bash -c "ip -n ${P}h3 -br link >/dev/null; bridge -n ${P}h3 fdb show dev vx100 | grep -i '$M1 dst 192.0.2.1'"
 
 # What tshark makes of our packets: VXLAN, VNI 100, I flag, inner ICMP.
+# Fields that occur in both headers (ip.src, eth.src, ip.dst) come as
+# "outer,inner".
 tshark -r "$TMP/h3.pcap" -n -d udp.port==4789,vxlan \
 	-Y 'ip.src == 192.0.2.1 && icmp' \
 	-T fields -E separator=' ' -e ip.src -e udp.srcport -e udp.dstport \
 	-e udp.checksum -e vxlan.flags -e vxlan.vni -e eth.src -e ip.dst \
 	-e icmp.type >"$TMP/decode" 2>/dev/null || true
-diag "tshark fields of our packets: outer src, sport, dport, udp csum, vxlan flags, VNI, inner src MAC, inner dst IP, ICMP type"
-head -n 3 "$TMP/decode" | sed 's/^/#   /'
-tshark -r "$TMP/h3.pcap" -n -V -c 1 -Y 'ip.src == 192.0.2.1 && icmp' 2>/dev/null |
-	grep -A6 '^Virtual eXtensible' | sed 's/^/#   /' || true
+diag "tshark fields of our packets: ip.src udp.srcport udp.dstport udp.checksum vxlan.flags vxlan.vni eth.src ip.dst icmp.type"
+head -n 2 "$TMP/decode" | sed 's/^/#   /'
+tshark -r "$TMP/h3.pcap" -n -V -d udp.port==4789,vxlan \
+	-Y 'ip.src == 192.0.2.1 && icmp' 2>/dev/null |
+	awk '/^Frame /{ if (++f > 1) exit } /^(User Datagram|Virtual eXtensible)/,/^Internet Control/' |
+	head -n 40 | sed 's/^/#   /' || true
 check "tshark decodes our packets as VXLAN VNI 100 with the I flag and inner ICMP" \
-	awk 'BEGIN { n = 0 } $3 == 4789 && $5 == "0x08000000" && $6 == 100 &&
-		tolower($7) == "'$M1'" && $8 == "203.0.113.3" { n++ } END { exit n == 0 }' "$TMP/decode"
+	awk 'BEGIN { n = 0 } { split($1, src, ","); split($7, mac, ","); split($8, dst, ",") }
+		src[1] == "192.0.2.1" && $3 == 4789 && ($5 == "0x0800" || $5 == "0x08000000") &&
+		$6 == 100 && tolower(mac[2]) == "'$M1'" && dst[2] == "203.0.113.3" { n++ }
+		END { exit n == 0 }' "$TMP/decode"
 check "our outer source ports are in 32768-65535" \
 	awk 'BEGIN { n = 0 } { n++; if ($2 < 32768 || $2 > 65535) exit 1 } END { exit n == 0 }' "$TMP/decode"
 check "our outer UDP checksum is zero by default (IPv4)" \

@@ -24,6 +24,7 @@ TMP=$(mktemp -d /tmp/vtep-topo.XXXXXX)
 TAP_N=0
 TAP_FAIL=0
 NSLIST=()
+VM_MTU=${VM_MTU:-1450}
 
 echo "TAP version 13"
 
@@ -67,7 +68,8 @@ ns_add() {
 # The underlay switch: a bridge every host plugs into.
 topo_switch() {
 	ns_add sw
-	ipn sw link add name br0 type bridge
+	# No IGMP/MLD snooping: without a querier it would prune group floods.
+	ipn sw link add name br0 type bridge mcast_snooping 0
 	ipn sw link set br0 up
 }
 
@@ -86,7 +88,8 @@ host_add() {
 }
 
 # vm_add HOST VM MAC IPV4 [IPV6] [VLAN]: a VM behind the host's bridge,
-# on an access port of VLAN (the bridge is then VLAN-aware)
+# on an access port of VLAN (the bridge is then VLAN-aware), with an MTU
+# of $VM_MTU (default: what an IPv4 underlay of MTU 1500 carries)
 vm_add() {
 	local host=$1 vm=$2 mac=$3 ip4=$4 ip6=${5:-} vlan=${6:-}
 
@@ -100,7 +103,8 @@ vm_add() {
 	fi
 	ipn "$vm" addr add "$ip4/24" dev eth0
 	[ -z "$ip6" ] || ipn "$vm" addr add "$ip6/64" dev eth0 nodad
-	ipn "$vm" link set eth0 up
+	# What a DHCP server of the overlay would announce: the tunnel's MTU.
+	ipn "$vm" link set eth0 mtu "$VM_MTU" up
 }
 
 # vtep_add HOST LOCAL [OPTIONS...]: our vtep0 on HOST, a port of its bridge

@@ -173,6 +173,19 @@ START_TEST(kernel_message_wins)
 }
 END_TEST
 
+/* A dump's error names the device it was of */
+START_TEST(dump_error_names_device)
+{
+	struct fake f = { .err = -ENODEV };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("fdb show dev nosuch0", &f, true, &c), -1);
+	ck_assert_str_eq(c.ebuf, "Error: dev nosuch0: no such device\n");
+	ck_assert_str_eq(c.obuf, "[]\n");
+	cap_free(&c);
+}
+END_TEST
+
 Suite *suite_fdb(void)
 {
 	Suite *s = suite_create("fdb");
@@ -181,6 +194,7 @@ Suite *suite_fdb(void)
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_loop_test(tc, show_output, 0, ARRAY_SIZE(show_cases));
 	tcase_add_test(tc, kernel_message_wins);
+	tcase_add_test(tc, dump_error_names_device);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -273,7 +273,7 @@ static const struct {
 	{ -EPERM, NULL,
 	  "Error: vni 100 dev vtep0: operation not permitted (CAP_NET_ADMIN is needed)\n" },
 	{ -EOPNOTSUPP, NULL,
-	  "Error: vni 100 dev vtep0: not supported (is it a vtep device?)\n" },
+	  "Error: vni 100 dev vtep0: operation not supported\n" },
 };
 
 /* The kernel's words when it gave some, errno in plain words otherwise */

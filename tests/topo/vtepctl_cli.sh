@@ -1,0 +1,402 @@
+#!/bin/bash
+# vtepctl as an operator and an orchestration hook use it: every object and
+# command round-trips in text and in -j JSON; `add` of what exists fails and
+# `replace` does not; every refusal is exit 1 and one "Error: ..." line;
+# -batch names FILE:LINE and stops (-force goes on); 100,000 entries load
+# and dump once each; monitor sees events. Each check is one TAP line, and
+# a failed one prints the command, what was expected and what came.
+#
+#   netns vtep-cli-$$
+#     dummy0  192.0.2.1/24, 192.0.2.3/24 (a VXLAN frame from .3 to .1:4789
+#             makes vtep0 learn an entry)
+#     vtep0   local 192.0.2.1, VNIs 100 (untagged) and 200 (VLAN 20)
+#     vtep6   local 2001:db8::1, VNI 600
+#     vtep1   VNI 1, the 100,000-entry batch
+set -u
+export LC_ALL=C
+VTEPCTL=${VTEPCTL:-$PWD/userspace/vtepctl}
+NS=vtep-cli-$$
+T=$(mktemp -d /tmp/vtep-cli.XXXXXX)
+PY='import json,sys; d=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)'
+n=0 failed=0 cmd=
+
+cleanup() {
+	local p
+	for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p"; done
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+pass() { n=$((n + 1)); echo "ok $n $1"; }
+flunk() { n=$((n + 1)); failed=1; echo "not ok $n $1"; shift; printf '%s\n' "\$ $cmd" "$@" | head -n 40 | cut -c1-300 | sed 's/^/# /'; }
+vc() { ip netns exec "$NS" "$VTEPCTL" "$@"; }
+run() { cmd="vtepctl $*"; out=$(vc "$@" 2>"$T/err"); rc=$?; err=$(cat "$T/err"); }
+got() { printf '%s\n' "got: exit $rc, stdout:" "$out" "stderr:" "$err"; }
+# t DESC RC STDOUT STDERR ARGS...: vtepctl ARGS exits RC and prints exactly STDOUT and STDERR
+t() { local d=$1 x=$2 o=$3 e=$4; shift 4; run "$@"; if [ "$rc" = "$x" ] && [ "$out" = "$o" ] && [ "$err" = "$e" ]; then pass "$d"; else flunk "$d" "expected: exit $x, stdout:" "$o" "stderr:" "$e" "$(got)"; fi; }
+# tj DESC PYEXPR ARGS...: vtepctl -j ARGS exits 0, stderr empty, PYEXPR true of its JSON d
+tj() { local d=$1 p=$2; shift 2; run -j "$@"; if [ "$rc" = 0 ] && [ -z "$err" ] && python3 -c "$PY" "$p" <<<"$out" 2>/dev/null; then pass "$d"; else flunk "$d" "expected: exit 0, JSON d where $p" "$(got)"; fi; }
+# tl DESC LINE ARGS...: vtepctl ARGS exits 0, stderr empty, LINE is one line of stdout
+tl() { local d=$1 l=$2; shift 2; run "$@"; if [ "$rc" = 0 ] && [ -z "$err" ] && grep -qxF -- "$l" <<<"$out"; then pass "$d"; else flunk "$d" "expected: exit 0, a line \"$l\"" "$(got)"; fi; }
+# is DESC GOT EXPECTED: a value the test computed itself ($cmd says how)
+is() { if [ "$2" = "$3" ]; then pass "$1"; else flunk "$1" "expected: $3" "got: $2"; fi; }
+# until_grep PATTERN FILE: wait (bounded) until a line of FILE matches
+until_grep() { local i; for i in $(seq 100); do grep -qF -- "$1" "$2" && return 0; sleep 0.1; done; return 1; }
+
+echo "TAP version 13"
+ip netns add "$NS" && ip -n "$NS" link set lo up || { echo "not ok 1 netns $NS"; exit 1; }
+
+# ---- link -------------------------------------------------------------------
+LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 srcport 32768 65535 udpcsum off move-notice on"
+t "link add creates a device" 0 "" "" link add vtep0 local 192.0.2.1
+t "link add of an existing device fails with \"exists\"" 1 "" \
+	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
+t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
+tj "link show -j has every key with its default" \
+	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "link": None, "ttl": 0, "tos": 0, "df": "unset", "learning": True, "ageing": 300, "max_fdb": 0, "port_min": 32768, "port_max": 65535, "udp_csum": False, "move_notice": True, "vni_count": 0, "fdb_count": 0}]' \
+	link show vtep0
+t "link add with an IPv6 local address" 0 "" "" link add vtep6 local 2001:db8::1
+t "link add vtep1 without options" 0 "" "" link add vtep1
+tj "link show -j lists every device in one array" \
+	'sorted((e["ifname"], e["local"]) for e in d) == [("vtep0", "192.0.2.1"), ("vtep1", "0.0.0.0"), ("vtep6", "2001:db8::1")]' \
+	link show
+t "link show of a missing device" 1 "" 'Error: link nosuch0: no such device' link show nosuch0
+t "link show of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link show lo
+t "link del of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link del lo
+t "link set with nothing to change" 1 "" \
+	'Error: nothing to change, try "vtepctl link help"' link set vtep0
+
+# ---- vni --------------------------------------------------------------------
+t "vni add untagged" 0 "" "" vni add 100 dev vtep0 untagged
+t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on remotes 0 fdb 0" "" \
+	vni show dev vtep0
+t "vni add of an existing VNI fails with \"exists\"" 1 "" \
+	'Error: vni 100 dev vtep0: VNI exists' vni add 100 dev vtep0 untagged
+t "vni replace of an existing VNI succeeds" 0 "" "" vni replace 100 dev vtep0 untagged
+t "vni replace run twice succeeds again" 0 "" "" vni replace 100 dev vtep0 untagged
+t "vni add with VLAN, group and flood off" 0 "" "" \
+	vni add 200 dev vtep0 vlan 20 group 239.1.1.1 flood off
+tj "vni show -j VNI dev returns what was added" \
+	'd == [{"vni": 200, "dev": "vtep0", "vlan": 20, "untagged": False, "group": "239.1.1.1", "flood": False, "remotes": 0, "fdb_count": 0}]' \
+	vni show 200 dev vtep0
+t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off remotes 0 fdb 0" "" \
+	vni show 200 dev vtep0
+t "vni show -p pretty-prints" 0 '[
+    {
+        "vni": 100,
+        "dev": "vtep0",
+        "vlan": null,
+        "untagged": true,
+        "group": null,
+        "flood": true,
+        "remotes": 0,
+        "fdb_count": 0
+    }
+]' "" -p vni show 100 dev vtep0
+t "vni set changes only what is given" 0 "" "" vni set 200 dev vtep0 group none flood on
+t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on remotes 0 fdb 0" "" \
+	vni show 200
+t "vni replace updates a VNI in place" 0 "" "" vni replace 200 dev vtep0 vlan 21 group 239.1.1.2
+tj "vni show -j after replace" 'd[0]["vlan"] == 21 and d[0]["group"] == "239.1.1.2"' \
+	vni show 200 dev vtep0
+t "vni replace creates a missing VNI" 0 "" "" vni replace 300 dev vtep0 vlan 30
+tj "vni show -j lists the device's VNIs once each" \
+	'sorted(e["vni"] for e in d) == [100, 200, 300]' vni show dev vtep0
+t "vni del" 0 "" "" vni del 300 dev vtep0
+t "vni show of a deleted VNI" 1 "" 'Error: vni 300 dev vtep0: VNI is not configured on the device' \
+	vni show 300 dev vtep0
+t "vni del of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
+	vni del 300 dev vtep0
+t "vni set of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
+	vni set 300 dev vtep0 flood off
+t "vni add on an IPv6 device with an IPv6 group" 0 "" "" \
+	vni add 600 dev vtep6 untagged group ff0e::1
+tj "vni show -j of the IPv6 device" \
+	'd == [{"vni": 600, "dev": "vtep6", "vlan": None, "untagged": True, "group": "ff0e::1", "flood": True, "remotes": 0, "fdb_count": 0}]' \
+	vni show dev vtep6
+t "vni add on the 100,000-entry device" 0 "" "" vni add 1 dev vtep1 untagged
+tj "vni show -j of every device is one array" \
+	'sorted((e["dev"], e["vni"]) for e in d) == [("vtep0", 100), ("vtep0", 200), ("vtep1", 1), ("vtep6", 600)]' \
+	vni show
+
+# refused: by the parser, then by the kernel
+t "VNI 0 is refused" 1 "" 'Error: argument "0" is wrong: VNI must be 1-16777215' \
+	vni add 0 dev vtep0 vlan 40
+t "VNI 16777216 is refused" 1 "" \
+	'Error: argument "16777216" is wrong: VNI must be 1-16777215' \
+	vni add 16777216 dev vtep0 vlan 40
+t "VLAN 4095 is refused" 1 "" 'Error: argument "4095" is wrong: VLAN must be 1-4094' \
+	vni add 400 dev vtep0 vlan 4095
+t "VLAN 0 is refused" 1 "" 'Error: argument "0" is wrong: VLAN must be 1-4094' \
+	vni add 400 dev vtep0 vlan 0
+t "a unicast group is refused" 1 "" \
+	'Error: argument "192.0.2.9" is wrong: group must be a multicast address' \
+	vni add 400 dev vtep0 vlan 40 group 192.0.2.9
+t "an IPv6 group on an IPv4 device is refused" 1 "" \
+	'Error: vni 400 dev vtep0: IPv6 group on an IPv4 device' \
+	vni add 400 dev vtep0 vlan 40 group ff0e::1
+t "a second untagged VNI is refused" 1 "" \
+	'Error: vni 400 dev vtep0: Untagged frames are already mapped to another VNI' \
+	vni add 400 dev vtep0 untagged
+t "a VLAN mapped twice is refused" 1 "" \
+	'Error: vni 400 dev vtep0: VLAN is already mapped to another VNI' \
+	vni add 400 dev vtep0 vlan 21
+t "vni add without vlan or untagged is refused" 1 "" \
+	'Error: "vlan" or "untagged" is required for "vni add"' vni add 400 dev vtep0
+t "a repeated keyword is refused" 1 "" \
+	'Error: duplicate "vlan": "41" is the second value' vni add 400 dev vtep0 vlan 40 vlan 41
+t "an unknown device is refused" 1 "" 'Error: vni 400 dev nosuch0: no such device' \
+	vni add 400 dev nosuch0 vlan 40
+t "a non-vtep device is refused" 1 "" 'Error: vni 400 dev lo: not a vtep device' \
+	vni add 400 dev lo vlan 40
+t "vni show of an unknown device" 1 "" 'Error: dev nosuch0: no such device' \
+	vni show dev nosuch0
+t "vni show of a non-vtep device" 1 "" 'Error: dev lo: not a vtep device' vni show dev lo
+
+# ---- remote -----------------------------------------------------------------
+t "remote add" 0 "" "" remote add 192.0.2.2 vni 100 dev vtep0
+t "remote add of a listed address fails with \"exists\"" 1 "" \
+	'Error: remote 192.0.2.2 vni 100 dev vtep0: Remote is already in the VNI'"'"'s replication list' \
+	remote add 192.0.2.2 vni 100 dev vtep0
+t "remote replace of a listed address succeeds" 0 "" "" remote replace 192.0.2.2 vni 100 dev vtep0
+t "remote replace run twice succeeds again" 0 "" "" remote replace 192.0.2.2 vni 100 dev vtep0
+t "remote replace adds a missing address" 0 "" "" remote replace 192.0.2.4 vni 100 dev vtep0
+t "remote add to another VNI" 0 "" "" remote add 192.0.2.5 vni 200 dev vtep0
+t "remote add of an IPv6 address on the IPv6 device" 0 "" "" \
+	remote add 2001:db8::2 vni 600 dev vtep6
+t "remote show dev vni in text" 0 "192.0.2.2 vni 100 dev vtep0
+192.0.2.4 vni 100 dev vtep0" "" remote show dev vtep0 vni 100
+tj "remote show -j of every device" \
+	'sorted((e["addr"], e["vni"], e["dev"]) for e in d) == [("192.0.2.2", 100, "vtep0"), ("192.0.2.4", 100, "vtep0"), ("192.0.2.5", 200, "vtep0"), ("2001:db8::2", 600, "vtep6")]' \
+	remote show
+tj "remote show -j vni without dev" \
+	'sorted(e["addr"] for e in d) == ["192.0.2.2", "192.0.2.4"]' remote show vni 100
+tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on remotes 2 fdb 0" \
+	vni show dev vtep0
+t "remote del" 0 "" "" remote del 192.0.2.4 vni 100 dev vtep0
+t "remote del of an absent address" 1 "" \
+	'Error: remote 192.0.2.4 vni 100 dev vtep0: Remote is not in the VNI'"'"'s replication list' \
+	remote del 192.0.2.4 vni 100 dev vtep0
+tj "remote show -j after del" '[e["addr"] for e in d] == ["192.0.2.2"]' \
+	remote show dev vtep0 vni 100
+t "an IPv6 remote on an IPv4 device is refused" 1 "" \
+	"Error: remote 2001:db8::2 vni 100 dev vtep0: remote address is not of the family of the device's local address" \
+	remote add 2001:db8::2 vni 100 dev vtep0
+t "a remote in a missing VNI is refused" 1 "" \
+	'Error: remote 192.0.2.2 vni 999 dev vtep0: VNI is not configured on the device' \
+	remote add 192.0.2.2 vni 999 dev vtep0
+t "a remote on an unknown device is refused" 1 "" \
+	'Error: remote 192.0.2.2 vni 100 dev nosuch0: no such device' \
+	remote add 192.0.2.2 vni 100 dev nosuch0
+
+# ---- fdb --------------------------------------------------------------------
+M1=02:00:00:00:00:01 M2=02:00:00:00:00:02 ML=02:00:00:00:aa:01
+t "fdb add" 0 "" "" fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
+t "fdb add of an existing entry fails with \"exists\"" 1 "" \
+	"Error: fdb $M1 vni 100 dev vtep0: FDB entry exists" fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
+t "fdb replace of an existing entry succeeds" 0 "" "" fdb replace $M1 vni 100 dst 192.0.2.3 dev vtep0
+t "fdb replace run twice succeeds again" 0 "" "" fdb replace $M1 vni 100 dst 192.0.2.3 dev vtep0
+t "fdb replace creates a missing entry" 0 "" "" fdb replace $M2 vni 200 dst 192.0.2.5 dev vtep0
+t "fdb add with an IPv6 destination" 0 "" "" fdb add $M1 vni 600 dst 2001:db8::2 dev vtep6
+t "fdb show MAC vni dev in text" 0 "$M1 vni 100 dst 192.0.2.3 static" "" \
+	fdb show $M1 vni 100 dev vtep0
+t "fdb show dev vni in text" 0 "$M2 vni 200 dst 192.0.2.5 static" "" fdb show dev vtep0 vni 200
+t "fdb show vni without dev names the device" 0 "$M1 vni 600 dst 2001:db8::2 dev vtep6 static" "" \
+	fdb show vni 600
+t "fdb show vni that no device has" 0 "" "" fdb show vni 999
+tj "fdb show -j dev returns what was added" \
+	'sorted(map(lambda e: tuple(sorted(e.items())), d)) == sorted(map(lambda e: tuple(sorted(e.items())), [{"mac": "'$M1'", "vni": 100, "dst": "192.0.2.3", "dev": "vtep0", "type": "static"}, {"mac": "'$M2'", "vni": 200, "dst": "192.0.2.5", "dev": "vtep0", "type": "static"}]))' \
+	fdb show dev vtep0
+t "fdb show of a missing entry" 1 "" "Error: fdb 02:00:00:00:00:09 vni 100 dev vtep0: no such FDB entry" \
+	fdb show 02:00:00:00:00:09 vni 100 dev vtep0
+t "fdb add in a missing VNI is refused" 1 "" \
+	"Error: fdb $M1 vni 999 dev vtep0: VNI is not configured on the device" \
+	fdb add $M1 vni 999 dst 192.0.2.2 dev vtep0
+t "fdb add of a multicast MAC is refused" 1 "" \
+	"Error: fdb 01:00:00:00:00:01 vni 100 dev vtep0: VTEP_FDB_A_MAC must be a unicast address" \
+	fdb add 01:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0
+t "a bad MAC is refused" 1 "" 'Error: argument "02:00:00:00:00" is wrong: MAC must be xx:xx:xx:xx:xx:xx' \
+	fdb add 02:00:00:00:00 vni 100 dst 192.0.2.2 dev vtep0
+t "fdb show of an unknown device" 1 "" 'Error: dev nosuch0: no such device' fdb show dev nosuch0
+t "fdb show of a non-vtep device" 1 "" 'Error: dev lo: not a vtep device' fdb show dev lo
+t "static and learned together are refused" 1 "" \
+	'Error: "static" and "learned" cannot be used together' fdb show static learned
+
+# A learned entry: one VXLAN frame (VNI 100, inner ARP from $ML) sent from
+# 192.0.2.3 to vtep0's socket on 192.0.2.1:4789.
+ip -n "$NS" link add dummy0 type dummy
+ip -n "$NS" addr add 192.0.2.1/24 dev dummy0
+ip -n "$NS" addr add 192.0.2.3/24 dev dummy0
+ip -n "$NS" link set dummy0 up
+# (VNI 200's group is joined on the underlay device when vtep0 comes up)
+t "link set of the underlay device" 0 "" "" link set vtep0 dev dummy0
+ip -n "$NS" link set vtep0 up
+ip netns exec "$NS" python3 -c '
+import socket
+arp = bytes.fromhex("0001080006040001" "0200000000aa01" "cb007101" "000000000000" "cb007102")
+frame = b"\xff" * 6 + bytes.fromhex("0200000000aa01") + b"\x08\x06" + arp
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.3", 0))
+s.sendto(bytes([8, 0, 0, 0]) + (100 << 8).to_bytes(4, "big") + frame, ("192.0.2.1", 4789))'
+for i in $(seq 50); do vc fdb show dev vtep0 learned | grep -q $ML && break; sleep 0.1; done
+tj "fdb show learned shows only the learned entry" \
+	'[(e["mac"], e["vni"], e["dst"], e["type"]) for e in d] == [("'$ML'", 100, "192.0.2.3", "learned")] and isinstance(d[0]["age_ms"], int)' \
+	fdb show dev vtep0 learned
+tj "fdb show static shows only static entries" \
+	'sorted(e["mac"] for e in d) == ["'$M1'", "'$M2'"] and {e["type"] for e in d} == {"static"}' \
+	fdb show dev vtep0 static
+t "fdb show vni static in text" 0 "$M1 vni 100 dst 192.0.2.3 static" "" \
+	fdb show dev vtep0 vni 100 static
+tj "stats show -j counts the received frame on the device" \
+	'd[0]["dev"] == "vtep0" and "vni" not in d[0] and d[0]["stats"]["rx_packets"] == 1 and d[0]["stats"]["fdb_learned"] == 1' \
+	stats show dev vtep0
+tj "stats show -j counts it on VNI 100" \
+	'd[0]["vni"] == 100 and d[0]["stats"]["rx_packets"] == 1 and d[0]["stats"]["tx_packets"] == 0' \
+	stats show dev vtep0 vni 100
+tl "stats show in text: header line" "dev vtep0 vni 100" stats show dev vtep0 vni 100
+tl "stats show in text: a counter line" "    rx_packets         1" stats show dev vtep0 vni 100
+tj "stats show -j of every device" \
+	'sorted(e["dev"] for e in d) == ["vtep0", "vtep1", "vtep6"] and all(len(e["stats"]) >= 20 for e in d)' \
+	stats show
+t "stats show of a missing VNI" 1 "" \
+	'Error: stats dev vtep0 vni 999: VNI is not configured on the device' stats show dev vtep0 vni 999
+t "stats show vni without dev" 1 "" 'Error: "stats show vni VNI" needs "dev NAME"' stats show vni 100
+t "fdb flush of learned entries in one VNI" 0 "" "" fdb flush dev vtep0 vni 100 learned
+tj "fdb flush learned kept the static entries" \
+	'sorted((e["mac"], e["type"]) for e in d) == [("'$M1'", "static"), ("'$M2'", "static")]' \
+	fdb show dev vtep0
+t "fdb flush of one VNI" 0 "" "" fdb flush dev vtep0 vni 200
+tj "fdb flush vni kept the other VNI" '[(e["mac"], e["vni"]) for e in d] == [("'$M1'", 100)]' \
+	fdb show dev vtep0
+t "fdb del" 0 "" "" fdb del $M1 vni 100 dev vtep0
+t "fdb del of a missing entry" 1 "" "Error: fdb $M1 vni 100 dev vtep0: no such FDB entry" \
+	fdb del $M1 vni 100 dev vtep0
+t "fdb show of an empty table" 0 "" "" fdb show dev vtep0
+tj "fdb show -j of an empty table is an empty array" 'd == []' fdb show dev vtep0
+t "fdb flush of a whole device" 0 "" "" fdb flush dev vtep6
+tj "fdb flush emptied the device" 'd == []' fdb show dev vtep6
+
+# ---- link set ---------------------------------------------------------------
+t "link set of the port while up is refused" 1 "" \
+	'Error: link vtep0: the local address, port and underlay device can change only while the device is down' \
+	link set vtep0 port 4790
+ip -n "$NS" link set vtep0 down
+t "link set of every setting" 0 "" "" link set vtep0 learning off ageing 60 max-fdb 100000 \
+	srcport 40000 50000 ttl 64 tos inherit df inherit udpcsum on move-notice off port 4790 dev dummy0
+t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 dev dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" "" \
+	link show vtep0
+tj "link show -j after set" \
+	'd[0]["port"] == 4790 and d[0]["link"] == "dummy0" and d[0]["ttl"] == 64 and d[0]["tos"] == 1 and d[0]["df"] == "inherit" and d[0]["learning"] is False and d[0]["ageing"] == 60 and d[0]["max_fdb"] == 100000 and (d[0]["port_min"], d[0]["port_max"]) == (40000, 50000) and d[0]["udp_csum"] is True and d[0]["move_notice"] is False' \
+	link show vtep0
+t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
+tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 dev dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" \
+	link show vtep0
+t "a source port range upside down is refused" 1 "" \
+	'Error: argument "40000" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535' \
+	link set vtep0 srcport 50000 40000
+t "ageing above 1000000 is refused" 1 "" \
+	'Error: argument "1000001" is wrong: ageing must be 0-1000000 seconds (0 = never)' link set vtep0 ageing 1000001
+t "link del" 0 "" "" link del vtep6
+t "link show of a deleted device" 1 "" 'Error: link vtep6: no such device' link show vtep6
+
+# ---- -batch -----------------------------------------------------------------
+cat >"$T/bad.batch" <<EOF
+fdb add 02:00:00:00:01:01 vni 100 dst 192.0.2.2 dev vtep0
+fdb add 02:00:00:00:01:02 vni 100 dst 192.0.2.2 dev vtep0
+fdb add 02:00:00:00:01:01 vni 100 dst 192.0.2.2 dev vtep0
+fdb add 02:00:00:00:01:03 vni 100 dst 192.0.2.2 dev vtep0
+vni add 0 dev vtep0 vlan 40
+vni add 400 dev vtep0 vlan 40
+EOF
+E3="$T/bad.batch:3: Error: fdb 02:00:00:00:01:01 vni 100 dev vtep0: FDB entry exists"
+E5="$T/bad.batch:5: Error: argument \"0\" is wrong: VNI must be 1-16777215"
+t "-batch stops at the first refused line and names FILE:LINE" 1 "" "$E3" -batch "$T/bad.batch"
+tj "-batch applied the lines before it and none after" \
+	'sorted(e["mac"] for e in d) == ["02:00:00:00:01:01", "02:00:00:00:01:02"]' fdb show dev vtep0
+t "the VNI after the refused line was not added" 1 "" 'Error: vni 400 dev vtep0: VNI is not configured on the device' \
+	vni show 400 dev vtep0
+vc fdb flush dev vtep0
+t "-force -batch reports each refused line and exits 1" 1 "" "$E3
+$E5" -force -batch "$T/bad.batch"
+tj "-force -batch applied every other line" \
+	'sorted(e["mac"] for e in d) == ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]' \
+	fdb show dev vtep0
+tl "-force -batch added the VNI after the refused lines" \
+	"vni 400 dev vtep0 vlan 40 flood on remotes 0 fdb 0" vni show 400 dev vtep0
+printf 'vni del 400 dev vtep0\nvni del 400 dev vtep0\n' >"$T/stdin.batch"
+cmd="vtepctl -batch - <$T/stdin.batch"
+out=$(vc -batch - <"$T/stdin.batch" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+is "-batch - reads stdin and names stdin:LINE" "$rc|$err" \
+	"1|stdin:2: Error: vni 400 dev vtep0: VNI does not exist"
+printf 'fdb flush dev vtep0\nvni show dev vtep0\n# a comment\n\nlink show vtep0\n' >"$T/show.batch"
+run -j -batch "$T/show.batch"
+is "-j -batch prints one JSON document per show command" \
+	"$rc|$(python3 -c 'import json,sys; print([len(json.loads(l)) for l in sys.stdin])' <<<"$out" 2>&1)" "0|[2, 1]"
+
+awk 'BEGIN { for (i = 0; i < 100000; i++)
+	printf "fdb add 02:01:00:%02x:%02x:%02x vni 1 dst 192.0.2.%d dev vtep1\n",
+		int(i / 65536), int(i / 256) % 256, i % 256, i % 200 + 10 }' >"$T/100k.batch"
+t "-batch of 100,000 fdb add lines loads" 0 "" "" -batch "$T/100k.batch"
+tj "link show counts 100,000 entries" 'd[0]["fdb_count"] == 100000' link show vtep1
+tj "fdb show -j returns 100,000 unique entries" \
+	'len(d) == 100000 and len({(e["mac"], e["vni"]) for e in d}) == 100000 and {(e["dev"], e["type"]) for e in d} == {("vtep1", "static")}' \
+	fdb show dev vtep1
+run fdb show dev vtep1
+is "fdb show in text prints 100,000 unique lines" "$rc $(sort -u <<<"$out" | wc -l)" "0 100000"
+t "fdb flush of 100,000 entries" 0 "" "" fdb flush dev vtep1
+tj "fdb flush left none" 'd[0]["fdb_count"] == 0' link show vtep1
+
+# ---- monitor ----------------------------------------------------------------
+ip netns exec "$NS" "$VTEPCTL" -j monitor dump >"$T/mon.json" 2>&1 &
+monj=$!
+ip netns exec "$NS" "$VTEPCTL" monitor dump >"$T/mon.txt" 2>&1 &
+mont=$!
+until_grep resync_end "$T/mon.json"
+until_grep resync_end "$T/mon.txt"
+vc fdb add 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0
+vc vni del 400 dev vtep0 2>/dev/null
+vc fdb del 02:00:00:00:0e:01 vni 100 dev vtep0
+until_grep fdb_deleted "$T/mon.json"
+until_grep fdb_deleted "$T/mon.txt"
+kill $monj $mont
+wait $monj $mont 2>/dev/null
+cmd="vtepctl -j monitor dump >mon.json (then fdb add, fdb del)"
+is "monitor -j sees the fdb add event" "$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print({"event": "fdb_added", "mac": "02:00:00:00:0e:01", "vni": 100, "dst": "192.0.2.9", "dev": "vtep0", "type": "static"} in ev)' "$T/mon.json" 2>&1)" True
+is "monitor -j dump starts with the present tables" \
+	"$(head -n 1 "$T/mon.json"; grep -c '"vni_present"' "$T/mon.json")" '{"event":"resync_begin"}
+3'
+cmd="vtepctl monitor dump >mon.txt (then fdb add, fdb del)"
+is "monitor in text sees the fdb add and del events" \
+	"$(grep -E '^fdb_(added|deleted) ' "$T/mon.txt")" \
+	"fdb_added 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static
+fdb_deleted 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static"
+
+# ---- help and unknown words -------------------------------------------------
+run help
+is "vtepctl help exits 0 and lists every object" \
+	"$rc $(grep -cE '^  (link|vni|remote|fdb|stats|monitor|help) ' <<<"$out")" "0 7"
+run vni help
+is "vtepctl vni help exits 0 and lists every command" "$rc $(for c in add replace set del show; do
+	grep -qE "vni .*\b$c\b" <<<"$out" && echo -n "$c "; done)" "0 add replace set del show "
+for o in link remote fdb stats monitor; do
+	run $o help
+	is "vtepctl $o help exits 0" "$rc $(head -c 6 <<<"$out")" "0 Usage:"
+done
+t "an unknown object" 1 "" 'Object "x" is unknown, try "vtepctl help".' x
+t "an unknown command" 1 "" 'Command "frob" is unknown, try "vtepctl fdb help".' fdb frob
+t "an unknown keyword" 1 "" 'Error: unknown keyword "frob" for "stats show", try "vtepctl stats help"' \
+	stats show frob
+t "an unknown option" 1 "" 'Option "-x" is unknown, try "vtepctl help".' -x link show
+
+# ---- teardown ---------------------------------------------------------------
+t "link del of a device with VNIs, remotes and entries" 0 "" "" link del vtep0
+t "link del of the last device" 0 "" "" link del vtep1
+t "link show of no device prints nothing" 0 "" "" link show
+tj "link show -j of no device is an empty array" 'd == []' link show
+
+echo "1..$n"
+exit $failed
