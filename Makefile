@@ -71,7 +71,11 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
 		-Iuapi -c $< -o $@
 
-tests: userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS)
+tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
+	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
+
+tests: userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
+	tests/bpf/portcount
 
 unit: tests/unit/check_vtepctl ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
@@ -84,5 +88,5 @@ demo: ## boot a VM and show the overlay working
 
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
-		tests/bpf/*.o
+		tests/bpf/*.o tests/bpf/portcount
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
