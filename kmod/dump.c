@@ -264,29 +264,54 @@ int vtep_nl_get(struct vtep_dev *vtep, struct genl_info *info)
 	return -EOPNOTSUPP;
 }
 
-/* A dump's state between messages, kept in cb->ctx */
+/*
+ * A dump's state between messages, in cb->ctx. It holds no reference: the
+ * device is looked up again, under RTNL, for every message. A reader that
+ * stops reading half way (and reading needs no privilege) must not keep
+ * the device, or its namespace, from going away.
+ */
 struct dump_ctx {
-	struct vtep_dev *vtep;		/* held from .start to .done */
-	union {
-		struct rhashtable_iter *iter;	/* FDB: the walk */
-		const char *errmsg;		/* with err */
-	};
-	u32 pos;			/* next device, or next VLAN slot */
-	u32 sub;			/* next remote of that slot's VNI */
+	int ifindex;			/* the device */
+	u32 pos;			/* next device, VLAN slot or FDB bucket */
+	u32 sub;			/* next remote of the slot's VNI, or
+					 * entry of the bucket */
 	u32 vni;			/* filter, 0 = any */
-	u32 seq0;			/* FDB: cb->seq of the first message */
-	u16 restarts;			/* FDB: resizes that rewound the walk */
+	u32 seq0;			/* FDB: the first message's sequence */
+	unsigned long tbl;		/* FDB: the bucket table walked */
+	const char *errmsg;		/* with err */
 	s16 err;			/* a refusal .start could not send */
 	u8 type;			/* FDB filter */
 	bool remotes;			/* slot dump: remotes, not VNIs */
-	bool sent;			/* FDB: a message went out */
-	bool pending;			/* FDB: the walk's entry did not fit */
+	bool sent;			/* a message went out */
+	bool moved;			/* FDB: a resize moved entries under it */
 };
 
 static struct dump_ctx *dump_ctx(struct netlink_callback *cb)
 {
 	BUILD_BUG_ON(sizeof(struct dump_ctx) > sizeof(cb->ctx));
 	return (struct dump_ctx *)cb->ctx;
+}
+
+/*
+ * Ends a dump whose device went away under it: NLMSG_DONE then carries
+ * NLM_F_DUMP_INTR, if anything was sent, so the reader knows the dump is
+ * short. (cb->prev_seq is 0 when nothing was checked yet.)
+ */
+static int dump_gone(struct netlink_callback *cb)
+{
+	if (cb->prev_seq)
+		cb->seq = cb->prev_seq + 2;
+	return 0;
+}
+
+/* The dump's device, or NULL if it went; under RTNL. */
+static struct vtep_dev *dump_dev(struct netlink_callback *cb)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	dev = __dev_get_by_index(sock_net(cb->skb->sk), dump_ctx(cb)->ifindex);
+	return dev && vtep_is_vtep(dev) ? netdev_priv(dev) : NULL;
 }
 
 static int link_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -311,9 +336,8 @@ static int link_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
- * The VNI, remote and FDB dumps start here: the device, and the filter in
- * VTEP_A_REMOTE { VNI } or VTEP_A_FDB { VNI, TYPE }. (.done is not called
- * when .start fails: this cleans up itself.)
+ * Checks the request of a VNI, remote or FDB dump: the device, and the
+ * filter in VTEP_A_REMOTE { VNI } or VTEP_A_FDB { VNI, TYPE }.
  */
 static int dump_setup(struct netlink_callback *cb,
 		      struct netlink_ext_ack *extack)
@@ -329,6 +353,7 @@ static int dump_setup(struct netlink_callback *cb,
 	vtep = vtep_nl_dev(sock_net(cb->skb->sk), attrs, extack);
 	if (IS_ERR(vtep))
 		return PTR_ERR(vtep);
+	d->ifindex = vtep->dev->ifindex;
 	if (cmd == VTEP_CMD_REMOTE_GET) {
 		d->remotes = true;
 		err = vtep_nl_remote_filter(vtep, attrs[VTEP_A_REMOTE], &d->vni,
@@ -336,18 +361,8 @@ static int dump_setup(struct netlink_callback *cb,
 	} else if (cmd == VTEP_CMD_FDB_GET) {
 		err = vtep_nl_fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni,
 					 &d->type, extack);
-		if (!err) {
-			d->iter = kmalloc(sizeof(*d->iter), GFP_KERNEL);
-			if (d->iter)
-				rhashtable_walk_enter(&vtep->fdb, d->iter);
-			else
-				err = -ENOMEM;
-		}
 	}
-	if (err)
-		dev_put(vtep->dev);
-	else
-		d->vtep = vtep;
+	dev_put(vtep->dev);
 	return err;
 }
 
@@ -372,20 +387,6 @@ int vtep_nl_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-int vtep_nl_dump_done(struct netlink_callback *cb)
-{
-	struct dump_ctx *d = dump_ctx(cb);
-
-	/* The table outlives the device reference (see vtep_fdb_free()). */
-	if (!d->err && d->iter) {
-		rhashtable_walk_exit(d->iter);
-		kfree(d->iter);
-	}
-	if (d->vtep)
-		dev_put(d->vtep->dev);
-	return 0;
-}
-
 /*
  * VNIs and remotes are dumped in VLAN order through vlan_map: every VNI
  * holds exactly one slot (VLAN N, or 0 for untagged), so the map lists
@@ -394,15 +395,20 @@ int vtep_nl_dump_done(struct netlink_callback *cb)
 static int slot_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_ctx *d = dump_ctx(cb);
-	struct vtep_dev *vtep = d->vtep;
 	struct vtep_vni_remote *vr;
+	struct vtep_dev *vtep;
 	struct remote_obj r;
 	struct vtep_vni *vni;
 	u32 i;
 
 	rtnl_lock();
-	for (; vtep->dev->reg_state == NETREG_REGISTERED &&
-	       d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
+	vtep = dump_dev(cb);
+	if (!vtep) {
+		rtnl_unlock();
+		return dump_gone(cb);
+	}
+	cb->seq = 1;
+	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
 		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
 		if (!vni || (d->vni && vni->id != d->vni))
 			continue;
@@ -431,77 +437,83 @@ out:
 }
 
 /*
- * What each FDB message is checked against: it moves with every change to
- * the table and every resize that rewound the walk (entries already sent
- * then come again). Odd, so never 0, which would turn the check off.
+ * One message's worth of the FDB, from bucket d->pos, entry d->sub on;
+ * under RCU. The cursor stays on an entry that does not fit, so nothing
+ * is skipped or sent twice while the table holds still. When it does not,
+ * the generation moves (every insert and removal bumps it) and the
+ * messages say so; a resize moves the entries to a new table without
+ * that, and is caught by the table's identity and its future_tbl.
  */
-static u32 fdb_dump_seq(struct dump_ctx *d)
+static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct vtep_dev *vtep)
 {
-	return ((atomic_read(&d->vtep->generation) + d->restarts) << 1) | 1;
+	struct dump_ctx *d = dump_ctx(cb);
+	struct bucket_table *tbl;
+	struct rhash_head *pos;
+	struct vtep_fdb *f;
+	struct fdb_snap s;
+	u32 i;
+
+	tbl = rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb);
+	if (d->tbl != (unsigned long)tbl) {
+		/* Another table than the last message walked: start over. */
+		if (d->tbl)
+			d->moved = true;
+		d->tbl = (unsigned long)tbl;
+		d->pos = 0;
+		d->sub = 0;
+	}
+	if (rcu_access_pointer(tbl->future_tbl))
+		d->moved = true;	/* entries leaving for a new table */
+	for (; d->pos < tbl->size; d->pos++, d->sub = 0) {
+		i = 0;
+		rht_for_each_entry_rcu(f, pos, tbl, d->pos, node) {
+			if (i++ < d->sub)
+				continue;
+			if (fdb_snap(f, &s) && (!d->vni || s.vni == d->vni) &&
+			    (!d->type || s.type == d->type)) {
+				if (!d->sent)
+					d->seq0 = cb->seq;
+				if (dump_msg(skb, cb, vtep, VTEP_CMD_FDB_GET,
+					     fdb_put, &s))
+					return;
+				d->sent = true;
+			}
+			d->sub = i;
+		}
+	}
 }
 
 /*
- * The FDB is walked under RCU only. The walk stands on the entry that did
- * not fit the last message (rhashtable_walk_peek() finds it again, or its
- * successor if it went), so nothing is skipped or sent twice unless a
- * resize rewinds the walk, which the sequence check then reports.
+ * The FDB dump: entries under RCU, the device under RTNL (which also keeps
+ * its name from changing while it is copied into the messages).
  */
 static int fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_ctx *d = dump_ctx(cb);
-	struct rhashtable_iter *iter = d->iter;
-	struct net_device *dev = d->vtep->dev;
-	char name[IFNAMSIZ];
-	struct vtep_fdb *f;
-	struct fdb_snap s;
-	int ifindex;
-	bool alive;
+	struct vtep_dev *vtep;
+	u32 gen;
 
-	/* A rename takes RTNL: copied under it, the name is never torn. */
 	rtnl_lock();
-	alive = dev->reg_state == NETREG_REGISTERED;
-	ifindex = dev->ifindex;
-	strscpy(name, dev->name, sizeof(name));
+	vtep = dump_dev(cb);
+	if (!vtep) {
+		rtnl_unlock();
+		return dump_gone(cb);
+	}
+	/* Odd, so never 0, which turns the check off. */
+	gen = atomic_read(&vtep->generation);
+	cb->seq = (gen << 1) | 1;
+	rcu_read_lock();
+	fdb_walk(skb, cb, vtep);
+	rcu_read_unlock();
 	rtnl_unlock();
-	if (!alive)
-		return 0;	/* the device is going, its table emptied */
-
-	if (rhashtable_walk_start_check(iter) == -EAGAIN) {
-		/* A resize rewound the walk; the entry it stood on is stale. */
-		iter->p = NULL;
-		d->restarts += d->sent;
-	}
-	cb->seq = fdb_dump_seq(d);
-	f = d->pending ? rhashtable_walk_peek(iter) : rhashtable_walk_next(iter);
-	for (d->pending = false; f; f = rhashtable_walk_next(iter)) {
-		if (IS_ERR(f)) {
-			if (PTR_ERR(f) != -EAGAIN)
-				break;
-			d->restarts += d->sent;
-			cb->seq = fdb_dump_seq(d);
-			continue;
-		}
-		if (!fdb_snap(f, &s) || (d->vni && s.vni != d->vni) ||
-		    (d->type && s.type != d->type))
-			continue;
-		if (!d->sent)
-			d->seq0 = cb->seq;
-		if (obj_msg(skb, ifindex, name, NETLINK_CB(cb->skb).portid,
-			    cb->nlh->nlmsg_seq, VTEP_CMD_FDB_GET, fdb_put, &s,
-			    cb)) {
-			d->pending = true;
-			break;
-		}
-		d->sent = true;
-	}
-	rhashtable_walk_stop(iter);
 	/*
 	 * At the end, make NLMSG_DONE carry NLM_F_DUMP_INTR too if the table
 	 * changed at any time during the dump, as the uapi promises, even
 	 * when an earlier message was the one that saw it.
 	 */
-	if (!d->pending && d->sent && cb->seq != d->seq0)
-		cb->seq = cb->prev_seq + 2;
+	if (!skb->len && d->sent && (cb->seq != d->seq0 || d->moved))
+		return dump_gone(cb);
 	return skb->len;
 }
 

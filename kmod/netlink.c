@@ -578,7 +578,7 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	{ .cmd = (c), .doit = vtep_nl_doit, .flags = GENL_UNS_ADMIN_PERM }
 /* Gets need nothing; all but REMOTE_GET answer a "do" too. */
 #define GET(c, d) { .cmd = (c), .doit = (d), .start = vtep_nl_dump_start, \
-		    .dumpit = vtep_nl_dumpit, .done = vtep_nl_dump_done }
+		    .dumpit = vtep_nl_dumpit }
 
 static const struct genl_ops vtep_ops[] = {
 	GET(VTEP_CMD_LINK_GET, vtep_nl_doit),

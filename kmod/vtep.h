@@ -299,6 +299,5 @@ int vtep_nl_remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
 int vtep_nl_get(struct vtep_dev *vtep, struct genl_info *info);
 int vtep_nl_dump_start(struct netlink_callback *cb);
 int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int vtep_nl_dump_done(struct netlink_callback *cb);
 
 #endif /* _VTEP_H */

@@ -1112,6 +1112,43 @@ TEST_F(vtep_dev, a_dump_that_sees_the_table_change_says_so)
 	vnl_close(other);
 }
 
+/*
+ * A dump holds nothing between messages: a reader that stops half way
+ * (reading needs no privilege) does not keep the device from going away,
+ * and learns when it reads on that its dump was cut short.
+ */
+TEST_F(vtep_dev, a_stalled_dump_does_not_keep_the_device_alive)
+{
+	uint32_t portid = mnl_socket_get_portid(self->nl->sk);
+	bool done = false, done_intr = false;
+	struct nlmsghdr *nlh;
+
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	ASSERT_OK(fdb_load(self->nl, self->ifindex, 100, 0, 3000));
+	nlh = vnl_genl(self->nl, VTEP_CMD_FDB_GET, NLM_F_DUMP, self->ifindex);
+	ASSERT_LT(0, mnl_socket_sendto(self->nl->sk, nlh, nlh->nlmsg_len));
+	/* with the first messages unread, the device goes (or the test hangs) */
+	ASSERT_EQ(0, vnl_dellink(self->rt, "vtep0"));
+	EXPECT_EQ(0, if_nametoindex("vtep0"));
+	while (!done) {
+		ssize_t n = mnl_socket_recvfrom(self->nl->sk, self->nl->rcv, VNL_BUF);
+		const struct nlmsghdr *m;
+		int len = n;
+
+		ASSERT_LT(0, n);
+		for (m = (void *)self->nl->rcv; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			if (m->nlmsg_pid != portid || m->nlmsg_seq != nlh->nlmsg_seq)
+				continue;
+			if (m->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				done_intr = m->nlmsg_flags & NLM_F_DUMP_INTR;
+			}
+		}
+	}
+	EXPECT_TRUE(done_intr);
+}
+
 /* ---- statistics ---- */
 
 TEST_F(vtep_dev, stats_get_returns_device_and_vni_counters)

@@ -88,12 +88,12 @@ s.sendto(bytes.fromhex(sys.argv[1]), ("192.0.2.1", 4789))' "$1"
 }
 # send_bad NAME COUNTER HEX: the counter goes up by exactly one
 send_bad() {
-	local before after
-	before=$(stat h1 vtep0 "$2")
+	local counter=$2 before after
+	before=$(stat h1 vtep0 "$counter")
 	send_udp "$3"
-	retry 10 test "$(stat h1 vtep0 "$2")" -gt "$before" || true
-	after=$(stat h1 vtep0 "$2")
-	check "$1 ($2 $before -> $after)" test "$after" -eq $((before + 1))
+	wait_for 10 '[ "$(stat h1 vtep0 "$counter")" -gt "$before" ]' || true
+	after=$(stat h1 vtep0 "$counter")
+	check "$1 ($counter $before -> $after)" test "$after" -eq $((before + 1))
 }
 FRAME=ffffffffffff02000000090908060001080006040001$(printf '00%.0s' $(seq 1 32))
 send_bad "a frame of an unknown VNI is dropped and counted" drop_unknown_vni \

@@ -84,10 +84,10 @@ tx_before=$(stat h3 vtep0 tx_packets)
 ip netns exec "${P}v3" bash -c 'while :; do
 	echo x > /dev/udp/203.0.113.10/9 2>/dev/null; sleep 0.2; done' &
 SENDER=$!
-retry 20 test "$(stat h3 vtep0 tx_packets)" -ge $((tx_before + 3))
+wait_for 20 '[ "$(stat h3 vtep0 tx_packets)" -ge $((tx_before + 3)) ]'
 vtepctl_n h3 link set vtep0 ageing 2
 check "vm's entry on h3 ages out while h3 keeps sending to it" \
-	retry 60 test -z "$(fdb_dst h3 vtep0 100 $M)"
+	wait_for 60 '[ -z "$(fdb_dst h3 vtep0 100 $M)" ]'
 kill $SENDER; wait $SENDER 2>/dev/null || true
 check "h3 counted the aged entry" test "$(stat h3 vtep0 fdb_aged)" -gt "$aged_before"
 check "an aged event names vm's MAC" retry 10 grep -qi "fdb_aged $M vni 100" "$TMP/monitor"
@@ -112,7 +112,7 @@ s.bind(("eth0", 0))
 for i in range(10):
     src = bytes([2, 0, 0, 0x77, 0, i])
     s.send(b"\xff" * 6 + src + b"\x88\xb5" + bytes(46))'
-retry 10 test "$(stat h3 vtep0 drop_fdb_full)" -gt "$full_before" || true
+wait_for 10 '[ "$(stat h3 vtep0 drop_fdb_full)" -gt "$full_before" ]' || true
 check "learning stops at the FDB limit ($((before + 3)) entries)" test "$(count_fdb)" -eq $((before + 3))
 check "and counts what it could not learn" test "$(stat h3 vtep0 drop_fdb_full)" -ge $((full_before + 7))
 

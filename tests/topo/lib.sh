@@ -125,11 +125,22 @@ vxlan_add() {
 }
 
 # ---- waiting (on events, never on elapsed time as a result) ----
-# retry N CMD...: run CMD until it succeeds, at most N times
+# retry N CMD...: run CMD until it succeeds, at most N times (CMD's
+# arguments are expanded once, by the caller: see wait_for)
 retry() {
 	local i
 	for ((i = 0; i < $1; i++)); do
 		"${@:2}" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+# wait_for N 'SHELL CONDITION': evaluate the condition (afresh each time)
+# until it holds, at most N times
+wait_for() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		eval "$2" && return 0
 		sleep 0.5
 	done
 	return 1
