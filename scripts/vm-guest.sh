@@ -8,7 +8,7 @@ exec >/dev/ttyS1 2>&1
 cd "$vtep_repo" || { echo "VTEP-VM-EXIT 1"; exit 1; }
 
 kernel_log_bad() {
-	dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption' || true
+	dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|blocked for more than|soft lockup|hard LOCKUP|circular locking|sleeping function called' || true
 }
 
 [ -e "/lib/modules/$vtep_kver/modules.dep" ] ||
@@ -37,7 +37,7 @@ fi
 bad=$(kernel_log_bad)
 if [ -n "$bad" ]; then
 	echo "not ok - vm $vtep_kname: kernel log is not clean"
-	dmesg | grep -E -B3 -A25 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption' |
+	dmesg | grep -E -B3 -A25 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|blocked for more than|soft lockup|hard LOCKUP|circular locking|sleeping function called' |
 		head -n 80 | sed 's/^/#   /'
 	rc=1
 fi

@@ -99,10 +99,10 @@ if [ $rc = 124 ] || [ $rc = 137 ]; then
 	echo "not ok - vm $KNAME: guest killed after ${TIMEOUT}s (hung?)"
 	status=1
 fi
-bad=$(grep -aE 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|Kernel panic|slab_out_of_bounds|Poison overwritten|Redzone|Object padding' "$run/console" || true)
+bad=$(grep -aE 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|blocked for more than|soft lockup|hard LOCKUP|circular locking|sleeping function called|Kernel panic|slab_out_of_bounds|Poison overwritten|Redzone|Object padding' "$run/console" || true)
 if [ -n "$bad" ]; then
 	echo "not ok - vm $KNAME: kernel log shows a problem:"
-	grep -aE -B2 -A20 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|Kernel panic|Poison overwritten|Redzone' "$run/console" | head -n 60 | sed 's/^/#   /'
+	grep -aE -B2 -A20 'BUG:|WARNING:|Oops|general protection|refcount_t:|list_del corruption|blocked for more than|soft lockup|hard LOCKUP|circular locking|sleeping function called|Kernel panic|Poison overwritten|Redzone' "$run/console" | head -n 60 | sed 's/^/#   /'
 	status=1
 fi
 exit_line=$(tr -d '\r' <"$run/out" | grep -a '^VTEP-VM-EXIT ' | tail -n1 || true)
