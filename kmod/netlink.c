@@ -366,9 +366,12 @@ static int fdb_add(struct vtep_dev *vtep, const struct vtep_nl_fdb *req,
 {
 	int err;
 
-	rcu_read_lock();
-	*created = !vtep_fdb_lookup(vtep, req->vni->id, req->mac);
-	rcu_read_unlock();
+	*created = true;
+	if (replace) {
+		rcu_read_lock();
+		*created = !vtep_fdb_lookup(vtep, req->vni->id, req->mac);
+		rcu_read_unlock();
+	}
 	err = vtep_fdb_add(vtep, req->vni, req->mac, &req->dst, replace,
 			   extack);
 	if (err == -ENOSPC && extack && !extack->_msg)

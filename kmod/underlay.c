@@ -278,13 +278,15 @@ static int vtep_mc(struct socket *sock, const struct vtep_addr *group,
 	return err;
 }
 
-/* Closing a group's own socket drops its membership with it. */
+/*
+ * Leave explicitly, then close: a socket closed with memberships drops
+ * them itself, but takes RTNL to do it, which our callers hold.
+ */
 static void vtep_group_free(struct vtep_sock *vs, struct vtep_group *g)
 {
+	vtep_mc(g->sock ?: vs->sock, &g->addr, g->ifindex, false);
 	if (g->sock)
 		udp_tunnel_sock_release(g->sock);
-	else
-		vtep_mc(vs->sock, &g->addr, g->ifindex, false);
 	kfree(g);
 }
 

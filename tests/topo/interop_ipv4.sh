@@ -127,4 +127,19 @@ check "iperf3 TCP between VMs behind our VTEPs moves 20 MB" \
 	nq v1 iperf3 -c 203.0.113.2 -n 20M
 check "no frame was too big on the way" test "$(stat h1 vtep0 drop_too_big)" -eq 0
 
+# GRO: v1 segments itself (no TSO/GSO), so h1 sends MTU-sized tunnel
+# packets; with GRO on h2's uplink they coalesce before we decapsulate.
+n v1 ethtool -K eth0 tso off gso off >/dev/null
+n h2 ethtool -K eth0 gro on >/dev/null
+n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3-v2b.log"
+retry 20 bash -c "ip netns exec ${P}v2 ss -Htln | grep -q 203.0.113.2:5201"
+tx_before=$(stat h1 vtep0 tx_packets 100)
+rx_before=$(stat h2 vtep0 rx_packets 100)
+check "iperf3 TCP into a VTEP whose uplink does GRO moves 20 MB" \
+	nq v1 iperf3 -c 203.0.113.2 -n 20M
+tx=$(($(stat h1 vtep0 tx_packets 100) - tx_before))
+rx=$(($(stat h2 vtep0 rx_packets 100) - rx_before))
+diag "h1 sent $tx tunnel packets; h2 delivered $rx inner frames"
+check "GRO coalesced them before decapsulation" test "$rx" -lt "$tx"
+
 topo_done
