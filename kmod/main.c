@@ -89,6 +89,8 @@ static void __exit vtep_exit(void)
 	vtep_device_uninit();
 	vtep_netlink_uninit();
 	unregister_pernet_subsys(&vtep_net_ops);
+	/* RCU callbacks of freed entries and remotes run code of this module. */
+	rcu_barrier();
 }
 
 module_init(vtep_init);
