@@ -535,30 +535,6 @@ static void vtep_dev_free(struct net_device *dev)
 	vtep_stats_free(vtep->stats);
 }
 
-static void vtep_get_stats64(struct net_device *dev,
-			     struct rtnl_link_stats64 *s)
-{
-	struct vtep_dev *vtep = netdev_priv(dev);
-	u64 c[__VTEP_STAT_MAX];
-
-	vtep_stats_sum(vtep->stats, c);
-	s->tx_packets = c[VTEP_STAT_TX_PACKETS];
-	s->tx_bytes = c[VTEP_STAT_TX_BYTES];
-	s->rx_packets = c[VTEP_STAT_RX_PACKETS];
-	s->rx_bytes = c[VTEP_STAT_RX_BYTES];
-	s->tx_dropped = c[VTEP_STAT_DROP_NO_VNI] + c[VTEP_STAT_DROP_NO_ROUTE] +
-			c[VTEP_STAT_DROP_TOO_BIG] + c[VTEP_STAT_DROP_FLOOD_OFF] +
-			c[VTEP_STAT_DROP_NO_DEST] + c[VTEP_STAT_DROP_TX_ERROR];
-	s->tx_carrier_errors = c[VTEP_STAT_DROP_NO_ROUTE];
-	s->rx_dropped = c[VTEP_STAT_DROP_UNKNOWN_VNI] +
-			c[VTEP_STAT_DROP_BAD_INNER] + c[VTEP_STAT_DROP_LOOP] +
-			c[VTEP_STAT_DROP_RX_ERROR];
-	s->rx_frame_errors = c[VTEP_STAT_DROP_BAD_FLAGS] +
-			     c[VTEP_STAT_DROP_BAD_RESERVED] +
-			     c[VTEP_STAT_DROP_TOO_SHORT];
-	s->rx_errors = s->rx_frame_errors;
-}
-
 static int vtep_change_mtu(struct net_device *dev, int mtu)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
@@ -579,42 +555,6 @@ static const struct net_device_ops vtep_netdev_ops = {
 	.ndo_change_mtu		= vtep_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-};
-
-/* ---- ethtool ---- */
-
-static void vtep_get_drvinfo(struct net_device *dev,
-			     struct ethtool_drvinfo *info)
-{
-	strscpy(info->driver, "vtep", sizeof(info->driver));
-	strscpy(info->version, "1", sizeof(info->version));
-}
-
-static int vtep_get_sset_count(struct net_device *dev, int sset)
-{
-	return sset == ETH_SS_STATS ? __VTEP_STAT_MAX : -EOPNOTSUPP;
-}
-
-static void vtep_get_strings(struct net_device *dev, u32 sset, u8 *buf)
-{
-	if (sset == ETH_SS_STATS)
-		memcpy(buf, vtep_stat_names, sizeof(vtep_stat_names));
-}
-
-static void vtep_get_ethtool_stats(struct net_device *dev,
-				   struct ethtool_stats *stats, u64 *data)
-{
-	struct vtep_dev *vtep = netdev_priv(dev);
-
-	vtep_stats_sum(vtep->stats, data);
-}
-
-static const struct ethtool_ops vtep_ethtool_ops = {
-	.get_drvinfo		= vtep_get_drvinfo,
-	.get_link		= ethtool_op_get_link,
-	.get_sset_count		= vtep_get_sset_count,
-	.get_strings		= vtep_get_strings,
-	.get_ethtool_stats	= vtep_get_ethtool_stats,
 };
 
 /* ---- rtnl_link_ops ---- */

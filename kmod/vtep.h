@@ -257,6 +257,8 @@ void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
 int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 		    const struct vtep_pcpu_stats __percpu *stats);
+void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
+extern const struct ethtool_ops vtep_ethtool_ops;
 /* the room vtep_stats_fill() takes in a message */
 static inline size_t vtep_stats_size(void)
 {
