@@ -44,13 +44,4 @@ static inline struct nlattr **vtep_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
-/* 6.2 added formatted extack messages; 6.1 gets the fixed text. */
-#ifndef NL_SET_ERR_MSG_FMT
-#define NL_SET_ERR_MSG_FMT(extack, fmt, args...) NL_SET_ERR_MSG(extack, fmt)
-#endif
-#ifndef NL_SET_ERR_MSG_ATTR_FMT
-#define NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, args...) \
-	NL_SET_ERR_MSG_ATTR(extack, attr, fmt)
-#endif
-
 #endif /* _VTEP_COMPAT_H */

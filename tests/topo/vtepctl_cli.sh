@@ -3,15 +3,17 @@
 # command round-trips in text and in -j JSON; `add` of what exists fails and
 # `replace` does not; every refusal is exit 1 and one "Error: ..." line;
 # -batch names FILE:LINE and stops (-force goes on); 100,000 entries load
-# and dump once each; monitor sees events. Each check is one TAP line, and
-# a failed one prints the command, what was expected and what came.
+# and dump once each; monitor sees events. Each check is one TAP line; a
+# failed one prints the command, what was expected and what came.
 #
 #   netns vtep-cli-$$
-#     dummy0  192.0.2.1/24, 192.0.2.3/24 (a VXLAN frame from .3 to .1:4789
-#             makes vtep0 learn an entry)
-#     vtep0   local 192.0.2.1, VNIs 100 (untagged) and 200 (VLAN 20)
-#     vtep6   local 2001:db8::1, VNI 600
-#     vtep1   VNI 1, the 100,000-entry batch
+#   ┌───────────────────────────────────────────────────────────────────┐
+#   │ vtep0  local 192.0.2.1, VNI 100 untagged, VNI 200 VLAN 21         │
+#   │   └ underlay dummy0  192.0.2.1/24, 192.0.2.3/24: one VXLAN frame  │
+#   │                      from .3 to .1:4789 makes vtep0 learn a MAC   │
+#   │ vtep6  local 2001:db8::1, VNI 600                                 │
+#   │ vtep1  no local address, VNI 1: the 100,000-line batch            │
+#   └───────────────────────────────────────────────────────────────────┘
 set -u
 export LC_ALL=C
 VTEPCTL=${VTEPCTL:-$PWD/userspace/vtepctl}
@@ -29,20 +31,66 @@ cleanup() {
 trap cleanup EXIT
 
 pass() { n=$((n + 1)); echo "ok $n $1"; }
-flunk() { n=$((n + 1)); failed=1; echo "not ok $n $1"; shift; printf '%s\n' "\$ $cmd" "$@" | head -n 40 | cut -c1-300 | sed 's/^/# /'; }
+# flunk DESC LINES...: not ok, then the command and LINES as "# " lines
+flunk() {
+	n=$((n + 1)) failed=1
+	echo "not ok $n $1"
+	shift
+	printf '%s\n' "\$ $cmd" "$@" | head -n 40 | cut -c1-300 | sed 's/^/# /'
+}
 vc() { ip netns exec "$NS" "$VTEPCTL" "$@"; }
+# run ARGS...: vtepctl ARGS in the namespace; sets cmd, rc, out, err
 run() { cmd="vtepctl $*"; out=$(vc "$@" 2>"$T/err"); rc=$?; err=$(cat "$T/err"); }
 got() { printf '%s\n' "got: exit $rc, stdout:" "$out" "stderr:" "$err"; }
-# t DESC RC STDOUT STDERR ARGS...: vtepctl ARGS exits RC and prints exactly STDOUT and STDERR
-t() { local d=$1 x=$2 o=$3 e=$4; shift 4; run "$@"; if [ "$rc" = "$x" ] && [ "$out" = "$o" ] && [ "$err" = "$e" ]; then pass "$d"; else flunk "$d" "expected: exit $x, stdout:" "$o" "stderr:" "$e" "$(got)"; fi; }
-# tj DESC PYEXPR ARGS...: vtepctl -j ARGS exits 0, stderr empty, PYEXPR true of its JSON d
-tj() { local d=$1 p=$2; shift 2; run -j "$@"; if [ "$rc" = 0 ] && [ -z "$err" ] && python3 -c "$PY" "$p" <<<"$out" 2>/dev/null; then pass "$d"; else flunk "$d" "expected: exit 0, JSON d where $p" "$(got)"; fi; }
-# tl DESC LINE ARGS...: vtepctl ARGS exits 0, stderr empty, LINE is one line of stdout
-tl() { local d=$1 l=$2; shift 2; run "$@"; if [ "$rc" = 0 ] && [ -z "$err" ] && grep -qxF -- "$l" <<<"$out"; then pass "$d"; else flunk "$d" "expected: exit 0, a line \"$l\"" "$(got)"; fi; }
+
+# t DESC RC STDOUT STDERR ARGS...: vtepctl ARGS exits RC, prints exactly
+# STDOUT and STDERR
+t() {
+	local d=$1 x=$2 o=$3 e=$4
+	shift 4
+	run "$@"
+	if [ "$rc" = "$x" ] && [ "$out" = "$o" ] && [ "$err" = "$e" ]; then
+		pass "$d"
+	else
+		flunk "$d" "expected: exit $x, stdout:" "$o" "stderr:" "$e" "$(got)"
+	fi
+}
+# tj DESC PYEXPR ARGS...: vtepctl -j ARGS exits 0, says nothing on stderr,
+# and the Python expression PYEXPR is true of its parsed JSON, d
+tj() {
+	local d=$1 p=$2
+	shift 2
+	run -j "$@"
+	if [ "$rc" = 0 ] && [ -z "$err" ] &&
+	   python3 -c "$PY" "$p" <<<"$out" 2>/dev/null; then
+		pass "$d"
+	else
+		flunk "$d" "expected: exit 0, JSON d where $p" "$(got)"
+	fi
+}
+# tl DESC LINE ARGS...: vtepctl ARGS exits 0, says nothing on stderr, and
+# LINE is one whole line of its stdout
+tl() {
+	local d=$1 l=$2
+	shift 2
+	run "$@"
+	if [ "$rc" = 0 ] && [ -z "$err" ] && grep -qxF -- "$l" <<<"$out"; then
+		pass "$d"
+	else
+		flunk "$d" "expected: exit 0, a line \"$l\"" "$(got)"
+	fi
+}
 # is DESC GOT EXPECTED: a value the test computed itself ($cmd says how)
 is() { if [ "$2" = "$3" ]; then pass "$1"; else flunk "$1" "expected: $3" "got: $2"; fi; }
-# until_grep PATTERN FILE: wait (bounded) until a line of FILE matches
-until_grep() { local i; for i in $(seq 100); do grep -qF -- "$1" "$2" && return 0; sleep 0.1; done; return 1; }
+# until_grep STRING FILE: wait, boundedly, until FILE has STRING
+until_grep() {
+	local i
+	for i in $(seq 100); do
+		grep -qF -- "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 echo "TAP version 13"
 ip netns add "$NS" && ip -n "$NS" link set lo up || { echo "not ok 1 netns $NS"; exit 1; }
