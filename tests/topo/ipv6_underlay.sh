@@ -43,7 +43,7 @@ check "our device's MTU is the underlay's minus 70" \
 for h in h1 h2; do
 	n $h ethtool -K eth0 tx off >/dev/null
 done
-ip netns exec "${P}h3" tcpdump -i eth0 -n -U -w "$TMP/h3.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
+ip netns exec "${P}h3" tcpdump -i eth0 -n -U --immediate-mode -w "$TMP/h3.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
 TCPDUMP=$!
 retry 20 grep -q listening "$TMP/tcpdump.err"
 check "IPv4 ping from our VM to the kernel vxlan's VM" ping_ok v1 203.0.113.3

@@ -45,7 +45,7 @@ done
 
 ip netns exec "${P}h1" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
 MON=$!
-ip netns exec "${P}h2" tcpdump -i eth0 -n -U -w "$TMP/h2.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
+ip netns exec "${P}h2" tcpdump -i eth0 -n -U --immediate-mode -w "$TMP/h2.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
 TCPDUMP=$!
 retry 20 grep -q listening "$TMP/tcpdump.err"
 
