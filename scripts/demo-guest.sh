@@ -62,6 +62,7 @@ for h in 1 2; do
 	ip -n $ns link set vtep0 master br0
 	bridge -n $ns vlan add dev vtep0 vid 10
 	bridge -n $ns vlan add dev vtep0 vid 20
+	bridge -n $ns vlan del dev vtep0 vid 1	# only the tenants' VLANs
 	vm vm${h}a $ns tapa 203.0.113.1$h
 	vm vm${h}b $ns tapb 203.0.113.2$h
 	ip -n $ns link set tapa master br0
