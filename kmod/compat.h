@@ -44,4 +44,16 @@ static inline struct nlattr **vtep_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * Before 6.10, udp{4,6}_gro_complete() took the outer addresses for their
+ * socket lookup from skb's network header, which the inner packet's GRO
+ * has moved to the inner IP header by then: a tunnel socket bound to an
+ * address is not found, and its coalesced packets are mangled and dropped
+ * (the kernel's vxlan binds the wildcard, which any address matches).
+ * 6.10 keeps both offsets in NAPI_GRO_CB. On older kernels underlay.c's
+ * GRO callbacks move the network header back and forth themselves.
+ */
+#define VTEP_GRO_FIX_NETWORK_HEADER \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0))
+
 #endif /* _VTEP_COMPAT_H */

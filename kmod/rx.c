@@ -162,6 +162,8 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 	return 0;
 
 drop:
+	net_dbg_ratelimited("%s: dropped a received frame: %s\n",
+			    vtep->dev->name, vtep_stat_names[reason]);
 	vtep_stats_inc(vtep, vni, reason);
 free:
 	/*

@@ -21,6 +21,7 @@
  * still hold the vtep_sock through sk_user_data.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/igmp.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -52,6 +53,7 @@ static struct sk_buff *vtep_gro_receive(struct sock *sk,
 	unsigned int off = skb_gro_offset(skb);
 	const struct vtep_hdr *vh, *vh2;
 	struct sk_buff *pp = NULL, *p;
+	u16 outer_nh;
 	int flush = 1;
 
 	vh = skb_gro_header(skb, off + sizeof(*vh), off);
@@ -76,15 +78,37 @@ static struct sk_buff *vtep_gro_receive(struct sock *sk,
 			NAPI_GRO_CB(p)->same_flow = 0;
 	}
 
+	outer_nh = skb->network_header;
 	pp = call_gro_receive(eth_gro_receive, head, skb);
+	/* For the socket lookup of udp_gro_complete(): see compat.h */
+	if (VTEP_GRO_FIX_NETWORK_HEADER)
+		skb->network_header = outer_nh;
 	flush = 0;
 out:
 	skb_gro_flush_final(skb, pp, flush);
 	return pp;
 }
 
+/* Point the network header at the inner L3 header of the frame at @off. */
+static void vtep_gro_inner_nh(struct sk_buff *skb, int off)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)(skb->data + off);
+	__be16 proto = eth->h_proto;
+
+	off += ETH_HLEN;
+	/* GRO merged these frames, so it parsed (and pulled) their tags. */
+	while (eth_type_vlan(proto)) {
+		proto = ((const struct vlan_hdr *)(skb->data + off))->h_vlan_encapsulated_proto;
+		off += VLAN_HLEN;
+	}
+	skb_set_network_header(skb, off);
+}
+
 static int vtep_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 {
+	/* The inner TCP/UDP completion reads the inner IP header there. */
+	if (VTEP_GRO_FIX_NETWORK_HEADER)
+		vtep_gro_inner_nh(skb, nhoff + sizeof(struct vtep_hdr));
 	/* udp_gro_complete() set skb->encapsulation: this sets the inner offsets */
 	return eth_gro_complete(skb, nhoff + sizeof(struct vtep_hdr));
 }

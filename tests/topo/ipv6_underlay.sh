@@ -76,6 +76,24 @@ check "iperf3 TCP over IPv6 (inner and outer) to the kernel vxlan's VM" \
 	nq v1 iperf3 -c 2001:db8:100::3 -n 20M
 check "iperf3 TCP between VMs behind our VTEPs" nq v1 iperf3 -c 203.0.113.2 -n 20M
 
+# GRO over IPv6: v1 segments itself, h2's uplink coalesces (see interop_ipv4).
+n v1 ethtool -K eth0 tso off gso off >/dev/null
+n sw ethtool -K u-h2 tso off >/dev/null
+n h2 ethtool -K eth0 gro off >/dev/null
+n h2 ethtool -K eth0 gro on >/dev/null
+n v2 iperf3 -s -D -1 -B 2001:db8:100::2 --logfile "$TMP/iperf3-v2b.log"
+retry 20 bash -c "ip netns exec ${P}v2 ss -Htln | grep -q '2001:db8:100::2\]:5201'"
+rx_before=$(stat h2 vtep0 rx_packets 100)
+bytes_before=$(stat h2 vtep0 rx_bytes 100)
+check "iperf3 TCP into a VTEP whose IPv6 uplink does GRO moves 20 MB" \
+	nq v1 iperf3 -c 2001:db8:100::2 -n 20M
+rx=$(($(stat h2 vtep0 rx_packets 100) - rx_before))
+bytes=$(($(stat h2 vtep0 rx_bytes 100) - bytes_before))
+diag "h2 delivered $rx inner frames, $((bytes / (rx ? rx : 1))) bytes on average"
+check "GRO coalesced tunnel packets before decapsulation" \
+	test $((bytes / (rx ? rx : 1))) -gt $((VM_MTU + 14))
+n v1 ethtool -K eth0 tso on gso on >/dev/null
+
 # A path MTU of 1400 towards h2: inner packets above 1330 no longer fit.
 # IPv6 never fragments on the way, so the sender gets an ICMP error.
 ipn h1 -6 route replace 2001:db8::2/128 dev eth0 mtu 1400
