@@ -43,6 +43,7 @@ done
 vm() { # vm NS HOST PORT IP
 	ip -n "$2" link add "$3" type veth peer name eth0 netns "$1"
 	ip -n "$1" addr add "$4/24" dev eth0
+	ip -n "$1" link set eth0 mtu 1450	# room for the VXLAN headers
 	ip -n "$1" link set eth0 up
 }
 

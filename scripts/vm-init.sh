@@ -10,7 +10,18 @@ while read -r m; do insmod "$m"; done </mods/order
 R=/newroot
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot $R ||
 	{ echo "VTEP-VM: cannot mount the host root" >/dev/ttyS1; poweroff -f; }
+# The repository and the kernel cache may live under a directory that the
+# tmpfs below covers (a CI clone in /tmp): keep a handle on them first.
+mkdir -p /keep/repo /keep/cache
+mount -o bind "$R$vtep_repo" /keep/repo
+mount -o bind "$R$vtep_cache" /keep/cache
 for d in tmp run var; do mount -t tmpfs -o mode=1777 tmpfs $R/$d; done
+for k in repo:$vtep_repo cache:$vtep_cache; do
+	src=/keep/${k%%:*} dst=$R${k#*:}
+	if [ -z "$(ls -A "$dst" 2>/dev/null)" ]; then
+		mkdir -p "$dst" && mount -o bind "$src" "$dst"
+	fi
+done
 mkdir -p $R/var/tmp $R/var/lib $R/var/log $R/run/netns
 ln -s /run $R/var/run
 # The cached kernel's modules, so a plain modprobe finds them (when this
