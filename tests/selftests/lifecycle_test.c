@@ -32,33 +32,36 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* A device's MTU (sysfs shows the initial namespace's devices: ask ioctl). */
-static int dev_mtu(const char *name)
+/*
+ * Ask the kernel about a device by ioctl (sysfs shows the initial
+ * namespace's devices, not this test's); -1 if that fails.
+ */
+static int dev_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = {};
 	int fd, ret;
 
+	memset(ifr, 0, sizeof(*ifr));
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return -1;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	ret = ioctl(fd, SIOCGIFMTU, &ifr);
+	strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+	ret = ioctl(fd, req, ifr);
 	close(fd);
-	return ret < 0 ? -1 : ifr.ifr_mtu;
+	return ret;
+}
+
+static int dev_mtu(const char *name)
+{
+	struct ifreq ifr;
+
+	return dev_ioctl(name, SIOCGIFMTU, &ifr) < 0 ? -1 : ifr.ifr_mtu;
 }
 
 static int dev_flags(const char *name)
 {
-	struct ifreq ifr = {};
-	int fd, ret;
+	struct ifreq ifr;
 
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -1;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	close(fd);
-	return ret < 0 ? -1 : ifr.ifr_flags;
+	return dev_ioctl(name, SIOCGIFFLAGS, &ifr) < 0 ? -1 : ifr.ifr_flags;
 }
 
 FIXTURE(netns) {
