@@ -10,29 +10,7 @@
 
 /* ethtool -S names, in the order of enum vtep_stat (the uapi order). */
 const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN] = {
-	[VTEP_STAT_TX_PACKETS]		= "tx_packets",
-	[VTEP_STAT_TX_BYTES]		= "tx_bytes",
-	[VTEP_STAT_RX_PACKETS]		= "rx_packets",
-	[VTEP_STAT_RX_BYTES]		= "rx_bytes",
-	[VTEP_STAT_TX_FLOOD]		= "tx_flood",
-	[VTEP_STAT_TX_MOVE_NOTICE]	= "tx_move_notice",
-	[VTEP_STAT_FDB_LEARNED]		= "fdb_learned",
-	[VTEP_STAT_FDB_MOVED]		= "fdb_moved",
-	[VTEP_STAT_FDB_AGED]		= "fdb_aged",
-	[VTEP_STAT_DROP_NO_VNI]		= "drop_no_vni",
-	[VTEP_STAT_DROP_NO_ROUTE]	= "drop_no_route",
-	[VTEP_STAT_DROP_TOO_BIG]	= "drop_too_big",
-	[VTEP_STAT_DROP_FLOOD_OFF]	= "drop_flood_off",
-	[VTEP_STAT_DROP_NO_DEST]	= "drop_no_dest",
-	[VTEP_STAT_DROP_TX_ERROR]	= "drop_tx_error",
-	[VTEP_STAT_DROP_BAD_FLAGS]	= "drop_bad_flags",
-	[VTEP_STAT_DROP_BAD_RESERVED]	= "drop_bad_reserved",
-	[VTEP_STAT_DROP_TOO_SHORT]	= "drop_too_short",
-	[VTEP_STAT_DROP_UNKNOWN_VNI]	= "drop_unknown_vni",
-	[VTEP_STAT_DROP_BAD_INNER]	= "drop_bad_inner",
-	[VTEP_STAT_DROP_FDB_FULL]	= "drop_fdb_full",
-	[VTEP_STAT_DROP_LOOP]		= "drop_loop",
-	[VTEP_STAT_DROP_RX_ERROR]	= "drop_rx_error",
+	VTEP_STAT_NAMES
 };
 
 int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats)
