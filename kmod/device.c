@@ -23,7 +23,7 @@ static const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
 	[VTEP_LINK_A_LOCAL6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_LINK_A_PORT]	  = NLA_POLICY_MIN(NLA_BE16, 1),
-	[VTEP_LINK_A_LINK]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_UNDERLAY]	  = { .type = NLA_U32 },
 	[VTEP_LINK_A_TTL]	  = { .type = NLA_U8 },
 	[VTEP_LINK_A_TOS]	  = { .type = NLA_U8 },
 	[VTEP_LINK_A_DF]	  = NLA_POLICY_MAX(NLA_U8, VTEP_DF_MAX),
@@ -84,7 +84,7 @@ static int vtep_cfg_check(struct vtep_dev *vtep, struct nlattr *tb[],
 	bool up = vtep->dev->flags & IFF_UP;
 	static const int down_only[] = {
 		VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6, VTEP_LINK_A_PORT,
-		VTEP_LINK_A_LINK,
+		VTEP_LINK_A_UNDERLAY,
 	};
 	unsigned int i;
 
@@ -124,10 +124,10 @@ static int vtep_cfg_check(struct vtep_dev *vtep, struct nlattr *tb[],
 			       "Cannot change the address family of a device with VNIs");
 		return -EBUSY;
 	}
-	if (tb[VTEP_LINK_A_LINK]) {
-		cfg->link = nla_get_u32(tb[VTEP_LINK_A_LINK]);
+	if (tb[VTEP_LINK_A_UNDERLAY]) {
+		cfg->link = nla_get_u32(tb[VTEP_LINK_A_UNDERLAY]);
 		if (cfg->link && !__dev_get_by_index(vtep->net, cfg->link)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_LINK],
+			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_UNDERLAY],
 					    "Underlay device does not exist");
 			return -ENODEV;
 		}
@@ -195,7 +195,7 @@ int vtep_dev_fill_cfg(struct sk_buff *skb, const struct vtep_dev *vtep)
 	if (vtep_nla_put_addr(skb, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
 			      &cfg->local) ||
 	    nla_put_be16(skb, VTEP_LINK_A_PORT, cfg->port) ||
-	    nla_put_u32(skb, VTEP_LINK_A_LINK, cfg->link) ||
+	    nla_put_u32(skb, VTEP_LINK_A_UNDERLAY, cfg->link) ||
 	    nla_put_u8(skb, VTEP_LINK_A_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, VTEP_LINK_A_TOS, cfg->tos) ||
 	    nla_put_u8(skb, VTEP_LINK_A_DF, cfg->df) ||
@@ -622,7 +622,7 @@ static int vtep_newlink(struct net *src_net, struct net_device *dev,
 	int err;
 
 	vtep->net = dev_net(dev);
-	if (tb[IFLA_LINK] && !(data && data[VTEP_LINK_A_LINK])) {
+	if (tb[IFLA_LINK] && !(data && data[VTEP_LINK_A_UNDERLAY])) {
 		vtep->cfg.link = nla_get_u32(tb[IFLA_LINK]);
 		if (!__dev_get_by_index(vtep->net, vtep->cfg.link)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],

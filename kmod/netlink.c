@@ -38,7 +38,7 @@ static const struct nla_policy link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
 	[VTEP_LINK_A_LOCAL6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_LINK_A_PORT]	  = { .type = NLA_BE16 },
-	[VTEP_LINK_A_LINK]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_UNDERLAY]	  = { .type = NLA_U32 },
 	[VTEP_LINK_A_TTL]	  = { .type = NLA_U8 },
 	[VTEP_LINK_A_TOS]	  = { .type = NLA_U8 },
 	[VTEP_LINK_A_DF]	  = NLA_POLICY_MAX(NLA_U8, VTEP_DF_MAX),

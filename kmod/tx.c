@@ -108,7 +108,7 @@ static u8 vtep_tos(const struct vtep_tx *tx, const struct sk_buff *skb)
 {
 	u8 tos = READ_ONCE(tx->vtep->cfg.tos);
 
-	if (tos == 1)		/* inherit */
+	if (tos == VTEP_TOS_INHERIT)
 		tos = tx->inner ? ip_tunnel_get_dsfield(ip_hdr(skb), skb) : 0;
 	/* RFC 6040: the outer ECN field follows the inner one */
 	if (tx->inner)

@@ -56,7 +56,7 @@ static int p_dev(void *req, char **v)
 	if (parse_ifname(v[0], r->dev))
 		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
 			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_LINK);
+	r->set |= BIT(VTEP_LINK_A_UNDERLAY);
 	return 0;
 }
 
@@ -96,8 +96,8 @@ static int p_tos(void *req, char **v)
 	struct link_req *r = req;
 
 	if (!strcmp(v[0], "inherit"))
-		r->tos = 1;
-	else if (parse_tos(v[0], &r->tos) || r->tos == 1)
+		r->tos = VTEP_TOS_INHERIT;
+	else if (parse_tos(v[0], &r->tos) || r->tos == VTEP_TOS_INHERIT)
 		return invarg("TOS must be 0-255 (0x00-0xff) or \"inherit\"",
 			      v[0]);
 	r->set |= BIT(VTEP_LINK_A_TOS);
@@ -266,11 +266,11 @@ void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, r->name);
-	if (r->set & BIT(VTEP_LINK_A_LINK))
+	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
 		mnl_attr_put_u32(nlh, IFLA_LINK, r->link);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vtep");
-	if (r->set & ~BIT(VTEP_LINK_A_LINK)) {
+	if (r->set & ~BIT(VTEP_LINK_A_UNDERLAY)) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		link_build_info(nlh, r);
 		mnl_attr_nest_end(nlh, data);
@@ -286,8 +286,8 @@ void link_build_set(struct nlmsghdr *nlh, const struct link_req *r)
 	put_dev(nlh, r->name);
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
 	link_build_info(nlh, r);
-	if (r->set & BIT(VTEP_LINK_A_LINK))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_LINK, r->link);
+	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
+		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->link);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -324,7 +324,7 @@ static void print_link_attrs(const struct nlattr **t)
 		print_null("local");
 	if (attr_u16(t[VTEP_LINK_A_PORT], &u16))
 		print_uint(PRINT_ANY, "port", "port %u ", ntohs(u16));
-	if (attr_u32(t[VTEP_LINK_A_LINK], &u32) && u32)
+	if (attr_u32(t[VTEP_LINK_A_UNDERLAY], &u32) && u32)
 		print_string(PRINT_ANY, "link", "dev %s ", nl_ifname(u32, name));
 	else
 		print_null("link");
@@ -385,7 +385,7 @@ int link_print(const struct nlmsghdr *nlh, void *data)
 
 static int resolve_dev(struct link_req *r)
 {
-	if (!(r->set & BIT(VTEP_LINK_A_LINK)))
+	if (!(r->set & BIT(VTEP_LINK_A_UNDERLAY)))
 		return 0;
 	r->link = nl_ifindex(r->dev);
 	if (!r->link) {

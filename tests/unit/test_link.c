@@ -132,7 +132,7 @@ static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
 	mnl_attr_put(nlh, VTEP_LINK_A_LOCAL, 4, &local);
 	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(4789));
-	mnl_attr_put_u32(nlh, VTEP_LINK_A_LINK, 0);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, 0);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, 0);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, 1);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, VTEP_DF_UNSET);

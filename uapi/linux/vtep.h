@@ -3,15 +3,18 @@
  * vtep: a VXLAN tunnel endpoint (RFC 7348) as a network device.
  *
  * Devices are created and destroyed with rtnetlink (kind "vtep"); everything
- * else is programmed over the generic netlink family "vtep", version 1.
+ * else is programmed over the generic netlink family "vtep", version 2.
+ * Version 2 (nothing was released with version 1) renamed the underlay
+ * device attribute to VTEP_LINK_A_UNDERLAY and named VTEP_TOS_INHERIT.
  *
  * Creating a device
  * -----------------
  *
  * RTM_NEWLINK with IFLA_INFO_KIND "vtep" and, optionally, an IFLA_INFO_DATA
  * nest holding any of the VTEP_LINK_A_* settings below (the same attribute
- * space and the same checks as VTEP_CMD_LINK_SET). IFLA_LINK names the
- * underlay device. RTM_GETLINK returns the settings in IFLA_INFO_DATA.
+ * space and the same checks as VTEP_CMD_LINK_SET). The underlay device is
+ * VTEP_LINK_A_UNDERLAY (IFLA_LINK is accepted in its place). RTM_GETLINK
+ * returns the settings in IFLA_INFO_DATA.
  *
  * Addressing a device
  * -------------------
@@ -32,7 +35,7 @@
  *     reply: VTEP_A_IFINDEX, VTEP_A_IFNAME, VTEP_A_LINK { VTEP_LINK_A_* }
  *
  * VTEP_CMD_LINK_SET     IFINDEX|IFNAME, VTEP_A_LINK { settings to change }
- *     LOCAL/LOCAL6/PORT/LINK can change only while the device is down
+ *     LOCAL/LOCAL6/PORT/UNDERLAY can change only while the device is down
  *     (-EBUSY). The local address family can change only while the device
  *     has no VNI (-EBUSY). PORT_MIN must not exceed PORT_MAX (-EINVAL).
  *     Without LOCAL/LOCAL6 a device is IPv4 and listens on the wildcard.
@@ -120,7 +123,7 @@
 #include <linux/types.h>
 
 #define VTEP_GENL_NAME		"vtep"
-#define VTEP_GENL_VERSION	1
+#define VTEP_GENL_VERSION	2
 #define VTEP_MCGRP_EVENTS	"events"
 
 #define VTEP_VNI_MAX		0xffffff
@@ -130,6 +133,7 @@
 #define VTEP_AGEING_MAX		1000000
 #define VTEP_DEFAULT_PORT_MIN	32768
 #define VTEP_DEFAULT_PORT_MAX	65535
+#define VTEP_TOS_INHERIT	1	/* VTEP_LINK_A_TOS: copy the inner TOS */
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,
@@ -180,9 +184,9 @@ enum vtep_link_attr {
 	VTEP_LINK_A_LOCAL,	/* be32: IPv4 local address */
 	VTEP_LINK_A_LOCAL6,	/* 16 bytes: IPv6 local address */
 	VTEP_LINK_A_PORT,	/* be16: UDP port, default 4789 */
-	VTEP_LINK_A_LINK,	/* u32: underlay ifindex, 0 = none */
+	VTEP_LINK_A_UNDERLAY,	/* u32: underlay device ifindex, 0 = none */
 	VTEP_LINK_A_TTL,	/* u8: 0 = route's default */
-	VTEP_LINK_A_TOS,	/* u8: 1 = inherit from inner */
+	VTEP_LINK_A_TOS,	/* u8: VTEP_TOS_INHERIT = copy the inner TOS */
 	VTEP_LINK_A_DF,		/* u8: enum vtep_df */
 	VTEP_LINK_A_LEARNING,	/* u8: 0/1, default 1 */
 	VTEP_LINK_A_AGEING,	/* u32: seconds, 0 = never, default 300 */
