@@ -1,10 +1,16 @@
 # vtep: `make` builds the module and vtepctl, `make check` tests everything,
 # `make help` lists the rest.
 
-CACHE   ?= $(HOME)/.cache/vtep
+# The cache of Debian kernels, kselftest headers and checkpatch; the scripts
+# read the same variable.
+VTEP_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vtep
+export VTEP_CACHE
 KERNELS ?= 6.1 6.12
 HOSTKDIR := /lib/modules/$(shell uname -r)/build
-KDIR    ?= $(if $(wildcard $(HOSTKDIR)/Makefile),$(HOSTKDIR),$(CACHE)/6.1/build)
+KDIR    ?= $(if $(wildcard $(HOSTKDIR)/Makefile),$(HOSTKDIR),$(VTEP_CACHE)/6.1/build)
+# make vm-test: which test, on which cached kernel.
+T       ?= tests/selftests/control_test
+KERNEL  ?= 6.1
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -20,39 +26,41 @@ SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
 
-.PHONY: all module modules vtepctl tests check unit demo style sparse \
-	deps clean help
+.PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
+	style sparse deps clean help
 
-all: module vtepctl ## build vtep.ko (against KDIR) and vtepctl
+all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-10s %s\n", $$1, $$2 }'
-	@echo "  variables: KDIR=$(KDIR) KERNELS=\"$(KERNELS)\" CACHE=$(CACHE)"
+		sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-15s %s\n", $$1, $$2 }'
+	@echo "  variables: KDIR=$(KDIR) KERNELS=\"$(KERNELS)\""
+	@echo "             VTEP_CACHE=$(VTEP_CACHE) T=$(T) KERNEL=$(KERNEL)"
 
 deps: ## install packages and cache Debian's kernels (idempotent)
 	@bash scripts/deps.sh
 
-module: ## build vtep.ko against KDIR with W=1
+# Two builds of the same sources: ./vtep.ko for this machine (insmod it
+# here), and build/<kernel>/vtep.ko per cached Debian kernel, side by side,
+# for the VM tests (scripts/vm.sh loads build/<kernel>/vtep.ko).
+module: ## build ./vtep.ko against KDIR (this host's kernel) with W=1
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
-# One mirror of the module sources per cached kernel, so both build side by
-# side: build/<kernel>/vtep.ko.
-modules: $(foreach k,$(KERNELS),build/$(k)/vtep.ko) ## build vtep.ko for every cached kernel
+cached-modules: $(foreach k,$(KERNELS),build/$(k)/vtep.ko) ## build build/<kernel>/vtep.ko for every cached kernel (VM tests)
 
 build/%/vtep.ko: $(KSRC)
 	@mkdir -p $(@D)/kmod $(@D)/uapi/linux
 	@find $(@D) -type l -delete
 	@ln -sf $(CURDIR)/Kbuild $(@D)/Kbuild
 	@for f in kmod/*.c kmod/*.h uapi/linux/vtep.h; do ln -sf $(CURDIR)/$$f $(@D)/$$f; done
-	$(MAKE) -C $(CACHE)/$*/build M=$(CURDIR)/$(@D) W=1 $(if $(C),C=$(C)) modules
+	$(MAKE) -C $(VTEP_CACHE)/$*/build M=$(CURDIR)/$(@D) W=1 $(if $(C),C=$(C)) modules
 
 sparse: ## build the module for every cached kernel with sparse (C=2)
 	@for k in $(KERNELS); do rm -f build/$$k/vtep.ko; \
 		$(MAKE) --no-print-directory build/$$k/vtep.ko C=2 || exit 1; done
 
-style: ## checkpatch over the module sources
-	@perl $(CACHE)/src/scripts/checkpatch.pl --no-tree --terse -f kmod/*.c kmod/*.h || true
+style: ## checkpatch over kmod/ (fetched with the kernel cache); an ERROR fails
+	@bash scripts/checkpatch.sh
 
 vtepctl: userspace/vtepctl ## build the CLI
 
@@ -64,7 +72,7 @@ tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
 		$(MNL_LIBS) $(shell pkg-config --libs check)
 
 tests/selftests/%_test: tests/selftests/%_test.c $(SELFTEST_HDR) uapi/linux/vtep.h
-	$(CC) $(CFLAGS) -Wno-sign-compare -I$(CACHE)/kselftest -Itests/selftests \
+	$(CC) $(CFLAGS) -Wno-sign-compare -I$(VTEP_CACHE)/kselftest -Itests/selftests \
 		-o $@ $< $(MNL_LIBS) -lbpf -lelf -lz -lpthread
 
 tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
@@ -74,11 +82,17 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
-tests: userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
+TEST_BINS := userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
+tests: $(TEST_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
 
 unit: tests/unit/check_vtepctl ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
+
+# One selftest or topology script in a VM, e.g.
+#   make vm-test T=tests/topo/learning.sh KERNEL=6.12
+vm-test: build/$(KERNEL)/vtep.ko tests ## run test T in a VM on KERNEL (a selftest or tests/topo/*.sh)
+	scripts/vm.sh --kernel $(KERNEL) --timeout 900 -- bash scripts/vm-tests.sh $(T)
 
 check: ## install, build, run every test (host + VMs), print the summary
 	@bash scripts/check.sh

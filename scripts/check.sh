@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make check`: install what is missing, build, run the unit tests on the
-# host and every VM test on each cached Debian kernel, then print one line:
+# host, checkpatch over kmod/, and every VM test on each cached Debian
+# kernel, then print one line:
 #   N passed, N failed[, N skipped]
 # Every test prints TAP ("ok N name" / "not ok N name"); this script counts
 # them. A build that warns, a VM that does not boot or finish, and a kernel
@@ -60,6 +61,20 @@ for k in $KERNELS; do
 done
 step "vtepctl and tests build" build-userspace make --no-print-directory tests
 
+# checkpatch (make style): each ERROR is a failed test, warnings are not.
+style() {
+	local log=$LOGDIR/style.log
+	bash scripts/checkpatch.sh >"$log" 2>&1
+	case $? in
+	0) say "ok - checkpatch reports no errors over kmod/" ;;
+	1) grep -E '^[^ ]+:[0-9]+: ERROR:' "$log" | sed 's/^/not ok - checkpatch: /' |
+		tee -a "$TAP" ;;
+	*) say "not ok - checkpatch runs (log: build/check/style.log)"
+	   tail -n 10 "$log" | sed 's/^/#   /' ;;
+	esac
+}
+style
+
 if [ -x tests/unit/check_vtepctl ]; then
 	echo "# unit tests (check, on the host)"
 	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent tests/unit/check_vtepctl 2>&1 |
@@ -70,7 +85,7 @@ fi
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
 	scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-1500}" -- \
-		bash tests/run-vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
+		bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
 	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
 	grep -aE '^#   ' "$LOGDIR/vm-$k.log" | head -n 40

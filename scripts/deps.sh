@@ -3,11 +3,12 @@
 #  - Debian packages (only those missing),
 #  - Debian's 6.1 and 6.12 kernel image + headers, unpacked into a cache
 #    (never installed into /boot or /lib/modules of this machine),
-#  - kselftest_harness.h from linux-source-6.1,
+#  - kselftest_harness.h and checkpatch.pl from linux-source-6.1,
 #  - an uncompressed vmlinux per kernel, which QEMU boots directly (PVH).
 # A second run finds everything in place and returns in seconds.
 set -euo pipefail
 
+# VTEP_CACHE: the one name for the cache folder (the Makefile exports it).
 CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
 export DEBIAN_FRONTEND=noninteractive
 
@@ -98,24 +99,48 @@ extract_vmlinux() {
 	fi
 }
 
-fetch_harness() {
-	local dir=$CACHE/kselftest
-	[ -e "$dir/.complete" ] && return 0
-	log "fetching kselftest_harness.h from linux-source-6.1"
-	rm -rf "$dir" && mkdir -p "$dir/debs"
-	(cd "$dir/debs" && apt-get download -qq -o APT::Sandbox::User=root linux-source-6.1)
-	dpkg-deb -x "$dir"/debs/*.deb "$dir/src"
+# One download of linux-source-6.1 serves two folders of the cache:
+#  - kselftest/: kselftest_harness.h and kselftest.h, for the selftests;
+#  - checkpatch/: checkpatch.pl and the two files it reads from its own
+#    folder (spelling.txt, const_structs.checkpatch), for `make style`.
+# Each folder is complete on its own; a cache missing either gets it here.
+fetch_kernel_source() {
+	local want=() d
+	for d in kselftest checkpatch; do
+		[ -e "$CACHE/$d/.complete" ] || want+=("$d")
+	done
+	[ ${#want[@]} -eq 0 ] && return 0
+	log "fetching ${want[*]} from linux-source-6.1"
+	local tmp=$CACHE/.linux-source
+	rm -rf "$tmp" && mkdir -p "$tmp/debs"
+	(cd "$tmp/debs" && apt-get download -qq -o APT::Sandbox::User=root linux-source-6.1)
+	dpkg-deb -x "$tmp"/debs/*.deb "$tmp/src"
 	local tarball
-	tarball=$(ls "$dir"/src/usr/src/linux-source-6.1*.tar.* | head -n1)
-	tar -xf "$tarball" -C "$dir" --wildcards --strip-components=4 \
+	tarball=$(ls "$tmp"/src/usr/src/linux-source-6.1*.tar.* | head -n1)
+	tar -xf "$tarball" -C "$tmp" --wildcards --strip-components=1 \
 		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/tools/testing/selftests/kselftest.h'
-	rm -rf "$dir/debs" "$dir/src"
-	touch "$dir/.complete"
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' \
+		'*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	for d in "${want[@]}"; do
+		rm -rf "${CACHE:?}/$d" && mkdir -p "$CACHE/$d"
+		case $d in
+		kselftest) cp "$tmp"/tools/testing/selftests/kselftest{_harness,}.h "$CACHE/$d/" ;;
+		checkpatch) cp "$tmp"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} "$CACHE/$d/" ;;
+		esac
+		touch "$CACHE/$d/.complete"
+	done
+	rm -rf "$tmp"
 }
 
 main() {
 	mkdir -p "$CACHE"
+	# `scripts/deps.sh checkpatch` (make style): only the kernel source files.
+	if [ "${1:-}" = checkpatch ]; then
+		fetch_kernel_source
+		return
+	fi
 	install_packages
 	ensure_lists
 	local k61 k612
@@ -132,7 +157,7 @@ main() {
 	local v612=${k612%-amd64}
 	fetch_kernel 6.12 "$k612" "linux-image-$k612-unsigned" "linux-headers-$k612" \
 		"linux-headers-$v612-common" "linux-kbuild-$v612"
-	fetch_harness
+	fetch_kernel_source
 }
 
 main "$@"

@@ -35,7 +35,7 @@ KDIR=$CACHE/$KNAME
 [ -e "$KDIR/.complete" ] || { echo "vm: kernel $KNAME is not cached; run 'make deps'" >&2; exit 2; }
 KVER=$(cat "$KDIR/kver")
 if [ $MODULE = 1 ] && [ ! -e "$REPO/build/$KNAME/vtep.ko" ]; then
-	echo "vm: $REPO/build/$KNAME/vtep.ko is missing; run 'make modules'" >&2
+	echo "vm: $REPO/build/$KNAME/vtep.ko is missing; run 'make cached-modules' (or make build/$KNAME/vtep.ko)" >&2
 	exit 2
 fi
 

@@ -1,7 +1,12 @@
 #!/bin/bash
 # Runs inside the test VM (scripts/vm.sh): every selftest binary and every
-# topology script, each under a time limit, TAP lines passed through. A test
-# program that dies without reporting a failure is reported as one.
+# topology script, or only the ones named, each under a time limit, TAP
+# lines passed through. A test program that dies without reporting a
+# failure is reported as one.
+#
+#   scripts/vm.sh --kernel 6.1 -- bash scripts/vm-tests.sh [TEST...]
+#
+# TEST is a path: tests/selftests/NAME_test or tests/topo/NAME.sh.
 cd "$(dirname "$0")/.." || exit 1
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 rc=0
@@ -24,11 +29,21 @@ run() {
 	rm -f "$out"
 }
 
-for t in tests/selftests/*_test; do
-	[ -x "$t" ] && run "$(basename "$t")" "$t"
-done
-for t in tests/topo/*.sh; do
-	[ "$(basename "$t")" = lib.sh ] && continue
-	run "$(basename "$t" .sh)" bash "$t"
+if [ $# -eq 0 ]; then
+	set -- tests/selftests/*_test tests/topo/*.sh
+fi
+for t in "$@"; do
+	case $t in
+	*/lib.sh) ;;
+	*.sh) run "$(basename "$t" .sh)" bash "$t" ;;
+	*)
+		if [ -x "$t" ]; then
+			run "$(basename "$t")" "$t"
+		else
+			echo "not ok - $t: not built (make tests)"
+			rc=1
+		fi
+		;;
+	esac
 done
 exit $rc
