@@ -37,7 +37,7 @@ help: ## list the targets
 	@echo "  variables: KDIR=$(KDIR) KERNELS=\"$(KERNELS)\""
 	@echo "             VTEP_CACHE=$(VTEP_CACHE) T=$(T) KERNEL=$(KERNEL)"
 
-deps: ## install packages and cache Debian's kernels (idempotent)
+deps: ## install packages; cache Debian's kernels, kselftest headers, checkpatch (idempotent)
 	@bash scripts/deps.sh
 
 # Two builds of the same sources: ./vtep.ko for this machine (insmod it
