@@ -9,7 +9,7 @@
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-cd "$REPO"
+cd "$REPO" || exit 2
 KERNELS=${KERNELS:-"6.1 6.12"}
 LOGDIR=$REPO/build/check
 rm -rf "$LOGDIR"
@@ -34,7 +34,8 @@ step() {
 
 # Module builds for each kernel must be free of warnings (W=1), sparse too.
 build_module() {
-	local k=$1 log=$LOGDIR/build-$k.log
+	local k=$1
+	local log=$LOGDIR/build-$k.log
 	rm -f "build/$k/vtep.ko"
 	if ! make --no-print-directory "build/$k/vtep.ko" C=2 >"$log" 2>&1; then
 		say "not ok - module builds against $k"

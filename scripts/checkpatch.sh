@@ -8,7 +8,7 @@ set -uo pipefail
 
 CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-cd "$REPO"
+cd "$REPO" || exit 2
 CHECKPATCH=$CACHE/checkpatch/checkpatch.pl
 if [ ! -e "$CACHE/checkpatch/.complete" ]; then
 	bash scripts/deps.sh checkpatch || exit 2

@@ -48,9 +48,9 @@ ensure_lists() {
 	fi
 }
 
-# fetch_kernel NAME IMAGE_PKG HEADERS_PKG COMMON_PKG KBUILD_PKG
+# fetch_kernel NAME KVER IMAGE_PKG HEADERS_PKG COMMON_PKG KBUILD_PKG
 fetch_kernel() {
-	local name=$1 kver=$2 dir=$CACHE/$1
+	local kver=$2 dir=$CACHE/$1
 	shift 2
 	if [ -e "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$kver" ]; then
 		return 0
