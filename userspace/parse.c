@@ -161,6 +161,14 @@ const char *format_mac(const uint8_t mac[6], char buf[18])
 	return buf;
 }
 
+int find_word(const char *const *words, const char *w)
+{
+	for (int i = 0; words && words[i]; i++)
+		if (!strcmp(words[i], w))
+			return i;
+	return -1;
+}
+
 bool kw_is_positional(const struct kw *k)
 {
 	return isupper((unsigned char)k->name[0]);
@@ -180,6 +188,75 @@ static const struct kw *kw_positional(const struct kw *tab, unsigned int cmd)
 		if (kw_is_positional(k) && (k->cmds & BIT(cmd)))
 			return k;
 	return NULL;
+}
+
+/* Store the value of a typed row at its offset; a row's attr is the bit
+ * it sets in the request's set mask (the struct's first member). */
+static int kw_value(const struct kw *k, void *req, char **v)
+{
+	char *p = (char *)req + k->off;
+	const char *why = k->why;
+	int bad = 0;
+
+	switch (k->type) {
+	case KW_NONE:
+		break;
+	case KW_DEV:
+		bad = parse_ifname(v[0], p);
+		why = "device name must be 1-15 characters, no '/' ':' or spaces";
+		break;
+	case KW_VNI:
+		bad = parse_vni(v[0], (uint32_t *)p);
+		why = "VNI must be 1-16777215";
+		break;
+	case KW_VLAN:
+		bad = parse_vlan(v[0], (uint16_t *)p);
+		why = "VLAN must be 1-4094";
+		break;
+	case KW_PORT:
+		bad = parse_port(v[0], (uint16_t *)p);
+		why = "port must be 1-65535";
+		break;
+	case KW_MAC:
+		bad = parse_mac(v[0], (uint8_t *)p);
+		why = "MAC must be xx:xx:xx:xx:xx:xx";
+		break;
+	case KW_IP:
+	case KW_UNICAST:
+	case KW_GROUP:
+		if (k->type == KW_GROUP && !strcmp(v[0], "none")) {
+			memset(p, 0, sizeof(struct vtep_ip));
+			break;
+		}
+		if (parse_ip(v[0], (struct vtep_ip *)p))
+			return invarg("not an IPv4 or IPv6 address", v[0]);
+		if (k->type == KW_UNICAST)
+			bad = ip_is_multicast((struct vtep_ip *)p);
+		else if (k->type == KW_GROUP)
+			bad = !ip_is_multicast((struct vtep_ip *)p);
+		break;
+	case KW_ON_OFF:
+		bad = parse_on_off(v[0], (uint8_t *)p);
+		why = "expected \"on\" or \"off\"";
+		break;
+	case KW_SECS:
+		bad = parse_seconds(v[0], (uint32_t *)p);
+		break;
+	case KW_U32:
+		bad = parse_u32(v[0], 0, UINT32_MAX, (uint32_t *)p);
+		break;
+	case KW_TRUE:
+		*(bool *)p = true;
+		break;
+	case KW_CONST:
+		*(uint8_t *)p = k->val;
+		break;
+	}
+	if (bad)
+		return invarg(why, v[0]);
+	if (k->attr)
+		*(uint64_t *)req |= BIT(k->attr);
+	return 0;
 }
 
 /*
@@ -247,7 +324,7 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 			excl_seen[k->excl & 7] = k;
 		}
 		seen |= BIT(k - tab);
-		if (k->parse && k->parse(req, val))
+		if (kw_value(k, req, val) || (k->parse && k->parse(req, val)))
 			return -1;
 	}
 	for (const struct kw *k = tab; k->name; k++) {

@@ -30,11 +30,11 @@ static const struct {
 	{ "link add vtep6 local 2001:db8::1 ttl auto tos 0x10 df set", 0, "",
 	  RTM_NEWLINK,
 	  "ifname=vtep6 linkinfo{kind=vtep data{local6=2001:db8::1 ttl=0 tos=16 df=1}}" },
-	{ "link add vtep0 dev lo", 0, "", RTM_NEWLINK,
+	{ "link add vtep0 underlay lo", 0, "", RTM_NEWLINK,
 	  "ifname=vtep0 link=1 linkinfo{kind=vtep}" },
-	{ "link set vtep0 learning off ageing 30 dev lo", 0, "",
+	{ "link set vtep0 learning off ageing 30 underlay lo", 0, "",
 	  VTEP_CMD_LINK_SET,
-	  "ifname=vtep0 link{learning=0 ageing=30 link=1}" },
+	  "ifname=vtep0 link{learning=0 ageing=30 underlay=1}" },
 	{ "link set vtep0 local 198.51.100.1 port 8472", 0, "", VTEP_CMD_LINK_SET,
 	  "ifname=vtep0 link{local=198.51.100.1 port=8472}" },
 	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, "ifname=vtep0" },
@@ -68,7 +68,7 @@ static const struct {
 	    "Error: argument \"-1\" is wrong: max-fdb must be 0-4294967295 (0 = no limit)\n"),
 	BAD("link add averyveryverylongname",
 	    "Error: argument \"averyveryverylongname\" is wrong: device name must be 1-15 characters, no '/' ':' or spaces\n"),
-	BAD("link add vtep0 dev nosuchdev0",
+	BAD("link add vtep0 underlay nosuchdev0",
 	    "Error: cannot find device \"nosuchdev0\"\n"),
 	BAD("link add vtep0 vtep1",
 	    "Error: unknown keyword \"vtep1\" for \"link add\", try \"vtepctl link help\"\n"),
@@ -165,7 +165,7 @@ START_TEST(show_text_and_json)
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
-			 "\"port\":4789,\"link\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
+			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
 			 "\"learning\":true,\"ageing\":300,\"max_fdb\":0,"
 			 "\"port_min\":32768,\"port_max\":65535,\"udp_csum\":false,"
 			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");

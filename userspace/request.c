@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every object shares: parsing argv by its keyword table, a request
+ * reported in one voice, and dumps over one or every vtep device.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "vtepctl.h"
+
+int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
+	      void *req)
+{
+	int err;
+
+	memset(req, 0, o->req_size);
+	err = kw_walk(o->kws, o->name, o->cmds ? o->cmds[cmd] : "",
+		      (unsigned int)cmd, argc, argv, req);
+	if (!err && o->check)
+		err = o->check(cmd, req);
+	return err;
+}
+
+int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
+		 void *data, const char *what)
+{
+	if (nl_request(ctx->nl, nlh, cb, data)) {
+		nl_perror(ctx->nl, what);
+		return -1;
+	}
+	return 0;
+}
+
+struct vtep_nl *ctx_nl(struct vtep_ctx *ctx)
+{
+	if (!ctx->nl)
+		ctx->nl = nl_open();
+	return ctx->nl;
+}
+
+/* ---- helpers shared by the objects' show commands ---- */
+
+struct names {
+	char (*name)[IFNAMSIZ];
+	unsigned int n, cap;
+};
+
+static int names_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	struct names *ns = data;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	if (!attr_str(tb[VTEP_A_IFNAME]))
+		return 0;
+	if (ns->n == ns->cap) {
+		unsigned int cap = ns->cap ? ns->cap * 2 : 16;
+		void *p = realloc(ns->name, cap * sizeof(*ns->name));
+
+		if (!p)
+			return -ENOMEM;
+		ns->name = p;
+		ns->cap = cap;
+	}
+	snprintf(ns->name[ns->n++], IFNAMSIZ, "%s",
+		 attr_str(tb[VTEP_A_IFNAME]));
+	return 0;
+}
+
+int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
+		  int (*fn)(struct vtep_ctx *ctx, const char *ifname,
+			    void *data),
+		  void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct names ns = { 0 };
+	struct vtep_nl *nl;
+	int err = 0, tries = 0;
+
+	nl = ctx_nl(ctx);
+	if (!nl)
+		return -1;
+	if (dev && *dev)
+		return fn(ctx, dev, data);
+	do {
+		ns.n = 0;
+		err = nl_dump(nl, nl_genl_msg(nl, buf, VTEP_CMD_LINK_GET, 0),
+			      names_cb, &ns);
+	} while (err == -EINTR && ++tries < 3);
+	if (err && err != -EINTR) {
+		nl_perror(nl, "listing vtep devices");
+		free(ns.name);
+		return -1;
+	}
+	for (unsigned int i = 0; i < ns.n && !err; i++)
+		err = fn(ctx, ns.name[i], data);
+	free(ns.name);
+	return err ? -1 : 0;
+}
+
+int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
+	       void *data)
+{
+	struct vtep_nl *nl = ctx_nl(ctx);
+	int err, tries = 0;
+
+	if (!nl)
+		return -1;
+	for (;;) {
+		print_capture_begin();
+		err = nl_dump(nl, nlh, cb, data);
+		if (err != -EINTR || ++tries == 3)
+			break;
+		print_capture_end(false);
+	}
+	print_capture_end(true);
+	if (err == -EINTR) {
+		/* the kernel still returns each stable entry exactly once */
+		pr_warn("the table kept changing during the dump; entries changed meanwhile may be missing or stale");
+		err = 0;
+	}
+	if (err) {
+		const struct nlattr *tb[VTEP_A_MAX + 1];
+		char what[IFNAMSIZ + 8] = "";
+
+		/* name the device the dump was of */
+		attr_parse_genl(nlh, tb, VTEP_A_MAX);
+		if (attr_str(tb[VTEP_A_IFNAME]))
+			snprintf(what, sizeof(what), "dev %s",
+				 attr_str(tb[VTEP_A_IFNAME]));
+		nl_perror(nl, what[0] ? what : NULL);
+		return -1;
+	}
+	return 0;
+}
+
