@@ -72,8 +72,9 @@ END_TEST
 /* The man page, with groff's escapes taken out */
 static char *man_page(void)
 {
-	static const char *const paths[] = { "vtepctl.8", "../vtepctl.8",
-					     "../../vtepctl.8" };
+	static const char *const paths[] = { "userspace/vtepctl.8",
+					     "../userspace/vtepctl.8",
+					     "../../userspace/vtepctl.8" };
 	char *text = NULL, *out;
 	size_t len = 0, j = 0;
 	FILE *f = NULL;
