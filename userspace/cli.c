@@ -120,7 +120,10 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 	if (op->run)
 		return op->run(ctx, req);
 	nlh = nl_genl_msg(ctx->nl, buf, op->genl, op->flags);
-	o->build(nlh, req);
+	if (o->build)
+		o->build(nlh, req);
+	else
+		obj_build(nlh, o, req);
 	o->what(req, what, sizeof(what));
 	return vtep_request(ctx, nlh, NULL, NULL, what);
 }

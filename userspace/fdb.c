@@ -27,9 +27,9 @@
 #define T(t, a, f) KT(struct fdb_req, t, a, f)
 
 static const struct kw fdb_kws[] = {
+	{ "vni", ALL, SET | F(DEL), 1, 0, NULL, T(KW_VNI, VTEP_FDB_A_VNI, vni) },
 	{ "MAC", SET | F(DEL) | F(SHOW), SET | F(DEL), 1, 0, NULL,
 	  T(KW_MAC, VTEP_FDB_A_MAC, mac) },
-	{ "vni", ALL, SET | F(DEL), 1, 0, NULL, T(KW_VNI, VTEP_FDB_A_VNI, vni) },
 	{ "dst", SET, SET, 1, 0, NULL, T(KW_IP, VTEP_FDB_A_DST, dst) },
 	{ "dev", ALL, SET | F(DEL) | F(FLUSH), 1, 0, NULL, T(KW_DEV, 0, dev) },
 	{ "static", F(SHOW) | F(FLUSH), 0, 0, 1, NULL,
@@ -55,29 +55,13 @@ static int fdb_check(int cmd, void *req)
 	return 0;
 }
 
-/* One VTEP_A_FDB nest, as an add or one entry of a batch carries it */
+/* One VTEP_A_FDB nest, as one entry of a batch carries it */
 void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
 
-	if (r->set & BIT(VTEP_FDB_A_VNI))
-		mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, r->vni);
-	if (r->set & BIT(VTEP_FDB_A_MAC))
-		mnl_attr_put(nlh, VTEP_FDB_A_MAC, 6, r->mac);
-	if (r->set & BIT(VTEP_FDB_A_DST))
-		attr_put_ip(nlh, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &r->dst);
-	if (r->set & BIT(VTEP_FDB_A_TYPE))
-		mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, r->type);
+	kw_put(nlh, fdb_kws, r);
 	mnl_attr_nest_end(nlh, nest);
-}
-
-static void fdb_build(struct nlmsghdr *nlh, const void *req)
-{
-	const struct fdb_req *r = req;
-
-	put_dev(nlh, r->dev);
-	if (r->set)
-		fdb_put_entry(nlh, r);
 }
 
 static const char *const type_names[] = {
@@ -149,7 +133,7 @@ static int fdb_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
 	if (!f->dev[0])
 		r.set &= ~BIT(VTEP_FDB_A_VNI);
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
-	fdb_build(nlh, &r);
+	obj_build(nlh, &fdb_object, &r);
 	return dump_print(ctx, nlh, fdb_print, &o);
 }
 
@@ -176,7 +160,7 @@ static int fdb_show(struct vtep_ctx *ctx, void *req)
 	open_json_array(NULL);
 	if (r->set & BIT(VTEP_FDB_A_MAC)) {
 		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
-		fdb_build(nlh, r);
+		obj_build(nlh, &fdb_object, r);
 		fdb_what(r, what, sizeof(what));
 		err = vtep_request(ctx, nlh, fdb_print, &o, what);
 	} else {
@@ -401,7 +385,7 @@ static const struct vtep_op fdb_ops[] = {
 };
 
 const struct vtep_object fdb_object = {
-	.name = "fdb",
+	VTEP_OBJECT(fdb, FDB_SHOW),
 	.summary = "static MAC entries; show, delete and flush the MAC table",
 	.help =
 	"Usage: vtepctl fdb { add | replace } MAC vni VNI dst ADDR dev NAME\n"
@@ -414,13 +398,8 @@ const struct vtep_object fdb_object = {
 	"       ADDR := IPv4 or IPv6 address of the remote VTEP\n"
 	"add fails if (VNI, MAC) exists; replace creates or overwrites it.\n"
 	"In -batch, consecutive adds to one device go in few large messages.\n",
-	.cmds = fdb_cmds,
-	.default_cmd = FDB_SHOW,
-	.kws = fdb_kws,
-	.req_size = sizeof(struct fdb_req),
-	.ops = fdb_ops,
 	.check = fdb_check,
-	.build = fdb_build,
+	.nest = VTEP_A_FDB,
 	.what = fdb_what,
 	.batch = fdb_queue,
 	.flush = fdb_flush,

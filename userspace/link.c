@@ -102,22 +102,24 @@ static const struct kw link_kws[] = {
 	{ "local", OPT, 0, 1, 0, NULL, T(KW_UNICAST, VTEP_LINK_A_LOCAL, local),
 	  .why = "the local address must be unicast" },
 	{ "port", OPT, 0, 1, 0, NULL, T(KW_PORT, VTEP_LINK_A_PORT, port) },
-	{ "underlay", OPT, 0, 1, 0, NULL,
-	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
-	{ "ttl", OPT, 0, 1, 0, .parse = p_ttl },
-	{ "tos", OPT, 0, 1, 0, .parse = p_tos },
-	{ "df", OPT, 0, 1, 0, .parse = p_df },
+	{ "ttl", OPT, 0, 1, 0, p_ttl, T(KW_U8, VTEP_LINK_A_TTL, ttl) },
+	{ "tos", OPT, 0, 1, 0, p_tos, T(KW_U8, VTEP_LINK_A_TOS, tos) },
+	{ "df", OPT, 0, 1, 0, p_df, T(KW_U8, VTEP_LINK_A_DF, df) },
 	{ "learning", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_LEARNING, learning) },
 	{ "ageing", OPT, 0, 1, 0, NULL, T(KW_SECS, VTEP_LINK_A_AGEING, ageing),
 	  .why = "ageing must be 0-1000000 seconds (0 = never)" },
 	{ "max-fdb", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_FDB_MAX, fdb_max),
 	  .why = "max-fdb must be 0-4294967295 (0 = no limit)" },
-	{ "srcport", OPT, 0, 2, 0, .parse = p_srcport },
+	{ "srcport", OPT, 0, 2, 0, p_srcport,
+	  T(KW_RANGE, VTEP_LINK_A_PORT_MIN, port_min) },
 	{ "udpcsum", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_UDP_CSUM, udp_csum) },
 	{ "move-notice", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_MOVE_NOTICE, move_notice) },
+	/* last: LINK_SET sends its ifindex after the settings */
+	{ "underlay", OPT, 0, 1, 0, NULL,
+	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
 	{ NULL },
 };
 
@@ -143,36 +145,6 @@ static int link_check(int cmd, void *req)
 	return 0;
 }
 
-/* The settings both RTM_NEWLINK's IFLA_INFO_DATA and LINK_SET carry */
-static void link_build_info(struct nlmsghdr *nlh, const struct link_req *r)
-{
-	if (r->set & BIT(VTEP_LINK_A_LOCAL))
-		attr_put_ip(nlh, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
-			    &r->local);
-	if (r->set & BIT(VTEP_LINK_A_PORT))
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(r->port));
-	if (r->set & BIT(VTEP_LINK_A_TTL))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, r->ttl);
-	if (r->set & BIT(VTEP_LINK_A_TOS))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, r->tos);
-	if (r->set & BIT(VTEP_LINK_A_DF))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, r->df);
-	if (r->set & BIT(VTEP_LINK_A_LEARNING))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_LEARNING, r->learning);
-	if (r->set & BIT(VTEP_LINK_A_AGEING))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_AGEING, r->ageing);
-	if (r->set & BIT(VTEP_LINK_A_FDB_MAX))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_MAX, r->fdb_max);
-	if (r->set & BIT(VTEP_LINK_A_PORT_MIN)) {
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MIN, r->port_min);
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MAX, r->port_max);
-	}
-	if (r->set & BIT(VTEP_LINK_A_UDP_CSUM))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_UDP_CSUM, r->udp_csum);
-	if (r->set & BIT(VTEP_LINK_A_MOVE_NOTICE))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_MOVE_NOTICE, r->move_notice);
-}
-
 /* nlh: a bare header; the underlay device travels as IFLA_LINK */
 static void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 {
@@ -190,7 +162,7 @@ static void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vtep");
 	if (r->set & ~BIT(VTEP_LINK_A_UNDERLAY)) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		link_build_info(nlh, r);
+		kw_put(nlh, link_kws, r);
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, info);
@@ -204,7 +176,7 @@ static void link_build_set(struct nlmsghdr *nlh, const void *req)
 
 	put_dev(nlh, r->name);
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-	link_build_info(nlh, r);
+	kw_put(nlh, link_kws, r);
 	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
 		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->underlay_ifindex);
 	mnl_attr_nest_end(nlh, nest);
@@ -389,7 +361,7 @@ static const struct vtep_op link_ops[] = {
 };
 
 const struct vtep_object link_object = {
-	.name = "link",
+	VTEP_OBJECT(link, LINK_SHOW),
 	.summary = "create, change, delete and show vtep devices",
 	.help =
 	"Usage: vtepctl link add NAME [ LINK_OPTIONS ]\n"
@@ -410,11 +382,6 @@ const struct vtep_object link_object = {
 	"       SECS := 0-1000000, learned entries' ageing time (default 300, 0 = never)\n"
 	"       N    := 0-4294967295, FDB entries at most (default 0 = no limit)\n"
 	"       MIN MAX := UDP source port range (default 32768 65535)\n",
-	.cmds = link_cmds,
-	.default_cmd = LINK_SHOW,
-	.kws = link_kws,
-	.req_size = sizeof(struct link_req),
-	.ops = link_ops,
 	.check = link_check,
 	.build = link_build_set,
 	.what = link_what,

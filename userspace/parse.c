@@ -190,70 +190,69 @@ static const struct kw *kw_positional(const struct kw *tab, unsigned int cmd)
 	return NULL;
 }
 
-/* Store the value of a typed row at its offset; a row's attr is the bit
- * it sets in the request's set mask (the struct's first member). */
+const struct kw_type_info kw_types[] = {
+	[KW_DEV] = { IFNAMSIZ, 0, 0,
+		     "device name must be 1-15 characters, no '/' ':' or spaces" },
+	[KW_VNI] = { 4, 1, VTEP_VNI_MAX, "VNI must be 1-16777215" },
+	[KW_VLAN] = { 2, 1, VTEP_VLAN_MAX, "VLAN must be 1-4094" },
+	[KW_PORT] = { 2, 1, 65535, "port must be 1-65535" },
+	[KW_MAC] = { 6, 0, 0, "MAC must be xx:xx:xx:xx:xx:xx" },
+	[KW_IP] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_UNICAST] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_GROUP] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_ON_OFF] = { 1, 0, 0, "expected \"on\" or \"off\"" },
+	[KW_SECS] = { 4, 0, VTEP_AGEING_MAX },
+	[KW_U32] = { 4, 0, UINT32_MAX },
+	[KW_U8] = { 1 },
+	[KW_RANGE] = { 4 },
+	[KW_CONST] = { 1 },
+};
+
+/* An address row: any address, a unicast one, or a group (or "none") */
+static int kw_ip(const struct kw *k, struct vtep_ip *ip, const char *v)
+{
+	if (k->type == KW_GROUP && !strcmp(v, "none")) {
+		memset(ip, 0, sizeof(*ip));
+		return 0;
+	}
+	if (parse_ip(v, ip))
+		return invarg(kw_types[k->type].why, v);
+	if (k->type != KW_IP &&
+	    ip_is_multicast(ip) != (k->type == KW_GROUP))
+		return invarg(k->why, v);
+	return 0;
+}
+
+/* A typed row's value: parsed by type, stored at off, attr set in the
+ * request's mask. Rows with a callback parse (and mark) for themselves. */
 static int kw_value(const struct kw *k, void *req, char **v)
 {
-	char *p = (char *)req + k->off;
-	const char *why = k->why;
+	const struct kw_type_info *t = &kw_types[k->type];
+	void *p = (char *)req + k->off;
+	uint32_t n = 0;
 	int bad = 0;
 
-	switch (k->type) {
-	case KW_NONE:
-		break;
-	case KW_DEV:
+	if (k->parse)
+		return k->parse(req, v);
+	if (t->max) {
+		bad = parse_u32(v[0], t->min, t->max, &n);
+		if (t->size == 2)
+			*(uint16_t *)p = (uint16_t)n;
+		else
+			*(uint32_t *)p = n;
+	} else if (k->type == KW_DEV) {
 		bad = parse_ifname(v[0], p);
-		why = "device name must be 1-15 characters, no '/' ':' or spaces";
-		break;
-	case KW_VNI:
-		bad = parse_vni(v[0], (uint32_t *)p);
-		why = "VNI must be 1-16777215";
-		break;
-	case KW_VLAN:
-		bad = parse_vlan(v[0], (uint16_t *)p);
-		why = "VLAN must be 1-4094";
-		break;
-	case KW_PORT:
-		bad = parse_port(v[0], (uint16_t *)p);
-		why = "port must be 1-65535";
-		break;
-	case KW_MAC:
-		bad = parse_mac(v[0], (uint8_t *)p);
-		why = "MAC must be xx:xx:xx:xx:xx:xx";
-		break;
-	case KW_IP:
-	case KW_UNICAST:
-	case KW_GROUP:
-		if (k->type == KW_GROUP && !strcmp(v[0], "none")) {
-			memset(p, 0, sizeof(struct vtep_ip));
-			break;
-		}
-		if (parse_ip(v[0], (struct vtep_ip *)p))
-			return invarg("not an IPv4 or IPv6 address", v[0]);
-		if (k->type == KW_UNICAST)
-			bad = ip_is_multicast((struct vtep_ip *)p);
-		else if (k->type == KW_GROUP)
-			bad = !ip_is_multicast((struct vtep_ip *)p);
-		break;
-	case KW_ON_OFF:
-		bad = parse_on_off(v[0], (uint8_t *)p);
-		why = "expected \"on\" or \"off\"";
-		break;
-	case KW_SECS:
-		bad = parse_seconds(v[0], (uint32_t *)p);
-		break;
-	case KW_U32:
-		bad = parse_u32(v[0], 0, UINT32_MAX, (uint32_t *)p);
-		break;
-	case KW_TRUE:
-		*(bool *)p = true;
-		break;
-	case KW_CONST:
-		*(uint8_t *)p = k->val;
-		break;
+	} else if (k->type == KW_MAC) {
+		bad = parse_mac(v[0], p);
+	} else if (k->type == KW_ON_OFF) {
+		bad = parse_on_off(v[0], p);
+	} else if (k->type == KW_TRUE || k->type == KW_CONST) {
+		*(uint8_t *)p = k->type == KW_TRUE ? 1 : k->val;
+	} else if (k->type != KW_NONE && kw_ip(k, p, v[0])) {
+		return -1;
 	}
 	if (bad)
-		return invarg(why, v[0]);
+		return invarg(k->why ? k->why : t->why, v[0]);
 	if (k->attr)
 		*(uint64_t *)req |= BIT(k->attr);
 	return 0;
@@ -324,7 +323,7 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 			excl_seen[k->excl & 7] = k;
 		}
 		seen |= BIT(k - tab);
-		if (kw_value(k, req, val) || (k->parse && k->parse(req, val)))
+		if (kw_value(k, req, val))
 			return -1;
 	}
 	for (const struct kw *k = tab; k->name; k++) {

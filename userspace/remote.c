@@ -14,9 +14,9 @@
 #define T(t, a, f) KT(struct remote_req, t, a, f)
 
 static const struct kw remote_kws[] = {
-	{ "ADDR", MUT, MUT, 1, 0, NULL, T(KW_IP, VTEP_REMOTE_A_ADDR, addr) },
 	{ "vni", MUT | R(SHOW), MUT, 1, 0, NULL,
 	  T(KW_VNI, VTEP_REMOTE_A_VNI, vni) },
+	{ "ADDR", MUT, MUT, 1, 0, NULL, T(KW_IP, VTEP_REMOTE_A_ADDR, addr) },
 	{ "dev", MUT | R(SHOW), MUT, 1, 0, NULL, T(KW_DEV, 0, dev) },
 	{ NULL },
 };
@@ -24,23 +24,6 @@ static const struct kw remote_kws[] = {
 static const char *const remote_cmds[] = {
 	"add", "replace", "del", "show", NULL
 };
-
-static void remote_build(struct nlmsghdr *nlh, const void *req)
-{
-	const struct remote_req *r = req;
-	struct nlattr *nest;
-
-	put_dev(nlh, r->dev);
-	if (!r->set)
-		return;
-	nest = mnl_attr_nest_start(nlh, VTEP_A_REMOTE);
-	if (r->set & BIT(VTEP_REMOTE_A_VNI))
-		mnl_attr_put_u32(nlh, VTEP_REMOTE_A_VNI, r->vni);
-	if (r->set & BIT(VTEP_REMOTE_A_ADDR))
-		attr_put_ip(nlh, VTEP_REMOTE_A_ADDR, VTEP_REMOTE_A_ADDR6,
-			    &r->addr);
-	mnl_attr_nest_end(nlh, nest);
-}
 
 /* "192.0.2.2 vni 100 dev vtep0" */
 static int remote_print(const struct nlmsghdr *nlh, void *data)
@@ -85,7 +68,7 @@ static int remote_show_dev(struct vtep_ctx *ctx, const char *ifname,
 		r.set = BIT(VTEP_REMOTE_A_VNI);
 	}
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_REMOTE_GET, 0);
-	remote_build(nlh, &r);
+	obj_build(nlh, &remote_object, &r);
 	return dump_print(ctx, nlh, remote_print, data);
 }
 
@@ -119,7 +102,7 @@ static const struct vtep_op remote_ops[] = {
 };
 
 const struct vtep_object remote_object = {
-	.name = "remote",
+	VTEP_OBJECT(remote, REMOTE_SHOW),
 	.summary = "head-end replication lists: unicast VTEPs flooded to",
 	.help =
 	"Usage: vtepctl remote { add | replace | del } ADDR vni VNI dev NAME\n"
@@ -127,11 +110,6 @@ const struct vtep_object remote_object = {
 	"Where: ADDR := unicast IPv4 or IPv6 address of a remote VTEP\n"
 	"       VNI  := 1-16777215\n"
 	"add fails if ADDR is listed; replace succeeds either way.\n",
-	.cmds = remote_cmds,
-	.default_cmd = REMOTE_SHOW,
-	.kws = remote_kws,
-	.req_size = sizeof(struct remote_req),
-	.ops = remote_ops,
-	.build = remote_build,
+	.nest = VTEP_A_REMOTE,
 	.what = remote_what,
 };

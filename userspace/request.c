@@ -3,6 +3,7 @@
  * What every object shares: parsing argv by its keyword table, a request
  * reported in one voice, and dumps over one or every vtep device.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,49 @@ int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
 	if (!err && o->check)
 		err = o->check(cmd, req);
 	return err;
+}
+
+void kw_put(struct nlmsghdr *nlh, const struct kw *tab, const void *req)
+{
+	uint64_t set = *(const uint64_t *)req;
+
+	for (const struct kw *k = tab; k->name; k++) {
+		const char *p = (const char *)req + k->off;
+
+		/* rows of one attribute (static, learned) send it once */
+		if (!k->attr || !(set & BIT(k->attr)) || k->type == KW_DEV)
+			continue;
+		set &= ~BIT(k->attr);
+		if (k->type == KW_PORT) {
+			mnl_attr_put_u16(nlh, k->attr,
+					 htons(*(const uint16_t *)p));
+		} else if (k->type == KW_RANGE) {
+			mnl_attr_put(nlh, k->attr, 2, p);
+			mnl_attr_put(nlh, k->attr + 1, 2, p + 2);
+		} else if (k->type < KW_IP || k->type > KW_GROUP) {
+			mnl_attr_put(nlh, k->attr, kw_types[k->type].size, p);
+		} else if (((const struct vtep_ip *)p)->family == AF_UNSPEC) {
+			mnl_attr_put_u32(nlh, k->attr, 0);	/* "none" */
+		} else {
+			attr_put_ip(nlh, k->attr, k->attr + 1,
+				    (const struct vtep_ip *)p);
+		}
+	}
+}
+
+void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
+	       const void *req)
+{
+	struct nlattr *nest;
+
+	for (const struct kw *k = o->kws; k->name; k++)
+		if (k->type == KW_DEV && !k->attr)
+			put_dev(nlh, (const char *)req + k->off);
+	if (!*(const uint64_t *)req)
+		return;
+	nest = mnl_attr_nest_start(nlh, o->nest);
+	kw_put(nlh, o->kws, req);
+	mnl_attr_nest_end(nlh, nest);
 }
 
 int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,

@@ -41,19 +41,6 @@ static int stats_check(int cmd, void *req)
 	return 0;
 }
 
-static void stats_build(struct nlmsghdr *nlh, const void *req)
-{
-	const struct stats_req *r = req;
-	struct nlattr *nest;
-
-	put_dev(nlh, r->dev);
-	if (!r->vni)
-		return;
-	nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
-	mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
-	mnl_attr_nest_end(nlh, nest);
-}
-
 /*
  * Text, one counter a line as ethtool -S has it:
  *   dev vtep0 vni 100
@@ -110,7 +97,7 @@ static int stats_show_dev(struct vtep_ctx *ctx, const char *ifname,
 
 	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
-	stats_build(nlh, &r);
+	obj_build(nlh, &stats_object, &r);
 	if (r.vni)
 		snprintf(what, sizeof(what), "stats dev %s vni %u", r.dev,
 			 r.vni);
@@ -135,7 +122,7 @@ static const struct vtep_op stats_ops[] = {
 };
 
 const struct vtep_object stats_object = {
-	.name = "stats",
+	VTEP_OBJECT(stats, STATS_SHOW),
 	.summary = "counters of a device or of one of its VNIs, drops by reason",
 	.help =
 	"Usage: vtepctl stats show [ dev NAME ] [ vni VNI ]\n"
@@ -143,10 +130,6 @@ const struct vtep_object stats_object = {
 	"Counters: tx_packets tx_bytes rx_packets rx_bytes tx_flood tx_move_notice\n"
 	"          fdb_learned fdb_moved fdb_aged and drop_REASON, one per reason\n"
 	"          a frame was dropped (drop_no_vni, drop_unknown_vni, ...).\n",
-	.cmds = stats_cmds,
-	.default_cmd = STATS_SHOW,
-	.kws = stats_kws,
-	.req_size = sizeof(struct stats_req),
-	.ops = stats_ops,
+	.nest = VTEP_A_VNI,
 	.check = stats_check,
 };

@@ -44,33 +44,6 @@ static int vni_check(int cmd, void *req)
 	return 0;
 }
 
-static void vni_build(struct nlmsghdr *nlh, const void *req)
-{
-	const struct vni_req *r = req;
-	struct nlattr *nest;
-
-	put_dev(nlh, r->dev);
-	if (!r->set)
-		return;
-	nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
-	if (r->set & BIT(VTEP_VNI_A_ID))
-		mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
-	if (r->set & BIT(VTEP_VNI_A_VLAN))
-		mnl_attr_put_u16(nlh, VTEP_VNI_A_VLAN, r->vlan);
-	if (r->set & BIT(VTEP_VNI_A_UNTAGGED))
-		mnl_attr_put(nlh, VTEP_VNI_A_UNTAGGED, 0, NULL);
-	if (r->set & BIT(VTEP_VNI_A_GROUP)) {
-		if (r->group.family == AF_UNSPEC)	/* "none" */
-			mnl_attr_put_u32(nlh, VTEP_VNI_A_GROUP, 0);
-		else
-			attr_put_ip(nlh, VTEP_VNI_A_GROUP, VTEP_VNI_A_GROUP6,
-				    &r->group);
-	}
-	if (r->set & BIT(VTEP_VNI_A_FLOOD))
-		mnl_attr_put_u8(nlh, VTEP_VNI_A_FLOOD, r->flood);
-	mnl_attr_nest_end(nlh, nest);
-}
-
 /* "vni 100 dev vtep0 vlan 10 group 239.1.1.1 flood on remotes 2 fdb 5" */
 int vni_print(const struct nlmsghdr *nlh, void *data)
 {
@@ -128,7 +101,7 @@ static int vni_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
 
 	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
-	vni_build(nlh, &r);
+	obj_build(nlh, &vni_object, &r);
 	return dump_print(ctx, nlh, vni_print, data);
 }
 
@@ -150,7 +123,7 @@ static int vni_show(struct vtep_ctx *ctx, void *req)
 	open_json_array(NULL);
 	if (r->dev[0] && r->vni) {
 		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
-		vni_build(nlh, r);
+		obj_build(nlh, &vni_object, r);
 		vni_what(r, what, sizeof(what));
 		err = vtep_request(ctx, nlh, vni_print, &o, what);
 	} else {
@@ -169,7 +142,7 @@ static const struct vtep_op vni_ops[] = {
 };
 
 const struct vtep_object vni_object = {
-	.name = "vni",
+	VTEP_OBJECT(vni, VNI_SHOW),
 	.summary = "map VNIs to VLANs, set their group and flood policy",
 	.help =
 	"Usage: vtepctl vni { add | replace } VNI dev NAME { vlan VID | untagged }\n"
@@ -183,12 +156,7 @@ const struct vtep_object vni_object = {
 	"       ADDR := multicast group of the device's address family\n"
 	"add fails if the VNI exists; replace creates it or updates it in place.\n"
 	"flood: flood unknown unicast (default on).\n",
-	.cmds = vni_cmds,
-	.default_cmd = VNI_SHOW,
-	.kws = vni_kws,
-	.req_size = sizeof(struct vni_req),
-	.ops = vni_ops,
 	.check = vni_check,
-	.build = vni_build,
+	.nest = VTEP_A_VNI,
 	.what = vni_what,
 };

@@ -67,21 +67,31 @@ const char *format_mac(const uint8_t mac[6], char buf[18]);
  * type says (ttl auto, tos, df, srcport).
  */
 enum kw_type {
-	KW_NONE,		/* no value stored: a flag (attr) or a callback */
-	KW_DEV,		/* char[IFNAMSIZ] */
+	KW_NONE,	/* no value: a flag attribute (attr) or a callback */
+	KW_DEV,		/* char[IFNAMSIZ]; with attr 0, the request's ifname */
 	KW_VNI,		/* uint32_t, 1-16777215 */
-	KW_VLAN,		/* uint16_t, 1-4094 */
-	KW_PORT,		/* uint16_t, 1-65535 */
+	KW_VLAN,	/* uint16_t, 1-4094 */
+	KW_PORT,	/* uint16_t, 1-65535, sent big-endian */
 	KW_MAC,		/* uint8_t[6] */
-	KW_IP,		/* struct vtep_ip */
-	KW_UNICAST,	/* struct vtep_ip, not multicast (why: the refusal) */
-	KW_GROUP,	/* struct vtep_ip, multicast or "none" (AF_UNSPEC) */
+	KW_IP,		/* struct vtep_ip: attr, or attr + 1 for IPv6 */
+	KW_UNICAST,	/* the same, not multicast (why: the refusal) */
+	KW_GROUP,	/* the same, multicast or "none" (sent as 0) */
 	KW_ON_OFF,	/* uint8_t */
-	KW_SECS,		/* uint32_t, 0-VTEP_AGEING_MAX (why: the refusal) */
+	KW_SECS,	/* uint32_t, 0-VTEP_AGEING_MAX (why: the refusal) */
 	KW_U32,		/* uint32_t (why: the refusal) */
-	KW_TRUE,		/* bool set to true */
+	KW_U8,		/* uint8_t, parsed by the row's callback */
+	KW_RANGE,	/* uint16_t[2] as attr, attr + 1; by the callback */
+	KW_TRUE,	/* bool set, never sent */
 	KW_CONST,	/* uint8_t set to val */
 };
+
+/* What a type stores and how a number of it is bounded (max 0: no number) */
+struct kw_type_info {
+	unsigned char size;
+	uint32_t min, max;
+	const char *why;
+};
+extern const struct kw_type_info kw_types[];
 
 struct kw {
 	const char *name;
@@ -89,7 +99,7 @@ struct kw {
 	unsigned int needed;	/* bit per command that requires it */
 	unsigned char nargs;	/* 0 (a flag), 1 or 2 values */
 	unsigned char excl;	/* non-zero: one keyword per group at most */
-	int (*parse)(void *req, char **val);	/* after the typed part */
+	int (*parse)(void *req, char **val);	/* instead of the type's */
 	unsigned char type;	/* enum kw_type */
 	unsigned char attr;	/* bit set in the request's set mask, 0: none */
 	unsigned short off;	/* offsetof() the value in the request */
@@ -263,8 +273,10 @@ struct vtep_object {
 	const struct kw *kws;		/* NULL-name terminated */
 	size_t req_size;
 	const struct vtep_op *ops;	/* indexed by command */
+	uint16_t nest;			/* VTEP_A_*: what the attrs go in */
 	/* rules across keywords, after the walk; optional */
 	int (*check)(int cmd, void *req);
+	/* the message of a genl command; NULL: obj_build() */
 	void (*build)(struct nlmsghdr *nlh, const void *req);
 	void (*what)(const void *req, char *buf, size_t len);
 	/* -batch only, optional: take the command into the object's queue
@@ -274,9 +286,21 @@ struct vtep_object {
 	int (*flush)(struct vtep_ctx *ctx);
 };
 
+/* The tables of object obj, by their names: obj_cmds, obj_kws,
+ * obj_ops and struct obj_req; dflt runs when only the object is given */
+#define VTEP_OBJECT(obj, dflt)						\
+	.name = #obj, .cmds = obj##_cmds, .default_cmd = (dflt),	\
+	.kws = obj##_kws, .ops = obj##_ops,				\
+	.req_size = sizeof(struct obj##_req)
+
 /* Parse argv for command cmd of o into req (o->req_size bytes) */
 int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
 	      void *req);
+/* The given typed attributes of req, in table order */
+void kw_put(struct nlmsghdr *nlh, const struct kw *tab, const void *req);
+/* The request's ifname, then its attributes in the object's nest */
+void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
+	       const void *req);
 int find_word(const char *const *words, const char *w);
 
 /* ---- cli.c: the object table, dispatch ---------------------------------- */
