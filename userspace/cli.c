@@ -90,14 +90,16 @@ static int find_cmd(const struct vtep_object *o, int *argc, char ***argv)
 {
 	int cmd;
 
-	if (!o->cmds)
+	if (!o->ops[0].name)
 		return 0;
 	if (*argc == 0)
 		return o->default_cmd;
 	if (!strcmp((*argv)[0], "help"))
 		return -2;
-	cmd = find_word(o->cmds, (*argv)[0]);
-	if (cmd < 0) {
+	for (cmd = 0; o->ops[cmd].name; cmd++)
+		if (!strcmp(o->ops[cmd].name, (*argv)[0]))
+			break;
+	if (!o->ops[cmd].name) {
 		pr_msg("Command \"%s\" is unknown, try \"vtepctl %s help\".",
 		       (*argv)[0], o->name);
 		return -1;
@@ -119,6 +121,8 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 		return -1;
 	if (op->run)
 		return op->run(ctx, req);
+	if (op->print)
+		return obj_show(ctx, o, req, op->genl, op->print, op->dump);
 	nlh = nl_genl_msg(ctx->nl, buf, op->genl, op->flags);
 	if (o->build)
 		o->build(nlh, req);

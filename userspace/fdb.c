@@ -39,8 +39,15 @@ static const struct kw fdb_kws[] = {
 	{ NULL },
 };
 
-static const char *const fdb_cmds[] = {
-	"add", "replace", "del", "show", "flush", NULL
+static int fdb_show(struct vtep_ctx *ctx, void *req);
+static const struct vtep_op fdb_ops[] = {
+	[FDB_ADD] = { "add", VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL },
+	[FDB_REPLACE] = { "replace", VTEP_CMD_FDB_NEW,
+		NLM_F_CREATE | NLM_F_REPLACE },
+	[FDB_DEL] = { "del", VTEP_CMD_FDB_DEL },
+	[FDB_SHOW] = { "show", .run = fdb_show },
+	[FDB_FLUSH] = { "flush", VTEP_CMD_FDB_FLUSH },
+	{ NULL },
 };
 
 static int fdb_check(int cmd, void *req)
@@ -116,27 +123,6 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int fdb_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
-{
-	const struct fdb_req *f = data;
-	struct show_opts o = { .dev_given = f->dev[0], .vni = f->vni };
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct fdb_req r = *f;
-	struct nlmsghdr *nlh;
-
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	/*
-	 * Without "dev", a device that lacks the VNI is no error: it has no
-	 * entry in it. fdb_print filters by o.vni, so the kernel filters only
-	 * when one device was named (and says so if it lacks the VNI).
-	 */
-	if (!f->dev[0])
-		r.set &= ~BIT(VTEP_FDB_A_VNI);
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
-	obj_build(nlh, &fdb_object, &r);
-	return dump_print(ctx, nlh, fdb_print, &o);
-}
-
 static void fdb_what(const void *req, char *buf, size_t len)
 {
 	const struct fdb_req *r = req;
@@ -152,22 +138,12 @@ static void fdb_what(const void *req, char *buf, size_t len)
 static int fdb_show(struct vtep_ctx *ctx, void *req)
 {
 	const struct fdb_req *r = req;
-	struct show_opts o = { .dev_given = true };
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[80];
-	struct nlmsghdr *nlh;
-	int err;
 
-	open_json_array(NULL);
-	if (r->set & BIT(VTEP_FDB_A_MAC)) {
-		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
-		obj_build(nlh, &fdb_object, r);
-		fdb_what(r, what, sizeof(what));
-		err = vtep_request(ctx, nlh, fdb_print, &o, what);
-	} else {
-		err = for_each_vtep(ctx, r->dev, fdb_show_dev, req);
-	}
-	close_json_array();
-	return err ? -1 : 0;
+	if (r->set & BIT(VTEP_FDB_A_MAC))
+		return obj_get(ctx, &fdb_object, req, VTEP_CMD_FDB_GET,
+			       fdb_print);
+	return obj_show(ctx, &fdb_object, req, VTEP_CMD_FDB_GET, fdb_print,
+			true);
 }
 
 struct fdb_batch {
@@ -375,14 +351,6 @@ static int fdb_queue(struct vtep_ctx *ctx, int cmd, const void *req)
 	b->bytes += size;
 	return 1;
 }
-
-static const struct vtep_op fdb_ops[] = {
-	[FDB_ADD] = { VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[FDB_REPLACE] = { VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_REPLACE },
-	[FDB_DEL] = { VTEP_CMD_FDB_DEL },
-	[FDB_SHOW] = { .run = fdb_show },
-	[FDB_FLUSH] = { VTEP_CMD_FDB_FLUSH },
-};
 
 const struct vtep_object fdb_object = {
 	VTEP_OBJECT(fdb, FDB_SHOW),

@@ -123,7 +123,16 @@ static const struct kw link_kws[] = {
 	{ NULL },
 };
 
-static const char *const link_cmds[] = { "add", "set", "del", "show", NULL };
+static int link_add(struct vtep_ctx *ctx, void *req);
+static int link_del(struct vtep_ctx *ctx, void *req);
+static int link_show(struct vtep_ctx *ctx, void *req);
+static const struct vtep_op link_ops[] = {
+	[LINK_ADD] = { "add", .run = link_add },
+	[LINK_SET] = { "set", VTEP_CMD_LINK_SET },
+	[LINK_DEL] = { "del", .run = link_del },
+	[LINK_SHOW] = { "show", .run = link_show },
+	{ NULL },
+};
 
 /* Rules across keywords; the underlay named is resolved here, so a
  * missing one stops the command before anything is sent */
@@ -336,29 +345,18 @@ static int link_add(struct vtep_ctx *ctx, void *req)
 static int link_show(struct vtep_ctx *ctx, void *req)
 {
 	const struct link_req *r = req;
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct nlmsghdr *nlh;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_LINK_GET, 0);
+	if (r->name[0])
+		return obj_get(ctx, &link_object, req, VTEP_CMD_LINK_GET,
+			       link_print);
 	open_json_array(NULL);
-	if (r->name[0]) {
-		put_dev(nlh, r->name);
-		link_what(r, what, sizeof(what));
-		err = vtep_request(ctx, nlh, link_print, NULL, what);
-	} else {
-		err = dump_print(ctx, nlh, link_print, NULL);
-	}
+	err = dump_print(ctx, nl_genl_msg(ctx->nl, buf, VTEP_CMD_LINK_GET, 0),
+			 link_print, NULL);
 	close_json_array();
 	return err;
 }
-
-static const struct vtep_op link_ops[] = {
-	[LINK_ADD] = { .run = link_add },
-	[LINK_SET] = { VTEP_CMD_LINK_SET },
-	[LINK_DEL] = { .run = link_del },
-	[LINK_SHOW] = { .run = link_show },
-};
 
 const struct vtep_object link_object = {
 	VTEP_OBJECT(link, LINK_SHOW),

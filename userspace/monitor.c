@@ -152,7 +152,8 @@ static int monitor_run(struct vtep_ctx *ctx, void *req)
 }
 
 static const struct vtep_op monitor_ops[] = {
-	{ .run = monitor_run },
+	{ NULL, .run = monitor_run },
+	{ NULL },
 };
 
 const struct vtep_object monitor_object = {

@@ -21,8 +21,16 @@ static const struct kw remote_kws[] = {
 	{ NULL },
 };
 
-static const char *const remote_cmds[] = {
-	"add", "replace", "del", "show", NULL
+static int remote_print(const struct nlmsghdr *nlh, void *data);
+static const struct vtep_op remote_ops[] = {
+	[REMOTE_ADD] = { "add", VTEP_CMD_REMOTE_NEW,
+		NLM_F_CREATE | NLM_F_EXCL },
+	[REMOTE_REPLACE] = { "replace", VTEP_CMD_REMOTE_NEW,
+		NLM_F_CREATE | NLM_F_REPLACE },
+	[REMOTE_DEL] = { "del", VTEP_CMD_REMOTE_DEL },
+	[REMOTE_SHOW] = { "show", VTEP_CMD_REMOTE_GET, .print = remote_print,
+			  .dump = true },
+	{ NULL },
 };
 
 /* "192.0.2.2 vni 100 dev vtep0" */
@@ -53,25 +61,6 @@ static int remote_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int remote_show_dev(struct vtep_ctx *ctx, const char *ifname,
-			   void *data)
-{
-	const struct show_opts *o = data;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct remote_req r = { 0 };
-	struct nlmsghdr *nlh;
-
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	/* as in fdb show: without "dev", a device lacking the VNI lists none */
-	if (o->vni && o->dev_given) {
-		r.vni = o->vni;
-		r.set = BIT(VTEP_REMOTE_A_VNI);
-	}
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_REMOTE_GET, 0);
-	obj_build(nlh, &remote_object, &r);
-	return dump_print(ctx, nlh, remote_print, data);
-}
-
 static void remote_what(const void *req, char *buf, size_t len)
 {
 	const struct remote_req *r = req;
@@ -80,26 +69,6 @@ static void remote_what(const void *req, char *buf, size_t len)
 	snprintf(buf, len, "remote %s vni %u dev %s",
 		 format_ip(&r->addr, ip, sizeof(ip)), r->vni, r->dev);
 }
-
-static int remote_show(struct vtep_ctx *ctx, void *req)
-{
-	const struct remote_req *r = req;
-	struct show_opts o = { .dev_given = r->dev[0], .vni = r->vni };
-	int err;
-
-	open_json_array(NULL);
-	err = for_each_vtep(ctx, r->dev, remote_show_dev, &o);
-	close_json_array();
-	return err;
-}
-
-static const struct vtep_op remote_ops[] = {
-	[REMOTE_ADD] = { VTEP_CMD_REMOTE_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[REMOTE_REPLACE] = { VTEP_CMD_REMOTE_NEW,
-			     NLM_F_CREATE | NLM_F_REPLACE },
-	[REMOTE_DEL] = { VTEP_CMD_REMOTE_DEL },
-	[REMOTE_SHOW] = { .run = remote_show },
-};
 
 const struct vtep_object remote_object = {
 	VTEP_OBJECT(remote, REMOTE_SHOW),

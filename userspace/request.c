@@ -17,7 +17,7 @@ int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
 	int err;
 
 	memset(req, 0, o->req_size);
-	err = kw_walk(o->kws, o->name, o->cmds ? o->cmds[cmd] : "",
+	err = kw_walk(o->kws, o->name, o->ops[cmd].name ? o->ops[cmd].name : "",
 		      (unsigned int)cmd, argc, argv, req);
 	if (!err && o->check)
 		err = o->check(cmd, req);
@@ -180,3 +180,79 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 	return 0;
 }
 
+
+/* ---- show: a get or a dump per device ---- */
+
+struct show {
+	const struct vtep_object *o;
+	void *req;
+	char *dev;			/* the request's ifname */
+	uint8_t genl;
+	nl_cb cb;
+	bool dump;
+	struct show_opts opts;
+};
+
+static int show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
+{
+	struct show *s = data;
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[128];
+	struct nlmsghdr *nlh;
+
+	if (s->dev != ifname)
+		snprintf(s->dev, IFNAMSIZ, "%s", ifname);
+	nlh = nl_genl_msg(ctx->nl, buf, s->genl, 0);
+	obj_build(nlh, s->o, s->req);
+	if (s->dump)
+		return dump_print(ctx, nlh, s->cb, &s->opts);
+	s->o->what(s->req, what, sizeof(what));
+	return vtep_request(ctx, nlh, s->cb, &s->opts, what);
+}
+
+int obj_show(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	     uint8_t genl, nl_cb cb, bool dump)
+{
+	struct show s = { .o = o, .req = req, .genl = genl, .cb = cb,
+			  .dump = dump };
+	uint64_t *set = req, vni_bit = 0;
+	int err;
+
+	for (const struct kw *k = o->kws; k->name; k++) {
+		if (k->type == KW_DEV && !k->attr)
+			s.dev = (char *)req + k->off;
+		if (k->type == KW_VNI) {
+			memcpy(&s.opts.vni, (char *)req + k->off, 4);
+			vni_bit = BIT(k->attr);
+		}
+	}
+	s.opts.dev_given = s.dev[0];
+	/*
+	 * Without "dev", a device that lacks the VNI is no error: it has no
+	 * entry in it. The print callbacks filter by opts.vni, so the kernel
+	 * filters only when one device was named (and says so if it lacks
+	 * the VNI).
+	 */
+	if (!s.opts.dev_given)
+		*set &= ~vni_bit;
+	open_json_array(NULL);
+	err = for_each_vtep(ctx, s.dev, show_dev, &s);
+	close_json_array();
+	return err ? -1 : 0;
+}
+
+int obj_get(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	    uint8_t genl, nl_cb cb)
+{
+	struct show_opts opts = { .dev_given = true };
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[128];
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = nl_genl_msg(ctx->nl, buf, genl, 0);
+	obj_build(nlh, o, req);
+	o->what(req, what, sizeof(what));
+	open_json_array(NULL);
+	err = vtep_request(ctx, nlh, cb, &opts, what);
+	close_json_array();
+	return err;
+}

@@ -28,7 +28,11 @@ static const struct kw stats_kws[] = {
 	{ NULL },
 };
 
-static const char *const stats_cmds[] = { "show", NULL };
+static int stats_print(const struct nlmsghdr *nlh, void *data);
+static const struct vtep_op stats_ops[] = {
+	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, .print = stats_print },
+	{ NULL },
+};
 
 static int stats_check(int cmd, void *req)
 {
@@ -87,39 +91,15 @@ static int stats_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int stats_show_dev(struct vtep_ctx *ctx, const char *ifname,
-			  void *data)
-{
-	const struct stats_req *f = data;
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct stats_req r = *f;
-	struct nlmsghdr *nlh;
-
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
-	obj_build(nlh, &stats_object, &r);
-	if (r.vni)
-		snprintf(what, sizeof(what), "stats dev %s vni %u", r.dev,
-			 r.vni);
-	else
-		snprintf(what, sizeof(what), "stats dev %s", r.dev);
-	return vtep_request(ctx, nlh, stats_print, NULL, what);
-}
-
-static int stats_show(struct vtep_ctx *ctx, void *req)
+static void stats_what(const void *req, char *buf, size_t len)
 {
 	const struct stats_req *r = req;
-	int err;
 
-	open_json_array(NULL);
-	err = for_each_vtep(ctx, r->dev, stats_show_dev, req);
-	close_json_array();
-	return err;
+	if (r->vni)
+		snprintf(buf, len, "stats dev %s vni %u", r->dev, r->vni);
+	else
+		snprintf(buf, len, "stats dev %s", r->dev);
 }
-
-static const struct vtep_op stats_ops[] = {
-	[STATS_SHOW] = { .run = stats_show },
-};
 
 const struct vtep_object stats_object = {
 	VTEP_OBJECT(stats, STATS_SHOW),
@@ -132,4 +112,5 @@ const struct vtep_object stats_object = {
 	"          a frame was dropped (drop_no_vni, drop_unknown_vni, ...).\n",
 	.nest = VTEP_A_VNI,
 	.check = stats_check,
+	.what = stats_what,
 };

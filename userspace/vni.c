@@ -27,8 +27,15 @@ static const struct kw vni_kws[] = {
 	{ NULL },
 };
 
-static const char *const vni_cmds[] = {
-	"add", "replace", "set", "del", "show", NULL
+static int vni_show(struct vtep_ctx *ctx, void *req);
+static const struct vtep_op vni_ops[] = {
+	[VNI_ADD] = { "add", VTEP_CMD_VNI_NEW, NLM_F_CREATE | NLM_F_EXCL },
+	[VNI_REPLACE] = { "replace", VTEP_CMD_VNI_NEW,
+		NLM_F_CREATE | NLM_F_REPLACE },
+	[VNI_SET] = { "set", VTEP_CMD_VNI_SET },
+	[VNI_DEL] = { "del", VTEP_CMD_VNI_DEL },
+	[VNI_SHOW] = { "show", .run = vni_show },
+	{ NULL },
 };
 
 static int vni_check(int cmd, void *req)
@@ -38,7 +45,7 @@ static int vni_check(int cmd, void *req)
 	if ((cmd == VNI_ADD || cmd == VNI_REPLACE) &&
 	    !(r->set & (BIT(VTEP_VNI_A_VLAN) | BIT(VTEP_VNI_A_UNTAGGED)))) {
 		pr_err("\"vlan\" or \"untagged\" is required for \"vni %s\"",
-		       vni_cmds[cmd]);
+		       vni_ops[cmd].name);
 		return -1;
 	}
 	return 0;
@@ -93,18 +100,6 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int vni_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vni_req r = { 0 };
-	struct nlmsghdr *nlh;
-
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
-	obj_build(nlh, &vni_object, &r);
-	return dump_print(ctx, nlh, vni_print, data);
-}
-
 static void vni_what(const void *req, char *buf, size_t len)
 {
 	const struct vni_req *r = req;
@@ -115,31 +110,13 @@ static void vni_what(const void *req, char *buf, size_t len)
 static int vni_show(struct vtep_ctx *ctx, void *req)
 {
 	const struct vni_req *r = req;
-	struct show_opts o = { .dev_given = r->dev[0], .vni = r->vni };
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct nlmsghdr *nlh;
-	int err;
 
-	open_json_array(NULL);
-	if (r->dev[0] && r->vni) {
-		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
-		obj_build(nlh, &vni_object, r);
-		vni_what(r, what, sizeof(what));
-		err = vtep_request(ctx, nlh, vni_print, &o, what);
-	} else {
-		err = for_each_vtep(ctx, r->dev, vni_show_dev, &o);
-	}
-	close_json_array();
-	return err ? -1 : 0;
+	if (r->dev[0] && r->vni)
+		return obj_get(ctx, &vni_object, req, VTEP_CMD_VNI_GET,
+			       vni_print);
+	return obj_show(ctx, &vni_object, req, VTEP_CMD_VNI_GET, vni_print,
+			true);
 }
-
-static const struct vtep_op vni_ops[] = {
-	[VNI_ADD] = { VTEP_CMD_VNI_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[VNI_REPLACE] = { VTEP_CMD_VNI_NEW, NLM_F_CREATE | NLM_F_REPLACE },
-	[VNI_SET] = { VTEP_CMD_VNI_SET },
-	[VNI_DEL] = { VTEP_CMD_VNI_DEL },
-	[VNI_SHOW] = { .run = vni_show },
-};
 
 const struct vtep_object vni_object = {
 	VTEP_OBJECT(vni, VNI_SHOW),

@@ -240,6 +240,13 @@ struct vtep_ctx {
 	void *queue;			/* that object's queue */
 };
 
+/* Printing options shared by show and monitor */
+struct show_opts {
+	bool dev_given;			/* omit "dev" in text, like ip -d */
+	const char *event;		/* monitor: the event's name */
+	uint32_t vni;			/* show only this VNI, 0 = all */
+};
+
 struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
 /* Send nlh, replies to cb; a refusal is reported naming what */
 int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
@@ -254,25 +261,28 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 	       void *data);
 
 /*
- * An object: its grammar (cmds, kws) and what each command does. A command
- * with ops[cmd].genl is run by cli.c alone: build() then one request,
- * reported as what() names it; ops[cmd].run does anything else.
+ * An object: its grammar (ops' names, kws) and what each command does. A
+ * command with a genl command and no run is run by cli.c alone: with a
+ * print callback, obj_show() for every device (or the one named);
+ * without, build, one request, reported as what() names it.
  */
 struct vtep_op {
-	uint8_t genl;			/* genl command, 0: run */
+	const char *name;		/* the command word; NULL: none */
+	uint8_t genl;			/* genl command */
 	uint16_t flags;
-	int (*run)(struct vtep_ctx *ctx, void *req);
+	nl_cb print;			/* a show: prints each reply */
+	bool dump;			/* a show as one dump per device */
+	int (*run)(struct vtep_ctx *ctx, void *req);	/* anything else */
 };
 
 struct vtep_object {
 	const char *name;
 	const char *summary;
 	const char *help;
-	const char *const *cmds;	/* NULL-terminated; NULL: none */
 	int default_cmd;		/* when only the object is given */
 	const struct kw *kws;		/* NULL-name terminated */
 	size_t req_size;
-	const struct vtep_op *ops;	/* indexed by command */
+	const struct vtep_op *ops;	/* indexed by command, NULL-name ended */
 	uint16_t nest;			/* VTEP_A_*: what the attrs go in */
 	/* rules across keywords, after the walk; optional */
 	int (*check)(int cmd, void *req);
@@ -286,12 +296,11 @@ struct vtep_object {
 	int (*flush)(struct vtep_ctx *ctx);
 };
 
-/* The tables of object obj, by their names: obj_cmds, obj_kws,
- * obj_ops and struct obj_req; dflt runs when only the object is given */
+/* The tables of object obj, by their names: obj_ops, obj_kws and struct
+ * obj_req; dflt runs when only the object is given */
 #define VTEP_OBJECT(obj, dflt)						\
-	.name = #obj, .cmds = obj##_cmds, .default_cmd = (dflt),	\
-	.kws = obj##_kws, .ops = obj##_ops,				\
-	.req_size = sizeof(struct obj##_req)
+	.name = #obj, .ops = obj##_ops, .default_cmd = (dflt),		\
+	.kws = obj##_kws, .req_size = sizeof(struct obj##_req)
 
 /* Parse argv for command cmd of o into req (o->req_size bytes) */
 int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
@@ -302,6 +311,13 @@ void kw_put(struct nlmsghdr *nlh, const struct kw *tab, const void *req);
 void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
 	       const void *req);
 int find_word(const char *const *words, const char *w);
+/* show: genl for every device (or the one req names), replies to cb, as
+ * a dump or one request each; a JSON array of what cb prints */
+int obj_show(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	     uint8_t genl, nl_cb cb, bool dump);
+/* show of one thing: one request, cb prints its reply */
+int obj_get(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	    uint8_t genl, nl_cb cb);
 
 /* ---- cli.c: the object table, dispatch ---------------------------------- */
 
@@ -351,20 +367,14 @@ extern const struct vtep_object remote_object;
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
 	char dev[IFNAMSIZ];
-	uint32_t vni;
 	uint8_t mac[6];
+	uint32_t vni;
 	struct vtep_ip dst;
 	uint8_t type;			/* enum vtep_fdb_type, show/flush */
 };
 enum { FDB_ADD, FDB_REPLACE, FDB_DEL, FDB_SHOW, FDB_FLUSH };
 extern const struct vtep_object fdb_object;
 void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r);
-/* Printing options shared by show and monitor */
-struct show_opts {
-	bool dev_given;			/* omit "dev" in text, like ip -d */
-	const char *event;		/* monitor: the event's name */
-	uint32_t vni;			/* show only this VNI, 0 = all */
-};
 int fdb_print(const struct nlmsghdr *nlh, void *data);
 /* -batch: consecutive adds go as VTEP_A_FDB_LIST messages of this size
  * (the list nest length is a u16) */
