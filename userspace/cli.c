@@ -109,6 +109,16 @@ static int find_cmd(const struct vtep_object *o, int *argc, char ***argv)
 	return cmd;
 }
 
+/* What a command word asks of an existing object: see struct vtep_op */
+static uint16_t op_flags(const char *name)
+{
+	if (!strcmp(name, "add"))
+		return NLM_F_CREATE | NLM_F_EXCL;
+	if (!strcmp(name, "replace"))
+		return NLM_F_CREATE | NLM_F_REPLACE;
+	return 0;
+}
+
 /* One command once parsed: the object's own run, or build and send */
 static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 		   int cmd, void *req)
@@ -121,9 +131,11 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 		return -1;
 	if (op->run)
 		return op->run(ctx, req);
+	if (op->print && o->one && o->one(req))
+		return obj_get(ctx, o, req, op->genl, op->print);
 	if (op->print)
 		return obj_show(ctx, o, req, op->genl, op->print, op->dump);
-	nlh = nl_genl_msg(ctx->nl, buf, op->genl, op->flags);
+	nlh = nl_genl_msg(ctx->nl, buf, op->genl, op_flags(op->name));
 	if (o->build)
 		o->build(nlh, req);
 	else

@@ -39,13 +39,11 @@ static const struct kw fdb_kws[] = {
 	{ NULL },
 };
 
-static int fdb_show(struct vtep_ctx *ctx, void *req);
 static const struct vtep_op fdb_ops[] = {
-	[FDB_ADD] = { "add", VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[FDB_REPLACE] = { "replace", VTEP_CMD_FDB_NEW,
-		NLM_F_CREATE | NLM_F_REPLACE },
+	[FDB_ADD] = { "add", VTEP_CMD_FDB_NEW },
+	[FDB_REPLACE] = { "replace", VTEP_CMD_FDB_NEW },
 	[FDB_DEL] = { "del", VTEP_CMD_FDB_DEL },
-	[FDB_SHOW] = { "show", .run = fdb_show },
+	[FDB_SHOW] = { "show", VTEP_CMD_FDB_GET, fdb_print, true },
 	[FDB_FLUSH] = { "flush", VTEP_CMD_FDB_FLUSH },
 	{ NULL },
 };
@@ -123,6 +121,11 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+static bool fdb_one(const void *req)
+{
+	return ((const struct fdb_req *)req)->set & BIT(VTEP_FDB_A_MAC);
+}
+
 static void fdb_what(const void *req, char *buf, size_t len)
 {
 	const struct fdb_req *r = req;
@@ -135,16 +138,6 @@ static void fdb_what(const void *req, char *buf, size_t len)
 		snprintf(buf, len, "fdb dev %s", r->dev);
 }
 
-static int fdb_show(struct vtep_ctx *ctx, void *req)
-{
-	const struct fdb_req *r = req;
-
-	if (r->set & BIT(VTEP_FDB_A_MAC))
-		return obj_get(ctx, &fdb_object, req, VTEP_CMD_FDB_GET,
-			       fdb_print);
-	return obj_show(ctx, &fdb_object, req, VTEP_CMD_FDB_GET, fdb_print,
-			true);
-}
 
 struct fdb_batch {
 	char dev[IFNAMSIZ];
@@ -369,6 +362,7 @@ const struct vtep_object fdb_object = {
 	.check = fdb_check,
 	.nest = VTEP_A_FDB,
 	.what = fdb_what,
+	.one = fdb_one,
 	.batch = fdb_queue,
 	.flush = fdb_flush,
 };

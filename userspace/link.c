@@ -266,17 +266,14 @@ static int link_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_LINK_A_MAX + 1];
 	uint32_t ifindex = 0;
+	const char *ifname = attr_parse_dev(nlh, tb, &ifindex);
 
-	attr_parse_genl(nlh, tb, VTEP_A_MAX);
-	if (!attr_str(tb[VTEP_A_IFNAME]))
+	if (!ifname)
 		return 0;
-	attr_u32(tb[VTEP_A_IFINDEX], &ifindex);
 	attr_parse_nest(tb[VTEP_A_LINK], t, VTEP_LINK_A_MAX);
-
 	open_json_object(NULL);
 	print_uint(PRINT_ANY, "ifindex", "%u: ", ifindex);
-	print_string(PRINT_ANY, "ifname", "%s: ",
-		     attr_str(tb[VTEP_A_IFNAME]));
+	print_string(PRINT_ANY, "ifname", "%s: ", ifname);
 	print_link_attrs(t);
 	close_json_object();
 	print_nl();

@@ -78,6 +78,14 @@ bool attr_u64(const struct nlattr *a, uint64_t *v)
 	return attr_copy(a, v, sizeof(*v));
 }
 
+const char *attr_parse_dev(const struct nlmsghdr *nlh,
+			   const struct nlattr **tb, uint32_t *ifindex)
+{
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	attr_u32(tb[VTEP_A_IFINDEX], ifindex);
+	return attr_str(tb[VTEP_A_IFNAME]);
+}
+
 const char *attr_str(const struct nlattr *a)
 {
 	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING))

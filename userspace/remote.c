@@ -23,13 +23,10 @@ static const struct kw remote_kws[] = {
 
 static int remote_print(const struct nlmsghdr *nlh, void *data);
 static const struct vtep_op remote_ops[] = {
-	[REMOTE_ADD] = { "add", VTEP_CMD_REMOTE_NEW,
-		NLM_F_CREATE | NLM_F_EXCL },
-	[REMOTE_REPLACE] = { "replace", VTEP_CMD_REMOTE_NEW,
-		NLM_F_CREATE | NLM_F_REPLACE },
+	[REMOTE_ADD] = { "add", VTEP_CMD_REMOTE_NEW },
+	[REMOTE_REPLACE] = { "replace", VTEP_CMD_REMOTE_NEW },
 	[REMOTE_DEL] = { "del", VTEP_CMD_REMOTE_DEL },
-	[REMOTE_SHOW] = { "show", VTEP_CMD_REMOTE_GET, .print = remote_print,
-			  .dump = true },
+	[REMOTE_SHOW] = { "show", VTEP_CMD_REMOTE_GET, remote_print, true },
 	{ NULL },
 };
 

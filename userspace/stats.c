@@ -30,7 +30,7 @@ static const struct kw stats_kws[] = {
 
 static int stats_print(const struct nlmsghdr *nlh, void *data);
 static const struct vtep_op stats_ops[] = {
-	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, .print = stats_print },
+	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, stats_print },
 	{ NULL },
 };
 
@@ -57,17 +57,14 @@ static int stats_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *vt[VTEP_VNI_A_MAX + 1];
 	const struct nlattr *a;
 	uint32_t ifindex = 0, vni;
+	const char *ifname = attr_parse_dev(nlh, tb, &ifindex);
 
-	attr_parse_genl(nlh, tb, VTEP_A_MAX);
-	if (!tb[VTEP_A_STATS] || !attr_str(tb[VTEP_A_IFNAME]))
+	if (!tb[VTEP_A_STATS] || !ifname)
 		return 0;
-	attr_u32(tb[VTEP_A_IFINDEX], &ifindex);
 	attr_parse_nest(tb[VTEP_A_VNI], vt, VTEP_VNI_A_MAX);
-
 	open_json_object(NULL);
 	print_uint(PRINT_JSON, "ifindex", "%u", ifindex);
-	print_string(PRINT_ANY, "dev", "dev %s ",
-		     attr_str(tb[VTEP_A_IFNAME]));
+	print_string(PRINT_ANY, "dev", "dev %s ", ifname);
 	if (attr_u32(vt[VTEP_VNI_A_ID], &vni))
 		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
 	print_nl();

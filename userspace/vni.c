@@ -27,14 +27,12 @@ static const struct kw vni_kws[] = {
 	{ NULL },
 };
 
-static int vni_show(struct vtep_ctx *ctx, void *req);
 static const struct vtep_op vni_ops[] = {
-	[VNI_ADD] = { "add", VTEP_CMD_VNI_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[VNI_REPLACE] = { "replace", VTEP_CMD_VNI_NEW,
-		NLM_F_CREATE | NLM_F_REPLACE },
+	[VNI_ADD] = { "add", VTEP_CMD_VNI_NEW },
+	[VNI_REPLACE] = { "replace", VTEP_CMD_VNI_NEW },
 	[VNI_SET] = { "set", VTEP_CMD_VNI_SET },
 	[VNI_DEL] = { "del", VTEP_CMD_VNI_DEL },
-	[VNI_SHOW] = { "show", .run = vni_show },
+	[VNI_SHOW] = { "show", VTEP_CMD_VNI_GET, vni_print, true },
 	{ NULL },
 };
 
@@ -107,15 +105,11 @@ static void vni_what(const void *req, char *buf, size_t len)
 	snprintf(buf, len, "vni %u dev %s", r->vni, r->dev);
 }
 
-static int vni_show(struct vtep_ctx *ctx, void *req)
+static bool vni_one(const void *req)
 {
 	const struct vni_req *r = req;
 
-	if (r->dev[0] && r->vni)
-		return obj_get(ctx, &vni_object, req, VTEP_CMD_VNI_GET,
-			       vni_print);
-	return obj_show(ctx, &vni_object, req, VTEP_CMD_VNI_GET, vni_print,
-			true);
+	return r->dev[0] && r->vni;
 }
 
 const struct vtep_object vni_object = {
@@ -136,4 +130,5 @@ const struct vtep_object vni_object = {
 	.check = vni_check,
 	.nest = VTEP_A_VNI,
 	.what = vni_what,
+	.one = vni_one,
 };

@@ -2,14 +2,20 @@
 /*
  * vtepctl: shared declarations.
  *
- * Layers, each in its own files:
+ * Layers, each in its own files; a file calls only files below it:
+ *   main.c             main()
+ *   cli.c              global options, the object table, dispatch: parse,
+ *                      help, build, request, report, written once for all
+ *   batch.c            -batch: reads and splits lines for the dispatcher
+ *   monitor.c          events (prints them with fdb.c's and vni.c's printers)
+ *   link.c fdb.c vni.c remote.c stats.c
+ *                      one object each: keyword rows, command table, hooks,
+ *                      reply printing; fdb.c also coalesces -batch adds
+ *   request.c          what the objects share: parse by table, messages
+ *                      from typed rows, a request reported, show and dump
  *   parse.c            pure parsers of one argument and the keyword walker
- *   link.c vni.c ...   per object: argv -> plain request struct -> message
- *                      attributes; reply attributes -> print helpers
  *   netlink.c          the only file that opens sockets (libmnl)
  *   print.c            text/JSON output helpers and the error voice
- *   batch.c            -batch: line splitting, FDB coalescing
- *   cli.c              global options and the object table
  */
 #ifndef VTEPCTL_H
 #define VTEPCTL_H
@@ -225,6 +231,10 @@ void attr_parse_genl(const struct nlmsghdr *nlh, const struct nlattr **tb,
 void put_dev(struct nlmsghdr *nlh, const char *ifname);
 /* A NUL-terminated string attribute's text, or NULL */
 const char *attr_str(const struct nlattr *a);
+/* A reply's attributes (tb: VTEP_A_MAX + 1), its device's ifindex if
+ * given (else *ifindex is left alone) and name, or NULL if it has none */
+const char *attr_parse_dev(const struct nlmsghdr *nlh,
+			   const struct nlattr **tb, uint32_t *ifindex);
 
 /* ---- request.c: the context and the requests every object makes ----- */
 
@@ -264,12 +274,12 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
  * An object: its grammar (ops' names, kws) and what each command does. A
  * command with a genl command and no run is run by cli.c alone: with a
  * print callback, obj_show() for every device (or the one named);
- * without, build, one request, reported as what() names it.
+ * without, build, one request, reported as what() names it. As in ip(8),
+ * "add" creates only (NLM_F_EXCL) and "replace" creates or replaces.
  */
 struct vtep_op {
 	const char *name;		/* the command word; NULL: none */
 	uint8_t genl;			/* genl command */
-	uint16_t flags;
 	nl_cb print;			/* a show: prints each reply */
 	bool dump;			/* a show as one dump per device */
 	int (*run)(struct vtep_ctx *ctx, void *req);	/* anything else */
@@ -286,6 +296,8 @@ struct vtep_object {
 	uint16_t nest;			/* VTEP_A_*: what the attrs go in */
 	/* rules across keywords, after the walk; optional */
 	int (*check)(int cmd, void *req);
+	/* a show names one entry: one request, not one per device */
+	bool (*one)(const void *req);
 	/* the message of a genl command; NULL: obj_build() */
 	void (*build)(struct nlmsghdr *nlh, const void *req);
 	void (*what)(const void *req, char *buf, size_t len);
