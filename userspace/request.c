@@ -14,11 +14,12 @@
 int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
 	      void *req)
 {
+	const char *name = o->ops[cmd].name;
 	int err;
 
 	memset(req, 0, o->req_size);
-	err = kw_walk(o->kws, o->name, o->ops[cmd].name ? o->ops[cmd].name : "",
-		      (unsigned int)cmd, argc, argv, req);
+	err = kw_walk(o->kws, o->name, name ? name : "", (unsigned int)cmd,
+		      argc, argv, req);
 	if (!err && o->check)
 		err = o->check(cmd, req);
 	return err;

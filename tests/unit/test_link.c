@@ -100,7 +100,7 @@ static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
 	mnl_attr_put(nlh, VTEP_LINK_A_LOCAL, 4, &local);
 	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(4789));
-	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, 0);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, f->priv ? 1 : 0);	/* lo */
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, 0);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, 1);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, VTEP_DF_UNSET);
@@ -137,6 +137,23 @@ START_TEST(show_text_and_json)
 			 "\"learning\":true,\"ageing\":300,\"max_fdb\":0,"
 			 "\"port_min\":32768,\"port_max\":65535,\"udp_csum\":false,"
 			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");
+	cap_free(&c);
+}
+END_TEST
+
+/* the underlay is "underlay IF" in text and "underlay" in JSON */
+START_TEST(show_underlay)
+{
+	struct fake f = { .reply = link_reply, .priv = &f };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, false, &c), 0);
+	ck_assert_msg(strstr(c.obuf, " port 4789 underlay lo ttl auto "),
+		      "text: %s", c.obuf);
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
+	ck_assert_msg(strstr(c.obuf, "\"underlay\":\"lo\""), "JSON: %s",
+		      c.obuf);
 	cap_free(&c);
 }
 END_TEST
@@ -185,6 +202,7 @@ Suite *suite_link(void)
 
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, show_underlay);
 	tcase_add_test(tc, del_checks_kind_first);
 	tcase_add_test(tc, add_exists);
 	suite_add_tcase(s, tc);
