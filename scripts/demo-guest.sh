@@ -52,7 +52,7 @@ for h in 1 2; do
 	ns=host$h
 	ip -n $ns link add name br0 type bridge vlan_filtering 1
 	run ip -n $ns link add vtep0 type vtep
-	run ip netns exec $ns $V link set vtep0 local 192.0.2.$h dev eth0
+	run ip netns exec $ns $V link set vtep0 local 192.0.2.$h underlay eth0
 	run ip netns exec $ns $V vni add 100 dev vtep0 vlan 10
 	run ip netns exec $ns $V vni add 200 dev vtep0 vlan 20
 	for o in 1 2 3; do

@@ -3,20 +3,18 @@
  * Global options and dispatch. The object table is the one list of what
  * vtepctl knows: it generates the usage text and routes every command.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
 #include "vtepctl.h"
 
-static int help_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv);
+static int help_run(int argc, char **argv);
 
 static const struct vtep_object help_object = {
 	.name = "help",
 	.summary = "this text, or an object's: vtepctl help OBJECT",
 	.help = "Usage: vtepctl help [ OBJECT ]\n",
-	.run = help_run,
 };
 
 const struct vtep_object *const vtep_objects[] = {
@@ -57,7 +55,7 @@ void vtep_usage(FILE *out)
 	fprintf(out, "\nSee \"vtepctl OBJECT help\" and vtepctl(8).\n");
 }
 
-static int help_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+static int help_run(int argc, char **argv)
 {
 	const struct vtep_object *o;
 
@@ -75,157 +73,134 @@ static int help_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
 	return 0;
 }
 
-int find_word(const char *const *words, const char *w)
+/*
+ * -batch: queued commands (an object's batch hook) are sent before any
+ * other line runs, so lines take effect in file order.
+ */
+static int flush_queue(struct vtep_ctx *ctx)
 {
-	for (int i = 0; words && words[i]; i++)
-		if (!strcmp(words[i], w))
-			return i;
-	return -1;
+	const struct vtep_object *o = ctx->queued;
+
+	ctx->queued = NULL;
+	return o ? o->flush(ctx) : 0;
 }
 
-struct vtep_nl *ctx_nl(struct vtep_ctx *ctx)
+/* The object's command, or -1 (after saying why), or -2 for "help" */
+static int find_cmd(const struct vtep_object *o, int *argc, char ***argv)
 {
-	if (!ctx->nl)
-		ctx->nl = nl_open();
-	return ctx->nl;
+	int cmd;
+
+	if (!o->ops[0].name)
+		return 0;
+	if (*argc == 0)
+		return o->default_cmd;
+	if (!strcmp((*argv)[0], "help"))
+		return -2;
+	for (cmd = 0; o->ops[cmd].name; cmd++)
+		if (!strcmp(o->ops[cmd].name, (*argv)[0]))
+			break;
+	if (!o->ops[cmd].name) {
+		pr_msg("Command \"%s\" is unknown, try \"vtepctl %s help\".",
+		       (*argv)[0], o->name);
+		return -1;
+	}
+	(*argc)--;
+	(*argv)++;
+	return cmd;
 }
 
+/* What a command word asks of an existing object: see struct vtep_op */
+static uint16_t op_flags(const char *name)
+{
+	if (!strcmp(name, "add"))
+		return NLM_F_CREATE | NLM_F_EXCL;
+	if (!strcmp(name, "replace"))
+		return NLM_F_CREATE | NLM_F_REPLACE;
+	return 0;
+}
+
+/* One command once parsed: the object's own run, or build and send */
+static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
+		   int cmd, void *req)
+{
+	const struct vtep_op *op = &o->ops[cmd];
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[128];
+	struct nlmsghdr *nlh;
+
+	if (!ctx_nl(ctx))
+		return -1;
+	if (op->run)
+		return op->run(ctx, req);
+	if (op->print && o->one && o->one(req))
+		return obj_get(ctx, o, req, op->genl, op->print);
+	if (op->print)
+		return obj_show(ctx, o, req, op->genl, op->print, op->dump);
+	nlh = nl_genl_msg(ctx->nl, buf, op->genl, op_flags(op->name));
+	if (o->build)
+		o->build(nlh, req);
+	else
+		obj_build(nlh, o, req);
+	o->what(req, what, sizeof(what));
+	return vtep_request(ctx, nlh, NULL, NULL, what);
+}
+
+/*
+ * Parse, help, build, request, report: the same for every object. In
+ * -batch, errors of this line are held back while earlier lines sit in a
+ * queue, whose errors come first.
+ */
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 {
 	const struct vtep_object *o;
-	int cmd = 0;
+	void *req = NULL;
+	int cmd = 0, err = -1, queued;
 
-	/* in -batch, FDB adds are queued; anything else sends them first */
-	if (ctx->fdbb && !(argc >= 2 && !strcmp(argv[0], "fdb") &&
-			   (!strcmp(argv[1], "add") ||
-			    !strcmp(argv[1], "replace")))) {
-		if (fdb_batch_flush(ctx) && !ctx->force)
-			return -1;
-	}
+	err_defer(ctx->queued != NULL);
 	o = find_object(argv[0]);
-	if (!o) {
-		pr_msg("Object \"%s\" is unknown, try \"vtepctl help\".",
-		       argv[0]);
-		return -1;
-	}
 	argc--;
 	argv++;
-	if (o->cmds) {
-		if (argc == 0) {
-			cmd = o->default_cmd;
-		} else if (!strcmp(argv[0], "help")) {
-			fputs(o->help, stdout);
-			return 0;
-		} else {
-			cmd = find_word(o->cmds, argv[0]);
-			if (cmd < 0) {
-				pr_msg("Command \"%s\" is unknown, try \"vtepctl %s help\".",
-				       argv[0], o->name);
-				return -1;
-			}
-			argc--;
-			argv++;
+	if (!o) {
+		pr_msg("Object \"%s\" is unknown, try \"vtepctl help\".",
+		       argv[-1]);
+	} else if (o == &help_object) {
+		err = 0;
+	} else {
+		cmd = find_cmd(o, &argc, &argv);
+		if (cmd == -2)
+			err = KW_HELP;
+		else if (cmd >= 0 && !(req = calloc(1, o->req_size)))
+			pr_err("out of memory");
+		else if (cmd >= 0)
+			err = obj_parse(o, cmd, argc, argv, req);
+	}
+	err_defer(false);
+	if (!err && req && ctx->batch_file && o->batch) {
+		queued = o->batch(ctx, cmd, req);
+		if (queued) {
+			if (queued > 0)
+				ctx->queued = o;
+			free(req);
+			return queued > 0 ? 0 : -1;
 		}
 	}
-	return o->run(ctx, cmd, argc, argv);
-}
-
-/* ---- helpers shared by the objects' show commands ---- */
-
-struct names {
-	char (*name)[IFNAMSIZ];
-	unsigned int n, cap;
-};
-
-static int names_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[VTEP_A_MAX + 1];
-	struct names *ns = data;
-
-	attr_parse_genl(nlh, tb, VTEP_A_MAX);
-	if (!tb[VTEP_A_IFNAME] ||
-	    mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
-		return 0;
-	if (ns->n == ns->cap) {
-		unsigned int cap = ns->cap ? ns->cap * 2 : 16;
-		void *p = realloc(ns->name, cap * sizeof(*ns->name));
-
-		if (!p)
-			return -ENOMEM;
-		ns->name = p;
-		ns->cap = cap;
-	}
-	snprintf(ns->name[ns->n++], IFNAMSIZ, "%s",
-		 mnl_attr_get_str(tb[VTEP_A_IFNAME]));
-	return 0;
-}
-
-int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
-		  int (*fn)(struct vtep_ctx *ctx, const char *ifname,
-			    void *data),
-		  void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct names ns = { 0 };
-	struct vtep_nl *nl;
-	int err = 0, tries = 0;
-
-	nl = ctx_nl(ctx);
-	if (!nl)
-		return -1;
-	if (dev && *dev)
-		return fn(ctx, dev, data);
-	do {
-		ns.n = 0;
-		err = nl_dump(nl, nl_genl_msg(nl, buf, VTEP_CMD_LINK_GET, 0),
-			      names_cb, &ns);
-	} while (err == -EINTR && ++tries < 3);
-	if (err && err != -EINTR) {
-		nl_perror(nl, "listing vtep devices");
-		free(ns.name);
+	if (flush_queue(ctx) && !ctx->force) {
+		free(req);
 		return -1;
 	}
-	for (unsigned int i = 0; i < ns.n && !err; i++)
-		err = fn(ctx, ns.name[i], data);
-	free(ns.name);
+	err_emit_deferred();
+	if (err == KW_HELP) {
+		fputs(o->help, stdout);
+		err = 0;
+	} else if (!err) {
+		err = req ? run_cmd(ctx, o, cmd, req) : help_run(argc, argv);
+	}
+	free(req);
 	return err ? -1 : 0;
 }
 
-int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
-	       void *data)
+int run_batch(struct vtep_ctx *ctx, const char *file)
 {
-	struct vtep_nl *nl = ctx_nl(ctx);
-	int err, tries = 0;
-
-	if (!nl)
-		return -1;
-	for (;;) {
-		print_capture_begin();
-		err = nl_dump(nl, nlh, cb, data);
-		if (err != -EINTR || ++tries == 3)
-			break;
-		print_capture_end(false);
-	}
-	print_capture_end(true);
-	if (err == -EINTR) {
-		/* the kernel still returns each stable entry exactly once */
-		pr_warn("the table kept changing during the dump; entries changed meanwhile may be missing or stale");
-		err = 0;
-	}
-	if (err) {
-		const struct nlattr *tb[VTEP_A_MAX + 1];
-		char what[IFNAMSIZ + 8] = "";
-
-		/* name the device the dump was of */
-		attr_parse_genl(nlh, tb, VTEP_A_MAX);
-		if (tb[VTEP_A_IFNAME] &&
-		    !mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
-			snprintf(what, sizeof(what), "dev %s",
-				 mnl_attr_get_str(tb[VTEP_A_IFNAME]));
-		nl_perror(nl, what[0] ? what : NULL);
-		return -1;
-	}
-	return 0;
+	return batch_read(ctx, file, vtep_dispatch, flush_queue);
 }
 
 /* ---- global options ---- */

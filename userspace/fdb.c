@@ -2,7 +2,19 @@
 /*
  * fdb: the MAC table, (VNI, MAC) -> remote VTEP. Static entries come from
  * here; learned ones from the datapath.
+ *
+ * Bulk loads are the reason for -batch, so there consecutive "fdb add" (or
+ * "fdb replace") lines for one device are not sent one message each: they
+ * are queued and sent as VTEP_A_FDB_LIST messages of up to FDB_BATCH_BYTES
+ * (a few thousand entries), which the kernel applies whole or not at all.
+ * Any other line sends the queue first (the dispatcher calls fdb_flush), so
+ * lines still take effect in file order. When the kernel refuses a list,
+ * its extack offset names the entry nest, which maps back to the line it
+ * came from; the entries before it, which the kernel rolled back with the
+ * list, are sent again, so the table ends up exactly as if the file had
+ * been run line by line.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -11,89 +23,35 @@
 #define F(cmd) BIT(FDB_##cmd)
 #define SET (F(ADD) | F(REPLACE))
 #define ALL (SET | F(DEL) | F(SHOW) | F(FLUSH))
-#define CMD_COUNT (FDB_FLUSH + 1)
 
-static int p_mac(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	if (parse_mac(v[0], r->mac))
-		return invarg("MAC must be xx:xx:xx:xx:xx:xx", v[0]);
-	r->set |= BIT(VTEP_FDB_A_MAC);
-	return 0;
-}
-
-static int p_vni(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	if (parse_vni(v[0], &r->vni))
-		return invarg("VNI must be 1-16777215", v[0]);
-	r->set |= BIT(VTEP_FDB_A_VNI);
-	return 0;
-}
-
-static int p_dst(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	if (parse_ip(v[0], &r->dst))
-		return invarg("not an IPv4 or IPv6 address", v[0]);
-	r->set |= BIT(VTEP_FDB_A_DST);
-	return 0;
-}
-
-static int p_dev(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	if (parse_ifname(v[0], r->dev))
-		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
-			      v[0]);
-	return 0;
-}
-
-static int p_static(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	r->type = VTEP_FDB_TYPE_STATIC;
-	r->set |= BIT(VTEP_FDB_A_TYPE);
-	return 0;
-}
-
-static int p_learned(void *req, char **v)
-{
-	struct fdb_req *r = req;
-
-	r->type = VTEP_FDB_TYPE_LEARNED;
-	r->set |= BIT(VTEP_FDB_A_TYPE);
-	return 0;
-}
+#define T(t, a, f) KT(struct fdb_req, t, a, f)
 
 static const struct kw fdb_kws[] = {
-	{ "MAC", SET | F(DEL) | F(SHOW), SET | F(DEL), 1, 0, p_mac },
-	{ "vni", ALL, SET | F(DEL), 1, 0, p_vni },
-	{ "dst", SET, SET, 1, 0, p_dst },
-	{ "dev", ALL, SET | F(DEL) | F(FLUSH), 1, 0, p_dev },
-	{ "static", F(SHOW) | F(FLUSH), 0, 0, 1, p_static },
-	{ "learned", F(SHOW) | F(FLUSH), 0, 0, 1, p_learned },
+	{ "vni", ALL, SET | F(DEL), 1, 0, NULL, T(KW_VNI, VTEP_FDB_A_VNI, vni) },
+	{ "MAC", SET | F(DEL) | F(SHOW), SET | F(DEL), 1, 0, NULL,
+	  T(KW_MAC, VTEP_FDB_A_MAC, mac) },
+	{ "dst", SET, SET, 1, 0, NULL, T(KW_IP, VTEP_FDB_A_DST, dst) },
+	{ "dev", ALL, SET | F(DEL) | F(FLUSH), 1, 0, NULL, T(KW_DEV, 0, dev) },
+	{ "static", F(SHOW) | F(FLUSH), 0, 0, 1, NULL,
+	  T(KW_CONST, VTEP_FDB_A_TYPE, type), .val = VTEP_FDB_TYPE_STATIC },
+	{ "learned", F(SHOW) | F(FLUSH), 0, 0, 1, NULL,
+	  T(KW_CONST, VTEP_FDB_A_TYPE, type), .val = VTEP_FDB_TYPE_LEARNED },
 	{ NULL },
 };
 
-static const char *const fdb_cmds[] = {
-	"add", "replace", "del", "show", "flush", NULL
+static const struct vtep_op fdb_ops[] = {
+	[FDB_ADD] = { "add", VTEP_CMD_FDB_NEW },
+	[FDB_REPLACE] = { "replace", VTEP_CMD_FDB_NEW },
+	[FDB_DEL] = { "del", VTEP_CMD_FDB_DEL },
+	[FDB_SHOW] = { "show", VTEP_CMD_FDB_GET, fdb_print, true },
+	[FDB_FLUSH] = { "flush", VTEP_CMD_FDB_FLUSH },
+	{ NULL },
 };
 
-int fdb_parse(int cmd, int argc, char **argv, struct fdb_req *r)
+static int fdb_check(int cmd, void *req)
 {
-	int err;
+	const struct fdb_req *r = req;
 
-	memset(r, 0, sizeof(*r));
-	err = kw_walk(fdb_kws, "fdb", fdb_cmds[cmd], (unsigned int)cmd,
-		      argc, argv, r);
-	if (err)
-		return err;
 	if (cmd == FDB_SHOW && (r->set & BIT(VTEP_FDB_A_MAC)) &&
 	    (!(r->set & BIT(VTEP_FDB_A_VNI)) || !r->dev[0])) {
 		pr_err("\"fdb show MAC\" needs \"vni VNI\" and \"dev NAME\"");
@@ -102,27 +60,13 @@ int fdb_parse(int cmd, int argc, char **argv, struct fdb_req *r)
 	return 0;
 }
 
-/* One VTEP_A_FDB nest, as an add or one entry of a batch carries it */
+/* One VTEP_A_FDB nest, as one entry of a batch carries it */
 void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
 
-	if (r->set & BIT(VTEP_FDB_A_VNI))
-		mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, r->vni);
-	if (r->set & BIT(VTEP_FDB_A_MAC))
-		mnl_attr_put(nlh, VTEP_FDB_A_MAC, 6, r->mac);
-	if (r->set & BIT(VTEP_FDB_A_DST))
-		attr_put_ip(nlh, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &r->dst);
-	if (r->set & BIT(VTEP_FDB_A_TYPE))
-		mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, r->type);
+	kw_put(nlh, fdb_kws, r);
 	mnl_attr_nest_end(nlh, nest);
-}
-
-void fdb_build(struct nlmsghdr *nlh, const struct fdb_req *r)
-{
-	put_dev(nlh, r->dev);
-	if (r->set)
-		fdb_put_entry(nlh, r);
 }
 
 static const char *const type_names[] = {
@@ -164,10 +108,9 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 			     format_ip(&ip, buf, sizeof(buf)));
 	else if (!o || !o->event)
 		print_null("dst");
-	if (tb[VTEP_A_IFNAME] &&
-	    !mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+	if (attr_str(tb[VTEP_A_IFNAME]))
 		print_string(o && o->dev_given ? PRINT_JSON : PRINT_ANY, "dev",
-			     "dev %s ", mnl_attr_get_str(tb[VTEP_A_IFNAME]));
+			     "dev %s ", attr_str(tb[VTEP_A_IFNAME]));
 	if (attr_u8(t[VTEP_FDB_A_TYPE], &type) && type &&
 	    type <= VTEP_FDB_TYPE_MAX)
 		print_string(PRINT_ANY, "type", "%s ", type_names[type]);
@@ -178,29 +121,14 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int fdb_show_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
+static bool fdb_one(const void *req)
 {
-	const struct fdb_req *f = data;
-	struct show_opts o = { .dev_given = f->dev[0], .vni = f->vni };
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct fdb_req r = *f;
-	struct nlmsghdr *nlh;
-
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	/*
-	 * Without "dev", a device that lacks the VNI is no error: it has no
-	 * entry in it. fdb_print filters by o.vni, so the kernel filters only
-	 * when one device was named (and says so if it lacks the VNI).
-	 */
-	if (!f->dev[0])
-		r.set &= ~BIT(VTEP_FDB_A_VNI);
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_FDB_GET, 0);
-	fdb_build(nlh, &r);
-	return dump_print(ctx, nlh, fdb_print, &o);
+	return ((const struct fdb_req *)req)->set & BIT(VTEP_FDB_A_MAC);
 }
 
-static void fdb_what(const struct fdb_req *r, char *buf, size_t len)
+static void fdb_what(const void *req, char *buf, size_t len)
 {
+	const struct fdb_req *r = req;
 	char mac[18];
 
 	if (r->set & BIT(VTEP_FDB_A_MAC))
@@ -210,84 +138,215 @@ static void fdb_what(const struct fdb_req *r, char *buf, size_t len)
 		snprintf(buf, len, "fdb dev %s", r->dev);
 }
 
-static int fdb_show(struct vtep_ctx *ctx, const struct fdb_req *r)
-{
-	struct show_opts o = { .dev_given = true };
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[80];
-	struct vtep_nl *nl = ctx_nl(ctx);
-	struct nlmsghdr *nlh;
-	int err;
 
-	if (!nl)
-		return -1;
-	open_json_array(NULL);
-	if (r->set & BIT(VTEP_FDB_A_MAC)) {
-		nlh = nl_genl_msg(nl, buf, VTEP_CMD_FDB_GET, 0);
-		fdb_build(nlh, r);
-		err = nl_request(nl, nlh, fdb_print, &o);
-		if (err) {
-			fdb_what(r, what, sizeof(what));
-			nl_perror(nl, what);
-		}
-	} else {
-		err = for_each_vtep(ctx, r->dev, fdb_show_dev, (void *)r);
+struct fdb_batch {
+	char dev[IFNAMSIZ];
+	bool replace;
+	struct fdb_batch_entry *e;
+	unsigned int n, cap;
+	size_t bytes;			/* size of the message being queued */
+	char *buf;
+};
+
+#define BATCH_HDR_BYTES (NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + IFNAMSIZ + \
+			 MNL_ATTR_HDRLEN)
+/* VTEP_A_FDB nest: header, VNI (8), MAC (12), DST (8) or DST6 (20) */
+#define ENTRY_BYTES(fam) (4 + 8 + 12 + ((fam) == AF_INET6 ? 20 : 8))
+
+unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
+			     struct fdb_batch_entry *e, unsigned int n,
+			     size_t limit)
+{
+	struct nlattr *list;
+	unsigned int i;
+
+	put_dev(nlh, dev);
+	list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
+	for (i = 0; i < n; i++) {
+		struct fdb_req r = {
+			.set = BIT(VTEP_FDB_A_VNI) | BIT(VTEP_FDB_A_MAC) |
+			       BIT(VTEP_FDB_A_DST),
+			.vni = e[i].vni,
+			.dst = e[i].dst,
+		};
+
+		if (nlh->nlmsg_len + ENTRY_BYTES(e[i].dst.family) > limit)
+			break;
+		memcpy(r.mac, e[i].mac, 6);
+		e[i].off = nlh->nlmsg_len;
+		fdb_put_entry(nlh, &r);
 	}
-	close_json_array();
-	return err ? -1 : 0;
+	mnl_attr_nest_end(nlh, list);
+	return i;
 }
 
-static int fdb_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+/* The entry whose nest holds offset off of the message, or -1 */
+int fdb_batch_find(const struct fdb_batch_entry *e, unsigned int n,
+		   uint32_t off)
 {
-	static const uint8_t genl_cmd[CMD_COUNT] = {
-		[FDB_ADD] = VTEP_CMD_FDB_NEW,
-		[FDB_REPLACE] = VTEP_CMD_FDB_NEW,
-		[FDB_DEL] = VTEP_CMD_FDB_DEL,
-		[FDB_FLUSH] = VTEP_CMD_FDB_FLUSH,
-	};
-	static const uint16_t flags[CMD_COUNT] = {
-		[FDB_ADD] = NLM_F_CREATE | NLM_F_EXCL,
-		[FDB_REPLACE] = NLM_F_CREATE | NLM_F_REPLACE,
-	};
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[80];
-	bool queue = ctx->fdbb && (cmd == FDB_ADD || cmd == FDB_REPLACE);
-	struct nlmsghdr *nlh;
-	struct vtep_nl *nl;
-	struct fdb_req r;
-	int err;
+	unsigned int lo = 0, hi = n;
 
-	err_defer(queue);
-	err = fdb_parse(cmd, argc, argv, &r);
-	err_defer(false);
-	if (err == KW_HELP) {
-		fputs(fdb_object.help, stdout);
+	if (!n || off < e[0].off)
+		return -1;
+	while (hi - lo > 1) {		/* last entry with e.off <= off */
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (e[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo;
+}
+
+static void report(struct vtep_ctx *ctx, const struct fdb_batch *b,
+		   const struct fdb_batch_entry *e)
+{
+	char what[80], mac[18];
+
+	snprintf(what, sizeof(what), "fdb %s vni %u dev %s",
+		 format_mac(e->mac, mac), e->vni, b->dev);
+	err_set_location(ctx->batch_file, e->line);
+	nl_perror(ctx->nl, what);
+	err_set_location(ctx->batch_file, ctx->line);
+}
+
+/* Send entries [lo, hi); returns how many were refused */
+static unsigned int send_range(struct vtep_ctx *ctx, struct fdb_batch *b,
+			       unsigned int lo, unsigned int hi)
+{
+	unsigned int refused = 0;
+
+	while (lo < hi) {
+		struct nlmsghdr *nlh;
+		unsigned int n, i;
+		int k;
+
+		nlh = nl_genl_msg(ctx->nl, b->buf, VTEP_CMD_FDB_NEW,
+				  b->replace ? NLM_F_CREATE | NLM_F_REPLACE :
+					       NLM_F_CREATE | NLM_F_EXCL);
+		n = fdb_batch_build(nlh, b->dev, b->e + lo, hi - lo,
+				    FDB_BATCH_BYTES);
+		if (!nl_request(ctx->nl, nlh, NULL, NULL)) {
+			lo += n;
+			continue;
+		}
+		k = -1;
+		if (nl_last_error(ctx->nl)->has_off)
+			k = fdb_batch_find(b->e + lo, n,
+					   nl_last_error(ctx->nl)->off);
+		if (k < 0 && n > 1) {
+			/* no entry named: find it by sending one at a time */
+			for (i = lo; i < lo + n; i++) {
+				unsigned int r = send_range(ctx, b, i, i + 1);
+
+				refused += r;
+				if (r && !ctx->force)
+					return refused;
+			}
+			lo += n;
+			continue;
+		}
+		k = k < 0 ? 0 : k;
+		report(ctx, b, &b->e[lo + (unsigned int)k]);
+		refused++;
+		/* the list was rolled back: its entries before k go again */
+		if (k > 0) {
+			unsigned int r = send_range(ctx, b, lo,
+						    lo + (unsigned int)k);
+
+			refused += r;
+			if (r && !ctx->force)
+				return refused;
+		}
+		if (!ctx->force)
+			return refused;
+		lo += (unsigned int)k + 1;
+	}
+	return refused;
+}
+
+/* Send what is queued and free the queue; returns the refused entries */
+static int fdb_flush(struct vtep_ctx *ctx)
+{
+	struct fdb_batch *b = ctx->queue;
+	unsigned int refused = 0;
+
+	if (!b)
 		return 0;
+	if (b->n)
+		refused = send_range(ctx, b, 0, b->n);
+	ctx->failed += refused;
+	free(b->e);
+	free(b->buf);
+	free(b);
+	ctx->queue = NULL;
+	return (int)refused;
+}
+
+static struct fdb_batch *queue_new(struct vtep_ctx *ctx)
+{
+	struct fdb_batch *b = calloc(1, sizeof(*b));
+
+	if (b)
+		b->buf = malloc(FDB_BATCH_BYTES + MNL_SOCKET_BUFFER_SIZE);
+	if (!b || !b->buf) {
+		free(b);
+		pr_err("out of memory");
+		return NULL;
 	}
-	if (err) {
-		/* the queued lines come first: their error wins */
-		if (queue && fdb_batch_flush(ctx) && !ctx->force)
+	ctx->queue = b;
+	return b;
+}
+
+/* -batch: queue an add or replace (1), leave other commands (0), -1 */
+static int fdb_queue(struct vtep_ctx *ctx, int cmd, const void *req)
+{
+	const struct fdb_req *r = req;
+	bool replace = cmd == FDB_REPLACE;
+	size_t size = ENTRY_BYTES(r->dst.family);
+	struct fdb_batch *b = ctx->queue;
+	struct fdb_batch_entry *e;
+
+	if (cmd != FDB_ADD && cmd != FDB_REPLACE)
+		return 0;
+	if (!ctx_nl(ctx))
+		return -1;
+	if (b && b->n && (replace != b->replace || strcmp(b->dev, r->dev) ||
+			  b->bytes + size > FDB_BATCH_BYTES)) {
+		if (fdb_flush(ctx) && !ctx->force)
 			return -1;
-		err_emit_deferred();
-		return -1;
+		b = NULL;
 	}
-	if (queue)
-		return fdb_batch_add(ctx, &r, cmd == FDB_REPLACE);
-	if (cmd == FDB_SHOW)
-		return fdb_show(ctx, &r);
-	nl = ctx_nl(ctx);
-	if (!nl)
+	if (!b && !(b = queue_new(ctx)))
 		return -1;
-	nlh = nl_genl_msg(nl, buf, genl_cmd[cmd], flags[cmd]);
-	fdb_build(nlh, &r);
-	if (nl_request(nl, nlh, NULL, NULL)) {
-		fdb_what(&r, what, sizeof(what));
-		nl_perror(nl, what);
-		return -1;
+	if (!b->n) {
+		memcpy(b->dev, r->dev, sizeof(b->dev));
+		b->replace = replace;
+		b->bytes = BATCH_HDR_BYTES;
 	}
-	return 0;
+	if (b->n == b->cap) {
+		unsigned int cap = b->cap ? b->cap * 2 : 1024;
+		void *p = realloc(b->e, cap * sizeof(*b->e));
+
+		if (!p) {
+			pr_err("out of memory");
+			return -1;
+		}
+		b->e = p;
+		b->cap = cap;
+	}
+	e = &b->e[b->n++];
+	e->vni = r->vni;
+	memcpy(e->mac, r->mac, 6);
+	e->dst = r->dst;
+	e->line = ctx->line;
+	b->bytes += size;
+	return 1;
 }
 
 const struct vtep_object fdb_object = {
-	.name = "fdb",
+	VTEP_OBJECT(fdb, FDB_SHOW),
 	.summary = "static MAC entries; show, delete and flush the MAC table",
 	.help =
 	"Usage: vtepctl fdb { add | replace } MAC vni VNI dst ADDR dev NAME\n"
@@ -300,8 +359,10 @@ const struct vtep_object fdb_object = {
 	"       ADDR := IPv4 or IPv6 address of the remote VTEP\n"
 	"add fails if (VNI, MAC) exists; replace creates or overwrites it.\n"
 	"In -batch, consecutive adds to one device go in few large messages.\n",
-	.cmds = fdb_cmds,
-	.default_cmd = FDB_SHOW,
-	.kws = fdb_kws,
-	.run = fdb_run,
+	.check = fdb_check,
+	.nest = VTEP_A_FDB,
+	.what = fdb_what,
+	.one = fdb_one,
+	.batch = fdb_queue,
+	.flush = fdb_flush,
 };

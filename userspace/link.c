@@ -17,49 +17,6 @@
 #define L(cmd) BIT(LINK_##cmd)
 #define OPT (L(ADD) | L(SET))
 
-static int p_name(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_ifname(v[0], r->name))
-		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
-			      v[0]);
-	return 0;
-}
-
-static int p_local(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_ip(v[0], &r->local))
-		return invarg("not an IPv4 or IPv6 address", v[0]);
-	if (ip_is_multicast(&r->local))
-		return invarg("the local address must be unicast", v[0]);
-	r->set |= BIT(VTEP_LINK_A_LOCAL);
-	return 0;
-}
-
-static int p_port(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_port(v[0], &r->port))
-		return invarg("port must be 1-65535", v[0]);
-	r->set |= BIT(VTEP_LINK_A_PORT);
-	return 0;
-}
-
-static int p_dev(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_ifname(v[0], r->dev))
-		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
-			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_UNDERLAY);
-	return 0;
-}
-
 static int p_ttl(void *req, char **v)
 {
 	struct link_req *r = req;
@@ -124,58 +81,6 @@ static int p_df(void *req, char **v)
 	return 0;
 }
 
-static int on_off(const char *v, uint8_t *out, uint64_t *set, int attr)
-{
-	if (parse_on_off(v, out))
-		return invarg("expected \"on\" or \"off\"", v);
-	*set |= BIT(attr);
-	return 0;
-}
-
-static int p_learning(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	return on_off(v[0], &r->learning, &r->set, VTEP_LINK_A_LEARNING);
-}
-
-static int p_udpcsum(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	return on_off(v[0], &r->udp_csum, &r->set, VTEP_LINK_A_UDP_CSUM);
-}
-
-static int p_move(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	return on_off(v[0], &r->move_notice, &r->set,
-		      VTEP_LINK_A_MOVE_NOTICE);
-}
-
-static int p_ageing(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_seconds(v[0], &r->ageing))
-		return invarg("ageing must be 0-1000000 seconds (0 = never)",
-			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_AGEING);
-	return 0;
-}
-
-static int p_max_fdb(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_u32(v[0], 0, UINT32_MAX, &r->fdb_max))
-		return invarg("max-fdb must be 0-4294967295 (0 = no limit)",
-			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_FDB_MAX);
-	return 0;
-}
-
 static int p_srcport(void *req, char **v)
 {
 	struct link_req *r = req;
@@ -189,74 +94,68 @@ static int p_srcport(void *req, char **v)
 	return 0;
 }
 
+#define T(t, a, f) KT(struct link_req, t, a, f)
+
 static const struct kw link_kws[] = {
 	{ "NAME", L(ADD) | L(SET) | L(DEL) | L(SHOW), L(ADD) | L(SET) | L(DEL),
-	  1, 0, p_name },
-	{ "local", OPT, 0, 1, 0, p_local },
-	{ "port", OPT, 0, 1, 0, p_port },
-	{ "dev", OPT, 0, 1, 0, p_dev },
-	{ "ttl", OPT, 0, 1, 0, p_ttl },
-	{ "tos", OPT, 0, 1, 0, p_tos },
-	{ "df", OPT, 0, 1, 0, p_df },
-	{ "learning", OPT, 0, 1, 0, p_learning },
-	{ "ageing", OPT, 0, 1, 0, p_ageing },
-	{ "max-fdb", OPT, 0, 1, 0, p_max_fdb },
-	{ "srcport", OPT, 0, 2, 0, p_srcport },
-	{ "udpcsum", OPT, 0, 1, 0, p_udpcsum },
-	{ "move-notice", OPT, 0, 1, 0, p_move },
+	  1, 0, NULL, T(KW_DEV, 0, name) },
+	{ "local", OPT, 0, 1, 0, NULL, T(KW_UNICAST, VTEP_LINK_A_LOCAL, local),
+	  .why = "the local address must be unicast" },
+	{ "port", OPT, 0, 1, 0, NULL, T(KW_PORT, VTEP_LINK_A_PORT, port) },
+	{ "ttl", OPT, 0, 1, 0, p_ttl, T(KW_U8, VTEP_LINK_A_TTL, ttl) },
+	{ "tos", OPT, 0, 1, 0, p_tos, T(KW_U8, VTEP_LINK_A_TOS, tos) },
+	{ "df", OPT, 0, 1, 0, p_df, T(KW_U8, VTEP_LINK_A_DF, df) },
+	{ "learning", OPT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_LINK_A_LEARNING, learning) },
+	{ "ageing", OPT, 0, 1, 0, NULL, T(KW_SECS, VTEP_LINK_A_AGEING, ageing),
+	  .why = "ageing must be 0-1000000 seconds (0 = never)" },
+	{ "max-fdb", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_FDB_MAX, fdb_max),
+	  .why = "max-fdb must be 0-4294967295 (0 = no limit)" },
+	{ "srcport", OPT, 0, 2, 0, p_srcport,
+	  T(KW_RANGE, VTEP_LINK_A_PORT_MIN, port_min) },
+	{ "udpcsum", OPT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_LINK_A_UDP_CSUM, udp_csum) },
+	{ "move-notice", OPT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_LINK_A_MOVE_NOTICE, move_notice) },
+	/* last: LINK_SET sends its ifindex after the settings */
+	{ "underlay", OPT, 0, 1, 0, NULL,
+	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
 	{ NULL },
 };
 
-static const char *const link_cmds[] = { "add", "set", "del", "show", NULL };
+static int link_add(struct vtep_ctx *ctx, void *req);
+static int link_del(struct vtep_ctx *ctx, void *req);
+static int link_show(struct vtep_ctx *ctx, void *req);
+static const struct vtep_op link_ops[] = {
+	[LINK_ADD] = { "add", .run = link_add },
+	[LINK_SET] = { "set", VTEP_CMD_LINK_SET },
+	[LINK_DEL] = { "del", .run = link_del },
+	[LINK_SHOW] = { "show", .run = link_show },
+	{ NULL },
+};
 
-int link_parse(int cmd, int argc, char **argv, struct link_req *r)
+/* Rules across keywords; the underlay named is resolved here, so a
+ * missing one stops the command before anything is sent */
+static int link_check(int cmd, void *req)
 {
-	int err;
+	struct link_req *r = req;
 
-	memset(r, 0, sizeof(*r));
-	err = kw_walk(link_kws, "link", link_cmds[cmd], (unsigned int)cmd,
-		      argc, argv, r);
-	if (err)
-		return err;
 	if (cmd == LINK_SET && !r->set) {
 		pr_err("nothing to change, try \"vtepctl link help\"");
+		return -1;
+	}
+	if (!(r->set & BIT(VTEP_LINK_A_UNDERLAY)))
+		return 0;
+	r->underlay_ifindex = nl_ifindex(r->underlay);
+	if (!r->underlay_ifindex) {
+		pr_err("cannot find device \"%s\"", r->underlay);
 		return -1;
 	}
 	return 0;
 }
 
-/* The settings both RTM_NEWLINK's IFLA_INFO_DATA and LINK_SET carry */
-void link_build_info(struct nlmsghdr *nlh, const struct link_req *r)
-{
-	if (r->set & BIT(VTEP_LINK_A_LOCAL))
-		attr_put_ip(nlh, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
-			    &r->local);
-	if (r->set & BIT(VTEP_LINK_A_PORT))
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(r->port));
-	if (r->set & BIT(VTEP_LINK_A_TTL))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, r->ttl);
-	if (r->set & BIT(VTEP_LINK_A_TOS))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, r->tos);
-	if (r->set & BIT(VTEP_LINK_A_DF))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, r->df);
-	if (r->set & BIT(VTEP_LINK_A_LEARNING))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_LEARNING, r->learning);
-	if (r->set & BIT(VTEP_LINK_A_AGEING))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_AGEING, r->ageing);
-	if (r->set & BIT(VTEP_LINK_A_FDB_MAX))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_MAX, r->fdb_max);
-	if (r->set & BIT(VTEP_LINK_A_PORT_MIN)) {
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MIN, r->port_min);
-		mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MAX, r->port_max);
-	}
-	if (r->set & BIT(VTEP_LINK_A_UDP_CSUM))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_UDP_CSUM, r->udp_csum);
-	if (r->set & BIT(VTEP_LINK_A_MOVE_NOTICE))
-		mnl_attr_put_u8(nlh, VTEP_LINK_A_MOVE_NOTICE, r->move_notice);
-}
-
 /* nlh: a bare header; the underlay device travels as IFLA_LINK */
-void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
+static void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 {
 	struct ifinfomsg *ifm;
 	struct nlattr *info, *data;
@@ -267,27 +166,28 @@ void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, r->name);
 	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
-		mnl_attr_put_u32(nlh, IFLA_LINK, r->link);
+		mnl_attr_put_u32(nlh, IFLA_LINK, r->underlay_ifindex);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vtep");
 	if (r->set & ~BIT(VTEP_LINK_A_UNDERLAY)) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		link_build_info(nlh, r);
+		kw_put(nlh, link_kws, r);
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, info);
 }
 
 /* nlh: a VTEP_CMD_LINK_SET header */
-void link_build_set(struct nlmsghdr *nlh, const struct link_req *r)
+static void link_build_set(struct nlmsghdr *nlh, const void *req)
 {
+	const struct link_req *r = req;
 	struct nlattr *nest;
 
 	put_dev(nlh, r->name);
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-	link_build_info(nlh, r);
+	kw_put(nlh, link_kws, r);
 	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->link);
+		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->underlay_ifindex);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -325,9 +225,10 @@ static void print_link_attrs(const struct nlattr **t)
 	if (attr_u16(t[VTEP_LINK_A_PORT], &u16))
 		print_uint(PRINT_ANY, "port", "port %u ", ntohs(u16));
 	if (attr_u32(t[VTEP_LINK_A_UNDERLAY], &u32) && u32)
-		print_string(PRINT_ANY, "link", "dev %s ", nl_ifname(u32, name));
+		print_string(PRINT_ANY, "underlay", "underlay %s ",
+			     nl_ifname(u32, name));
 	else
-		print_null("link");
+		print_null("underlay");
 	if (attr_u8(t[VTEP_LINK_A_TTL], &u8)) {
 		print_uint(PRINT_JSON, "ttl", "%u", u8);
 		if (u8)
@@ -360,38 +261,22 @@ static void print_link_attrs(const struct nlattr **t)
 }
 
 /* One VTEP_CMD_LINK_GET reply: "5: vtep0: local 192.0.2.1 port 4789 ..." */
-int link_print(const struct nlmsghdr *nlh, void *data)
+static int link_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_LINK_A_MAX + 1];
 	uint32_t ifindex = 0;
+	const char *ifname = attr_parse_dev(nlh, tb, &ifindex);
 
-	attr_parse_genl(nlh, tb, VTEP_A_MAX);
-	if (!tb[VTEP_A_IFNAME] ||
-	    mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+	if (!ifname)
 		return 0;
-	attr_u32(tb[VTEP_A_IFINDEX], &ifindex);
 	attr_parse_nest(tb[VTEP_A_LINK], t, VTEP_LINK_A_MAX);
-
 	open_json_object(NULL);
 	print_uint(PRINT_ANY, "ifindex", "%u: ", ifindex);
-	print_string(PRINT_ANY, "ifname", "%s: ",
-		     mnl_attr_get_str(tb[VTEP_A_IFNAME]));
+	print_string(PRINT_ANY, "ifname", "%s: ", ifname);
 	print_link_attrs(t);
 	close_json_object();
 	print_nl();
-	return 0;
-}
-
-static int resolve_dev(struct link_req *r)
-{
-	if (!(r->set & BIT(VTEP_LINK_A_UNDERLAY)))
-		return 0;
-	r->link = nl_ifindex(r->dev);
-	if (!r->link) {
-		pr_err("cannot find device \"%s\"", r->dev);
-		return -1;
-	}
 	return 0;
 }
 
@@ -404,21 +289,28 @@ static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int link_del(struct vtep_nl *nl, const struct link_req *r)
+static void link_what(const void *req, char *buf, size_t len)
 {
+	const struct link_req *r = req;
+
+	snprintf(buf, len, "link %s", r->name);
+}
+
+static int link_del(struct vtep_ctx *ctx, void *req)
+{
+	const struct link_req *r = req;
+	struct vtep_nl *nl = ctx->nl;
 	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	uint32_t ifindex = 0;
 
-	snprintf(what, sizeof(what), "link %s", r->name);
+	link_what(r, what, sizeof(what));
 	/* ask the vtep family first: deleting eth0 by a typo is refused */
 	nlh = nl_genl_msg(nl, buf, VTEP_CMD_LINK_GET, 0);
 	put_dev(nlh, r->name);
-	if (nl_request(nl, nlh, ifindex_cb, &ifindex)) {
-		nl_perror(nl, what);
+	if (vtep_request(ctx, nlh, ifindex_cb, &ifindex, what))
 		return -1;
-	}
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_DELLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
@@ -434,66 +326,44 @@ static int link_del(struct vtep_nl *nl, const struct link_req *r)
 	return 0;
 }
 
-static int link_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+static int link_add(struct vtep_ctx *ctx, void *req)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct nlmsghdr *nlh;
-	struct link_req r;
-	struct vtep_nl *nl;
-	int err;
 
-	err = link_parse(cmd, argc, argv, &r);
-	if (err == KW_HELP) {
-		fputs(link_object.help, stdout);
-		return 0;
-	}
-	if (err || resolve_dev(&r))
-		return -1;
-	nl = ctx_nl(ctx);
-	if (!nl)
-		return -1;
-	snprintf(what, sizeof(what), "link %s", r.name);
-	switch (cmd) {
-	case LINK_ADD:
-		link_build_newlink(mnl_nlmsg_put_header(buf), &r);
-		err = nl_rtnl_request(nl, (struct nlmsghdr *)buf);
-		break;
-	case LINK_SET:
-		nlh = nl_genl_msg(nl, buf, VTEP_CMD_LINK_SET, 0);
-		link_build_set(nlh, &r);
-		err = nl_request(nl, nlh, NULL, NULL);
-		break;
-	case LINK_DEL:
-		return link_del(nl, &r);
-	default:
-		nlh = nl_genl_msg(nl, buf, VTEP_CMD_LINK_GET, 0);
-		open_json_array(NULL);
-		if (r.name[0]) {
-			put_dev(nlh, r.name);
-			err = nl_request(nl, nlh, link_print, NULL);
-			close_json_array();
-			break;
-		}
-		err = dump_print(ctx, nlh, link_print, NULL);
-		close_json_array();
-		return err;
-	}
-	if (err) {
-		nl_perror(nl, what);
+	link_build_newlink(mnl_nlmsg_put_header(buf), req);
+	if (nl_rtnl_request(ctx->nl, (struct nlmsghdr *)buf)) {
+		link_what(req, what, sizeof(what));
+		nl_perror(ctx->nl, what);
 		return -1;
 	}
 	return 0;
 }
 
+static int link_show(struct vtep_ctx *ctx, void *req)
+{
+	const struct link_req *r = req;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int err;
+
+	if (r->name[0])
+		return obj_get(ctx, &link_object, req, VTEP_CMD_LINK_GET,
+			       link_print);
+	open_json_array(NULL);
+	err = dump_print(ctx, nl_genl_msg(ctx->nl, buf, VTEP_CMD_LINK_GET, 0),
+			 link_print, NULL);
+	close_json_array();
+	return err;
+}
+
 const struct vtep_object link_object = {
-	.name = "link",
+	VTEP_OBJECT(link, LINK_SHOW),
 	.summary = "create, change, delete and show vtep devices",
 	.help =
 	"Usage: vtepctl link add NAME [ LINK_OPTIONS ]\n"
 	"       vtepctl link set NAME LINK_OPTIONS\n"
 	"       vtepctl link del NAME\n"
 	"       vtepctl link show [ NAME ]\n"
-	"Where: LINK_OPTIONS := [ local ADDR ] [ port PORT ] [ dev IF ]\n"
+	"Where: LINK_OPTIONS := [ local ADDR ] [ port PORT ] [ underlay IF ]\n"
 	"                       [ ttl { TTL | auto } ] [ tos { TOS | inherit } ]\n"
 	"                       [ df { set | unset | inherit } ]\n"
 	"                       [ learning { on | off } ] [ ageing SECS ]\n"
@@ -507,8 +377,7 @@ const struct vtep_object link_object = {
 	"       SECS := 0-1000000, learned entries' ageing time (default 300, 0 = never)\n"
 	"       N    := 0-4294967295, FDB entries at most (default 0 = no limit)\n"
 	"       MIN MAX := UDP source port range (default 32768 65535)\n",
-	.cmds = link_cmds,
-	.default_cmd = LINK_SHOW,
-	.kws = link_kws,
-	.run = link_run,
+	.check = link_check,
+	.build = link_build_set,
+	.what = link_what,
 };

@@ -41,41 +41,19 @@ const char *event_name(unsigned int ev)
 }
 
 #define M BIT(0)
-
-static int p_dev(void *req, char **v)
-{
-	struct monitor_req *r = req;
-
-	if (parse_ifname(v[0], r->dev))
-		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
-			      v[0]);
-	return 0;
-}
-
-static int p_dump(void *req, char **v)
-{
-	((struct monitor_req *)req)->dump = true;
-	return 0;
-}
-
-static int p_noresync(void *req, char **v)
-{
-	((struct monitor_req *)req)->noresync = true;
-	return 0;
-}
+#define T(t, a, f) KT(struct monitor_req, t, a, f)
 
 static const struct kw monitor_kws[] = {
-	{ "dev", M, 0, 1, 0, p_dev },
-	{ "dump", M, 0, 0, 0, p_dump },
-	{ "resync", M, 0, 0, 1, NULL },
-	{ "noresync", M, 0, 0, 1, p_noresync },
+	{ "dev", M, 0, 1, 0, NULL, T(KW_DEV, 0, dev) },
+	{ "dump", M, 0, 0, 0, NULL, T(KW_TRUE, 0, dump) },
+	{ "resync", M, 0, 0, 1, .type = KW_NONE },
+	{ "noresync", M, 0, 0, 1, NULL, T(KW_TRUE, 0, noresync) },
 	{ NULL },
 };
 
 int monitor_parse(int argc, char **argv, struct monitor_req *r)
 {
-	memset(r, 0, sizeof(*r));
-	return kw_walk(monitor_kws, "monitor", "", 0, argc, argv, r);
+	return obj_parse(&monitor_object, 0, argc, argv, r);
 }
 
 int monitor_print_event(const struct nlmsghdr *nlh, void *data)
@@ -88,9 +66,8 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 
 	attr_parse_genl(nlh, tb, VTEP_A_MAX);
 	attr_u8(tb[VTEP_A_EVENT], &ev);
-	if (tb[VTEP_A_IFNAME] &&
-	    !mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
-		ifname = mnl_attr_get_str(tb[VTEP_A_IFNAME]);
+	if (attr_str(tb[VTEP_A_IFNAME]))
+		ifname = attr_str(tb[VTEP_A_IFNAME]);
 	if (r && r->dev[0] && strcmp(r->dev, ifname))
 		return 0;
 	o.event = event_name(ev);
@@ -145,34 +122,25 @@ static int resync(struct vtep_ctx *ctx, const struct monitor_req *r)
 	return err;
 }
 
-static int monitor_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
+static int monitor_run(struct vtep_ctx *ctx, void *req)
 {
-	struct monitor_req r;
-	struct vtep_nl *nl;
+	const struct monitor_req *r = req;
 	int err;
 
-	err = monitor_parse(argc, argv, &r);
-	if (err == KW_HELP) {
-		fputs(monitor_object.help, stdout);
-		return 0;
-	}
-	if (err)
-		return -1;
-	nl = ctx_nl(ctx);
-	if (!nl || nl_monitor_open(nl))
+	if (nl_monitor_open(ctx->nl))
 		return -1;
 	/* joined first, dumped second: nothing falls in between */
-	if (r.dump && resync(ctx, &r))
+	if (r->dump && resync(ctx, r))
 		return -1;
 	for (;;) {
-		err = nl_monitor_recv(nl, monitor_print_event, &r);
+		err = nl_monitor_recv(ctx->nl, monitor_print_event, req);
 		if (err == -ENOBUFS) {
-			if (r.noresync) {
+			if (r->noresync) {
 				pr_warn("events lost (overrun), no resync (\"noresync\"): tables shown so far may be stale");
 				continue;
 			}
 			pr_warn("events lost (overrun), resync: dumping the VNI and FDB tables again");
-			if (resync(ctx, &r))
+			if (resync(ctx, r))
 				return -1;
 			continue;
 		}
@@ -182,6 +150,11 @@ static int monitor_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
 		}
 	}
 }
+
+static const struct vtep_op monitor_ops[] = {
+	{ NULL, .run = monitor_run },
+	{ NULL },
+};
 
 const struct vtep_object monitor_object = {
 	.name = "monitor",
@@ -197,5 +170,6 @@ const struct vtep_object monitor_object = {
 	"with resync (the default), the tables are dumped again the same way;\n"
 	"noresync only warns.\n",
 	.kws = monitor_kws,
-	.run = monitor_run,
+	.req_size = sizeof(struct monitor_req),
+	.ops = monitor_ops,
 };

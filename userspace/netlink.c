@@ -49,36 +49,48 @@ static bool attr_len_is(const struct nlattr *a, size_t len)
 	return a && mnl_attr_get_payload_len(a) == len;
 }
 
+/* Copy a payload of exactly len bytes (host order, as the kernel puts) */
+static bool attr_copy(const struct nlattr *a, void *v, size_t len)
+{
+	if (!attr_len_is(a, len))
+		return false;
+	memcpy(v, mnl_attr_get_payload(a), len);
+	return true;
+}
+
 bool attr_u8(const struct nlattr *a, uint8_t *v)
 {
-	if (!attr_len_is(a, 1))
-		return false;
-	*v = mnl_attr_get_u8(a);
-	return true;
+	return attr_copy(a, v, sizeof(*v));
 }
 
 bool attr_u16(const struct nlattr *a, uint16_t *v)
 {
-	if (!attr_len_is(a, 2))
-		return false;
-	*v = mnl_attr_get_u16(a);
-	return true;
+	return attr_copy(a, v, sizeof(*v));
 }
 
 bool attr_u32(const struct nlattr *a, uint32_t *v)
 {
-	if (!attr_len_is(a, 4))
-		return false;
-	*v = mnl_attr_get_u32(a);
-	return true;
+	return attr_copy(a, v, sizeof(*v));
 }
 
 bool attr_u64(const struct nlattr *a, uint64_t *v)
 {
-	if (!attr_len_is(a, 8))
-		return false;
-	memcpy(v, mnl_attr_get_payload(a), 8);
-	return true;
+	return attr_copy(a, v, sizeof(*v));
+}
+
+const char *attr_parse_dev(const struct nlmsghdr *nlh,
+			   const struct nlattr **tb, uint32_t *ifindex)
+{
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	attr_u32(tb[VTEP_A_IFINDEX], ifindex);
+	return attr_str(tb[VTEP_A_IFNAME]);
+}
+
+const char *attr_str(const struct nlattr *a)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		return NULL;
+	return mnl_attr_get_str(a);
 }
 
 bool attr_ip(const struct nlattr *a4, const struct nlattr *a6,

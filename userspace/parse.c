@@ -161,6 +161,14 @@ const char *format_mac(const uint8_t mac[6], char buf[18])
 	return buf;
 }
 
+int find_word(const char *const *words, const char *w)
+{
+	for (int i = 0; words && words[i]; i++)
+		if (!strcmp(words[i], w))
+			return i;
+	return -1;
+}
+
 bool kw_is_positional(const struct kw *k)
 {
 	return isupper((unsigned char)k->name[0]);
@@ -180,6 +188,74 @@ static const struct kw *kw_positional(const struct kw *tab, unsigned int cmd)
 		if (kw_is_positional(k) && (k->cmds & BIT(cmd)))
 			return k;
 	return NULL;
+}
+
+const struct kw_type_info kw_types[] = {
+	[KW_DEV] = { IFNAMSIZ, 0, 0,
+		     "device name must be 1-15 characters, no '/' ':' or spaces" },
+	[KW_VNI] = { 4, 1, VTEP_VNI_MAX, "VNI must be 1-16777215" },
+	[KW_VLAN] = { 2, 1, VTEP_VLAN_MAX, "VLAN must be 1-4094" },
+	[KW_PORT] = { 2, 1, 65535, "port must be 1-65535" },
+	[KW_MAC] = { 6, 0, 0, "MAC must be xx:xx:xx:xx:xx:xx" },
+	[KW_IP] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_UNICAST] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_GROUP] = { 0, 0, 0, "not an IPv4 or IPv6 address" },
+	[KW_ON_OFF] = { 1, 0, 0, "expected \"on\" or \"off\"" },
+	[KW_SECS] = { 4, 0, VTEP_AGEING_MAX },
+	[KW_U32] = { 4, 0, UINT32_MAX },
+	[KW_U8] = { 1 },
+	[KW_RANGE] = { 4 },
+	[KW_CONST] = { 1 },
+};
+
+/* An address row: any address, a unicast one, or a group (or "none") */
+static int kw_ip(const struct kw *k, struct vtep_ip *ip, const char *v)
+{
+	if (k->type == KW_GROUP && !strcmp(v, "none")) {
+		memset(ip, 0, sizeof(*ip));
+		return 0;
+	}
+	if (parse_ip(v, ip))
+		return invarg(kw_types[k->type].why, v);
+	if (k->type != KW_IP &&
+	    ip_is_multicast(ip) != (k->type == KW_GROUP))
+		return invarg(k->why, v);
+	return 0;
+}
+
+/* A typed row's value: parsed by type, stored at off, attr set in the
+ * request's mask. Rows with a callback parse (and mark) for themselves. */
+static int kw_value(const struct kw *k, void *req, char **v)
+{
+	const struct kw_type_info *t = &kw_types[k->type];
+	void *p = (char *)req + k->off;
+	uint32_t n = 0;
+	int bad = 0;
+
+	if (k->parse)
+		return k->parse(req, v);
+	if (t->max) {
+		bad = parse_u32(v[0], t->min, t->max, &n);
+		if (t->size == 2)
+			*(uint16_t *)p = (uint16_t)n;
+		else
+			*(uint32_t *)p = n;
+	} else if (k->type == KW_DEV) {
+		bad = parse_ifname(v[0], p);
+	} else if (k->type == KW_MAC) {
+		bad = parse_mac(v[0], p);
+	} else if (k->type == KW_ON_OFF) {
+		bad = parse_on_off(v[0], p);
+	} else if (k->type == KW_TRUE || k->type == KW_CONST) {
+		*(uint8_t *)p = k->type == KW_TRUE ? 1 : k->val;
+	} else if (k->type != KW_NONE && kw_ip(k, p, v[0])) {
+		return -1;
+	}
+	if (bad)
+		return invarg(k->why ? k->why : t->why, v[0]);
+	if (k->attr)
+		*(uint64_t *)req |= BIT(k->attr);
+	return 0;
 }
 
 /*
@@ -247,7 +323,7 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 			excl_seen[k->excl & 7] = k;
 		}
 		seen |= BIT(k - tab);
-		if (k->parse && k->parse(req, val))
+		if (kw_value(k, req, val))
 			return -1;
 	}
 	for (const struct kw *k = tab; k->name; k++) {

@@ -193,16 +193,16 @@ void open_json_array(const char *key)
 		json_open(key, '[');
 }
 
-void close_json_array(void)
-{
-	if (out.json)
-		json_close(']');
-}
-
 void open_json_object(const char *key)
 {
 	if (out.json)
 		json_open(key, '{');
+}
+
+void close_json_array(void)
+{
+	if (out.json)
+		json_close(']');
 }
 
 void close_json_object(void)

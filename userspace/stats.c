@@ -20,60 +20,29 @@ _Static_assert(sizeof(vtep_stat_names) / sizeof(vtep_stat_names[0]) ==
 
 #define S(cmd) BIT(STATS_##cmd)
 
-static int p_dev(void *req, char **v)
-{
-	struct stats_req *r = req;
-
-	if (parse_ifname(v[0], r->dev))
-		return invarg("device name must be 1-15 characters, no '/' ':' or spaces",
-			      v[0]);
-	return 0;
-}
-
-static int p_vni(void *req, char **v)
-{
-	struct stats_req *r = req;
-
-	if (parse_vni(v[0], &r->vni))
-		return invarg("VNI must be 1-16777215", v[0]);
-	r->set |= BIT(VTEP_VNI_A_ID);
-	return 0;
-}
+#define T(t, a, f) KT(struct stats_req, t, a, f)
 
 static const struct kw stats_kws[] = {
-	{ "dev", S(SHOW), 0, 1, 0, p_dev },
-	{ "vni", S(SHOW), 0, 1, 0, p_vni },
+	{ "dev", S(SHOW), 0, 1, 0, NULL, T(KW_DEV, 0, dev) },
+	{ "vni", S(SHOW), 0, 1, 0, NULL, T(KW_VNI, VTEP_VNI_A_ID, vni) },
 	{ NULL },
 };
 
-static const char *const stats_cmds[] = { "show", NULL };
+static int stats_print(const struct nlmsghdr *nlh, void *data);
+static const struct vtep_op stats_ops[] = {
+	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, stats_print },
+	{ NULL },
+};
 
-int stats_parse(int cmd, int argc, char **argv, struct stats_req *r)
+static int stats_check(int cmd, void *req)
 {
-	int err;
+	const struct stats_req *r = req;
 
-	memset(r, 0, sizeof(*r));
-	err = kw_walk(stats_kws, "stats", stats_cmds[cmd], (unsigned int)cmd,
-		      argc, argv, r);
-	if (err)
-		return err;
 	if (r->vni && !r->dev[0]) {
 		pr_err("\"stats show vni VNI\" needs \"dev NAME\"");
 		return -1;
 	}
 	return 0;
-}
-
-void stats_build(struct nlmsghdr *nlh, const struct stats_req *r)
-{
-	struct nlattr *nest;
-
-	put_dev(nlh, r->dev);
-	if (!r->vni)
-		return;
-	nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
-	mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
-	mnl_attr_nest_end(nlh, nest);
 }
 
 /*
@@ -82,24 +51,20 @@ void stats_build(struct nlmsghdr *nlh, const struct stats_req *r)
  *       tx_packets 12
  * JSON: {"ifindex": 5, "dev": "vtep0", "vni": 100, "stats": {...}}
  */
-int stats_print(const struct nlmsghdr *nlh, void *data)
+static int stats_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *vt[VTEP_VNI_A_MAX + 1];
 	const struct nlattr *a;
 	uint32_t ifindex = 0, vni;
+	const char *ifname = attr_parse_dev(nlh, tb, &ifindex);
 
-	attr_parse_genl(nlh, tb, VTEP_A_MAX);
-	if (!tb[VTEP_A_STATS] || !tb[VTEP_A_IFNAME] ||
-	    mnl_attr_validate(tb[VTEP_A_IFNAME], MNL_TYPE_NUL_STRING))
+	if (!tb[VTEP_A_STATS] || !ifname)
 		return 0;
-	attr_u32(tb[VTEP_A_IFINDEX], &ifindex);
 	attr_parse_nest(tb[VTEP_A_VNI], vt, VTEP_VNI_A_MAX);
-
 	open_json_object(NULL);
 	print_uint(PRINT_JSON, "ifindex", "%u", ifindex);
-	print_string(PRINT_ANY, "dev", "dev %s ",
-		     mnl_attr_get_str(tb[VTEP_A_IFNAME]));
+	print_string(PRINT_ANY, "dev", "dev %s ", ifname);
 	if (attr_u32(vt[VTEP_VNI_A_ID], &vni))
 		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
 	print_nl();
@@ -123,49 +88,18 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int stats_show_dev(struct vtep_ctx *ctx, const char *ifname,
-			  void *data)
+static void stats_what(const void *req, char *buf, size_t len)
 {
-	const struct stats_req *f = data;
-	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct stats_req r = *f;
-	struct nlmsghdr *nlh;
+	const struct stats_req *r = req;
 
-	snprintf(r.dev, sizeof(r.dev), "%s", ifname);
-	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
-	stats_build(nlh, &r);
-	if (nl_request(ctx->nl, nlh, stats_print, NULL)) {
-		if (r.vni)
-			snprintf(what, sizeof(what), "stats dev %s vni %u",
-				 r.dev, r.vni);
-		else
-			snprintf(what, sizeof(what), "stats dev %s", r.dev);
-		nl_perror(ctx->nl, what);
-		return -1;
-	}
-	return 0;
-}
-
-static int stats_run(struct vtep_ctx *ctx, int cmd, int argc, char **argv)
-{
-	struct stats_req r;
-	int err;
-
-	err = stats_parse(cmd, argc, argv, &r);
-	if (err == KW_HELP) {
-		fputs(stats_object.help, stdout);
-		return 0;
-	}
-	if (err)
-		return -1;
-	open_json_array(NULL);
-	err = for_each_vtep(ctx, r.dev, stats_show_dev, &r);
-	close_json_array();
-	return err;
+	if (r->vni)
+		snprintf(buf, len, "stats dev %s vni %u", r->dev, r->vni);
+	else
+		snprintf(buf, len, "stats dev %s", r->dev);
 }
 
 const struct vtep_object stats_object = {
-	.name = "stats",
+	VTEP_OBJECT(stats, STATS_SHOW),
 	.summary = "counters of a device or of one of its VNIs, drops by reason",
 	.help =
 	"Usage: vtepctl stats show [ dev NAME ] [ vni VNI ]\n"
@@ -173,8 +107,7 @@ const struct vtep_object stats_object = {
 	"Counters: tx_packets tx_bytes rx_packets rx_bytes tx_flood tx_move_notice\n"
 	"          fdb_learned fdb_moved fdb_aged and drop_REASON, one per reason\n"
 	"          a frame was dropped (drop_no_vni, drop_unknown_vni, ...).\n",
-	.cmds = stats_cmds,
-	.default_cmd = STATS_SHOW,
-	.kws = stats_kws,
-	.run = stats_run,
+	.nest = VTEP_A_VNI,
+	.check = stats_check,
+	.what = stats_what,
 };

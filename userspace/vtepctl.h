@@ -2,19 +2,26 @@
 /*
  * vtepctl: shared declarations.
  *
- * Layers, each in its own files:
+ * Layers, each in its own files; a file calls only files below it:
+ *   main.c             main()
+ *   cli.c              global options, the object table, dispatch: parse,
+ *                      help, build, request, report, written once for all
+ *   batch.c            -batch: reads and splits lines for the dispatcher
+ *   monitor.c          events (prints them with fdb.c's and vni.c's printers)
+ *   link.c fdb.c vni.c remote.c stats.c
+ *                      one object each: keyword rows, command table, hooks,
+ *                      reply printing; fdb.c also coalesces -batch adds
+ *   request.c          what the objects share: parse by table, messages
+ *                      from typed rows, a request reported, show and dump
  *   parse.c            pure parsers of one argument and the keyword walker
- *   link.c vni.c ...   per object: argv -> plain request struct -> message
- *                      attributes; reply attributes -> print helpers
  *   netlink.c          the only file that opens sockets (libmnl)
  *   print.c            text/JSON output helpers and the error voice
- *   batch.c            -batch: line splitting, FDB coalescing
- *   cli.c              global options and the object table
  */
 #ifndef VTEPCTL_H
 #define VTEPCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <net/if.h>
@@ -59,15 +66,56 @@ const char *format_mac(const uint8_t mac[6], char buf[18]);
  * the positional argument (VNI, MAC, ...): a word that is no keyword. The
  * help test walks these tables, so every word the parser takes is in the
  * object's help text.
+ *
+ * Most rows are typed: the walker parses the value by type, stores it at
+ * off in the request and sets bit attr of the request's set mask (every
+ * request struct starts with "uint64_t set"). A callback is for what no
+ * type says (ttl auto, tos, df, srcport).
  */
+enum kw_type {
+	KW_NONE,	/* no value: a flag attribute (attr) or a callback */
+	KW_DEV,		/* char[IFNAMSIZ]; with attr 0, the request's ifname */
+	KW_VNI,		/* uint32_t, 1-16777215 */
+	KW_VLAN,	/* uint16_t, 1-4094 */
+	KW_PORT,	/* uint16_t, 1-65535, sent big-endian */
+	KW_MAC,		/* uint8_t[6] */
+	KW_IP,		/* struct vtep_ip: attr, or attr + 1 for IPv6 */
+	KW_UNICAST,	/* the same, not multicast (why: the refusal) */
+	KW_GROUP,	/* the same, multicast or "none" (sent as 0) */
+	KW_ON_OFF,	/* uint8_t */
+	KW_SECS,	/* uint32_t, 0-VTEP_AGEING_MAX (why: the refusal) */
+	KW_U32,		/* uint32_t (why: the refusal) */
+	KW_U8,		/* uint8_t, parsed by the row's callback */
+	KW_RANGE,	/* uint16_t[2] as attr, attr + 1; by the callback */
+	KW_TRUE,	/* bool set, never sent */
+	KW_CONST,	/* uint8_t set to val */
+};
+
+/* What a type stores and how a number of it is bounded (max 0: no number) */
+struct kw_type_info {
+	unsigned char size;
+	uint32_t min, max;
+	const char *why;
+};
+extern const struct kw_type_info kw_types[];
+
 struct kw {
 	const char *name;
 	unsigned int cmds;	/* bit per command that accepts it */
 	unsigned int needed;	/* bit per command that requires it */
 	unsigned char nargs;	/* 0 (a flag), 1 or 2 values */
 	unsigned char excl;	/* non-zero: one keyword per group at most */
-	int (*parse)(void *req, char **val);
+	int (*parse)(void *req, char **val);	/* instead of the type's */
+	unsigned char type;	/* enum kw_type */
+	unsigned char attr;	/* bit set in the request's set mask, 0: none */
+	unsigned short off;	/* offsetof() the value in the request */
+	const char *why;	/* KW_UNICAST, KW_GROUP, KW_SECS, KW_U32: refusal */
+	unsigned char val;	/* KW_CONST */
 };
+
+/* The typed part of a row of request struct T */
+#define KT(T, t, a, field) .type = (t), .attr = (a), \
+			   .off = (unsigned short)offsetof(T, field)
 
 #define KW_HELP 1	/* kw_walk saw "help" */
 
@@ -181,10 +229,16 @@ void attr_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
 void attr_parse_genl(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		     unsigned int max);
 void put_dev(struct nlmsghdr *nlh, const char *ifname);
+/* A NUL-terminated string attribute's text, or NULL */
+const char *attr_str(const struct nlattr *a);
+/* A reply's attributes (tb: VTEP_A_MAX + 1), its device's ifindex if
+ * given (else *ifindex is left alone) and name, or NULL if it has none */
+const char *attr_parse_dev(const struct nlmsghdr *nlh,
+			   const struct nlattr **tb, uint32_t *ifindex);
 
-/* ---- cli.c: context, objects, dispatch -------------------------------- */
+/* ---- request.c: the context and the requests every object makes ----- */
 
-struct fdb_batch;
+struct vtep_object;
 
 struct vtep_ctx {
 	struct vtep_nl *nl;		/* opened on first use */
@@ -192,117 +246,21 @@ struct vtep_ctx {
 	const char *batch_file;		/* NULL outside -batch */
 	unsigned int line;
 	unsigned int failed;		/* -batch -force: commands refused */
-	struct fdb_batch *fdbb;		/* coalesces FDB adds in -batch */
+	const struct vtep_object *queued;	/* whose batch hook holds lines */
+	void *queue;			/* that object's queue */
 };
 
-struct vtep_object {
-	const char *name;
-	const char *summary;
-	const char *help;
-	const char *const *cmds;	/* NULL-terminated; NULL: none */
-	int default_cmd;		/* when only the object is given */
-	const struct kw *kws;		/* NULL-name terminated */
-	int (*run)(struct vtep_ctx *ctx, int cmd, int argc, char **argv);
-};
-
-extern const struct vtep_object *const vtep_objects[];
-struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
-int vtepctl_main(int argc, char **argv);
-int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
-void vtep_usage(FILE *out);
-int find_word(const char *const *words, const char *w);
-
-/* ---- objects ---------------------------------------------------------- */
-
-struct link_req {
-	char name[IFNAMSIZ];
-	uint64_t set;			/* BIT(VTEP_LINK_A_*) given */
-	struct vtep_ip local;
-	uint16_t port;
-	char dev[IFNAMSIZ];
-	uint32_t link;			/* dev resolved before building */
-	uint8_t ttl, tos, df, learning, udp_csum, move_notice;
-	uint32_t ageing, fdb_max;
-	uint16_t port_min, port_max;
-};
-enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW };
-extern const struct vtep_object link_object;
-int link_parse(int cmd, int argc, char **argv, struct link_req *r);
-void link_build_info(struct nlmsghdr *nlh, const struct link_req *r);
-void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r);
-void link_build_set(struct nlmsghdr *nlh, const struct link_req *r);
-int link_print(const struct nlmsghdr *nlh, void *data);
-
-struct vni_req {
-	char dev[IFNAMSIZ];
-	uint64_t set;			/* BIT(VTEP_VNI_A_*) given */
-	uint32_t vni;
-	uint16_t vlan;
-	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
-	uint8_t flood;
-};
-enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
-extern const struct vtep_object vni_object;
-int vni_parse(int cmd, int argc, char **argv, struct vni_req *r);
-void vni_build(struct nlmsghdr *nlh, const struct vni_req *r);
-int vni_print(const struct nlmsghdr *nlh, void *data);
-
-struct remote_req {
-	char dev[IFNAMSIZ];
-	uint64_t set;
-	uint32_t vni;
-	struct vtep_ip addr;
-};
-enum { REMOTE_ADD, REMOTE_REPLACE, REMOTE_DEL, REMOTE_SHOW };
-extern const struct vtep_object remote_object;
-int remote_parse(int cmd, int argc, char **argv, struct remote_req *r);
-void remote_build(struct nlmsghdr *nlh, const struct remote_req *r);
-int remote_print(const struct nlmsghdr *nlh, void *data);
-
-struct fdb_req {
-	char dev[IFNAMSIZ];
-	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
-	uint32_t vni;
-	uint8_t mac[6];
-	struct vtep_ip dst;
-	uint8_t type;			/* enum vtep_fdb_type, show/flush */
-};
-enum { FDB_ADD, FDB_REPLACE, FDB_DEL, FDB_SHOW, FDB_FLUSH };
-extern const struct vtep_object fdb_object;
-int fdb_parse(int cmd, int argc, char **argv, struct fdb_req *r);
-void fdb_build(struct nlmsghdr *nlh, const struct fdb_req *r);
-void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r);
 /* Printing options shared by show and monitor */
 struct show_opts {
 	bool dev_given;			/* omit "dev" in text, like ip -d */
 	const char *event;		/* monitor: the event's name */
 	uint32_t vni;			/* show only this VNI, 0 = all */
 };
-int fdb_print(const struct nlmsghdr *nlh, void *data);
 
-struct stats_req {
-	char dev[IFNAMSIZ];
-	uint64_t set;
-	uint32_t vni;
-};
-enum { STATS_SHOW };
-extern const struct vtep_object stats_object;
-extern const char *const vtep_stat_names[];
-int stats_parse(int cmd, int argc, char **argv, struct stats_req *r);
-void stats_build(struct nlmsghdr *nlh, const struct stats_req *r);
-int stats_print(const struct nlmsghdr *nlh, void *data);
-
-struct monitor_req {
-	char dev[IFNAMSIZ];
-	uint64_t set;
-	bool dump, noresync;
-};
-enum { MON_DEV, MON_DUMP, MON_RESYNC, MON_NORESYNC };
-extern const struct vtep_object monitor_object;
-int monitor_parse(int argc, char **argv, struct monitor_req *r);
-int monitor_print_event(const struct nlmsghdr *nlh, void *data);
-const char *event_name(unsigned int ev);
-
+struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
+/* Send nlh, replies to cb; a refusal is reported naming what */
+int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
+		 void *data, const char *what);
 /* Run fn for every vtep device (by name), or only for dev if given */
 int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
 		  int (*fn)(struct vtep_ctx *ctx, const char *ifname,
@@ -312,21 +270,127 @@ int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
 int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 	       void *data);
 
-/* ---- batch.c ---------------------------------------------------------- */
+/*
+ * An object: its grammar (ops' names, kws) and what each command does. A
+ * command with a genl command and no run is run by cli.c alone: with a
+ * print callback, obj_show() for every device (or the one named);
+ * without, build, one request, reported as what() names it. As in ip(8),
+ * "add" creates only (NLM_F_EXCL) and "replace" creates or replaces.
+ */
+struct vtep_op {
+	const char *name;		/* the command word; NULL: none */
+	uint8_t genl;			/* genl command */
+	nl_cb print;			/* a show: prints each reply */
+	bool dump;			/* a show as one dump per device */
+	int (*run)(struct vtep_ctx *ctx, void *req);	/* anything else */
+};
 
-#define BATCH_MAX_ARGS 64
-/* Size of one coalesced FDB message: the list nest length is a u16 */
-#define FDB_BATCH_BYTES (56 * 1024)
+struct vtep_object {
+	const char *name;
+	const char *summary;
+	const char *help;
+	int default_cmd;		/* when only the object is given */
+	const struct kw *kws;		/* NULL-name terminated */
+	size_t req_size;
+	const struct vtep_op *ops;	/* indexed by command, NULL-name ended */
+	uint16_t nest;			/* VTEP_A_*: what the attrs go in */
+	/* rules across keywords, after the walk; optional */
+	int (*check)(int cmd, void *req);
+	/* a show names one entry: one request, not one per device */
+	bool (*one)(const void *req);
+	/* the message of a genl command; NULL: obj_build() */
+	void (*build)(struct nlmsghdr *nlh, const void *req);
+	void (*what)(const void *req, char *buf, size_t len);
+	/* -batch only, optional: take the command into the object's queue
+	 * (1), or leave it to be run now (0); -1 on failure */
+	int (*batch)(struct vtep_ctx *ctx, int cmd, const void *req);
+	/* send and free the queue; returns how many commands were refused */
+	int (*flush)(struct vtep_ctx *ctx);
+};
 
-int makeargs(char *line, char **argv, int max);
+/* The tables of object obj, by their names: obj_ops, obj_kws and struct
+ * obj_req; dflt runs when only the object is given */
+#define VTEP_OBJECT(obj, dflt)						\
+	.name = #obj, .ops = obj##_ops, .default_cmd = (dflt),		\
+	.kws = obj##_kws, .req_size = sizeof(struct obj##_req)
+
+/* Parse argv for command cmd of o into req (o->req_size bytes) */
+int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
+	      void *req);
+/* The given typed attributes of req, in table order */
+void kw_put(struct nlmsghdr *nlh, const struct kw *tab, const void *req);
+/* The request's ifname, then its attributes in the object's nest */
+void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
+	       const void *req);
+int find_word(const char *const *words, const char *w);
+/* show: genl for every device (or the one req names), replies to cb, as
+ * a dump or one request each; a JSON array of what cb prints */
+int obj_show(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	     uint8_t genl, nl_cb cb, bool dump);
+/* show of one thing: one request, cb prints its reply */
+int obj_get(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
+	    uint8_t genl, nl_cb cb);
+
+/* ---- cli.c: the object table, dispatch ---------------------------------- */
+
+extern const struct vtep_object *const vtep_objects[];
+int vtepctl_main(int argc, char **argv);
+int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
 int run_batch(struct vtep_ctx *ctx, const char *file);
-/* Queue one add/replace (returns 0, or -1 on a refused earlier entry) */
-int fdb_batch_add(struct vtep_ctx *ctx, const struct fdb_req *r,
-		  bool replace);
-/* Send what is queued; returns the number of refused entries */
-int fdb_batch_flush(struct vtep_ctx *ctx);
-void fdb_batch_free(struct vtep_ctx *ctx);
-/* Build one FDB_NEW list message of entries [lo, hi) of the queue */
+void vtep_usage(FILE *out);
+
+/* ---- objects: the request structs start with their set mask ---------- */
+
+struct link_req {
+	uint64_t set;			/* BIT(VTEP_LINK_A_*) given */
+	char name[IFNAMSIZ];
+	struct vtep_ip local;
+	uint16_t port;
+	char underlay[IFNAMSIZ];
+	uint32_t underlay_ifindex;	/* resolved before building */
+	uint8_t ttl, tos, df, learning, udp_csum, move_notice;
+	uint32_t ageing, fdb_max;
+	uint16_t port_min, port_max;
+};
+enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW };
+extern const struct vtep_object link_object;
+
+struct vni_req {
+	uint64_t set;			/* BIT(VTEP_VNI_A_*) given */
+	char dev[IFNAMSIZ];
+	uint32_t vni;
+	uint16_t vlan;
+	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
+	uint8_t flood;
+};
+enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
+extern const struct vtep_object vni_object;
+int vni_print(const struct nlmsghdr *nlh, void *data);
+
+struct remote_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+	uint32_t vni;
+	struct vtep_ip addr;
+};
+enum { REMOTE_ADD, REMOTE_REPLACE, REMOTE_DEL, REMOTE_SHOW };
+extern const struct vtep_object remote_object;
+
+struct fdb_req {
+	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
+	char dev[IFNAMSIZ];
+	uint8_t mac[6];
+	uint32_t vni;
+	struct vtep_ip dst;
+	uint8_t type;			/* enum vtep_fdb_type, show/flush */
+};
+enum { FDB_ADD, FDB_REPLACE, FDB_DEL, FDB_SHOW, FDB_FLUSH };
+extern const struct vtep_object fdb_object;
+void fdb_put_entry(struct nlmsghdr *nlh, const struct fdb_req *r);
+int fdb_print(const struct nlmsghdr *nlh, void *data);
+/* -batch: consecutive adds go as VTEP_A_FDB_LIST messages of this size
+ * (the list nest length is a u16) */
+#define FDB_BATCH_BYTES (56 * 1024)
 struct fdb_batch_entry {
 	uint32_t vni;
 	uint8_t mac[6];
@@ -334,10 +398,42 @@ struct fdb_batch_entry {
 	unsigned int line;
 	uint32_t off;			/* offset of its nest in the message */
 };
+/* Build one FDB_NEW list message of entries [0, n) that fit in limit */
 unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 			     struct fdb_batch_entry *e, unsigned int n,
 			     size_t limit);
 int fdb_batch_find(const struct fdb_batch_entry *e, unsigned int n,
 		   uint32_t off);
+
+struct stats_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+	uint32_t vni;
+};
+enum { STATS_SHOW };
+extern const struct vtep_object stats_object;
+extern const char *const vtep_stat_names[];
+
+struct monitor_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+	bool dump, noresync;
+};
+extern const struct vtep_object monitor_object;
+int monitor_parse(int argc, char **argv, struct monitor_req *r);
+int monitor_print_event(const struct nlmsghdr *nlh, void *data);
+const char *event_name(unsigned int ev);
+
+/* ---- batch.c: reading a -batch file ----------------------------------- */
+
+#define BATCH_MAX_ARGS 64
+
+int makeargs(char *line, char **argv, int max);
+/* Hand each line of file to line(), stopping at the first failure unless
+ * ctx->force; flush() sends what was queued, before a refusal and at the
+ * end. Returns 0, or 1 if any line failed. */
+int batch_read(struct vtep_ctx *ctx, const char *file,
+	       int (*line)(struct vtep_ctx *ctx, int argc, char **argv),
+	       int (*flush)(struct vtep_ctx *ctx));
 
 #endif /* VTEPCTL_H */

@@ -111,7 +111,7 @@ vm_add() {
 vtep_add() {
 	local host=$1 local=$2
 
-	vtepctl_n "$host" link add vtep0 local "$local" dev eth0 "${@:3}"
+	vtepctl_n "$host" link add vtep0 local "$local" underlay eth0 "${@:3}"
 	ipn "$host" link set vtep0 master br0 up
 }
 

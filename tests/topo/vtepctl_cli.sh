@@ -102,7 +102,7 @@ t "link add of an existing device fails with \"exists\"" 1 "" \
 	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
 t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
 tj "link show -j has every key with its default" \
-	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "link": None, "ttl": 0, "tos": 0, "df": "unset", "learning": True, "ageing": 300, "max_fdb": 0, "port_min": 32768, "port_max": 65535, "udp_csum": False, "move_notice": True, "vni_count": 0, "fdb_count": 0}]' \
+	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": None, "ttl": 0, "tos": 0, "df": "unset", "learning": True, "ageing": 300, "max_fdb": 0, "port_min": 32768, "port_max": 65535, "udp_csum": False, "move_notice": True, "vni_count": 0, "fdb_count": 0}]' \
 	link show vtep0
 t "link add with an IPv6 local address" 0 "" "" link add vtep6 local 2001:db8::1
 t "link add vtep1 without options" 0 "" "" link add vtep1
@@ -278,7 +278,7 @@ ip -n "$NS" addr add 192.0.2.1/24 dev dummy0
 ip -n "$NS" addr add 192.0.2.3/24 dev dummy0
 ip -n "$NS" link set dummy0 up
 # (vtep0 joins VNI 200's group on dummy0 when it comes up, leaves it later)
-t "link set of the underlay device" 0 "" "" link set vtep0 dev dummy0
+t "link set of the underlay device" 0 "" "" link set vtep0 underlay dummy0
 ip -n "$NS" link set vtep0 up
 ip netns exec "$NS" python3 -c '
 import socket
@@ -331,14 +331,14 @@ t "link set of the port while up is refused" 1 "" \
 	link set vtep0 port 4790
 ip -n "$NS" link set vtep0 down
 t "link set of every setting" 0 "" "" link set vtep0 learning off ageing 60 max-fdb 100000 \
-	srcport 40000 50000 ttl 64 tos inherit df inherit udpcsum on move-notice off port 4790 dev dummy0
-t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 dev dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" "" \
+	srcport 40000 50000 ttl 64 tos inherit df inherit udpcsum on move-notice off port 4790 underlay dummy0
+t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" "" \
 	link show vtep0
 tj "link show -j after set" \
-	'd[0]["port"] == 4790 and d[0]["link"] == "dummy0" and d[0]["ttl"] == 64 and d[0]["tos"] == 1 and d[0]["df"] == "inherit" and d[0]["learning"] is False and d[0]["ageing"] == 60 and d[0]["max_fdb"] == 100000 and (d[0]["port_min"], d[0]["port_max"]) == (40000, 50000) and d[0]["udp_csum"] is True and d[0]["move_notice"] is False' \
+	'd[0]["port"] == 4790 and d[0]["underlay"] == "dummy0" and d[0]["ttl"] == 64 and d[0]["tos"] == 1 and d[0]["df"] == "inherit" and d[0]["learning"] is False and d[0]["ageing"] == 60 and d[0]["max_fdb"] == 100000 and (d[0]["port_min"], d[0]["port_max"]) == (40000, 50000) and d[0]["udp_csum"] is True and d[0]["move_notice"] is False' \
 	link show vtep0
 t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
-tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 dev dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" \
+tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" \
 	link show vtep0
 t "a source port range upside down is refused" 1 "" \
 	'Error: argument "40000" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535' \

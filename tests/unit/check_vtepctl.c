@@ -61,7 +61,7 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_LOCAL] = { "local", K_IP4 },
 	[VTEP_LINK_A_LOCAL6] = { "local6", K_IP6 },
 	[VTEP_LINK_A_PORT] = { "port", K_BE16 },
-	[VTEP_LINK_A_UNDERLAY] = { "link", K_U32 },
+	[VTEP_LINK_A_UNDERLAY] = { "underlay", K_U32 },
 	[VTEP_LINK_A_TTL] = { "ttl", K_U8 },
 	[VTEP_LINK_A_TOS] = { "tos", K_U8 },
 	[VTEP_LINK_A_DF] = { "df", K_U8 },
@@ -299,6 +299,38 @@ int run_cmd(const char *line, struct fake *f, bool json, struct cap *c)
 	cap_end(c);
 	nl_close(ctx.nl);
 	return r;
+}
+
+void check_cmd(const struct cmd_case *c)
+{
+	static struct fake f;
+	const struct nlmsghdr *nlh = (void *)f.msg[0];
+	bool rtnl = c->type == RTM_NEWLINK;
+	char got[1024];
+	struct cap cap;
+	int r;
+
+	memset(&f, 0, sizeof(f));
+	r = run_cmd(c->line, &f, false, &cap);
+	ck_assert_msg(r == c->ret, "\"%s\": returned %d", c->line, r);
+	ck_assert_msg(!strcmp(cap.ebuf, c->err),
+		      "\"%s\": stderr \"%s\", want \"%s\"", c->line,
+		      cap.ebuf, c->err);
+	cap_free(&cap);
+	if (c->ret) {
+		ck_assert_msg(f.n == 0, "\"%s\": refused, yet sent", c->line);
+		return;
+	}
+	if (rtnl)
+		ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWLINK);
+	else
+		ck_assert_uint_eq(genl_cmd_of(nlh), c->type);
+	ck_assert_msg((nlh->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK)) ==
+		      c->flags, "\"%s\": flags 0x%x", c->line,
+		      nlh->nlmsg_flags);
+	render(nlh, rtnl ? SCHEMA_RTNL : SCHEMA_GENL, got, sizeof(got));
+	ck_assert_msg(!strcmp(got, c->attrs), "\"%s\": sent\n  %s\nwant\n  %s",
+		      c->line, got, c->attrs);
 }
 
 int main(void)

@@ -40,10 +40,10 @@ START_TEST(help_lists_every_keyword)
 {
 	const struct vtep_object *o = vtep_objects[_i];
 
-	for (int i = 0; o->cmds && o->cmds[i]; i++)
-		ck_assert_msg(has_word(o->help, o->cmds[i]),
+	for (int i = 0; o->ops && o->ops[i].name; i++)
+		ck_assert_msg(has_word(o->help, o->ops[i].name),
 			      "\"%s help\" does not list command \"%s\"",
-			      o->name, o->cmds[i]);
+			      o->name, o->ops[i].name);
 	for (const struct kw *k = o->kws; k && k->name; k++)
 		ck_assert_msg(has_word(o->help, k->name),
 			      "\"%s help\" does not list \"%s\"", o->name,
@@ -72,8 +72,9 @@ END_TEST
 /* The man page, with groff's escapes taken out */
 static char *man_page(void)
 {
-	static const char *const paths[] = { "vtepctl.8", "../vtepctl.8",
-					     "../../vtepctl.8" };
+	static const char *const paths[] = { "userspace/vtepctl.8",
+					     "../userspace/vtepctl.8",
+					     "../../userspace/vtepctl.8" };
 	char *text = NULL, *out;
 	size_t len = 0, j = 0;
 	FILE *f = NULL;
@@ -110,10 +111,10 @@ START_TEST(man_page_lists_every_keyword)
 
 	ck_assert_msg(has_word(man, o->name), "vtepctl.8 lacks object \"%s\"",
 		      o->name);
-	for (int i = 0; o->cmds && o->cmds[i]; i++)
-		ck_assert_msg(has_word(man, o->cmds[i]),
+	for (int i = 0; o->ops && o->ops[i].name; i++)
+		ck_assert_msg(has_word(man, o->ops[i].name),
 			      "vtepctl.8 lacks command \"%s %s\"", o->name,
-			      o->cmds[i]);
+			      o->ops[i].name);
 	for (const struct kw *k = o->kws; k && k->name; k++)
 		ck_assert_msg(has_word(man, k->name),
 			      "vtepctl.8 lacks \"%s\" of \"%s\"", k->name,

@@ -8,16 +8,7 @@
 
 #include "unit.h"
 
-#define BAD(l, e) { .line = l, .ret = -1, .err = e }
-
-static const struct {
-	const char *line;
-	int ret;
-	const char *err;
-	uint8_t cmd;
-	uint16_t flags;
-	const char *attrs;
-} cases[] = {
+static const struct cmd_case cases[] = {
 	{ "fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0", 0, "",
 	  VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL,
 	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2}" },
@@ -64,29 +55,7 @@ static const struct {
 
 START_TEST(commands)
 {
-	struct fake f = { 0 };
-	const struct nlmsghdr *nlh = (void *)f.msg[0];
-	char got[1024];
-	struct cap c;
-	int r;
-
-	r = run_cmd(cases[_i].line, &f, false, &c);
-	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
-	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
-		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
-		      c.ebuf, cases[_i].err);
-	cap_free(&c);
-	if (cases[_i].ret) {
-		ck_assert_msg(f.n == 0, "\"%s\": refused, yet sent", cases[_i].line);
-		return;
-	}
-	ck_assert_uint_eq(genl_cmd_of(nlh), cases[_i].cmd);
-	ck_assert_msg((nlh->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK)) ==
-		      cases[_i].flags, "\"%s\": flags 0x%x", cases[_i].line,
-		      nlh->nlmsg_flags);
-	render(nlh, SCHEMA_GENL, got, sizeof(got));
-	ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
-		      cases[_i].line, got, cases[_i].attrs);
+	check_cmd(&cases[_i]);
 }
 END_TEST
 

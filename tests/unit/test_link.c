@@ -9,35 +9,29 @@
 
 #include "unit.h"
 
-#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+#define CE (NLM_F_CREATE | NLM_F_EXCL)
 
 /* Every command line, good and bad: the request it makes or its error */
-static const struct {
-	const char *line;
-	int ret;
-	const char *err;	/* the stderr line, exactly */
-	uint16_t type;		/* RTM_NEWLINK, or a genl command */
-	const char *attrs;
-} cases[] = {
-	{ "link add vtep0", 0, "", RTM_NEWLINK,
+static const struct cmd_case cases[] = {
+	{ "link add vtep0", 0, "", RTM_NEWLINK, CE,
 	  "ifname=vtep0 linkinfo{kind=vtep}" },
 	{ "link add vtep0 local 192.0.2.1 port 4790 ttl 64 tos inherit df inherit "
 	  "learning off ageing 0 max-fdb 1000 srcport 40000 50000 udpcsum on "
-	  "move-notice off", 0, "", RTM_NEWLINK,
+	  "move-notice off", 0, "", RTM_NEWLINK, CE,
 	  "ifname=vtep0 linkinfo{kind=vtep data{local=192.0.2.1 port=4790 "
 	  "ttl=64 tos=1 df=2 learning=0 ageing=0 fdb_max=1000 port_min=40000 "
 	  "port_max=50000 udp_csum=1 move_notice=0}}" },
 	{ "link add vtep6 local 2001:db8::1 ttl auto tos 0x10 df set", 0, "",
-	  RTM_NEWLINK,
+	  RTM_NEWLINK, CE,
 	  "ifname=vtep6 linkinfo{kind=vtep data{local6=2001:db8::1 ttl=0 tos=16 df=1}}" },
-	{ "link add vtep0 dev lo", 0, "", RTM_NEWLINK,
+	{ "link add vtep0 underlay lo", 0, "", RTM_NEWLINK, CE,
 	  "ifname=vtep0 link=1 linkinfo{kind=vtep}" },
-	{ "link set vtep0 learning off ageing 30 dev lo", 0, "",
-	  VTEP_CMD_LINK_SET,
-	  "ifname=vtep0 link{learning=0 ageing=30 link=1}" },
-	{ "link set vtep0 local 198.51.100.1 port 8472", 0, "", VTEP_CMD_LINK_SET,
+	{ "link set vtep0 learning off ageing 30 underlay lo", 0, "",
+	  VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep0 link{learning=0 ageing=30 underlay=1}" },
+	{ "link set vtep0 local 198.51.100.1 port 8472", 0, "", VTEP_CMD_LINK_SET, 0,
 	  "ifname=vtep0 link{local=198.51.100.1 port=8472}" },
-	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, "ifname=vtep0" },
+	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, 0, "ifname=vtep0" },
 	BAD("link add",
 	    "Error: \"NAME\" is required for \"link add\"\n"),
 	BAD("link add vtep0 port 0",
@@ -68,7 +62,7 @@ static const struct {
 	    "Error: argument \"-1\" is wrong: max-fdb must be 0-4294967295 (0 = no limit)\n"),
 	BAD("link add averyveryverylongname",
 	    "Error: argument \"averyveryverylongname\" is wrong: device name must be 1-15 characters, no '/' ':' or spaces\n"),
-	BAD("link add vtep0 dev nosuchdev0",
+	BAD("link add vtep0 underlay nosuchdev0",
 	    "Error: cannot find device \"nosuchdev0\"\n"),
 	BAD("link add vtep0 vtep1",
 	    "Error: unknown keyword \"vtep1\" for \"link add\", try \"vtepctl link help\"\n"),
@@ -88,33 +82,7 @@ static const struct {
 
 START_TEST(commands)
 {
-	struct fake f = { 0 };
-	const struct nlmsghdr *nlh = (void *)f.msg[0];
-	char got[1024];
-	struct cap c;
-	int r;
-
-	r = run_cmd(cases[_i].line, &f, false, &c);
-	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
-	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
-		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
-		      c.ebuf, cases[_i].err);
-	if (cases[_i].ret) {
-		ck_assert_msg(f.n == 0, "\"%s\": refused, yet sent", cases[_i].line);
-	} else if (cases[_i].type == RTM_NEWLINK) {
-		ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWLINK);
-		ck_assert_uint_eq(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK),
-				  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
-		render(nlh, SCHEMA_RTNL, got, sizeof(got));
-		ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
-			      cases[_i].line, got, cases[_i].attrs);
-	} else {
-		ck_assert_uint_eq(genl_cmd_of(nlh), cases[_i].type);
-		render(nlh, SCHEMA_GENL, got, sizeof(got));
-		ck_assert_msg(!strcmp(got, cases[_i].attrs), "\"%s\": sent\n  %s\nwant\n  %s",
-			      cases[_i].line, got, cases[_i].attrs);
-	}
-	cap_free(&c);
+	check_cmd(&cases[_i]);
 }
 END_TEST
 
@@ -132,7 +100,7 @@ static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
 	mnl_attr_put(nlh, VTEP_LINK_A_LOCAL, 4, &local);
 	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(4789));
-	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, 0);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, f->priv ? 1 : 0);	/* lo */
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TTL, 0);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_TOS, 1);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_DF, VTEP_DF_UNSET);
@@ -165,10 +133,27 @@ START_TEST(show_text_and_json)
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
-			 "\"port\":4789,\"link\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
+			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
 			 "\"learning\":true,\"ageing\":300,\"max_fdb\":0,"
 			 "\"port_min\":32768,\"port_max\":65535,\"udp_csum\":false,"
 			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");
+	cap_free(&c);
+}
+END_TEST
+
+/* the underlay is "underlay IF" in text and "underlay" in JSON */
+START_TEST(show_underlay)
+{
+	struct fake f = { .reply = link_reply, .priv = &f };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, false, &c), 0);
+	ck_assert_msg(strstr(c.obuf, " port 4789 underlay lo ttl auto "),
+		      "text: %s", c.obuf);
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
+	ck_assert_msg(strstr(c.obuf, "\"underlay\":\"lo\""), "JSON: %s",
+		      c.obuf);
 	cap_free(&c);
 }
 END_TEST
@@ -217,6 +202,7 @@ Suite *suite_link(void)
 
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, show_underlay);
 	tcase_add_test(tc, del_checks_kind_first);
 	tcase_add_test(tc, add_exists);
 	suite_add_tcase(s, tc);

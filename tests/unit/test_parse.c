@@ -242,13 +242,13 @@ static int t_y(void *r, char **v) { ((struct toy *)r)->y = 1; return 0; }
 static int t_bad(void *r, char **v) { return invarg("always wrong", v[0]); }
 
 static const struct kw toy_kws[] = {
-	{ "POS", BIT(0) | BIT(1), BIT(1), 1, 0, t_pos },
-	{ "a", BIT(0) | BIT(1), BIT(0), 1, 0, t_a },
-	{ "b", BIT(0), 0, 2, 0, t_b },
-	{ "flag", BIT(0), 0, 0, 0, t_flag },
-	{ "x", BIT(0), 0, 0, 1, t_x },
-	{ "y", BIT(0), 0, 0, 1, t_y },
-	{ "bad", BIT(0), 0, 1, 0, t_bad },
+	{ "POS", BIT(0) | BIT(1), BIT(1), 1, 0, .parse = t_pos },
+	{ "a", BIT(0) | BIT(1), BIT(0), 1, 0, .parse = t_a },
+	{ "b", BIT(0), 0, 2, 0, .parse = t_b },
+	{ "flag", BIT(0), 0, 0, 0, .parse = t_flag },
+	{ "x", BIT(0), 0, 0, 1, .parse = t_x },
+	{ "y", BIT(0), 0, 0, 1, .parse = t_y },
+	{ "bad", BIT(0), 0, 1, 0, .parse = t_bad },
 	{ NULL },
 };
 

@@ -8,43 +8,23 @@
 
 #include "unit.h"
 
-static const struct {
-	const char *line;
-	int ret;
-	const char *err;
-	const char *attrs;
-} cases[] = {
-	{ "stats show dev vtep0", 0, "", "ifname=vtep0" },
-	{ "stats show dev vtep0 vni 100", 0, "", "ifname=vtep0 vni{id=100}" },
-	{ "stats dev vtep0", -1,
-	  "Command \"dev\" is unknown, try \"vtepctl stats help\".\n", "" },
-	{ "stats show vni 100", -1,
-	  "Error: \"stats show vni VNI\" needs \"dev NAME\"\n", "" },
-	{ "stats show dev vtep0 vni 0", -1,
-	  "Error: argument \"0\" is wrong: VNI must be 1-16777215\n", "" },
-	{ "stats show dev vtep0 dev vtep1", -1,
-	  "Error: duplicate \"dev\": \"vtep1\" is the second value\n", "" },
+static const struct cmd_case cases[] = {
+	{ "stats show dev vtep0", 0, "", VTEP_CMD_STATS_GET, 0, "ifname=vtep0" },
+	{ "stats show dev vtep0 vni 100", 0, "", VTEP_CMD_STATS_GET, 0,
+	  "ifname=vtep0 vni{id=100}" },
+	BAD("stats dev vtep0",
+	    "Command \"dev\" is unknown, try \"vtepctl stats help\".\n"),
+	BAD("stats show vni 100",
+	    "Error: \"stats show vni VNI\" needs \"dev NAME\"\n"),
+	BAD("stats show dev vtep0 vni 0",
+	    "Error: argument \"0\" is wrong: VNI must be 1-16777215\n"),
+	BAD("stats show dev vtep0 dev vtep1",
+	    "Error: duplicate \"dev\": \"vtep1\" is the second value\n"),
 };
 
 START_TEST(commands)
 {
-	struct fake f = { 0 };
-	const struct nlmsghdr *nlh = (void *)f.msg[0];
-	char got[1024];
-	struct cap c;
-	int r;
-
-	r = run_cmd(cases[_i].line, &f, false, &c);
-	ck_assert_msg(r == cases[_i].ret, "\"%s\": returned %d", cases[_i].line, r);
-	ck_assert_msg(!strcmp(c.ebuf, cases[_i].err),
-		      "\"%s\": stderr \"%s\", want \"%s\"", cases[_i].line,
-		      c.ebuf, cases[_i].err);
-	cap_free(&c);
-	if (cases[_i].ret)
-		return;
-	ck_assert_uint_eq(genl_cmd_of(nlh), VTEP_CMD_STATS_GET);
-	render(nlh, SCHEMA_GENL, got, sizeof(got));
-	ck_assert_str_eq(got, cases[_i].attrs);
+	check_cmd(&cases[_i]);
 }
 END_TEST
 

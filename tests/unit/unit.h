@@ -71,4 +71,21 @@ struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
 /* Run one command line against the stand-in kernel, output captured */
 int run_cmd(const char *line, struct fake *f, bool json, struct cap *c);
 
+/*
+ * One command line and what it must do: return ret, print err on stderr
+ * exactly, and (when ret is 0) send one request: type (RTM_NEWLINK or a
+ * genl command) with flags (NLM_F_* beyond REQUEST|ACK) and attrs (as
+ * render() writes them). A refused line must send nothing.
+ */
+struct cmd_case {
+	const char *line;
+	int ret;
+	const char *err;
+	uint16_t type;
+	uint16_t flags;
+	const char *attrs;
+};
+#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+void check_cmd(const struct cmd_case *c);
+
 #endif
