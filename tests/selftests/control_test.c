@@ -611,7 +611,7 @@ TEST_F(vtep_dev, refuses_both_vlan_and_untagged)
 	mnl_attr_put(nlh, VTEP_VNI_A_UNTAGGED, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), EINVAL,
-		       "VTEP_VNI_A_UNTAGGED");
+		       "not both");
 }
 
 /* ---- malformed requests ---- */
@@ -625,13 +625,13 @@ TEST_F(vtep_dev, refuses_a_missing_required_attribute)
 	mnl_attr_put_u16(nlh, VTEP_VNI_A_VLAN, 10);
 	mnl_attr_nest_end(nlh, nest);
 	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), EINVAL,
-		       "missing attribute VTEP_VNI_A_ID");
+		       "");
 	EXPECT_EQ(VTEP_VNI_A_ID, self->nl->miss_type);
 
 	/* and the nest itself */
 	nlh = vnl_genl(self->nl, VTEP_CMD_VNI_NEW, 0, self->ifindex);
 	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), EINVAL,
-		       "missing attribute VTEP_A_VNI");
+		       "");
 	EXPECT_EQ(VTEP_A_VNI, self->nl->miss_type);
 }
 
