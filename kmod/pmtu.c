@@ -32,6 +32,33 @@
 
 #include "vtep.h"
 
+/*
+ * An ICMP error of @nhlen IP and @ihlen ICMP header bytes (zeroed), quoting
+ * @quote bytes of @skb from its network header on, with room for the
+ * Ethernet header in front. NULL when out of memory.
+ */
+static struct sk_buff *icmp_alloc(const struct sk_buff *skb,
+				  unsigned int nhlen, unsigned int ihlen,
+				  unsigned int quote)
+{
+	struct sk_buff *n;
+
+	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + nhlen + ihlen + quote,
+		      GFP_ATOMIC);
+	if (!n)
+		return NULL;
+	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
+	skb_reset_network_header(n);
+	skb_set_transport_header(n, nhlen);
+	skb_put_zero(n, nhlen + ihlen);
+	if (skb_copy_bits(skb, skb_network_offset(skb), skb_put(n, quote),
+			  quote)) {
+		kfree_skb(n);
+		return NULL;
+	}
+	return n;
+}
+
 static struct sk_buff *icmp4_too_big(const struct sk_buff *skb, int mtu)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -58,27 +85,21 @@ static struct sk_buff *icmp4_too_big(const struct sk_buff *skb, int mtu)
 			return NULL;
 	}
 
+	/* RFC 1812: quote as much as fits a 576-byte datagram */
 	quote = min_t(unsigned int, skb->len - off,
 		      576 - sizeof(*nh) - sizeof(*ih));
 	len = sizeof(*nh) + sizeof(*ih) + quote;
-	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + len, GFP_ATOMIC);
+	n = icmp_alloc(skb, sizeof(*nh), sizeof(*ih), quote);
 	if (!n)
 		return NULL;
-	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
-	skb_reset_network_header(n);
-	nh = skb_put(n, sizeof(*nh));
-	ih = skb_put_zero(n, sizeof(*ih));
-	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
-		kfree_skb(n);
-		return NULL;
-	}
+	nh = (struct iphdr *)skb_network_header(n);
+	ih = (struct icmphdr *)skb_transport_header(n);
 
 	ih->type = ICMP_DEST_UNREACH;
 	ih->code = ICMP_FRAG_NEEDED;
 	ih->un.frag.mtu = htons(mtu);
 	ih->checksum = csum_fold(csum_partial(ih, sizeof(*ih) + quote, 0));
 
-	memset(nh, 0, sizeof(*nh));
 	nh->version = 4;
 	nh->ihl = sizeof(*nh) / 4;
 	nh->tos = IPTOS_PREC_INTERNETCONTROL;
@@ -114,20 +135,15 @@ static struct sk_buff *icmp6_too_big(const struct sk_buff *skb, int mtu)
 			return NULL;
 	}
 
+	/* RFC 4443: quote as much as fits the minimum MTU */
 	quote = min_t(unsigned int, skb->len - off,
 		      IPV6_MIN_MTU - sizeof(*nh) - sizeof(*ih));
 	len = sizeof(*ih) + quote;
-	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + sizeof(*nh) + len, GFP_ATOMIC);
+	n = icmp_alloc(skb, sizeof(*nh), sizeof(*ih), quote);
 	if (!n)
 		return NULL;
-	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
-	skb_reset_network_header(n);
-	nh = skb_put(n, sizeof(*nh));
-	ih = skb_put_zero(n, sizeof(*ih));
-	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
-		kfree_skb(n);
-		return NULL;
-	}
+	nh = ipv6_hdr(n);
+	ih = icmp6_hdr(n);
 
 	ip6_flow_hdr(nh, 0, 0);
 	nh->payload_len = htons(len);

@@ -60,6 +60,12 @@ void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		vtep_stats_add_one(vni->stats, idx, n);
 }
 
+void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    enum vtep_stat idx)
+{
+	vtep_stats_add(vtep, vni, idx, 1);
+}
+
 /* Sum every CPU's counters into @out (a reader: never blocks writers). */
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX])

@@ -189,8 +189,7 @@ struct vtep_fdb_info {
 struct vtep_dump {
 	int ifindex;			/* the device */
 	u32 pos;			/* next device, VLAN slot or FDB bucket */
-	u32 sub;			/* next remote of the slot's VNI, or
-					 * entry of the bucket */
+	u32 sub;			/* next remote of the VNI, or entry */
 	u32 vni;			/* filter, 0 = any */
 	u32 seq0;			/* FDB: the first message's sequence */
 	unsigned long tbl;		/* FDB: the bucket table walked */
@@ -376,11 +375,8 @@ int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);
 void vtep_stats_free(struct vtep_pcpu_stats __percpu *stats);
 void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    enum vtep_stat idx, u64 n);
-static inline void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
-				  enum vtep_stat idx)
-{
-	vtep_stats_add(vtep, vni, idx, 1);
-}
+void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    enum vtep_stat idx);
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX]);
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
@@ -388,11 +384,6 @@ int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 		    const struct vtep_pcpu_stats __percpu *stats);
 void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 extern const struct ethtool_ops vtep_ethtool_ops;
-/* the room vtep_stats_fill() takes in a message */
-static inline size_t vtep_stats_size(void)
-{
-	return nla_total_size(0) + __VTEP_STAT_MAX * nla_total_size(sizeof(u64));
-}
 
 /* events.c: the genl family and its "events" group */
 extern struct genl_family vtep_genl_family;
