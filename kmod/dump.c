@@ -177,14 +177,21 @@ static int dump_gone(struct netlink_callback *cb)
 	return 0;
 }
 
-/* The dump's device, or NULL if it went; under RTNL. */
-static struct vtep_dev *dump_dev(struct netlink_callback *cb)
+/*
+ * Takes RTNL and finds the dump's device; NULL, with RTNL released, if the
+ * device went away.
+ */
+static struct vtep_dev *dump_dev_lock(struct netlink_callback *cb)
 {
 	struct net_device *dev;
 
-	ASSERT_RTNL();
-	dev = __dev_get_by_index(sock_net(cb->skb->sk), vtep_dump_ctx(cb)->ifindex);
-	return dev && vtep_is_vtep(dev) ? netdev_priv(dev) : NULL;
+	rtnl_lock();
+	dev = __dev_get_by_index(sock_net(cb->skb->sk),
+				 vtep_dump_ctx(cb)->ifindex);
+	if (dev && vtep_is_vtep(dev))
+		return netdev_priv(dev);
+	rtnl_unlock();
+	return NULL;
 }
 
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
@@ -222,12 +229,9 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vtep_vni *vni;
 	u32 i;
 
-	rtnl_lock();
-	vtep = dump_dev(cb);
-	if (!vtep) {
-		rtnl_unlock();
+	vtep = dump_dev_lock(cb);
+	if (!vtep)
 		return dump_gone(cb);
-	}
 	cb->seq = 1;
 	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
 		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
@@ -315,12 +319,9 @@ int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vtep_dev *vtep;
 	u32 gen;
 
-	rtnl_lock();
-	vtep = dump_dev(cb);
-	if (!vtep) {
-		rtnl_unlock();
+	vtep = dump_dev_lock(cb);
+	if (!vtep)
 		return dump_gone(cb);
-	}
 	/* Odd, so never 0, which turns the check off. */
 	gen = atomic_read(&vtep->generation);
 	cb->seq = (gen << 1) | 1;

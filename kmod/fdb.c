@@ -156,7 +156,7 @@ static bool vtep_fdb_full(struct vtep_dev *vtep)
 int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		 bool replace, struct netlink_ext_ack *extack)
 {
-	enum vtep_event ev = VTEP_EVENT_FDB_ADDED;
+	enum vtep_event ev = VTEP_EVENT_UNSPEC;
 	struct vtep_vni *vni = e->vni;
 	struct vtep_peer *r, *old;
 	struct vtep_fdb_info info;
@@ -185,15 +185,12 @@ int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		if (!replace) {
 			NL_SET_ERR_MSG(extack, "FDB entry exists");
 			err = -EEXIST;
-			ev = VTEP_EVENT_UNSPEC;
 			goto out_unlock;
 		}
 		old = rcu_dereference_protected(f->peer,
 						lockdep_is_held(&vtep->lock));
-		if (old == r && (f->flags & VTEP_FDB_STATIC)) {
-			ev = VTEP_EVENT_UNSPEC;	/* unchanged: success, no event */
-			goto out_unlock;
-		}
+		if (old == r && (f->flags & VTEP_FDB_STATIC))
+			goto out_unlock;	/* unchanged: success, no event */
 		rcu_assign_pointer(f->peer, r);
 		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
 		WRITE_ONCE(f->seen, jiffies);
@@ -216,7 +213,8 @@ int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	atomic_inc(&vtep->fdb_count);
 	atomic_inc(&vni->fdb_count);
 	atomic_inc(&vtep->generation);
-	new = NULL;
+	ev = VTEP_EVENT_FDB_ADDED;
+	new = NULL;		/* in the table, with the reference @r */
 	r = NULL;
 out_unlock:
 	/* @new unused: drop the peer reference @r stands for, free @new. */
@@ -224,7 +222,7 @@ out_unlock:
 		vtep_peer_put(vtep, r);
 	spin_unlock_bh(&vtep->lock);
 	kfree(new);
-	if (!err && ev) {
+	if (ev) {
 		vtep_fdb_info_of(vni->id, e->mac, &e->dst, VTEP_FDB_TYPE_STATIC,
 				 &info);
 		vtep_event_fdb(vtep, ev, &info, GFP_KERNEL);
