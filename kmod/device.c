@@ -187,13 +187,14 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 
 /*
  * Delete @vni: out of the tables first, so learning adds nothing for it
- * after the flush; then out of its group, its FDB entries flushed (with
- * their events), and freed after a grace period. Under RTNL.
+ * after the flush; then out of its group (if @joined), its FDB entries
+ * flushed (with their events), and freed after a grace period. Under RTNL.
  */
-static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
+static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni,
+			    bool joined)
 {
 	vtep_vni_unlink(vtep, vni);
-	if (vtep_is_up(vtep) && vni->group.family)
+	if (joined && vtep_is_up(vtep) && vni->group.family)
 		vtep_underlay_leave(vtep, &vni->group);
 	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
 	vtep_vni_free(vni);
@@ -223,8 +224,7 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		err = vtep_underlay_join(vtep, &vni->group);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
-			vtep_vni_unlink(vtep, vni);
-			vtep_vni_free(vni);
+			vtep_vni_delete(vtep, vni, false);
 			return err;
 		}
 	}
@@ -257,7 +257,7 @@ int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		NL_SET_ERR_MSG(extack, "VNI does not exist");
 		return -ENOENT;
 	}
-	vtep_vni_delete(vtep, vni);
+	vtep_vni_delete(vtep, vni, true);
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_DELETED, id);
 	return 0;
 }

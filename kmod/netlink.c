@@ -69,8 +69,8 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 };
 
 /* The device a request names, with a reference the caller drops. */
-static struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
-			     struct netlink_ext_ack *extack)
+static struct vtep_dev *req_dev(struct net *net, struct nlattr **attrs,
+				struct netlink_ext_ack *extack)
 {
 	struct nlattr *idx = attrs[VTEP_A_IFINDEX], *name = attrs[VTEP_A_IFNAME];
 	struct net_device *dev;
@@ -97,8 +97,8 @@ static struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
 }
 
 /* The VNI @id names; under RTNL, which keeps it alive after RCU. */
-static struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
-			     struct netlink_ext_ack *extack)
+static struct vtep_vni *req_vni(struct vtep_dev *vtep, struct nlattr *id,
+				struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 
@@ -282,7 +282,7 @@ static int do_vni_get(struct vtep_dev *vtep, struct genl_info *info)
 	err = vni_nest(info, tb);
 	if (err)
 		return err;
-	vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+	vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
 	return vni ? vtep_reply_vni(info, vtep, vni) : -ENOENT;
 }
 
@@ -303,7 +303,7 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_REMOTE_A_VNI))
 		return -EINVAL;
-	vni = vtep_nl_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
+	vni = req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
 	if (!vni)
 		return -ENOENT;
 	err = peer_addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
@@ -337,7 +337,7 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
 				    "VTEP_FDB_A_MAC must be a unicast address");
 		return -EINVAL;
 	}
-	e->vni = vtep_nl_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
+	e->vni = req_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
 	if (!e->vni)
 		return -ENOENT;
 	if (!add)
@@ -488,7 +488,7 @@ static int remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
 			       extack);
 	if (err || !tb[VTEP_REMOTE_A_VNI])
 		return err;
-	if (!vtep_nl_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
+	if (!req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
 		return -ENOENT;
 	*vni = nla_get_u32(tb[VTEP_REMOTE_A_VNI]);
 	return 0;
@@ -516,7 +516,7 @@ static int fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
 		}
 	}
 	if (tb[VTEP_FDB_A_VNI]) {
-		if (!vtep_nl_vni(vtep, tb[VTEP_FDB_A_VNI], extack))
+		if (!req_vni(vtep, tb[VTEP_FDB_A_VNI], extack))
 			return -ENOENT;
 		*vni = nla_get_u32(tb[VTEP_FDB_A_VNI]);
 	}
@@ -548,7 +548,7 @@ static int do_stats_get(struct vtep_dev *vtep, struct genl_info *info)
 		err = vni_nest(info, tb);
 		if (err)
 			return err;
-		vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+		vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
 		if (!vni)
 			return -ENOENT;
 	}
@@ -580,7 +580,7 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	vtep = vtep_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	vtep = req_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(vtep)) {
 		err = PTR_ERR(vtep);
 	} else {
@@ -607,7 +607,7 @@ static int dump_setup(struct netlink_callback *cb,
 
 	if (cmd == VTEP_CMD_LINK_GET)
 		return 0;
-	vtep = vtep_nl_dev(sock_net(cb->skb->sk), attrs, extack);
+	vtep = req_dev(sock_net(cb->skb->sk), attrs, extack);
 	if (IS_ERR(vtep))
 		return PTR_ERR(vtep);
 	d->ifindex = vtep->dev->ifindex;
