@@ -6,10 +6,12 @@
  * checked by rtnl.c and netlink.c; what is checked here is only what needs
  * the device's state.
  *
- * This file wires the datapath: tx.c's vtep_xmit into the ndo ops and rx.c's
- * receive and GRO callbacks into the underlay's sockets.
+ * This file wires the datapath: tx.c's vtep_xmit into the ndo ops, rx.c's
+ * receive and GRO callbacks into the underlay's sockets, stats.c's counters
+ * into the ndo and ethtool ops.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <net/netns/generic.h>
@@ -394,6 +396,14 @@ static const struct net_device_ops vtep_netdev_ops = {
 	.ndo_change_mtu		= vtep_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static const struct ethtool_ops vtep_ethtool_ops = {
+	.get_drvinfo		= vtep_stats_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= vtep_stats_sset_count,
+	.get_strings		= vtep_stats_strings,
+	.get_ethtool_stats	= vtep_stats_ethtool,
 };
 
 bool vtep_is_vtep(const struct net_device *dev)

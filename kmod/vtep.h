@@ -383,7 +383,11 @@ extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
 int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 		    const struct vtep_pcpu_stats __percpu *stats);
 void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
-extern const struct ethtool_ops vtep_ethtool_ops;
+void vtep_stats_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info);
+int vtep_stats_sset_count(struct net_device *dev, int sset);
+void vtep_stats_strings(struct net_device *dev, u32 sset, u8 *buf);
+void vtep_stats_ethtool(struct net_device *dev, struct ethtool_stats *stats,
+			u64 *data);
 
 /* events.c: the genl family and its "events" group */
 extern struct genl_family vtep_genl_family;
