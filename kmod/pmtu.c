@@ -59,6 +59,23 @@ static struct sk_buff *icmp_alloc(const struct sk_buff *skb,
 	return n;
 }
 
+/*
+ * Whether the ICMP (@v6: ICMPv6) message at @off of @skb is an error, or
+ * too short to tell: an error is never answered with another.
+ */
+static bool quotes_an_error(const struct sk_buff *skb, unsigned int off,
+			    bool v6)
+{
+	const u8 *type;
+	u8 _type;
+
+	/* The type is the first byte of both headers. */
+	type = skb_header_pointer(skb, off, sizeof(_type), &_type);
+	if (!type)
+		return true;
+	return v6 ? !(*type & ICMPV6_INFOMSG_MASK) : icmp_is_err(*type);
+}
+
 static struct sk_buff *icmp4_too_big(const struct sk_buff *skb, int mtu)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -75,15 +92,10 @@ static struct sk_buff *icmp4_too_big(const struct sk_buff *skb, int mtu)
 	    ipv4_is_zeronet(iph->saddr) || ipv4_is_multicast(iph->saddr) ||
 	    ipv4_is_lbcast(iph->saddr))
 		return NULL;
-	if (iph->protocol == IPPROTO_ICMP) {	/* never an error about one */
-		const struct icmphdr *ic;
-		struct icmphdr _ic;
-
-		ic = skb_header_pointer(skb, off + iph->ihl * 4, sizeof(_ic),
-				       &_ic);
-		if (!ic || icmp_is_err(ic->type))
-			return NULL;
-	}
+	/* never an error about an error */
+	if (iph->protocol == IPPROTO_ICMP &&
+	    quotes_an_error(skb, off + iph->ihl * 4, false))
+		return NULL;
 
 	/* RFC 1812: quote as much as fits a 576-byte datagram */
 	quote = min_t(unsigned int, skb->len - off,
@@ -125,15 +137,9 @@ static struct sk_buff *icmp6_too_big(const struct sk_buff *skb, int mtu)
 	if (mtu < IPV6_MIN_MTU || ipv6_addr_is_multicast(&ip6->daddr) ||
 	    ipv6_addr_any(&ip6->saddr) || ipv6_addr_is_multicast(&ip6->saddr))
 		return NULL;
-	if (ip6->nexthdr == IPPROTO_ICMPV6) {	/* never an error about one */
-		const struct icmp6hdr *ic;
-		struct icmp6hdr _ic;
-
-		ic = skb_header_pointer(skb, off + sizeof(*ip6), sizeof(_ic),
-				       &_ic);
-		if (!ic || !(ic->icmp6_type & ICMPV6_INFOMSG_MASK))
-			return NULL;
-	}
+	if (ip6->nexthdr == IPPROTO_ICMPV6 &&
+	    quotes_an_error(skb, off + sizeof(*ip6), true))
+		return NULL;
 
 	/* RFC 4443: quote as much as fits the minimum MTU */
 	quote = min_t(unsigned int, skb->len - off,
