@@ -2,11 +2,19 @@
 /*
  * vtep: private structures and the functions each file offers the others.
  *
- * Files call downwards only, never in a circle (DESIGN.md, "Layout"):
+ * Files call downwards only, never in a circle (DESIGN.md, "Layout"); a
+ * file uses only files on lower lines of this list:
  *
- *   main -> netlink -> rtnl -> dump -> msg
- *                              device -> tx, rx -> fdb -> vni -> peer
- *   leaves: underlay, flow, pmtu, stats, events (-> msg), addr.h
+ *   main
+ *   netlink        genl policies, parsers, dispatch of commands and dumps
+ *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
+ *   device         wires tx, rx and stats in; VNI changes and teardown
+ *   tx, rx         the datapath (rx also GRO)
+ *   fdb
+ *   events         the genl family and its "events" group
+ *   vni, msg       VNI table; the attributes of every message
+ *   peer, underlay, pmtu, flow, stats
+ *   addr.h, compat.h
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
  *    that reads a struct nlattr. They turn a request into a plain struct
