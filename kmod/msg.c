@@ -52,6 +52,8 @@ int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep)
 	const struct vtep_link_field *f;
 	unsigned int i;
 
+	/* The table's byte offsets and the booleans sent as u8 */
+	BUILD_BUG_ON(sizeof(struct vtep_cfg) > U8_MAX);
 	BUILD_BUG_ON(sizeof(bool) != sizeof(u8));
 	if (vtep_addr_put(skb, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
 			  &vtep->cfg.local))
