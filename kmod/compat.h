@@ -50,7 +50,7 @@ static inline struct nlattr **vtep_dump_attrs(struct netlink_callback *cb)
  * has moved to the inner IP header by then: a tunnel socket bound to an
  * address is not found, and its coalesced packets are mangled and dropped
  * (the kernel's vxlan binds the wildcard, which any address matches).
- * 6.10 keeps both offsets in NAPI_GRO_CB. On older kernels underlay.c's
+ * 6.10 keeps both offsets in NAPI_GRO_CB. On older kernels rx.c's
  * GRO callbacks move the network header back and forth themselves.
  */
 #define VTEP_GRO_FIX_NETWORK_HEADER \

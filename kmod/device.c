@@ -1,46 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vtep net_device: lifecycle, settings (shared by rtnetlink and genl),
- * VNI changes that need the underlay (group joins), MTU and ethtool.
+ * The vtep net_device: lifecycle and ndo ops, settings, MTU, and the VNI
+ * changes that need the underlay (group joins) or other tables (the FDB
+ * flush of a deleted VNI). The settings arrive as plain structs parsed and
+ * checked by rtnl.c and netlink.c; what is checked here is only what needs
+ * the device's state.
+ *
+ * This file wires the datapath: tx.c's vtep_xmit into the ndo ops, rx.c's
+ * receive and GRO callbacks into the underlay's sockets, stats.c's counters
+ * into the ndo and ethtool ops.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
-#include <linux/ipv6.h>
 #include <linux/module.h>
-#include <net/ip.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
 #include "vtep.h"
 
-/* Limits beyond what fits the policy's s16 min/max go through a range. */
-static struct netlink_range_validation vtep_ageing_range = {
-	.max = VTEP_AGEING_MAX,
+/* Settings that need the underlay socket reopened: only while down */
+#define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \
+			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY))
+
+static const struct vtep_underlay_ops vtep_rx_ops = {
+	.encap_rcv	= vtep_rx_encap,
+	.gro_receive	= vtep_rx_gro_receive,
+	.gro_complete	= vtep_rx_gro_complete,
 };
 
-static const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
-	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
-	[VTEP_LINK_A_LOCAL6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[VTEP_LINK_A_PORT]	  = NLA_POLICY_MIN(NLA_BE16, 1),
-	[VTEP_LINK_A_UNDERLAY]	  = { .type = NLA_U32 },
-	[VTEP_LINK_A_TTL]	  = { .type = NLA_U8 },
-	[VTEP_LINK_A_TOS]	  = { .type = NLA_U8 },
-	[VTEP_LINK_A_DF]	  = NLA_POLICY_MAX(NLA_U8, VTEP_DF_MAX),
-	[VTEP_LINK_A_LEARNING]	  = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_AGEING]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &vtep_ageing_range),
-	[VTEP_LINK_A_FDB_MAX]	  = { .type = NLA_U32 },
-	[VTEP_LINK_A_PORT_MIN]	  = NLA_POLICY_MIN(NLA_U16, 1),
-	[VTEP_LINK_A_PORT_MAX]	  = NLA_POLICY_MIN(NLA_U16, 1),
-	[VTEP_LINK_A_UDP_CSUM]	  = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_MOVE_NOTICE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_FDB_COUNT]	  = { .type = NLA_REJECT },
-	[VTEP_LINK_A_VNI_COUNT]	  = { .type = NLA_REJECT },
-};
-
-bool vtep_is_vtep(const struct net_device *dev)
+static bool vtep_is_up(const struct vtep_dev *vtep)
 {
-	return dev->rtnl_link_ops == &vtep_link_ops;
+	return vtep->dev->flags & IFF_UP;
 }
 
 static void vtep_cfg_defaults(struct vtep_cfg *cfg)
@@ -66,8 +57,8 @@ static int vtep_max_mtu(const struct vtep_dev *vtep)
 	struct net_device *lower;
 	int mtu = ETH_DATA_LEN;
 
-	if (vtep->cfg.link) {
-		lower = __dev_get_by_index(vtep->net, vtep->cfg.link);
+	if (vtep->cfg.underlay) {
+		lower = __dev_get_by_index(vtep->net, vtep->cfg.underlay);
 		if (lower)
 			mtu = lower->mtu;
 	}
@@ -75,222 +66,80 @@ static int vtep_max_mtu(const struct vtep_dev *vtep)
 }
 
 /*
- * Check settings against each other and the device's state before touching
- * anything, so a refused request changes nothing.
+ * Apply settings from rtnetlink (IFLA_INFO_DATA) or genl (VTEP_A_LINK),
+ * under RTNL. What the request says was checked when it was parsed; here
+ * only what the device's state allows, before anything changes, so a
+ * refused request changes nothing.
  */
-static int vtep_cfg_check(struct vtep_dev *vtep, struct nlattr *tb[],
-			  struct vtep_cfg *cfg, struct netlink_ext_ack *extack)
+int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
+		       struct netlink_ext_ack *extack)
 {
-	bool up = vtep->dev->flags & IFF_UP;
-	static const int down_only[] = {
-		VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6, VTEP_LINK_A_PORT,
-		VTEP_LINK_A_UNDERLAY,
-	};
-	unsigned int i;
+	const struct vtep_cfg *cfg = &lc->cfg;
+	bool ageing_changed;
 
-	for (i = 0; i < ARRAY_SIZE(down_only); i++) {
-		if (up && tb[down_only[i]]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[down_only[i]],
-					    "Cannot change the underlay of a device that is up");
-			return -EBUSY;
-		}
-	}
-	if (tb[VTEP_LINK_A_LOCAL] && tb[VTEP_LINK_A_LOCAL6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_LOCAL6],
-				    "Local address is either IPv4 or IPv6, not both");
-		return -EINVAL;
-	}
-	if (tb[VTEP_LINK_A_LOCAL]) {
-		cfg->local.family = AF_INET;
-		cfg->local.ip4 = nla_get_in_addr(tb[VTEP_LINK_A_LOCAL]);
-		if (ipv4_is_multicast(cfg->local.ip4) ||
-		    ipv4_is_lbcast(cfg->local.ip4)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_LOCAL],
-					    "Local address must be unicast");
-			return -EINVAL;
-		}
-	}
-	if (tb[VTEP_LINK_A_LOCAL6]) {
-		cfg->local.family = AF_INET6;
-		cfg->local.ip6 = nla_get_in6_addr(tb[VTEP_LINK_A_LOCAL6]);
-		if (ipv6_addr_is_multicast(&cfg->local.ip6)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_LOCAL6],
-					    "Local address must be unicast");
-			return -EINVAL;
-		}
+	ASSERT_RTNL();
+	if (vtep_is_up(vtep) && (lc->set & VTEP_LINK_DOWN_ONLY)) {
+		NL_SET_ERR_MSG(extack,
+			       "Cannot change the underlay of a device that is up");
+		return -EBUSY;
 	}
 	if (cfg->local.family != vtep->cfg.local.family && vtep->vni_count) {
 		NL_SET_ERR_MSG(extack,
 			       "Cannot change the address family of a device with VNIs");
 		return -EBUSY;
 	}
-	if (tb[VTEP_LINK_A_UNDERLAY]) {
-		cfg->link = nla_get_u32(tb[VTEP_LINK_A_UNDERLAY]);
-		if (cfg->link && !__dev_get_by_index(vtep->net, cfg->link)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_UNDERLAY],
-					    "Underlay device does not exist");
-			return -ENODEV;
-		}
+	if ((lc->set & BIT(VTEP_LINK_A_UNDERLAY)) && cfg->underlay &&
+	    !__dev_get_by_index(vtep->net, cfg->underlay)) {
+		NL_SET_ERR_MSG(extack, "Underlay device does not exist");
+		return -ENODEV;
 	}
-	if (tb[VTEP_LINK_A_PORT_MIN])
-		cfg->port_min = nla_get_u16(tb[VTEP_LINK_A_PORT_MIN]);
-	if (tb[VTEP_LINK_A_PORT_MAX])
-		cfg->port_max = nla_get_u16(tb[VTEP_LINK_A_PORT_MAX]);
-	if (cfg->port_min > cfg->port_max) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_PORT_MIN] ?:
-				    tb[VTEP_LINK_A_PORT_MAX],
-				    "Source port range is empty (min > max)");
-		return -EINVAL;
-	}
+
+	ageing_changed = cfg->ageing != vtep->cfg.ageing;
+	/*
+	 * The datapath reads single fields with READ_ONCE; the fields that
+	 * belong together (address, port, underlay) only change while down.
+	 */
+	vtep->cfg = *cfg;
+	if (ageing_changed && vtep_is_up(vtep))
+		vtep_fdb_ageing_start(vtep);
+	if (vtep->dev->reg_state == NETREG_REGISTERED)
+		vtep->dev->max_mtu = vtep_max_mtu(vtep);
 	return 0;
 }
 
-/* Apply settings from rtnetlink (IFLA_INFO_DATA) or genl (VTEP_A_LINK). */
-int vtep_dev_apply(struct vtep_dev *vtep, struct nlattr *tb[],
-		   struct netlink_ext_ack *extack)
+/*
+ * rtnl_link_ops.newlink, its settings parsed: configure, size the MTU
+ * (@mtu_given: the request set dev->mtu) and register.
+ */
+int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
+		     bool mtu_given, struct netlink_ext_ack *extack)
 {
-	struct vtep_cfg cfg = vtep->cfg;
-	bool ageing_changed;
+	struct vtep_dev *vtep = netdev_priv(dev);
+	struct vtep_net *vn;
 	int err;
 
-	ASSERT_RTNL();
-	err = vtep_cfg_check(vtep, tb, &cfg, extack);
+	vtep->net = dev_net(dev);
+	err = vtep_dev_configure(vtep, lc, extack);
 	if (err)
 		return err;
 
-	if (tb[VTEP_LINK_A_PORT])
-		cfg.port = nla_get_be16(tb[VTEP_LINK_A_PORT]);
-	if (tb[VTEP_LINK_A_TTL])
-		cfg.ttl = nla_get_u8(tb[VTEP_LINK_A_TTL]);
-	if (tb[VTEP_LINK_A_TOS])
-		cfg.tos = nla_get_u8(tb[VTEP_LINK_A_TOS]);
-	if (tb[VTEP_LINK_A_DF])
-		cfg.df = nla_get_u8(tb[VTEP_LINK_A_DF]);
-	if (tb[VTEP_LINK_A_LEARNING])
-		cfg.learning = nla_get_u8(tb[VTEP_LINK_A_LEARNING]);
-	if (tb[VTEP_LINK_A_AGEING])
-		cfg.ageing = nla_get_u32(tb[VTEP_LINK_A_AGEING]);
-	if (tb[VTEP_LINK_A_FDB_MAX])
-		cfg.fdb_max = nla_get_u32(tb[VTEP_LINK_A_FDB_MAX]);
-	if (tb[VTEP_LINK_A_UDP_CSUM])
-		cfg.udp_csum = nla_get_u8(tb[VTEP_LINK_A_UDP_CSUM]);
-	if (tb[VTEP_LINK_A_MOVE_NOTICE])
-		cfg.move_notice = nla_get_u8(tb[VTEP_LINK_A_MOVE_NOTICE]);
+	dev->max_mtu = vtep_max_mtu(vtep);
+	if (!mtu_given) {
+		dev->mtu = dev->max_mtu;
+	} else if (dev->mtu > dev->max_mtu) {
+		NL_SET_ERR_MSG(extack, "MTU is larger than the underlay carries");
+		return -EINVAL;
+	}
 
-	ageing_changed = cfg.ageing != vtep->cfg.ageing;
-	/*
-	 * The datapath reads single fields with READ_ONCE; the fields that
-	 * belong together (address, port, link) only change while down.
-	 */
-	vtep->cfg = cfg;
-	if (ageing_changed && (vtep->dev->flags & IFF_UP))
-		vtep_fdb_ageing_start(vtep);
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+	vn = net_generic(vtep->net, vtep_net_id);
+	list_add(&vtep->net_node, &vn->devs);
 	return 0;
-}
-
-int vtep_dev_fill_cfg(struct sk_buff *skb, const struct vtep_dev *vtep)
-{
-	const struct vtep_cfg *cfg = &vtep->cfg;
-
-	if (vtep_nla_put_addr(skb, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
-			      &cfg->local) ||
-	    nla_put_be16(skb, VTEP_LINK_A_PORT, cfg->port) ||
-	    nla_put_u32(skb, VTEP_LINK_A_UNDERLAY, cfg->link) ||
-	    nla_put_u8(skb, VTEP_LINK_A_TTL, cfg->ttl) ||
-	    nla_put_u8(skb, VTEP_LINK_A_TOS, cfg->tos) ||
-	    nla_put_u8(skb, VTEP_LINK_A_DF, cfg->df) ||
-	    nla_put_u8(skb, VTEP_LINK_A_LEARNING, cfg->learning) ||
-	    nla_put_u32(skb, VTEP_LINK_A_AGEING, cfg->ageing) ||
-	    nla_put_u32(skb, VTEP_LINK_A_FDB_MAX, cfg->fdb_max) ||
-	    nla_put_u16(skb, VTEP_LINK_A_PORT_MIN, cfg->port_min) ||
-	    nla_put_u16(skb, VTEP_LINK_A_PORT_MAX, cfg->port_max) ||
-	    nla_put_u8(skb, VTEP_LINK_A_UDP_CSUM, cfg->udp_csum) ||
-	    nla_put_u8(skb, VTEP_LINK_A_MOVE_NOTICE, cfg->move_notice) ||
-	    nla_put_u32(skb, VTEP_LINK_A_FDB_COUNT,
-			atomic_read(&vtep->fdb_count)) ||
-	    nla_put_u32(skb, VTEP_LINK_A_VNI_COUNT, READ_ONCE(vtep->vni_count)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* The size of vtep_dev_fill_cfg()'s attributes. */
-static size_t vtep_cfg_size(void)
-{
-	return nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL or LOCAL6 */
-	       nla_total_size(sizeof(__be16)) +		/* PORT */
-	       nla_total_size(sizeof(u32)) +		/* LINK */
-	       nla_total_size(sizeof(u8)) * 3 +		/* TTL, TOS, DF */
-	       nla_total_size(sizeof(u8)) +		/* LEARNING */
-	       nla_total_size(sizeof(u32)) * 2 +	/* AGEING, FDB_MAX */
-	       nla_total_size(sizeof(u16)) * 2 +	/* PORT_MIN, PORT_MAX */
-	       nla_total_size(sizeof(u8)) * 2 +		/* UDP_CSUM, MOVE_NOTICE */
-	       nla_total_size(sizeof(u32)) * 2;		/* FDB_COUNT, VNI_COUNT */
 }
 
 /* ---- VNIs: the parts that need the device's state or its underlay ---- */
-
-static int vtep_parse_group(struct vtep_dev *vtep, struct nlattr *tb[],
-			    struct vtep_addr *group,
-			    struct netlink_ext_ack *extack)
-{
-	struct nlattr *a4 = tb[VTEP_VNI_A_GROUP], *a6 = tb[VTEP_VNI_A_GROUP6];
-	sa_family_t family = vtep->cfg.local.family;
-
-	if (a4 && a6) {
-		NL_SET_ERR_MSG_ATTR(extack, a6, "Group is either IPv4 or IPv6, not both");
-		return -EINVAL;
-	}
-	memset(group, 0, sizeof(*group));
-	if (a4) {
-		group->ip4 = nla_get_in_addr(a4);
-		if (!group->ip4)
-			return 0;		/* 0.0.0.0: no group */
-		if (family != AF_INET) {
-			NL_SET_ERR_MSG_ATTR(extack, a4, "IPv4 group on an IPv6 device");
-			return -EAFNOSUPPORT;
-		}
-		if (!ipv4_is_multicast(group->ip4)) {
-			NL_SET_ERR_MSG_ATTR(extack, a4, "Group is not a multicast address");
-			return -EINVAL;
-		}
-		group->family = AF_INET;
-	}
-	if (a6) {
-		group->ip6 = nla_get_in6_addr(a6);
-		if (ipv6_addr_any(&group->ip6))
-			return 0;
-		if (family != AF_INET6) {
-			NL_SET_ERR_MSG_ATTR(extack, a6, "IPv6 group on an IPv4 device");
-			return -EAFNOSUPPORT;
-		}
-		if (!ipv6_addr_is_multicast(&group->ip6)) {
-			NL_SET_ERR_MSG_ATTR(extack, a6, "Group is not a multicast address");
-			return -EINVAL;
-		}
-		group->family = AF_INET6;
-	}
-	return 0;
-}
-
-/* VLAN id, 0 for untagged, -1 when the request names neither. */
-static int vtep_parse_map(struct nlattr *tb[], struct netlink_ext_ack *extack)
-{
-	if (tb[VTEP_VNI_A_VLAN] && tb[VTEP_VNI_A_UNTAGGED]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_VNI_A_UNTAGGED],
-				    "A VNI maps to a VLAN or to untagged frames, not both");
-		return -EINVAL;
-	}
-	if (tb[VTEP_VNI_A_VLAN])
-		return nla_get_u16(tb[VTEP_VNI_A_VLAN]);
-	if (tb[VTEP_VNI_A_UNTAGGED])
-		return 0;
-	return -1;
-}
-
-static bool vtep_is_up(const struct vtep_dev *vtep)
-{
-	return vtep->dev->flags & IFF_UP;
-}
 
 /* Move a VNI to another group, joining the new one before leaving the old. */
 static int vtep_vni_regroup(struct vtep_dev *vtep, struct vtep_vni *vni,
@@ -315,93 +164,88 @@ static int vtep_vni_regroup(struct vtep_dev *vtep, struct vtep_vni *vni,
 }
 
 static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
-			   struct nlattr *tb[], struct netlink_ext_ack *extack)
+			   const struct vtep_vni_cfg *vc,
+			   struct netlink_ext_ack *extack)
 {
-	struct vtep_addr group;
-	int map, err;
+	int err;
 
-	map = vtep_parse_map(tb, extack);
-	if (map < -1)
-		return map;
-	err = vtep_parse_group(vtep, tb, &group, extack);
-	if (err)
-		return err;
-	if (map >= 0 && map != vni->vlan) {
-		err = vtep_vni_remap(vtep, vni, map, extack);
+	if (vc->has_map && vc->vlan != vni->vlan) {
+		err = vtep_vni_remap(vtep, vni, vc->vlan, extack);
 		if (err)
 			return err;
 	}
-	if (tb[VTEP_VNI_A_GROUP] || tb[VTEP_VNI_A_GROUP6]) {
-		err = vtep_vni_regroup(vtep, vni, &group);
+	if (vc->has_group) {
+		err = vtep_vni_regroup(vtep, vni, &vc->group);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
 			return err;
 		}
 	}
-	if (tb[VTEP_VNI_A_FLOOD])
-		WRITE_ONCE(vni->flood, nla_get_u8(tb[VTEP_VNI_A_FLOOD]));
+	if (vc->has_flood)
+		WRITE_ONCE(vni->flood, vc->flood);
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_CHANGED, vni->id);
 	return 0;
 }
 
-int vtep_dev_vni_add(struct vtep_dev *vtep, struct nlattr *tb[], bool replace,
-		     struct netlink_ext_ack *extack)
+/*
+ * Delete @vni: out of the tables first, so learning adds nothing for it
+ * after the flush; then out of its group (if @joined), its FDB entries
+ * flushed (with their events), and freed after a grace period. Under RTNL.
+ */
+static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni,
+			    bool joined)
 {
-	struct vtep_addr group;
+	vtep_vni_unlink(vtep, vni);
+	if (joined && vtep_is_up(vtep) && vni->group.family)
+		vtep_underlay_leave(vtep, &vni->group);
+	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
+	vtep_vni_free(vni);
+}
+
+/* VNI_NEW: @vc names a VLAN or untagged (netlink.c checked). */
+int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
+		     bool replace, struct netlink_ext_ack *extack)
+{
 	struct vtep_vni *vni;
-	u32 id;
-	int map, err;
+	int err;
 
 	ASSERT_RTNL();
-	id = nla_get_u32(tb[VTEP_VNI_A_ID]);
-	vni = vtep_vni_lookup(vtep, id);
+	vni = vtep_vni_lookup(vtep, vc->id);
 	if (vni) {
 		if (!replace) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_VNI_A_ID], "VNI exists");
+			NL_SET_ERR_MSG(extack, "VNI exists");
 			return -EEXIST;
 		}
-		return vtep_vni_update(vtep, vni, tb, extack);
+		return vtep_vni_update(vtep, vni, vc, extack);
 	}
 
-	map = vtep_parse_map(tb, extack);
-	if (map < -1)
-		return map;
-	if (map < 0) {
-		NL_SET_ERR_MSG(extack, "A new VNI needs a VLAN or untagged");
-		return -EINVAL;
-	}
-	err = vtep_parse_group(vtep, tb, &group, extack);
-	if (err)
-		return err;
-	vni = vtep_vni_create(vtep, id, map, &group,
-			      tb[VTEP_VNI_A_FLOOD] ?
-			      nla_get_u8(tb[VTEP_VNI_A_FLOOD]) : true, extack);
+	vni = vtep_vni_create(vtep, vc, extack);
 	if (IS_ERR(vni))
 		return PTR_ERR(vni);
-	if (vtep_is_up(vtep) && group.family) {
-		err = vtep_underlay_join(vtep, &group);
+	if (vtep_is_up(vtep) && vni->group.family) {
+		err = vtep_underlay_join(vtep, &vni->group);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
-			vtep_vni_destroy(vtep, vni);
+			vtep_vni_delete(vtep, vni, false);
 			return err;
 		}
 	}
-	vtep_event_vni(vtep, VTEP_EVENT_VNI_ADDED, id);
+	vtep_event_vni(vtep, VTEP_EVENT_VNI_ADDED, vc->id);
 	return 0;
 }
 
-int vtep_dev_vni_set(struct vtep_dev *vtep, struct nlattr *tb[],
+int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 
 	ASSERT_RTNL();
-	vni = vtep_vni_lookup(vtep, nla_get_u32(tb[VTEP_VNI_A_ID]));
+	vni = vtep_vni_lookup(vtep, vc->id);
 	if (!vni) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_VNI_A_ID], "VNI does not exist");
+		NL_SET_ERR_MSG(extack, "VNI does not exist");
 		return -ENOENT;
 	}
-	return vtep_vni_update(vtep, vni, tb, extack);
+	return vtep_vni_update(vtep, vni, vc, extack);
 }
 
 int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
@@ -415,9 +259,7 @@ int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		NL_SET_ERR_MSG(extack, "VNI does not exist");
 		return -ENOENT;
 	}
-	if (vtep_is_up(vtep) && vni->group.family)
-		vtep_underlay_leave(vtep, &vni->group);
-	vtep_vni_destroy(vtep, vni);
+	vtep_vni_delete(vtep, vni, true);
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_DELETED, id);
 	return 0;
 }
@@ -457,7 +299,7 @@ static int vtep_open(struct net_device *dev)
 	struct vtep_dev *vtep = netdev_priv(dev);
 	int err;
 
-	err = vtep_underlay_open(vtep, vtep_rx_encap);
+	err = vtep_underlay_open(vtep, &vtep_rx_ops);
 	if (err)
 		return err;
 	err = vtep_groups(vtep, true);
@@ -523,9 +365,8 @@ static void vtep_dev_uninit(struct net_device *dev)
 }
 
 /*
- * After the last device reference: the FDB tables (an FDB dump holds a
- * reference and a walker in them until it ends), then the counters, read
- * until the last RCU reader is gone.
+ * After the last device reference, when no RCU reader is left: the FDB
+ * tables (vtep_fdb_uninit() emptied them), then the counters.
  */
 static void vtep_dev_free(struct net_device *dev)
 {
@@ -557,13 +398,27 @@ static const struct net_device_ops vtep_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
-/* ---- rtnl_link_ops ---- */
+static const struct ethtool_ops vtep_ethtool_ops = {
+	.get_drvinfo		= vtep_stats_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= vtep_stats_sset_count,
+	.get_strings		= vtep_stats_strings,
+	.get_ethtool_stats	= vtep_stats_ethtool,
+};
+
+bool vtep_is_vtep(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vtep_netdev_ops;
+}
+
+/* ---- setup ---- */
 
 static struct device_type vtep_type = {
 	.name = "vtep",
 };
 
-static void vtep_setup(struct net_device *dev)
+/* rtnl_link_ops.setup: a new device with the default settings */
+void vtep_dev_setup(struct net_device *dev)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 	netdev_features_t features;
@@ -597,105 +452,4 @@ static void vtep_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&vtep->net_node);
 	INIT_LIST_HEAD(&vtep->sock_node);
 	vtep_cfg_defaults(&vtep->cfg);
-}
-
-static int vtep_validate(struct nlattr *tb[], struct nlattr *data[],
-			 struct netlink_ext_ack *extack)
-{
-	if (tb[IFLA_ADDRESS] &&
-	    (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN ||
-	     !is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS])))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
-				    "Address must be a unicast Ethernet address");
-		return -EADDRNOTAVAIL;
-	}
-	return 0;
-}
-
-static int vtep_newlink(struct net *src_net, struct net_device *dev,
-			struct nlattr *tb[], struct nlattr *data[],
-			struct netlink_ext_ack *extack)
-{
-	struct vtep_dev *vtep = netdev_priv(dev);
-	struct vtep_net *vn;
-	struct nlattr *none[VTEP_LINK_A_MAX + 1] = {};
-	int err;
-
-	vtep->net = dev_net(dev);
-	if (tb[IFLA_LINK] && !(data && data[VTEP_LINK_A_UNDERLAY])) {
-		vtep->cfg.link = nla_get_u32(tb[IFLA_LINK]);
-		if (!__dev_get_by_index(vtep->net, vtep->cfg.link)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
-					    "Underlay device does not exist");
-			return -ENODEV;
-		}
-	}
-	err = vtep_dev_apply(vtep, data ?: none, extack);
-	if (err)
-		return err;
-
-	dev->max_mtu = vtep_max_mtu(vtep);
-	if (!tb[IFLA_MTU])
-		dev->mtu = dev->max_mtu;
-	else if (dev->mtu > dev->max_mtu) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
-				    "MTU is larger than the underlay carries");
-		return -EINVAL;
-	}
-
-	err = register_netdevice(dev);
-	if (err)
-		return err;
-	vn = net_generic(vtep->net, vtep_net_id);
-	list_add(&vtep->net_node, &vn->devs);
-	return 0;
-}
-
-static int vtep_changelink(struct net_device *dev, struct nlattr *tb[],
-			   struct nlattr *data[],
-			   struct netlink_ext_ack *extack)
-{
-	struct vtep_dev *vtep = netdev_priv(dev);
-	struct nlattr *none[VTEP_LINK_A_MAX + 1] = {};
-	int err;
-
-	err = vtep_dev_apply(vtep, data ?: none, extack);
-	if (err)
-		return err;
-	dev->max_mtu = vtep_max_mtu(vtep);
-	return 0;
-}
-
-static size_t vtep_get_size(const struct net_device *dev)
-{
-	return vtep_cfg_size();
-}
-
-static int vtep_fill_info(struct sk_buff *skb, const struct net_device *dev)
-{
-	return vtep_dev_fill_cfg(skb, netdev_priv(dev));
-}
-
-struct rtnl_link_ops vtep_link_ops __read_mostly = {
-	.kind		= "vtep",
-	.maxtype	= VTEP_LINK_A_MAX,
-	.policy		= vtep_link_policy,
-	.priv_size	= sizeof(struct vtep_dev),
-	.setup		= vtep_setup,
-	.validate	= vtep_validate,
-	.newlink	= vtep_newlink,
-	.changelink	= vtep_changelink,
-	.get_size	= vtep_get_size,
-	.fill_info	= vtep_fill_info,
-};
-
-int vtep_device_init(void)
-{
-	return rtnl_link_register(&vtep_link_ops);
-}
-
-/* Deletes every vtep device in every namespace. */
-void vtep_device_uninit(void)
-{
-	rtnl_link_unregister(&vtep_link_ops);
 }

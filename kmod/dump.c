@@ -2,7 +2,8 @@
 /*
  * vtep: what the generic netlink family answers. Replies to the commands
  * that get, and the dumps, which resume across messages: netlink.c parses
- * and checks the requests, this file writes the messages.
+ * and checks the requests (into the dump's struct vtep_dump), this file
+ * walks the tables and writes the messages, with msg.c's fills.
  *
  * A message shows one state of what it describes. Configuration (device,
  * VNIs, remotes) is read under RTNL, which every writer of it holds. FDB
@@ -24,7 +25,7 @@ typedef int (*put_t)(struct sk_buff *skb, const void *obj);
  * dump (@cb set) the message is checked against cb->seq, so a reader
  * learns that the table changed under the dump.
  */
-static int obj_msg(struct sk_buff *skb, int ifindex, const char *name,
+static int obj_msg(struct sk_buff *skb, const struct net_device *dev,
 		   u32 portid, u32 seq, u8 cmd, put_t put, const void *obj,
 		   struct netlink_callback *cb)
 {
@@ -33,8 +34,7 @@ static int obj_msg(struct sk_buff *skb, int ifindex, const char *name,
 
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, VTEP_A_IFINDEX, ifindex) ||
-	    nla_put_string(skb, VTEP_A_IFNAME, name) || put(skb, obj)) {
+	if (vtep_msg_put_dev(skb, dev) || put(skb, obj)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -49,8 +49,7 @@ static int dump_msg(struct sk_buff *skb, struct netlink_callback *cb,
 		    const struct vtep_dev *vtep, u8 cmd, put_t put,
 		    const void *obj)
 {
-	return obj_msg(skb, vtep->dev->ifindex, vtep->dev->name,
-		       NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq, cmd,
+	return obj_msg(skb, vtep->dev, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq, cmd,
 		       put, obj, cb);
 }
 
@@ -62,8 +61,7 @@ static int reply_msg(struct genl_info *info, const struct vtep_dev *vtep,
 
 	if (!msg)
 		return -ENOMEM;
-	err = obj_msg(msg, vtep->dev->ifindex, vtep->dev->name,
-		      info->snd_portid, info->snd_seq, cmd, put, obj, NULL);
+	err = obj_msg(msg, vtep->dev, info->snd_portid, info->snd_seq, cmd, put, obj, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -76,7 +74,7 @@ static int link_put(struct sk_buff *skb, const void *obj)
 {
 	struct nlattr *nest = nla_nest_start(skb, VTEP_A_LINK);
 
-	if (!nest || vtep_dev_fill_cfg(skb, obj))
+	if (!nest || vtep_msg_put_link(skb, obj))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -84,22 +82,7 @@ static int link_put(struct sk_buff *skb, const void *obj)
 
 static int vni_put(struct sk_buff *skb, const void *obj)
 {
-	const struct vtep_vni *vni = obj;
-	struct nlattr *nest = nla_nest_start(skb, VTEP_A_VNI);
-
-	if (!nest || nla_put_u32(skb, VTEP_VNI_A_ID, vni->id) ||
-	    (vni->vlan ? nla_put_u16(skb, VTEP_VNI_A_VLAN, vni->vlan) :
-			 nla_put_flag(skb, VTEP_VNI_A_UNTAGGED)) ||
-	    vtep_nla_put_addr(skb, VTEP_VNI_A_GROUP, VTEP_VNI_A_GROUP6,
-			      &vni->group) ||
-	    nla_put_u8(skb, VTEP_VNI_A_FLOOD, READ_ONCE(vni->flood)) ||
-	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||
-	    nla_put_u32(skb, VTEP_VNI_A_FDB_COUNT,
-			atomic_read(&vni->fdb_count)) ||
-	    vtep_stats_fill(skb, VTEP_VNI_A_STATS, vni->stats))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return vtep_msg_put_vni(skb, obj);
 }
 
 /* One remote of a VNI's replication list */
@@ -111,14 +94,8 @@ struct remote_obj {
 static int remote_put(struct sk_buff *skb, const void *obj)
 {
 	const struct remote_obj *r = obj;
-	struct nlattr *nest = nla_nest_start(skb, VTEP_A_REMOTE);
 
-	if (!nest || nla_put_u32(skb, VTEP_REMOTE_A_VNI, r->vni) ||
-	    vtep_nla_put_addr(skb, VTEP_REMOTE_A_ADDR, VTEP_REMOTE_A_ADDR6,
-			      r->addr))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return vtep_msg_put_remote(skb, r->vni, r->addr);
 }
 
 /* Device or VNI counters; @vni NULL for the device's */
@@ -130,167 +107,63 @@ struct stats_obj {
 static int stats_put(struct sk_buff *skb, const void *obj)
 {
 	const struct stats_obj *st = obj;
-	struct nlattr *nest;
 
-	if (st->vni) {
-		nest = nla_nest_start(skb, VTEP_A_VNI);
-		if (!nest || nla_put_u32(skb, VTEP_VNI_A_ID, st->vni->id))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
+	if (st->vni && vtep_msg_put_vni_id(skb, st->vni->id))
+		return -EMSGSIZE;
 	return vtep_stats_fill(skb, VTEP_A_STATS, st->stats);
-}
-
-/*
- * What a reply says about an FDB entry, read once under RCU: learning and
- * replacement change an entry in place, and a reply must show one state
- * of it, not parts of two.
- */
-struct fdb_snap {
-	u32 vni;
-	u8 mac[ETH_ALEN];
-	u8 type;
-	u32 age;
-	struct vtep_addr dst;
-};
-
-static bool fdb_snap(const struct vtep_fdb *f, struct fdb_snap *s)
-{
-	const struct vtep_remote *r = rcu_dereference(f->remote);
-	u8 flags = READ_ONCE(f->flags);
-
-	if (!r || (flags & VTEP_FDB_LOCAL))
-		return false;
-	s->vni = f->key.vni;
-	ether_addr_copy(s->mac, f->key.mac);
-	s->dst = r->addr;
-	s->type = flags & VTEP_FDB_STATIC ? VTEP_FDB_TYPE_STATIC :
-					    VTEP_FDB_TYPE_LEARNED;
-	s->age = jiffies_to_msecs(jiffies - READ_ONCE(f->seen));
-	return true;
 }
 
 static int fdb_put(struct sk_buff *skb, const void *obj)
 {
-	const struct fdb_snap *s = obj;
-	struct nlattr *nest = nla_nest_start(skb, VTEP_A_FDB);
-
-	if (!nest || nla_put_u32(skb, VTEP_FDB_A_VNI, s->vni) ||
-	    nla_put(skb, VTEP_FDB_A_MAC, ETH_ALEN, s->mac) ||
-	    vtep_nla_put_addr(skb, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &s->dst) ||
-	    nla_put_u8(skb, VTEP_FDB_A_TYPE, s->type) ||
-	    (s->type == VTEP_FDB_TYPE_LEARNED &&
-	     nla_put_u32(skb, VTEP_FDB_A_AGE, s->age)))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return vtep_msg_put_fdb(skb, obj, true);
 }
 
-static int do_link_get(struct vtep_dev *vtep, struct genl_info *info)
+int vtep_reply_link(struct genl_info *info, struct vtep_dev *vtep)
 {
 	return reply_msg(info, vtep, VTEP_CMD_LINK_GET, link_put, vtep);
 }
 
-static int do_vni_get(struct vtep_dev *vtep, struct genl_info *info)
+int vtep_reply_vni(struct genl_info *info, struct vtep_dev *vtep,
+		   const struct vtep_vni *vni)
 {
-	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
-	struct vtep_vni *vni;
-	int err;
-
-	err = vtep_nl_vni_parse(info, tb);
-	if (err)
-		return err;
-	vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
-	if (!vni)
-		return -ENOENT;
 	return reply_msg(info, vtep, VTEP_CMD_VNI_GET, vni_put, vni);
 }
 
-static int do_fdb_get(struct vtep_dev *vtep, struct genl_info *info)
+/* -ENOENT when @e names no entry (a local MAC is none). */
+int vtep_reply_fdb(struct genl_info *info, struct vtep_dev *vtep,
+		   const struct vtep_fdb_cfg *e)
 {
-	struct vtep_nl_fdb req;
+	struct vtep_fdb_info i;
 	struct vtep_fdb *f;
-	struct fdb_snap s;
 	bool found;
-	int err;
 
-	err = vtep_nl_fdb_parse(vtep, info->attrs[VTEP_A_FDB], false, &req,
-				info->extack);
-	if (err)
-		return err;
 	rcu_read_lock();
-	f = vtep_fdb_lookup(vtep, req.vni->id, req.mac);
-	found = f && fdb_snap(f, &s);
+	f = vtep_fdb_lookup(vtep, e->vni->id, e->mac);
+	found = f && vtep_fdb_snap(f, &i);
 	rcu_read_unlock();
-	if (!found) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VTEP_A_FDB],
-				    "no such FDB entry");
+	if (!found)
 		return -ENOENT;
-	}
-	return reply_msg(info, vtep, VTEP_CMD_FDB_GET, fdb_put, &s);
+	return reply_msg(info, vtep, VTEP_CMD_FDB_GET, fdb_put, &i);
 }
 
-static int do_stats_get(struct vtep_dev *vtep, struct genl_info *info)
+/* The device's counters, or with @vni the VNI's */
+int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
+		     const struct vtep_vni *vni)
 {
-	struct stats_obj st = { .stats = vtep->stats };
-	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
-	int err;
+	struct stats_obj st = {
+		.vni = vni,
+		.stats = vni ? vni->stats : vtep->stats,
+	};
 
-	if (info->attrs[VTEP_A_VNI]) {
-		err = vtep_nl_vni_parse(info, tb);
-		if (err)
-			return err;
-		st.vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
-		if (!st.vni)
-			return -ENOENT;
-		st.stats = st.vni->stats;
-	}
 	return reply_msg(info, vtep, VTEP_CMD_STATS_GET, stats_put, &st);
 }
 
-/* The "do" of the commands that get: one reply, under RTNL. */
-int vtep_nl_get(struct vtep_dev *vtep, struct genl_info *info)
-{
-	switch (info->genlhdr->cmd) {
-	case VTEP_CMD_LINK_GET:
-		return do_link_get(vtep, info);
-	case VTEP_CMD_VNI_GET:
-		return do_vni_get(vtep, info);
-	case VTEP_CMD_FDB_GET:
-		return do_fdb_get(vtep, info);
-	case VTEP_CMD_STATS_GET:
-		return do_stats_get(vtep, info);
-	}
-	return -EOPNOTSUPP;
-}
-
 /*
- * A dump's state between messages, in cb->ctx. It holds no reference: the
- * device is looked up again, under RTNL, for every message. A reader that
- * stops reading half way (and reading needs no privilege) must not keep
- * the device, or its namespace, from going away.
+ * A dump's state between messages (struct vtep_dump, in cb->ctx) holds no
+ * reference: the device is looked up again, under RTNL, for every message.
+ * A reader that stops reading half way (and reading needs no privilege)
+ * must not keep the device, or its namespace, from going away.
  */
-struct dump_ctx {
-	int ifindex;			/* the device */
-	u32 pos;			/* next device, VLAN slot or FDB bucket */
-	u32 sub;			/* next remote of the slot's VNI, or
-					 * entry of the bucket */
-	u32 vni;			/* filter, 0 = any */
-	u32 seq0;			/* FDB: the first message's sequence */
-	unsigned long tbl;		/* FDB: the bucket table walked */
-	const char *errmsg;		/* with err */
-	s16 err;			/* a refusal .start could not send */
-	u8 type;			/* FDB filter */
-	bool remotes;			/* slot dump: remotes, not VNIs */
-	bool sent;			/* a message went out */
-	bool moved;			/* FDB: a resize moved entries under it */
-};
-
-static struct dump_ctx *dump_ctx(struct netlink_callback *cb)
-{
-	BUILD_BUG_ON(sizeof(struct dump_ctx) > sizeof(cb->ctx));
-	return (struct dump_ctx *)cb->ctx;
-}
 
 /*
  * Ends a dump whose device went away under it: NLMSG_DONE then carries
@@ -304,21 +177,28 @@ static int dump_gone(struct netlink_callback *cb)
 	return 0;
 }
 
-/* The dump's device, or NULL if it went; under RTNL. */
-static struct vtep_dev *dump_dev(struct netlink_callback *cb)
+/*
+ * Takes RTNL and finds the dump's device; NULL, with RTNL released, if the
+ * device went away.
+ */
+static struct vtep_dev *dump_dev_lock(struct netlink_callback *cb)
 {
 	struct net_device *dev;
 
-	ASSERT_RTNL();
-	dev = __dev_get_by_index(sock_net(cb->skb->sk), dump_ctx(cb)->ifindex);
-	return dev && vtep_is_vtep(dev) ? netdev_priv(dev) : NULL;
+	rtnl_lock();
+	dev = __dev_get_by_index(sock_net(cb->skb->sk),
+				 vtep_dump_ctx(cb)->ifindex);
+	if (dev && vtep_is_vtep(dev))
+		return netdev_priv(dev);
+	rtnl_unlock();
+	return NULL;
 }
 
-static int link_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(cb->skb->sk);
 	struct vtep_net *vn = net_generic(net, vtep_net_id);
-	struct dump_ctx *d = dump_ctx(cb);
+	struct vtep_dump *d = vtep_dump_ctx(cb);
 	struct vtep_dev *vtep;
 	u32 i = 0;
 
@@ -336,77 +216,22 @@ static int link_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
- * Checks the request of a VNI, remote or FDB dump: the device, and the
- * filter in VTEP_A_REMOTE { VNI } or VTEP_A_FDB { VNI, TYPE }.
- */
-static int dump_setup(struct netlink_callback *cb,
-		      struct netlink_ext_ack *extack)
-{
-	u8 cmd = genl_dumpit_info(cb)->op.cmd;
-	struct nlattr **attrs = vtep_dump_attrs(cb);
-	struct dump_ctx *d = dump_ctx(cb);
-	struct vtep_dev *vtep;
-	int err = 0;
-
-	if (cmd == VTEP_CMD_LINK_GET)
-		return 0;
-	vtep = vtep_nl_dev(sock_net(cb->skb->sk), attrs, extack);
-	if (IS_ERR(vtep))
-		return PTR_ERR(vtep);
-	d->ifindex = vtep->dev->ifindex;
-	if (cmd == VTEP_CMD_REMOTE_GET) {
-		d->remotes = true;
-		err = vtep_nl_remote_filter(vtep, attrs[VTEP_A_REMOTE], &d->vni,
-					    extack);
-	} else if (cmd == VTEP_CMD_FDB_GET) {
-		err = vtep_nl_fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni,
-					 &d->type, extack);
-	}
-	dev_put(vtep->dev);
-	return err;
-}
-
-/*
- * Before 6.5, genetlink gives .start no extack, so a refusal there would
- * lose its message: it is kept and sent from the first dumpit instead,
- * which has one.
- */
-int vtep_nl_dump_start(struct netlink_callback *cb)
-{
-	struct netlink_ext_ack ext = {};
-	struct dump_ctx *d = dump_ctx(cb);
-	int err;
-
-	if (cb->extack)
-		return dump_setup(cb, cb->extack);
-	err = dump_setup(cb, &ext);
-	if (err) {
-		d->err = err;
-		d->errmsg = ext._msg;
-	}
-	return 0;
-}
-
-/*
  * VNIs and remotes are dumped in VLAN order through vlan_map: every VNI
  * holds exactly one slot (VLAN N, or 0 for untagged), so the map lists
  * each once and gives a cursor that survives between messages.
  */
-static int slot_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_ctx *d = dump_ctx(cb);
+	struct vtep_dump *d = vtep_dump_ctx(cb);
 	struct vtep_vni_remote *vr;
 	struct vtep_dev *vtep;
 	struct remote_obj r;
 	struct vtep_vni *vni;
 	u32 i;
 
-	rtnl_lock();
-	vtep = dump_dev(cb);
-	if (!vtep) {
-		rtnl_unlock();
+	vtep = dump_dev_lock(cb);
+	if (!vtep)
 		return dump_gone(cb);
-	}
 	cb->seq = 1;
 	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
 		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
@@ -424,7 +249,7 @@ static int slot_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 					lockdep_rtnl_is_held()) {
 			if (i++ < d->sub)
 				continue;
-			r.addr = &vr->remote->addr;
+			r.addr = &vr->peer->addr;
 			if (dump_msg(skb, cb, vtep, VTEP_CMD_REMOTE_GET,
 				     remote_put, &r))
 				goto out;
@@ -447,11 +272,11 @@ out:
 static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct vtep_dev *vtep)
 {
-	struct dump_ctx *d = dump_ctx(cb);
+	struct vtep_dump *d = vtep_dump_ctx(cb);
 	struct bucket_table *tbl;
 	struct rhash_head *pos;
 	struct vtep_fdb *f;
-	struct fdb_snap s;
+	struct vtep_fdb_info s;
 	u32 i;
 
 	tbl = rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb);
@@ -470,7 +295,7 @@ static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 		rht_for_each_entry_rcu(f, pos, tbl, d->pos, node) {
 			if (i++ < d->sub)
 				continue;
-			if (fdb_snap(f, &s) && (!d->vni || s.vni == d->vni) &&
+			if (vtep_fdb_snap(f, &s) && (!d->vni || s.vni == d->vni) &&
 			    (!d->type || s.type == d->type)) {
 				if (!d->sent)
 					d->seq0 = cb->seq;
@@ -488,18 +313,15 @@ static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
  * The FDB dump: entries under RCU, the device under RTNL (which also keeps
  * its name from changing while it is copied into the messages).
  */
-static int fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_ctx *d = dump_ctx(cb);
+	struct vtep_dump *d = vtep_dump_ctx(cb);
 	struct vtep_dev *vtep;
 	u32 gen;
 
-	rtnl_lock();
-	vtep = dump_dev(cb);
-	if (!vtep) {
-		rtnl_unlock();
+	vtep = dump_dev_lock(cb);
+	if (!vtep)
 		return dump_gone(cb);
-	}
 	/* Odd, so never 0, which turns the check off. */
 	gen = atomic_read(&vtep->generation);
 	cb->seq = (gen << 1) | 1;
@@ -515,22 +337,4 @@ static int fdb_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!skb->len && d->sent && (cb->seq != d->seq0 || d->moved))
 		return dump_gone(cb);
 	return skb->len;
-}
-
-int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct dump_ctx *d = dump_ctx(cb);
-
-	if (d->err) {
-		if (cb->extack)
-			cb->extack->_msg = d->errmsg;
-		return d->err;
-	}
-	switch (genl_dumpit_info(cb)->op.cmd) {
-	case VTEP_CMD_LINK_GET:
-		return link_dumpit(skb, cb);
-	case VTEP_CMD_FDB_GET:
-		return fdb_dumpit(skb, cb);
-	}
-	return slot_dumpit(skb, cb);
 }

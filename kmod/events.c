@@ -6,7 +6,6 @@
  * can send notifications without depending on netlink.c; netlink.c hands
  * over its operations and policy when it registers the family.
  */
-#include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 
@@ -54,144 +53,77 @@ void vtep_events_unregister(void)
 	genl_unregister_family(&vtep_genl_family);
 }
 
-int vtep_nla_put_addr(struct sk_buff *skb, int attr4, int attr6,
-		      const struct vtep_addr *a)
-{
-	switch (a->family) {
-	case AF_INET:
-		return nla_put_in_addr(skb, attr4, a->ip4);
-	case AF_INET6:
-		return nla_put_in6_addr(skb, attr6, &a->ip6);
-	}
-	return 0;		/* no address: no attribute */
-}
-
-static bool vtep_events_wanted(struct vtep_dev *vtep)
-{
-	return genl_has_listeners(&vtep_genl_family, dev_net(vtep->dev),
-				  VTEP_MCGRP_EVENTS_IDX);
-}
-
-/* The attributes every event starts with. */
-static size_t vtep_event_hdr_size(void)
+/* The attributes every event starts with, and its one object. */
+static size_t vtep_event_size(size_t obj)
 {
 	return nla_total_size(sizeof(u32))		/* VTEP_A_IFINDEX */
 	     + nla_total_size(IFNAMSIZ)			/* VTEP_A_IFNAME */
-	     + nla_total_size(sizeof(u8));		/* VTEP_A_EVENT */
+	     + nla_total_size(sizeof(u8))		/* VTEP_A_EVENT */
+	     + obj;
 }
 
-static size_t vtep_event_fdb_size(void)
+static struct sk_buff *vtep_event_start(struct vtep_dev *vtep,
+					enum vtep_event ev, size_t obj,
+					void **hdr, gfp_t gfp)
 {
-	return vtep_event_hdr_size()
-	     + nla_total_size(0)			/* VTEP_A_FDB nest */
-	     + nla_total_size(sizeof(u32))		/* VTEP_FDB_A_VNI */
-	     + nla_total_size(ETH_ALEN)			/* VTEP_FDB_A_MAC */
-	     + nla_total_size(sizeof(struct in6_addr))	/* DST or DST6 */
-	     + nla_total_size(sizeof(u8));		/* VTEP_FDB_A_TYPE */
-}
+	struct sk_buff *skb;
 
-static size_t vtep_event_vni_size(void)
-{
-	return vtep_event_hdr_size()
-	     + nla_total_size(0)			/* VTEP_A_VNI nest */
-	     + nla_total_size(sizeof(u32));		/* VTEP_VNI_A_ID */
-}
-
-static void *vtep_event_start(struct sk_buff *skb, struct vtep_dev *vtep,
-			      enum vtep_event ev)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, 0, 0, &vtep_genl_family, 0, VTEP_CMD_EVENT);
-	if (!hdr)
+	if (!genl_has_listeners(&vtep_genl_family, dev_net(vtep->dev),
+				VTEP_MCGRP_EVENTS_IDX))
 		return NULL;
-	if (nla_put_u32(skb, VTEP_A_IFINDEX, vtep->dev->ifindex) ||
-	    nla_put_string(skb, VTEP_A_IFNAME, vtep->dev->name) ||
-	    nla_put_u8(skb, VTEP_A_EVENT, ev))
+	skb = genlmsg_new(vtep_event_size(obj), gfp);
+	if (!skb)
 		return NULL;
-	return hdr;
+	*hdr = genlmsg_put(skb, 0, 0, &vtep_genl_family, 0, VTEP_CMD_EVENT);
+	if (WARN_ON_ONCE(!*hdr || vtep_msg_put_dev(skb, vtep->dev) ||
+			 nla_put_u8(skb, VTEP_A_EVENT, ev))) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
 }
 
+/* Sends, or on a failed fill (@err) drops what vtep_event_start() began. */
 static void vtep_event_send(struct vtep_dev *vtep, struct sk_buff *skb,
-			    void *hdr, gfp_t gfp)
+			    void *hdr, int err, gfp_t gfp)
 {
+	if (WARN_ON_ONCE(err)) {
+		nlmsg_free(skb);
+		return;
+	}
 	genlmsg_end(skb, hdr);
 	/* -ESRCH when the last listener just left: nothing to report. */
 	genlmsg_multicast_netns(&vtep_genl_family, dev_net(vtep->dev), skb, 0,
 				VTEP_MCGRP_EVENTS_IDX, gfp);
 }
 
-static int vtep_event_fdb_fill(struct sk_buff *skb, u32 vni, const u8 *mac,
-			       const struct vtep_addr *dst, u8 flags)
-{
-	struct nlattr *nest;
-	u8 type;
-
-	nest = nla_nest_start(skb, VTEP_A_FDB);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, VTEP_FDB_A_VNI, vni) ||
-	    nla_put(skb, VTEP_FDB_A_MAC, ETH_ALEN, mac))
-		return -EMSGSIZE;
-	/* A miss has no entry behind it: no destination, no type. */
-	if (dst) {
-		type = flags & VTEP_FDB_STATIC ? VTEP_FDB_TYPE_STATIC :
-						 VTEP_FDB_TYPE_LEARNED;
-		if (vtep_nla_put_addr(skb, VTEP_FDB_A_DST, VTEP_FDB_A_DST6,
-				      dst) ||
-		    nla_put_u8(skb, VTEP_FDB_A_TYPE, type))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 /*
- * Tell listeners about an FDB entry: VTEP_A_FDB { VNI, MAC, [DST|DST6,
- * TYPE] }. @dst is NULL for a miss. @gfp is GFP_ATOMIC from softirq or
- * under a lock. Events are best effort: a listener that falls behind gets
- * ENOBUFS and resynchronises with a dump.
+ * Tell listeners about an FDB entry, or a miss (type ANY). @gfp is
+ * GFP_ATOMIC from softirq or under a lock. Events are best effort: a
+ * listener that falls behind gets ENOBUFS and resynchronises with a dump.
  */
-void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev, u32 vni,
-		    const u8 *mac, const struct vtep_addr *dst, u8 flags,
-		    gfp_t gfp)
+void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev,
+		    const struct vtep_fdb_info *i, gfp_t gfp)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!vtep_events_wanted(vtep))
-		return;
-	skb = genlmsg_new(vtep_event_fdb_size(), gfp);
-	if (!skb)
-		return;
-	hdr = vtep_event_start(skb, vtep, ev);
-	if (WARN_ON_ONCE(!hdr ||
-			 vtep_event_fdb_fill(skb, vni, mac, dst, flags))) {
-		nlmsg_free(skb);
-		return;
-	}
-	vtep_event_send(vtep, skb, hdr, gfp);
+	skb = vtep_event_start(vtep, ev, vtep_msg_fdb_size(), &hdr, gfp);
+	if (skb)
+		vtep_event_send(vtep, skb, hdr,
+				vtep_msg_put_fdb(skb, i, false), gfp);
 }
 
 /* VTEP_A_VNI { ID } for VNI events; called under RTNL, may sleep. */
 void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni)
 {
 	struct sk_buff *skb;
-	struct nlattr *nest;
 	void *hdr;
 
 	might_sleep();
-	if (!vtep_events_wanted(vtep))
-		return;
-	skb = genlmsg_new(vtep_event_vni_size(), GFP_KERNEL);
-	if (!skb)
-		return;
-	hdr = vtep_event_start(skb, vtep, ev);
-	nest = hdr ? nla_nest_start(skb, VTEP_A_VNI) : NULL;
-	if (WARN_ON_ONCE(!nest || nla_put_u32(skb, VTEP_VNI_A_ID, vni))) {
-		nlmsg_free(skb);
-		return;
-	}
-	nla_nest_end(skb, nest);
-	vtep_event_send(vtep, skb, hdr, GFP_KERNEL);
+	skb = vtep_event_start(vtep, ev, nla_total_size(0) +
+			       nla_total_size(sizeof(u32)), &hdr, GFP_KERNEL);
+	if (skb)
+		vtep_event_send(vtep, skb, hdr, vtep_msg_put_vni_id(skb, vni),
+				GFP_KERNEL);
 }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MAC table: (VNI, MAC) -> remote VTEP, and the local MAC table behind
- * the MAC-move notice.
+ * The MAC table: (VNI, MAC) -> peer (a remote VTEP), and the local MAC
+ * table behind the MAC-move notice.
  *
  * Both are rhashtables of struct vtep_fdb read under RCU by the datapath.
- * Every insert, removal and change of an entry's remote or flags happens
+ * Every insert, removal and change of an entry's peer or flags happens
  * under vtep->lock; the one write done without it is the refresh of `seen`
  * by learning, a single word that the ageing sweep re-reads under the lock.
  *
- * An entry holds one reference on its remote. When an entry goes, its
- * remote reference is dropped under the lock and the entry is freed with
- * kfree_rcu(); the remote itself is freed a grace period after its last
- * reference, so a reader still holding the old entry sees a live remote.
+ * An entry holds one reference on its peer. When an entry goes, its
+ * peer reference is dropped under the lock and the entry is freed with
+ * kfree_rcu(); the peer itself is freed a grace period after its last
+ * reference, so a reader still holding the old entry sees a live peer.
  *
  * Ageing counts from `seen`: the last frame received from the MAC (set by
  * learning) or the last time the control plane set the entry. Transmit
@@ -61,13 +61,45 @@ struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 	return rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
 }
 
-/* What an event about a removed entry needs, copied before it is freed */
-struct vtep_fdb_gone {
-	u32 vni;
-	u8 mac[ETH_ALEN];
-	u8 flags;
-	struct vtep_addr dst;
-};
+/* What messages say about @f, sending to @p with @flags */
+static void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,
+			  u8 flags, struct vtep_fdb_info *i)
+{
+	i->vni = f->key.vni;
+	ether_addr_copy(i->mac, f->key.mac);
+	i->dst = p->addr;
+	i->type = flags & VTEP_FDB_STATIC ? VTEP_FDB_TYPE_STATIC :
+					    VTEP_FDB_TYPE_LEARNED;
+	i->age = jiffies_to_msecs(jiffies - READ_ONCE(f->seen));
+}
+
+/*
+ * Copy an entry of the MAC table for a message, under RCU: learning and
+ * replacement change an entry in place, and a message must show one state
+ * of it, not parts of two. False for entries of the local MAC table.
+ */
+bool vtep_fdb_snap(const struct vtep_fdb *f, struct vtep_fdb_info *i)
+{
+	const struct vtep_peer *p = rcu_dereference(f->peer);
+	u8 flags = READ_ONCE(f->flags);
+
+	if (!p || (flags & VTEP_FDB_LOCAL))
+		return false;
+	vtep_fdb_info(f, p, flags, i);
+	return true;
+}
+
+/* The message about an entry that is not in the table (yet or any more) */
+static void vtep_fdb_info_of(u32 vni, const u8 *mac,
+			     const struct vtep_addr *dst, u8 type,
+			     struct vtep_fdb_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->vni = vni;
+	ether_addr_copy(i->mac, mac);
+	i->dst = *dst;
+	i->type = type;
+}
 
 /*
  * Take @f out of its table and free it after a grace period; vtep->lock
@@ -76,9 +108,9 @@ struct vtep_fdb_gone {
  * counter is touched.
  */
 static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
-			    struct vtep_fdb_gone *gone)
+			    struct vtep_fdb_info *gone)
 {
-	struct vtep_remote *r;
+	struct vtep_peer *r;
 	struct vtep_vni *vni;
 
 	lockdep_assert_held(&vtep->lock);
@@ -93,18 +125,15 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 
 	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
 		return false;
-	r = rcu_dereference_protected(f->remote, lockdep_is_held(&vtep->lock));
+	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	if (gone) {
-		gone->vni = f->key.vni;
-		ether_addr_copy(gone->mac, f->key.mac);
-		gone->flags = f->flags;
-		gone->dst = r->addr;
+		vtep_fdb_info(f, r, f->flags, gone);
 		/* Not found when the VNI itself is being destroyed */
 		vni = vtep_vni_lookup(vtep, f->key.vni);
 		if (vni)
 			atomic_dec(&vni->fdb_count);
 	}
-	vtep_remote_put(vtep, r);
+	vtep_peer_put(vtep, r);
 	atomic_dec(&vtep->fdb_count);
 	atomic_inc(&vtep->generation);
 	kfree_rcu(f, rcu);
@@ -118,55 +147,36 @@ static bool vtep_fdb_full(struct vtep_dev *vtep)
 	return max && atomic_read(&vtep->fdb_count) >= max;
 }
 
-/* An FDB destination must name a host: an address, and not "any". */
-static bool vtep_addr_is_set(const struct vtep_addr *a)
-{
-	switch (a->family) {
-	case AF_INET:
-		return a->ip4 != 0;
-	case AF_INET6:
-		return !ipv6_addr_any(&a->ip6);
-	}
-	return false;
-}
-
 /*
  * Add a static entry from the control plane (RTNL). With @replace, an
- * existing entry gets the new remote and becomes static (CHANGED event,
- * none when nothing changed); without, -EEXIST. The caller has checked
- * that @dst is of the device's family.
+ * existing entry gets the new peer and becomes static (CHANGED event,
+ * none when nothing changed); without, -EEXIST. netlink.c has checked
+ * the entry: a unicast MAC, a unicast destination of the device's family.
  */
-int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
-		 const struct vtep_addr *dst, bool replace,
-		 struct netlink_ext_ack *extack)
+int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		 bool replace, struct netlink_ext_ack *extack)
 {
 	enum vtep_event ev = VTEP_EVENT_UNSPEC;
-	struct vtep_remote *r, *old;
+	struct vtep_vni *vni = e->vni;
+	struct vtep_peer *r, *old;
+	struct vtep_fdb_info info;
 	struct vtep_fdb *f, *new;
 	int err = 0;
 
 	ASSERT_RTNL();
-	if (!is_valid_ether_addr(mac)) {
-		NL_SET_ERR_MSG(extack, "FDB MAC must be a unicast address");
-		return -EINVAL;
-	}
-	if (!vtep_addr_is_set(dst)) {
-		NL_SET_ERR_MSG(extack, "FDB destination must be a remote address");
-		return -EINVAL;
-	}
 
 	/* Allocate before taking the lock; unused if the entry exists. */
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
-	r = vtep_remote_get(vtep, dst, GFP_KERNEL);
+	r = vtep_peer_get(vtep, &e->dst, GFP_KERNEL);
 	if (!r) {
 		kfree(new);
 		return -ENOMEM;
 	}
-	vtep_fdb_make_key(&new->key, vni->id, mac);
+	vtep_fdb_make_key(&new->key, vni->id, e->mac);
 	new->flags = VTEP_FDB_STATIC;
-	RCU_INIT_POINTER(new->remote, r);
+	RCU_INIT_POINTER(new->peer, r);
 	new->seen = jiffies;
 
 	spin_lock_bh(&vtep->lock);
@@ -177,15 +187,15 @@ int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
 			err = -EEXIST;
 			goto out_unlock;
 		}
-		old = rcu_dereference_protected(f->remote,
+		old = rcu_dereference_protected(f->peer,
 						lockdep_is_held(&vtep->lock));
 		if (old == r && (f->flags & VTEP_FDB_STATIC))
 			goto out_unlock;	/* unchanged: success, no event */
-		rcu_assign_pointer(f->remote, r);
+		rcu_assign_pointer(f->peer, r);
 		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
 		WRITE_ONCE(f->seen, jiffies);
 		atomic_inc(&vtep->generation);
-		r = old;		/* the old remote's reference goes */
+		r = old;		/* the old peer's reference goes */
 		ev = VTEP_EVENT_FDB_CHANGED;
 		goto out_unlock;
 	}
@@ -203,26 +213,27 @@ int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
 	atomic_inc(&vtep->fdb_count);
 	atomic_inc(&vni->fdb_count);
 	atomic_inc(&vtep->generation);
-	spin_unlock_bh(&vtep->lock);
-	vtep_event_fdb(vtep, VTEP_EVENT_FDB_ADDED, vni->id, mac, dst,
-		       VTEP_FDB_STATIC, GFP_KERNEL);
-	return 0;
-
+	ev = VTEP_EVENT_FDB_ADDED;
+	new = NULL;		/* in the table, with the reference @r */
+	r = NULL;
 out_unlock:
-	/* @new unused: drop the remote reference @r stands for, free @new. */
-	vtep_remote_put(vtep, r);
+	/* @new unused: drop the peer reference @r stands for, free @new. */
+	if (r)
+		vtep_peer_put(vtep, r);
 	spin_unlock_bh(&vtep->lock);
 	kfree(new);
-	if (ev)
-		vtep_event_fdb(vtep, ev, vni->id, mac, dst, VTEP_FDB_STATIC,
-			       GFP_KERNEL);
+	if (ev) {
+		vtep_fdb_info_of(vni->id, e->mac, &e->dst, VTEP_FDB_TYPE_STATIC,
+				 &info);
+		vtep_event_fdb(vtep, ev, &info, GFP_KERNEL);
+	}
 	return err;
 }
 
 /* Delete one entry, static or learned (RTNL); -ENOENT if absent. */
 int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 {
-	struct vtep_fdb_gone gone;
+	struct vtep_fdb_info gone;
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
 	bool done = false;
@@ -236,8 +247,7 @@ int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 	spin_unlock_bh(&vtep->lock);
 	if (!done)
 		return -ENOENT;
-	vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, gone.vni, gone.mac,
-		       &gone.dst, gone.flags, GFP_KERNEL);
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &gone, GFP_KERNEL);
 	return 0;
 }
 
@@ -277,7 +287,7 @@ static bool vtep_sweep_match(const struct vtep_sweep *s,
 static bool vtep_sweep_one(struct vtep_dev *vtep, const struct vtep_sweep *s,
 			   struct vtep_fdb *f)
 {
-	struct vtep_fdb_gone gone;
+	struct vtep_fdb_info gone;
 	bool done = false;
 
 	if (!vtep_sweep_match(s, f))
@@ -290,8 +300,7 @@ static bool vtep_sweep_one(struct vtep_dev *vtep, const struct vtep_sweep *s,
 			       VTEP_STAT_FDB_AGED);
 	spin_unlock_bh(&vtep->lock);
 	if (done && s->ev)
-		vtep_event_fdb(vtep, s->ev, gone.vni, gone.mac, &gone.dst,
-			       gone.flags, GFP_ATOMIC);
+		vtep_event_fdb(vtep, s->ev, &gone, GFP_ATOMIC);
 	return done;
 }
 
@@ -405,40 +414,44 @@ void vtep_fdb_ageing_stop(struct vtep_dev *vtep)
 
 /* ---- learning (softirq, RCU held) ---- */
 
-/* A learned MAC showed up behind another remote: point the entry there. */
+/* A learned MAC showed up behind another peer: point the entry there. */
 static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 			  struct vtep_fdb *f, const struct vtep_addr *src)
 {
-	struct vtep_remote *r, *old;
+	struct vtep_fdb_info info;
+	struct vtep_peer *r, *old;
 	bool moved = false;
 
-	r = vtep_remote_get(vtep, src, GFP_ATOMIC);
+	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
 	if (!r)
 		return;		/* the next frame tries again */
 
 	spin_lock_bh(&vtep->lock);
-	old = rcu_dereference_protected(f->remote, lockdep_is_held(&vtep->lock));
+	old = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	/* Still ours to move: learned, elsewhere, and still in the table. */
 	if (!(f->flags & VTEP_FDB_STATIC) && !vtep_addr_equal(&old->addr, src) &&
 	    rhashtable_lookup_fast(&vtep->fdb, &f->key, vtep_fdb_params) == f) {
-		rcu_assign_pointer(f->remote, r);
+		rcu_assign_pointer(f->peer, r);
 		WRITE_ONCE(f->seen, jiffies);
 		atomic_inc(&vtep->generation);
 		vtep_stats_inc(vtep, vni, VTEP_STAT_FDB_MOVED);
 		r = old;
 		moved = true;
 	}
-	vtep_remote_put(vtep, r);
+	vtep_peer_put(vtep, r);
 	spin_unlock_bh(&vtep->lock);
-	if (moved)
-		vtep_event_fdb(vtep, VTEP_EVENT_FDB_MOVED, vni->id, f->key.mac,
-			       src, 0, GFP_ATOMIC);
+	if (moved) {
+		vtep_fdb_info_of(vni->id, f->key.mac, src,
+				 VTEP_FDB_TYPE_LEARNED, &info);
+		vtep_event_fdb(vtep, VTEP_EVENT_FDB_MOVED, &info, GFP_ATOMIC);
+	}
 }
 
 static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 			       const u8 *mac, const struct vtep_addr *src)
 {
-	struct vtep_remote *r;
+	struct vtep_fdb_info info;
+	struct vtep_peer *r;
 	struct vtep_fdb *f;
 	int err;
 
@@ -447,13 +460,13 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	f = kzalloc(sizeof(*f), GFP_ATOMIC);
 	if (!f)
 		return;
-	r = vtep_remote_get(vtep, src, GFP_ATOMIC);
+	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
 	if (!r) {
 		kfree(f);
 		return;
 	}
 	vtep_fdb_make_key(&f->key, vni->id, mac);
-	RCU_INIT_POINTER(f->remote, r);
+	RCU_INIT_POINTER(f->peer, r);
 	f->seen = jiffies;
 
 	spin_lock_bh(&vtep->lock);
@@ -474,7 +487,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		atomic_inc(&vni->fdb_count);
 		atomic_inc(&vtep->generation);
 	} else {
-		vtep_remote_put(vtep, r);
+		vtep_peer_put(vtep, r);
 	}
 	spin_unlock_bh(&vtep->lock);
 
@@ -486,8 +499,8 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		return;
 	}
 	vtep_stats_inc(vtep, vni, VTEP_STAT_FDB_LEARNED);
-	vtep_event_fdb(vtep, VTEP_EVENT_FDB_LEARNED, vni->id, mac, src, 0,
-		       GFP_ATOMIC);
+	vtep_fdb_info_of(vni->id, mac, src, VTEP_FDB_TYPE_LEARNED, &info);
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_LEARNED, &info, GFP_ATOMIC);
 	return;
 
 full:
@@ -495,21 +508,18 @@ full:
 }
 
 /*
- * Learn that @mac on @vni lives behind @src, from a received frame. Static
- * entries are left alone; a known MAC behind the same remote only gets its
+ * Learn that @mac on @vni lives behind @src, from a received frame that rx.c
+ * found worth learning from (learning on, unicast MAC and source). Static
+ * entries are left alone; a known MAC behind the same peer only gets its
  * `seen` refreshed, without the lock and without writing when unchanged,
  * so a busy flow does not bounce the entry's cache line between CPUs.
  */
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src)
 {
-	struct vtep_remote *r;
+	struct vtep_peer *r;
 	struct vtep_fdb *f;
 	unsigned long now;
-
-	if (!READ_ONCE(vtep->cfg.learning) || !is_valid_ether_addr(mac) ||
-	    !vtep_addr_is_set(src))
-		return;
 
 	f = vtep_fdb_lookup(vtep, vni->id, mac);
 	if (!f) {
@@ -518,7 +528,7 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 	if (READ_ONCE(f->flags) & VTEP_FDB_STATIC)
 		return;
-	r = rcu_dereference(f->remote);
+	r = rcu_dereference(f->peer);
 	if (unlikely(!vtep_addr_equal(&r->addr, src))) {
 		vtep_fdb_move(vtep, vni, f, src);
 		return;
@@ -569,6 +579,7 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
  * Transmit path (RCU held): true when @mac has not been seen locally on
  * @vni, or not for longer than the ageing time, i.e. when its frame should
  * be flooded as a move notice. Records or refreshes the MAC either way.
+ * @mac is unicast: tx.c asks only about those.
  */
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 {
@@ -577,8 +588,6 @@ bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
 
-	if (!is_valid_ether_addr(mac))
-		return false;
 	vtep_fdb_make_key(&key, vni, mac);
 	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
 	if (!f)
@@ -624,9 +633,10 @@ err_destroy_fdb:
 /*
  * Empty both tables of a device being unregistered (RTNL; closed, so
  * ageing is stopped and the datapath gone). No events: the device's own
- * removal says it all. The tables themselves stay until vtep_fdb_free():
- * an FDB dump in progress holds a device reference and an rhashtable walker
- * linked into the table, and may come back to both until it ends.
+ * removal says it all. The tables themselves stay until vtep_fdb_free(),
+ * once no RCU reader (a transmit, a receive, an FDB dump's walk) can still
+ * be inside them. Dumps hold no device reference between messages: each
+ * looks the device up again (dump.c).
  */
 void vtep_fdb_uninit(struct vtep_dev *vtep)
 {
@@ -644,7 +654,8 @@ void vtep_fdb_uninit(struct vtep_dev *vtep)
 
 /*
  * Free the emptied tables, from the device's destructor: it runs after the
- * last device reference is gone, so after every dump has ended.
+ * last device reference is gone and after unregistering waited for RCU
+ * readers.
  */
 void vtep_fdb_free(struct vtep_dev *vtep)
 {

@@ -9,7 +9,6 @@
 
 #include "vtep.h"
 
-unsigned int vtep_net_id __read_mostly;
 
 static int __net_init vtep_net_init(struct net *net)
 {
@@ -70,7 +69,7 @@ static int __init vtep_init(void)
 	if (err)
 		goto err_unregister_pernet;
 
-	err = vtep_device_init();
+	err = vtep_rtnl_init();
 	if (err)
 		goto err_uninit_netlink;
 
@@ -86,7 +85,7 @@ err_unregister_pernet:
 
 static void __exit vtep_exit(void)
 {
-	vtep_device_uninit();
+	vtep_rtnl_uninit();
 	vtep_netlink_uninit();
 	unregister_pernet_subsys(&vtep_net_ops);
 	/* RCU callbacks of freed entries and remotes run code of this module. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vtep: the generic netlink family's requests (uapi/linux/vtep.h is their
- * spec): the policies, the checks, and the commands that change state.
- * dump.c writes the replies of the commands that get, and the dumps.
+ * spec): the policies, the parsers that turn attributes into plain structs
+ * for the files below, and the dispatch of every command and dump. dump.c
+ * writes the replies and the dumps; rtnl.c parses the link nest, shared
+ * with rtnetlink.
  *
  * Validation is declared in the policies below and done by the genetlink
  * core before a handler runs, strictly: an unknown, truncated or
@@ -27,32 +29,6 @@ static struct netlink_range_validation vni_range = {
 	.max = VTEP_VNI_MAX,
 };
 
-static struct netlink_range_validation ageing_range = {
-	.max = VTEP_AGEING_MAX,
-};
-
-#define READ_ONLY(attr) \
-	{ .type = NLA_REJECT, .reject_message = #attr " is read only" }
-
-static const struct nla_policy link_policy[VTEP_LINK_A_MAX + 1] = {
-	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
-	[VTEP_LINK_A_LOCAL6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[VTEP_LINK_A_PORT]	  = { .type = NLA_BE16 },
-	[VTEP_LINK_A_UNDERLAY]	  = { .type = NLA_U32 },
-	[VTEP_LINK_A_TTL]	  = { .type = NLA_U8 },
-	[VTEP_LINK_A_TOS]	  = { .type = NLA_U8 },
-	[VTEP_LINK_A_DF]	  = NLA_POLICY_MAX(NLA_U8, VTEP_DF_MAX),
-	[VTEP_LINK_A_LEARNING]	  = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_AGEING]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
-	[VTEP_LINK_A_FDB_MAX]	  = { .type = NLA_U32 },
-	[VTEP_LINK_A_PORT_MIN]	  = NLA_POLICY_MIN(NLA_U16, 1),
-	[VTEP_LINK_A_PORT_MAX]	  = NLA_POLICY_MIN(NLA_U16, 1),
-	[VTEP_LINK_A_UDP_CSUM]	  = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_MOVE_NOTICE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_LINK_A_FDB_COUNT]	  = READ_ONLY(VTEP_LINK_A_FDB_COUNT),
-	[VTEP_LINK_A_VNI_COUNT]	  = READ_ONLY(VTEP_LINK_A_VNI_COUNT),
-};
-
 static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_VNI_A_VLAN]	= NLA_POLICY_RANGE(NLA_U16, 1, VTEP_VLAN_MAX),
@@ -60,9 +36,9 @@ static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_GROUP]	= { .type = NLA_BE32 },
 	[VTEP_VNI_A_GROUP6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_VNI_A_FLOOD]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[VTEP_VNI_A_REMOTES]	= READ_ONLY(VTEP_VNI_A_REMOTES),
-	[VTEP_VNI_A_FDB_COUNT]	= READ_ONLY(VTEP_VNI_A_FDB_COUNT),
-	[VTEP_VNI_A_STATS]	= READ_ONLY(VTEP_VNI_A_STATS),
+	[VTEP_VNI_A_REMOTES]	= VTEP_READ_ONLY(VTEP_VNI_A_REMOTES),
+	[VTEP_VNI_A_FDB_COUNT]	= VTEP_READ_ONLY(VTEP_VNI_A_FDB_COUNT),
+	[VTEP_VNI_A_STATS]	= VTEP_READ_ONLY(VTEP_VNI_A_STATS),
 };
 
 static const struct nla_policy remote_policy[VTEP_REMOTE_A_MAX + 1] = {
@@ -77,41 +53,31 @@ static const struct nla_policy fdb_policy[VTEP_FDB_A_MAX + 1] = {
 	[VTEP_FDB_A_DST]	= { .type = NLA_BE32 },
 	[VTEP_FDB_A_DST6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_FDB_A_TYPE]	= NLA_POLICY_MAX(NLA_U8, VTEP_FDB_TYPE_MAX),
-	[VTEP_FDB_A_AGE]	= READ_ONLY(VTEP_FDB_A_AGE),
+	[VTEP_FDB_A_AGE]	= VTEP_READ_ONLY(VTEP_FDB_A_AGE),
 };
 
 static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_IFINDEX]	= { .type = NLA_U32 },
 	[VTEP_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[VTEP_A_LINK]		= NLA_POLICY_NESTED(link_policy),
+	[VTEP_A_LINK]		= NLA_POLICY_NESTED(vtep_link_policy),
 	[VTEP_A_VNI]		= NLA_POLICY_NESTED(vni_policy),
 	[VTEP_A_REMOTE]		= NLA_POLICY_NESTED(remote_policy),
 	[VTEP_A_FDB]		= NLA_POLICY_NESTED(fdb_policy),
 	[VTEP_A_FDB_LIST]	= NLA_POLICY_NESTED_ARRAY(fdb_policy),
-	[VTEP_A_STATS]		= READ_ONLY(VTEP_A_STATS),
-	[VTEP_A_EVENT]		= READ_ONLY(VTEP_A_EVENT),
+	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
+	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 };
 
-/* A required attribute is absent: say which, in text and in the extack. */
-#define missing(extack, nest, tb, type) ({				\
-	bool __missing = !(tb)[type];					\
-	if (__missing) {						\
-		NL_SET_ERR_MSG(extack, "missing attribute " #type);	\
-		NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
-	}								\
-	__missing;							\
-})
-
 /* The device a request names, with a reference the caller drops. */
-struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
-			     struct netlink_ext_ack *extack)
+static struct vtep_dev *req_dev(struct net *net, struct nlattr **attrs,
+				struct netlink_ext_ack *extack)
 {
 	struct nlattr *idx = attrs[VTEP_A_IFINDEX], *name = attrs[VTEP_A_IFNAME];
 	struct net_device *dev;
 
 	if (!idx == !name) {
 		NL_SET_ERR_MSG_ATTR(extack, name,
-				    "give exactly one of VTEP_A_IFINDEX and VTEP_A_IFNAME");
+				    "Device must be named by exactly one of VTEP_A_IFINDEX and VTEP_A_IFNAME");
 		if (!idx)
 			NL_SET_ERR_ATTR_MISS(extack, NULL, VTEP_A_IFINDEX);
 		return ERR_PTR(-EINVAL);
@@ -131,8 +97,8 @@ struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
 }
 
 /* The VNI @id names; under RTNL, which keeps it alive after RCU. */
-struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
-			     struct netlink_ext_ack *extack)
+static struct vtep_vni *req_vni(struct vtep_dev *vtep, struct nlattr *id,
+				struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 
@@ -145,44 +111,34 @@ struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
 }
 
 /*
- * A remote VTEP's address (replication-list entry or FDB destination):
- * exactly one of the IPv4 and IPv6 attributes, unicast, and of the family
- * of the device's local address.
+ * A peer's address (replication-list entry or FDB destination): exactly one
+ * of the IPv4 and IPv6 attributes, unicast, and of the family of the
+ * device's local address.
  */
-static int addr_parse(const struct vtep_dev *vtep, struct nlattr *nest,
-		      struct nlattr *a4, struct nlattr *a6, int type4,
-		      struct vtep_addr *addr, struct netlink_ext_ack *extack)
+static int peer_addr_parse(const struct vtep_dev *vtep, struct nlattr *nest,
+			   struct nlattr *a4, struct nlattr *a6, int type4,
+			   struct vtep_addr *addr,
+			   struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = a4 ?: a6;
-	bool unicast;
-
-	if (!a || (a4 && a6)) {
-		NL_SET_ERR_MSG_ATTR(extack, a6,
-				    "give one remote address, IPv4 or IPv6");
-		if (!a)
-			NL_SET_ERR_ATTR_MISS(extack, nest, type4);
+	if (!a4 && !a6) {
+		NL_SET_ERR_MSG(extack, "Remote address must be given");
+		NL_SET_ERR_ATTR_MISS(extack, nest, type4);
 		return -EINVAL;
 	}
-	memset(addr, 0, sizeof(*addr));
-	if (a4) {
-		addr->family = AF_INET;
-		addr->ip4 = nla_get_in_addr(a4);
-		unicast = !ipv4_is_multicast(addr->ip4) &&
-			  !ipv4_is_lbcast(addr->ip4) &&
-			  !ipv4_is_zeronet(addr->ip4);
-	} else {
-		addr->family = AF_INET6;
-		addr->ip6 = nla_get_in6_addr(a6);
-		unicast = !ipv6_addr_any(&addr->ip6) &&
-			  !ipv6_addr_is_multicast(&addr->ip6);
+	if (a4 && a6) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "Remote address must be IPv4 or IPv6, not both");
+		return -EINVAL;
 	}
+	vtep_addr_get(addr, a4, a6);
 	if (addr->family != vtep->cfg.local.family) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
+		NL_SET_ERR_MSG_ATTR(extack, a4 ?: a6,
 				    "remote address is not of the family of the device's local address");
 		return -EAFNOSUPPORT;
 	}
-	if (!unicast) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "remote address must be unicast");
+	if (!vtep_addr_is_unicast(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a4 ?: a6,
+				    "Remote address must be unicast");
 		return -EINVAL;
 	}
 	return 0;
@@ -190,99 +146,144 @@ static int addr_parse(const struct vtep_dev *vtep, struct nlattr *nest,
 
 static int do_link_set(struct vtep_dev *vtep, struct genl_info *info)
 {
-	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[VTEP_LINK_A_MAX + 1];
+	struct vtep_link_cfg lc;
 	int err;
 
-	if (missing(extack, NULL, info->attrs, VTEP_A_LINK))
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_LINK))
 		return -EINVAL;
 	err = nla_parse_nested(tb, VTEP_LINK_A_MAX, info->attrs[VTEP_A_LINK],
-			       link_policy, extack);
+			       vtep_link_policy, info->extack);
 	if (err)
 		return err;
-	if (tb[VTEP_LINK_A_LOCAL] && tb[VTEP_LINK_A_LOCAL6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_LOCAL6],
-				    "give one of VTEP_LINK_A_LOCAL and VTEP_LINK_A_LOCAL6");
-		return -EINVAL;
-	}
-	return vtep_dev_apply(vtep, tb, extack);
+	err = vtep_nl_link_parse(tb, &vtep->cfg, &lc, info->extack);
+	return err ?: vtep_dev_configure(vtep, &lc, info->extack);
+}
+
+static int do_link_get(struct vtep_dev *vtep, struct genl_info *info)
+{
+	return vtep_reply_link(info, vtep);
 }
 
 /* The VTEP_A_VNI nest of a request, which must hold an ID. */
-int vtep_nl_vni_parse(struct genl_info *info, struct nlattr **tb)
+static int vni_nest(struct genl_info *info, struct nlattr **tb)
 {
-	struct nlattr *nest = info->attrs[VTEP_A_VNI];
 	int err;
 
-	if (missing(info->extack, NULL, info->attrs, VTEP_A_VNI))
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_VNI))
 		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_VNI_A_MAX, nest, vni_policy,
-			       info->extack);
-	if (!err && missing(info->extack, nest, tb, VTEP_VNI_A_ID))
+	err = nla_parse_nested(tb, VTEP_VNI_A_MAX, info->attrs[VTEP_A_VNI],
+			       vni_policy, info->extack);
+	if (!err && NL_REQ_ATTR_CHECK(info->extack, info->attrs[VTEP_A_VNI],
+				      tb, VTEP_VNI_A_ID))
 		err = -EINVAL;
 	return err;
 }
 
-/* What VNI settings must satisfy whatever the device's state. */
-static int vni_check(struct nlattr *nest, struct nlattr **tb, bool new,
-		     struct netlink_ext_ack *extack)
+/* VTEP_VNI_A_GROUP(6): 0.0.0.0 or :: for none, else a group of our family */
+static int group_parse(const struct vtep_dev *vtep, struct nlattr **tb,
+		       struct vtep_vni_cfg *vc, struct netlink_ext_ack *extack)
 {
 	struct nlattr *g4 = tb[VTEP_VNI_A_GROUP], *g6 = tb[VTEP_VNI_A_GROUP6];
-	struct in6_addr a6;
 
-	if (tb[VTEP_VNI_A_VLAN] && tb[VTEP_VNI_A_UNTAGGED]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_VNI_A_UNTAGGED],
-				    "give one of VTEP_VNI_A_VLAN and VTEP_VNI_A_UNTAGGED");
+	if (!g4 && !g6)
+		return 0;
+	if (g4 && g6) {
+		NL_SET_ERR_MSG_ATTR(extack, g6,
+				    "Group must be IPv4 or IPv6, not both");
 		return -EINVAL;
 	}
-	if (new && !tb[VTEP_VNI_A_VLAN] && !tb[VTEP_VNI_A_UNTAGGED]) {
+	vc->has_group = true;
+	vtep_addr_get(&vc->group, g4, g6);
+	if (vtep_addr_any(&vc->group)) {
+		memset(&vc->group, 0, sizeof(vc->group));
+		return 0;
+	}
+	if (!vtep_addr_is_multicast(&vc->group)) {
+		NL_SET_ERR_MSG_ATTR(extack, g4 ?: g6,
+				    "Group must be a multicast address");
+		return -EINVAL;
+	}
+	if (vc->group.family != vtep->cfg.local.family) {
+		if (g4)
+			NL_SET_ERR_MSG_ATTR(extack, g4,
+					    "IPv4 group on an IPv6 device");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, g6,
+					    "IPv6 group on an IPv4 device");
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+/* VNI_NEW and VNI_SET: what to create or change; a new VNI needs a map. */
+static int vni_parse(struct vtep_dev *vtep, struct genl_info *info, bool new,
+		     struct vtep_vni_cfg *vc)
+{
+	struct nlattr *nest = info->attrs[VTEP_A_VNI];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
+	int err;
+
+	err = vni_nest(info, tb);
+	if (err)
+		return err;
+	memset(vc, 0, sizeof(*vc));
+	vc->id = nla_get_u32(tb[VTEP_VNI_A_ID]);
+	if (tb[VTEP_VNI_A_VLAN] && tb[VTEP_VNI_A_UNTAGGED]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_VNI_A_UNTAGGED],
+				    "VNI must map to a VLAN or to untagged frames, not both");
+		return -EINVAL;
+	}
+	vc->has_map = tb[VTEP_VNI_A_VLAN] || tb[VTEP_VNI_A_UNTAGGED];
+	if (tb[VTEP_VNI_A_VLAN])
+		vc->vlan = nla_get_u16(tb[VTEP_VNI_A_VLAN]);
+	if (new && !vc->has_map) {
 		NL_SET_ERR_MSG(extack,
-			       "missing attribute VTEP_VNI_A_VLAN or VTEP_VNI_A_UNTAGGED");
+			       "VNI must map to a VLAN or to untagged frames");
 		NL_SET_ERR_ATTR_MISS(extack, nest, VTEP_VNI_A_VLAN);
 		return -EINVAL;
 	}
-	if (g4 && g6) {
-		NL_SET_ERR_MSG_ATTR(extack, g6,
-				    "give one of VTEP_VNI_A_GROUP and VTEP_VNI_A_GROUP6");
-		return -EINVAL;
-	}
-	if (g4 && nla_get_in_addr(g4) &&
-	    !ipv4_is_multicast(nla_get_in_addr(g4))) {
-		NL_SET_ERR_MSG_ATTR(extack, g4,
-				    "VTEP_VNI_A_GROUP must be a multicast address");
-		return -EINVAL;
-	}
-	if (g6) {
-		a6 = nla_get_in6_addr(g6);
-		if (!ipv6_addr_any(&a6) && !ipv6_addr_is_multicast(&a6)) {
-			NL_SET_ERR_MSG_ATTR(extack, g6,
-					    "VTEP_VNI_A_GROUP6 must be a multicast address");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	vc->has_flood = tb[VTEP_VNI_A_FLOOD];
+	if (vc->has_flood)
+		vc->flood = nla_get_u8(tb[VTEP_VNI_A_FLOOD]);
+	return group_parse(vtep, tb, vc, extack);
 }
 
 /* VNI_NEW, VNI_SET and VNI_DEL; device.c does what needs its state. */
 static int do_vni_change(struct vtep_dev *vtep, struct genl_info *info)
 {
-	bool new = info->genlhdr->cmd == VTEP_CMD_VNI_NEW;
+	u8 cmd = info->genlhdr->cmd;
 	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
+	struct vtep_vni_cfg vc;
 	int err;
 
-	err = vtep_nl_vni_parse(info, tb);
+	if (cmd == VTEP_CMD_VNI_DEL) {
+		err = vni_nest(info, tb);
+		return err ?: vtep_dev_vni_del(vtep,
+					       nla_get_u32(tb[VTEP_VNI_A_ID]),
+					       info->extack);
+	}
+	err = vni_parse(vtep, info, cmd == VTEP_CMD_VNI_NEW, &vc);
 	if (err)
 		return err;
-	if (info->genlhdr->cmd == VTEP_CMD_VNI_DEL)
-		return vtep_dev_vni_del(vtep, nla_get_u32(tb[VTEP_VNI_A_ID]),
-					info->extack);
-	err = vni_check(info->attrs[VTEP_A_VNI], tb, new, info->extack);
-	if (err)
-		return err;
-	if (new)
-		return vtep_dev_vni_add(vtep, tb, info->nlhdr->nlmsg_flags &
+	if (cmd == VTEP_CMD_VNI_NEW)
+		return vtep_dev_vni_add(vtep, &vc, info->nlhdr->nlmsg_flags &
 					NLM_F_REPLACE, info->extack);
-	return vtep_dev_vni_set(vtep, tb, info->extack);
+	return vtep_dev_vni_set(vtep, &vc, info->extack);
+}
+
+static int do_vni_get(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
+	struct vtep_vni *vni;
+	int err;
+
+	err = vni_nest(info, tb);
+	if (err)
+		return err;
+	vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+	return vni ? vtep_reply_vni(info, vtep, vni) : -ENOENT;
 }
 
 static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
@@ -294,20 +295,20 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 	struct vtep_vni *vni;
 	int err;
 
-	if (missing(extack, NULL, info->attrs, VTEP_A_REMOTE))
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_REMOTE))
 		return -EINVAL;
 	err = nla_parse_nested(tb, VTEP_REMOTE_A_MAX, nest, remote_policy,
 			       extack);
 	if (err)
 		return err;
-	if (missing(extack, nest, tb, VTEP_REMOTE_A_VNI))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_REMOTE_A_VNI))
 		return -EINVAL;
-	vni = vtep_nl_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
+	vni = req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
 	if (!vni)
 		return -ENOENT;
-	err = addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
-			 tb[VTEP_REMOTE_A_ADDR6], VTEP_REMOTE_A_ADDR, &addr,
-			 extack);
+	err = peer_addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
+			      tb[VTEP_REMOTE_A_ADDR6], VTEP_REMOTE_A_ADDR, &addr,
+			      extack);
 	if (err)
 		return err;
 	if (info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL)
@@ -317,42 +318,39 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 }
 
 /* A VTEP_A_FDB nest: VNI and MAC, and for an add the destination. */
-int vtep_nl_fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
-		      struct vtep_nl_fdb *req, struct netlink_ext_ack *extack)
+static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
+		     struct vtep_fdb_cfg *e, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
 	int err;
 
-	if (!nest) {
-		NL_SET_ERR_MSG(extack, "missing attribute VTEP_A_FDB");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, VTEP_A_FDB);
-		return -EINVAL;
-	}
 	err = nla_parse_nested(tb, VTEP_FDB_A_MAX, nest, fdb_policy, extack);
 	if (err)
 		return err;
-	if (missing(extack, nest, tb, VTEP_FDB_A_VNI) ||
-	    missing(extack, nest, tb, VTEP_FDB_A_MAC))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_FDB_A_VNI) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_FDB_A_MAC))
 		return -EINVAL;
-	req->mac = nla_data(tb[VTEP_FDB_A_MAC]);
-	if (!is_valid_ether_addr(req->mac)) {
+	memset(e, 0, sizeof(*e));
+	ether_addr_copy(e->mac, nla_data(tb[VTEP_FDB_A_MAC]));
+	if (!is_valid_ether_addr(e->mac)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_MAC],
 				    "VTEP_FDB_A_MAC must be a unicast address");
 		return -EINVAL;
 	}
-	req->vni = vtep_nl_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
-	if (!req->vni)
+	e->vni = req_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
+	if (!e->vni)
 		return -ENOENT;
 	if (!add)
 		return 0;
 	if (tb[VTEP_FDB_A_TYPE] &&
 	    nla_get_u8(tb[VTEP_FDB_A_TYPE]) == VTEP_FDB_TYPE_LEARNED) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_TYPE],
-				    "entries added by the control plane are static");
+				    "FDB entries of the control plane must be static");
 		return -EOPNOTSUPP;
 	}
-	return addr_parse(vtep, nest, tb[VTEP_FDB_A_DST], tb[VTEP_FDB_A_DST6],
-			  VTEP_FDB_A_DST, &req->dst, extack);
+	return peer_addr_parse(vtep, nest, tb[VTEP_FDB_A_DST],
+			       tb[VTEP_FDB_A_DST6], VTEP_FDB_A_DST, &e->dst,
+			       extack);
 }
 
 /*
@@ -361,22 +359,16 @@ int vtep_nl_fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
  * writer of the FDB holds; learning may still add the entry in between,
  * and is then counted as this request's.
  */
-static int fdb_add(struct vtep_dev *vtep, const struct vtep_nl_fdb *req,
+static int fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		   bool replace, bool *created, struct netlink_ext_ack *extack)
 {
-	int err;
-
 	*created = true;
 	if (replace) {
 		rcu_read_lock();
-		*created = !vtep_fdb_lookup(vtep, req->vni->id, req->mac);
+		*created = !vtep_fdb_lookup(vtep, e->vni->id, e->mac);
 		rcu_read_unlock();
 	}
-	err = vtep_fdb_add(vtep, req->vni, req->mac, &req->dst, replace,
-			   extack);
-	if (err == -ENOSPC && extack && !extack->_msg)
-		NL_SET_ERR_MSG(extack, "FDB is full (VTEP_LINK_A_FDB_MAX)");
-	return err;
+	return vtep_fdb_add(vtep, e, replace, extack);
 }
 
 /*
@@ -390,20 +382,20 @@ static int fdb_add_list(struct vtep_dev *vtep, struct nlattr *list,
 			bool replace, struct netlink_ext_ack *extack)
 {
 	unsigned long *created;
-	struct vtep_nl_fdb req;
+	struct vtep_fdb_cfg e;
 	int n = 0, i, rem, err = 0;
-	struct nlattr *e;
+	struct nlattr *a;
 	bool new;
 
-	nla_for_each_nested(e, list, rem) {
-		if (nla_type(e) != VTEP_A_FDB) {
-			NL_SET_ERR_MSG_ATTR(extack, e,
-					    "VTEP_A_FDB_LIST holds VTEP_A_FDB entries only");
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != VTEP_A_FDB) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "VTEP_A_FDB_LIST must hold VTEP_A_FDB entries only");
 			return -EINVAL;
 		}
-		err = vtep_nl_fdb_parse(vtep, e, true, &req, extack);
+		err = fdb_parse(vtep, a, true, &e, extack);
 		if (err) {
-			NL_SET_BAD_ATTR(extack, e);
+			NL_SET_BAD_ATTR(extack, a);
 			return err;
 		}
 		n++;
@@ -412,11 +404,11 @@ static int fdb_add_list(struct vtep_dev *vtep, struct nlattr *list,
 	if (!created)
 		return -ENOMEM;
 	i = 0;
-	nla_for_each_nested(e, list, rem) {
-		err = vtep_nl_fdb_parse(vtep, e, true, &req, extack) ?:
-		      fdb_add(vtep, &req, replace, &new, extack);
+	nla_for_each_nested(a, list, rem) {
+		err = fdb_parse(vtep, a, true, &e, extack) ?:
+		      fdb_add(vtep, &e, replace, &new, extack);
 		if (err) {
-			NL_SET_BAD_ATTR(extack, e);
+			NL_SET_BAD_ATTR(extack, a);
 			break;
 		}
 		if (new)
@@ -426,12 +418,12 @@ static int fdb_add_list(struct vtep_dev *vtep, struct nlattr *list,
 	if (err) {
 		n = i;
 		i = 0;
-		nla_for_each_nested(e, list, rem) {
+		nla_for_each_nested(a, list, rem) {
 			if (i == n)
 				break;
 			if (test_bit(i++, created) &&
-			    !vtep_nl_fdb_parse(vtep, e, false, &req, NULL))
-				vtep_fdb_del(vtep, req.vni->id, req.mac);
+			    !fdb_parse(vtep, a, false, &e, NULL))
+				vtep_fdb_del(vtep, e.vni->id, e.mac);
 		}
 	}
 	bitmap_free(created);
@@ -444,41 +436,47 @@ static int do_fdb_new(struct vtep_dev *vtep, struct genl_info *info)
 	struct nlattr *list = info->attrs[VTEP_A_FDB_LIST];
 	struct nlattr *one = info->attrs[VTEP_A_FDB];
 	struct netlink_ext_ack *extack = info->extack;
-	struct vtep_nl_fdb req;
+	struct vtep_fdb_cfg e;
 	bool created;
 	int err;
 
-	if (!one == !list) {
+	if (one && list) {
 		NL_SET_ERR_MSG_ATTR(extack, list,
-				    "give one of VTEP_A_FDB and VTEP_A_FDB_LIST");
-		if (!one)
-			NL_SET_ERR_ATTR_MISS(extack, NULL, VTEP_A_FDB);
+				    "FDB_NEW must carry VTEP_A_FDB or VTEP_A_FDB_LIST, not both");
 		return -EINVAL;
 	}
 	if (list)
 		return fdb_add_list(vtep, list, replace, extack);
-	err = vtep_nl_fdb_parse(vtep, one, true, &req, extack);
-	return err ?: fdb_add(vtep, &req, replace, &created, extack);
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
+		return -EINVAL;
+	err = fdb_parse(vtep, one, true, &e, extack);
+	return err ?: fdb_add(vtep, &e, replace, &created, extack);
 }
 
-static int do_fdb_del(struct vtep_dev *vtep, struct genl_info *info)
+/* FDB_DEL and FDB_GET: the entry a VTEP_A_FDB { VNI, MAC } names */
+static int do_fdb_one(struct vtep_dev *vtep, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[VTEP_A_FDB];
-	struct vtep_nl_fdb req;
+	struct vtep_fdb_cfg e;
 	int err;
 
-	err = vtep_nl_fdb_parse(vtep, nest, false, &req, info->extack);
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
+		return -EINVAL;
+	err = fdb_parse(vtep, nest, false, &e, info->extack);
 	if (err)
 		return err;
-	err = vtep_fdb_del(vtep, req.vni->id, req.mac);
+	if (info->genlhdr->cmd == VTEP_CMD_FDB_GET)
+		err = vtep_reply_fdb(info, vtep, &e);
+	else
+		err = vtep_fdb_del(vtep, e.vni->id, e.mac);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, nest, "no such FDB entry");
 	return err;
 }
 
 /* The optional { VNI } filter of a remote dump. */
-int vtep_nl_remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
-			  u32 *vni, struct netlink_ext_ack *extack)
+static int remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
+			 u32 *vni, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_REMOTE_A_MAX + 1];
 	int err;
@@ -490,15 +488,15 @@ int vtep_nl_remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
 			       extack);
 	if (err || !tb[VTEP_REMOTE_A_VNI])
 		return err;
-	if (!vtep_nl_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
+	if (!req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
 		return -ENOENT;
 	*vni = nla_get_u32(tb[VTEP_REMOTE_A_VNI]);
 	return 0;
 }
 
 /* The optional { VNI, TYPE } filter of an FDB dump or flush. */
-int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
-		       u8 *type, struct netlink_ext_ack *extack)
+static int fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
+		      u8 *type, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
 	int err, i;
@@ -513,12 +511,12 @@ int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
 	for (i = VTEP_FDB_A_MAC; i <= VTEP_FDB_A_DST6; i++) {
 		if (tb[i]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "an FDB filter takes only VTEP_FDB_A_VNI and VTEP_FDB_A_TYPE");
+					    "FDB filter must hold only VTEP_FDB_A_VNI and VTEP_FDB_A_TYPE");
 			return -EINVAL;
 		}
 	}
 	if (tb[VTEP_FDB_A_VNI]) {
-		if (!vtep_nl_vni(vtep, tb[VTEP_FDB_A_VNI], extack))
+		if (!req_vni(vtep, tb[VTEP_FDB_A_VNI], extack))
 			return -ENOENT;
 		*vni = nla_get_u32(tb[VTEP_FDB_A_VNI]);
 	}
@@ -533,29 +531,46 @@ static int do_fdb_flush(struct vtep_dev *vtep, struct genl_info *info)
 	u8 type;
 	int err;
 
-	err = vtep_nl_fdb_filter(vtep, info->attrs[VTEP_A_FDB], &vni, &type,
+	err = fdb_filter(vtep, info->attrs[VTEP_A_FDB], &vni, &type,
 			 info->extack);
 	if (!err)
 		vtep_fdb_flush(vtep, vni, type);
 	return err;
 }
 
+static int do_stats_get(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct nlattr *tb[VTEP_VNI_A_MAX + 1];
+	struct vtep_vni *vni = NULL;
+	int err;
+
+	if (info->attrs[VTEP_A_VNI]) {
+		err = vni_nest(info, tb);
+		if (err)
+			return err;
+		vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+		if (!vni)
+			return -ENOENT;
+	}
+	return vtep_reply_stats(info, vtep, vni);
+}
+
 typedef int (*handler_t)(struct vtep_dev *vtep, struct genl_info *info);
 
 static const handler_t handlers[__VTEP_CMD_MAX] = {
-	[VTEP_CMD_LINK_GET]	= vtep_nl_get,
+	[VTEP_CMD_LINK_GET]	= do_link_get,
 	[VTEP_CMD_LINK_SET]	= do_link_set,
 	[VTEP_CMD_VNI_NEW]	= do_vni_change,
 	[VTEP_CMD_VNI_SET]	= do_vni_change,
 	[VTEP_CMD_VNI_DEL]	= do_vni_change,
-	[VTEP_CMD_VNI_GET]	= vtep_nl_get,
+	[VTEP_CMD_VNI_GET]	= do_vni_get,
 	[VTEP_CMD_REMOTE_NEW]	= do_remote_change,
 	[VTEP_CMD_REMOTE_DEL]	= do_remote_change,
 	[VTEP_CMD_FDB_NEW]	= do_fdb_new,
-	[VTEP_CMD_FDB_DEL]	= do_fdb_del,
-	[VTEP_CMD_FDB_GET]	= vtep_nl_get,
+	[VTEP_CMD_FDB_DEL]	= do_fdb_one,
+	[VTEP_CMD_FDB_GET]	= do_fdb_one,
 	[VTEP_CMD_FDB_FLUSH]	= do_fdb_flush,
-	[VTEP_CMD_STATS_GET]	= vtep_nl_get,
+	[VTEP_CMD_STATS_GET]	= do_stats_get,
 };
 
 /* Every "do": find the device, run the command's handler, under RTNL. */
@@ -565,7 +580,7 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	vtep = vtep_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	vtep = req_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(vtep)) {
 		err = PTR_ERR(vtep);
 	} else {
@@ -574,6 +589,77 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	rtnl_unlock();
 	return err;
+}
+
+/*
+ * Checks the request of a VNI, remote or FDB dump: the device, and the
+ * filter in VTEP_A_REMOTE { VNI } or VTEP_A_FDB { VNI, TYPE }, into the
+ * dump's state (struct vtep_dump).
+ */
+static int dump_setup(struct netlink_callback *cb,
+		      struct netlink_ext_ack *extack)
+{
+	u8 cmd = genl_dumpit_info(cb)->op.cmd;
+	struct nlattr **attrs = vtep_dump_attrs(cb);
+	struct vtep_dump *d = vtep_dump_ctx(cb);
+	struct vtep_dev *vtep;
+	int err = 0;
+
+	if (cmd == VTEP_CMD_LINK_GET)
+		return 0;
+	vtep = req_dev(sock_net(cb->skb->sk), attrs, extack);
+	if (IS_ERR(vtep))
+		return PTR_ERR(vtep);
+	d->ifindex = vtep->dev->ifindex;
+	if (cmd == VTEP_CMD_REMOTE_GET) {
+		d->remotes = true;
+		err = remote_filter(vtep, attrs[VTEP_A_REMOTE], &d->vni,
+				    extack);
+	} else if (cmd == VTEP_CMD_FDB_GET) {
+		err = fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni, &d->type,
+				 extack);
+	}
+	dev_put(vtep->dev);
+	return err;
+}
+
+/*
+ * Before 6.5, genetlink gives .start no extack, so a refusal there would
+ * lose its message: it is kept and sent from the first dumpit instead,
+ * which has one.
+ */
+static int vtep_nl_dump_start(struct netlink_callback *cb)
+{
+	struct vtep_dump *d = vtep_dump_ctx(cb);
+	struct netlink_ext_ack ext = {};
+	int err;
+
+	if (cb->extack)
+		return dump_setup(cb, cb->extack);
+	err = dump_setup(cb, &ext);
+	if (err) {
+		d->err = err;
+		d->errmsg = ext._msg;
+	}
+	return 0;
+}
+
+static int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtep_dump *d = vtep_dump_ctx(cb);
+
+	if (d->err) {
+		if (cb->extack)
+			cb->extack->_msg = d->errmsg;
+		return d->err;
+	}
+	switch (genl_dumpit_info(cb)->op.cmd) {
+	case VTEP_CMD_LINK_GET:
+		return vtep_dump_links(skb, cb);
+	case VTEP_CMD_FDB_GET:
+		return vtep_dump_fdb(skb, cb);
+	}
+	return vtep_dump_slots(skb, cb);
 }
 
 /* Changes need CAP_NET_ADMIN in the namespace's user namespace. */

@@ -4,6 +4,7 @@
  * the device and VNI, learns where the inner source MAC lives, pushes the
  * VNI's VLAN tag back and hands the inner frame to the device through
  * gro_cells. Runs in softirq under RCU (UDP's receive path holds it).
+ * Also the socket's GRO callbacks, which read the same header.
  *
  * Every frame that is not delivered is counted under one drop reason. The
  * frames come from the wire, so nothing here trusts them: lengths are
@@ -16,6 +17,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <net/gro.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/sock.h>
@@ -144,7 +146,8 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 
 	/* Learn only from frames we deliver, and only unicast sources. */
 	if (READ_ONCE(vtep->cfg.learning) &&
-	    is_valid_ether_addr(eth_hdr(skb)->h_source))
+	    is_valid_ether_addr(eth_hdr(skb)->h_source) &&
+	    !vtep_addr_any(&src))
 		vtep_fdb_learn(vtep, vni, eth_hdr(skb)->h_source, &src);
 
 	vid = READ_ONCE(vni->vlan);
@@ -172,4 +175,75 @@ free:
 	 */
 	kfree_skb(skb);
 	return 0;
+}
+
+/*
+ * GRO, on the underlay socket: coalesce tunnel packets of one VNI before
+ * decapsulation.
+ */
+
+struct sk_buff *vtep_rx_gro_receive(struct sock *sk, struct list_head *head,
+				    struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	const struct vtep_hdr *vh, *vh2;
+	struct sk_buff *pp = NULL, *p;
+	u16 outer_nh;
+	int flush = 1;
+
+	vh = skb_gro_header(skb, off + sizeof(*vh), off);
+	if (!vh)
+		goto out;
+	/*
+	 * Only well-formed headers coalesce; anything else goes up alone and
+	 * rx.c counts and drops it.
+	 */
+	if (vh->flags != VTEP_HDR_I || (vh->vni & cpu_to_be32(0xff)))
+		goto out;
+
+	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
+	skb_gro_pull(skb, sizeof(*vh));
+
+	/* Packets of other VNIs are other flows, whatever their inner headers. */
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		vh2 = (const struct vtep_hdr *)(p->data + off);
+		if (vh2->vni != vh->vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+
+	outer_nh = skb->network_header;
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	/* For the socket lookup of udp_gro_complete(): see compat.h */
+	if (VTEP_GRO_FIX_NETWORK_HEADER)
+		skb->network_header = outer_nh;
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+/* Point the network header at the inner L3 header of the frame at @off. */
+static void gro_inner_nh(struct sk_buff *skb, int off)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)(skb->data + off);
+	__be16 proto = eth->h_proto;
+
+	off += ETH_HLEN;
+	/* GRO merged these frames, so it parsed (and pulled) their tags. */
+	while (eth_type_vlan(proto)) {
+		proto = ((const struct vlan_hdr *)(skb->data + off))->h_vlan_encapsulated_proto;
+		off += VLAN_HLEN;
+	}
+	skb_set_network_header(skb, off);
+}
+
+int vtep_rx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	/* The inner TCP/UDP completion reads the inner IP header there. */
+	if (VTEP_GRO_FIX_NETWORK_HEADER)
+		gro_inner_nh(skb, nhoff + sizeof(struct vtep_hdr));
+	/* udp_gro_complete() set skb->encapsulation: this sets the inner offsets */
+	return eth_gro_complete(skb, nhoff + sizeof(struct vtep_hdr));
 }

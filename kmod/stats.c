@@ -60,6 +60,12 @@ void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		vtep_stats_add_one(vni->stats, idx, n);
 }
 
+void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    enum vtep_stat idx)
+{
+	vtep_stats_add(vtep, vni, idx, 1);
+}
+
 /* Sum every CPU's counters into @out (a reader: never blocks writers). */
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX])
@@ -114,8 +120,7 @@ int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 }
 
 /* The netdev view: standard counters summed from the per-reason ones. */
-void vtep_get_stats64(struct net_device *dev,
-			     struct rtnl_link_stats64 *s)
+void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 	u64 c[__VTEP_STAT_MAX];
@@ -138,38 +143,28 @@ void vtep_get_stats64(struct net_device *dev,
 	s->rx_errors = s->rx_frame_errors;
 }
 
-/* ethtool -S: every counter by name */
-static void vtep_get_drvinfo(struct net_device *dev,
-			     struct ethtool_drvinfo *info)
+/* ethtool -S: every counter by name (device.c wires these in) */
+void vtep_stats_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
 {
 	strscpy(info->driver, "vtep", sizeof(info->driver));
 	strscpy(info->version, "1", sizeof(info->version));
 }
 
-static int vtep_get_sset_count(struct net_device *dev, int sset)
+int vtep_stats_sset_count(struct net_device *dev, int sset)
 {
 	return sset == ETH_SS_STATS ? __VTEP_STAT_MAX : -EOPNOTSUPP;
 }
 
-static void vtep_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+void vtep_stats_strings(struct net_device *dev, u32 sset, u8 *buf)
 {
 	if (sset == ETH_SS_STATS)
 		memcpy(buf, vtep_stat_names, sizeof(vtep_stat_names));
 }
 
-static void vtep_get_ethtool_stats(struct net_device *dev,
-				   struct ethtool_stats *stats, u64 *data)
+void vtep_stats_ethtool(struct net_device *dev, struct ethtool_stats *stats,
+			u64 *data)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	vtep_stats_sum(vtep->stats, data);
 }
-
-const struct ethtool_ops vtep_ethtool_ops = {
-	.get_drvinfo		= vtep_get_drvinfo,
-	.get_link		= ethtool_op_get_link,
-	.get_sset_count		= vtep_get_sset_count,
-	.get_strings		= vtep_get_strings,
-	.get_ethtool_stats	= vtep_get_ethtool_stats,
-};
-

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit: the device's ndo_start_xmit. The frame's VLAN tag (or its
- * absence) selects the VNI; the FDB says which remote VTEP has the
+ * absence) selects the VNI; the FDB says which peer (remote VTEP) has the
  * destination MAC; broadcast, multicast and unknown unicast go to the VNI's
  * group and to each remote of its replication list, one copy each. Each
  * copy is encapsulated (RFC 7348) and sent over the underlay socket.
@@ -14,13 +14,10 @@
  * Every frame that is not sent is counted under exactly one drop reason.
  */
 #include <linux/etherdevice.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/if_vlan.h>
 #include <linux/ratelimit.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
-#include <net/ip6_checksum.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
@@ -129,154 +126,6 @@ static __be16 vtep_df(const struct vtep_tx *tx, const struct sk_buff *skb)
 	return 0;
 }
 
-/* ---- packet too big: answer as a router on the path would ---- */
-
-static struct sk_buff *vtep_icmp4(const struct sk_buff *skb, int mtu)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int off = skb_network_offset(skb);
-	unsigned int quote, len;
-	struct icmphdr *ih;
-	struct sk_buff *n;
-	struct iphdr *nh;
-
-	/* RFC 1191/1812: only for DF, first fragments, unicast endpoints */
-	if (!(iph->frag_off & htons(IP_DF)) ||
-	    (iph->frag_off & htons(IP_OFFSET)) || mtu < 68 ||
-	    ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
-	    ipv4_is_zeronet(iph->saddr) || ipv4_is_multicast(iph->saddr) ||
-	    ipv4_is_lbcast(iph->saddr))
-		return NULL;
-	if (iph->protocol == IPPROTO_ICMP) {	/* never an error about one */
-		const struct icmphdr *ic;
-		struct icmphdr _ic;
-
-		ic = skb_header_pointer(skb, off + iph->ihl * 4, sizeof(_ic),
-				       &_ic);
-		if (!ic || icmp_is_err(ic->type))
-			return NULL;
-	}
-
-	quote = min_t(unsigned int, skb->len - off,
-		      576 - sizeof(*nh) - sizeof(*ih));
-	len = sizeof(*nh) + sizeof(*ih) + quote;
-	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + len, GFP_ATOMIC);
-	if (!n)
-		return NULL;
-	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
-	skb_reset_network_header(n);
-	nh = skb_put(n, sizeof(*nh));
-	ih = skb_put_zero(n, sizeof(*ih));
-	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
-		kfree_skb(n);
-		return NULL;
-	}
-
-	ih->type = ICMP_DEST_UNREACH;
-	ih->code = ICMP_FRAG_NEEDED;
-	ih->un.frag.mtu = htons(mtu);
-	ih->checksum = csum_fold(csum_partial(ih, sizeof(*ih) + quote, 0));
-
-	memset(nh, 0, sizeof(*nh));
-	nh->version = 4;
-	nh->ihl = sizeof(*nh) / 4;
-	nh->tos = IPTOS_PREC_INTERNETCONTROL;
-	nh->tot_len = htons(len);
-	nh->ttl = 64;
-	nh->protocol = IPPROTO_ICMP;
-	nh->saddr = iph->daddr;
-	nh->daddr = iph->saddr;
-	ip_send_check(nh);
-	return n;
-}
-
-static struct sk_buff *vtep_icmp6(const struct sk_buff *skb, int mtu)
-{
-	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
-	unsigned int off = skb_network_offset(skb);
-	unsigned int quote, len;
-	struct icmp6hdr *ih;
-	struct ipv6hdr *nh;
-	struct sk_buff *n;
-
-	/* Below 1280 there is no MTU an IPv6 sender may be asked to use. */
-	if (mtu < IPV6_MIN_MTU || ipv6_addr_is_multicast(&ip6->daddr) ||
-	    ipv6_addr_any(&ip6->saddr) || ipv6_addr_is_multicast(&ip6->saddr))
-		return NULL;
-	if (ip6->nexthdr == IPPROTO_ICMPV6) {	/* never an error about one */
-		const struct icmp6hdr *ic;
-		struct icmp6hdr _ic;
-
-		ic = skb_header_pointer(skb, off + sizeof(*ip6), sizeof(_ic),
-				       &_ic);
-		if (!ic || !(ic->icmp6_type & ICMPV6_INFOMSG_MASK))
-			return NULL;
-	}
-
-	quote = min_t(unsigned int, skb->len - off,
-		      IPV6_MIN_MTU - sizeof(*nh) - sizeof(*ih));
-	len = sizeof(*ih) + quote;
-	n = alloc_skb(NET_IP_ALIGN + ETH_HLEN + sizeof(*nh) + len, GFP_ATOMIC);
-	if (!n)
-		return NULL;
-	skb_reserve(n, NET_IP_ALIGN + ETH_HLEN);
-	skb_reset_network_header(n);
-	nh = skb_put(n, sizeof(*nh));
-	ih = skb_put_zero(n, sizeof(*ih));
-	if (skb_copy_bits(skb, off, skb_put(n, quote), quote)) {
-		kfree_skb(n);
-		return NULL;
-	}
-
-	ip6_flow_hdr(nh, 0, 0);
-	nh->payload_len = htons(len);
-	nh->nexthdr = IPPROTO_ICMPV6;
-	nh->hop_limit = 64;
-	nh->saddr = ip6->daddr;
-	nh->daddr = ip6->saddr;
-
-	ih->icmp6_type = ICMPV6_PKT_TOOBIG;
-	ih->icmp6_mtu = htonl(mtu);
-	ih->icmp6_cksum = csum_ipv6_magic(&nh->saddr, &nh->daddr, len,
-					  IPPROTO_ICMPV6,
-					  csum_partial(ih, len, 0));
-	return n;
-}
-
-/*
- * Send the sender an ICMP "fragmentation needed" / "packet too big" for
- * @skb, with @mtu the largest inner IP packet that fits. It comes back out
- * of the device, as if from the frame's destination: the sender sits
- * behind our bridge port, not in this host's routing table.
- */
-static void vtep_tell_too_big(const struct vtep_tx *tx,
-			      const struct sk_buff *skb, int mtu)
-{
-	const struct ethhdr *eth = eth_hdr(skb);
-	struct sk_buff *n = NULL;
-	struct ethhdr *neth;
-	u16 vid;
-
-	if (is_multicast_ether_addr(eth->h_dest))
-		return;		/* no single destination to answer for */
-	if (tx->inner == 4)
-		n = vtep_icmp4(skb, mtu);
-	else if (tx->inner == 6)
-		n = vtep_icmp6(skb, mtu);
-	if (!n)
-		return;
-
-	neth = skb_push(n, ETH_HLEN);
-	memcpy(neth->h_dest, eth->h_source, ETH_ALEN);
-	memcpy(neth->h_source, eth->h_dest, ETH_ALEN);
-	neth->h_proto = skb->protocol;
-	n->protocol = eth_type_trans(n, tx->vtep->dev);
-	vid = READ_ONCE(tx->vni->vlan);
-	if (vid)
-		__vlan_hwaccel_put_tag(n, htons(ETH_P_8021Q), vid);
-	netif_rx(n);
-}
-
 /*
  * Whether @skb, encapsulated, exceeds the path MTU of @dst (the caller
  * knows the outer packet may not be fragmented); if so the sender is told.
@@ -292,7 +141,8 @@ static bool vtep_too_big(const struct vtep_tx *tx, const struct sk_buff *skb,
 	} else if ((int)(skb->len - ETH_HLEN) <= mtu) {
 		return false;
 	}
-	vtep_tell_too_big(tx, skb, mtu);
+	vtep_pmtu_reply(tx->vtep->dev, skb, tx->inner,
+			READ_ONCE(tx->vni->vlan), mtu);
 	return true;
 }
 
@@ -336,7 +186,7 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 	memset(&fl4, 0, sizeof(fl4));
 	/* A group is reached on the underlay link we joined it on. */
 	if (ipv4_is_multicast(daddr))
-		fl4.flowi4_oif = READ_ONCE(vtep->cfg.link);
+		fl4.flowi4_oif = READ_ONCE(vtep->cfg.underlay);
 	fl4.flowi4_tos = RT_TOS(tos);
 	fl4.flowi4_mark = skb->mark;
 	fl4.flowi4_proto = IPPROTO_UDP;
@@ -428,7 +278,7 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 	memset(&fl6, 0, sizeof(fl6));
 	if (ipv6_addr_is_multicast(daddr) ||
 	    (ipv6_addr_type(daddr) & IPV6_ADDR_LINKLOCAL))
-		fl6.flowi6_oif = READ_ONCE(vtep->cfg.link);
+		fl6.flowi6_oif = READ_ONCE(vtep->cfg.underlay);
 	fl6.daddr = *daddr;
 	fl6.saddr = *saddr;
 	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
@@ -494,7 +344,7 @@ drop:
 	kfree_skb(skb);
 }
 
-/* Send @skb (consumed) to @to; @cache is that remote's route cache. */
+/* Send @skb (consumed) to @to; @cache is that peer's route cache. */
 static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
 			  const struct vtep_addr *to, struct dst_cache *cache)
 {
@@ -504,7 +354,7 @@ static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
 		return;
 	}
 	/* A TOS copied from each packet may select another route. */
-	if (READ_ONCE(tx->vtep->cfg.tos) == 1)
+	if (READ_ONCE(tx->vtep->cfg.tos) == VTEP_TOS_INHERIT)
 		cache = NULL;
 	if (to->family == AF_INET6)
 		vtep_xmit6(tx, skb, to, cache);
@@ -542,7 +392,7 @@ static void vtep_flood_add(const struct vtep_tx *tx, struct sk_buff *skb,
  * has it already. Never to ourselves.
  */
 static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
-		       struct vtep_remote *also)
+		       struct vtep_peer *also)
 {
 	const struct vtep_addr *local = &tx->vtep->cfg.local;
 	struct vtep_vni *vni = tx->vni;
@@ -554,11 +404,11 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 	if (group.family)
 		vtep_flood_add(tx, skb, &prev, &group, NULL);
 	list_for_each_entry_rcu(vr, &vni->remotes, node) {
-		struct vtep_remote *r = vr->remote;
+		struct vtep_peer *r = vr->peer;
 
 		if (vtep_addr_equal(&r->addr, local))
 			continue;
-		if (r == also)	/* remotes are shared: one object per address */
+		if (r == also)	/* peers are shared: one object per address */
 			also = NULL;
 		vtep_flood_add(tx, skb, &prev, &r->addr, &r->dst_cache);
 	}
@@ -574,11 +424,23 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 	vtep_xmit_one(tx, skb, prev.addr, prev.cache);
 }
 
+/* A miss has no entry behind it: no destination, no type. */
+static void vtep_tx_miss(const struct vtep_tx *tx, const u8 *mac)
+{
+	struct vtep_fdb_info i = {
+		.vni = tx->vni->id,
+		.type = VTEP_FDB_TYPE_ANY,
+	};
+
+	ether_addr_copy(i.mac, mac);
+	vtep_event_fdb(tx->vtep, VTEP_EVENT_FDB_MISS, &i, GFP_ATOMIC);
+}
+
 netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 	struct vtep_tx tx = { .vtep = vtep };
-	struct vtep_remote *r = NULL;
+	struct vtep_peer *r = NULL;
 	const struct ethhdr *eth;
 	enum vtep_stat reason;
 	struct vtep_fdb *f;
@@ -617,7 +479,7 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	f = vtep_fdb_lookup(vtep, tx.vni->id, eth->h_dest);
 	if (f)
-		r = rcu_dereference(f->remote);
+		r = rcu_dereference(f->peer);
 	if (r && !notice) {
 		vtep_xmit_one(&tx, skb, &r->addr, &r->dst_cache);
 		goto out;
@@ -629,8 +491,7 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	if (!READ_ONCE(tx.vni->flood)) {
 		if (__ratelimit(&vtep_miss_rs))
-			vtep_event_fdb(vtep, VTEP_EVENT_FDB_MISS, tx.vni->id,
-				       eth->h_dest, NULL, 0, GFP_ATOMIC);
+			vtep_tx_miss(&tx, eth->h_dest);
 		reason = VTEP_STAT_DROP_FLOOD_OFF;
 		goto drop;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The underlay: UDP sockets and multicast memberships. Knows no datapath;
- * device.c hands it the receive function (rx.c's) when the device opens.
+ * The underlay: the per-namespace state, UDP sockets and multicast
+ * memberships. Knows no datapath and parses no VXLAN header: device.c hands
+ * it the socket callbacks (rx.c's receive and GRO) when the device opens.
  *
  * One socket per (namespace, family, local address, port), shared by every
  * vtep device with that configuration, found on the namespace's list under
@@ -20,13 +21,10 @@
  * releases the sockets; udp_tunnel_sock_release() waits for receivers that
  * still hold the vtep_sock through sk_user_data.
  */
-#include <linux/etherdevice.h>
-#include <linux/if_vlan.h>
 #include <linux/igmp.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/slab.h>
-#include <net/gro.h>
 #include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
 #include <net/netns/generic.h>
@@ -34,6 +32,8 @@
 #include <net/udp_tunnel.h>
 
 #include "vtep.h"
+
+unsigned int vtep_net_id __read_mostly;
 
 /* A multicast membership of a socket, shared by all VNIs and devices on it */
 struct vtep_group {
@@ -44,92 +44,7 @@ struct vtep_group {
 	struct socket *sock;		/* own socket, or NULL: joined on vs->sock */
 };
 
-/* ---- GRO: coalesce tunnel packets of one VNI before decapsulation ---- */
-
-static struct sk_buff *vtep_gro_receive(struct sock *sk,
-					struct list_head *head,
-					struct sk_buff *skb)
-{
-	unsigned int off = skb_gro_offset(skb);
-	const struct vtep_hdr *vh, *vh2;
-	struct sk_buff *pp = NULL, *p;
-	u16 outer_nh;
-	int flush = 1;
-
-	vh = skb_gro_header(skb, off + sizeof(*vh), off);
-	if (!vh)
-		goto out;
-	/*
-	 * Only well-formed headers coalesce; anything else goes up alone and
-	 * rx.c counts and drops it.
-	 */
-	if (vh->flags != VTEP_HDR_I || (vh->vni & cpu_to_be32(0xff)))
-		goto out;
-
-	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
-	skb_gro_pull(skb, sizeof(*vh));
-
-	/* Packets of other VNIs are other flows, whatever their inner headers. */
-	list_for_each_entry(p, head, list) {
-		if (!NAPI_GRO_CB(p)->same_flow)
-			continue;
-		vh2 = (const struct vtep_hdr *)(p->data + off);
-		if (vh2->vni != vh->vni)
-			NAPI_GRO_CB(p)->same_flow = 0;
-	}
-
-	outer_nh = skb->network_header;
-	pp = call_gro_receive(eth_gro_receive, head, skb);
-	/* For the socket lookup of udp_gro_complete(): see compat.h */
-	if (VTEP_GRO_FIX_NETWORK_HEADER)
-		skb->network_header = outer_nh;
-	flush = 0;
-out:
-	skb_gro_flush_final(skb, pp, flush);
-	return pp;
-}
-
-/* Point the network header at the inner L3 header of the frame at @off. */
-static void vtep_gro_inner_nh(struct sk_buff *skb, int off)
-{
-	const struct ethhdr *eth = (const struct ethhdr *)(skb->data + off);
-	__be16 proto = eth->h_proto;
-
-	off += ETH_HLEN;
-	/* GRO merged these frames, so it parsed (and pulled) their tags. */
-	while (eth_type_vlan(proto)) {
-		proto = ((const struct vlan_hdr *)(skb->data + off))->h_vlan_encapsulated_proto;
-		off += VLAN_HLEN;
-	}
-	skb_set_network_header(skb, off);
-}
-
-static int vtep_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
-{
-	/* The inner TCP/UDP completion reads the inner IP header there. */
-	if (VTEP_GRO_FIX_NETWORK_HEADER)
-		vtep_gro_inner_nh(skb, nhoff + sizeof(struct vtep_hdr));
-	/* udp_gro_complete() set skb->encapsulation: this sets the inner offsets */
-	return eth_gro_complete(skb, nhoff + sizeof(struct vtep_hdr));
-}
-
 /* ---- sockets ---- */
-
-static bool vtep_addr_any(const struct vtep_addr *a)
-{
-	if (a->family == AF_INET6)
-		return ipv6_addr_any(&a->ip6);
-	return !a->ip4;
-}
-
-static bool vtep_addr_same(const struct vtep_addr *a, const struct vtep_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET6)
-		return ipv6_addr_equal(&a->ip6, &b->ip6);
-	return a->ip4 == b->ip4;
-}
 
 /*
  * A UDP socket bound to @addr:@port (and to @ifindex if not 0). @reuse lets
@@ -190,9 +105,9 @@ static void vtep_sock_setup(struct net *net, struct socket *sock,
 	struct udp_tunnel_sock_cfg cfg = {
 		.sk_user_data = vs,
 		.encap_type = 1,	/* UDP_ENCAP_ESPINUDP_NON_IKE: any non-zero */
-		.encap_rcv = vs->encap_rcv,
-		.gro_receive = vtep_gro_receive,
-		.gro_complete = vtep_gro_complete,
+		.encap_rcv = vs->ops->encap_rcv,
+		.gro_receive = vs->ops->gro_receive,
+		.gro_complete = vs->ops->gro_complete,
 	};
 
 	/* Also turns multicast loopback off: we never receive our own floods. */
@@ -208,7 +123,7 @@ static void vtep_local(const struct vtep_dev *vtep, struct vtep_addr *local)
 }
 
 static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
-	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb))
+					  const struct vtep_underlay_ops *ops)
 {
 	struct vtep_sock *vs;
 	struct socket *sock;
@@ -221,12 +136,12 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	INIT_LIST_HEAD(&vs->groups);
 	vtep_local(vtep, &vs->local);
 	vs->port = vtep->cfg.port;
-	vs->encap_rcv = encap_rcv;
+	vs->ops = ops;
 
 	/* A link-local address means nothing without its link. */
 	if (vs->local.family == AF_INET6 &&
 	    (ipv6_addr_type(&vs->local.ip6) & IPV6_ADDR_LINKLOCAL))
-		ifindex = vtep->cfg.link;
+		ifindex = vtep->cfg.underlay;
 
 	sock = vtep_sock_bind(vtep->net, &vs->local, vs->port, ifindex, false);
 	if (IS_ERR(sock)) {
@@ -243,7 +158,7 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
  * creating it if it is the first. Under RTNL, while the device opens.
  */
 int vtep_underlay_open(struct vtep_dev *vtep,
-		       int (*encap_rcv)(struct sock *sk, struct sk_buff *skb))
+		       const struct vtep_underlay_ops *ops)
 {
 	struct vtep_net *vn = net_generic(vtep->net, vtep_net_id);
 	struct vtep_addr local;
@@ -256,10 +171,10 @@ int vtep_underlay_open(struct vtep_dev *vtep,
 	vtep_local(vtep, &local);
 	list_for_each_entry(vs, &vn->socks, node) {
 		if (vs->port == vtep->cfg.port &&
-		    vtep_addr_same(&vs->local, &local))
+		    vtep_addr_equal(&vs->local, &local))
 			goto found;
 	}
-	vs = vtep_sock_create(vtep, encap_rcv);
+	vs = vtep_sock_create(vtep, ops);
 	if (IS_ERR(vs)) {
 		netdev_dbg(vtep->dev, "cannot open the underlay socket: %ld\n",
 			   PTR_ERR(vs));
@@ -350,13 +265,13 @@ static struct vtep_group *vtep_group_find(struct vtep_sock *vs,
 	struct vtep_group *g;
 
 	list_for_each_entry(g, &vs->groups, node)
-		if (g->ifindex == ifindex && vtep_addr_same(&g->addr, addr))
+		if (g->ifindex == ifindex && vtep_addr_equal(&g->addr, addr))
 			return g;
 	return NULL;
 }
 
 /*
- * Join @group on the device's underlay link (cfg.link; 0 lets the routing
+ * Join @group on the device's underlay link (cfg.underlay; 0 lets the routing
  * table choose). Only while the device is up (it has a socket); device.c
  * joins every VNI's group when it opens. A group is joined once per socket
  * and link however many VNIs and devices use it.
@@ -364,7 +279,7 @@ static struct vtep_group *vtep_group_find(struct vtep_sock *vs,
 int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group)
 {
 	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
-	int ifindex = vtep->cfg.link;
+	int ifindex = vtep->cfg.underlay;
 	struct vtep_group *g;
 	int err;
 
@@ -420,7 +335,7 @@ void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group)
 	ASSERT_RTNL();
 	if (!vs)
 		return;
-	g = vtep_group_find(vs, group, vtep->cfg.link);
+	g = vtep_group_find(vs, group, vtep->cfg.underlay);
 	if (!g || --g->refcnt)
 		return;
 	list_del(&g->node);

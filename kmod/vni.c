@@ -8,13 +8,13 @@
  * read under RCU and written under vtep->lock by RTNL callers; a VNI is
  * freed one grace period after it left both.
  *
- * This file keeps tables only: device.c joins and leaves multicast groups
- * and sends the VNI events.
+ * This file keeps tables only: device.c joins and leaves multicast groups,
+ * flushes a deleted VNI's FDB entries and sends the VNI events. netlink.c
+ * has checked every id, VLAN and address it is given.
  */
 #include <linux/if_vlan.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <net/ipv6.h>
 
 #include "vtep.h"
 
@@ -27,8 +27,6 @@ static const struct rhashtable_params vtep_vni_params = {
 
 int vtep_vni_init(struct vtep_dev *vtep)
 {
-	/* The extack texts below spell these limits out. */
-	BUILD_BUG_ON(VTEP_VLAN_MAX != 4094 || VTEP_VNI_MAX != 16777215);
 	return rhashtable_init(&vtep->vnis, &vtep_vni_params);
 }
 
@@ -53,10 +51,6 @@ static int vtep_vlan_check(struct vtep_dev *vtep, u16 vlan,
 {
 	struct vtep_vni *other;
 
-	if (vlan > VTEP_VLAN_MAX) {
-		NL_SET_ERR_MSG(extack, "VLAN is out of range 1-4094");
-		return -EINVAL;
-	}
 	other = vtep_vlan_slot(vtep, vlan);
 	if (!other)
 		return 0;
@@ -78,27 +72,19 @@ static void vtep_vni_free_rcu(struct rcu_head *rcu)
 }
 
 /*
- * Create VNI @id mapped to @vlan (0 = untagged), with @group (family
- * AF_UNSPEC or NULL: none). Under RTNL. The caller has checked the id and
- * the group; the group is not joined here.
+ * Create the VNI @vc describes (a new id, with a VLAN or untagged, its
+ * group and flood setting; defaults: no group, flood). Under RTNL. The
+ * group is not joined here.
  */
-struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
-				 const struct vtep_addr *group, bool flood,
+struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
+				 const struct vtep_vni_cfg *vc,
 				 struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 	int err;
 
 	ASSERT_RTNL();
-	if (!id || id > VTEP_VNI_MAX) {
-		NL_SET_ERR_MSG(extack, "VNI is out of range 1-16777215");
-		return ERR_PTR(-EINVAL);
-	}
-	if (vtep_vni_lookup(vtep, id)) {
-		NL_SET_ERR_MSG(extack, "VNI exists");
-		return ERR_PTR(-EEXIST);
-	}
-	err = vtep_vlan_check(vtep, vlan, extack);
+	err = vtep_vlan_check(vtep, vc->vlan, extack);
 	if (err)
 		return ERR_PTR(err);
 
@@ -108,11 +94,11 @@ struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
 	err = vtep_stats_alloc(&vni->stats);
 	if (err)
 		goto err_free_vni;
-	vni->id = id;
-	vni->vlan = vlan;
-	vni->flood = flood;
-	if (group)
-		vni->group = *group;
+	vni->id = vc->id;
+	vni->vlan = vc->vlan;
+	vni->flood = vc->has_flood ? vc->flood : true;
+	if (vc->has_group)
+		vni->group = vc->group;
 	INIT_LIST_HEAD(&vni->remotes);
 	atomic_set(&vni->fdb_count, 0);
 
@@ -120,7 +106,7 @@ struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
 	err = rhashtable_lookup_insert_fast(&vtep->vnis, &vni->node,
 					    vtep_vni_params);
 	if (!err) {
-		rcu_assign_pointer(vtep->vlan_map[vlan], vni);
+		rcu_assign_pointer(vtep->vlan_map[vni->vlan], vni);
 		WRITE_ONCE(vtep->vni_count, vtep->vni_count + 1);
 	}
 	spin_unlock_bh(&vtep->lock);
@@ -172,14 +158,14 @@ static void vtep_vni_remotes_release(struct vtep_dev *vtep,
 	lockdep_assert_held(&vtep->lock);
 	list_for_each_entry_safe(vr, tmp, &vni->remotes, node) {
 		list_del_rcu(&vr->node);
-		vtep_remote_put(vtep, vr->remote);
+		vtep_peer_put(vtep, vr->peer);
 		kfree_rcu(vr, rcu);
 	}
 	WRITE_ONCE(vni->nremotes, 0);
 }
 
 /* Take @vni out of the table and the VLAN map; vtep->lock held. */
-static void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
+static void vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
 	lockdep_assert_held(&vtep->lock);
 	if (rcu_access_pointer(vtep->vlan_map[vni->vlan]) == vni)
@@ -190,22 +176,25 @@ static void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
 }
 
 /*
- * Delete @vni with its FDB entries and its replication list, under RTNL.
- *
- * Order matters: the VNI leaves the table first, under vtep->lock, and
- * learning re-checks the table under that lock before it inserts, so no
- * entry for this VNI can appear after the flush below. Readers that found
- * the VNI before it left keep using it until the grace period ends; its
- * counters go with it then.
+ * Take @vni out of the table, the VLAN map and its replication list, under
+ * RTNL: the first step of deleting it (device.c, vtep_vni_delete()). Once
+ * this returns, learning finds the VNI no more: it re-checks the table
+ * under vtep->lock before it inserts.
  */
-void vtep_vni_destroy(struct vtep_dev *vtep, struct vtep_vni *vni)
+void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
 	ASSERT_RTNL();
 	spin_lock_bh(&vtep->lock);
-	vtep_vni_unlink(vtep, vni);
+	vni_unlink(vtep, vni);
 	spin_unlock_bh(&vtep->lock);
+}
 
-	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
+/*
+ * Free an unlinked VNI once readers that found it before it left are done;
+ * its counters go with it.
+ */
+void vtep_vni_free(struct vtep_vni *vni)
+{
 	call_rcu(&vni->rcu, vtep_vni_free_rcu);
 }
 
@@ -230,29 +219,13 @@ void vtep_vni_uninit(struct vtep_dev *vtep)
 		while ((vni = rhashtable_walk_next(&iter))) {
 			if (IS_ERR(vni))
 				continue;	/* -EAGAIN: resized */
-			spin_lock_bh(&vtep->lock);
 			vtep_vni_unlink(vtep, vni);
-			spin_unlock_bh(&vtep->lock);
-			call_rcu(&vni->rcu, vtep_vni_free_rcu);
+			vtep_vni_free(vni);
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 	}
 	rhashtable_destroy(&vtep->vnis);
-}
-
-/* A replication target must be a unicast address somebody can own. */
-static bool vtep_addr_is_unicast(const struct vtep_addr *a)
-{
-	switch (a->family) {
-	case AF_INET:
-		return !ipv4_is_multicast(a->ip4) && !ipv4_is_lbcast(a->ip4) &&
-		       !ipv4_is_zeronet(a->ip4);
-	case AF_INET6:
-		return !ipv6_addr_any(&a->ip6) &&
-		       !ipv6_addr_is_multicast(&a->ip6);
-	}
-	return false;
 }
 
 static struct vtep_vni_remote *vtep_vni_remote_find(struct vtep_vni *vni,
@@ -262,14 +235,14 @@ static struct vtep_vni_remote *vtep_vni_remote_find(struct vtep_vni *vni,
 
 	/* Writers hold RTNL as well as vtep->lock: RTNL is enough to read. */
 	list_for_each_entry_rcu(vr, &vni->remotes, node, lockdep_rtnl_is_held())
-		if (vtep_addr_equal(&vr->remote->addr, addr))
+		if (vtep_addr_equal(&vr->peer->addr, addr))
 			return vr;
 	return NULL;
 }
 
 /*
  * Add @addr to the head-end replication list of @vni, under RTNL. The
- * caller has checked the family against the device's. -EEXIST if present,
+ * caller has checked it: unicast, of the device's family. -EEXIST if present,
  * unless @replace (NLM_F_REPLACE): then it is a successful no-op.
  */
 int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
@@ -277,14 +250,9 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 			struct netlink_ext_ack *extack)
 {
 	struct vtep_vni_remote *vr;
-	struct vtep_remote *r;
+	struct vtep_peer *r;
 
 	ASSERT_RTNL();
-	if (!vtep_addr_is_unicast(addr)) {
-		NL_SET_ERR_MSG(extack,
-			       "Remote must be a unicast address (not multicast, broadcast or unspecified)");
-		return -EINVAL;
-	}
 	if (vtep_vni_remote_find(vni, addr)) {
 		if (replace)
 			return 0;
@@ -296,12 +264,12 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vr = kzalloc(sizeof(*vr), GFP_KERNEL);
 	if (!vr)
 		return -ENOMEM;
-	r = vtep_remote_get(vtep, addr, GFP_KERNEL);
+	r = vtep_peer_get(vtep, addr, GFP_KERNEL);
 	if (!r) {
 		kfree(vr);
 		return -ENOMEM;
 	}
-	vr->remote = r;
+	vr->peer = r;
 
 	spin_lock_bh(&vtep->lock);
 	list_add_tail_rcu(&vr->node, &vni->remotes);
@@ -328,7 +296,7 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	spin_lock_bh(&vtep->lock);
 	list_del_rcu(&vr->node);
 	WRITE_ONCE(vni->nremotes, vni->nremotes - 1);
-	vtep_remote_put(vtep, vr->remote);
+	vtep_peer_put(vtep, vr->peer);
 	spin_unlock_bh(&vtep->lock);
 	kfree_rcu(vr, rcu);
 	return 0;

@@ -2,12 +2,42 @@
 /*
  * vtep: private structures and the functions each file offers the others.
  *
+ * Files call downwards only, never in a circle (DESIGN.md, "Layout"); a
+ * file uses only files on lower lines of this list:
+ *
+ *   main
+ *   netlink        genl policies, parsers, dispatch of commands and dumps
+ *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
+ *   device         wires tx, rx and stats in; VNI changes and teardown
+ *   tx, rx         the datapath (rx also GRO)
+ *   fdb
+ *   events         the genl family and its "events" group
+ *   vni, msg       VNI table; the attributes of every message
+ *   peer, underlay, pmtu, flow, stats
+ *   addr.h, compat.h
+ *
+ *  - rtnl and netlink are the boundary: the policies, and the only code
+ *    that reads a struct nlattr. They turn a request into a plain struct
+ *    (struct vtep_link_cfg, vtep_vni_cfg, vtep_fdb_cfg, a VNI and an
+ *    address for a replication entry) and check each rule once; the files
+ *    below trust what they are given.
+ *  - dump writes the replies and the dumps; msg fills every message's
+ *    attributes, replies and events alike; events owns the genl family and
+ *    its "events" group (netlink hands it the ops).
+ *  - device wires the datapath: tx into the ndo ops, rx (receive and GRO)
+ *    into underlay's sockets; it orchestrates VNI teardown (unlink, leave
+ *    the group, flush the FDB, free), so vni never calls fdb.
+ *  - peer: the shared, refcounted remote VTEP ("peer") behind FDB entries
+ *    and replication lists. "remote" names only a VNI's replication-list
+ *    entry (VTEP_CMD_REMOTE_*); "link" only the vtep device and its
+ *    settings; "underlay" the device and sockets below it.
+ *
  * Locking, in one place:
  *  - RTNL serialises configuration: device settings, VNI add/set/del,
  *    remote add/del, open/stop, the per-netns socket list. Every mutating
  *    genl command runs under RTNL.
  *  - vtep->lock (a BH spinlock) serialises writers of the FDB, the local MAC
- *    table, the VNI table, the remote hash and the replication lists, since
+ *    table, the VNI table, the peer hash and the replication lists, since
  *    learning and ageing write the FDB from softirq and the workqueue.
  *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only.
  */
@@ -26,6 +56,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/vtep.h>
 
+#include "addr.h"
 #include "compat.h"
 
 /* Outer IPv4/IPv6 + UDP + VXLAN + inner Ethernet header */
@@ -33,21 +64,12 @@
 #define VTEP_OVERHEAD4		(20 + VTEP_HLEN + ETH_HLEN)	/* 50 */
 #define VTEP_OVERHEAD6		(40 + VTEP_HLEN + ETH_HLEN)	/* 70 */
 
-/* An underlay address: the family is AF_INET or AF_INET6 (AF_UNSPEC: none) */
-struct vtep_addr {
-	sa_family_t family;
-	union {
-		__be32 ip4;
-		struct in6_addr ip6;
-	};
-};
-
 /* Device settings; written under RTNL, read on the datapath with READ_ONCE */
 struct vtep_cfg {
 	struct vtep_addr local;		/* family decides the underlay family */
 	__be16 port;
 	u16 port_min, port_max;
-	int link;			/* underlay ifindex, 0 = none */
+	int underlay;			/* underlay ifindex, 0 = none */
 	u8 ttl, tos, df;
 	bool learning, udp_csum, move_notice;
 	u32 ageing;			/* seconds, 0 = never */
@@ -61,11 +83,12 @@ struct vtep_pcpu_stats {
 };
 
 /*
- * One remote VTEP, shared by every FDB entry and replication list of the
- * device that points at it; holds the route cache so a MAC entry stays small.
+ * A peer: one remote VTEP, shared by every FDB entry and replication list of
+ * the device that points at it; holds the route cache so a MAC entry stays
+ * small.
  */
-struct vtep_remote {
-	struct hlist_node node;		/* vtep->remotes[], under vtep->lock */
+struct vtep_peer {
+	struct hlist_node node;		/* vtep->peers[], under vtep->lock */
 	struct vtep_addr addr;
 	refcount_t ref;
 	struct dst_cache dst_cache;
@@ -75,7 +98,7 @@ struct vtep_remote {
 /* An entry of a VNI's head-end replication list */
 struct vtep_vni_remote {
 	struct list_head node;		/* vni->remotes, RCU */
-	struct vtep_remote *remote;	/* holds a reference */
+	struct vtep_peer *peer;		/* holds a reference */
 	struct rcu_head rcu;
 };
 
@@ -106,7 +129,7 @@ struct vtep_fdb {
 	struct rhash_head node;
 	struct vtep_fdb_key key;
 	u8 flags;
-	struct vtep_remote __rcu *remote;	/* NULL in the local MAC table */
+	struct vtep_peer __rcu *peer;	/* NULL in the local MAC table */
 	unsigned long seen;		/* jiffies: last received from, or set */
 	struct rcu_head rcu;
 };
@@ -129,7 +152,7 @@ struct vtep_dev {
 	struct rhashtable vnis;
 	u32 vni_count;
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
-	struct hlist_head remotes[256];
+	struct hlist_head peers[256];	/* struct vtep_peer, under lock */
 	atomic_t generation;		/* bumped by every FDB change, for dumps */
 	struct delayed_work ageing;
 
@@ -137,85 +160,123 @@ struct vtep_dev {
 	struct gro_cells gro;
 };
 
-/* main.c */
-extern unsigned int vtep_net_id;
-struct vtep_net {
-	struct list_head devs;		/* vtep_dev, under RTNL */
-	struct list_head socks;		/* vtep_sock, under RTNL */
+/* The plain structs the boundary (rtnl.c, netlink.c) parses requests into */
+
+/* A VTEP_A_LINK nest or IFLA_INFO_DATA: the device's settings after it */
+struct vtep_link_cfg {
+	struct vtep_cfg cfg;		/* the current settings, changed */
+	u32 set;			/* BIT(VTEP_LINK_A_*) of those given */
 };
 
-/* device.c */
-extern struct rtnl_link_ops vtep_link_ops;
-int vtep_device_init(void);
-void vtep_device_uninit(void);
+/* A VTEP_A_VNI nest of VNI_NEW or VNI_SET */
+struct vtep_vni_cfg {
+	u32 id;
+	u16 vlan;			/* 0 = untagged; with has_map */
+	bool has_map, has_group, has_flood;
+	bool flood;
+	struct vtep_addr group;		/* AF_UNSPEC = no group */
+};
+
+/* A VTEP_A_FDB nest: one entry of the control plane */
+struct vtep_fdb_cfg {
+	struct vtep_vni *vni;
+	u8 mac[ETH_ALEN];
+	struct vtep_addr dst;		/* for an add */
+};
+
+/* What a message says about an FDB entry: a copy, taken once */
+struct vtep_fdb_info {
+	u32 vni;
+	u8 mac[ETH_ALEN];
+	u8 type;			/* VTEP_FDB_TYPE_ANY: a miss, no entry */
+	u32 age;			/* ms since seen */
+	struct vtep_addr dst;
+};
+
+/* A dump's state between messages, in cb->ctx (see dump.c) */
+struct vtep_dump {
+	int ifindex;			/* the device */
+	u32 pos;			/* next device, VLAN slot or FDB bucket */
+	u32 sub;			/* next remote of the VNI, or entry */
+	u32 vni;			/* filter, 0 = any */
+	u32 seq0;			/* FDB: the first message's sequence */
+	unsigned long tbl;		/* FDB: the bucket table walked */
+	const char *errmsg;		/* with err */
+	s16 err;			/* a refusal .start could not send */
+	u8 type;			/* FDB filter */
+	bool remotes;			/* slot dump: remotes, not VNIs */
+	bool sent;			/* a message went out */
+	bool moved;			/* FDB: a resize moved entries under it */
+};
+
+static inline struct vtep_dump *vtep_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct vtep_dump) > sizeof(cb->ctx));
+	return (struct vtep_dump *)cb->ctx;
+}
+
+/* An attribute only the kernel sends: refused in a request, by name */
+#define VTEP_READ_ONLY(attr) \
+	{ .type = NLA_REJECT, .reject_message = #attr " is read only" }
+
+/* netlink.c: the genl policies, the parsers and the commands */
+int vtep_netlink_init(void);
+void vtep_netlink_uninit(void);
+
+/* rtnl.c: the link nest (both families) and "ip link add ... type vtep" */
+extern const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1];
+int vtep_nl_link_parse(struct nlattr **tb, const struct vtep_cfg *cur,
+		       struct vtep_link_cfg *lc,
+		       struct netlink_ext_ack *extack);
+int vtep_rtnl_init(void);
+void vtep_rtnl_uninit(void);
+
+/* dump.c: the replies of the commands that get, and the dumps */
+int vtep_reply_link(struct genl_info *info, struct vtep_dev *vtep);
+int vtep_reply_vni(struct genl_info *info, struct vtep_dev *vtep,
+		   const struct vtep_vni *vni);
+int vtep_reply_fdb(struct genl_info *info, struct vtep_dev *vtep,
+		   const struct vtep_fdb_cfg *e);
+int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
+		     const struct vtep_vni *vni);
+int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
+int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb);
+int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* msg.c: the attributes of every reply and event */
+struct vtep_link_field {		/* a setting sent and taken as is */
+	u16 attr;
+	u8 off, len;			/* in struct vtep_cfg */
+};
+extern const struct vtep_link_field vtep_link_fields[];
+extern const unsigned int vtep_n_link_fields;
+int vtep_msg_put_dev(struct sk_buff *skb, const struct net_device *dev);
+int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep);
+size_t vtep_msg_link_size(void);
+int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni);
+int vtep_msg_put_vni_id(struct sk_buff *skb, u32 id);
+int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
+			const struct vtep_addr *addr);
+int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
+		     bool age);
+size_t vtep_msg_fdb_size(void);
+
+/* device.c: the net_device, its settings and its VNIs */
+void vtep_dev_setup(struct net_device *dev);
 bool vtep_is_vtep(const struct net_device *dev);
-int vtep_dev_apply(struct vtep_dev *vtep, struct nlattr *tb[],
-		   struct netlink_ext_ack *extack);
-int vtep_dev_fill_cfg(struct sk_buff *skb, const struct vtep_dev *vtep);
-int vtep_dev_vni_add(struct vtep_dev *vtep, struct nlattr *tb[], bool replace,
-		     struct netlink_ext_ack *extack);
-int vtep_dev_vni_set(struct vtep_dev *vtep, struct nlattr *tb[],
+int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
+		       struct netlink_ext_ack *extack);
+int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
+		     bool mtu_given, struct netlink_ext_ack *extack);
+int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
+		     bool replace, struct netlink_ext_ack *extack);
+int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     struct netlink_ext_ack *extack);
 int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		     struct netlink_ext_ack *extack);
 
-/* vni.c: the VNI table and the VLAN -> VNI map */
-int vtep_vni_init(struct vtep_dev *vtep);
-void vtep_vni_uninit(struct vtep_dev *vtep);
-struct vtep_vni *vtep_vni_lookup(struct vtep_dev *vtep, u32 id);
-static inline struct vtep_vni *vtep_vni_by_vlan(struct vtep_dev *vtep, u16 vid)
-{
-	return rcu_dereference_bh(vtep->vlan_map[vid]);
-}
-struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep, u32 id, u16 vlan,
-				 const struct vtep_addr *group, bool flood,
-				 struct netlink_ext_ack *extack);
-int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
-		   struct netlink_ext_ack *extack);
-void vtep_vni_destroy(struct vtep_dev *vtep, struct vtep_vni *vni);
-int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr, bool replace,
-			struct netlink_ext_ack *extack);
-int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr,
-			struct netlink_ext_ack *extack);
-
-/* remote.c: shared, refcounted remote VTEPs */
-struct vtep_remote *vtep_remote_get(struct vtep_dev *vtep,
-				    const struct vtep_addr *addr, gfp_t gfp);
-/* with vtep->lock held: the last put unhashes the remote under that lock */
-void vtep_remote_put(struct vtep_dev *vtep, struct vtep_remote *r);
-bool vtep_addr_equal(const struct vtep_addr *a, const struct vtep_addr *b);
-
-/* fdb.c: the MAC table */
-int vtep_fdb_init(struct vtep_dev *vtep);
-void vtep_fdb_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
-void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
-struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
-				 const u8 *mac);
-int vtep_fdb_add(struct vtep_dev *vtep, struct vtep_vni *vni, const u8 *mac,
-		 const struct vtep_addr *dst, bool replace,
-		 struct netlink_ext_ack *extack);
-int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac);
-unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type);
-void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
-		    const u8 *mac, const struct vtep_addr *src);
-bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
-/* start: on open and when cfg.ageing changes while up (runs a sweep now) */
-void vtep_fdb_ageing_start(struct vtep_dev *vtep);
-void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
-
-/* flow.c: inner-flow hash -> outer UDP source port */
-__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
-			   u32 vni);
-
 /* tx.c */
 netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev);
-
-/* rx.c */
-int vtep_rx_encap(struct sock *sk, struct sk_buff *skb);
-
-/* underlay.c: shared UDP sockets and multicast joins */
 
 /* The VXLAN header (RFC 7348): 8 flag bits (only I), 24 reserved, VNI, 8 reserved */
 struct vtep_hdr {
@@ -225,10 +286,85 @@ struct vtep_hdr {
 #define VTEP_HDR_I		cpu_to_be32(0x08000000)
 #define VTEP_HDR_FLAGS		cpu_to_be32(0xff000000)
 
+/* rx.c: the underlay socket's receive and GRO callbacks */
+int vtep_rx_encap(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *vtep_rx_gro_receive(struct sock *sk, struct list_head *head,
+				    struct sk_buff *skb);
+int vtep_rx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
+
+/* fdb.c: the MAC table */
+int vtep_fdb_init(struct vtep_dev *vtep);
+void vtep_fdb_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
+void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
+struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
+				 const u8 *mac);
+bool vtep_fdb_snap(const struct vtep_fdb *f, struct vtep_fdb_info *i);
+int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		 bool replace, struct netlink_ext_ack *extack);
+int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type);
+void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    const u8 *mac, const struct vtep_addr *src);
+bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+/* start: on open and when cfg.ageing changes while up (runs a sweep now) */
+void vtep_fdb_ageing_start(struct vtep_dev *vtep);
+void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
+
+/* vni.c: the VNI table and the VLAN -> VNI map */
+int vtep_vni_init(struct vtep_dev *vtep);
+void vtep_vni_uninit(struct vtep_dev *vtep);
+struct vtep_vni *vtep_vni_lookup(struct vtep_dev *vtep, u32 id);
+static inline struct vtep_vni *vtep_vni_by_vlan(struct vtep_dev *vtep, u16 vid)
+{
+	return rcu_dereference_bh(vtep->vlan_map[vid]);
+}
+struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
+				 const struct vtep_vni_cfg *vc,
+				 struct netlink_ext_ack *extack);
+int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
+		   struct netlink_ext_ack *extack);
+void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni);
+void vtep_vni_free(struct vtep_vni *vni);
+int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr, bool replace,
+			struct netlink_ext_ack *extack);
+int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr,
+			struct netlink_ext_ack *extack);
+
+/* peer.c: shared, refcounted remote VTEPs */
+struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
+				const struct vtep_addr *addr, gfp_t gfp);
+/* with vtep->lock held: the last put unhashes the peer under that lock */
+void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+
+/* flow.c: inner-flow hash -> outer UDP source port */
+__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
+			   u32 vni);
+
+/* pmtu.c: the ICMP "too big" a router on the path would send */
+void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
+		     u8 inner, u16 vid, int mtu);
+
+/* underlay.c: the per-netns state, shared UDP sockets, multicast joins */
+extern unsigned int vtep_net_id;
+struct vtep_net {
+	struct list_head devs;		/* vtep_dev, under RTNL */
+	struct list_head socks;		/* vtep_sock, under RTNL */
+};
+
+/* What the file above hands the underlay's sockets (rx.c's functions) */
+struct vtep_underlay_ops {
+	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb);
+	struct sk_buff *(*gro_receive)(struct sock *sk, struct list_head *head,
+				       struct sk_buff *skb);
+	int (*gro_complete)(struct sock *sk, struct sk_buff *skb, int nhoff);
+};
+
 struct vtep_sock {
 	struct list_head node;		/* vtep_net->socks, under RTNL */
 	struct socket *sock;
-	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb);
+	const struct vtep_underlay_ops *ops;
 	struct list_head devs;		/* vtep_dev.sock_node, RCU */
 	struct vtep_addr local;
 	__be16 port;
@@ -237,7 +373,7 @@ struct vtep_sock {
 	struct rcu_head rcu;
 };
 int vtep_underlay_open(struct vtep_dev *vtep,
-		       int (*encap_rcv)(struct sock *sk, struct sk_buff *skb));
+		       const struct vtep_underlay_ops *ops);
 void vtep_underlay_close(struct vtep_dev *vtep);
 int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group);
 void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group);
@@ -247,59 +383,27 @@ int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);
 void vtep_stats_free(struct vtep_pcpu_stats __percpu *stats);
 void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    enum vtep_stat idx, u64 n);
-static inline void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
-				  enum vtep_stat idx)
-{
-	vtep_stats_add(vtep, vni, idx, 1);
-}
+void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    enum vtep_stat idx);
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX]);
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
 int vtep_stats_fill(struct sk_buff *skb, int attrtype,
 		    const struct vtep_pcpu_stats __percpu *stats);
 void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
-extern const struct ethtool_ops vtep_ethtool_ops;
-/* the room vtep_stats_fill() takes in a message */
-static inline size_t vtep_stats_size(void)
-{
-	return nla_total_size(0) + __VTEP_STAT_MAX * nla_total_size(sizeof(u64));
-}
+void vtep_stats_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info);
+int vtep_stats_sset_count(struct net_device *dev, int sset);
+void vtep_stats_strings(struct net_device *dev, u32 sset, u8 *buf);
+void vtep_stats_ethtool(struct net_device *dev, struct ethtool_stats *stats,
+			u64 *data);
 
 /* events.c: the genl family and its "events" group */
 extern struct genl_family vtep_genl_family;
 int vtep_events_register(const struct genl_ops *ops, unsigned int n_ops,
 			 const struct nla_policy *policy, unsigned int maxattr);
 void vtep_events_unregister(void);
-void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev, u32 vni,
-		    const u8 *mac, const struct vtep_addr *dst, u8 flags,
-		    gfp_t gfp);
+void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev,
+		    const struct vtep_fdb_info *i, gfp_t gfp);
 void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni);
-int vtep_nla_put_addr(struct sk_buff *skb, int attr4, int attr6,
-		      const struct vtep_addr *a);
-
-/* netlink.c: the genl policies, request checks and the commands that change */
-int vtep_netlink_init(void);
-void vtep_netlink_uninit(void);
-struct vtep_dev *vtep_nl_dev(struct net *net, struct nlattr **attrs,
-			     struct netlink_ext_ack *extack);
-struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
-			     struct netlink_ext_ack *extack);
-int vtep_nl_vni_parse(struct genl_info *info, struct nlattr **tb);
-struct vtep_nl_fdb {			/* one VTEP_A_FDB of a request */
-	struct vtep_vni *vni;
-	const u8 *mac;
-	struct vtep_addr dst;
-};
-int vtep_nl_fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
-		      struct vtep_nl_fdb *req, struct netlink_ext_ack *extack);
-int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
-		       u8 *type, struct netlink_ext_ack *extack);
-int vtep_nl_remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
-			  u32 *vni, struct netlink_ext_ack *extack);
-
-/* dump.c: replies to the commands that get, and the dumps */
-int vtep_nl_get(struct vtep_dev *vtep, struct genl_info *info);
-int vtep_nl_dump_start(struct netlink_callback *cb);
-int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _VTEP_H */

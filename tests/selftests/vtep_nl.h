@@ -299,4 +299,72 @@ static inline uint32_t vnl_ip4(const char *s)
 	return a.s_addr;
 }
 
+/*
+ * One attribute of a request's nest, spelled out so a test can send what
+ * vtepctl never would (VNI 0, VLAN and UNTAGGED together, an unknown
+ * type). A list ends with type 0; VNL_NEST() builds one in place.
+ */
+struct vnl_attr {
+	uint16_t type;
+	uint16_t len;			/* 0 (a flag), 1, 2 or 4 */
+	uint32_t val;			/* host order; addresses as they go */
+};
+
+#define VNL_NEST(...)	((const struct vnl_attr[]){ __VA_ARGS__, { 0 } })
+#define VNL_U8(t, v)	{ (t), 1, (v) }
+#define VNL_U16(t, v)	{ (t), 2, (v) }
+#define VNL_U32(t, v)	{ (t), 4, (v) }
+#define VNL_FLAG(t)	{ (t), 0, 0 }
+/* The VTEP_A_VNI attributes tests use most */
+#define VNI_ID(v)	VNL_U32(VTEP_VNI_A_ID, v)
+#define VNI_VLAN(v)	VNL_U16(VTEP_VNI_A_VLAN, v)
+#define VNI_UNTAGGED	VNL_FLAG(VTEP_VNI_A_UNTAGGED)
+#define VNI_GROUP(s)	VNL_U32(VTEP_VNI_A_GROUP, vnl_ip4(s))
+#define VNI_FLOOD(v)	VNL_U8(VTEP_VNI_A_FLOOD, v)
+
+/* Adds nest @type holding @attrs to @nlh; returns the nest. */
+static inline struct nlattr *vnl_put_nest(struct nlmsghdr *nlh, uint16_t type,
+					  const struct vnl_attr *attrs)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	const struct vnl_attr *a;
+
+	for (a = attrs; a->type; a++) {
+		switch (a->len) {
+		case 0:
+			mnl_attr_put(nlh, a->type, 0, NULL);
+			break;
+		case 1:
+			mnl_attr_put_u8(nlh, a->type, a->val);
+			break;
+		case 2:
+			mnl_attr_put_u16(nlh, a->type, a->val);
+			break;
+		default:
+			mnl_attr_put_u32(nlh, a->type, a->val);
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
+/* A VNI command: VTEP_A_IFINDEX @ifindex, VTEP_A_VNI { @attrs } */
+static inline struct nlmsghdr *vnl_vni_req(struct vnl *v, uint8_t cmd,
+					   uint16_t flags, uint32_t ifindex,
+					   const struct vnl_attr *attrs)
+{
+	struct nlmsghdr *nlh = vnl_genl(v, cmd, flags, ifindex);
+
+	vnl_put_nest(nlh, VTEP_A_VNI, attrs);
+	return nlh;
+}
+
+/* The same, sent: 0 or the negative errno of the refusal */
+static inline int vnl_vni(struct vnl *v, uint8_t cmd, uint16_t flags,
+			  uint32_t ifindex, const struct vnl_attr *attrs)
+{
+	return vnl_run(v, vnl_vni_req(v, cmd, flags, ifindex, attrs), NULL,
+		       NULL);
+}
+
 #endif /* VTEP_NL_H */

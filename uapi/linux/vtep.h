@@ -5,7 +5,14 @@
  * Devices are created and destroyed with rtnetlink (kind "vtep"); everything
  * else is programmed over the generic netlink family "vtep", version 2.
  * Version 2 (nothing was released with version 1) renamed the underlay
- * device attribute to VTEP_LINK_A_UNDERLAY and named VTEP_TOS_INHERIT.
+ * device attribute to VTEP_LINK_A_UNDERLAY, named VTEP_TOS_INHERIT, and
+ * checks VTEP_A_LINK with the very policy of IFLA_INFO_DATA (so LINK_SET,
+ * like RTM_NEWLINK, refuses port 0).
+ *
+ * Words: "link" is the vtep device and its settings (VTEP_LINK_A_*);
+ * "underlay" the device and sockets it sends through; "remote" an entry of
+ * a VNI's head-end replication list; a "peer" the remote VTEP an FDB entry
+ * or remote sends to.
  *
  * Creating a device
  * -----------------
@@ -35,8 +42,9 @@
  *     reply: VTEP_A_IFINDEX, VTEP_A_IFNAME, VTEP_A_LINK { VTEP_LINK_A_* }
  *
  * VTEP_CMD_LINK_SET     IFINDEX|IFNAME, VTEP_A_LINK { settings to change }
- *     LOCAL/LOCAL6/PORT/UNDERLAY can change only while the device is down
- *     (-EBUSY). The local address family can change only while the device
+ *     PORT must not be 0 (-ERANGE). LOCAL/LOCAL6 must be unicast or the
+ *     wildcard (-EINVAL). LOCAL/LOCAL6/PORT/UNDERLAY can change only while
+ *     the device is down (-EBUSY). The local address family can change only while the device
  *     has no VNI (-EBUSY). PORT_MIN must not exceed PORT_MAX (-EINVAL).
  *     Without LOCAL/LOCAL6 a device is IPv4 and listens on the wildcard.
  *
@@ -108,7 +116,9 @@
  *
  * A refused request gets a negative errno in NLMSG_ERROR and, where the
  * kernel can name it, an extack message and the offending attribute.
- * Unknown attributes are refused (-EINVAL), not ignored.
+ * A required attribute that is absent is named by NLMSGERR_ATTR_MISS_TYPE
+ * (and NLMSGERR_ATTR_MISS_NEST for one inside a nest), -EINVAL, with no
+ * message. Unknown attributes are refused (-EINVAL), not ignored.
  *
  * Units and limits
  * ----------------

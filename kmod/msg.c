@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The attributes of every message vtep sends: replies, dumps, events and
+ * rtnetlink's IFLA_INFO_DATA. Each object is written by one function here,
+ * so a reply and an event about it say the same thing the same way.
+ *
+ * Callers hold what keeps the object stable: RTNL for configuration, and
+ * an FDB entry is copied first (struct vtep_fdb_info).
+ */
+#include <linux/etherdevice.h>
+#include <net/netlink.h>
+
+#include "vtep.h"
+
+#define FIELD(a, f) { .attr = (a), .off = offsetof(struct vtep_cfg, f), \
+		      .len = sizeof_field(struct vtep_cfg, f) }
+
+/*
+ * The settings that travel as they are stored, in the order messages carry
+ * them: netlink.c takes them from a request with the same table. Each
+ * field's size is its attribute's (u8 for the booleans).
+ */
+const struct vtep_link_field vtep_link_fields[] = {
+	FIELD(VTEP_LINK_A_PORT, port),
+	FIELD(VTEP_LINK_A_UNDERLAY, underlay),
+	FIELD(VTEP_LINK_A_TTL, ttl),
+	FIELD(VTEP_LINK_A_TOS, tos),
+	FIELD(VTEP_LINK_A_DF, df),
+	FIELD(VTEP_LINK_A_LEARNING, learning),
+	FIELD(VTEP_LINK_A_AGEING, ageing),
+	FIELD(VTEP_LINK_A_FDB_MAX, fdb_max),
+	FIELD(VTEP_LINK_A_PORT_MIN, port_min),
+	FIELD(VTEP_LINK_A_PORT_MAX, port_max),
+	FIELD(VTEP_LINK_A_UDP_CSUM, udp_csum),
+	FIELD(VTEP_LINK_A_MOVE_NOTICE, move_notice),
+};
+
+const unsigned int vtep_n_link_fields = ARRAY_SIZE(vtep_link_fields);
+
+/* The device a message is about: VTEP_A_IFINDEX and VTEP_A_IFNAME */
+int vtep_msg_put_dev(struct sk_buff *skb, const struct net_device *dev)
+{
+	if (nla_put_u32(skb, VTEP_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, VTEP_A_IFNAME, dev->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The device's settings and counts, the inside of VTEP_A_LINK. */
+int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep)
+{
+	const struct vtep_link_field *f;
+	unsigned int i;
+
+	/* The table's byte offsets and the booleans sent as u8 */
+	BUILD_BUG_ON(sizeof(struct vtep_cfg) > U8_MAX);
+	BUILD_BUG_ON(sizeof(bool) != sizeof(u8));
+	if (vtep_addr_put(skb, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
+			  &vtep->cfg.local))
+		return -EMSGSIZE;
+	for (i = 0; i < vtep_n_link_fields; i++) {
+		f = &vtep_link_fields[i];
+		if (nla_put(skb, f->attr, f->len, (const u8 *)&vtep->cfg + f->off))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u32(skb, VTEP_LINK_A_FDB_COUNT,
+			atomic_read(&vtep->fdb_count)) ||
+	    nla_put_u32(skb, VTEP_LINK_A_VNI_COUNT, READ_ONCE(vtep->vni_count)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+size_t vtep_msg_link_size(void)
+{
+	size_t size = nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL(6) */
+		      nla_total_size(sizeof(u32)) * 2;	/* FDB_, VNI_COUNT */
+	unsigned int i;
+
+	for (i = 0; i < vtep_n_link_fields; i++)
+		size += nla_total_size(vtep_link_fields[i].len);
+	return size;
+}
+
+/* VTEP_A_VNI { ID, VLAN or UNTAGGED, GROUP(6), FLOOD, counts }; RTNL */
+int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_VNI);
+
+	if (!nest || nla_put_u32(skb, VTEP_VNI_A_ID, vni->id) ||
+	    (vni->vlan ? nla_put_u16(skb, VTEP_VNI_A_VLAN, vni->vlan) :
+			 nla_put_flag(skb, VTEP_VNI_A_UNTAGGED)) ||
+	    vtep_addr_put(skb, VTEP_VNI_A_GROUP, VTEP_VNI_A_GROUP6,
+			  &vni->group) ||
+	    nla_put_u8(skb, VTEP_VNI_A_FLOOD, READ_ONCE(vni->flood)) ||
+	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||
+	    nla_put_u32(skb, VTEP_VNI_A_FDB_COUNT,
+			atomic_read(&vni->fdb_count)) ||
+	    vtep_stats_fill(skb, VTEP_VNI_A_STATS, vni->stats))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* VTEP_A_VNI { ID }: the VNI of an event or of counters */
+int vtep_msg_put_vni_id(struct sk_buff *skb, u32 id)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_VNI);
+
+	if (!nest || nla_put_u32(skb, VTEP_VNI_A_ID, id))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* VTEP_A_REMOTE { VNI, ADDR(6) }: one entry of a replication list */
+int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
+			const struct vtep_addr *addr)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_REMOTE);
+
+	if (!nest || nla_put_u32(skb, VTEP_REMOTE_A_VNI, vni) ||
+	    vtep_addr_put(skb, VTEP_REMOTE_A_ADDR, VTEP_REMOTE_A_ADDR6, addr))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * VTEP_A_FDB { VNI, MAC, [DST(6), TYPE], [AGE] }. A miss (type ANY) has no
+ * entry behind it, so no destination and no type; @age adds the age of a
+ * learned entry (dumps and gets; events do not carry it).
+ */
+int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
+		     bool age)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_FDB);
+
+	if (!nest || nla_put_u32(skb, VTEP_FDB_A_VNI, i->vni) ||
+	    nla_put(skb, VTEP_FDB_A_MAC, ETH_ALEN, i->mac))
+		return -EMSGSIZE;
+	if (i->type != VTEP_FDB_TYPE_ANY &&
+	    (vtep_addr_put(skb, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &i->dst) ||
+	     nla_put_u8(skb, VTEP_FDB_A_TYPE, i->type)))
+		return -EMSGSIZE;
+	if (age && i->type == VTEP_FDB_TYPE_LEARNED &&
+	    nla_put_u32(skb, VTEP_FDB_A_AGE, i->age))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The room vtep_msg_put_fdb() takes at most */
+size_t vtep_msg_fdb_size(void)
+{
+	return nla_total_size(0)				/* VTEP_A_FDB */
+	     + nla_total_size(sizeof(u32))			/* VNI */
+	     + nla_total_size(ETH_ALEN)				/* MAC */
+	     + nla_total_size(sizeof(struct in6_addr))		/* DST(6) */
+	     + nla_total_size(sizeof(u8))			/* TYPE */
+	     + nla_total_size(sizeof(u32));			/* AGE */
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The link nest and rtnetlink: the policy of the device's settings
+ * (IFLA_INFO_DATA for "ip link", VTEP_A_LINK for genl: the same nest, the
+ * same policy and parser, so both refuse the same requests with the same
+ * words), and the rtnl_link_ops that create, change and describe a vtep
+ * device. device.c gets the parsed settings as a struct vtep_link_cfg.
+ */
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <net/rtnetlink.h>
+
+#include "vtep.h"
+
+/* Limits beyond what fits the policy's s16 min/max go through a range. */
+static struct netlink_range_validation ageing_range = {
+	.max = VTEP_AGEING_MAX,
+};
+
+/* rtnetlink's IFLA_INFO_DATA and genl's VTEP_A_LINK: one nest, one policy */
+const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
+	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
+	[VTEP_LINK_A_LOCAL6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VTEP_LINK_A_PORT]	  = NLA_POLICY_MIN(NLA_BE16, 1),
+	[VTEP_LINK_A_UNDERLAY]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_TTL]	  = { .type = NLA_U8 },
+	[VTEP_LINK_A_TOS]	  = { .type = NLA_U8 },
+	[VTEP_LINK_A_DF]	  = NLA_POLICY_MAX(NLA_U8, VTEP_DF_MAX),
+	[VTEP_LINK_A_LEARNING]	  = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_LINK_A_AGEING]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
+	[VTEP_LINK_A_FDB_MAX]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_PORT_MIN]	  = NLA_POLICY_MIN(NLA_U16, 1),
+	[VTEP_LINK_A_PORT_MAX]	  = NLA_POLICY_MIN(NLA_U16, 1),
+	[VTEP_LINK_A_UDP_CSUM]	  = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_LINK_A_MOVE_NOTICE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_LINK_A_FDB_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_FDB_COUNT),
+	[VTEP_LINK_A_VNI_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_VNI_COUNT),
+};
+
+/*
+ * A VTEP_LINK_A nest (genl's VTEP_A_LINK or rtnetlink's IFLA_INFO_DATA,
+ * checked by vtep_link_policy) into the settings it leads to from @cur.
+ * device.c checks what the device's state allows.
+ */
+int vtep_nl_link_parse(struct nlattr **tb, const struct vtep_cfg *cur,
+		       struct vtep_link_cfg *lc, struct netlink_ext_ack *extack)
+{
+	struct nlattr *l4 = tb[VTEP_LINK_A_LOCAL], *l6 = tb[VTEP_LINK_A_LOCAL6];
+	struct vtep_cfg *cfg = &lc->cfg;
+	const struct vtep_link_field *f;
+	unsigned int i;
+
+	BUILD_BUG_ON(VTEP_LINK_A_MAX >= 32);
+	lc->cfg = *cur;
+	lc->set = 0;
+	for (i = 1; i <= VTEP_LINK_A_MAX; i++)
+		if (tb[i])
+			lc->set |= BIT(i);
+	if (l4 && l6) {
+		NL_SET_ERR_MSG_ATTR(extack, l6,
+				    "Local address must be IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (l4 || l6) {
+		vtep_addr_get(&cfg->local, l4, l6);
+		if (!vtep_addr_any(&cfg->local) &&
+		    !vtep_addr_is_unicast(&cfg->local)) {
+			NL_SET_ERR_MSG_ATTR(extack, l4 ?: l6,
+					    "Local address must be unicast");
+			return -EINVAL;
+		}
+	}
+	/* The policy checked each one's type and range. */
+	for (i = 0; i < vtep_n_link_fields; i++) {
+		f = &vtep_link_fields[i];
+		if (tb[f->attr])
+			memcpy((u8 *)cfg + f->off, nla_data(tb[f->attr]), f->len);
+	}
+	if (cfg->port_min > cfg->port_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_LINK_A_PORT_MIN] ?:
+				    tb[VTEP_LINK_A_PORT_MAX],
+				    "Source port range must not be empty (min > max)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vtep_validate(struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS] &&
+	    (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN ||
+	     !is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS])))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "Address must be a unicast Ethernet address");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+/* IFLA_INFO_DATA, absent or not, as changes to the device's settings */
+static int vtep_rtnl_parse(struct net_device *dev, struct nlattr *data[],
+			   struct vtep_link_cfg *lc,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *none[VTEP_LINK_A_MAX + 1] = {};
+	struct vtep_dev *vtep = netdev_priv(dev);
+
+	return vtep_nl_link_parse(data ?: none, &vtep->cfg, lc, extack);
+}
+
+/* IFLA_LINK names the underlay device too, unless the nest does. */
+static int vtep_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct vtep_link_cfg lc;
+	int err;
+
+	err = vtep_rtnl_parse(dev, data, &lc, extack);
+	if (err)
+		return err;
+	if (tb[IFLA_LINK] && !(lc.set & BIT(VTEP_LINK_A_UNDERLAY))) {
+		lc.cfg.underlay = nla_get_u32(tb[IFLA_LINK]);
+		lc.set |= BIT(VTEP_LINK_A_UNDERLAY);
+	}
+	return vtep_dev_newlink(dev, &lc, tb[IFLA_MTU], extack);
+}
+
+static int vtep_changelink(struct net_device *dev, struct nlattr *tb[],
+			   struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	struct vtep_link_cfg lc;
+
+	return vtep_rtnl_parse(dev, data, &lc, extack) ?:
+	       vtep_dev_configure(netdev_priv(dev), &lc, extack);
+}
+
+static size_t vtep_get_size(const struct net_device *dev)
+{
+	return vtep_msg_link_size();
+}
+
+static int vtep_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	return vtep_msg_put_link(skb, netdev_priv(dev));
+}
+
+static struct rtnl_link_ops vtep_link_ops __read_mostly = {
+	.kind		= "vtep",
+	.maxtype	= VTEP_LINK_A_MAX,
+	.policy		= vtep_link_policy,
+	.priv_size	= sizeof(struct vtep_dev),
+	.setup		= vtep_dev_setup,
+	.validate	= vtep_validate,
+	.newlink	= vtep_newlink,
+	.changelink	= vtep_changelink,
+	.get_size	= vtep_get_size,
+	.fill_info	= vtep_fill_info,
+};
+
+int vtep_rtnl_init(void)
+{
+	return rtnl_link_register(&vtep_link_ops);
+}
+
+/* Deletes every vtep device in every namespace. */
+void vtep_rtnl_uninit(void)
+{
+	rtnl_link_unregister(&vtep_link_ops);
+}
