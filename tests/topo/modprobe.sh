@@ -73,13 +73,18 @@ else
 fi
 
 # Autoload through the aliases: the kernel's modprobe helper looks in the
-# installed tree.
-cat >/tmp/modprobe-mods <<EOF
-#!/bin/sh
-exec /sbin/modprobe -d $mods "\$@"
-EOF
+# installed tree. The kernel starts its helper in the root of PID 1, which
+# in the test VM is the initramfs with this root mounted at /newroot
+# (scripts/vm-init.sh): the helper then has to chroot into it first.
+root=""
+[ "$(stat -Lc %d:%i /proc/1/root/newroot 2>/dev/null)" = "$(stat -c %d:%i /)" ] && root=/newroot
+if [ -n "$root" ]; then
+	printf '#!/bin/sh\nexec /bin/chroot %s /sbin/modprobe -d %s "$@"\n' "$root" "$mods"
+else
+	printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$mods"
+fi >/tmp/modprobe-mods
 chmod +x /tmp/modprobe-mods
-echo /tmp/modprobe-mods >/proc/sys/kernel/modprobe
+echo "$root/tmp/modprobe-mods" >/proc/sys/kernel/modprobe
 ip netns add vtep-mp
 ip -n vtep-mp link set lo up
 check "rmmod vtep" rmmod vtep
