@@ -57,10 +57,11 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-15s %s\n", $$1, $$2 }'
 	@echo "  variables: KDIR=$(KDIR) KERNELS=\"$(KERNELS)\""
 	@echo "             VTEP_CACHE=$(VTEP_CACHE) T=$(T) KERNEL=$(KERNEL)"
+	@echo "             VERSION=$(VERSION) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) IPLIBDIR=$(IPLIBDIR)"
 
 deps: ## install packages; cache Debian's kernels, kselftest headers, checkpatch (idempotent)
 	@bash scripts/deps.sh
@@ -94,7 +95,7 @@ userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
 
 # The ip(8) plugin: only vtep_link_util exported, nothing linked but libc
 # (ip itself provides the iproute2 functions it calls), checked against $(IP).
-plugin: userspace/ip/link_vtep.so ## build the ip link plugin (link_vtep.so), check its symbols against $(IP)
+plugin: userspace/ip/link_vtep.so ## build the ip link plugin (link_vtep.so), check its symbols against the ip binary IP
 
 userspace/ip/link_vtep.so: userspace/ip/link_vtep.c userspace/ip/iproute2.h uapi/linux/vtep.h \
 		scripts/ip-plugin-symbols.sh
