@@ -25,8 +25,9 @@ loaded() { grep -q "^$1 " /proc/modules; }
 echo "TAP version 13"
 
 k=${vtep_kname:?run in the VM} kver=${vtep_kver:?} cache=${vtep_cache:?}
+# (a DKMS build older than the tree's build is from older sources: not used)
 ko=build/dkms/$k/vtep.ko
-[ -e "$ko" ] || ko=build/$k/vtep.ko
+[ -e "$ko" ] && ! [ "build/$k/vtep.ko" -nt "$ko" ] || ko=build/$k/vtep.ko
 echo "# installing $ko for $kver"
 mods=/tmp/mods
 old_helper=$(cat /proc/sys/kernel/modprobe)
