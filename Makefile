@@ -12,6 +12,30 @@ KDIR    ?= $(if $(wildcard $(HOSTKDIR)/Makefile),$(HOSTKDIR),$(VTEP_CACHE)/6.1/b
 T       ?= tests/selftests/control_test
 KERNEL  ?= 6.1
 
+VERSION := $(shell cat VERSION)
+# The kernel release KDIR builds for (its utsrelease.h: Debian's 6.1
+# headers carry another string in include/config/kernel.release).
+KVER     = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
+# make install: DESTDIR and PREFIX as usual. The ip plugin goes where
+# Debian's ip(8) looks for it, whatever the prefix (or set IPLIBDIR and
+# run ip with IP_LIB_DIR=...).
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+EXAMPLEDIR ?= $(PREFIX)/share/doc/vtep/examples
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+MULTIARCH := $(shell $(or $(CC),gcc) -print-multiarch 2>/dev/null)
+IPLIBDIR ?= /usr/lib/$(MULTIARCH)/ip
+# The ip binary the plugin's symbols are checked against.
+IP      ?= /usr/sbin/ip
+# make modules_install: which build of the module to install (./vtep.ko,
+# built against KDIR, unless told build/<kernel>/vtep.ko).
+MODULE_KO ?= vtep.ko
+INSTALL_MOD_PATH ?=
+MAN8    := $(firstword $(wildcard userspace/vtepctl.8 vtepctl.8))
+
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Wno-unused-parameter -Wformat=2 -Wshadow \
@@ -24,18 +48,20 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 SELFTESTS := $(patsubst %.c,%,$(wildcard tests/selftests/*_test.c))
 SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
-KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
+KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
-	style sparse deps clean help
+	style sparse deps clean help plugin install modules_install \
+	dkms-src dkms-install deb
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-15s %s\n", $$1, $$2 }'
 	@echo "  variables: KDIR=$(KDIR) KERNELS=\"$(KERNELS)\""
 	@echo "             VTEP_CACHE=$(VTEP_CACHE) T=$(T) KERNEL=$(KERNEL)"
+	@echo "             VERSION=$(VERSION) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) IPLIBDIR=$(IPLIBDIR)"
 
 deps: ## install packages; cache Debian's kernels, kselftest headers, checkpatch (idempotent)
 	@bash scripts/deps.sh
@@ -52,7 +78,7 @@ build/%/vtep.ko: $(KSRC)
 	@mkdir -p $(@D)/kmod $(@D)/uapi/linux
 	@find $(@D) -type l -delete
 	@ln -sf $(CURDIR)/Kbuild $(@D)/Kbuild
-	@for f in kmod/*.c kmod/*.h uapi/linux/vtep.h; do ln -sf $(CURDIR)/$$f $(@D)/$$f; done
+	@for f in kmod/*.c kmod/*.h uapi/linux/vtep.h VERSION; do ln -sf $(CURDIR)/$$f $(@D)/$$f; done
 	$(MAKE) -C $(VTEP_CACHE)/$*/build M=$(CURDIR)/$(@D) W=1 $(if $(C),C=$(C)) modules
 
 sparse: ## build the module for every cached kernel with sparse (C=2)
@@ -65,7 +91,62 @@ style: ## checkpatch over kmod/ (fetched with the kernel cache); an ERROR fails
 vtepctl: userspace/vtepctl ## build the CLI
 
 userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
-	$(CC) $(CFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
+
+# The ip(8) plugin: only vtep_link_util exported, nothing linked but libc
+# (ip itself provides the iproute2 functions it calls), checked against $(IP).
+plugin: userspace/ip/link_vtep.so ## build the ip link plugin (link_vtep.so), check its symbols against the ip binary IP
+
+userspace/ip/link_vtep.so: userspace/ip/link_vtep.c userspace/ip/iproute2.h uapi/linux/vtep.h \
+		scripts/ip-plugin-symbols.sh
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Iuserspace/ip -fPIC -shared -fvisibility=hidden \
+		$(LDFLAGS) -o $@.tmp userspace/ip/link_vtep.c
+	scripts/ip-plugin-symbols.sh $@.tmp $(IP)
+	mv $@.tmp $@
+
+install: userspace/vtepctl userspace/ip/link_vtep.so ## install vtepctl, its man page, the ip plugin, completion, examples (DESTDIR, PREFIX)
+	install -D -m 755 userspace/vtepctl $(DESTDIR)$(SBINDIR)/vtepctl
+	install -D -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/vtepctl.8
+	install -D -m 644 userspace/ip/link_vtep.so $(DESTDIR)$(IPLIBDIR)/link_vtep.so
+	install -D -m 644 completion/vtepctl $(DESTDIR)$(BASHCOMPDIR)/vtepctl
+	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLEDIR)
+	sed 's|/usr/sbin/vtepctl|$(SBINDIR)/vtepctl|' examples/vtep@.service \
+		>$(DESTDIR)$(SYSTEMDDIR)/vtep@.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/vtep@.service
+	install -m 755 examples/libvirt-qemu-hook $(DESTDIR)$(EXAMPLEDIR)/libvirt-qemu-hook
+	install -m 644 examples/ifupdown-vtep examples/vtep0.conf $(DESTDIR)$(EXAMPLEDIR)/
+
+vtep.ko: $(KSRC)
+	$(MAKE) module
+
+# Kernel's own modules_install would sign and compress by the kernel's
+# config, which a headers-only tree cannot; this installs and runs depmod.
+modules_install: $(MODULE_KO) ## install vtep.ko into INSTALL_MOD_PATH/lib/modules/KVER/updates, run depmod (KDIR, MODULE_KO)
+	@test -n "$(KVER)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+	install -D -m 644 $(MODULE_KO) $(DESTDIR)$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/vtep.ko
+	$(if $(DESTDIR),,depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER))
+
+# DKMS: the module's sources as /usr/src/vtep-VERSION, then dkms builds and
+# installs it for the running kernel and, by AUTOINSTALL, every later one.
+DKMS_FILES := Kbuild VERSION $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
+DKMS_SRC = $(DESTDIR)/usr/src/vtep-$(VERSION)
+dkms-src: ## copy the module sources and dkms.conf to DESTDIR/usr/src/vtep-VERSION
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 644 $$f $(DKMS_SRC)/$$f; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src ## dkms-src, then dkms add, build and install for the running kernel
+	dkms status vtep/$(VERSION) | grep -q . || dkms add vtep/$(VERSION)
+	dkms install vtep/$(VERSION)
+
+# Debian packages vtep-dkms and vtepctl from a copy of the tree, so the
+# build leaves nothing in it; lintian checks them (its errors fail).
+DEB_DIR := build/deb
+deb: ## build the vtep-dkms and vtepctl .debs into build/deb/ (dpkg-buildpackage, lintian)
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/vtep-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $(DEB_DIR)/vtep-$(VERSION)
+	cd $(DEB_DIR)/vtep-$(VERSION) && dpkg-buildpackage -us -uc -b --no-sign
+	lintian --fail-on error $(DEB_DIR)/*.changes
 
 tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \
@@ -82,7 +163,7 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
-TEST_BINS := userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
+TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
 tests: $(TEST_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
 
@@ -102,5 +183,5 @@ demo: ## boot a VM and show the overlay working
 
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
-		tests/bpf/*.o tests/bpf/portcount
+		tests/bpf/*.o tests/bpf/portcount userspace/ip/link_vtep.so
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

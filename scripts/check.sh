@@ -62,6 +62,14 @@ for k in $KERNELS; do
 done
 step "vtepctl and tests build" build-userspace make --no-print-directory tests
 
+# Packages, DKMS against each cached kernel, make install, the ip plugin's
+# symbols, bash completion (host side; tests/topo/modprobe.sh loads the
+# DKMS-built module in the VMs).
+echo "# install tests (host: make deb, dkms, make install)"
+KERNELS="$KERNELS" bash scripts/test-install.sh >"$LOGDIR/install.log" 2>&1
+grep -E '^(not )?ok' "$LOGDIR/install.log" | sed 's/^/install: /' >>"$TAP"
+grep -E -A8 '^not ok' "$LOGDIR/install.log" | grep -E '^(not ok|#)' | sed 's/^/#   /'
+
 # checkpatch (make style): each ERROR is a failed test, warnings are not.
 style() {
 	local log=$LOGDIR/style.log
