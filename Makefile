@@ -21,7 +21,7 @@ BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
 
 .PHONY: all module modules vtepctl tests check unit demo style sparse \
-	deps clean help
+	deps clean help bench
 
 all: module vtepctl ## build vtep.ko (against KDIR) and vtepctl
 
@@ -82,6 +82,9 @@ unit: tests/unit/check_vtepctl ## run the unit tests on the host
 
 check: ## install, build, run every test (host + VMs), print the summary
 	@bash scripts/check.sh
+
+bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
+	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
 
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh
