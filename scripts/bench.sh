@@ -25,9 +25,10 @@ mkdir -p "$OUT"
 make --no-print-directory "build/$KERNEL/vtep.ko" userspace/vtepctl >"$OUT/build.log" 2>&1 ||
 	{ tail -n 30 "$OUT/build.log"; echo "bench: build failed" >&2; exit 1; }
 
-envs=()
+# vm.sh hands the guest one command line (its words joined): quote here.
+envs=
 for v in $(compgen -v BENCH_); do
-	envs+=("$v=${!v}")
+	envs+=" $(printf '%q' "$v=${!v}")"
 done
 ts=$(date -u +%Y%m%dT%H%M%SZ)
 log=$OUT/guest-$KERNEL-$ts.log
@@ -35,7 +36,7 @@ echo "bench: booting a $KERNEL VM (takes about 15 minutes; log: $log)"
 start=$(date +%s)
 rc=0
 VTEP_VM_SLUB_DEBUG= bash scripts/vm.sh --kernel "$KERNEL" --timeout "${BENCH_TIMEOUT:-2400}" -- \
-	env "${envs[@]}" python3 scripts/bench.py guest >"$log" 2>&1 || rc=$?
+	"env$envs python3 scripts/bench.py guest" >"$log" 2>&1 || rc=$?
 end=$(date +%s)
 if ! grep -q '^BENCH-JSON ' "$log"; then
 	tail -n 40 "$log"
