@@ -892,7 +892,7 @@ def chart_svg(scale, path):
         return (q["install"] or q["dnf"] or None,)
 
     panel(L, "64-byte UDP pps (rx) against table size", "kpps", pps, False)
-    panel(L * 2 + R * 2 + pw, "install time (one batch) against table size",
+    panel(L * 2 + R + pw, "install time (one batch) against table size",
           "seconds (log)", inst, True)
     ly = H - 12
     lx = L
