@@ -10,7 +10,7 @@
 #   BENCH_LAYOUTS="spread unique" BENCH_LIMIT=60 (seconds per install/delete)
 #   BENCH_VXLAN_MAX=100000 (larger vxlan tables are skipped: see issue 11)
 #   BENCH_SCALE_REPS=3 BENCH_REMOTES="1 10 100" BENCH_BUM_REPS=3
-#   BENCH_LEARN_FRAMES=20000 BENCH_LEARN_REPS=3
+#   BENCH_LEARN_FRAMES=50000 BENCH_LEARN_REPS=3
 #   BENCH_PHASES="rows scale bum learning"
 #
 # Ratios only: nothing here passes or fails on a time.
