@@ -894,8 +894,8 @@ def chart_svg(scale, path):
                     out.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/>'
                                % (x, x, fy(v[1]), fy(v[2]), colors[k]))
                 if q.get("dnf") and getv is inst:
-                    out.append('<text x="%.1f" y="%.1f" fill="%s">&gt;%ds (DNF)</text>'
-                               % (x + 6, y - 4, colors[k], q["dnf"]))
+                    out.append('<text x="%.1f" y="%.1f" fill="%s" text-anchor="end">'
+                               'did not finish in %ds</text>' % (x - 6, y - 4, colors[k], q["dnf"]))
 
     def pps(q):
         s = q["pps"]
