@@ -52,7 +52,7 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
 	style sparse deps clean help plugin install modules_install \
-	dkms-src dkms-install deb
+	dkms-src dkms-install deb bench
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -177,6 +177,9 @@ vm-test: build/$(KERNEL)/vtep.ko tests ## run test T in a VM on KERNEL (a selfte
 
 check: ## install, build, run every test (host + VMs), print the summary
 	@bash scripts/check.sh
+
+bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
+	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
 
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh

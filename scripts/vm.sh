@@ -75,6 +75,11 @@ trap 'rm -rf "$run"' EXIT
 printf '%s\n' "$*" >"$run/cmd"
 : >"$run/out"
 
+# slub_debug (redzones, poisoning, owner tracking) catches memory bugs in
+# tests; `make bench` turns it off (VTEP_VM_SLUB_DEBUG=) so that it measures
+# the allocator the users run.
+slub=${VTEP_VM_SLUB_DEBUG-FZPU}
+
 accel="-accel tcg,thread=multi"
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm"
@@ -87,7 +92,7 @@ rc=0
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp 2 -m 3072 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$KDIR/vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
+	-append "console=ttyS0 panic=-1 oops=panic ${slub:+slub_debug=$slub} quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
 	-serial "file:$run/console" -serial "file:$run/out" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	</dev/null >"$run/qemu.log" 2>&1 || rc=$?
