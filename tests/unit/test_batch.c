@@ -374,7 +374,8 @@ START_TEST(missing_file)
 	struct cap c;
 
 	cap_begin(&c, false, false);
-	ck_assert_int_eq(run_batch(&ctx, "/nonexistent/vtep.batch"), 1);
+	ck_assert_int_eq(run_batch(&ctx, "/nonexistent/vtep.batch"),
+			 VTEP_EXIT_USAGE);
 	cap_end(&c);
 	ck_assert_str_eq(c.ebuf, "Error: cannot open \"/nonexistent/vtep.batch\": "
 			 "No such file or directory\n");

@@ -145,11 +145,11 @@ static const struct {
 	const char *out;	/* prefix of stdout */
 	const char *err;
 } dispatch_cases[] = {
-	{ "frob", -1, "", "Object \"frob\" is unknown, try \"vtepctl help\".\n" },
-	{ "vni frob", -1, "", "Command \"frob\" is unknown, try \"vtepctl vni help\".\n" },
-	{ "Vni show", -1, "", "Object \"Vni\" is unknown, try \"vtepctl help\".\n" },
-	{ "vn show", -1, "", "Object \"vn\" is unknown, try \"vtepctl help\".\n" },
-	{ "help frob", -1, "", "Object \"frob\" is unknown, try \"vtepctl help\".\n" },
+	{ "frob", VTEP_EXIT_USAGE, "", "Object \"frob\" is unknown, try \"vtepctl help\".\n" },
+	{ "vni frob", VTEP_EXIT_USAGE, "", "Command \"frob\" is unknown, try \"vtepctl vni help\".\n" },
+	{ "Vni show", VTEP_EXIT_USAGE, "", "Object \"Vni\" is unknown, try \"vtepctl help\".\n" },
+	{ "vn show", VTEP_EXIT_USAGE, "", "Object \"vn\" is unknown, try \"vtepctl help\".\n" },
+	{ "help frob", VTEP_EXIT_USAGE, "", "Object \"frob\" is unknown, try \"vtepctl help\".\n" },
 	{ "vni help", 0, "Usage: vtepctl vni ", "" },
 	{ "fdb add help", 0, "Usage: vtepctl fdb ", "" },
 	{ "help fdb", 0, "Usage: vtepctl fdb ", "" },

@@ -72,10 +72,10 @@ struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
 int run_cmd(const char *line, struct fake *f, bool json, struct cap *c);
 
 /*
- * One command line and what it must do: return ret, print err on stderr
- * exactly, and (when ret is 0) send one request: type (RTM_NEWLINK or a
- * genl command) with flags (NLM_F_* beyond REQUEST|ACK) and attrs (as
- * render() writes them). A refused line must send nothing.
+ * One command line and what it must do: return ret (an exit status),
+ * print err on stderr exactly, and (when ret is 0) send one request: type
+ * (RTM_NEWLINK or a genl command) with flags (NLM_F_* beyond REQUEST|ACK)
+ * and attrs (as render() writes them). A refused line must send nothing.
  */
 struct cmd_case {
 	const char *line;
@@ -85,7 +85,7 @@ struct cmd_case {
 	uint16_t flags;
 	const char *attrs;
 };
-#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+#define BAD(l, e) { .line = l, .ret = VTEP_EXIT_USAGE, .err = e }
 void check_cmd(const struct cmd_case *c);
 
 #endif
