@@ -368,6 +368,61 @@ START_TEST(errors_in_file_order)
 }
 END_TEST
 
+/* -batch's status is the first failed line's: usage (2) or refusal (1) */
+static int refuses_del_and_fdb(struct fake *f, struct nlmsghdr *req,
+			       nl_cb cb, void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_VNI_DEL)
+		return -ENOENT;
+	return genl_cmd_of(req) == VTEP_CMD_FDB_NEW ? -EEXIST : 0;
+}
+
+static const struct {
+	const char *text;
+	bool force, ignore_missing;
+	int ret;
+	unsigned int sent;
+} status_cases[] = {
+	{ "vni add 0 dev vtep0 untagged\nvni del 5 dev vtep0\n", false, false,
+	  VTEP_EXIT_USAGE, 0 },
+	{ "vni add 0 dev vtep0 untagged\nvni del 5 dev vtep0\n", true, false,
+	  VTEP_EXIT_USAGE, 1 },
+	{ "vni del 5 dev vtep0\nvni add 0 dev vtep0 untagged\n", true, false,
+	  VTEP_EXIT_REFUSED, 1 },
+	{ "vni del 5 dev vtep0\nvni add 5 dev vtep0 untagged\n", false, false,
+	  VTEP_EXIT_REFUSED, 1 },
+	{ "'unterminated\nvni del 5 dev vtep0\n", true, false,
+	  VTEP_EXIT_USAGE, 1 },
+	/* a hook's idempotent teardown: every line runs, the file succeeds */
+	{ "vni del 5 dev vtep0\nvni del 5 dev vtep0\nvni add 5 dev vtep0 untagged\n",
+	  false, true, 0, 3 },
+	/* a queued FDB add refused when a later line flushes the queue */
+	{ "fdb add 02:00:00:00:00:01 vni 1 dst 192.0.2.2 dev vtep0\n"
+	  "vni add 0 dev vtep0 untagged\n", true, false, VTEP_EXIT_REFUSED, 1 },
+};
+
+START_TEST(status_of_first_failure)
+{
+	struct fake f = { .reply = refuses_del_and_fdb };
+	struct vtep_ctx ctx = { .force = status_cases[_i].force,
+				.ignore_missing = status_cases[_i].ignore_missing };
+	char *path = write_file(status_cases[_i].text);
+	struct cap c;
+	int r;
+
+	ctx.nl = nl_fake(fake_kernel, &f);
+	cap_begin(&c, false, false);
+	r = run_batch(&ctx, path);
+	cap_end(&c);
+	nl_close(ctx.nl);
+	unlink(path);
+	ck_assert_msg(r == status_cases[_i].ret, "case %d: returned %d, stderr %s",
+		      _i, r, c.ebuf);
+	ck_assert_uint_eq(f.n, status_cases[_i].sent);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct vtep_ctx ctx = { 0 };
@@ -397,6 +452,8 @@ Suite *suite_batch(void)
 	tcase_add_test(tc, other_lines_flush_first);
 	tcase_add_test(tc, errors_in_file_order);
 	tcase_add_test(tc, missing_file);
+	tcase_add_loop_test(tc, status_of_first_failure, 0,
+			    ARRAY_SIZE(status_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,8 +91,8 @@ static void put_entry(nl_cb cb, void *data, const char *dev, const char *mac,
 	cb(nlh, data);
 }
 
-static int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		     void *data, struct nl_ext *ext)
+int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	      void *data, struct nl_ext *ext)
 {
 	char b[256];
 

@@ -86,8 +86,8 @@ START_TEST(commands)
 }
 END_TEST
 
-static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		      void *data, struct nl_ext *ext)
+int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	       void *data, struct nl_ext *ext)
 {
 	char b[1024];
 	struct nlmsghdr *nlh;

@@ -43,8 +43,8 @@ START_TEST(commands)
 }
 END_TEST
 
-static int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-			void *data, struct nl_ext *ext)
+int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		 void *data, struct nl_ext *ext)
 {
 	static const char *const addrs[] = { "192.0.2.2", "192.0.2.3" };
 	char b[256];

@@ -54,8 +54,8 @@ START_TEST(names_follow_the_enum)
 END_TEST
 
 /* attribute type i = counter i; an unknown (newer) counter keeps a name */
-static int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		       void *data, struct nl_ext *ext)
+int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		void *data, struct nl_ext *ext)
 {
 	char b[512];
 	struct nlmsghdr *nlh = reply_start(b, VTEP_CMD_STATS_GET, "vtep0", 7);

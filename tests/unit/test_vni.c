@@ -100,8 +100,8 @@ static void put_vni(nl_cb cb, void *data, const char *dev, uint32_t id,
 }
 
 /* one device "vtep0" with VNIs 100 (vlan 10, group) and 200 (untagged) */
-static int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		     void *data, struct nl_ext *ext)
+int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	      void *data, struct nl_ext *ext)
 {
 	char b[256];
 

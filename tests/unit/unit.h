@@ -64,12 +64,28 @@ int fake_kernel(struct nlmsghdr *nlh, nl_cb cb, void *data,
 		struct nl_ext *ext, void *priv);
 uint8_t genl_cmd_of(const struct nlmsghdr *nlh);
 
+/* Each object's stand-in replies: one full entry or more, as a show gets */
+int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	       struct nl_ext *ext);
+int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	      struct nl_ext *ext);
+int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+		 struct nl_ext *ext);
+int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	      struct nl_ext *ext);
+int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+		struct nl_ext *ext);
+
 /* Start a reply message as the kernel would: family 0x42, cmd, attrs */
 struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
 			     uint32_t ifindex);
 
-/* Run one command line against the stand-in kernel, output captured */
+/* Run one command line against the stand-in kernel, output captured;
+ * returns its exit status */
 int run_cmd(const char *line, struct fake *f, bool json, struct cap *c);
+/* The same with the global options in opts (json, ignore_missing ...) */
+int run_cmd_opts(const char *line, struct fake *f,
+		 const struct vtep_ctx *opts, struct cap *c);
 
 /*
  * One command line and what it must do: return ret (an exit status),
