@@ -315,7 +315,7 @@ static int link_del(struct vtep_ctx *ctx, void *req)
 	put_dev(nlh, r->name);
 	if (vtep_request(ctx, nlh, ifindex_cb, &ifindex, what))
 		return -1;
-	if (!ifindex)
+	if (nl_last_error(nl)->err)
 		return 0;	/* not there, and -ignore-missing */
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_DELLINK;
@@ -323,6 +323,8 @@ static int link_del(struct vtep_ctx *ctx, void *req)
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = (int)ifindex;
+	if (!ifindex)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, r->name);
 	if (nl_rtnl_request(nl, nlh))
 		return vtep_refused(ctx, what);
 	return 0;
