@@ -334,6 +334,32 @@ START_TEST(other_lines_flush_first)
 }
 END_TEST
 
+/* Deletes are not coalesced (the kernel takes lists only for FDB_NEW):
+ * one message a line, each with its own condition */
+START_TEST(deletes_one_message_a_line)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char got[512];
+	struct cap c;
+	const char *text =
+		"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb add 02:00:00:00:00:02 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb del 02:00:00:00:00:01 vni 100 dev vtep0 dst 192.0.2.2\n"
+		"fdb del 02:00:00:00:00:02 vni 100 dev vtep0\n"
+		"fdb add 02:00:00:00:00:03 vni 100 dst 192.0.2.2 dev vtep0\n";
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "AooA");
+	ck_assert_str_eq(render((void *)f.msg[1], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep0 fdb{vni=100 mac=02:00:00:00:00:01 dst=192.0.2.2}");
+	ck_assert_str_eq(render((void *)f.msg[2], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep0 fdb{vni=100 mac=02:00:00:00:00:02}");
+	cap_free(&c);
+}
+END_TEST
+
 /* A parse error after queued lines: the queued lines' own error comes
  * first and, without -force, is the only one. */
 START_TEST(errors_in_file_order)
@@ -451,6 +477,7 @@ Suite *suite_batch(void)
 			    ARRAY_SIZE(refuse_cases));
 	tcase_add_test(tc, other_lines_flush_first);
 	tcase_add_test(tc, errors_in_file_order);
+	tcase_add_test(tc, deletes_one_message_a_line);
 	tcase_add_test(tc, missing_file);
 	tcase_add_loop_test(tc, status_of_first_failure, 0,
 			    ARRAY_SIZE(status_cases));
