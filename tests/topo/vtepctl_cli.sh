@@ -397,12 +397,15 @@ else
 		"Error: fdb $M1 vni 600 dev vtep6: " fdb del $M1 vni 600 dev vtep6 dst 2001:db8::9
 	t "fdb del dst with its IPv6 destination deletes it" 0 "" "" \
 		fdb del $M1 vni 600 dev vtep6 dst 2001:db8::2
-	t "-batch: conditional deletes go one message a line" 0 "" "" -ignore-missing -batch - <<EOF
+	t "-ignore-missing -batch: each conditional del applies in turn" 0 \
+		"$M1 vni 100 dst 192.0.2.5 static" "" -ignore-missing -batch - <<EOF
 fdb del $M1 vni 100 dev vtep0 dst 192.0.2.2
+fdb show dev vtep0
 fdb del $M1 vni 100 dev vtep0 dst 192.0.2.5
+fdb show dev vtep0
 fdb del $M1 vni 100 dev vtep0 dst 192.0.2.5
 EOF
-	tj "and deleted only the entry that pointed there" 'd == []' fdb show dev vtep0
+	tj "and the last one found nothing left" 'd == []' fdb show dev vtep0
 fi
 vc fdb flush dev vtep0
 t "fdb flush of a whole device" 0 "" "" fdb flush dev vtep6
