@@ -64,11 +64,11 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 	f = is_stdin ? stdin : fopen(file, "r");
 	if (!f) {
 		pr_err("cannot open \"%s\": %s", file, strerror(errno));
-		return 1;
+		return VTEP_EXIT_USAGE;
 	}
 	ctx->batch_file = is_stdin ? "stdin" : file;
 	while (getline(&line, &cap, f) >= 0) {
-		int argc;
+		int argc, status = VTEP_EXIT_USAGE;
 
 		ctx->line++;
 		err_set_location(ctx->batch_file, ctx->line);
@@ -80,10 +80,12 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 				break;
 			pr_err("%s", argc == -1 ? "too many words on the line" :
 			       "unterminated quote");
-		} else if (!line_fn(ctx, argc, argv)) {
-			continue;
+		} else {
+			status = line_fn(ctx, argc, argv);
+			if (!status)
+				continue;
 		}
-		ctx->failed++;
+		ctx_failed(ctx, status);
 		if (!ctx->force)
 			break;
 	}
@@ -93,5 +95,5 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 	free(line);
 	if (!is_stdin)
 		fclose(f);
-	return ctx->failed ? 1 : 0;
+	return ctx->failed ? ctx->status : 0;
 }

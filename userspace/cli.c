@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libmnl/libmnl.h>
 
 #include "vtepctl.h"
@@ -47,12 +48,17 @@ void vtep_usage(FILE *out)
 	fprintf(out,
 		" }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -batch FILE | -force |\n"
-		"                    -V[ersion] | -h[elp] }\n"
+		"                    -ignore-missing | -V[ersion] | -h[elp] }\n"
 		"\nObjects:\n");
 	for (int i = 0; vtep_objects[i]; i++)
 		fprintf(out, "  %-8s %s\n", vtep_objects[i]->name,
 			vtep_objects[i]->summary);
-	fprintf(out, "\nSee \"vtepctl OBJECT help\" and vtepctl(8).\n");
+	fprintf(out,
+		"\n-ignore-missing: del and flush of what is not there succeed.\n"
+		"Exit status: 0 done; 1 refused by the kernel (or failed running);\n"
+		"2 bad arguments, nothing sent; 3 the vtep module is not loaded.\n"
+		"-batch exits with the status of the first line that failed.\n"
+		"\nSee \"vtepctl OBJECT help\" and vtepctl(8).\n");
 }
 
 static int help_run(int argc, char **argv)
@@ -119,6 +125,12 @@ static uint16_t op_flags(const char *name)
 	return 0;
 }
 
+/* The commands that -ignore-missing makes succeed on what is not there */
+static bool op_deletes(const char *name)
+{
+	return name && (!strcmp(name, "del") || !strcmp(name, "flush"));
+}
+
 /* One command once parsed: the object's own run, or build and send */
 static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 		   int cmd, void *req)
@@ -129,6 +141,7 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 
 	if (!ctx_nl(ctx))
 		return -1;
+	ctx->missing_ok = ctx->ignore_missing && op_deletes(op->name);
 	if (op->run)
 		return op->run(ctx, req);
 	if (op->print && o->one && o->one(req))
@@ -144,35 +157,55 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 	return vtep_request(ctx, nlh, NULL, NULL, what);
 }
 
+#define LINE_HELP (-1)	/* the line asks for help */
+
+/* Parse: the object, its command, its arguments; 0, LINE_HELP or an exit
+ * status. *reqp is the request to run, NULL for the help object. */
+static int parse_line(const struct vtep_object *o, int *cmd, int *argc,
+		      char ***argv, void **reqp)
+{
+	int err;
+
+	*reqp = NULL;
+	if (!o) {
+		pr_msg("Object \"%s\" is unknown, try \"vtepctl help\".",
+		       (*argv)[-1]);
+		return VTEP_EXIT_USAGE;
+	}
+	if (o == &help_object)
+		return 0;
+	*cmd = find_cmd(o, argc, argv);
+	if (*cmd == -2)
+		return LINE_HELP;
+	if (*cmd < 0)
+		return VTEP_EXIT_USAGE;
+	*reqp = calloc(1, o->req_size);
+	if (!*reqp) {
+		pr_err("out of memory");
+		return VTEP_EXIT_REFUSED;
+	}
+	err = obj_parse(o, *cmd, *argc, *argv, *reqp);
+	if (err == KW_HELP)
+		return LINE_HELP;
+	return err ? VTEP_EXIT_USAGE : 0;
+}
+
 /*
  * Parse, help, build, request, report: the same for every object. In
  * -batch, errors of this line are held back while earlier lines sit in a
- * queue, whose errors come first.
+ * queue, whose errors come first. Returns the line's exit status.
  */
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 {
 	const struct vtep_object *o;
-	void *req = NULL;
-	int cmd = 0, err = -1, queued;
+	void *req;
+	int cmd = 0, err, queued;
 
 	err_defer(ctx->queued != NULL);
 	o = find_object(argv[0]);
 	argc--;
 	argv++;
-	if (!o) {
-		pr_msg("Object \"%s\" is unknown, try \"vtepctl help\".",
-		       argv[-1]);
-	} else if (o == &help_object) {
-		err = 0;
-	} else {
-		cmd = find_cmd(o, &argc, &argv);
-		if (cmd == -2)
-			err = KW_HELP;
-		else if (cmd >= 0 && !(req = calloc(1, o->req_size)))
-			pr_err("out of memory");
-		else if (cmd >= 0)
-			err = obj_parse(o, cmd, argc, argv, req);
-	}
+	err = parse_line(o, &cmd, &argc, &argv, &req);
 	err_defer(false);
 	if (!err && req && ctx->batch_file && o->batch) {
 		queued = o->batch(ctx, cmd, req);
@@ -180,22 +213,25 @@ int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 			if (queued > 0)
 				ctx->queued = o;
 			free(req);
-			return queued > 0 ? 0 : -1;
+			return queued > 0 ? 0 : ctx_status(ctx);
 		}
 	}
 	if (flush_queue(ctx) && !ctx->force) {
 		free(req);
-		return -1;
+		return VTEP_EXIT_REFUSED;	/* an earlier line's refusal */
 	}
 	err_emit_deferred();
-	if (err == KW_HELP) {
+	if (err == LINE_HELP) {
 		fputs(o->help, stdout);
 		err = 0;
+	} else if (!err && req) {
+		err = run_cmd(ctx, o, cmd, req) ? ctx_status(ctx) : 0;
 	} else if (!err) {
-		err = req ? run_cmd(ctx, o, cmd, req) : help_run(argc, argv);
+		err = help_run(argc, argv) ? VTEP_EXIT_USAGE : 0;
 	}
+	ctx->missing_ok = false;
 	free(req);
-	return err ? -1 : 0;
+	return err;
 }
 
 int run_batch(struct vtep_ctx *ctx, const char *file)
@@ -212,6 +248,36 @@ static bool opt_is(const char *arg, const char *shrt, const char *lng)
 	return (shrt && !strcmp(arg, shrt)) || (lng && !strcmp(arg, lng));
 }
 
+const char *module_version(const char *sysdir, char *buf, size_t len)
+{
+	char path[256];
+	size_t n;
+	FILE *f;
+
+	if (access(sysdir, F_OK))
+		return "not loaded";
+	snprintf(path, sizeof(path), "%s/version", sysdir);
+	f = fopen(path, "r");
+	if (!f)
+		return "unknown";
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return buf[0] ? buf : "unknown";
+}
+
+/* The tool's version and the loaded module's: they may differ */
+void print_version(FILE *out, const char *sysdir)
+{
+	char buf[64];
+
+	fprintf(out, "vtepctl %s (genl family \"%s\" version %d)\n",
+		VTEPCTL_VERSION, VTEP_GENL_NAME, VTEP_GENL_VERSION);
+	fprintf(out, "vtep module: %s\n",
+		module_version(sysdir, buf, sizeof(buf)));
+}
+
 int vtepctl_main(int argc, char **argv)
 {
 	struct vtep_ctx ctx = { 0 };
@@ -225,18 +291,18 @@ int vtepctl_main(int argc, char **argv)
 			ctx.json = ctx.pretty = true;
 		} else if (opt_is(argv[0], NULL, "-force")) {
 			ctx.force = true;
+		} else if (opt_is(argv[0], NULL, "-ignore-missing")) {
+			ctx.ignore_missing = true;
 		} else if (opt_is(argv[0], NULL, "-batch")) {
 			if (argc < 2) {
 				pr_err("\"-batch\" needs a file name or \"-\"");
-				return 1;
+				return VTEP_EXIT_USAGE;
 			}
 			batch = argv[1];
 			argc--;
 			argv++;
 		} else if (opt_is(argv[0], "-V", "-version")) {
-			printf("vtepctl %s (genl family \"%s\" version %d)\n",
-			       VTEPCTL_VERSION, VTEP_GENL_NAME,
-			       VTEP_GENL_VERSION);
+			print_version(stdout, "/sys/module/vtep");
 			return 0;
 		} else if (opt_is(argv[0], "-h", "-help")) {
 			vtep_usage(stdout);
@@ -244,21 +310,21 @@ int vtepctl_main(int argc, char **argv)
 		} else {
 			pr_msg("Option \"%s\" is unknown, try \"vtepctl help\".",
 			       argv[0]);
-			return 1;
+			return VTEP_EXIT_USAGE;
 		}
 	}
 	print_setup(stdout, ctx.json, ctx.pretty);
 	if (batch) {
 		if (argc > 0) {
 			pr_err("\"-batch\" takes no command line command");
-			return 1;
+			return VTEP_EXIT_USAGE;
 		}
 		ret = run_batch(&ctx, batch);
 	} else if (argc == 0) {
 		vtep_usage(stderr);
-		ret = 1;
+		ret = VTEP_EXIT_USAGE;
 	} else {
-		ret = vtep_dispatch(&ctx, argc, argv) ? 1 : 0;
+		ret = vtep_dispatch(&ctx, argc, argv);
 	}
 	print_flush();
 	nl_close(ctx.nl);

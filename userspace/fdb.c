@@ -30,7 +30,8 @@ static const struct kw fdb_kws[] = {
 	{ "vni", ALL, SET | F(DEL), 1, 0, NULL, T(KW_VNI, VTEP_FDB_A_VNI, vni) },
 	{ "MAC", SET | F(DEL) | F(SHOW), SET | F(DEL), 1, 0, NULL,
 	  T(KW_MAC, VTEP_FDB_A_MAC, mac) },
-	{ "dst", SET, SET, 1, 0, NULL, T(KW_IP, VTEP_FDB_A_DST, dst) },
+	/* del: only if the entry points there (a late hook, a migrated VM) */
+	{ "dst", SET | F(DEL), SET, 1, 0, NULL, T(KW_IP, VTEP_FDB_A_DST, dst) },
 	{ "dev", ALL, SET | F(DEL) | F(FLUSH), 1, 0, NULL, T(KW_DEV, 0, dev) },
 	{ "static", F(SHOW) | F(FLUSH), 0, 0, 1, NULL,
 	  T(KW_CONST, VTEP_FDB_A_TYPE, type), .val = VTEP_FDB_TYPE_STATIC },
@@ -109,8 +110,8 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	else if (!o || !o->event)
 		print_null("dst");
 	if (attr_str(tb[VTEP_A_IFNAME]))
-		print_string(o && o->dev_given ? PRINT_JSON : PRINT_ANY, "dev",
-			     "dev %s ", attr_str(tb[VTEP_A_IFNAME]));
+		print_string(o && o->dev_given ? PRINT_JSON : PRINT_ANY,
+			     "ifname", "dev %s ", attr_str(tb[VTEP_A_IFNAME]));
 	if (attr_u8(t[VTEP_FDB_A_TYPE], &type) && type &&
 	    type <= VTEP_FDB_TYPE_MAX)
 		print_string(PRINT_ANY, "type", "%s ", type_names[type]);
@@ -276,7 +277,8 @@ static int fdb_flush(struct vtep_ctx *ctx)
 		return 0;
 	if (b->n)
 		refused = send_range(ctx, b, 0, b->n);
-	ctx->failed += refused;
+	for (unsigned int i = 0; i < refused; i++)
+		ctx_failed(ctx, VTEP_EXIT_REFUSED);
 	free(b->e);
 	free(b->buf);
 	free(b);
@@ -350,7 +352,7 @@ const struct vtep_object fdb_object = {
 	.summary = "static MAC entries; show, delete and flush the MAC table",
 	.help =
 	"Usage: vtepctl fdb { add | replace } MAC vni VNI dst ADDR dev NAME\n"
-	"       vtepctl fdb del MAC vni VNI dev NAME\n"
+	"       vtepctl fdb del MAC vni VNI dev NAME [ dst ADDR ]\n"
 	"       vtepctl fdb show [ dev NAME ] [ vni VNI ] [ static | learned ]\n"
 	"       vtepctl fdb show MAC vni VNI dev NAME\n"
 	"       vtepctl fdb flush dev NAME [ vni VNI ] [ static | learned ]\n"
@@ -358,6 +360,7 @@ const struct vtep_object fdb_object = {
 	"       VNI  := 1-16777215\n"
 	"       ADDR := IPv4 or IPv6 address of the remote VTEP\n"
 	"add fails if (VNI, MAC) exists; replace creates or overwrites it.\n"
+	"del with dst deletes the entry only if it points at ADDR.\n"
 	"In -batch, consecutive adds to one device go in few large messages.\n",
 	.check = fdb_check,
 	.nest = VTEP_A_FDB,

@@ -237,8 +237,10 @@ static void print_link_attrs(const struct nlattr **t)
 			print_text("ttl auto ");
 	}
 	if (attr_u8(t[VTEP_LINK_A_TOS], &u8)) {
-		print_uint(PRINT_JSON, "tos", "%u", u8);
-		if (u8 == 1)
+		/* a hex string, 1 = inherit, as vxlan's in ip -j -d link */
+		snprintf(buf, sizeof(buf), "0x%x", u8);
+		print_string(PRINT_JSON, "tos", "%s", buf);
+		if (u8 == VTEP_TOS_INHERIT)
 			print_text("tos inherit ");
 		else
 			print_uint(PRINT_FP, NULL, "tos 0x%02x ", u8);
@@ -247,11 +249,13 @@ static void print_link_attrs(const struct nlattr **t)
 		print_string(PRINT_ANY, "df", "df %s ", df_names[u8]);
 	print_u8_on_off(t[VTEP_LINK_A_LEARNING], "learning", "learning %s ");
 	print_u32_attr(t[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
-	print_u32_attr(t[VTEP_LINK_A_FDB_MAX], "max_fdb", "max-fdb %u ");
+	print_u32_attr(t[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
 	if (attr_u16(t[VTEP_LINK_A_PORT_MIN], &u16) &&
 	    attr_u16(t[VTEP_LINK_A_PORT_MAX], &u16b)) {
-		print_uint(PRINT_ANY, "port_min", "srcport %u ", u16);
-		print_uint(PRINT_ANY, "port_max", "%u ", u16b);
+		open_json_object("port_range");
+		print_uint(PRINT_ANY, "low", "srcport %u ", u16);
+		print_uint(PRINT_ANY, "high", "%u ", u16b);
+		close_json_object();
 	}
 	print_u8_on_off(t[VTEP_LINK_A_UDP_CSUM], "udp_csum", "udpcsum %s ");
 	print_u8_on_off(t[VTEP_LINK_A_MOVE_NOTICE], "move_notice",
@@ -311,6 +315,8 @@ static int link_del(struct vtep_ctx *ctx, void *req)
 	put_dev(nlh, r->name);
 	if (vtep_request(ctx, nlh, ifindex_cb, &ifindex, what))
 		return -1;
+	if (nl_last_error(nl)->err)
+		return 0;	/* not there, and -ignore-missing */
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_DELLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
@@ -319,10 +325,8 @@ static int link_del(struct vtep_ctx *ctx, void *req)
 	ifm->ifi_index = (int)ifindex;
 	if (!ifindex)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, r->name);
-	if (nl_rtnl_request(nl, nlh)) {
-		nl_perror(nl, what);
-		return -1;
-	}
+	if (nl_rtnl_request(nl, nlh))
+		return vtep_refused(ctx, what);
 	return 0;
 }
 

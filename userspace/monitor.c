@@ -78,7 +78,7 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 	} else {
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "event", "%s ", o.event);
-		print_string(PRINT_ANY, "dev", "dev %s ", ifname);
+		print_string(PRINT_ANY, "ifname", "dev %s ", ifname);
 		close_json_object();
 		print_nl();
 	}

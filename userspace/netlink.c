@@ -396,7 +396,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-struct vtep_nl *nl_open(void)
+struct vtep_nl *nl_open(int *errp)
 {
 	char buf[256];
 	struct nlmsghdr *nlh;
@@ -407,6 +407,7 @@ struct vtep_nl *nl_open(void)
 	if (!nl || !(nl->rbuf = malloc(RBUF_SIZE))) {
 		pr_err("out of memory");
 		free(nl);
+		*errp = -ENOMEM;
 		return NULL;
 	}
 	err = sock_open(&nl->genl, NETLINK_GENERIC);
@@ -426,6 +427,7 @@ struct vtep_nl *nl_open(void)
 	}
 	if (err || !nl->family) {
 		nl_perror(nl, "resolving the \"" VTEP_GENL_NAME "\" family");
+		err = err ?: -EBADMSG;
 		goto err_close;
 	}
 	return nl;
@@ -435,6 +437,7 @@ err_close:
 err_free:
 	free(nl->rbuf);
 	free(nl);
+	*errp = err;
 	return NULL;
 }
 

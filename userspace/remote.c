@@ -48,10 +48,11 @@ static int remote_print(const struct nlmsghdr *nlh, void *data)
 	if (o && o->vni && o->vni != vni)
 		return 0;
 	open_json_object(NULL);
-	print_string(PRINT_ANY, "addr", "%s ", format_ip(&ip, buf, sizeof(buf)));
+	/* "dst", as the remote VTEP of an FDB entry (and bridge fdb's) */
+	print_string(PRINT_ANY, "dst", "%s ", format_ip(&ip, buf, sizeof(buf)));
 	print_uint(PRINT_ANY, "vni", "vni %u ", vni);
 	if (attr_str(tb[VTEP_A_IFNAME]))
-		print_string(PRINT_ANY, "dev", "dev %s ",
+		print_string(PRINT_ANY, "ifname", "dev %s ",
 			     attr_str(tb[VTEP_A_IFNAME]));
 	close_json_object();
 	print_nl();

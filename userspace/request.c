@@ -68,21 +68,43 @@ void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
 	mnl_attr_nest_end(nlh, nest);
 }
 
+int vtep_refused(struct vtep_ctx *ctx, const char *what)
+{
+	int err = nl_last_error(ctx->nl)->err;
+
+	/* the object, its VNI or its device is not there: nothing to do */
+	if (ctx->missing_ok && (err == -ENOENT || err == -ENODEV))
+		return 0;
+	nl_perror(ctx->nl, what);
+	return -1;
+}
+
 int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 		 void *data, const char *what)
 {
-	if (nl_request(ctx->nl, nlh, cb, data)) {
-		nl_perror(ctx->nl, what);
-		return -1;
-	}
+	if (nl_request(ctx->nl, nlh, cb, data))
+		return vtep_refused(ctx, what);
 	return 0;
 }
 
 struct vtep_nl *ctx_nl(struct vtep_ctx *ctx)
 {
 	if (!ctx->nl)
-		ctx->nl = nl_open();
+		ctx->nl = nl_open(&ctx->nl_err);
 	return ctx->nl;
+}
+
+void ctx_failed(struct vtep_ctx *ctx, int status)
+{
+	if (!ctx->failed++)
+		ctx->status = status;
+}
+
+int ctx_status(const struct vtep_ctx *ctx)
+{
+	if (!ctx->nl && ctx->nl_err == -ENOENT)
+		return VTEP_EXIT_NO_MODULE;
+	return VTEP_EXIT_REFUSED;
 }
 
 /* ---- helpers shared by the objects' show commands ---- */

@@ -49,7 +49,7 @@ static int stats_check(int cmd, void *req)
  * Text, one counter a line as ethtool -S has it:
  *   dev vtep0 vni 100
  *       tx_packets 12
- * JSON: {"ifindex": 5, "dev": "vtep0", "vni": 100, "stats": {...}}
+ * JSON: {"ifindex": 5, "ifname": "vtep0", "vni": 100, "stats": {...}}
  */
 static int stats_print(const struct nlmsghdr *nlh, void *data)
 {
@@ -64,7 +64,7 @@ static int stats_print(const struct nlmsghdr *nlh, void *data)
 	attr_parse_nest(tb[VTEP_A_VNI], vt, VTEP_VNI_A_MAX);
 	open_json_object(NULL);
 	print_uint(PRINT_JSON, "ifindex", "%u", ifindex);
-	print_string(PRINT_ANY, "dev", "dev %s ", ifname);
+	print_string(PRINT_ANY, "ifname", "dev %s ", ifname);
 	if (attr_u32(vt[VTEP_VNI_A_ID], &vni))
 		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
 	print_nl();

@@ -71,7 +71,7 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 		print_string(PRINT_ANY, "event", "%s ", o->event);
 	print_uint(PRINT_ANY, "vni", "vni %u ", id);
 	if (attr_str(tb[VTEP_A_IFNAME]))
-		print_string(PRINT_ANY, "dev", "dev %s ",
+		print_string(PRINT_ANY, "ifname", "dev %s ",
 			     attr_str(tb[VTEP_A_IFNAME]));
 	if (attr_u16(t[VTEP_VNI_A_VLAN], &vlan)) {
 		print_uint(PRINT_ANY, "vlan", "vlan %u ", vlan);
@@ -90,7 +90,7 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 	if (attr_u8(t[VTEP_VNI_A_FLOOD], &u8))
 		print_on_off(PRINT_ANY, "flood", "flood %s ", u8);
 	if (attr_u32(t[VTEP_VNI_A_REMOTES], &u32))
-		print_uint(PRINT_ANY, "remotes", "remotes %u ", u32);
+		print_uint(PRINT_ANY, "remote_count", "remotes %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_FDB_COUNT], &u32))
 		print_uint(PRINT_ANY, "fdb_count", "fdb %u ", u32);
 	close_json_object();

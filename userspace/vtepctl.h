@@ -29,7 +29,22 @@
 #include <linux/netlink.h>
 #include <linux/vtep.h>
 
+/* The build should pass -DVTEPCTL_VERSION from the top-level VERSION file */
+#ifndef VTEPCTL_VERSION
 #define VTEPCTL_VERSION "0.1.0"
+#endif
+
+/*
+ * Exit statuses, for scripts (vtepctl.8, EXIT STATUS): a command that
+ * failed says why by its status as well as in words. In -batch, the status
+ * is that of the first line that failed.
+ */
+enum {
+	VTEP_EXIT_OK = 0,
+	VTEP_EXIT_REFUSED = 1,	/* the kernel refused it, or it failed running */
+	VTEP_EXIT_USAGE = 2,	/* bad arguments: nothing was sent */
+	VTEP_EXIT_NO_MODULE = 3,	/* no genl family "vtep": module not loaded */
+};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1ULL << (n))
@@ -189,7 +204,8 @@ typedef int (*nl_cb)(const struct nlmsghdr *nlh, void *data);
 
 struct vtep_nl;
 
-struct vtep_nl *nl_open(void);
+/* On failure *err is the reason: -ENOENT when the family is missing */
+struct vtep_nl *nl_open(int *err);
 void nl_close(struct vtep_nl *nl);
 struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,
 			  uint16_t flags);
@@ -242,7 +258,11 @@ struct vtep_object;
 
 struct vtep_ctx {
 	struct vtep_nl *nl;		/* opened on first use */
+	int nl_err;			/* why opening it failed, if it did */
 	bool json, pretty, force;
+	bool ignore_missing;		/* -ignore-missing */
+	bool missing_ok;		/* this command deletes: absent is done */
+	int status;			/* -batch: the first failed line's */
 	const char *batch_file;		/* NULL outside -batch */
 	unsigned int line;
 	unsigned int failed;		/* -batch -force: commands refused */
@@ -258,6 +278,14 @@ struct show_opts {
 };
 
 struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
+/* The exit status of a command that failed after parsing */
+int ctx_status(const struct vtep_ctx *ctx);
+/* -batch: count a failed line (or queued entry); the first sets status */
+void ctx_failed(struct vtep_ctx *ctx, int status);
+/* Report the refusal of the last request, naming what; returns -1, or 0
+ * if the command deletes and the kernel says the object is already gone
+ * (ENOENT, ENODEV) under -ignore-missing */
+int vtep_refused(struct vtep_ctx *ctx, const char *what);
 /* Send nlh, replies to cb; a refusal is reported naming what */
 int vtep_request(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 		 void *data, const char *what);
@@ -335,9 +363,14 @@ int obj_get(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
 
 extern const struct vtep_object *const vtep_objects[];
 int vtepctl_main(int argc, char **argv);
+/* Run one command line; returns its exit status (VTEP_EXIT_*) */
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
 int run_batch(struct vtep_ctx *ctx, const char *file);
 void vtep_usage(FILE *out);
+/* The loaded module's version, from sysdir (/sys/module/vtep): "not
+ * loaded" without sysdir, "unknown" without its version file */
+const char *module_version(const char *sysdir, char *buf, size_t len);
+void print_version(FILE *out, const char *sysdir);
 
 /* ---- objects: the request structs start with their set mask ---------- */
 
@@ -429,9 +462,10 @@ const char *event_name(unsigned int ev);
 #define BATCH_MAX_ARGS 64
 
 int makeargs(char *line, char **argv, int max);
-/* Hand each line of file to line(), stopping at the first failure unless
- * ctx->force; flush() sends what was queued, before a refusal and at the
- * end. Returns 0, or 1 if any line failed. */
+/* Hand each line of file to line() (which returns an exit status),
+ * stopping at the first failure unless ctx->force; flush() sends what was
+ * queued, before a refusal and at the end. Returns 0, or the status of the
+ * first line that failed. */
 int batch_read(struct vtep_ctx *ctx, const char *file,
 	       int (*line)(struct vtep_ctx *ctx, int argc, char **argv),
 	       int (*flush)(struct vtep_ctx *ctx));

@@ -288,7 +288,16 @@ struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
 
 int run_cmd(const char *line, struct fake *f, bool json, struct cap *c)
 {
-	struct vtep_ctx ctx = { .json = json };
+	struct vtep_ctx opts = { .json = json };
+
+	return run_cmd_opts(line, f, &opts, c);
+}
+
+int run_cmd_opts(const char *line, struct fake *f,
+		 const struct vtep_ctx *opts, struct cap *c)
+{
+	struct vtep_ctx ctx = *opts;
+	bool json = opts->json;
 	char buf[1024], *argv[64];
 	int argc, r;
 

@@ -334,6 +334,32 @@ START_TEST(other_lines_flush_first)
 }
 END_TEST
 
+/* Deletes are not coalesced (the kernel takes lists only for FDB_NEW):
+ * one message a line, each with its own condition */
+START_TEST(deletes_one_message_a_line)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char got[512];
+	struct cap c;
+	const char *text =
+		"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb add 02:00:00:00:00:02 vni 100 dst 192.0.2.2 dev vtep0\n"
+		"fdb del 02:00:00:00:00:01 vni 100 dev vtep0 dst 192.0.2.2\n"
+		"fdb del 02:00:00:00:00:02 vni 100 dev vtep0\n"
+		"fdb add 02:00:00:00:00:03 vni 100 dst 192.0.2.2 dev vtep0\n";
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "AooA");
+	ck_assert_str_eq(render((void *)f.msg[1], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep0 fdb{vni=100 mac=02:00:00:00:00:01 dst=192.0.2.2}");
+	ck_assert_str_eq(render((void *)f.msg[2], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep0 fdb{vni=100 mac=02:00:00:00:00:02}");
+	cap_free(&c);
+}
+END_TEST
+
 /* A parse error after queued lines: the queued lines' own error comes
  * first and, without -force, is the only one. */
 START_TEST(errors_in_file_order)
@@ -368,13 +394,69 @@ START_TEST(errors_in_file_order)
 }
 END_TEST
 
+/* -batch's status is the first failed line's: usage (2) or refusal (1) */
+static int refuses_del_and_fdb(struct fake *f, struct nlmsghdr *req,
+			       nl_cb cb, void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_VNI_DEL)
+		return -ENOENT;
+	return genl_cmd_of(req) == VTEP_CMD_FDB_NEW ? -EEXIST : 0;
+}
+
+static const struct {
+	const char *text;
+	bool force, ignore_missing;
+	int ret;
+	unsigned int sent;
+} status_cases[] = {
+	{ "vni add 0 dev vtep0 untagged\nvni del 5 dev vtep0\n", false, false,
+	  VTEP_EXIT_USAGE, 0 },
+	{ "vni add 0 dev vtep0 untagged\nvni del 5 dev vtep0\n", true, false,
+	  VTEP_EXIT_USAGE, 1 },
+	{ "vni del 5 dev vtep0\nvni add 0 dev vtep0 untagged\n", true, false,
+	  VTEP_EXIT_REFUSED, 1 },
+	{ "vni del 5 dev vtep0\nvni add 5 dev vtep0 untagged\n", false, false,
+	  VTEP_EXIT_REFUSED, 1 },
+	{ "'unterminated\nvni del 5 dev vtep0\n", true, false,
+	  VTEP_EXIT_USAGE, 1 },
+	/* a hook's idempotent teardown: every line runs, the file succeeds */
+	{ "vni del 5 dev vtep0\nvni del 5 dev vtep0\nvni add 5 dev vtep0 untagged\n",
+	  false, true, 0, 3 },
+	/* a queued FDB add refused when a later line flushes the queue */
+	{ "fdb add 02:00:00:00:00:01 vni 1 dst 192.0.2.2 dev vtep0\n"
+	  "vni add 0 dev vtep0 untagged\n", true, false, VTEP_EXIT_REFUSED, 1 },
+};
+
+START_TEST(status_of_first_failure)
+{
+	struct fake f = { .reply = refuses_del_and_fdb };
+	struct vtep_ctx ctx = { .force = status_cases[_i].force,
+				.ignore_missing = status_cases[_i].ignore_missing };
+	char *path = write_file(status_cases[_i].text);
+	struct cap c;
+	int r;
+
+	ctx.nl = nl_fake(fake_kernel, &f);
+	cap_begin(&c, false, false);
+	r = run_batch(&ctx, path);
+	cap_end(&c);
+	nl_close(ctx.nl);
+	unlink(path);
+	ck_assert_msg(r == status_cases[_i].ret, "case %d: returned %d, stderr %s",
+		      _i, r, c.ebuf);
+	ck_assert_uint_eq(f.n, status_cases[_i].sent);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct vtep_ctx ctx = { 0 };
 	struct cap c;
 
 	cap_begin(&c, false, false);
-	ck_assert_int_eq(run_batch(&ctx, "/nonexistent/vtep.batch"), 1);
+	ck_assert_int_eq(run_batch(&ctx, "/nonexistent/vtep.batch"),
+			 VTEP_EXIT_USAGE);
 	cap_end(&c);
 	ck_assert_str_eq(c.ebuf, "Error: cannot open \"/nonexistent/vtep.batch\": "
 			 "No such file or directory\n");
@@ -395,7 +477,10 @@ Suite *suite_batch(void)
 			    ARRAY_SIZE(refuse_cases));
 	tcase_add_test(tc, other_lines_flush_first);
 	tcase_add_test(tc, errors_in_file_order);
+	tcase_add_test(tc, deletes_one_message_a_line);
 	tcase_add_test(tc, missing_file);
+	tcase_add_loop_test(tc, status_of_first_failure, 0,
+			    ARRAY_SIZE(status_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,6 +17,13 @@ static const struct cmd_case cases[] = {
 	  "ifname=vtep0 fdb{vni=5 mac=02:00:00:00:00:01 dst6=2001:db8::5}" },
 	{ "fdb del 00:11:22:33:44:55 vni 100 dev vtep0", 0, "", VTEP_CMD_FDB_DEL, 0,
 	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55}" },
+	/* del only if the entry points there: the destination in the nest */
+	{ "fdb del 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0", 0, "",
+	  VTEP_CMD_FDB_DEL, 0,
+	  "ifname=vtep0 fdb{vni=1 mac=00:11:22:33:44:55 dst=192.0.2.2}" },
+	{ "fdb del 00:11:22:33:44:55 dst 2001:db8::5 vni 1 dev vtep0", 0, "",
+	  VTEP_CMD_FDB_DEL, 0,
+	  "ifname=vtep0 fdb{vni=1 mac=00:11:22:33:44:55 dst6=2001:db8::5}" },
 	{ "fdb show dev vtep0", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP, "ifname=vtep0" },
 	{ "fdb show dev vtep0 vni 100 learned", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP,
 	  "ifname=vtep0 fdb{vni=100 type=2}" },
@@ -41,8 +48,12 @@ static const struct cmd_case cases[] = {
 	    "Error: argument \"nowhere\" is wrong: not an IPv4 or IPv6 address\n"),
 	BAD("fdb add 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0 static",
 	    "Error: unknown keyword \"static\" for \"fdb add\", try \"vtepctl fdb help\"\n"),
-	BAD("fdb del 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0",
-	    "Error: unknown keyword \"dst\" for \"fdb del\", try \"vtepctl fdb help\"\n"),
+	BAD("fdb del 00:11:22:33:44:55 vni 1 dst 192.0.2 dev vtep0",
+	    "Error: argument \"192.0.2\" is wrong: not an IPv4 or IPv6 address\n"),
+	BAD("fdb del 00:11:22:33:44:55 vni 1 dev vtep0 dst 192.0.2.2 dst 192.0.2.3",
+	    "Error: duplicate \"dst\": \"192.0.2.3\" is the second value\n"),
+	BAD("fdb flush dev vtep0 dst 192.0.2.2",
+	    "Error: unknown keyword \"dst\" for \"fdb flush\", try \"vtepctl fdb help\"\n"),
 	BAD("fdb show dev vtep0 static learned",
 	    "Error: \"static\" and \"learned\" cannot be used together\n"),
 	BAD("fdb show 00:11:22:33:44:55 dev vtep0",
@@ -80,8 +91,8 @@ static void put_entry(nl_cb cb, void *data, const char *dev, const char *mac,
 	cb(nlh, data);
 }
 
-static int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		     void *data, struct nl_ext *ext)
+int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	      void *data, struct nl_ext *ext)
 {
 	char b[256];
 
@@ -110,9 +121,9 @@ static const struct {
 	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 dev vtep0 learned age 1234ms\n" },
 	{ "fdb show dev vtep0", true,
 	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
-	  "\"dev\":\"vtep0\",\"type\":\"static\"},"
+	  "\"ifname\":\"vtep0\",\"type\":\"static\"},"
 	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
-	  "\"dev\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n" },
+	  "\"ifname\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n" },
 };
 
 START_TEST(show_output)
@@ -135,7 +146,7 @@ START_TEST(kernel_message_wins)
 	struct cap c;
 
 	ck_assert_int_eq(run_cmd("fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0",
-				 &f, false, &c), -1);
+				 &f, false, &c), VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: fdb 00:11:22:33:44:55 vni 100 dev vtep0: "
 			 "FDB is full (VTEP_LINK_A_FDB_MAX)\n");
 	cap_free(&c);
@@ -148,7 +159,8 @@ START_TEST(dump_error_names_device)
 	struct fake f = { .err = -ENODEV };
 	struct cap c;
 
-	ck_assert_int_eq(run_cmd("fdb show dev nosuch0", &f, true, &c), -1);
+	ck_assert_int_eq(run_cmd("fdb show dev nosuch0", &f, true, &c),
+			 VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: dev nosuch0: no such device\n");
 	ck_assert_str_eq(c.obuf, "[]\n");
 	cap_free(&c);

@@ -86,8 +86,8 @@ START_TEST(commands)
 }
 END_TEST
 
-static int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		      void *data, struct nl_ext *ext)
+int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	       void *data, struct nl_ext *ext)
 {
 	char b[1024];
 	struct nlmsghdr *nlh;
@@ -133,9 +133,10 @@ START_TEST(show_text_and_json)
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
-			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":1,\"df\":\"unset\","
-			 "\"learning\":true,\"ageing\":300,\"max_fdb\":0,"
-			 "\"port_min\":32768,\"port_max\":65535,\"udp_csum\":false,"
+			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":\"0x1\","
+			 "\"df\":\"unset\",\"learning\":true,\"ageing\":300,"
+			 "\"limit\":0,\"port_range\":{\"low\":32768,\"high\":65535},"
+			 "\"udp_csum\":false,"
 			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");
 	cap_free(&c);
 }
@@ -176,7 +177,8 @@ START_TEST(del_checks_kind_first)
 
 	memset(&f, 0, sizeof(f));
 	f.err = -EOPNOTSUPP;
-	ck_assert_int_eq(run_cmd("link del eth0", &f, false, &c), -1);
+	ck_assert_int_eq(run_cmd("link del eth0", &f, false, &c),
+			 VTEP_EXIT_REFUSED);
 	ck_assert_uint_eq(f.n, 1);
 	ck_assert_str_eq(c.ebuf,
 			 "Error: link eth0: operation not supported\n");
@@ -189,7 +191,8 @@ START_TEST(add_exists)
 	struct fake f = { .err = -EEXIST };
 	struct cap c;
 
-	ck_assert_int_eq(run_cmd("link add vtep0", &f, false, &c), -1);
+	ck_assert_int_eq(run_cmd("link add vtep0", &f, false, &c),
+			 VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: link vtep0: exists\n");
 	cap_free(&c);
 }

@@ -127,10 +127,10 @@ START_TEST(event_lines)
 	cap_end(&c);
 	ck_assert_str_eq(c.obuf,
 			 "{\"event\":\"fdb_learned\",\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,"
-			 "\"dst\":\"192.0.2.9\",\"dev\":\"vtep0\",\"type\":\"learned\"}\n"
+			 "\"dst\":\"192.0.2.9\",\"ifname\":\"vtep0\",\"type\":\"learned\"}\n"
 			 "{\"event\":\"fdb_miss\",\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,"
-			 "\"dev\":\"vtep0\"}\n"
-			 "{\"event\":\"vni_deleted\",\"vni\":100,\"dev\":\"vtep0\"}\n");
+			 "\"ifname\":\"vtep0\"}\n"
+			 "{\"event\":\"vni_deleted\",\"vni\":100,\"ifname\":\"vtep0\"}\n");
 	cap_free(&c);
 }
 END_TEST

@@ -43,8 +43,8 @@ START_TEST(commands)
 }
 END_TEST
 
-static int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-			void *data, struct nl_ext *ext)
+int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		 void *data, struct nl_ext *ext)
 {
 	static const char *const addrs[] = { "192.0.2.2", "192.0.2.3" };
 	char b[256];
@@ -74,7 +74,7 @@ START_TEST(show_output)
 	cap_free(&c);
 	ck_assert_int_eq(run_cmd("remote show dev vtep0 vni 101", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
-			 "[{\"addr\":\"192.0.2.3\",\"vni\":101,\"dev\":\"vtep0\"}]\n");
+			 "[{\"dst\":\"192.0.2.3\",\"vni\":101,\"ifname\":\"vtep0\"}]\n");
 	cap_free(&c);
 }
 END_TEST
@@ -85,7 +85,7 @@ START_TEST(remote_other_family)
 	struct cap c;
 
 	ck_assert_int_eq(run_cmd("remote add 2001:db8::2 vni 1 dev vtep0", &f,
-				 false, &c), -1);
+				 false, &c), VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: remote 2001:db8::2 vni 1 dev vtep0: "
 			 "address family differs from the device's local address\n");
 	cap_free(&c);

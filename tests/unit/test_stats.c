@@ -54,8 +54,8 @@ START_TEST(names_follow_the_enum)
 END_TEST
 
 /* attribute type i = counter i; an unknown (newer) counter keeps a name */
-static int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		       void *data, struct nl_ext *ext)
+int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+		void *data, struct nl_ext *ext)
 {
 	char b[512];
 	struct nlmsghdr *nlh = reply_start(b, VTEP_CMD_STATS_GET, "vtep0", 7);
@@ -87,7 +87,7 @@ START_TEST(show_output)
 				 "    stat_40            1\n");
 	cap_free(&c);
 	ck_assert_int_eq(run_cmd("stats show dev vtep0 vni 100", &f, true, &c), 0);
-	ck_assert_str_eq(c.obuf, "[{\"ifindex\":7,\"dev\":\"vtep0\",\"vni\":100,"
+	ck_assert_str_eq(c.obuf, "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"vni\":100,"
 				 "\"stats\":{\"tx_packets\":10,\"tx_bytes\":1000,"
 				 "\"drop_unknown_vni\":3,\"stat_40\":1}}]\n");
 	cap_free(&c);
@@ -99,7 +99,8 @@ START_TEST(no_such_device)
 	struct fake f = { .err = -ENODEV };
 	struct cap c;
 
-	ck_assert_int_eq(run_cmd("stats show dev nope0", &f, true, &c), -1);
+	ck_assert_int_eq(run_cmd("stats show dev nope0", &f, true, &c),
+			 VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: stats dev nope0: no such device\n");
 	ck_assert_str_eq(c.obuf, "[]\n");
 	cap_free(&c);

@@ -100,8 +100,8 @@ static void put_vni(nl_cb cb, void *data, const char *dev, uint32_t id,
 }
 
 /* one device "vtep0" with VNIs 100 (vlan 10, group) and 200 (untagged) */
-static int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
-		     void *data, struct nl_ext *ext)
+int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+	      void *data, struct nl_ext *ext)
 {
 	char b[256];
 
@@ -128,15 +128,15 @@ static const struct {
 	{ "vni show 200", false,
 	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5\n" },
 	{ "vni show dev vtep0", true,
-	  "[{\"vni\":100,\"dev\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
-	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remotes\":2,\"fdb_count\":5},"
-	  "{\"vni\":200,\"dev\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
-	  "\"group\":null,\"flood\":false,\"remotes\":2,\"fdb_count\":5}]\n" },
+	  "[{\"vni\":100,\"ifname\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
+	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5},"
+	  "{\"vni\":200,\"ifname\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
+	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5}]\n" },
 	{ "vni", true,
-	  "[{\"vni\":100,\"dev\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
-	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remotes\":2,\"fdb_count\":5},"
-	  "{\"vni\":200,\"dev\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
-	  "\"group\":null,\"flood\":false,\"remotes\":2,\"fdb_count\":5}]\n" },
+	  "[{\"vni\":100,\"ifname\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
+	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5},"
+	  "{\"vni\":200,\"ifname\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
+	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5}]\n" },
 };
 
 START_TEST(show_output)
@@ -159,7 +159,8 @@ START_TEST(add_exists_replace_succeeds)
 	struct fake f = { .err = -EEXIST };
 	struct cap c;
 
-	ck_assert_int_eq(run_cmd("vni add 100 dev vtep0 untagged", &f, false, &c), -1);
+	ck_assert_int_eq(run_cmd("vni add 100 dev vtep0 untagged", &f, false, &c),
+			 VTEP_EXIT_REFUSED);
 	ck_assert_str_eq(c.ebuf, "Error: vni 100 dev vtep0: exists\n");
 	cap_free(&c);
 	f.err = 0;

@@ -64,18 +64,34 @@ int fake_kernel(struct nlmsghdr *nlh, nl_cb cb, void *data,
 		struct nl_ext *ext, void *priv);
 uint8_t genl_cmd_of(const struct nlmsghdr *nlh);
 
+/* Each object's stand-in replies: one full entry or more, as a show gets */
+int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	       struct nl_ext *ext);
+int vni_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	      struct nl_ext *ext);
+int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+		 struct nl_ext *ext);
+int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+	      struct nl_ext *ext);
+int stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb, void *data,
+		struct nl_ext *ext);
+
 /* Start a reply message as the kernel would: family 0x42, cmd, attrs */
 struct nlmsghdr *reply_start(void *buf, uint8_t cmd, const char *ifname,
 			     uint32_t ifindex);
 
-/* Run one command line against the stand-in kernel, output captured */
+/* Run one command line against the stand-in kernel, output captured;
+ * returns its exit status */
 int run_cmd(const char *line, struct fake *f, bool json, struct cap *c);
+/* The same with the global options in opts (json, ignore_missing ...) */
+int run_cmd_opts(const char *line, struct fake *f,
+		 const struct vtep_ctx *opts, struct cap *c);
 
 /*
- * One command line and what it must do: return ret, print err on stderr
- * exactly, and (when ret is 0) send one request: type (RTM_NEWLINK or a
- * genl command) with flags (NLM_F_* beyond REQUEST|ACK) and attrs (as
- * render() writes them). A refused line must send nothing.
+ * One command line and what it must do: return ret (an exit status),
+ * print err on stderr exactly, and (when ret is 0) send one request: type
+ * (RTM_NEWLINK or a genl command) with flags (NLM_F_* beyond REQUEST|ACK)
+ * and attrs (as render() writes them). A refused line must send nothing.
  */
 struct cmd_case {
 	const char *line;
@@ -85,7 +101,7 @@ struct cmd_case {
 	uint16_t flags;
 	const char *attrs;
 };
-#define BAD(l, e) { .line = l, .ret = -1, .err = e }
+#define BAD(l, e) { .line = l, .ret = VTEP_EXIT_USAGE, .err = e }
 void check_cmd(const struct cmd_case *c);
 
 #endif
