@@ -39,7 +39,7 @@ MAN8    := $(firstword $(wildcard userspace/vtepctl.8 vtepctl.8))
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Wno-unused-parameter -Wformat=2 -Wshadow \
-	   -D_GNU_SOURCE -Iuapi -Iuserspace
+	   -D_GNU_SOURCE -Iuapi -Iuserspace -DVTEPCTL_VERSION=\"$(VERSION)\"
 MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
 USER_SRC  := $(filter-out userspace/main.c,$(wildcard userspace/*.c))
