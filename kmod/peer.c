@@ -94,8 +94,8 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	refcount_set(&new->ref, 1);
 
 	spin_lock_bh(&vtep->lock);
-	p = rhashtable_lookup_get_insert_fast(&vtep->peers, &new->node,
-					      peer_params);
+	p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
+					     &new->node, peer_params);
 	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
 		refcount_inc(&p->ref);
 	spin_unlock_bh(&vtep->lock);
