@@ -100,6 +100,8 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	 * belong together (address, port, underlay) only change while down.
 	 */
 	vtep->cfg = *cfg;
+	/* TTL, TOS, underlay and source may all route differently now. */
+	vtep_route_flush(&vtep->routes);
 	if (ageing_changed && vtep_is_up(vtep))
 		vtep_fdb_ageing_start(vtep);
 	if (vtep->dev->reg_state == NETREG_REGISTERED)
@@ -309,6 +311,8 @@ static int vtep_open(struct net_device *dev)
 		vtep_underlay_close(vtep);
 		return err;
 	}
+	/* Routes cached before a stop may name an old source address. */
+	vtep_route_flush(&vtep->routes);
 	vtep_fdb_ageing_start(vtep);
 	netif_start_queue(dev);
 	return 0;
@@ -339,11 +343,21 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_vni_init(vtep);
 	if (err)
 		goto err_destroy_gro;
-	err = vtep_fdb_init(vtep);
+	err = vtep_peer_init(vtep);
 	if (err)
 		goto err_uninit_vni;
+	err = vtep_route_init(&vtep->routes);
+	if (err)
+		goto err_free_peers;
+	err = vtep_fdb_init(vtep);
+	if (err)
+		goto err_destroy_routes;
 	return 0;
 
+err_destroy_routes:
+	vtep_route_destroy(&vtep->routes);
+err_free_peers:
+	vtep_peer_free(vtep);
 err_uninit_vni:
 	vtep_vni_uninit(vtep);
 err_destroy_gro:
@@ -366,13 +380,16 @@ static void vtep_dev_uninit(struct net_device *dev)
 
 /*
  * After the last device reference, when no RCU reader is left: the FDB
- * tables (vtep_fdb_uninit() emptied them), then the counters.
+ * tables (vtep_fdb_uninit() emptied them), the cached routes, the peers
+ * (every entry has let go of its own), then the counters.
  */
 static void vtep_dev_free(struct net_device *dev)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	vtep_fdb_free(vtep);
+	vtep_route_destroy(&vtep->routes);
+	vtep_peer_free(vtep);
 	vtep_stats_free(vtep->stats);
 }
 

@@ -147,108 +147,266 @@ static bool vtep_fdb_full(struct vtep_dev *vtep)
 	return max && atomic_read(&vtep->fdb_count) >= max;
 }
 
-/*
- * Add a static entry from the control plane (RTNL). With @replace, an
- * existing entry gets the new peer and becomes static (CHANGED event,
- * none when nothing changed); without, -EEXIST. netlink.c has checked
- * the entry: a unicast MAC, a unicast destination of the device's family.
- */
-int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		 bool replace, struct netlink_ext_ack *extack)
+/* One entry of a control-plane batch, while it is applied */
+struct vtep_fdb_op {
+	struct vtep_fdb *new;		/* allocated; NULL once in the table */
+	struct vtep_peer *peer;		/* a reference, until it is used */
+	struct vtep_fdb *f;		/* the entry changed or added */
+	struct vtep_peer *old;		/* replaced: the peer it had */
+	u8 old_flags;
+	enum vtep_event ev;		/* UNSPEC: nothing changed */
+};
+
+/* Free what the batch did not use; vtep->lock held. */
+static void vtep_fdb_ops_put(struct vtep_dev *vtep, struct vtep_fdb_op *op,
+			     unsigned int n)
 {
-	enum vtep_event ev = VTEP_EVENT_UNSPEC;
-	struct vtep_vni *vni = e->vni;
-	struct vtep_peer *r, *old;
-	struct vtep_fdb_info info;
-	struct vtep_fdb *f, *new;
-	int err = 0;
+	unsigned int i;
 
-	ASSERT_RTNL();
-
-	/* Allocate before taking the lock; unused if the entry exists. */
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	r = vtep_peer_get(vtep, &e->dst, GFP_KERNEL);
-	if (!r) {
-		kfree(new);
-		return -ENOMEM;
+	lockdep_assert_held(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		if (op[i].peer)
+			vtep_peer_put(vtep, op[i].peer);
+		kfree(op[i].new);
 	}
-	vtep_fdb_make_key(&new->key, vni->id, e->mac);
-	new->flags = VTEP_FDB_STATIC;
-	RCU_INIT_POINTER(new->peer, r);
-	new->seen = jiffies;
+}
 
-	spin_lock_bh(&vtep->lock);
-	f = rhashtable_lookup_fast(&vtep->fdb, &new->key, vtep_fdb_params);
+/* Put back what ops [0, @n) changed, last first; vtep->lock held. */
+static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
+			      const struct vtep_fdb_cfg *e,
+			      struct vtep_fdb_op *op, unsigned int n)
+{
+	struct vtep_peer *p;
+
+	while (n--) {
+		struct vtep_fdb_op *o = &op[n];
+
+		p = rcu_dereference_protected(o->f ? o->f->peer : NULL,
+					      lockdep_is_held(&vtep->lock));
+		if (o->ev == VTEP_EVENT_FDB_ADDED) {
+			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
+					       vtep_fdb_params);
+			atomic_dec(&vtep->fdb_count);
+			atomic_dec(&e[n].vni->fdb_count);
+			o->peer = p;
+			kfree_rcu(o->f, rcu);
+		} else if (o->ev == VTEP_EVENT_FDB_CHANGED) {
+			rcu_assign_pointer(o->f->peer, o->old);
+			WRITE_ONCE(o->f->flags, o->old_flags);
+			o->peer = p;
+		}
+		o->ev = VTEP_EVENT_UNSPEC;
+	}
+	atomic_inc(&vtep->generation);
+}
+
+/*
+ * Apply op @i: add the entry, or with @replace point the existing one at
+ * the new peer and make it static. vtep->lock held.
+ */
+static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+			     struct vtep_fdb_op *o, bool replace,
+			     struct netlink_ext_ack *extack)
+{
+	struct vtep_fdb *f;
+	int err;
+
+	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
 	if (f) {
 		if (!replace) {
 			NL_SET_ERR_MSG(extack, "FDB entry exists");
-			err = -EEXIST;
-			goto out_unlock;
+			return -EEXIST;
 		}
-		old = rcu_dereference_protected(f->peer,
-						lockdep_is_held(&vtep->lock));
-		if (old == r && (f->flags & VTEP_FDB_STATIC))
-			goto out_unlock;	/* unchanged: success, no event */
-		rcu_assign_pointer(f->peer, r);
+		o->f = f;
+		o->old = rcu_dereference_protected(f->peer,
+						   lockdep_is_held(&vtep->lock));
+		o->old_flags = f->flags;
+		if (o->old == o->peer && (f->flags & VTEP_FDB_STATIC))
+			return 0;	/* unchanged: success, no event */
+		rcu_assign_pointer(f->peer, o->peer);
 		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
 		WRITE_ONCE(f->seen, jiffies);
-		atomic_inc(&vtep->generation);
-		r = old;		/* the old peer's reference goes */
-		ev = VTEP_EVENT_FDB_CHANGED;
-		goto out_unlock;
+		o->peer = NULL;		/* the entry has it now */
+		o->ev = VTEP_EVENT_FDB_CHANGED;
+		return 0;
 	}
 	if (vtep_fdb_full(vtep)) {
 		NL_SET_ERR_MSG(extack, "FDB is full");
-		err = -ENOSPC;
-		goto out_unlock;
+		return -ENOSPC;
 	}
-	err = rhashtable_lookup_insert_fast(&vtep->fdb, &new->node,
+	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,
 					    vtep_fdb_params);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
-		goto out_unlock;
+		return err;
 	}
 	atomic_inc(&vtep->fdb_count);
-	atomic_inc(&vni->fdb_count);
-	atomic_inc(&vtep->generation);
-	ev = VTEP_EVENT_FDB_ADDED;
-	new = NULL;		/* in the table, with the reference @r */
-	r = NULL;
-out_unlock:
-	/* @new unused: drop the peer reference @r stands for, free @new. */
-	if (r)
-		vtep_peer_put(vtep, r);
-	spin_unlock_bh(&vtep->lock);
-	kfree(new);
-	if (ev) {
-		vtep_fdb_info_of(vni->id, e->mac, &e->dst, VTEP_FDB_TYPE_STATIC,
-				 &info);
-		vtep_event_fdb(vtep, ev, &info, GFP_KERNEL);
+	atomic_inc(&e->vni->fdb_count);
+	o->f = o->new;
+	o->new = NULL;
+	o->peer = NULL;
+	o->ev = VTEP_EVENT_FDB_ADDED;
+	return 0;
+}
+
+/* Allocate every entry and take every peer before the lock is taken. */
+static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
+				const struct vtep_fdb_cfg *e,
+				struct vtep_fdb_op *op, unsigned int n,
+				unsigned int *bad)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		op[i].new = kzalloc(sizeof(*op[i].new), GFP_KERNEL_ACCOUNT);
+		if (!op[i].new)
+			goto nomem;
+		/* Batches often repeat a destination: share the lookup. */
+		if (i && vtep_addr_equal(&e[i].dst, &e[i - 1].dst)) {
+			op[i].peer = op[i - 1].peer;
+			refcount_inc(&op[i].peer->ref);
+		} else {
+			op[i].peer = vtep_peer_get(vtep, &e[i].dst, GFP_KERNEL);
+			if (!op[i].peer)
+				goto nomem;
+		}
+		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
+		op[i].new->flags = VTEP_FDB_STATIC;
+		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
+		op[i].new->seen = jiffies;
 	}
+	return 0;
+nomem:
+	*bad = i;
+	spin_lock_bh(&vtep->lock);
+	vtep_fdb_ops_put(vtep, op, i + 1);
+	spin_unlock_bh(&vtep->lock);
+	return -ENOMEM;
+}
+
+/*
+ * Add @n static entries from the control plane (RTNL), all or none. With
+ * @replace, an existing entry gets the new peer and becomes static
+ * (CHANGED event, none when nothing changed); without, -EEXIST. On an
+ * error *bad is the index of the refused entry.
+ *
+ * The whole batch is applied under one hold of vtep->lock, so learning
+ * cannot slip an entry in between a check and the add, and no reader sees
+ * a table that is half this batch and half not unless the table itself
+ * refuses an entry half way (out of memory, or a MAC twice in the batch
+ * without @replace): what was applied is then put back, and events go out
+ * only for a batch that stayed. netlink.c has checked every entry: a
+ * unicast MAC, a unicast destination of the device's family.
+ */
+int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, bool replace, unsigned int *bad,
+		       struct netlink_ext_ack *extack)
+{
+	struct vtep_fdb_info info;
+	struct vtep_fdb_op *op;
+	unsigned int i;
+	int err;
+
+	ASSERT_RTNL();
+	*bad = 0;
+	op = kvcalloc(n, sizeof(*op), GFP_KERNEL_ACCOUNT);
+	if (!op)
+		return -ENOMEM;
+	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad);
+	if (err)
+		goto out_free;
+
+	spin_lock_bh(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		err = vtep_fdb_op_apply(vtep, &e[i], &op[i], replace, extack);
+		if (err) {
+			*bad = i;
+			vtep_fdb_ops_undo(vtep, e, op, i);
+			break;
+		}
+	}
+	if (!err)
+		atomic_inc(&vtep->generation);
+	/* Replaced peers go back; so do the unused allocations. */
+	for (i = 0; i < n && !err; i++)
+		if (op[i].ev == VTEP_EVENT_FDB_CHANGED)
+			vtep_peer_put(vtep, op[i].old);
+	vtep_fdb_ops_put(vtep, op, n);
+	spin_unlock_bh(&vtep->lock);
+
+	for (i = 0; i < n && !err; i++) {
+		if (!op[i].ev)
+			continue;
+		vtep_fdb_info_of(e[i].vni->id, e[i].mac, &e[i].dst,
+				 VTEP_FDB_TYPE_STATIC, &info);
+		vtep_event_fdb(vtep, op[i].ev, &info, GFP_KERNEL);
+		cond_resched();
+	}
+out_free:
+	kvfree(op);
 	return err;
 }
 
-/* Delete one entry, static or learned (RTNL); -ENOENT if absent. */
-int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac)
+/* Whether @f is what a delete of @e names (with its destination, if given) */
+static bool vtep_fdb_del_match(struct vtep_dev *vtep, const struct vtep_fdb *f,
+			       const struct vtep_fdb_cfg *e)
 {
-	struct vtep_fdb_info gone;
-	struct vtep_fdb_key key;
-	struct vtep_fdb *f;
-	bool done = false;
+	const struct vtep_peer *p;
 
-	might_sleep();
-	vtep_fdb_make_key(&key, vni, mac);
+	if (!f)
+		return false;
+	if (!e->match_dst)
+		return true;
+	p = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
+	return vtep_addr_equal(&p->addr, &e->dst);
+}
+
+/*
+ * Delete @n entries, static or learned (RTNL), all or none: -ENOENT and
+ * *bad when one is absent, or (e->match_dst) points elsewhere than e->dst,
+ * so that a hook deletes only the entry it installed.
+ */
+int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, unsigned int *bad,
+		       struct netlink_ext_ack *extack)
+{
+	struct vtep_fdb_info *gone;
+	struct vtep_fdb_key key;
+	unsigned int i, done = 0;
+	struct vtep_fdb *f;
+	int err = 0;
+
+	ASSERT_RTNL();
+	*bad = 0;
+	gone = kvmalloc_array(n, sizeof(*gone), GFP_KERNEL_ACCOUNT);
+	if (!gone)
+		return -ENOMEM;
 	spin_lock_bh(&vtep->lock);
-	f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
-	if (f)
-		done = vtep_fdb_unlink(vtep, f, &gone);
+	for (i = 0; i < n; i++) {
+		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
+		f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
+		if (!vtep_fdb_del_match(vtep, f, &e[i])) {
+			NL_SET_ERR_MSG(extack, "no such FDB entry");
+			*bad = i;
+			err = -ENOENT;
+			break;
+		}
+	}
+	/* Every entry is there: none can fail to go (same key twice aside). */
+	for (i = 0; i < n && !err; i++) {
+		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
+		f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
+		if (f && vtep_fdb_unlink(vtep, f, &gone[done]))
+			done++;
+	}
 	spin_unlock_bh(&vtep->lock);
-	if (!done)
-		return -ENOENT;
-	vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &gone, GFP_KERNEL);
-	return 0;
+	for (i = 0; i < done; i++) {
+		vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &gone[i],
+			       GFP_KERNEL);
+		cond_resched();
+	}
+	kvfree(gone);
+	return err;
 }
 
 /* ---- sweeps: flush and ageing ---- */

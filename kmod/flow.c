@@ -10,8 +10,16 @@
  * IPv6 addresses and, unless the packet is a fragment (whose ports are
  * absent or would split a datagram's fragments across paths), the L4 ports,
  * as the kernel's flow dissector finds them, and the VNI. skb_get_hash()
- * would not do: it ignores MACs, so all non-IP traffic between two hosts
- * (ARP, LLDP, ...) would share one port whatever its addresses.
+ * alone would not do: it ignores MACs, so all non-IP traffic between two
+ * hosts (ARP, LLDP, ...) would share one port whatever its addresses.
+ *
+ * But a frame whose skb already carries an L4 flow hash (skb->l4_hash: set
+ * by the sending socket from its sk_txhash, or by a NIC's RSS) names its
+ * flow already, and dissecting it again per packet is the largest cost of
+ * a small packet's transmit. That hash is used, mixed with the VNI, as the
+ * kernel's vxlan does through skb_get_hash(). A local TCP socket also
+ * picks a new sk_txhash after a retransmission timeout, so its flow then
+ * tries another underlay path, as with vxlan.
  */
 #include <linux/jhash.h>
 #include <linux/once.h>
@@ -86,11 +94,15 @@ __be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
 
 	DO_ONCE(vtep_flow_init);
 
-	/* The dissector fills only what it finds: the rest must hash alike. */
-	memset(&keys, 0, sizeof(keys));
-	skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
-	hash = jhash2((const u32 *)&keys.basic, VTEP_FLOW_HASHED_WORDS,
-		      jhash_1word(vni, vtep_flow_seed));
+	if (skb->l4_hash) {
+		hash = jhash_2words(skb->hash, vni, vtep_flow_seed);
+	} else {
+		/* The dissector fills only what it finds: hash the rest alike. */
+		memset(&keys, 0, sizeof(keys));
+		skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
+		hash = jhash2((const u32 *)&keys.basic, VTEP_FLOW_HASHED_WORDS,
+			      jhash_1word(vni, vtep_flow_seed));
+	}
 
 	if (max < min)		/* changing under us: any port of either */
 		max = min;

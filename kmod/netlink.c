@@ -317,8 +317,11 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 				   NLM_F_REPLACE, extack);
 }
 
-/* A VTEP_A_FDB nest: VNI and MAC, and for an add the destination. */
-static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
+/*
+ * A VTEP_A_FDB nest: VNI and MAC; the destination for an add, and for a
+ * delete optionally (it must then match).
+ */
+static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 		     struct vtep_fdb_cfg *e, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
@@ -340,10 +343,14 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
 	e->vni = req_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
 	if (!e->vni)
 		return -ENOENT;
-	if (!add)
+	if (cmd == VTEP_CMD_FDB_GET)
 		return 0;
-	if (tb[VTEP_FDB_A_TYPE] &&
-	    nla_get_u8(tb[VTEP_FDB_A_TYPE]) == VTEP_FDB_TYPE_LEARNED) {
+	if (cmd == VTEP_CMD_FDB_DEL) {
+		if (!tb[VTEP_FDB_A_DST] && !tb[VTEP_FDB_A_DST6])
+			return 0;
+		e->match_dst = true;
+	} else if (tb[VTEP_FDB_A_TYPE] &&
+		   nla_get_u8(tb[VTEP_FDB_A_TYPE]) == VTEP_FDB_TYPE_LEARNED) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_TYPE],
 				    "FDB entries of the control plane must be static");
 		return -EOPNOTSUPP;
@@ -353,107 +360,89 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, bool add,
 			       extack);
 }
 
-/*
- * Adds one checked entry; *created says whether it is new, rather than an
- * entry NLM_F_REPLACE overwrote. Under RTNL, which every control-plane
- * writer of the FDB holds; learning may still add the entry in between,
- * and is then counted as this request's.
- */
-static int fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		   bool replace, bool *created, struct netlink_ext_ack *extack)
+/* The VTEP_A_FDB nests of a request: the one, or every one of the list */
+static int fdb_nests(struct genl_info *info, struct nlattr ***at,
+		     unsigned int *n)
 {
-	*created = true;
-	if (replace) {
-		rcu_read_lock();
-		*created = !vtep_fdb_lookup(vtep, e->vni->id, e->mac);
-		rcu_read_unlock();
-	}
-	return vtep_fdb_add(vtep, e, replace, extack);
-}
-
-/*
- * A batch applies whole or not at all. Every entry is checked before the
- * first is added, so only what the table itself refuses (a duplicate, the
- * limit, memory) stops it half way; the entries this message created are
- * then deleted again. An entry NLM_F_REPLACE overwrote keeps its new
- * destination: the old one is not kept to put back.
- */
-static int fdb_add_list(struct vtep_dev *vtep, struct nlattr *list,
-			bool replace, struct netlink_ext_ack *extack)
-{
-	unsigned long *created;
-	struct vtep_fdb_cfg e;
-	int n = 0, i, rem, err = 0;
+	struct nlattr *list = info->attrs[VTEP_A_FDB_LIST];
 	struct nlattr *a;
-	bool new;
+	int rem;
 
+	*n = 0;
+	if (info->attrs[VTEP_A_FDB] && list) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "A request carries VTEP_A_FDB or VTEP_A_FDB_LIST, not both");
+		return -EINVAL;
+	}
+	if (!list) {
+		if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
+			return -EINVAL;
+		*at = kmalloc(sizeof(**at), GFP_KERNEL);
+		if (!*at)
+			return -ENOMEM;
+		(*at)[(*n)++] = info->attrs[VTEP_A_FDB];
+		return 0;
+	}
 	nla_for_each_nested(a, list, rem) {
 		if (nla_type(a) != VTEP_A_FDB) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
 					    "VTEP_A_FDB_LIST must hold VTEP_A_FDB entries only");
 			return -EINVAL;
 		}
-		err = fdb_parse(vtep, a, true, &e, extack);
-		if (err) {
-			NL_SET_BAD_ATTR(extack, a);
-			return err;
-		}
-		n++;
+		(*n)++;
 	}
-	created = bitmap_zalloc(n ?: 1, GFP_KERNEL);
-	if (!created)
+	*at = kvmalloc_array(*n ?: 1, sizeof(**at), GFP_KERNEL_ACCOUNT);
+	if (!*at)
 		return -ENOMEM;
-	i = 0;
-	nla_for_each_nested(a, list, rem) {
-		err = fdb_parse(vtep, a, true, &e, extack) ?:
-		      fdb_add(vtep, &e, replace, &new, extack);
+	*n = 0;
+	nla_for_each_nested(a, list, rem)
+		(*at)[(*n)++] = a;
+	return 0;
+}
+
+/*
+ * FDB_NEW and FDB_DEL, of one entry or a batch: every entry is parsed and
+ * checked before fdb.c applies the whole batch or none of it; an error
+ * points at the entry refused.
+ */
+static int do_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
+{
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct netlink_ext_ack *extack = info->extack;
+	u8 cmd = info->genlhdr->cmd;
+	struct vtep_fdb_cfg *e = NULL;
+	struct nlattr **at = NULL;
+	unsigned int n, i, bad;
+	int err;
+
+	err = fdb_nests(info, &at, &n);
+	if (err || !n)
+		goto out;
+	e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		err = fdb_parse(vtep, at[i], cmd, &e[i], extack);
 		if (err) {
-			NL_SET_BAD_ATTR(extack, a);
-			break;
-		}
-		if (new)
-			__set_bit(i, created);
-		i++;
-	}
-	if (err) {
-		n = i;
-		i = 0;
-		nla_for_each_nested(a, list, rem) {
-			if (i == n)
-				break;
-			if (test_bit(i++, created) &&
-			    !fdb_parse(vtep, a, false, &e, NULL))
-				vtep_fdb_del(vtep, e.vni->id, e.mac);
+			NL_SET_BAD_ATTR(extack, at[i]);
+			goto out;
 		}
 	}
-	bitmap_free(created);
+	if (cmd == VTEP_CMD_FDB_NEW)
+		err = vtep_fdb_add_batch(vtep, e, n, replace, &bad, extack);
+	else
+		err = vtep_fdb_del_batch(vtep, e, n, &bad, extack);
+	if (err)
+		NL_SET_BAD_ATTR(extack, at[bad]);
+out:
+	kvfree(e);
+	kvfree(at);
 	return err;
 }
 
-static int do_fdb_new(struct vtep_dev *vtep, struct genl_info *info)
-{
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
-	struct nlattr *list = info->attrs[VTEP_A_FDB_LIST];
-	struct nlattr *one = info->attrs[VTEP_A_FDB];
-	struct netlink_ext_ack *extack = info->extack;
-	struct vtep_fdb_cfg e;
-	bool created;
-	int err;
-
-	if (one && list) {
-		NL_SET_ERR_MSG_ATTR(extack, list,
-				    "FDB_NEW must carry VTEP_A_FDB or VTEP_A_FDB_LIST, not both");
-		return -EINVAL;
-	}
-	if (list)
-		return fdb_add_list(vtep, list, replace, extack);
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
-		return -EINVAL;
-	err = fdb_parse(vtep, one, true, &e, extack);
-	return err ?: fdb_add(vtep, &e, replace, &created, extack);
-}
-
-/* FDB_DEL and FDB_GET: the entry a VTEP_A_FDB { VNI, MAC } names */
+/* FDB_GET: the entry a VTEP_A_FDB { VNI, MAC } names */
 static int do_fdb_one(struct vtep_dev *vtep, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[VTEP_A_FDB];
@@ -462,13 +451,10 @@ static int do_fdb_one(struct vtep_dev *vtep, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
 		return -EINVAL;
-	err = fdb_parse(vtep, nest, false, &e, info->extack);
+	err = fdb_parse(vtep, nest, VTEP_CMD_FDB_GET, &e, info->extack);
 	if (err)
 		return err;
-	if (info->genlhdr->cmd == VTEP_CMD_FDB_GET)
-		err = vtep_reply_fdb(info, vtep, &e);
-	else
-		err = vtep_fdb_del(vtep, e.vni->id, e.mac);
+	err = vtep_reply_fdb(info, vtep, &e);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, nest, "no such FDB entry");
 	return err;
@@ -566,8 +552,8 @@ static const handler_t handlers[__VTEP_CMD_MAX] = {
 	[VTEP_CMD_VNI_GET]	= do_vni_get,
 	[VTEP_CMD_REMOTE_NEW]	= do_remote_change,
 	[VTEP_CMD_REMOTE_DEL]	= do_remote_change,
-	[VTEP_CMD_FDB_NEW]	= do_fdb_new,
-	[VTEP_CMD_FDB_DEL]	= do_fdb_one,
+	[VTEP_CMD_FDB_NEW]	= do_fdb_change,
+	[VTEP_CMD_FDB_DEL]	= do_fdb_change,
 	[VTEP_CMD_FDB_GET]	= do_fdb_one,
 	[VTEP_CMD_FDB_FLUSH]	= do_fdb_flush,
 	[VTEP_CMD_STATS_GET]	= do_stats_get,

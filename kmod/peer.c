@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Peers: one refcounted object per remote VTEP address of a device, shared
- * by every FDB entry and replication-list entry that sends to it. It holds
- * the route cache, so a MAC entry is a key and a pointer, not a per-CPU
- * cache of its own.
+ * by every FDB entry and replication-list entry that sends to it. A peer is
+ * an address, a count and an RCU head (48 bytes): no route cache of its own
+ * (route.c caches routes per device and CPU), so a million entries behind a
+ * million peers cost no per-CPU memory and no per-peer setup.
  *
  * Who holds a reference: each FDB entry and each replication list entry,
  * one each. The datapath takes none: it reaches a peer only through an
@@ -11,45 +12,60 @@
  * reference went away, so a reader that still sees the old entry still
  * sees a live peer.
  *
- * The hash vtep->peers[] is only for finding an existing peer when an
- * entry is added or learned; it is read and written under vtep->lock.
+ * The table vtep->peers (an rhashtable, so finding a peer costs the same at
+ * ten peers or a million, and its seed is secret from senders that learning
+ * turns into peers) is only for finding an existing peer when an entry is
+ * added or learned; it is written under vtep->lock.
  */
-#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
-#include <net/ipv6.h>
 
 #include "vtep.h"
 
-static u32 vtep_peer_seed __read_mostly;
-
-/*
- * Learning feeds this hash with addresses from the wire: a secret seed keeps
- * a sender from choosing addresses that all land in one bucket.
- */
-static struct hlist_head *peer_bucket(struct vtep_dev *vtep,
-					     const struct vtep_addr *addr)
+static u32 peer_hash(const void *data, u32 len, u32 seed)
 {
-	u32 h;
+	const struct vtep_addr *a = data;
 
-	net_get_random_once(&vtep_peer_seed, sizeof(vtep_peer_seed));
-	if (addr->family == AF_INET6)
-		h = jhash2((const u32 *)&addr->ip6, 4, vtep_peer_seed);
-	else
-		h = jhash_1word((__force u32)addr->ip4, vtep_peer_seed);
-	return &vtep->peers[hash_32(h, ilog2(ARRAY_SIZE(vtep->peers)))];
+	if (a->family == AF_INET6)
+		return jhash2((const u32 *)&a->ip6, 4, seed);
+	return jhash_1word((__force u32)a->ip4, seed);
 }
 
-static struct vtep_peer *peer_find(struct vtep_dev *vtep,
-					    const struct vtep_addr *addr)
+static u32 peer_obj_hash(const void *data, u32 len, u32 seed)
 {
-	struct vtep_peer *r;
+	const struct vtep_peer *p = data;
 
-	lockdep_assert_held(&vtep->lock);
-	hlist_for_each_entry(r, peer_bucket(vtep, addr), node)
-		if (vtep_addr_equal(&r->addr, addr))
-			return r;
-	return NULL;
+	return peer_hash(&p->addr, len, seed);
+}
+
+/* Compares only the address's own bytes: callers need not zero the rest. */
+static int peer_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct vtep_peer *p = obj;
+
+	return !vtep_addr_equal(&p->addr, arg->key);
+}
+
+static const struct rhashtable_params peer_params = {
+	.head_offset		= offsetof(struct vtep_peer, node),
+	.key_offset		= offsetof(struct vtep_peer, addr),
+	.key_len		= sizeof(struct vtep_addr),
+	.hashfn			= peer_hash,
+	.obj_hashfn		= peer_obj_hash,
+	.obj_cmpfn		= peer_cmp,
+	.automatic_shrinking	= true,
+};
+
+int vtep_peer_init(struct vtep_dev *vtep)
+{
+	return rhashtable_init(&vtep->peers, &peer_params);
+}
+
+/* Every entry has dropped its peer by now (the FDB and VNIs are gone). */
+void vtep_peer_free(struct vtep_dev *vtep)
+{
+	WARN_ON_ONCE(atomic_read(&vtep->peers.nelems));
+	rhashtable_destroy(&vtep->peers);
 }
 
 /*
@@ -58,51 +74,36 @@ static struct vtep_peer *peer_find(struct vtep_dev *vtep,
  * learning from softirq. NULL when out of memory.
  */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
-				    const struct vtep_addr *addr, gfp_t gfp)
+				const struct vtep_addr *addr, gfp_t gfp)
 {
-	struct vtep_peer *r, *new;
+	struct vtep_peer *p, *new;
 
 	spin_lock_bh(&vtep->lock);
-	r = peer_find(vtep, addr);
-	if (r)
-		refcount_inc(&r->ref);
+	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
+	if (p)
+		refcount_inc(&p->ref);
 	spin_unlock_bh(&vtep->lock);
-	if (r)
-		return r;
+	if (p)
+		return p;
 
 	/* Allocate unlocked (GFP_KERNEL may sleep), then look again. */
-	new = kzalloc(sizeof(*new), gfp);
+	new = kzalloc(sizeof(*new), gfp | __GFP_ACCOUNT);
 	if (!new)
 		return NULL;
-	if (dst_cache_init(&new->dst_cache, gfp)) {
-		kfree(new);
-		return NULL;
-	}
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
 
 	spin_lock_bh(&vtep->lock);
-	r = peer_find(vtep, addr);
-	if (r)
-		refcount_inc(&r->ref);
-	else
-		hlist_add_head(&new->node, peer_bucket(vtep, addr));
+	p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
+					     &new->node, peer_params);
+	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
+		refcount_inc(&p->ref);
 	spin_unlock_bh(&vtep->lock);
 
-	if (r) {		/* another CPU created it meanwhile */
-		dst_cache_destroy(&new->dst_cache);
-		kfree(new);
-		return r;
-	}
-	return new;
-}
-
-static void peer_free_rcu(struct rcu_head *rcu)
-{
-	struct vtep_peer *r = container_of(rcu, struct vtep_peer, rcu);
-
-	dst_cache_destroy(&r->dst_cache);
-	kfree(r);
+	if (!p)
+		return new;
+	kfree(new);
+	return IS_ERR(p) ? NULL : p;
 }
 
 /*
@@ -111,11 +112,11 @@ static void peer_free_rcu(struct rcu_head *rcu)
  * zero" and "unhashed" one step, so vtep_peer_get() never finds a dying
  * peer. Freed after a grace period, for readers still on the old entry.
  */
-void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *r)
+void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p)
 {
 	lockdep_assert_held(&vtep->lock);
-	if (!refcount_dec_and_test(&r->ref))
+	if (!refcount_dec_and_test(&p->ref))
 		return;
-	hlist_del(&r->node);
-	call_rcu(&r->rcu, peer_free_rcu);
+	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
+	kfree_rcu(p, rcu);
 }

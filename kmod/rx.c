@@ -160,8 +160,7 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 		vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_RX_ERROR);
 		return 0;
 	}
-	vtep_stats_inc(vtep, vni, VTEP_STAT_RX_PACKETS);
-	vtep_stats_add(vtep, vni, VTEP_STAT_RX_BYTES, len);
+	vtep_stats_packet(vtep, vni, VTEP_STAT_RX_PACKETS, len);
 	return 0;
 
 drop:

@@ -66,6 +66,31 @@ void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vtep_stats_add(vtep, vni, idx, 1);
 }
 
+static void vtep_stats_pkt_one(struct vtep_pcpu_stats __percpu *stats,
+			       enum vtep_stat idx, unsigned int len)
+{
+	struct vtep_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->c[idx]++;
+	s->c[idx + 1] += len;
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * One packet of @len bytes sent or delivered: @idx is VTEP_STAT_TX_PACKETS
+ * or VTEP_STAT_RX_PACKETS, its byte counter the next one. One update per
+ * set of counters instead of two, on the path every packet takes.
+ */
+void vtep_stats_packet(struct vtep_dev *vtep, struct vtep_vni *vni,
+		       enum vtep_stat idx, unsigned int len)
+{
+	BUILD_BUG_ON(VTEP_STAT_TX_BYTES != VTEP_STAT_TX_PACKETS + 1 ||
+		     VTEP_STAT_RX_BYTES != VTEP_STAT_RX_PACKETS + 1);
+	vtep_stats_pkt_one(vtep->stats, idx, len);
+	vtep_stats_pkt_one(vni->stats, idx, len);
+}
+
 /* Sum every CPU's counters into @out (a reader: never blocks writers). */
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX])

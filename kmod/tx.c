@@ -36,12 +36,6 @@ struct vtep_tx {
 	bool xnet;
 };
 
-/* One destination of a flood, held back until we know whether to clone */
-struct vtep_target {
-	const struct vtep_addr *addr;
-	struct dst_cache *cache;	/* NULL: route looked up every time */
-};
-
 /*
  * Miss events are for a controller filling the FDB on demand; a burst of
  * frames to unknown MACs must not turn into a burst of netlink messages.
@@ -54,8 +48,7 @@ static struct ratelimit_state vtep_miss_rs =
 
 static void vtep_tx_count(const struct vtep_tx *tx, unsigned int len)
 {
-	vtep_stats_inc(tx->vtep, tx->vni, VTEP_STAT_TX_PACKETS);
-	vtep_stats_add(tx->vtep, tx->vni, VTEP_STAT_TX_BYTES, len);
+	vtep_stats_packet(tx->vtep, tx->vni, VTEP_STAT_TX_PACKETS, len);
 }
 
 /*
@@ -169,28 +162,37 @@ static int vtep_encap(struct sk_buff *skb, const struct dst_entry *dst,
 	return 0;
 }
 
+/*
+ * Routes come from the device's route cache (route.c) where they can: the
+ * key is the destination, the mark and the DS field, every input of the
+ * lookup below that changes per packet. The source port is left out, as
+ * it is by every cached tunnel route in the kernel.
+ */
 static struct rtable *vtep_route4(const struct vtep_tx *tx,
-				  const struct sk_buff *skb, __be32 daddr,
-				  __be32 *saddr, u8 tos,
-				  struct dst_cache *cache)
+				  const struct sk_buff *skb,
+				  const struct vtep_addr *to, __be32 *saddr,
+				  u8 tos)
 {
 	struct vtep_dev *vtep = tx->vtep;
+	struct vtep_addr from = { .family = AF_INET };
+	struct dst_entry *dst;
 	struct rtable *rt;
 	struct flowi4 fl4;
 
-	if (cache) {
-		rt = dst_cache_get_ip4(cache, saddr);
-		if (rt)
-			return rt;
+	dst = vtep_route_get(&vtep->routes, to, skb->mark,
+			     tos & ~INET_ECN_MASK, &from);
+	if (dst) {
+		*saddr = from.ip4;
+		return container_of(dst, struct rtable, dst);
 	}
 	memset(&fl4, 0, sizeof(fl4));
 	/* A group is reached on the underlay link we joined it on. */
-	if (ipv4_is_multicast(daddr))
+	if (ipv4_is_multicast(to->ip4))
 		fl4.flowi4_oif = READ_ONCE(vtep->cfg.underlay);
 	fl4.flowi4_tos = RT_TOS(tos);
 	fl4.flowi4_mark = skb->mark;
 	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.daddr = daddr;
+	fl4.daddr = to->ip4;
 	fl4.saddr = *saddr;
 	fl4.fl4_sport = tx->sport;
 	fl4.fl4_dport = vtep->cfg.port;
@@ -202,13 +204,14 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 		return ERR_PTR(-ELOOP);
 	}
 	*saddr = fl4.saddr;
-	if (cache)
-		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
+	from.ip4 = fl4.saddr;
+	vtep_route_set(&vtep->routes, to, skb->mark, tos & ~INET_ECN_MASK,
+		       &rt->dst, &from);
 	return rt;
 }
 
 static void vtep_xmit4(const struct vtep_tx *tx, struct sk_buff *skb,
-		       const struct vtep_addr *to, struct dst_cache *cache)
+		       const struct vtep_addr *to)
 {
 	struct vtep_dev *vtep = tx->vtep;
 	bool mcast = ipv4_is_multicast(to->ip4);
@@ -221,7 +224,7 @@ static void vtep_xmit4(const struct vtep_tx *tx, struct sk_buff *skb,
 	bool csum;
 
 	tos = vtep_tos(tx, skb);
-	rt = vtep_route4(tx, skb, to->ip4, &saddr, tos, cache);
+	rt = vtep_route4(tx, skb, to, &saddr, tos);
 	if (IS_ERR(rt)) {
 		reason = VTEP_STAT_DROP_NO_ROUTE;
 		goto drop;
@@ -262,24 +265,25 @@ drop:
 
 static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 				     const struct sk_buff *skb,
-				     const struct in6_addr *daddr,
-				     struct in6_addr *saddr, u8 tos,
-				     struct dst_cache *cache)
+				     const struct vtep_addr *to,
+				     struct in6_addr *saddr, u8 tos)
 {
 	struct vtep_dev *vtep = tx->vtep;
+	struct vtep_addr from = { .family = AF_INET6 };
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
-	if (cache) {
-		dst = dst_cache_get_ip6(cache, saddr);
-		if (dst)
-			return dst;
+	dst = vtep_route_get(&vtep->routes, to, skb->mark,
+			     tos & ~INET_ECN_MASK, &from);
+	if (dst) {
+		*saddr = from.ip6;
+		return dst;
 	}
 	memset(&fl6, 0, sizeof(fl6));
-	if (ipv6_addr_is_multicast(daddr) ||
-	    (ipv6_addr_type(daddr) & IPV6_ADDR_LINKLOCAL))
+	if (ipv6_addr_is_multicast(&to->ip6) ||
+	    (ipv6_addr_type(&to->ip6) & IPV6_ADDR_LINKLOCAL))
 		fl6.flowi6_oif = READ_ONCE(vtep->cfg.underlay);
-	fl6.daddr = *daddr;
+	fl6.daddr = to->ip6;
 	fl6.saddr = *saddr;
 	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
 	fl6.flowi6_mark = skb->mark;
@@ -295,13 +299,14 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 		return ERR_PTR(-ELOOP);
 	}
 	*saddr = fl6.saddr;
-	if (cache)
-		dst_cache_set_ip6(cache, dst, saddr);
+	from.ip6 = fl6.saddr;
+	vtep_route_set(&vtep->routes, to, skb->mark, tos & ~INET_ECN_MASK,
+		       dst, &from);
 	return dst;
 }
 
 static void vtep_xmit6(const struct vtep_tx *tx, struct sk_buff *skb,
-		       const struct vtep_addr *to, struct dst_cache *cache)
+		       const struct vtep_addr *to)
 {
 	struct vtep_dev *vtep = tx->vtep;
 	struct in6_addr saddr = vtep->cfg.local.ip6;
@@ -312,7 +317,7 @@ static void vtep_xmit6(const struct vtep_tx *tx, struct sk_buff *skb,
 	u8 tos, ttl;
 
 	tos = vtep_tos(tx, skb);
-	dst = vtep_route6(tx, skb, &daddr, &saddr, tos, cache);
+	dst = vtep_route6(tx, skb, to, &saddr, tos);
 	if (IS_ERR(dst)) {
 		reason = VTEP_STAT_DROP_NO_ROUTE;
 		goto drop;
@@ -344,22 +349,19 @@ drop:
 	kfree_skb(skb);
 }
 
-/* Send @skb (consumed) to @to; @cache is that peer's route cache. */
+/* Send @skb (consumed) to @to. */
 static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
-			  const struct vtep_addr *to, struct dst_cache *cache)
+			  const struct vtep_addr *to)
 {
 	if (unlikely(to->family != tx->vs->local.family)) {
 		vtep_stats_inc(tx->vtep, tx->vni, VTEP_STAT_DROP_NO_ROUTE);
 		kfree_skb(skb);
 		return;
 	}
-	/* A TOS copied from each packet may select another route. */
-	if (READ_ONCE(tx->vtep->cfg.tos) == VTEP_TOS_INHERIT)
-		cache = NULL;
 	if (to->family == AF_INET6)
-		vtep_xmit6(tx, skb, to, cache);
+		vtep_xmit6(tx, skb, to);
 	else
-		vtep_xmit4(tx, skb, to, cache);
+		vtep_xmit4(tx, skb, to);
 }
 
 /*
@@ -368,22 +370,20 @@ static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
  * one destination costs no clone.
  */
 static void vtep_flood_add(const struct vtep_tx *tx, struct sk_buff *skb,
-			   struct vtep_target *prev,
-			   const struct vtep_addr *addr,
-			   struct dst_cache *cache)
+			   const struct vtep_addr **prev,
+			   const struct vtep_addr *addr)
 {
 	struct sk_buff *copy;
 
-	if (prev->addr) {
+	if (*prev) {
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (copy)
-			vtep_xmit_one(tx, copy, prev->addr, prev->cache);
+			vtep_xmit_one(tx, copy, *prev);
 		else
 			vtep_stats_inc(tx->vtep, tx->vni,
 				       VTEP_STAT_DROP_TX_ERROR);
 	}
-	prev->addr = addr;
-	prev->cache = cache;
+	*prev = addr;
 }
 
 /*
@@ -396,13 +396,13 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 {
 	const struct vtep_addr *local = &tx->vtep->cfg.local;
 	struct vtep_vni *vni = tx->vni;
-	struct vtep_target prev = {};
+	const struct vtep_addr *prev = NULL;
 	struct vtep_vni_remote *vr;
 	struct vtep_addr group;
 
 	group = vni->group;	/* a copy, in case RTNL changes it meanwhile */
 	if (group.family)
-		vtep_flood_add(tx, skb, &prev, &group, NULL);
+		vtep_flood_add(tx, skb, &prev, &group);
 	list_for_each_entry_rcu(vr, &vni->remotes, node) {
 		struct vtep_peer *r = vr->peer;
 
@@ -410,18 +410,18 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 			continue;
 		if (r == also)	/* peers are shared: one object per address */
 			also = NULL;
-		vtep_flood_add(tx, skb, &prev, &r->addr, &r->dst_cache);
+		vtep_flood_add(tx, skb, &prev, &r->addr);
 	}
 	if (also)
-		vtep_flood_add(tx, skb, &prev, &also->addr, &also->dst_cache);
+		vtep_flood_add(tx, skb, &prev, &also->addr);
 
-	if (!prev.addr) {
+	if (!prev) {
 		vtep_stats_inc(tx->vtep, vni, VTEP_STAT_DROP_NO_DEST);
 		kfree_skb(skb);
 		return;
 	}
 	vtep_stats_inc(tx->vtep, vni, VTEP_STAT_TX_FLOOD);
-	vtep_xmit_one(tx, skb, prev.addr, prev.cache);
+	vtep_xmit_one(tx, skb, prev);
 }
 
 /* A miss has no entry behind it: no destination, no type. */
@@ -481,7 +481,7 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (f)
 		r = rcu_dereference(f->peer);
 	if (r && !notice) {
-		vtep_xmit_one(&tx, skb, &r->addr, &r->dst_cache);
+		vtep_xmit_one(&tx, skb, &r->addr);
 		goto out;
 	}
 	if (r) {

@@ -84,15 +84,21 @@ struct vtep_pcpu_stats {
 
 /*
  * A peer: one remote VTEP, shared by every FDB entry and replication list of
- * the device that points at it; holds the route cache so a MAC entry stays
- * small.
+ * the device that points at it, so a MAC entry is a key and a pointer. The
+ * routes to peers are cached per device (route.c), not per peer.
  */
 struct vtep_peer {
-	struct hlist_node node;		/* vtep->peers[], under vtep->lock */
+	struct rhash_head node;		/* vtep->peers, under vtep->lock */
 	struct vtep_addr addr;
 	refcount_t ref;
-	struct dst_cache dst_cache;
 	struct rcu_head rcu;
+};
+
+/* The route cache of a device (route.c): a small table per CPU */
+struct vtep_route_table;
+struct vtep_route_cache {
+	struct vtep_route_table __percpu *tables;
+	atomic_t gen;			/* bumped to forget every route */
 };
 
 /* An entry of a VNI's head-end replication list */
@@ -152,7 +158,8 @@ struct vtep_dev {
 	struct rhashtable vnis;
 	u32 vni_count;
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
-	struct hlist_head peers[256];	/* struct vtep_peer, under lock */
+	struct rhashtable peers;	/* struct vtep_peer, by address */
+	struct vtep_route_cache routes;
 	atomic_t generation;		/* bumped by every FDB change, for dumps */
 	struct delayed_work ageing;
 
@@ -181,7 +188,8 @@ struct vtep_vni_cfg {
 struct vtep_fdb_cfg {
 	struct vtep_vni *vni;
 	u8 mac[ETH_ALEN];
-	struct vtep_addr dst;		/* for an add */
+	bool match_dst;			/* a delete: only if it points at dst */
+	struct vtep_addr dst;		/* for an add; for a delete, optional */
 };
 
 /* What a message says about an FDB entry: a copy, taken once */
@@ -299,9 +307,12 @@ void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
 struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 				 const u8 *mac);
 bool vtep_fdb_snap(const struct vtep_fdb *f, struct vtep_fdb_info *i);
-int vtep_fdb_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		 bool replace, struct netlink_ext_ack *extack);
-int vtep_fdb_del(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, bool replace, unsigned int *bad,
+		       struct netlink_ext_ack *extack);
+int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, unsigned int *bad,
+		       struct netlink_ext_ack *extack);
 unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type);
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src);
@@ -333,10 +344,23 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 			struct netlink_ext_ack *extack);
 
 /* peer.c: shared, refcounted remote VTEPs */
+int vtep_peer_init(struct vtep_dev *vtep);
+void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+
+/* route.c: the per-device route cache (bottom halves off to get/set) */
+int vtep_route_init(struct vtep_route_cache *rc);
+void vtep_route_destroy(struct vtep_route_cache *rc);
+void vtep_route_flush(struct vtep_route_cache *rc);
+struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
+				 const struct vtep_addr *to, u32 mark, u8 tos,
+				 struct vtep_addr *from);
+void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
+		    u32 mark, u8 tos, struct dst_entry *dst,
+		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
 __be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
@@ -383,6 +407,8 @@ int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);
 void vtep_stats_free(struct vtep_pcpu_stats __percpu *stats);
 void vtep_stats_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    enum vtep_stat idx, u64 n);
+void vtep_stats_packet(struct vtep_dev *vtep, struct vtep_vni *vni,
+		       enum vtep_stat idx, unsigned int len);
 void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    enum vtep_stat idx);
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,

@@ -85,7 +85,7 @@ if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm"
 fi
 
-exec 9>/tmp/vtep-vm.lock
+exec 9>"${VTEP_VM_LOCK:-/tmp/vtep-vm.lock}"
 flock 9
 
 rc=0

@@ -78,12 +78,20 @@
  *     Adds static entries (never aged, never overwritten by learning).
  *     -EEXIST if the (VNI, MAC) exists, unless NLM_F_REPLACE: then the entry
  *     is replaced (a learned one becomes static). A batch is applied whole
- *     or not at all: on the first refused entry, the entries added by this
- *     message are removed again, the error is that entry's, and the extack
- *     points (NLMSGERR_ATTR_OFFS) at that entry's nest. -ENOSPC when the
- *     device's FDB limit would be exceeded. -ENOENT for a VNI not on the
- *     device. Userspace splits large loads over several messages.
- * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC }
+ *     or not at all, under one hold of the table's lock (so learning cannot
+ *     interleave): on the first refused entry, what this message added or
+ *     replaced is put back as it was, no event is sent, the error is that
+ *     entry's, and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
+ *     nest. -ENOSPC when the device's FDB limit would be exceeded. -ENOENT
+ *     for a VNI not on the device. Userspace splits large loads over
+ *     several messages.
+ * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, [DST|DST6] }
+ *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
+ *     Deletes entries, static or learned. With DST|DST6, an entry is
+ *     deleted only if it points at that address (a hook removes only the
+ *     entry it installed, not one a newer owner of the MAC put there).
+ *     -ENOENT if an entry is absent or points elsewhere. A batch deletes
+ *     all its entries or none, as FDB_NEW adds them.
  * VTEP_CMD_FDB_GET      do: IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC }
  *                       dump: IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     reply: IFINDEX, IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6, TYPE,
