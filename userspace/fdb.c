@@ -4,15 +4,20 @@
  * here; learned ones from the datapath.
  *
  * Bulk loads are the reason for -batch, so there consecutive "fdb add" (or
- * "fdb replace") lines for one device are not sent one message each: they
- * are queued and sent as VTEP_A_FDB_LIST messages of up to FDB_BATCH_BYTES
- * (a few thousand entries), which the kernel applies whole or not at all.
+ * "fdb replace", or "fdb del") lines for one device are not sent one
+ * message each: they are queued and sent as VTEP_A_FDB_LIST messages of up
+ * to FDB_BATCH_BYTES (a few thousand entries), which the kernel applies
+ * whole or not at all (FDB_NEW adds them all, FDB_DEL deletes them all, or
+ * neither does anything). With -ignore-missing, deletes go one message a
+ * line, so that an absent entry skips only its own line.
  * Any other line sends the queue first (the dispatcher calls fdb_flush), so
  * lines still take effect in file order. When the kernel refuses a list,
  * its extack offset names the entry nest, which maps back to the line it
  * came from; the entries before it, which the kernel rolled back with the
  * list, are sent again, so the table ends up exactly as if the file had
- * been run line by line.
+ * been run line by line. A range of one entry goes as a plain VTEP_A_FDB,
+ * which is also how a kernel that takes no FDB_DEL list (it answers
+ * EINVAL naming no entry) still gets every line, one at a time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +147,7 @@ static void fdb_what(const void *req, char *buf, size_t len)
 
 struct fdb_batch {
 	char dev[IFNAMSIZ];
-	bool replace;
+	int cmd;			/* FDB_ADD, FDB_REPLACE or FDB_DEL */
 	struct fdb_batch_entry *e;
 	unsigned int n, cap;
 	size_t bytes;			/* size of the message being queued */
@@ -151,8 +156,26 @@ struct fdb_batch {
 
 #define BATCH_HDR_BYTES (NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + IFNAMSIZ + \
 			 MNL_ATTR_HDRLEN)
-/* VTEP_A_FDB nest: header, VNI (8), MAC (12), DST (8) or DST6 (20) */
-#define ENTRY_BYTES(fam) (4 + 8 + 12 + ((fam) == AF_INET6 ? 20 : 8))
+/* VTEP_A_FDB nest: header, VNI (8), MAC (12), DST (8) or DST6 (20) or,
+ * for a delete without a condition, none */
+#define ENTRY_BYTES(fam) (4 + 8 + 12 + ((fam) == AF_INET6 ? 20 : \
+					(fam) == AF_INET ? 8 : 0))
+
+/* Entry e as one VTEP_A_FDB nest; a dst of family 0 is left out */
+static void put_batch_entry(struct nlmsghdr *nlh, struct fdb_batch_entry *e)
+{
+	struct fdb_req r = {
+		.set = BIT(VTEP_FDB_A_VNI) | BIT(VTEP_FDB_A_MAC),
+		.vni = e->vni,
+		.dst = e->dst,
+	};
+
+	if (e->dst.family)
+		r.set |= BIT(VTEP_FDB_A_DST);
+	memcpy(r.mac, e->mac, 6);
+	e->off = nlh->nlmsg_len;
+	fdb_put_entry(nlh, &r);
+}
 
 unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 			     struct fdb_batch_entry *e, unsigned int n,
@@ -164,18 +187,9 @@ unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 	put_dev(nlh, dev);
 	list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
 	for (i = 0; i < n; i++) {
-		struct fdb_req r = {
-			.set = BIT(VTEP_FDB_A_VNI) | BIT(VTEP_FDB_A_MAC) |
-			       BIT(VTEP_FDB_A_DST),
-			.vni = e[i].vni,
-			.dst = e[i].dst,
-		};
-
 		if (nlh->nlmsg_len + ENTRY_BYTES(e[i].dst.family) > limit)
 			break;
-		memcpy(r.mac, e[i].mac, 6);
-		e[i].off = nlh->nlmsg_len;
-		fdb_put_entry(nlh, &r);
+		put_batch_entry(nlh, &e[i]);
 	}
 	mnl_attr_nest_end(nlh, list);
 	return i;
@@ -223,11 +237,18 @@ static unsigned int send_range(struct vtep_ctx *ctx, struct fdb_batch *b,
 		unsigned int n, i;
 		int k;
 
-		nlh = nl_genl_msg(ctx->nl, b->buf, VTEP_CMD_FDB_NEW,
-				  b->replace ? NLM_F_CREATE | NLM_F_REPLACE :
-					       NLM_F_CREATE | NLM_F_EXCL);
-		n = fdb_batch_build(nlh, b->dev, b->e + lo, hi - lo,
-				    FDB_BATCH_BYTES);
+		nlh = nl_genl_msg(ctx->nl, b->buf, fdb_ops[b->cmd].genl,
+				  b->cmd == FDB_ADD ? NLM_F_CREATE | NLM_F_EXCL :
+				  b->cmd == FDB_REPLACE ?
+				  NLM_F_CREATE | NLM_F_REPLACE : 0);
+		if (hi - lo == 1) {
+			put_dev(nlh, b->dev);
+			put_batch_entry(nlh, &b->e[lo]);
+			n = 1;
+		} else {
+			n = fdb_batch_build(nlh, b->dev, b->e + lo, hi - lo,
+					    FDB_BATCH_BYTES);
+		}
 		if (!nl_request(ctx->nl, nlh, NULL, NULL)) {
 			lo += n;
 			continue;
@@ -301,20 +322,24 @@ static struct fdb_batch *queue_new(struct vtep_ctx *ctx)
 	return b;
 }
 
-/* -batch: queue an add or replace (1), leave other commands (0), -1 */
+/* -batch: queue an add, replace or delete (1), leave other commands (0),
+ * -1. With -ignore-missing a delete is not queued: each absent entry must
+ * be skipped alone, and a list would stop at the first. */
 static int fdb_queue(struct vtep_ctx *ctx, int cmd, const void *req)
 {
 	const struct fdb_req *r = req;
-	bool replace = cmd == FDB_REPLACE;
-	size_t size = ENTRY_BYTES(r->dst.family);
+	int family = r->set & BIT(VTEP_FDB_A_DST) ? r->dst.family : 0;
+	size_t size = ENTRY_BYTES(family);
 	struct fdb_batch *b = ctx->queue;
 	struct fdb_batch_entry *e;
 
-	if (cmd != FDB_ADD && cmd != FDB_REPLACE)
+	if (cmd != FDB_ADD && cmd != FDB_REPLACE && cmd != FDB_DEL)
+		return 0;
+	if (cmd == FDB_DEL && ctx->ignore_missing)
 		return 0;
 	if (!ctx_nl(ctx))
 		return -1;
-	if (b && b->n && (replace != b->replace || strcmp(b->dev, r->dev) ||
+	if (b && b->n && (cmd != b->cmd || strcmp(b->dev, r->dev) ||
 			  b->bytes + size > FDB_BATCH_BYTES)) {
 		if (fdb_flush(ctx) && !ctx->force)
 			return -1;
@@ -324,7 +349,7 @@ static int fdb_queue(struct vtep_ctx *ctx, int cmd, const void *req)
 		return -1;
 	if (!b->n) {
 		memcpy(b->dev, r->dev, sizeof(b->dev));
-		b->replace = replace;
+		b->cmd = cmd;
 		b->bytes = BATCH_HDR_BYTES;
 	}
 	if (b->n == b->cap) {
@@ -342,6 +367,7 @@ static int fdb_queue(struct vtep_ctx *ctx, int cmd, const void *req)
 	e->vni = r->vni;
 	memcpy(e->mac, r->mac, 6);
 	e->dst = r->dst;
+	e->dst.family = family;
 	e->line = ctx->line;
 	b->bytes += size;
 	return 1;
@@ -361,7 +387,8 @@ const struct vtep_object fdb_object = {
 	"       ADDR := IPv4 or IPv6 address of the remote VTEP\n"
 	"add fails if (VNI, MAC) exists; replace creates or overwrites it.\n"
 	"del with dst deletes the entry only if it points at ADDR.\n"
-	"In -batch, consecutive adds to one device go in few large messages.\n",
+	"In -batch, consecutive adds (or deletes) for one device go in few large\n"
+	"messages.\n",
 	.check = fdb_check,
 	.nest = VTEP_A_FDB,
 	.what = fdb_what,

@@ -431,7 +431,8 @@ struct fdb_batch_entry {
 	unsigned int line;
 	uint32_t off;			/* offset of its nest in the message */
 };
-/* Build one FDB_NEW list message of entries [0, n) that fit in limit */
+/* Build one FDB_NEW or FDB_DEL list message of entries [0, n) that fit in
+ * limit; an entry's dst of family 0 (a delete without condition) is left out */
 unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 			     struct fdb_batch_entry *e, unsigned int n,
 			     size_t limit);

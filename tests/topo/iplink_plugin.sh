@@ -23,10 +23,12 @@ vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
 vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
 
 check "ip link help vtep prints the usage" bash -c \
-	'ip link help vtep 2>&1 | grep -q "Usage: ... vtep \[ local ADDR \]"'
+	'ip link help vtep 2>&1 | grep -q "Usage: ... vtep \[ local ADDR \] \[ underlay { IF | none } \]"'
+check "... and documents dev IF as the same as underlay IF" bash -c \
+	'ip link help vtep 2>&1 | grep -qF "\"dev IF\" is the same as \"underlay IF\""'
 
 # ---- a working device made by ip ----
-check "ip link add vtep0 type vtep local ADDR dev IF creates the device" \
+check "ip link add vtep0 type vtep local ADDR dev IF (vxlan's keyword) creates the device" \
 	ipn h1 link add vtep0 type vtep local 192.0.2.1 dev eth0
 ipn h1 link set vtep0 master br0 up
 vtep_add h2 192.0.2.2
@@ -53,12 +55,12 @@ ALL="local 192.0.2.1 dev eth0 port 4790 ttl 64 tos 0x10 df set learning off agei
      max-fdb 1000 srcport 40000 50000 udpcsum on move-notice on"
 check "ip link add with every option" ipn h1 link add vtep1 type vtep $ALL
 check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
-	'local': '192.0.2.1', 'link': 'eth0', 'port': 4790, 'ttl': 64, 'tos': 16,
-	'df': 'set', 'learning': False, 'ageing': 600, 'max_fdb': 1000,
-	'port_min': 40000, 'port_max': 50000, 'udp_csum': True, 'move_notice': True,
+	'local': '192.0.2.1', 'underlay': 'eth0', 'port': 4790, 'ttl': 64, 'tos': '0x10',
+	'df': 'set', 'learning': False, 'ageing': 600, 'limit': 1000,
+	'port_range': {'low': 40000, 'high': 50000}, 'udp_csum': True, 'move_notice': True,
 	'vni_count': 0, 'fdb_count': 0}"
 check "ip -d link show prints them as a vtep line" bash -c "
-	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 dev eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 srcport 40000 50000 udpcsum on move-notice on vnis 0 fdb 0'"
+	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 srcport 40000 50000 udpcsum on move-notice on vnis 0 fdb 0'"
 # keys_of: the device's settings as sorted JSON, without its name/index
 keys_of() {
 	python3 -c 'import json, sys
@@ -76,19 +78,19 @@ check "ip link set ... type vtep changes every option of a down device" \
 	tos inherit df inherit learning on ageing 0 max-fdb 0 srcport 1 65535 \
 	udpcsum off move-notice off
 check "ip -j -d link show gives the new values back" json_eq h1 vtep1 "{
-	'local': '2001:db8::1', 'link': None, 'port': 4791, 'ttl': 0, 'tos': 1,
-	'df': 'inherit', 'learning': True, 'ageing': 0, 'max_fdb': 0,
-	'port_min': 1, 'port_max': 65535, 'udp_csum': False, 'move_notice': False}"
+	'local': '2001:db8::1', 'underlay': None, 'port': 4791, 'ttl': 0, 'tos': '0x1',
+	'df': 'inherit', 'learning': True, 'ageing': 0, 'limit': 0,
+	'port_range': {'low': 1, 'high': 65535}, 'udp_csum': False, 'move_notice': False}"
 check "ip -d link show prints auto and inherit by name" bash -c "
 	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 2001:db8::1 port 4791 ttl auto tos inherit df inherit learning on'"
 check "ip link set also takes the dev keyword" ipn h1 link set vtep1 type vtep dev eth0
-check "... and the underlay shows by name" json_eq h1 vtep1 "{'link': 'eth0'}"
+check "... and the underlay shows by name" json_eq h1 vtep1 "{'underlay': 'eth0'}"
 check "a device made by ip link add without options has the defaults" bash -c "
 	ip -n ${P}h1 link add vtep2 type vtep && ip -n ${P}h1 -j -d link show vtep2 | python3 -c '
 import json, sys
 d = json.load(sys.stdin)[0][\"linkinfo\"][\"info_data\"]
 assert d[\"local\"] is None and d[\"port\"] == 4789 and d[\"ageing\"] == 300, d
-assert (d[\"port_min\"], d[\"port_max\"]) == (32768, 65535), d'"
+assert d[\"port_range\"] == {\"low\": 32768, \"high\": 65535}, d'"
 
 # ---- errors: the plugin's (exit 255 from iproute2's invarg/duparg, 1 for
 # an unknown keyword) and the kernel's (exit 2, its extack as "Error: ...") ----

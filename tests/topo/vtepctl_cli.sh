@@ -462,6 +462,32 @@ tj "-force -batch applied every other line" \
 	fdb show dev vtep0
 tl "-force -batch added the VNI after the refused lines" \
 	"vni 400 dev vtep0 vlan 40 flood on remotes 0 fdb 0" vni show 400 dev vtep0
+# Consecutive fdb del lines go as one FDB_DEL list, which the kernel
+# deletes whole or not at all, naming the absent entry's nest: vtepctl
+# names its line, deletes the lines before it and none after, as a run
+# line by line would.
+vc fdb add 02:00:00:00:01:04 vni 100 dst 192.0.2.2 dev vtep0
+cat >"$T/del.batch" <<EOF
+fdb del 02:00:00:00:01:01 vni 100 dev vtep0
+fdb del 02:00:00:00:01:02 vni 100 dev vtep0 dst 192.0.2.2
+fdb del 02:00:00:00:01:99 vni 100 dev vtep0
+fdb del 02:00:00:00:01:03 vni 100 dev vtep0
+fdb del 02:00:00:00:01:04 vni 100 dev vtep0
+EOF
+D="$T/del.batch"
+tp "-batch of fdb del lines names the absent entry's line" 1 \
+	"$D:3: Error: fdb 02:00:00:00:01:99 vni 100 dev vtep0: " -batch "$D"
+tj "... deleted the lines before it and none after" \
+	'sorted(e["mac"] for e in d) == ["02:00:00:00:01:03", "02:00:00:00:01:04"]' fdb show dev vtep0
+run -force -batch "$D"
+is "-force -batch of fdb del lines names each absent entry's line, in order" \
+	"$rc|$(sed "s|^$D:||" <<<"$err" | cut -d: -f1-8)" \
+	"1|1: Error: fdb 02:00:00:00:01:01 vni 100 dev vtep0
+2: Error: fdb 02:00:00:00:01:02 vni 100 dev vtep0
+3: Error: fdb 02:00:00:00:01:99 vni 100 dev vtep0"
+tj "... and deleted the others" 'd == []' fdb show dev vtep0
+t "-ignore-missing -batch of fdb del lines of absent entries succeeds" 0 "" "" \
+	-ignore-missing -batch "$D"
 printf 'vni del 400 dev vtep0\nvni del 400 dev vtep0\n' >"$T/stdin.batch"
 cmd="vtepctl -batch - <$T/stdin.batch"
 out=$(vc -batch - <"$T/stdin.batch" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
@@ -492,7 +518,14 @@ tj "fdb show -j returns 100,000 unique entries" \
 	fdb show dev vtep1
 run fdb show dev vtep1
 is "fdb show in text prints 100,000 unique lines" "$rc $(sort -u <<<"$out" | wc -l)" "0 100000"
-t "fdb flush of 100,000 entries" 0 "" "" fdb flush dev vtep1
+awk 'BEGIN { for (i = 0; i < 100000; i += 2)
+	printf "fdb del 02:01:00:%02x:%02x:%02x vni 1 dev vtep1\n",
+		int(i / 65536), int(i / 256) % 256, i % 256 }' >"$T/50k-del.batch"
+t "-batch of 50,000 fdb del lines deletes them" 0 "" "" -batch "$T/50k-del.batch"
+tj "link show counts the 50,000 others" 'd[0]["fdb_count"] == 50000' link show vtep1
+tj "... which are the odd ones" \
+	'len(d) == 50000 and all(int(e["mac"][-2:], 16) % 2 for e in d)' fdb show dev vtep1
+t "fdb flush of 50,000 entries" 0 "" "" fdb flush dev vtep1
 tj "fdb flush left none" 'd[0]["fdb_count"] == 0' link show vtep1
 
 # ---- monitor ----------------------------------------------------------------

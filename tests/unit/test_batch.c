@@ -131,6 +131,7 @@ END_TEST
 struct fdb_kernel {
 	unsigned int bad;		/* the line whose entry is refused */
 	bool no_offset;			/* refuse without naming the entry */
+	bool no_del_list;		/* an older kernel: FDB_DEL takes no list */
 	unsigned int applied[8192];
 	unsigned int napplied;
 	unsigned int lists, entries_max;
@@ -157,11 +158,13 @@ static int fdb_kernel(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 
 	if (len < sizeof(k->order) - 1) {
 		char c = genl_cmd_of(req) == VTEP_CMD_FDB_NEW ?
-			 (req->nlmsg_flags & NLM_F_REPLACE ? 'R' : 'A') : 'o';
+			 (req->nlmsg_flags & NLM_F_REPLACE ? 'R' : 'A') :
+			 genl_cmd_of(req) == VTEP_CMD_FDB_DEL ? 'D' : 'o';
 
 		k->order[len] = c;
 	}
-	if (genl_cmd_of(req) != VTEP_CMD_FDB_NEW)
+	if (genl_cmd_of(req) != VTEP_CMD_FDB_NEW &&
+	    genl_cmd_of(req) != VTEP_CMD_FDB_DEL)
 		return 0;
 	mnl_attr_for_each(a, req, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) == VTEP_A_FDB_LIST)
@@ -169,6 +172,9 @@ static int fdb_kernel(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 		if (mnl_attr_get_type(a) == VTEP_A_FDB)
 			one = a;
 	}
+	/* as the 6.1-era module: "missing attribute", no offset */
+	if (!one && k->no_del_list && genl_cmd_of(req) == VTEP_CMD_FDB_DEL)
+		return -EINVAL;
 	if (one) {
 		if (line_of(one) == k->bad)
 			return -EEXIST;
@@ -216,6 +222,36 @@ static char *fdb_lines(unsigned int n, const char *dev)
 			     i >> 8, i & 0xff, dev);
 	*p = 0;
 	return text;
+}
+
+/* n "fdb del" lines, line i deleting MAC 02:00:00:00:hi(i):lo(i); the odd
+ * ones only if it points at 192.0.2.2 */
+static char *fdb_del_lines(unsigned int n, const char *dev)
+{
+	char *text = malloc(n * 80 + 1), *p = text;
+
+	for (unsigned int i = 1; i <= n; i++)
+		p += sprintf(p, "fdb del 02:00:00:00:%02x:%02x vni 100 dev %s%s\n",
+			     i >> 8, i & 0xff, dev, i % 2 ? " dst 192.0.2.2" : "");
+	*p = 0;
+	return text;
+}
+
+static int run_file_ctx(struct vtep_ctx *ctx, const char *text,
+			struct fake *f, struct cap *c, char **path_out)
+{
+	char *path = write_file(text);
+	int r;
+
+	ctx->nl = nl_fake(fake_kernel, f);
+	cap_begin(c, false, false);
+	r = run_batch(ctx, path);
+	cap_end(c);
+	nl_close(ctx->nl);
+	unlink(path);
+	if (path_out)
+		*path_out = path;
+	return r;
 }
 
 static int run_file(const char *text, bool force, struct fake *f,
@@ -276,34 +312,96 @@ static const struct {
 	{ false, false, 1791 },		/* first of the second list */
 };
 
-START_TEST(refused_entry_names_its_line)
+static void refused_line(unsigned int i, bool del)
 {
 	static struct fdb_kernel k;
 	struct fake f = { .reply = fdb_kernel, .priv = &k,
-			  .ext_msg = "FDB entry exists (NLM_F_REPLACE replaces it)" };
-	char *text = fdb_lines(4000, "vtep0"), *path, want[256];
-	unsigned int bad = refuse_cases[_i].bad, i, j = 0;
+			  .ext_msg = del ? "no such FDB entry" :
+				     "FDB entry exists (NLM_F_REPLACE replaces it)" };
+	char *text = del ? fdb_del_lines(4000, "vtep0") : fdb_lines(4000, "vtep0");
+	unsigned int bad = refuse_cases[i].bad, j = 0;
+	char *path, want[256];
 	struct cap c;
 
 	memset(&k, 0, sizeof(k));
 	k.bad = bad;
-	k.no_offset = refuse_cases[_i].no_offset;
-	ck_assert_int_eq(run_file(text, refuse_cases[_i].force, &f, &c, &path), 1);
+	k.no_offset = refuse_cases[i].no_offset;
+	ck_assert_int_eq(run_file(text, refuse_cases[i].force, &f, &c, &path), 1);
 	snprintf(want, sizeof(want),
-		 "%s:%u: Error: fdb 02:00:00:00:%02x:%02x vni 100 dev vtep0: "
-		 "FDB entry exists (NLM_F_REPLACE replaces it)\n",
-		 path, bad, bad >> 8, bad & 0xff);
+		 "%s:%u: Error: fdb 02:00:00:00:%02x:%02x vni 100 dev vtep0: %s\n",
+		 path, bad, bad >> 8, bad & 0xff, f.ext_msg);
 	ck_assert_msg(!strcmp(c.ebuf, want), "stderr:\n%s\nwant\n%s", c.ebuf, want);
 	/* exactly the lines a line-by-line run would have applied, in order */
-	for (i = 1; i <= (refuse_cases[_i].force ? 4000 : bad - 1); i++) {
-		if (i == bad)
+	for (unsigned int l = 1; l <= (refuse_cases[i].force ? 4000 : bad - 1); l++) {
+		if (l == bad)
 			continue;
-		ck_assert_msg(j < k.napplied && k.applied[j] == i,
+		ck_assert_msg(j < k.napplied && k.applied[j] == l,
 			      "applied[%u] = %u, want line %u", j,
-			      j < k.napplied ? k.applied[j] : 0, i);
+			      j < k.napplied ? k.applied[j] : 0, l);
 		j++;
 	}
 	ck_assert_uint_eq(k.napplied, j);
+	/* in lists, not a message a line (but for the one-at-a-time search) */
+	if (!refuse_cases[i].no_offset)
+		ck_assert_uint_lt(f.n, 20);
+	ck_assert(strchr(k.order, del ? 'A' : 'D') == NULL);
+	cap_free(&c);
+	free(text);
+}
+
+START_TEST(refused_entry_names_its_line)
+{
+	refused_line((unsigned int)_i, false);
+}
+END_TEST
+
+/* The same for a delete batch: FDB_DEL lists, all-or-nothing in the
+ * kernel, and the refused (absent) entry's nest named by the extack */
+START_TEST(refused_delete_names_its_line)
+{
+	refused_line((unsigned int)_i, true);
+}
+END_TEST
+
+START_TEST(deletes_coalesce)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char *text = fdb_del_lines(4000, "vtep0");
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	ck_assert_uint_eq(k.napplied, 4000);
+	for (unsigned int i = 0; i < 4000; i++)
+		ck_assert_uint_eq(k.applied[i], i + 1);
+	/* 24 bytes an unconditional entry, 32 a conditional one: 2 lists */
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(k.lists, 2);
+	ck_assert_str_eq(k.order, "DD");
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/* A kernel whose FDB_DEL takes no list: every line still gets deleted,
+ * one message each, and nothing is reported */
+START_TEST(deletes_on_a_kernel_without_lists)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char *text = fdb_del_lines(50, "vtep0");
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.no_del_list = true;
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	ck_assert_uint_eq(k.napplied, 50);
+	for (unsigned int i = 0; i < 50; i++)
+		ck_assert_uint_eq(k.applied[i], i + 1);
+	ck_assert_uint_eq(f.n, 51);
 	cap_free(&c);
 	free(text);
 }
@@ -334,24 +432,49 @@ START_TEST(other_lines_flush_first)
 }
 END_TEST
 
-/* Deletes are not coalesced (the kernel takes lists only for FDB_NEW):
- * one message a line, each with its own condition */
-START_TEST(deletes_one_message_a_line)
+static const char del_text[] =
+	"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
+	"fdb add 02:00:00:00:00:02 vni 100 dst 192.0.2.2 dev vtep0\n"
+	"fdb del 02:00:00:00:00:01 vni 100 dev vtep0 dst 192.0.2.2\n"
+	"fdb del 02:00:00:00:00:02 vni 100 dev vtep0\n"
+	"fdb del 02:00:00:00:00:03 vni 100 dev vtep1\n"
+	"fdb add 02:00:00:00:00:03 vni 100 dst 192.0.2.2 dev vtep0\n";
+
+/* Consecutive deletes of one device go as one FDB_DEL list, each entry
+ * with its own condition; another device starts another message */
+START_TEST(deletes_one_list_a_device)
 {
 	static struct fdb_kernel k;
 	struct fake f = { .reply = fdb_kernel, .priv = &k };
 	char got[512];
 	struct cap c;
-	const char *text =
-		"fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0\n"
-		"fdb add 02:00:00:00:00:02 vni 100 dst 192.0.2.2 dev vtep0\n"
-		"fdb del 02:00:00:00:00:01 vni 100 dev vtep0 dst 192.0.2.2\n"
-		"fdb del 02:00:00:00:00:02 vni 100 dev vtep0\n"
-		"fdb add 02:00:00:00:00:03 vni 100 dst 192.0.2.2 dev vtep0\n";
 
 	memset(&k, 0, sizeof(k));
-	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
-	ck_assert_str_eq(k.order, "AooA");
+	ck_assert_int_eq(run_file(del_text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "ADDA");
+	ck_assert_uint_eq(((struct nlmsghdr *)f.msg[1])->nlmsg_flags & 0xf00, 0);
+	ck_assert_str_eq(render((void *)f.msg[1], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep0 fdb_list{fdb{vni=100 mac=02:00:00:00:00:01 dst=192.0.2.2} "
+			 "fdb{vni=100 mac=02:00:00:00:00:02}}");
+	ck_assert_str_eq(render((void *)f.msg[2], SCHEMA_GENL, got, sizeof(got)),
+			 "ifname=vtep1 fdb{vni=100 mac=02:00:00:00:00:03}");
+	cap_free(&c);
+}
+END_TEST
+
+/* -ignore-missing: one message a line, so an absent entry skips only its
+ * own line and the others are still deleted */
+START_TEST(ignore_missing_deletes_one_message_a_line)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	struct vtep_ctx ctx = { .ignore_missing = true };
+	char got[512];
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(run_file_ctx(&ctx, del_text, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "ADDDA");
 	ck_assert_str_eq(render((void *)f.msg[1], SCHEMA_GENL, got, sizeof(got)),
 			 "ifname=vtep0 fdb{vni=100 mac=02:00:00:00:00:01 dst=192.0.2.2}");
 	ck_assert_str_eq(render((void *)f.msg[2], SCHEMA_GENL, got, sizeof(got)),
@@ -477,7 +600,12 @@ Suite *suite_batch(void)
 			    ARRAY_SIZE(refuse_cases));
 	tcase_add_test(tc, other_lines_flush_first);
 	tcase_add_test(tc, errors_in_file_order);
-	tcase_add_test(tc, deletes_one_message_a_line);
+	tcase_add_loop_test(tc, refused_delete_names_its_line, 0,
+			    ARRAY_SIZE(refuse_cases));
+	tcase_add_test(tc, deletes_coalesce);
+	tcase_add_test(tc, deletes_on_a_kernel_without_lists);
+	tcase_add_test(tc, deletes_one_list_a_device);
+	tcase_add_test(tc, ignore_missing_deletes_one_message_a_line);
 	tcase_add_test(tc, missing_file);
 	tcase_add_loop_test(tc, status_of_first_failure, 0,
 			    ARRAY_SIZE(status_cases));

@@ -158,6 +158,21 @@ static char *man_section(const char *man, const char *name)
 }
 
 /* Each exit status is in the man page's EXIT STATUS and in the usage */
+/* The man page's title line names the version vtepctl is built with
+ * (VTEPCTL_VERSION, from the VERSION file, as debian/changelog's must be) */
+START_TEST(man_page_version)
+{
+	char *man = man_page(), want[64];
+	char *th = strstr(man, ".TH ");
+
+	snprintf(want, sizeof(want), "\"vtep %s\"", VTEPCTL_VERSION);
+	ck_assert_msg(th != NULL, "vtepctl.8 has no .TH line");
+	*strchrnul(th, '\n') = 0;
+	ck_assert_msg(strstr(th, want), "vtepctl.8's %s does not name %s", th, want);
+	free(man);
+}
+END_TEST
+
 START_TEST(exit_statuses_documented)
 {
 	static const char *const codes[] = { "0", "1", "2", "3" };
@@ -466,6 +481,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, man_page_lists_options);
 	tcase_add_loop_test(tc, dispatch, 0, ARRAY_SIZE(dispatch_cases));
 	tcase_add_test(tc, exit_statuses_documented);
+	tcase_add_test(tc, man_page_version);
 	tcase_add_loop_test(tc, man_page_lists_json_keys, 0,
 			    ARRAY_SIZE(json_shows));
 	tcase_add_loop_test(tc, ignore_missing, 0, ARRAY_SIZE(missing_cases));

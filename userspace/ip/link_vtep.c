@@ -2,7 +2,7 @@
 /*
  * link_vtep.so: the "vtep" link kind for iproute2's ip(8).
  *
- *   ip link add vtep0 type vtep local 192.0.2.1 dev eth0 port 4789
+ *   ip link add vtep0 type vtep local 192.0.2.1 underlay eth0 port 4789
  *   ip link set vtep0 type vtep learning off ageing 600
  *   ip -d link show vtep0      ip -j -d link show vtep0      ip link help vtep
  *
@@ -11,7 +11,9 @@
  * settings travel in IFLA_INFO_DATA as the VTEP_LINK_A_* attributes of
  * uapi/linux/vtep.h, the same the module takes from vtepctl. Nothing of
  * vtepctl (nor libmnl) is linked in: its names would clash with ip's.
- * Text output reads like vtepctl's "link show"; JSON keys are vtepctl's.
+ * The keywords are vtepctl's link grammar ("dev IF" too, as for vxlan);
+ * the text is vtepctl's "link show" line and the JSON keys and values are
+ * those of "vtepctl -j link show" (tests/topo/iplink_plugin.sh diffs them).
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -26,7 +28,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ... vtep [ local ADDR ] [ { dev | underlay } { IF | none } ]\n"
+		"Usage: ... vtep [ local ADDR ] [ underlay { IF | none } ]\n"
 		"                [ port PORT ] [ ttl { TTL | auto } ]\n"
 		"                [ tos { TOS | inherit } ] [ df { set | unset | inherit } ]\n"
 		"                [ learning { on | off } ] [ ageing SECS ] [ max-fdb N ]\n"
@@ -34,7 +36,8 @@ static void usage(FILE *f)
 		"                [ move-notice { on | off } ]\n"
 		"\n"
 		"Where: ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
-		"       IF   := underlay device, for multicast and for binding\n"
+		"       IF   := underlay device, for multicast and for binding;\n"
+		"               \"dev IF\" is the same as \"underlay IF\"\n"
 		"       PORT := 1-65535, UDP destination port (default 4789)\n"
 		"       TTL  := 1-255; auto: the route's\n"
 		"       TOS  := 0-255 or 0x00-0xff, not 1; inherit: from the inner header\n"
@@ -303,6 +306,7 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
 	uint16_t u16, u16b;
 	const char *name;
+	char hex[8];
 	uint32_t u32;
 	uint8_t u8;
 
@@ -314,10 +318,10 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 				 ntohs(u16));
 	if (get_u32(tb[VTEP_LINK_A_UNDERLAY], &u32) && u32) {
 		name = ll_index_to_name(u32);
-		print_color_string(PRINT_ANY, COLOR_IFNAME, "link", "dev %s ",
-				   name);
+		print_color_string(PRINT_ANY, COLOR_IFNAME, "underlay",
+				   "underlay %s ", name);
 	} else {
-		print_color_null(PRINT_JSON, COLOR_NONE, "link", NULL, NULL);
+		print_color_null(PRINT_JSON, COLOR_NONE, "underlay", NULL, NULL);
 	}
 	if (get_u8(tb[VTEP_LINK_A_TTL], &u8)) {
 		print_color_uint(PRINT_JSON, COLOR_NONE, "ttl", NULL, u8);
@@ -328,7 +332,9 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 					   "auto");
 	}
 	if (get_u8(tb[VTEP_LINK_A_TOS], &u8)) {
-		print_color_uint(PRINT_JSON, COLOR_NONE, "tos", NULL, u8);
+		/* a hex string, 1 = inherit, as vtepctl and vxlan print it */
+		snprintf(hex, sizeof(hex), "0x%x", u8);
+		print_color_string(PRINT_JSON, COLOR_NONE, "tos", NULL, hex);
 		if (u8 == VTEP_TOS_INHERIT)
 			print_color_string(PRINT_FP, COLOR_NONE, NULL, "tos %s ",
 					   "inherit");
@@ -341,12 +347,14 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 				   df_names[u8]);
 	print_on_off(tb[VTEP_LINK_A_LEARNING], "learning", "learning %s ");
 	print_u32(tb[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
-	print_u32(tb[VTEP_LINK_A_FDB_MAX], "max_fdb", "max-fdb %u ");
+	print_u32(tb[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
 	if (get_u16(tb[VTEP_LINK_A_PORT_MIN], &u16) &&
 	    get_u16(tb[VTEP_LINK_A_PORT_MAX], &u16b)) {
-		print_color_uint(PRINT_ANY, COLOR_NONE, "port_min", "srcport %u ",
+		open_json_object("port_range");
+		print_color_uint(PRINT_ANY, COLOR_NONE, "low", "srcport %u ",
 				 u16);
-		print_color_uint(PRINT_ANY, COLOR_NONE, "port_max", "%u ", u16b);
+		print_color_uint(PRINT_ANY, COLOR_NONE, "high", "%u ", u16b);
+		close_json_object();
 	}
 	print_on_off(tb[VTEP_LINK_A_UDP_CSUM], "udp_csum", "udpcsum %s ");
 	print_on_off(tb[VTEP_LINK_A_MOVE_NOTICE], "move_notice",
