@@ -13,7 +13,7 @@
  *   fdb
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
- *   peer, underlay, pmtu, flow, stats
+ *   peer, route, underlay, pmtu, flow, stats
  *   addr.h, compat.h
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
