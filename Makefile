@@ -79,12 +79,17 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
 		-Iuapi -c $< -o $@
 
+# The netlink fuzzer (tests/topo/nlfuzz.sh)
+tests/fuzz/%: tests/fuzz/%.c uapi/linux/vtep.h
+	$(CC) $(CFLAGS) -o $@ $< $(MNL_LIBS)
+
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
 TEST_BINS := userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
-tests: $(TEST_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
+FUZZ_BINS := tests/fuzz/nlfuzz
+tests: $(TEST_BINS) $(FUZZ_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
 
 unit: tests/unit/check_vtepctl ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
@@ -102,5 +107,5 @@ demo: ## boot a VM and show the overlay working
 
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
-		tests/bpf/*.o tests/bpf/portcount
+		tests/bpf/*.o tests/bpf/portcount $(FUZZ_BINS)
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
