@@ -27,7 +27,7 @@ BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
-	style sparse deps clean help
+	style sparse deps clean help soak
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -101,6 +101,9 @@ vm-test: build/$(KERNEL)/vtep.ko tests ## run test T in a VM on KERNEL (a selfte
 
 check: ## install, build, run every test (host + VMs), print the summary
 	@bash scripts/check.sh
+
+soak: ## the reliability suites at full size on 6.1, 6.12 and 6.1 PREEMPT_RT (hours)
+	@bash scripts/soak.sh
 
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh
