@@ -341,7 +341,7 @@ static void cmd_attrs(struct msg *m, uint8_t cmd)
 			attr(m, VTEP_A_FDB, K_NEST_FDB, 0);
 		break;
 	}
-	if (chance(15))
+	if (chance(8))
 		attrs(m, top, N(top), 0);
 }
 
@@ -640,7 +640,8 @@ int main(int argc, char **argv)
 			m.len = sizeof(*h);
 			h->nlmsg_type = family;
 			h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-			if (chance(25))
+			if (chance(cmd == VTEP_CMD_LINK_GET || cmd == VTEP_CMD_VNI_GET ||
+				   cmd == VTEP_CMD_REMOTE_GET || cmd == VTEP_CMD_FDB_GET ? 40 : 4))
 				h->nlmsg_flags |= NLM_F_DUMP;
 			if (chance(20))
 				h->nlmsg_flags |= NLM_F_REPLACE;
@@ -706,11 +707,14 @@ int main(int argc, char **argv)
 			hexdump("answer is not 0 or an errno", &m);
 			continue;
 		}
+		if (err == 0 && !(h->nlmsg_flags & NLM_F_REQUEST)) {
+			st_silent++;	/* not a request: acked, never applied */
+			continue;
+		}
 		if (err == 0) {
 			st_applied++;
 			per_cmd[cmd][0]++;
-			if (unpriv && admin_cmd(cmd) && h->nlmsg_type == family &&
-			    !(h->nlmsg_flags & NLM_F_DUMP))
+			if (unpriv && admin_cmd(cmd) && h->nlmsg_type == family)
 				hexdump("a change was applied without CAP_NET_ADMIN", &m);
 			if (!mutated && m.len <= sizeof(corpus[0])) {
 				memcpy(corpus[ncorpus % CORPUS], b, m.len);

@@ -305,10 +305,33 @@ def delta(before, after):
     return {k: after.get(k, 0) - before.get(k, 0) for k in RX_OUTCOMES}
 
 
+def packet_socket(iface, netns=None):
+    """A raw socket on iface, in the named network namespace if given (so
+    the counters are read here, without an `ip netns exec` per read)."""
+    if not netns:
+        sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        sk.bind((iface, 0))
+        return sk
+    import ctypes
+    import os
+    libc = ctypes.CDLL(None, use_errno=True)
+    here = os.open("/proc/self/ns/net", os.O_RDONLY)
+    there = os.open("/run/netns/" + netns, os.O_RDONLY)
+    try:
+        if libc.setns(there, 0x40000000) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + netns)
+        sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        sk.bind((iface, 0))
+    finally:
+        libc.setns(here, 0x40000000)
+        os.close(here)
+        os.close(there)
+    return sk
+
+
 def run_shapes(a):
     random.seed(a.seed)
-    sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    sk.bind((a.iface, 0))
+    sk = packet_socket(a.iface, a.send_netns)
     cmds = {"v4": a.stats4, "v6": a.stats6}
     has_bad_src = "drop_bad_src_mac" in read_stats(a.stats4)
     total = 0
@@ -448,6 +471,7 @@ def main():
                                  formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("mode", choices=["shapes", "random", "macflood", "list"])
     ap.add_argument("--iface", default="eth0")
+    ap.add_argument("--send-netns", help="shapes: send from this netns")
     ap.add_argument("--count", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out")

@@ -47,7 +47,7 @@ fuzz() {
 	else
 		notok "$name: every message applied or refused with an errno, none unanswered"
 	fi
-	grep -v '^# [0-9]' "$TMP/fuzz.out" | head -n 40
+	grep -v '^# [0-9]' "$TMP/fuzz.out" | sed '/^#/!s/^/# /' | head -n 40
 }
 state() {
 	nq h1 "$VTEPCTL" -j link show vtep0
