@@ -72,8 +72,10 @@ cycle_mod() {
 # C: a host and its flooding VM deleted under traffic
 NC=0
 cycle_ns() {
-	local h=h3c$NC v=v3c$NC
+	local h=h3c$NC v=v3c$NC rc=0
 	NC=$((NC + 1))
+	# (a module cycle before leaves h1 without its device)
+	ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1
 	ns_add "$h"
 	ip link add name eth0 netns "$P$h" type veth peer name "u-$h" netns "${P}sw"
 	nq sw ip link set "u-$h" master br0 up
@@ -91,12 +93,13 @@ cycle_ns() {
 	nq "$v" ip addr add 203.0.113.3/24 dev eth0
 	nq "$v" ip link set eth0 mtu "$VM_MTU" up
 	nq "$v" ip neigh replace 203.0.113.1 lladdr $M1 dev eth0 nud permanent
-	retry 10 nq "$v" ping -q -c 1 -W 2 203.0.113.1 >/dev/null || return 1
+	retry 10 nq "$v" ping -q -c 1 -W 2 203.0.113.1 >/dev/null || rc=1
 	nq "$v" ping -f -q 203.0.113.1 >/dev/null 2>&1 &
 	sleep 0.5
-	ip netns del "$P$h" || return 2
+	ip netns del "$P$h" || rc=2
 	kill $! 2>/dev/null; wait $! 2>/dev/null
-	ip netns del "$P$v" || return 3
+	ip netns del "$P$v" || rc=3
+	return $rc
 }
 
 # One warm-up cycle of each kind, then the baseline.
