@@ -80,8 +80,9 @@ check "the FDB holds at its limit ($count of $LIMIT)" test "$count" -eq "$LIMIT"
 want=$((NMAC - (LIMIT - have)))
 check "every MAC not learned is counted in drop_fdb_full (+$full, want $want)" \
 	test "$full" -le "$want" -a "$full" -ge $((want - lost))
+# (the VMs' own frames may add a few: not an exact count)
 check "the flood's frames are delivered all the same ($rx of $NMAC)" \
-	test "$rx" -le "$NMAC" -a "$rx" -ge $((NMAC - lost))
+	test "$rx" -ge $((NMAC - lost))
 check "static entries are kept" test "$(fdb_dst h1 vtep0 100 $M3)" = 192.0.2.3
 check "the learned peer VM is kept" test "$(fdb_dst h1 vtep0 100 $M2)" = 192.0.2.2
 check "after the flood v1 reaches v2 (learned)" ping_ok v1 203.0.113.2
