@@ -13,11 +13,11 @@
 #   │ dum0             │         │                  │
 #   ┌ sw ───┴──────────────────────────┴────────────────┐
 #
-# Sizes: CHURN_N changes (check 250: ~0.3 s each under TCG; soak 10000), CHURN_SEED.
+# Sizes: CHURN_N changes (check 150: ~0.3 s each under TCG; soak 10000), CHURN_SEED.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/suites.inc"
 
-NCHG=$(size CHURN_N 250 10000)
+NCHG=$(size CHURN_N 150 10000)
 SEED=${CHURN_SEED:-$(date +%s)}
 diag "churn: $NCHG changes, seed $SEED"
 

@@ -13,11 +13,11 @@
 #   ┌ h1 ┴ vtep0 ┐    ┌ h2 ┴ vtep0 ┐     ┌ h3 ┴ vtep0 ┐  (created, deleted)
 #   ┌ sw ─┴──────────────┴─────────────────────┴──────┐
 #
-# Sizes: LIFE_N cycles of each kind (check 5, soak 100).
+# Sizes: LIFE_N cycles of each kind (check 3, soak 100).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/suites.inc"
 
-NCYC=$(size LIFE_N 5 100)
+NCYC=$(size LIFE_N 3 100)
 M1=02:00:00:00:01:01
 diag "lifecycle: $NCYC cycles of each kind, module $VTEP_KO"
 [ -e "$VTEP_KO" ] || { notok "the module to reload is at $VTEP_KO"; topo_done; }

@@ -9,12 +9,12 @@
 #   │  max-fdb LIMIT   │    │  + the flood     │   │ (static on h1)   │
 #   ┌ sw ─────┴─────────────────────┴──────────────────────┴──────────┐
 #
-# Sizes: MACFLOOD_N distinct MACs (check 20000, soak 1000000), the limit
+# Sizes: MACFLOOD_N distinct MACs (check 5000, soak 1000000), the limit
 # MACFLOOD_LIMIT (default N/4).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/suites.inc"
 
-NMAC=$(size MACFLOOD_N 20000 1000000)
+NMAC=$(size MACFLOOD_N 5000 1000000)
 LIMIT=${MACFLOOD_LIMIT:-$((NMAC / 4))}
 GEN=$TOPO_REPO/tests/storm/gen.py
 H1MAC=02:00:00:00:e0:01 H2MAC=02:00:00:00:e0:02

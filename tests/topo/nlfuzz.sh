@@ -9,13 +9,13 @@
 # Each message is applied or refused with an errno; nothing hangs; the
 # kernel log stays clean; unreclaimable slab returns to its baseline.
 #
-# Sizes: NLFUZZ_N messages as root (check 12000, soak 100000); a quarter of
+# Sizes: NLFUZZ_N messages as root (check 8000, soak 100000); a quarter of
 # that each as the unprivileged user and in the user namespace.
 # NLFUZZ_SEED.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/suites.inc"
 
-NMSG=$(size NLFUZZ_N 12000 100000)
+NMSG=$(size NLFUZZ_N 8000 100000)
 SEED=${NLFUZZ_SEED:-$(date +%s)}
 FUZZ=$TOPO_REPO/tests/fuzz/nlfuzz
 [ -x "$FUZZ" ] || { notok "tests/fuzz/nlfuzz is built (make tests)"; topo_done; }
