@@ -132,7 +132,7 @@ for kind in dev mod ns; do
 		test "$good" -eq "$NCYC"
 done
 check "the module is loaded at the end" grep -q '^vtep ' /proc/modules
-vtep_up h1
+ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1
 check "after the cycles v1 reaches v2" ping_ok v1 203.0.113.2
 floods_stop
 vteps_del
