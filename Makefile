@@ -52,7 +52,7 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
 	style sparse deps clean help plugin install modules_install \
-	dkms-src dkms-install deb bench
+	dkms-src dkms-install deb bench soak
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -160,12 +160,17 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
 		-Iuapi -c $< -o $@
 
+# The netlink fuzzer (tests/topo/nlfuzz.sh)
+tests/fuzz/%: tests/fuzz/%.c uapi/linux/vtep.h
+	$(CC) $(CFLAGS) -o $@ $< $(MNL_LIBS)
+
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
-tests: $(TEST_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
+FUZZ_BINS := tests/fuzz/nlfuzz
+tests: $(TEST_BINS) $(FUZZ_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
 
 unit: tests/unit/check_vtepctl ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
@@ -181,10 +186,14 @@ check: ## install, build, run every test (host + VMs), print the summary
 bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
 
+soak: ## the reliability suites at full size on 6.1, 6.12 and 6.1 PREEMPT_RT (hours)
+	@bash scripts/soak.sh
+
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh
 
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
-		tests/bpf/*.o tests/bpf/portcount userspace/ip/link_vtep.so
+		tests/bpf/*.o tests/bpf/portcount userspace/ip/link_vtep.so \
+		$(FUZZ_BINS)
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

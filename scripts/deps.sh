@@ -135,8 +135,24 @@ fetch_kernel_source() {
 	rm -rf "$tmp"
 }
 
+# `scripts/deps.sh rt` (make soak only): Debian's PREEMPT_RT 6.1 kernel, the
+# same ABI as the cached 6.1, into $CACHE/6.1-rt. Not part of `make deps`.
+fetch_rt_kernel() {
+	local krt
+	ensure_lists
+	krt=$(apt-cache depends linux-image-rt-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.1\.[0-9.-]*-rt-amd64\).*/\1/p' | head -n1)
+	[ -n "$krt" ] || { log "cannot find Debian's 6.1 rt kernel in apt lists"; exit 1; }
+	fetch_kernel 6.1-rt "$krt" "linux-image-$krt-unsigned" "linux-headers-$krt" \
+		"linux-headers-${krt%-rt-amd64}-common-rt" linux-kbuild-6.1
+}
+
 main() {
 	mkdir -p "$CACHE"
+	if [ "${1:-}" = rt ]; then
+		fetch_rt_kernel
+		return
+	fi
 	# `scripts/deps.sh checkpatch` (make style): only the kernel source files.
 	if [ "${1:-}" = checkpatch ]; then
 		fetch_kernel_source

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `make soak`: the reliability suites of issue 12 at full size (SOAK=1:
+# a million storm frames, 100,000+ netlink messages, 10,000 changes under
+# traffic, 100 lifecycle cycles of each kind, a million MACs), in a VM on
+# each kernel: Debian 6.1, 6.12, and Debian's PREEMPT_RT 6.1 (fetched into
+# the kernel cache by `scripts/deps.sh rt` on first use; skipped if it
+# cannot be). On the rt kernel the whole VM suite runs as well, at the size
+# of `make check`. Prints one line at the end:
+#   N passed, N failed[, N skipped]
+#
+# Knobs: SOAK_KERNELS ("6.1 6.12 6.1-rt"), SOAK_SUITES (the five scripts),
+# SOAK_VM_TIMEOUT (per VM, 21600 s), SOAK_TEST_TIMEOUT (per suite, 10800 s),
+# and each suite's own size variables (STORM_K, STORM_RANDOM, NLFUZZ_N,
+# CHURN_N, LIFE_N, MACFLOOD_N, ...), passed into the VM.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO" || exit 2
+CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
+KERNELS=${SOAK_KERNELS:-"6.1 6.12 6.1-rt"}
+SUITES=${SOAK_SUITES:-"tests/topo/storm.sh tests/topo/nlfuzz.sh tests/topo/churn.sh tests/topo/lifecycle_traffic.sh tests/topo/macflood.sh"}
+LOGDIR=$REPO/build/soak
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+TAP=$LOGDIR/results.tap
+: >"$TAP"
+say() { printf '%s\n' "$*" | tee -a "$TAP"; }
+
+# The suites' size variables, forwarded into the guest's command line.
+knobs="SOAK=1"
+for v in STORM_K STORM_RANDOM STORM_SEED NLFUZZ_N NLFUZZ_SEED CHURN_N CHURN_SEED \
+	 LIFE_N MACFLOOD_N MACFLOOD_LIMIT; do
+	[ -z "${!v:-}" ] || knobs="$knobs $v=${!v}"
+done
+
+if ! make --no-print-directory tests >"$LOGDIR/build-tests.log" 2>&1; then
+	say "not ok - vtepctl and tests build (log: build/soak/build-tests.log)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+for k in $KERNELS; do
+	if [ ! -e "$CACHE/$k/.complete" ]; then
+		if [ "$k" = 6.1-rt ] && bash scripts/deps.sh rt >"$LOGDIR/deps-rt.log" 2>&1; then
+			:
+		else
+			say "ok - soak on $k # SKIP kernel $k is not cached (log: build/soak/deps-rt.log)"
+			continue
+		fi
+	fi
+	rm -f "build/$k/vtep.ko"
+	if ! make --no-print-directory "build/$k/vtep.ko" C=2 >"$LOGDIR/build-$k.log" 2>&1 ||
+	   grep -qE 'warning:|: warning|error:' "$LOGDIR/build-$k.log"; then
+		say "not ok - module builds against $k without warnings (W=1, sparse)"
+		grep -E 'warning|error' "$LOGDIR/build-$k.log" | head -n 20 | sed 's/^/#   /'
+		continue
+	fi
+	say "ok - module builds against $k without warnings (W=1, sparse)"
+	echo "# soak on $k: $SUITES"
+	t0=$(date +%s)
+	scripts/vm.sh --kernel "$k" --timeout "${SOAK_VM_TIMEOUT:-21600}" -- \
+		env $knobs TEST_TIMEOUT="${SOAK_TEST_TIMEOUT:-10800}" \
+		bash scripts/vm-tests.sh $SUITES >"$LOGDIR/vm-$k.log" 2>&1
+	echo "# soak on $k took $(($(date +%s) - t0)) s"
+	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k soak: /" >>"$TAP"
+	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
+	grep -aE '^# .*(took|slab|nlfuzz:|flood:|random|shapes:)' "$LOGDIR/vm-$k.log" | sed "s/^/$k /"
+	if [ "$k" = 6.1-rt ]; then
+		echo "# every VM test on $k, at the size of make check"
+		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-3000}" -- \
+			bash scripts/vm-tests.sh >"$LOGDIR/vm-$k-all.log" 2>&1
+		grep -aE '^(not )?ok' "$LOGDIR/vm-$k-all.log" | sed "s/^/$k: /" >>"$TAP"
+		grep -aE '^not ok' "$LOGDIR/vm-$k-all.log" | sed "s/^/#   $k: /"
+	fi
+done
+
+passed=$(grep -cE '^([^:]+: )?ok .*' "$TAP")
+skipped=$(grep -cE '^([^:]+: )?ok .*# [Ss][Kk][Ii][Pp]' "$TAP")
+failed=$(grep -cE '^([^:]+: )?not ok' "$TAP")
+passed=$((passed - skipped))
+echo "# details: build/soak/ (results.tap has every test)"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
