@@ -141,68 +141,97 @@ int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
 
 /* ---- VNIs: the parts that need the device's state or its underlay ---- */
 
-/* Move a VNI to another group, joining the new one before leaving the old. */
-static int vtep_vni_regroup(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    const struct vtep_addr *group)
+/*
+ * A VNI's membership of its group: joined at most once per VNI (vni->mc),
+ * while the device has its socket, and left only by the VNI that joined, so one
+ * device's failure never undoes another's (or another VNI's) join.
+ */
+static int vni_join(struct vtep_dev *vtep, const struct vtep_addr *group,
+		    struct vtep_group **mc)
 {
-	struct vtep_addr old = vni->group;
-	int err;
+	struct vtep_group *g;
 
-	if (vtep_addr_equal(&old, group))
+	*mc = NULL;
+	if (!group->family)
 		return 0;
-	if (vtep_is_up(vtep) && group->family) {
-		err = vtep_underlay_join(vtep, group);
-		if (err)
-			return err;
-	}
-	spin_lock_bh(&vtep->lock);
-	vni->group = *group;
-	spin_unlock_bh(&vtep->lock);
-	if (vtep_is_up(vtep) && old.family)
-		vtep_underlay_leave(vtep, &old);
+	/* NULL while the device has no socket (down): joined at open */
+	g = vtep_underlay_join(vtep, group);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	*mc = g;
 	return 0;
 }
 
+static void vni_leave(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	if (vni->mc)
+		vtep_underlay_leave(vtep, vni->mc);
+	vni->mc = NULL;
+}
+
+/*
+ * Change a VNI as @vc says, all or nothing: what can fail (the VLAN slot
+ * taken, the new group's join) is done or checked before anything the
+ * datapath sees changes, so a refused request leaves the VNI as it was.
+ */
 static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 			   const struct vtep_vni_cfg *vc,
 			   struct netlink_ext_ack *extack)
 {
+	bool regroup = vc->has_group && !vtep_addr_equal(&vni->group,
+							 &vc->group);
+	bool remap = vc->has_map && vc->vlan != vni->vlan;
+	struct vtep_group *mc = NULL;
 	int err;
 
-	if (vc->has_map && vc->vlan != vni->vlan) {
-		err = vtep_vni_remap(vtep, vni, vc->vlan, extack);
+	if (remap) {
+		err = vtep_vni_vlan_check(vtep, vc->vlan, extack);
 		if (err)
 			return err;
 	}
-	if (vc->has_group) {
-		err = vtep_vni_regroup(vtep, vni, &vc->group);
+	if (regroup) {
+		/* Join the new group before leaving the old one. */
+		err = vni_join(vtep, &vc->group, &mc);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
 			return err;
 		}
 	}
+
+	if (remap)
+		vtep_vni_remap(vtep, vni, vc->vlan);
+	if (regroup) {
+		spin_lock_bh(&vtep->lock);
+		vni->group = vc->group;
+		spin_unlock_bh(&vtep->lock);
+		vni_leave(vtep, vni);
+		vni->mc = mc;
+	}
 	if (vc->has_flood)
 		WRITE_ONCE(vni->flood, vc->flood);
+	vtep->vni_gen++;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_CHANGED, vni->id);
 	return 0;
 }
 
 /*
  * Delete @vni: out of the tables first, so learning adds nothing for it
- * after the flush; then out of its group (if @joined), its FDB entries
- * flushed (with their events), and freed after a grace period. Under RTNL.
+ * after the flush; then out of its group, its FDB entries flushed (with
+ * their events), and freed after a grace period. Under RTNL.
  */
-static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    bool joined)
+static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
 	vtep_vni_unlink(vtep, vni);
-	if (joined && vtep_is_up(vtep) && vni->group.family)
-		vtep_underlay_leave(vtep, &vni->group);
+	vni_leave(vtep, vni);
 	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
 	vtep_vni_free(vni);
 }
 
-/* VNI_NEW: @vc names a VLAN or untagged (netlink.c checked). */
+/*
+ * VNI_NEW: @vc names a VLAN or untagged (netlink.c checked). The group is
+ * joined before the VNI is published: a failed join leaves no trace (no
+ * frame was sent or learned on the VNI, no event went out).
+ */
 int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     bool replace, struct netlink_ext_ack *extack)
 {
@@ -219,19 +248,25 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		return vtep_vni_update(vtep, vni, vc, extack);
 	}
 
-	vni = vtep_vni_create(vtep, vc, extack);
+	vni = vtep_vni_alloc(vtep, vc, extack);
 	if (IS_ERR(vni))
 		return PTR_ERR(vni);
-	if (vtep_is_up(vtep) && vni->group.family) {
-		err = vtep_underlay_join(vtep, &vni->group);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
-			vtep_vni_delete(vtep, vni, false);
-			return err;
-		}
+	err = vni_join(vtep, &vni->group, &vni->mc);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
+		goto err_free;
 	}
+	err = vtep_vni_insert(vtep, vni, extack);
+	if (err)
+		goto err_leave;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_ADDED, vc->id);
 	return 0;
+
+err_leave:
+	vni_leave(vtep, vni);
+err_free:
+	vtep_vni_free(vni);
+	return err;
 }
 
 int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
@@ -259,14 +294,18 @@ int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		NL_SET_ERR_MSG(extack, "VNI does not exist");
 		return -ENOENT;
 	}
-	vtep_vni_delete(vtep, vni, true);
+	vtep_vni_delete(vtep, vni);
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_DELETED, id);
 	return 0;
 }
 
 /* ---- net_device_ops ---- */
 
-/* Join (or, with join false, leave) the group of every VNI. */
+/*
+ * Join (or, with join false, leave) the group of every VNI. A walk that
+ * restarts after a resize may visit a VNI twice: vni->mc says whether it
+ * joined already, and a leave undoes only the joins that happened.
+ */
 static int vtep_groups(struct vtep_dev *vtep, bool join)
 {
 	struct rhashtable_iter iter;
@@ -278,13 +317,13 @@ static int vtep_groups(struct vtep_dev *vtep, bool join)
 	while ((vni = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(vni))
 			continue;	/* -EAGAIN: the table resized */
-		if (!vni->group.family)
+		if (join == !!vni->mc)
 			continue;
 		rhashtable_walk_stop(&iter);
 		if (join)
-			err = vtep_underlay_join(vtep, &vni->group);
+			err = vni_join(vtep, &vni->group, &vni->mc);
 		else
-			vtep_underlay_leave(vtep, &vni->group);
+			vni_leave(vtep, vni);
 		rhashtable_walk_start(&iter);
 		if (err)
 			break;
@@ -304,7 +343,7 @@ static int vtep_open(struct net_device *dev)
 		return err;
 	err = vtep_groups(vtep, true);
 	if (err) {
-		/* Leaving is safe for groups never joined: refcounts say so. */
+		/* Leaves only the groups this open joined (vni->mc). */
 		vtep_groups(vtep, false);
 		vtep_underlay_close(vtep);
 		return err;

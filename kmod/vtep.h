@@ -108,6 +108,7 @@ struct vtep_vni {
 	u16 vlan;			/* 0 = untagged */
 	bool flood;
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
+	struct vtep_group *mc;		/* the membership joined, under RTNL */
 	struct list_head remotes;	/* struct vtep_vni_remote, RCU */
 	u32 nremotes;
 	atomic_t fdb_count;
@@ -135,6 +136,7 @@ struct vtep_fdb {
 };
 
 struct vtep_sock;
+struct vtep_group;
 
 struct vtep_dev {
 	struct net_device *dev;
@@ -151,6 +153,7 @@ struct vtep_dev {
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
+	u32 vni_gen;			/* bumped by VNI/remote changes, for dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct hlist_head peers[256];	/* struct vtep_peer, under lock */
 	atomic_t generation;		/* bumped by every FDB change, for dumps */
@@ -318,11 +321,14 @@ static inline struct vtep_vni *vtep_vni_by_vlan(struct vtep_dev *vtep, u16 vid)
 {
 	return rcu_dereference_bh(vtep->vlan_map[vid]);
 }
-struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
-				 const struct vtep_vni_cfg *vc,
-				 struct netlink_ext_ack *extack);
-int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
-		   struct netlink_ext_ack *extack);
+int vtep_vni_vlan_check(struct vtep_dev *vtep, u16 vlan,
+			struct netlink_ext_ack *extack);
+struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
+				const struct vtep_vni_cfg *vc,
+				struct netlink_ext_ack *extack);
+int vtep_vni_insert(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    struct netlink_ext_ack *extack);
+void vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan);
 void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni);
 void vtep_vni_free(struct vtep_vni *vni);
 int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
@@ -375,8 +381,9 @@ struct vtep_sock {
 int vtep_underlay_open(struct vtep_dev *vtep,
 		       const struct vtep_underlay_ops *ops);
 void vtep_underlay_close(struct vtep_dev *vtep);
-int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group);
-void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group);
+struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
+				      const struct vtep_addr *group);
+void vtep_underlay_leave(struct vtep_dev *vtep, struct vtep_group *g);
 
 /* stats.c */
 int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);
