@@ -299,6 +299,7 @@ enum vtep_stat {
 	VTEP_STAT_DROP_FDB_FULL,	/* rx: not learned, FDB at its limit */
 	VTEP_STAT_DROP_LOOP,		/* rx: inner source MAC is our own */
 	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
+	VTEP_STAT_DROP_BAD_SRC_MAC,	/* rx: inner source MAC multicast, broadcast or zero */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -330,6 +331,7 @@ enum vtep_stat {
 	[VTEP_STAT_DROP_BAD_INNER] = "drop_bad_inner", \
 	[VTEP_STAT_DROP_FDB_FULL] = "drop_fdb_full", \
 	[VTEP_STAT_DROP_LOOP] = "drop_loop", \
-	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error",
+	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error", \
+	[VTEP_STAT_DROP_BAD_SRC_MAC] = "drop_bad_src_mac",
 
 #endif /* _UAPI_LINUX_VTEP_H */
