@@ -51,7 +51,11 @@ static unsigned int vtep_overhead(const struct vtep_dev *vtep)
 	return vtep->cfg.local.family == AF_INET6 ? VTEP_OVERHEAD6 : VTEP_OVERHEAD4;
 }
 
-/* The largest inner MTU the underlay carries: its device's, else Ethernet's. */
+/*
+ * The largest inner MTU the underlay carries: its device's, else
+ * Ethernet's, less the overhead of the underlay's family; never below the
+ * minimum (an underlay MTU below the overhead must not wrap max_mtu).
+ */
 static int vtep_max_mtu(const struct vtep_dev *vtep)
 {
 	struct net_device *lower;
@@ -62,7 +66,27 @@ static int vtep_max_mtu(const struct vtep_dev *vtep)
 		if (lower)
 			mtu = lower->mtu;
 	}
-	return mtu - vtep_overhead(vtep);
+	return max_t(int, mtu - vtep_overhead(vtep), ETH_MIN_MTU);
+}
+
+/*
+ * After a change of the underlay (its device, its MTU, its family), under
+ * RTNL: max_mtu follows; an MTU at the old maximum (the default) follows
+ * it up or down, a smaller one stays unless it no longer fits.
+ */
+static void vtep_mtu_update(struct vtep_dev *vtep)
+{
+	struct net_device *dev = vtep->dev;
+	int old = dev->max_mtu, max = vtep_max_mtu(vtep);
+	int err;
+
+	dev->max_mtu = max;
+	if (dev->mtu == max || (dev->mtu != old && dev->mtu < max))
+		return;
+	err = dev_set_mtu(dev, max);
+	if (err)
+		netdev_warn(dev, "cannot follow the underlay's MTU (%d): %d\n",
+			    max, err);
 }
 
 /*
@@ -103,22 +127,26 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	if (ageing_changed && vtep_is_up(vtep))
 		vtep_fdb_ageing_start(vtep);
 	if (vtep->dev->reg_state == NETREG_REGISTERED)
-		vtep->dev->max_mtu = vtep_max_mtu(vtep);
+		vtep_mtu_update(vtep);
 	return 0;
 }
 
 /*
  * rtnl_link_ops.newlink, its settings parsed: configure, size the MTU
- * (@mtu_given: the request set dev->mtu) and register.
+ * (@mtu_given: the request set dev->mtu) and register. @net is the
+ * creator's namespace (src_net): the underlay device is named there, and
+ * there the device's sockets live, wherever the device itself is created
+ * (like vxlan: "ip link add ... netns X" keeps the underlay outside X).
  */
-int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
-		     bool mtu_given, struct netlink_ext_ack *extack)
+int vtep_dev_newlink(struct net_device *dev, struct net *net,
+		     const struct vtep_link_cfg *lc, bool mtu_given,
+		     struct netlink_ext_ack *extack)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 	struct vtep_net *vn;
 	int err;
 
-	vtep->net = dev_net(dev);
+	vtep->net = net;
 	err = vtep_dev_configure(vtep, lc, extack);
 	if (err)
 		return err;
@@ -448,6 +476,52 @@ static const struct ethtool_ops vtep_ethtool_ops = {
 bool vtep_is_vtep(const struct net_device *dev)
 {
 	return dev->netdev_ops == &vtep_netdev_ops;
+}
+
+/* ---- the underlay device's life ---- */
+
+/*
+ * Follow the underlay devices: a new MTU resizes the vtep devices on top
+ * (vtep_mtu_update()); one that goes away (deleted, or moved to another
+ * namespace) takes them with it, as vlan, macvlan and vxlan do, since
+ * their ifindex would name nothing, or another device, from then on.
+ */
+static int vtep_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vtep_dev *vtep, *next;
+	struct vtep_net *vn;
+	LIST_HEAD(kill);
+
+	if (event != NETDEV_CHANGEMTU && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	vn = net_generic(dev_net(dev), vtep_net_id);
+	list_for_each_entry_safe(vtep, next, &vn->devs, net_node) {
+		if (vtep->cfg.underlay != dev->ifindex || vtep->dev == dev ||
+		    vtep->dev->reg_state != NETREG_REGISTERED)
+			continue;
+		if (event == NETDEV_CHANGEMTU)
+			vtep_mtu_update(vtep);
+		else
+			unregister_netdevice_queue(vtep->dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vtep_notifier = {
+	.notifier_call = vtep_netdev_event,
+};
+
+int vtep_dev_notifier_init(void)
+{
+	return register_netdevice_notifier(&vtep_notifier);
+}
+
+void vtep_dev_notifier_uninit(void)
+{
+	unregister_netdevice_notifier(&vtep_notifier);
 }
 
 /* ---- setup ---- */

@@ -206,20 +206,24 @@ static struct vtep_dev *dump_dev_lock(struct netlink_callback *cb)
 	return NULL;
 }
 
+/*
+ * The vtep devices of the caller's namespace: those that sit in it (their
+ * sockets and underlay may be in the namespace that created them).
+ */
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(cb->skb->sk);
-	struct vtep_net *vn = net_generic(net, vtep_net_id);
 	struct vtep_dump *d = vtep_dump_ctx(cb);
-	struct vtep_dev *vtep;
+	struct net_device *dev;
 	u32 i = 0;
 
 	rtnl_lock();
 	cb->seq = net->dev_base_seq;
-	list_for_each_entry(vtep, &vn->devs, net_node) {
-		if (i++ < d->pos)
+	for_each_netdev(net, dev) {
+		if (!vtep_is_vtep(dev) || i++ < d->pos)
 			continue;
-		if (dump_msg(skb, cb, vtep, VTEP_CMD_LINK_GET, link_put, vtep))
+		if (dump_msg(skb, cb, netdev_priv(dev), VTEP_CMD_LINK_GET,
+			     link_put, netdev_priv(dev)))
 			break;
 		d->pos = i;
 	}

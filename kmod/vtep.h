@@ -140,8 +140,8 @@ struct vtep_group;
 
 struct vtep_dev {
 	struct net_device *dev;
-	struct net *net;
-	struct list_head net_node;	/* vtep_net->devs, under RTNL */
+	struct net *net;		/* the creator's: sockets, underlay */
+	struct list_head net_node;	/* vtep_net->devs of net, under RTNL */
 	struct list_head sock_node;	/* vs->devs, RCU, under RTNL */
 	struct vtep_sock __rcu *sock;	/* set while up */
 	struct vtep_cfg cfg;
@@ -269,8 +269,11 @@ void vtep_dev_setup(struct net_device *dev);
 bool vtep_is_vtep(const struct net_device *dev);
 int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 		       struct netlink_ext_ack *extack);
-int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
-		     bool mtu_given, struct netlink_ext_ack *extack);
+int vtep_dev_newlink(struct net_device *dev, struct net *net,
+		     const struct vtep_link_cfg *lc, bool mtu_given,
+		     struct netlink_ext_ack *extack);
+int vtep_dev_notifier_init(void);
+void vtep_dev_notifier_uninit(void);
 int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     bool replace, struct netlink_ext_ack *extack);
 int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
@@ -355,7 +358,7 @@ void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 /* underlay.c: the per-netns state, shared UDP sockets, multicast joins */
 extern unsigned int vtep_net_id;
 struct vtep_net {
-	struct list_head devs;		/* vtep_dev, under RTNL */
+	struct list_head devs;		/* vtep_dev whose net is this one, RTNL */
 	struct list_head socks;		/* vtep_sock, under RTNL */
 };
 
