@@ -21,7 +21,8 @@
 
 /* Settings that need the underlay socket reopened: only while down */
 #define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \
-			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY))
+			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY) | \
+			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX))
 
 static const struct vtep_underlay_ops vtep_rx_ops = {
 	.encap_rcv	= vtep_rx_encap,

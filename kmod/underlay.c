@@ -6,7 +6,8 @@
  *
  * One socket per (namespace, family, local address, port), shared by every
  * vtep device with that configuration, found on the namespace's list under
- * RTNL. A device with a local address gets a socket bound to that address,
+ * RTNL. Its receive options (IPv6 zero checksums) are the first device's;
+ * a device that wants others cannot share it, and cannot open. A device with a local address gets a socket bound to that address,
  * so tunnel packets for the host's other addresses are not ours to take.
  *
  * Such a bound socket does not see multicast: UDP hands a datagram sent to
@@ -115,8 +116,18 @@ static void vtep_sock_setup(struct net *net, struct socket *sock,
 		.gro_complete = vs->ops->gro_complete,
 	};
 
+	/* RFC 6936: the checksum is checked before encap_rcv, if at all. */
+	if (vs->zero_csum6_rx)
+		udp_set_no_check6_rx(sock->sk, true);
 	/* Also turns multicast loopback off: we never receive our own floods. */
 	setup_udp_tunnel_sock(net, sock, &cfg);
+}
+
+/* The socket's IPv6 zero-checksum setting the device asks for */
+static bool vtep_zero_csum6_rx(const struct vtep_dev *vtep)
+{
+	return vtep->cfg.local.family == AF_INET6 &&
+	       vtep->cfg.udp6_zero_csum_rx;
 }
 
 /* The device's local address, or the wildcard of its family */
@@ -141,6 +152,7 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	INIT_LIST_HEAD(&vs->groups);
 	vtep_local(vtep, &vs->local);
 	vs->port = vtep->cfg.port;
+	vs->zero_csum6_rx = vtep_zero_csum6_rx(vtep);
 	vs->ops = ops;
 
 	/* A link-local address means nothing without its link. */
@@ -175,9 +187,15 @@ int vtep_underlay_open(struct vtep_dev *vtep,
 
 	vtep_local(vtep, &local);
 	list_for_each_entry(vs, &vn->socks, node) {
-		if (vs->port == vtep->cfg.port &&
-		    vtep_addr_equal(&vs->local, &local))
-			goto found;
+		if (vs->port != vtep->cfg.port ||
+		    !vtep_addr_equal(&vs->local, &local))
+			continue;
+		if (vs->zero_csum6_rx != vtep_zero_csum6_rx(vtep)) {
+			netdev_info(vtep->dev,
+				    "another device on this address and port has the other udp6zerocsumrx setting\n");
+			return -EBUSY;
+		}
+		goto found;
 	}
 	vs = vtep_sock_create(vtep, ops);
 	if (IS_ERR(vs)) {

@@ -72,6 +72,7 @@ struct vtep_cfg {
 	int underlay;			/* underlay ifindex, 0 = none */
 	u8 ttl, tos, df;
 	bool learning, udp_csum, move_notice;
+	bool udp6_zero_csum_rx;		/* part of the socket-sharing key */
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;			/* 0 = unlimited */
 };
@@ -377,6 +378,7 @@ struct vtep_sock {
 	struct list_head devs;		/* vtep_dev.sock_node, RCU */
 	struct vtep_addr local;
 	__be16 port;
+	bool zero_csum6_rx;		/* IPv6: accept zero UDP checksums */
 	int refcnt;			/* under RTNL */
 	struct list_head groups;	/* joined groups, under RTNL */
 	struct rcu_head rcu;

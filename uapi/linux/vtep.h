@@ -47,6 +47,12 @@
  *     the device is down (-EBUSY). The local address family can change only while the device
  *     has no VNI (-EBUSY). PORT_MIN must not exceed PORT_MAX (-EINVAL).
  *     Without LOCAL/LOCAL6 a device is IPv4 and listens on the wildcard.
+     UDP6_ZERO_CSUM_RX (default 0) accepts tunnel packets over IPv6 whose
+     UDP checksum is zero (RFC 6935/6936; vxlan's udp6zerocsumtx sends
+     them), which are otherwise dropped before the device sees them. It
+     can change only while the device is down (-EBUSY), and devices that
+     share a socket (the same local address and port) must agree on it:
+     opening one that does not fails with -EBUSY.
  *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
  *                       [GROUP|GROUP6], [FLOOD] }
@@ -207,6 +213,7 @@ enum vtep_link_attr {
 	VTEP_LINK_A_MOVE_NOTICE, /* u8: 0/1, flood frames from new local MACs */
 	VTEP_LINK_A_FDB_COUNT,	/* u32, read only */
 	VTEP_LINK_A_VNI_COUNT,	/* u32, read only */
+	VTEP_LINK_A_UDP6_ZERO_CSUM_RX, /* u8: 0/1, accept IPv6 zero UDP checksums */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
