@@ -68,6 +68,8 @@
  *                       dump: IFINDEX|IFNAME; every VNI of the device
  *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
  *            FLOOD, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
+ *     A dump during which a VNI or a remote of the device changed carries
+ *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
  * VTEP_CMD_REMOTE_NEW   IFINDEX|IFNAME, VTEP_A_REMOTE { VNI, ADDR|ADDR6 }
  *     Adds a unicast address to the VNI's head-end replication list: every
@@ -96,7 +98,10 @@
  *            AGE (ms since last seen; learned entries only) }
  *     A dump that spans several messages resumes where it stopped; each
  *     entry present for the whole dump is returned exactly once. If the
- *     table changed in between, the last message carries NLM_F_DUMP_INTR.
+ *     table changed in between, the last message carries NLM_F_DUMP_INTR;
+ *     so does it when the table was being resized (entries move between
+ *     tables in the background after a large load or flush), even if no
+ *     entry was sent. Readers dump again, after a short pause.
  * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     Deletes every entry matching the filter (all, if none).
  *
