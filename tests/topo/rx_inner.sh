@@ -70,7 +70,7 @@ for port, exp in want.items():
 sys.exit(1 if bad else 0)
 PY
 
-nq h1 tcpdump -nUi vtep0 -w "$TMP/rx.pcap" udp >/dev/null 2>&1 &
+nq h1 tcpdump -nUi vtep0 -w "$TMP/rx.pcap" >/dev/null 2>&1 &
 dump_pid=$!
 wait_for 20 "test -s $TMP/rx.pcap"
 n h2 $PY "$TMP/send.py" ect-vlan notect-vlan ect-plain ect6-qinq src-mcast src-bcast src-zero src-ok
