@@ -29,7 +29,7 @@ conf.verb = 0
 eth = Ether(src="02:00:00:00:01:01", dst="02:00:00:00:02:02")
 ip = IPv6(src="2001:db8:100::1", dst="2001:db8:100::2")
 inner = {"error": ICMPv6DestUnreach(code=4), "echo": ICMPv6EchoRequest(id=7, seq=1)}[sys.argv[1]]
-sendp(eth / ip / IPv6ExtHdrDestOpt() / inner / Raw(b"q" * 1400), iface="eth0")
+sendp(eth / ip / IPv6ExtHdrDestOpt() / inner / Raw(b"q" * 1330), iface="eth0")
 PY
 cat >"$TMP/count.py" <<'PY'
 import sys
