@@ -250,6 +250,8 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 		return dump_gone(cb);
 	/* Odd, so never 0; moves with every VNI or remote change. */
 	cb->seq = (vtep->vni_gen << 1) | 1;
+	if (!d->seq0)
+		d->seq0 = cb->seq;
 	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
 		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
 		if (!vni || (d->vni && vni->id != d->vni))
@@ -275,6 +277,9 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 out:
 	rtnl_unlock();
+	/* NLMSG_DONE says it too if anything changed since the first pass. */
+	if (!skb->len && cb->seq != d->seq0)
+		return dump_intr(cb);
 	return skb->len;
 }
 

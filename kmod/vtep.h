@@ -203,7 +203,7 @@ struct vtep_dump {
 	u32 pos;			/* next device, VLAN slot or FDB bucket */
 	u32 sub;			/* next remote of the VNI, or entry */
 	u32 vni;			/* filter, 0 = any */
-	u32 seq0;			/* FDB: the first message's sequence */
+	u32 seq0;			/* sequence of the first message (FDB), pass */
 	unsigned long tbl;		/* FDB: the bucket table walked */
 	const char *errmsg;		/* with err */
 	s16 err;			/* a refusal .start could not send */
