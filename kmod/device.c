@@ -21,7 +21,8 @@
 
 /* Settings that need the underlay socket reopened: only while down */
 #define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \
-			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY))
+			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY) | \
+			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX))
 
 static const struct vtep_underlay_ops vtep_rx_ops = {
 	.encap_rcv	= vtep_rx_encap,
@@ -51,7 +52,11 @@ static unsigned int vtep_overhead(const struct vtep_dev *vtep)
 	return vtep->cfg.local.family == AF_INET6 ? VTEP_OVERHEAD6 : VTEP_OVERHEAD4;
 }
 
-/* The largest inner MTU the underlay carries: its device's, else Ethernet's. */
+/*
+ * The largest inner MTU the underlay carries: its device's, else
+ * Ethernet's, less the overhead of the underlay's family; never below the
+ * minimum (an underlay MTU below the overhead must not wrap max_mtu).
+ */
 static int vtep_max_mtu(const struct vtep_dev *vtep)
 {
 	struct net_device *lower;
@@ -62,7 +67,27 @@ static int vtep_max_mtu(const struct vtep_dev *vtep)
 		if (lower)
 			mtu = lower->mtu;
 	}
-	return mtu - vtep_overhead(vtep);
+	return max_t(int, mtu - vtep_overhead(vtep), ETH_MIN_MTU);
+}
+
+/*
+ * After a change of the underlay (its device, its MTU, its family), under
+ * RTNL: max_mtu follows; an MTU at the old maximum (the default) follows
+ * it up or down, a smaller one stays unless it no longer fits.
+ */
+static void vtep_mtu_update(struct vtep_dev *vtep)
+{
+	struct net_device *dev = vtep->dev;
+	int old = dev->max_mtu, max = vtep_max_mtu(vtep);
+	int err;
+
+	dev->max_mtu = max;
+	if (dev->mtu == max || (dev->mtu != old && dev->mtu < max))
+		return;
+	err = dev_set_mtu(dev, max);
+	if (err)
+		netdev_warn(dev, "cannot follow the underlay's MTU (%d): %d\n",
+			    max, err);
 }
 
 /*
@@ -105,22 +130,26 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	if (ageing_changed && vtep_is_up(vtep))
 		vtep_fdb_ageing_start(vtep);
 	if (vtep->dev->reg_state == NETREG_REGISTERED)
-		vtep->dev->max_mtu = vtep_max_mtu(vtep);
+		vtep_mtu_update(vtep);
 	return 0;
 }
 
 /*
  * rtnl_link_ops.newlink, its settings parsed: configure, size the MTU
- * (@mtu_given: the request set dev->mtu) and register.
+ * (@mtu_given: the request set dev->mtu) and register. @net is the
+ * creator's namespace (src_net): the underlay device is named there, and
+ * there the device's sockets live, wherever the device itself is created
+ * (like vxlan: "ip link add ... netns X" keeps the underlay outside X).
  */
-int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
-		     bool mtu_given, struct netlink_ext_ack *extack)
+int vtep_dev_newlink(struct net_device *dev, struct net *net,
+		     const struct vtep_link_cfg *lc, bool mtu_given,
+		     struct netlink_ext_ack *extack)
 {
 	struct vtep_dev *vtep = netdev_priv(dev);
 	struct vtep_net *vn;
 	int err;
 
-	vtep->net = dev_net(dev);
+	vtep->net = net;
 	err = vtep_dev_configure(vtep, lc, extack);
 	if (err)
 		return err;
@@ -143,68 +172,97 @@ int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
 
 /* ---- VNIs: the parts that need the device's state or its underlay ---- */
 
-/* Move a VNI to another group, joining the new one before leaving the old. */
-static int vtep_vni_regroup(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    const struct vtep_addr *group)
+/*
+ * A VNI's membership of its group: joined at most once per VNI (vni->mc),
+ * while the device has its socket, and left only by the VNI that joined, so one
+ * device's failure never undoes another's (or another VNI's) join.
+ */
+static int vni_join(struct vtep_dev *vtep, const struct vtep_addr *group,
+		    struct vtep_group **mc)
 {
-	struct vtep_addr old = vni->group;
-	int err;
+	struct vtep_group *g;
 
-	if (vtep_addr_equal(&old, group))
+	*mc = NULL;
+	if (!group->family)
 		return 0;
-	if (vtep_is_up(vtep) && group->family) {
-		err = vtep_underlay_join(vtep, group);
-		if (err)
-			return err;
-	}
-	spin_lock_bh(&vtep->lock);
-	vni->group = *group;
-	spin_unlock_bh(&vtep->lock);
-	if (vtep_is_up(vtep) && old.family)
-		vtep_underlay_leave(vtep, &old);
+	/* NULL while the device has no socket (down): joined at open */
+	g = vtep_underlay_join(vtep, group);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	*mc = g;
 	return 0;
 }
 
+static void vni_leave(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	if (vni->mc)
+		vtep_underlay_leave(vtep, vni->mc);
+	vni->mc = NULL;
+}
+
+/*
+ * Change a VNI as @vc says, all or nothing: what can fail (the VLAN slot
+ * taken, the new group's join) is done or checked before anything the
+ * datapath sees changes, so a refused request leaves the VNI as it was.
+ */
 static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 			   const struct vtep_vni_cfg *vc,
 			   struct netlink_ext_ack *extack)
 {
+	bool regroup = vc->has_group && !vtep_addr_equal(&vni->group,
+							 &vc->group);
+	bool remap = vc->has_map && vc->vlan != vni->vlan;
+	struct vtep_group *mc = NULL;
 	int err;
 
-	if (vc->has_map && vc->vlan != vni->vlan) {
-		err = vtep_vni_remap(vtep, vni, vc->vlan, extack);
+	if (remap) {
+		err = vtep_vni_vlan_check(vtep, vc->vlan, extack);
 		if (err)
 			return err;
 	}
-	if (vc->has_group) {
-		err = vtep_vni_regroup(vtep, vni, &vc->group);
+	if (regroup) {
+		/* Join the new group before leaving the old one. */
+		err = vni_join(vtep, &vc->group, &mc);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
 			return err;
 		}
 	}
+
+	if (remap)
+		vtep_vni_remap(vtep, vni, vc->vlan);
+	if (regroup) {
+		spin_lock_bh(&vtep->lock);
+		vni->group = vc->group;
+		spin_unlock_bh(&vtep->lock);
+		vni_leave(vtep, vni);
+		vni->mc = mc;
+	}
 	if (vc->has_flood)
 		WRITE_ONCE(vni->flood, vc->flood);
+	vtep->vni_gen++;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_CHANGED, vni->id);
 	return 0;
 }
 
 /*
  * Delete @vni: out of the tables first, so learning adds nothing for it
- * after the flush; then out of its group (if @joined), its FDB entries
- * flushed (with their events), and freed after a grace period. Under RTNL.
+ * after the flush; then out of its group, its FDB entries flushed (with
+ * their events), and freed after a grace period. Under RTNL.
  */
-static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    bool joined)
+static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
 	vtep_vni_unlink(vtep, vni);
-	if (joined && vtep_is_up(vtep) && vni->group.family)
-		vtep_underlay_leave(vtep, &vni->group);
+	vni_leave(vtep, vni);
 	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
 	vtep_vni_free(vni);
 }
 
-/* VNI_NEW: @vc names a VLAN or untagged (netlink.c checked). */
+/*
+ * VNI_NEW: @vc names a VLAN or untagged (netlink.c checked). The group is
+ * joined before the VNI is published: a failed join leaves no trace (no
+ * frame was sent or learned on the VNI, no event went out).
+ */
 int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     bool replace, struct netlink_ext_ack *extack)
 {
@@ -221,19 +279,25 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		return vtep_vni_update(vtep, vni, vc, extack);
 	}
 
-	vni = vtep_vni_create(vtep, vc, extack);
+	vni = vtep_vni_alloc(vtep, vc, extack);
 	if (IS_ERR(vni))
 		return PTR_ERR(vni);
-	if (vtep_is_up(vtep) && vni->group.family) {
-		err = vtep_underlay_join(vtep, &vni->group);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
-			vtep_vni_delete(vtep, vni, false);
-			return err;
-		}
+	err = vni_join(vtep, &vni->group, &vni->mc);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
+		goto err_free;
 	}
+	err = vtep_vni_insert(vtep, vni, extack);
+	if (err)
+		goto err_leave;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_ADDED, vc->id);
 	return 0;
+
+err_leave:
+	vni_leave(vtep, vni);
+err_free:
+	vtep_vni_free(vni);
+	return err;
 }
 
 int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
@@ -261,14 +325,18 @@ int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		NL_SET_ERR_MSG(extack, "VNI does not exist");
 		return -ENOENT;
 	}
-	vtep_vni_delete(vtep, vni, true);
+	vtep_vni_delete(vtep, vni);
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_DELETED, id);
 	return 0;
 }
 
 /* ---- net_device_ops ---- */
 
-/* Join (or, with join false, leave) the group of every VNI. */
+/*
+ * Join (or, with join false, leave) the group of every VNI. A walk that
+ * restarts after a resize may visit a VNI twice: vni->mc says whether it
+ * joined already, and a leave undoes only the joins that happened.
+ */
 static int vtep_groups(struct vtep_dev *vtep, bool join)
 {
 	struct rhashtable_iter iter;
@@ -280,13 +348,13 @@ static int vtep_groups(struct vtep_dev *vtep, bool join)
 	while ((vni = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(vni))
 			continue;	/* -EAGAIN: the table resized */
-		if (!vni->group.family)
+		if (join == !!vni->mc)
 			continue;
 		rhashtable_walk_stop(&iter);
 		if (join)
-			err = vtep_underlay_join(vtep, &vni->group);
+			err = vni_join(vtep, &vni->group, &vni->mc);
 		else
-			vtep_underlay_leave(vtep, &vni->group);
+			vni_leave(vtep, vni);
 		rhashtable_walk_start(&iter);
 		if (err)
 			break;
@@ -306,7 +374,7 @@ static int vtep_open(struct net_device *dev)
 		return err;
 	err = vtep_groups(vtep, true);
 	if (err) {
-		/* Leaving is safe for groups never joined: refcounts say so. */
+		/* Leaves only the groups this open joined (vni->mc). */
 		vtep_groups(vtep, false);
 		vtep_underlay_close(vtep);
 		return err;
@@ -426,6 +494,52 @@ static const struct ethtool_ops vtep_ethtool_ops = {
 bool vtep_is_vtep(const struct net_device *dev)
 {
 	return dev->netdev_ops == &vtep_netdev_ops;
+}
+
+/* ---- the underlay device's life ---- */
+
+/*
+ * Follow the underlay devices: a new MTU resizes the vtep devices on top
+ * (vtep_mtu_update()); one that goes away (deleted, or moved to another
+ * namespace) takes them with it, as vlan, macvlan and vxlan do, since
+ * their ifindex would name nothing, or another device, from then on.
+ */
+static int vtep_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vtep_dev *vtep, *next;
+	struct vtep_net *vn;
+	LIST_HEAD(kill);
+
+	if (event != NETDEV_CHANGEMTU && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	vn = net_generic(dev_net(dev), vtep_net_id);
+	list_for_each_entry_safe(vtep, next, &vn->devs, net_node) {
+		if (vtep->cfg.underlay != dev->ifindex || vtep->dev == dev ||
+		    vtep->dev->reg_state != NETREG_REGISTERED)
+			continue;
+		if (event == NETDEV_CHANGEMTU)
+			vtep_mtu_update(vtep);
+		else
+			unregister_netdevice_queue(vtep->dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vtep_notifier = {
+	.notifier_call = vtep_netdev_event,
+};
+
+int vtep_dev_notifier_init(void)
+{
+	return register_netdevice_notifier(&vtep_notifier);
+}
+
+void vtep_dev_notifier_uninit(void)
+{
+	unregister_netdevice_notifier(&vtep_notifier);
 }
 
 /* ---- setup ---- */

@@ -178,6 +178,18 @@ static int dump_gone(struct netlink_callback *cb)
 }
 
 /*
+ * Ends a dump with NLMSG_DONE carrying NLM_F_DUMP_INTR, even when no
+ * message went out before (the check then needs a previous sequence).
+ */
+static int dump_intr(struct netlink_callback *cb)
+{
+	if (!cb->prev_seq)
+		cb->prev_seq = 1;
+	cb->seq = cb->prev_seq + 2;
+	return 0;
+}
+
+/*
  * Takes RTNL and finds the dump's device; NULL, with RTNL released, if the
  * device went away.
  */
@@ -194,20 +206,24 @@ static struct vtep_dev *dump_dev_lock(struct netlink_callback *cb)
 	return NULL;
 }
 
+/*
+ * The vtep devices of the caller's namespace: those that sit in it (their
+ * sockets and underlay may be in the namespace that created them).
+ */
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(cb->skb->sk);
-	struct vtep_net *vn = net_generic(net, vtep_net_id);
 	struct vtep_dump *d = vtep_dump_ctx(cb);
-	struct vtep_dev *vtep;
+	struct net_device *dev;
 	u32 i = 0;
 
 	rtnl_lock();
 	cb->seq = net->dev_base_seq;
-	list_for_each_entry(vtep, &vn->devs, net_node) {
-		if (i++ < d->pos)
+	for_each_netdev(net, dev) {
+		if (!vtep_is_vtep(dev) || i++ < d->pos)
 			continue;
-		if (dump_msg(skb, cb, vtep, VTEP_CMD_LINK_GET, link_put, vtep))
+		if (dump_msg(skb, cb, netdev_priv(dev), VTEP_CMD_LINK_GET,
+			     link_put, netdev_priv(dev)))
 			break;
 		d->pos = i;
 	}
@@ -232,7 +248,10 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 	vtep = dump_dev_lock(cb);
 	if (!vtep)
 		return dump_gone(cb);
-	cb->seq = 1;
+	/* Odd, so never 0; moves with every VNI or remote change. */
+	cb->seq = (vtep->vni_gen << 1) | 1;
+	if (!d->seq0)
+		d->seq0 = cb->seq;
 	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
 		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
 		if (!vni || (d->vni && vni->id != d->vni))
@@ -258,6 +277,9 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 out:
 	rtnl_unlock();
+	/* NLMSG_DONE says it too if anything changed since the first pass. */
+	if (!skb->len && cb->seq != d->seq0)
+		return dump_intr(cb);
 	return skb->len;
 }
 
@@ -267,7 +289,10 @@ out:
  * is skipped or sent twice while the table holds still. When it does not,
  * the generation moves (every insert and removal bumps it) and the
  * messages say so; a resize moves the entries to a new table without
- * that, and is caught by the table's identity and its future_tbl.
+ * that, and is caught by the table's identity and its future_tbl, before
+ * and after the walk (a resize may start, or end, while this message is
+ * written): entries already in the future table are not in this one, so
+ * the dump is flagged, and the reader dumps again.
  */
 static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct vtep_dev *vtep)
@@ -301,12 +326,16 @@ static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 					d->seq0 = cb->seq;
 				if (dump_msg(skb, cb, vtep, VTEP_CMD_FDB_GET,
 					     fdb_put, &s))
-					return;
+					goto out;
 				d->sent = true;
 			}
 			d->sub = i;
 		}
 	}
+out:
+	if (rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb) != tbl ||
+	    rcu_access_pointer(tbl->future_tbl))
+		d->moved = true;
 }
 
 /*
@@ -332,9 +361,11 @@ int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb)
 	/*
 	 * At the end, make NLMSG_DONE carry NLM_F_DUMP_INTR too if the table
 	 * changed at any time during the dump, as the uapi promises, even
-	 * when an earlier message was the one that saw it.
+	 * when an earlier message was the one that saw it, and even when no
+	 * entry was sent: a resize under way can hide every entry from the
+	 * walk, and an empty table must not then look like a clean one.
 	 */
-	if (!skb->len && d->sent && (cb->seq != d->seq0 || d->moved))
-		return dump_gone(cb);
+	if (!skb->len && (d->moved || (d->sent && cb->seq != d->seq0)))
+		return dump_intr(cb);
 	return skb->len;
 }

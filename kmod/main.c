@@ -20,10 +20,9 @@ static int __net_init vtep_net_init(struct net *net)
 }
 
 /*
- * A namespace going away takes its vtep devices with it. They may sit in
- * this namespace while their underlay socket lives in another (a device
- * moved after creation is not allowed, see device.c), so only this list
- * matters here.
+ * A namespace going away takes with it the vtep devices whose sockets and
+ * underlay live in it (vn->devs), wherever the devices sit; those that sit
+ * in it with their underlay elsewhere go with the namespace's devices.
  */
 static void __net_exit vtep_net_exit_batch(struct list_head *net_list)
 {
@@ -64,10 +63,15 @@ static int __init vtep_init(void)
 	if (err)
 		return err;
 
+	/* Underlay devices' MTU changes and unregistration */
+	err = vtep_dev_notifier_init();
+	if (err)
+		goto err_unregister_pernet;
+
 	/* The genl family first: devices send events on it until they die. */
 	err = vtep_netlink_init();
 	if (err)
-		goto err_unregister_pernet;
+		goto err_uninit_notifier;
 
 	err = vtep_rtnl_init();
 	if (err)
@@ -78,6 +82,8 @@ static int __init vtep_init(void)
 
 err_uninit_netlink:
 	vtep_netlink_uninit();
+err_uninit_notifier:
+	vtep_dev_notifier_uninit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&vtep_net_ops);
 	return err;
@@ -87,6 +93,7 @@ static void __exit vtep_exit(void)
 {
 	vtep_rtnl_uninit();
 	vtep_netlink_uninit();
+	vtep_dev_notifier_uninit();
 	unregister_pernet_subsys(&vtep_net_ops);
 	/* RCU callbacks of freed entries and remotes run code of this module. */
 	rcu_barrier();

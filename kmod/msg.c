@@ -33,6 +33,7 @@ const struct vtep_link_field vtep_link_fields[] = {
 	FIELD(VTEP_LINK_A_PORT_MAX, port_max),
 	FIELD(VTEP_LINK_A_UDP_CSUM, udp_csum),
 	FIELD(VTEP_LINK_A_MOVE_NOTICE, move_notice),
+	FIELD(VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx),
 };
 
 const unsigned int vtep_n_link_fields = ARRAY_SIZE(vtep_link_fields);

@@ -132,13 +132,25 @@ static struct sk_buff *icmp6_too_big(const struct sk_buff *skb, int mtu)
 	struct icmp6hdr *ih;
 	struct ipv6hdr *nh;
 	struct sk_buff *n;
+	__be16 frag_off;
+	u8 nexthdr;
+	int hoff;
 
 	/* Below 1280 there is no MTU an IPv6 sender may be asked to use. */
 	if (mtu < IPV6_MIN_MTU || ipv6_addr_is_multicast(&ip6->daddr) ||
 	    ipv6_addr_any(&ip6->saddr) || ipv6_addr_is_multicast(&ip6->saddr))
 		return NULL;
-	if (ip6->nexthdr == IPPROTO_ICMPV6 &&
-	    quotes_an_error(skb, off + sizeof(*ip6), true))
+	/*
+	 * Never an error about an error, whatever extension headers come
+	 * first; a later fragment cannot show its type, malformed headers
+	 * cannot be walked: no answer to either.
+	 */
+	nexthdr = ip6->nexthdr;
+	hoff = ipv6_skip_exthdr(skb, off + sizeof(*ip6), &nexthdr, &frag_off);
+	if (hoff < 0)
+		return NULL;
+	if (nexthdr == IPPROTO_ICMPV6 &&
+	    ((frag_off & htons(~0x7)) || quotes_an_error(skb, hoff, true)))
 		return NULL;
 
 	/* RFC 4443: quote as much as fits the minimum MTU */

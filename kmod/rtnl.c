@@ -35,6 +35,7 @@ const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_MOVE_NOTICE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VTEP_LINK_A_FDB_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_FDB_COUNT),
 	[VTEP_LINK_A_VNI_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_VNI_COUNT),
+	[VTEP_LINK_A_UDP6_ZERO_CSUM_RX] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /*
@@ -109,7 +110,11 @@ static int vtep_rtnl_parse(struct net_device *dev, struct nlattr *data[],
 	return vtep_nl_link_parse(data ?: none, &vtep->cfg, lc, extack);
 }
 
-/* IFLA_LINK names the underlay device too, unless the nest does. */
+/*
+ * IFLA_LINK names the underlay device too, unless the nest does; either is
+ * an ifindex of the creator's namespace (@src_net), where "ip link add
+ * link IF" looked IF up, even when the device is created in another one.
+ */
 static int vtep_newlink(struct net *src_net, struct net_device *dev,
 			struct nlattr *tb[], struct nlattr *data[],
 			struct netlink_ext_ack *extack)
@@ -124,7 +129,7 @@ static int vtep_newlink(struct net *src_net, struct net_device *dev,
 		lc.cfg.underlay = nla_get_u32(tb[IFLA_LINK]);
 		lc.set |= BIT(VTEP_LINK_A_UNDERLAY);
 	}
-	return vtep_dev_newlink(dev, &lc, tb[IFLA_MTU], extack);
+	return vtep_dev_newlink(dev, src_net, &lc, tb[IFLA_MTU], extack);
 }
 
 static int vtep_changelink(struct net_device *dev, struct nlattr *tb[],

@@ -53,19 +53,78 @@ static void vtep_rx_outer_src(const struct sock *sk, const struct sk_buff *skb,
 }
 
 /*
+ * The inner IP header's offset from skb->data (the inner frame past its
+ * Ethernet header), past any VLAN tags, and its protocol; 0 for a frame
+ * that carries no IP header whole.
+ */
+static __be16 inner_ip(struct sk_buff *skb, unsigned int *off)
+{
+	__be16 proto = skb->protocol;
+	int tags = 0;
+
+	*off = 0;
+	while (eth_type_vlan(proto)) {
+		if (++tags > VLAN_MAX_DEPTH ||
+		    !pskb_may_pull(skb, *off + VLAN_HLEN))
+			return 0;
+		proto = ((const struct vlan_hdr *)(skb->data + *off))->h_vlan_encapsulated_proto;
+		*off += VLAN_HLEN;
+	}
+	if ((proto == htons(ETH_P_IP) &&
+	     pskb_may_pull(skb, *off + sizeof(struct iphdr))) ||
+	    (proto == htons(ETH_P_IPV6) &&
+	     pskb_may_pull(skb, *off + sizeof(struct ipv6hdr))))
+		return proto;
+	return 0;
+}
+
+/*
  * RFC 6040: a CE mark on the outer header must reach the inner one, and
- * an inner packet that cannot carry it is dropped. Returns false to drop.
+ * an inner packet that cannot carry it is dropped. The inner IP header
+ * may sit behind VLAN tags; the frame may share its data with clones (a
+ * multicast datagram delivered to several sockets), so it is made
+ * writable before the mark is written. False, with @reason, to drop.
  */
 static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
-			struct sk_buff *skb)
+			struct sk_buff *skb, enum vtep_stat *reason)
 {
-	int err;
+	unsigned int off;
+	u8 outer, inner;
+	__be16 proto;
 
+	/* Read first: pulling below may move the outer header too. */
 	if (sk->sk_family == AF_INET6)
-		err = IP6_ECN_decapsulate(oiph, skb);
+		outer = ipv6_get_dsfield(oiph);
 	else
-		err = IP_ECN_decapsulate(oiph, skb);
-	return err <= 1;
+		outer = ((const struct iphdr *)oiph)->tos;
+	if (!INET_ECN_is_ce(outer))
+		return true;
+
+	proto = inner_ip(skb, &off);
+	if (!proto)
+		return true;
+	if (proto == htons(ETH_P_IP))
+		inner = ((const struct iphdr *)(skb->data + off))->tos;
+	else
+		inner = ipv6_get_dsfield((const struct ipv6hdr *)(skb->data + off));
+	if (INET_ECN_is_not_ect(inner)) {
+		*reason = VTEP_STAT_DROP_BAD_INNER;	/* CE on a not-ECT packet */
+		return false;
+	}
+	if (INET_ECN_is_ce(inner))
+		return true;
+
+	if (skb_ensure_writable(skb, off + (proto == htons(ETH_P_IP) ?
+					    sizeof(struct iphdr) :
+					    sizeof(struct ipv6hdr)))) {
+		*reason = VTEP_STAT_DROP_RX_ERROR;
+		return false;
+	}
+	if (proto == htons(ETH_P_IP))
+		IP_ECN_set_ce((struct iphdr *)(skb->data + off));
+	else
+		IP6_ECN_set_ce(skb, (struct ipv6hdr *)(skb->data + off));
+	return true;
 }
 
 int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
@@ -131,6 +190,11 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 		reason = VTEP_STAT_DROP_LOOP;
 		goto drop;
 	}
+	/* No station sends from a group, broadcast or all-zero address. */
+	if (!is_valid_ether_addr(((const struct ethhdr *)skb->data)->h_source)) {
+		reason = VTEP_STAT_DROP_BAD_SRC_MAC;
+		goto drop;
+	}
 	skb->protocol = eth_type_trans(skb, vtep->dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 
@@ -139,15 +203,11 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 		reason = VTEP_STAT_DROP_TOO_SHORT;	/* inner IP header cut */
 		goto drop;
 	}
-	if (!vtep_rx_ecn(sk, skb->head + nh, skb)) {
-		reason = VTEP_STAT_DROP_BAD_INNER;	/* CE on a not-ECT packet */
+	if (!vtep_rx_ecn(sk, skb->head + nh, skb, &reason))
 		goto drop;
-	}
 
-	/* Learn only from frames we deliver, and only unicast sources. */
-	if (READ_ONCE(vtep->cfg.learning) &&
-	    is_valid_ether_addr(eth_hdr(skb)->h_source) &&
-	    !vtep_addr_any(&src))
+	/* Learn only from frames we deliver (their source MAC is unicast). */
+	if (READ_ONCE(vtep->cfg.learning) && !vtep_addr_any(&src))
 		vtep_fdb_learn(vtep, vni, eth_hdr(skb)->h_source, &src);
 
 	vid = READ_ONCE(vni->vlan);

@@ -6,7 +6,8 @@
  *
  * One socket per (namespace, family, local address, port), shared by every
  * vtep device with that configuration, found on the namespace's list under
- * RTNL. A device with a local address gets a socket bound to that address,
+ * RTNL. Its receive options (IPv6 zero checksums) are the first device's;
+ * a device that wants others cannot share it, and cannot open. A device with a local address gets a socket bound to that address,
  * so tunnel packets for the host's other addresses are not ours to take.
  *
  * Such a bound socket does not see multicast: UDP hands a datagram sent to
@@ -35,11 +36,16 @@
 
 unsigned int vtep_net_id __read_mostly;
 
-/* A multicast membership of a socket, shared by all VNIs and devices on it */
+/*
+ * A multicast membership of a socket, shared by the VNIs (of any device on
+ * the socket) that joined it: each VNI that joined holds one count and the
+ * pointer (vni->mc), so a rollback or a leave undoes only its own join.
+ */
 struct vtep_group {
 	struct list_head node;		/* vtep_sock.groups, under RTNL */
 	struct vtep_addr addr;
-	int ifindex;			/* joined on this underlay device */
+	int ifindex;			/* asked for: the device's cfg.underlay */
+	int joined_ifindex;		/* IPv4: the device the join resolved */
 	int refcnt;
 	struct socket *sock;		/* own socket, or NULL: joined on vs->sock */
 };
@@ -110,8 +116,18 @@ static void vtep_sock_setup(struct net *net, struct socket *sock,
 		.gro_complete = vs->ops->gro_complete,
 	};
 
+	/* RFC 6936: the checksum is checked before encap_rcv, if at all. */
+	if (vs->zero_csum6_rx)
+		udp_set_no_check6_rx(sock->sk, true);
 	/* Also turns multicast loopback off: we never receive our own floods. */
 	setup_udp_tunnel_sock(net, sock, &cfg);
+}
+
+/* The socket's IPv6 zero-checksum setting the device asks for */
+static bool vtep_zero_csum6_rx(const struct vtep_dev *vtep)
+{
+	return vtep->cfg.local.family == AF_INET6 &&
+	       vtep->cfg.udp6_zero_csum_rx;
 }
 
 /* The device's local address, or the wildcard of its family */
@@ -136,6 +152,7 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	INIT_LIST_HEAD(&vs->groups);
 	vtep_local(vtep, &vs->local);
 	vs->port = vtep->cfg.port;
+	vs->zero_csum6_rx = vtep_zero_csum6_rx(vtep);
 	vs->ops = ops;
 
 	/* A link-local address means nothing without its link. */
@@ -170,9 +187,15 @@ int vtep_underlay_open(struct vtep_dev *vtep,
 
 	vtep_local(vtep, &local);
 	list_for_each_entry(vs, &vn->socks, node) {
-		if (vs->port == vtep->cfg.port &&
-		    vtep_addr_equal(&vs->local, &local))
-			goto found;
+		if (vs->port != vtep->cfg.port ||
+		    !vtep_addr_equal(&vs->local, &local))
+			continue;
+		if (vs->zero_csum6_rx != vtep_zero_csum6_rx(vtep)) {
+			netdev_info(vtep->dev,
+				    "another device on this address and port has the other udp6zerocsumrx setting\n");
+			return -EBUSY;
+		}
+		goto found;
 	}
 	vs = vtep_sock_create(vtep, ops);
 	if (IS_ERR(vs)) {
@@ -188,30 +211,41 @@ found:
 	return 0;
 }
 
+/*
+ * Join or leave @group on @sock. An IPv4 join with no device asks the
+ * routing table which one, and says which in *@ifindex: the leave must
+ * name that device, since the route may be gone or point elsewhere by
+ * then, and a membership left behind makes the socket's release take RTNL,
+ * which our callers hold.
+ */
 static int vtep_mc(struct socket *sock, const struct vtep_addr *group,
-		   int ifindex, bool join)
+		   int *ifindex, bool join)
 {
 	struct sock *sk = sock->sk;
 	int err;
 
 	lock_sock(sk);
 	if (group->family == AF_INET6) {
+		/* IPv6 leaves by address on ifindex 0, any device. */
 		if (join)
-			err = ipv6_stub->ipv6_sock_mc_join(sk, ifindex,
+			err = ipv6_stub->ipv6_sock_mc_join(sk, *ifindex,
 							   &group->ip6);
 		else
-			err = ipv6_stub->ipv6_sock_mc_drop(sk, ifindex,
+			err = ipv6_stub->ipv6_sock_mc_drop(sk, *ifindex,
 							   &group->ip6);
 	} else {
 		struct ip_mreqn mreq = {
 			.imr_multiaddr.s_addr = group->ip4,
-			.imr_ifindex = ifindex,
+			.imr_ifindex = *ifindex,
 		};
 
-		if (join)
+		if (join) {
 			err = ip_mc_join_group(sk, &mreq);
-		else
+			if (!err)	/* the device the route chose */
+				*ifindex = mreq.imr_ifindex;
+		} else {
 			err = ip_mc_leave_group(sk, &mreq);
+		}
 	}
 	release_sock(sk);
 	return err;
@@ -223,7 +257,8 @@ static int vtep_mc(struct socket *sock, const struct vtep_addr *group,
  */
 static void vtep_group_free(struct vtep_sock *vs, struct vtep_group *g)
 {
-	vtep_mc(g->sock ?: vs->sock, &g->addr, g->ifindex, false);
+	WARN_ON_ONCE(vtep_mc(g->sock ?: vs->sock, &g->addr, &g->joined_ifindex,
+			     false));
 	if (g->sock)
 		udp_tunnel_sock_release(g->sock);
 	kfree(g);
@@ -249,7 +284,8 @@ void vtep_underlay_close(struct vtep_dev *vtep)
 	if (--vs->refcnt)
 		return;
 	list_del(&vs->node);
-	/* Groups still here were not left by their devices: drop them now. */
+	/* Every VNI leaves what it joined before its device closes. */
+	WARN_ON_ONCE(!list_empty(&vs->groups));
 	list_for_each_entry_safe(g, next, &vs->groups, node) {
 		list_del(&g->node);
 		vtep_group_free(vs, g);
@@ -272,11 +308,13 @@ static struct vtep_group *vtep_group_find(struct vtep_sock *vs,
 
 /*
  * Join @group on the device's underlay link (cfg.underlay; 0 lets the routing
- * table choose). Only while the device is up (it has a socket); device.c
- * joins every VNI's group when it opens. A group is joined once per socket
- * and link however many VNIs and devices use it.
+ * table choose), for one VNI, which keeps the membership returned until it
+ * hands it to vtep_underlay_leave(). NULL if the device is down (no
+ * socket: device.c joins every VNI's group when it opens). A group is
+ * joined once per socket and link however many VNIs and devices use it.
  */
-int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group)
+struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
+				      const struct vtep_addr *group)
 {
 	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
 	int ifindex = vtep->cfg.underlay;
@@ -285,21 +323,22 @@ int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group)
 
 	ASSERT_RTNL();
 	if (!vs)
-		return 0;
+		return NULL;
 	if (group->family != vs->local.family)
-		return -EAFNOSUPPORT;
+		return ERR_PTR(-EAFNOSUPPORT);
 
 	g = vtep_group_find(vs, group, ifindex);
 	if (g) {
 		g->refcnt++;
-		return 0;
+		return g;
 	}
 
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	g->addr = *group;
 	g->ifindex = ifindex;
+	g->joined_ifindex = ifindex;
 	g->refcnt = 1;
 
 	if (!vtep_addr_any(&vs->local)) {
@@ -311,11 +350,11 @@ int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group)
 		}
 		vtep_sock_setup(vtep->net, g->sock, vs);
 	}
-	err = vtep_mc(g->sock ?: vs->sock, group, ifindex, true);
+	err = vtep_mc(g->sock ?: vs->sock, group, &g->joined_ifindex, true);
 	if (err)
 		goto err_release;
 	list_add(&g->node, &vs->groups);
-	return 0;
+	return g;
 
 err_release:
 	if (g->sock)
@@ -323,20 +362,16 @@ err_release:
 err_free:
 	kfree(g);
 	netdev_dbg(vtep->dev, "cannot join the multicast group: %d\n", err);
-	return err;
+	return ERR_PTR(err);
 }
 
-/* The reverse of vtep_underlay_join(); a group not joined is ignored. */
-void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group)
+/* Give back a membership vtep_underlay_join() returned, while still up. */
+void vtep_underlay_leave(struct vtep_dev *vtep, struct vtep_group *g)
 {
 	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
-	struct vtep_group *g;
 
 	ASSERT_RTNL();
-	if (!vs)
-		return;
-	g = vtep_group_find(vs, group, vtep->cfg.underlay);
-	if (!g || --g->refcnt)
+	if (WARN_ON_ONCE(!vs) || --g->refcnt)
 		return;
 	list_del(&g->node);
 	vtep_group_free(vs, g);

@@ -46,7 +46,7 @@ static struct vtep_vni *vtep_vlan_slot(struct vtep_dev *vtep, u16 vlan)
 }
 
 /* Refuse a VLAN (or untagged) slot that another VNI already holds. */
-static int vtep_vlan_check(struct vtep_dev *vtep, u16 vlan,
+int vtep_vni_vlan_check(struct vtep_dev *vtep, u16 vlan,
 			   struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *other;
@@ -72,19 +72,20 @@ static void vtep_vni_free_rcu(struct rcu_head *rcu)
 }
 
 /*
- * Create the VNI @vc describes (a new id, with a VLAN or untagged, its
- * group and flood setting; defaults: no group, flood). Under RTNL. The
- * group is not joined here.
+ * A new VNI as @vc describes it (a new id, with a VLAN or untagged, its
+ * group and flood setting; defaults: no group, flood), in no table yet:
+ * device.c joins its group before vtep_vni_insert() publishes it, so a
+ * request that fails leaves nothing behind. Under RTNL.
  */
-struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
-				 const struct vtep_vni_cfg *vc,
-				 struct netlink_ext_ack *extack)
+struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
+				const struct vtep_vni_cfg *vc,
+				struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 	int err;
 
 	ASSERT_RTNL();
-	err = vtep_vlan_check(vtep, vc->vlan, extack);
+	err = vtep_vni_vlan_check(vtep, vc->vlan, extack);
 	if (err)
 		return ERR_PTR(err);
 
@@ -92,8 +93,10 @@ struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
 	if (!vni)
 		return ERR_PTR(-ENOMEM);
 	err = vtep_stats_alloc(&vni->stats);
-	if (err)
-		goto err_free_vni;
+	if (err) {
+		kfree(vni);
+		return ERR_PTR(err);
+	}
 	vni->id = vc->id;
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;
@@ -101,52 +104,54 @@ struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
 		vni->group = vc->group;
 	INIT_LIST_HEAD(&vni->remotes);
 	atomic_set(&vni->fdb_count, 0);
+	return vni;
+}
 
+/*
+ * Publish a VNI from vtep_vni_alloc() in the table and its VLAN slot
+ * (checked free then, and RTNL held since). On failure the caller frees it.
+ */
+int vtep_vni_insert(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
 	spin_lock_bh(&vtep->lock);
 	err = rhashtable_lookup_insert_fast(&vtep->vnis, &vni->node,
 					    vtep_vni_params);
 	if (!err) {
 		rcu_assign_pointer(vtep->vlan_map[vni->vlan], vni);
 		WRITE_ONCE(vtep->vni_count, vtep->vni_count + 1);
+		WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	}
 	spin_unlock_bh(&vtep->lock);
-	if (err) {
+	if (err)
 		NL_SET_ERR_MSG(extack, "Cannot add the VNI to the table");
-		goto err_free_stats;
-	}
-	return vni;
-
-err_free_stats:
-	vtep_stats_free(vni->stats);
-err_free_vni:
-	kfree(vni);
-	return ERR_PTR(err);
+	return err;
 }
 
 /*
- * Map @vni to @vlan instead of its current slot, under RTNL. The new slot
- * is published before the old one is cleared; a frame that races the move
- * on the old VLAN is dropped as unmapped, never sent on a wrong VNI.
+ * Map @vni to @vlan instead of its current slot, under RTNL; the caller
+ * checked the slot free (vtep_vni_vlan_check()), so this cannot fail. The
+ * new slot is published before the old one is cleared; a frame that races
+ * the move on the old VLAN is dropped as unmapped, never sent on a wrong
+ * VNI.
  */
-int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
-		   struct netlink_ext_ack *extack)
+void vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan)
 {
 	u16 old = vni->vlan;
-	int err;
 
 	ASSERT_RTNL();
-	if (vlan == old)
-		return 0;
-	err = vtep_vlan_check(vtep, vlan, extack);
-	if (err)
-		return err;
+	if (vlan == old || WARN_ON_ONCE(vtep_vlan_slot(vtep, vlan)))
+		return;
 
 	spin_lock_bh(&vtep->lock);
 	rcu_assign_pointer(vtep->vlan_map[vlan], vni);
 	RCU_INIT_POINTER(vtep->vlan_map[old], NULL);
 	WRITE_ONCE(vni->vlan, vlan);
+	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	spin_unlock_bh(&vtep->lock);
-	return 0;
 }
 
 /* Empty the replication list; vtep->lock held. */
@@ -172,6 +177,7 @@ static void vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
 		RCU_INIT_POINTER(vtep->vlan_map[vni->vlan], NULL);
 	rhashtable_remove_fast(&vtep->vnis, &vni->node, vtep_vni_params);
 	WRITE_ONCE(vtep->vni_count, vtep->vni_count - 1);
+	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	vtep_vni_remotes_release(vtep, vni);
 }
 
@@ -274,6 +280,7 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	spin_lock_bh(&vtep->lock);
 	list_add_tail_rcu(&vr->node, &vni->remotes);
 	WRITE_ONCE(vni->nremotes, vni->nremotes + 1);
+	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	spin_unlock_bh(&vtep->lock);
 	return 0;
 }
@@ -296,6 +303,7 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	spin_lock_bh(&vtep->lock);
 	list_del_rcu(&vr->node);
 	WRITE_ONCE(vni->nremotes, vni->nremotes - 1);
+	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	vtep_peer_put(vtep, vr->peer);
 	spin_unlock_bh(&vtep->lock);
 	kfree_rcu(vr, rcu);

@@ -72,6 +72,7 @@ struct vtep_cfg {
 	int underlay;			/* underlay ifindex, 0 = none */
 	u8 ttl, tos, df;
 	bool learning, udp_csum, move_notice;
+	bool udp6_zero_csum_rx;		/* part of the socket-sharing key */
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;			/* 0 = unlimited */
 };
@@ -114,6 +115,7 @@ struct vtep_vni {
 	u16 vlan;			/* 0 = untagged */
 	bool flood;
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
+	struct vtep_group *mc;		/* the membership joined, under RTNL */
 	struct list_head remotes;	/* struct vtep_vni_remote, RCU */
 	u32 nremotes;
 	atomic_t fdb_count;
@@ -141,11 +143,12 @@ struct vtep_fdb {
 };
 
 struct vtep_sock;
+struct vtep_group;
 
 struct vtep_dev {
 	struct net_device *dev;
-	struct net *net;
-	struct list_head net_node;	/* vtep_net->devs, under RTNL */
+	struct net *net;		/* the creator's: sockets, underlay */
+	struct list_head net_node;	/* vtep_net->devs of net, under RTNL */
 	struct list_head sock_node;	/* vs->devs, RCU, under RTNL */
 	struct vtep_sock __rcu *sock;	/* set while up */
 	struct vtep_cfg cfg;
@@ -157,6 +160,7 @@ struct vtep_dev {
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
+	u32 vni_gen;			/* bumped by VNI/remote changes, for dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
 	struct vtep_route_cache routes;
@@ -207,7 +211,7 @@ struct vtep_dump {
 	u32 pos;			/* next device, VLAN slot or FDB bucket */
 	u32 sub;			/* next remote of the VNI, or entry */
 	u32 vni;			/* filter, 0 = any */
-	u32 seq0;			/* FDB: the first message's sequence */
+	u32 seq0;			/* sequence of the first message (FDB), pass */
 	unsigned long tbl;		/* FDB: the bucket table walked */
 	const char *errmsg;		/* with err */
 	s16 err;			/* a refusal .start could not send */
@@ -274,8 +278,11 @@ void vtep_dev_setup(struct net_device *dev);
 bool vtep_is_vtep(const struct net_device *dev);
 int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 		       struct netlink_ext_ack *extack);
-int vtep_dev_newlink(struct net_device *dev, const struct vtep_link_cfg *lc,
-		     bool mtu_given, struct netlink_ext_ack *extack);
+int vtep_dev_newlink(struct net_device *dev, struct net *net,
+		     const struct vtep_link_cfg *lc, bool mtu_given,
+		     struct netlink_ext_ack *extack);
+int vtep_dev_notifier_init(void);
+void vtep_dev_notifier_uninit(void);
 int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     bool replace, struct netlink_ext_ack *extack);
 int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
@@ -329,11 +336,14 @@ static inline struct vtep_vni *vtep_vni_by_vlan(struct vtep_dev *vtep, u16 vid)
 {
 	return rcu_dereference_bh(vtep->vlan_map[vid]);
 }
-struct vtep_vni *vtep_vni_create(struct vtep_dev *vtep,
-				 const struct vtep_vni_cfg *vc,
-				 struct netlink_ext_ack *extack);
-int vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan,
-		   struct netlink_ext_ack *extack);
+int vtep_vni_vlan_check(struct vtep_dev *vtep, u16 vlan,
+			struct netlink_ext_ack *extack);
+struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
+				const struct vtep_vni_cfg *vc,
+				struct netlink_ext_ack *extack);
+int vtep_vni_insert(struct vtep_dev *vtep, struct vtep_vni *vni,
+		    struct netlink_ext_ack *extack);
+void vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan);
 void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni);
 void vtep_vni_free(struct vtep_vni *vni);
 int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
@@ -373,7 +383,7 @@ void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 /* underlay.c: the per-netns state, shared UDP sockets, multicast joins */
 extern unsigned int vtep_net_id;
 struct vtep_net {
-	struct list_head devs;		/* vtep_dev, under RTNL */
+	struct list_head devs;		/* vtep_dev whose net is this one, RTNL */
 	struct list_head socks;		/* vtep_sock, under RTNL */
 };
 
@@ -392,6 +402,7 @@ struct vtep_sock {
 	struct list_head devs;		/* vtep_dev.sock_node, RCU */
 	struct vtep_addr local;
 	__be16 port;
+	bool zero_csum6_rx;		/* IPv6: accept zero UDP checksums */
 	int refcnt;			/* under RTNL */
 	struct list_head groups;	/* joined groups, under RTNL */
 	struct rcu_head rcu;
@@ -399,8 +410,9 @@ struct vtep_sock {
 int vtep_underlay_open(struct vtep_dev *vtep,
 		       const struct vtep_underlay_ops *ops);
 void vtep_underlay_close(struct vtep_dev *vtep);
-int vtep_underlay_join(struct vtep_dev *vtep, const struct vtep_addr *group);
-void vtep_underlay_leave(struct vtep_dev *vtep, const struct vtep_addr *group);
+struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
+				      const struct vtep_addr *group);
+void vtep_underlay_leave(struct vtep_dev *vtep, struct vtep_group *g);
 
 /* stats.c */
 int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);

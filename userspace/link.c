@@ -117,6 +117,8 @@ static const struct kw link_kws[] = {
 	  T(KW_ON_OFF, VTEP_LINK_A_UDP_CSUM, udp_csum) },
 	{ "move-notice", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_MOVE_NOTICE, move_notice) },
+	{ "udp6zerocsumrx", OPT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx) },
 	/* last: LINK_SET sends its ifindex after the settings */
 	{ "underlay", OPT, 0, 1, 0, NULL,
 	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
@@ -260,6 +262,9 @@ static void print_link_attrs(const struct nlattr **t)
 	print_u8_on_off(t[VTEP_LINK_A_UDP_CSUM], "udp_csum", "udpcsum %s ");
 	print_u8_on_off(t[VTEP_LINK_A_MOVE_NOTICE], "move_notice",
 			"move-notice %s ");
+	/* like ip's vxlan: shown when on */
+	if (attr_u8(t[VTEP_LINK_A_UDP6_ZERO_CSUM_RX], &u8) && u8)
+		print_on_off(PRINT_ANY, "udp6zerocsumrx", "udp6zerocsumrx %s ", u8);
 	print_u32_attr(t[VTEP_LINK_A_VNI_COUNT], "vni_count", "vnis %u ");
 	print_u32_attr(t[VTEP_LINK_A_FDB_COUNT], "fdb_count", "fdb %u ");
 }
@@ -373,6 +378,7 @@ const struct vtep_object link_object = {
 	"                       [ learning { on | off } ] [ ageing SECS ]\n"
 	"                       [ max-fdb N ] [ srcport MIN MAX ]\n"
 	"                       [ udpcsum { on | off } ] [ move-notice { on | off } ]\n"
+	"                       [ udp6zerocsumrx { on | off } ]\n"
 	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
 	"       PORT := 1-65535, UDP destination port (default 4789)\n"
 	"       IF   := underlay device, for multicast and for binding\n"

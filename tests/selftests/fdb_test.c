@@ -379,6 +379,51 @@ TEST_F(vtep_dev, a_dump_that_sees_the_table_change_says_so)
 }
 
 /*
+ * The VNI dump too: a VNI added between two of its messages flags the dump
+ * (NLM_F_DUMP_INTR, on NLMSG_DONE at least), and a dump of an unchanging
+ * table is not flagged.
+ */
+TEST_F(vtep_dev, a_vni_dump_that_sees_the_table_change_says_so)
+{
+	struct vnl *other = vnl_open(NETLINK_GENERIC);
+	uint32_t portid = mnl_socket_get_portid(self->nl->sk);
+	int batches = 0, vnis = 0, vlan;
+	bool done = false, done_intr = false;
+	struct nlmsghdr *nlh;
+
+	ASSERT_NE(NULL, other);
+	for (vlan = 1; vlan <= 300; vlan++)
+		ASSERT_OK(vni_new(self->nl, self->ifindex, vlan, vlan, NULL, 0));
+	nlh = vnl_genl(self->nl, VTEP_CMD_VNI_GET, NLM_F_DUMP, self->ifindex);
+	ASSERT_LT(0, mnl_socket_sendto(self->nl->sk, nlh, nlh->nlmsg_len));
+	while (!done) {
+		ssize_t n = mnl_socket_recvfrom(self->nl->sk, self->nl->rcv, VNL_BUF);
+		const struct nlmsghdr *m;
+		int len = n;
+
+		ASSERT_LT(0, n);
+		if (batches++ == 0)
+			ASSERT_OK(vni_new(other, self->ifindex, 4000, 4000, NULL, 0));
+		for (m = (void *)self->nl->rcv; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			if (m->nlmsg_pid != portid || m->nlmsg_seq != nlh->nlmsg_seq)
+				continue;
+			ASSERT_NE(NLMSG_ERROR, m->nlmsg_type) TH_LOG("dump refused");
+			if (m->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				done_intr = m->nlmsg_flags & NLM_F_DUMP_INTR;
+				break;
+			}
+			vnis++;
+		}
+	}
+	ASSERT_LT(1, batches) TH_LOG("the dump fit one message: nothing to see");
+	EXPECT_LE(300, vnis);
+	EXPECT_TRUE(done_intr);
+	vnl_close(other);
+}
+
+/*
  * A dump holds nothing between messages: a reader that stops half way
  * (reading needs no privilege) does not keep the device from going away,
  * and learns when it reads on that its dump was cut short.
@@ -569,6 +614,49 @@ TEST_F_TIMEOUT(vtep_dev, deleting_the_device_with_100000_entries_frees_them, 600
 TEST_F_TIMEOUT(vtep_dev, deleting_the_namespace_with_100000_entries_frees_them, 600)
 {
 	teardown_leaves_no_entries(_metadata, self, true);
+}
+
+/*
+ * A flush shrinks the table in the background, and entries added while it
+ * does go to the table being built: a dump then has to walk that one too,
+ * or say it did not see everything. Each dump here is read once, not
+ * retried: it must hold every entry, or carry NLM_F_DUMP_INTR (an empty
+ * dump reported as complete was the failure).
+ */
+TEST_F_TIMEOUT(vtep_dev, a_dump_during_a_resize_is_whole_or_flagged, 600)
+{
+	uint8_t *seen = calloc(1, BIG);
+	int round, flagged = 0, short_clean = 0;
+	struct fdb_seen s;
+
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	for (round = 0; round < 30; round++) {
+		struct nlmsghdr *nlh;
+		uint32_t i, missing = 0;
+
+		ASSERT_OK(fdb_load(self->nl, self->ifindex, 100, 1000, 20000));
+		ASSERT_OK(fdb_flush(self->nl, self->ifindex, 0, 0));
+		ASSERT_OK(fdb_load(self->nl, self->ifindex, 100, 0, 200));
+		nlh = vnl_genl(self->nl, VTEP_CMD_FDB_GET, NLM_F_DUMP,
+			       self->ifindex);
+		memset(&s, 0, sizeof(s));
+		memset(seen, 0, BIG);
+		s.seen = seen;
+		ASSERT_OK(vnl_run(self->nl, nlh, fdb_seen_cb, &s));
+		for (i = 0; i < 200; i++)
+			missing += !seen[i];
+		if (self->nl->intr) {
+			flagged++;
+		} else if (missing) {
+			short_clean++;
+			TH_LOG("round %d: %u of the 200 entries missing, not flagged",
+			       round, missing);
+		}
+		ASSERT_OK(fdb_flush(self->nl, self->ifindex, 0, 0));
+	}
+	TH_LOG("%d of 30 dumps were flagged", flagged);
+	EXPECT_EQ(0, short_clean);
+	free(seen);
 }
 
 /*

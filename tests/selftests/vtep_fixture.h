@@ -182,14 +182,18 @@ static inline int fdb_seen_cb(const struct nlmsghdr *nlh, void *data)
 
 /*
  * Dumps the FDB (filters: @vni 0 = any, @type) into @s; retried whole when
- * the table changed under the dump (NLM_F_DUMP_INTR), as the uapi asks.
+ * the table changed under the dump (NLM_F_DUMP_INTR), as the uapi asks,
+ * after a pause that grows: a resize of a large table runs in the
+ * background for a while, and every dump meanwhile is flagged.
  */
 static inline int fdb_dump(struct vnl *nl, int ifindex, uint32_t vni, uint8_t type,
 		    struct fdb_seen *s)
 {
 	int err, tries;
 
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; tries < 20; tries++) {
+		if (tries)
+			usleep(20000 * tries);
 		struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_FDB_GET, NLM_F_DUMP,
 						ifindex);
 		uint8_t *seen = s->seen;

@@ -74,6 +74,7 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_MOVE_NOTICE] = { "move_notice", K_U8 },
 	[VTEP_LINK_A_FDB_COUNT] = { "fdb_count", K_U32 },
 	[VTEP_LINK_A_VNI_COUNT] = { "vni_count", K_U32 },
+	[VTEP_LINK_A_UDP6_ZERO_CSUM_RX] = { "udp6_zero_csum_rx", K_U8 },
 };
 
 static const struct field vni_f[] = {

@@ -31,6 +31,8 @@ static const struct cmd_case cases[] = {
 	  "ifname=vtep0 link{learning=0 ageing=30 underlay=1}" },
 	{ "link set vtep0 local 198.51.100.1 port 8472", 0, "", VTEP_CMD_LINK_SET, 0,
 	  "ifname=vtep0 link{local=198.51.100.1 port=8472}" },
+	{ "link set vtep0 udp6zerocsumrx on", 0, "", VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep0 link{udp6_zero_csum_rx=1}" },
 	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, 0, "ifname=vtep0" },
 	BAD("link add",
 	    "Error: \"NAME\" is required for \"link add\"\n"),

@@ -47,6 +47,12 @@
  *     the device is down (-EBUSY). The local address family can change only while the device
  *     has no VNI (-EBUSY). PORT_MIN must not exceed PORT_MAX (-EINVAL).
  *     Without LOCAL/LOCAL6 a device is IPv4 and listens on the wildcard.
+     UDP6_ZERO_CSUM_RX (default 0) accepts tunnel packets over IPv6 whose
+     UDP checksum is zero (RFC 6935/6936; vxlan's udp6zerocsumtx sends
+     them), which are otherwise dropped before the device sees them. It
+     can change only while the device is down (-EBUSY), and devices that
+     share a socket (the same local address and port) must agree on it:
+     opening one that does not fails with -EBUSY.
  *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
  *                       [GROUP|GROUP6], [FLOOD] }
@@ -62,6 +68,8 @@
  *                       dump: IFINDEX|IFNAME; every VNI of the device
  *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
  *            FLOOD, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
+ *     A dump during which a VNI or a remote of the device changed carries
+ *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
  * VTEP_CMD_REMOTE_NEW   IFINDEX|IFNAME, VTEP_A_REMOTE { VNI, ADDR|ADDR6 }
  *     Adds a unicast address to the VNI's head-end replication list: every
@@ -98,7 +106,10 @@
  *            AGE (ms since last seen; learned entries only) }
  *     A dump that spans several messages resumes where it stopped; each
  *     entry present for the whole dump is returned exactly once. If the
- *     table changed in between, the last message carries NLM_F_DUMP_INTR.
+ *     table changed in between, the last message carries NLM_F_DUMP_INTR;
+ *     so does it when the table was being resized (entries move between
+ *     tables in the background after a large load or flush), even if no
+ *     entry was sent. Readers dump again, after a short pause.
  * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     Deletes every entry matching the filter (all, if none).
  *
@@ -215,6 +226,7 @@ enum vtep_link_attr {
 	VTEP_LINK_A_MOVE_NOTICE, /* u8: 0/1, flood frames from new local MACs */
 	VTEP_LINK_A_FDB_COUNT,	/* u32, read only */
 	VTEP_LINK_A_VNI_COUNT,	/* u32, read only */
+	VTEP_LINK_A_UDP6_ZERO_CSUM_RX, /* u8: 0/1, accept IPv6 zero UDP checksums */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
@@ -307,6 +319,7 @@ enum vtep_stat {
 	VTEP_STAT_DROP_FDB_FULL,	/* rx: not learned, FDB at its limit */
 	VTEP_STAT_DROP_LOOP,		/* rx: inner source MAC is our own */
 	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
+	VTEP_STAT_DROP_BAD_SRC_MAC,	/* rx: inner source MAC multicast, broadcast or zero */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -338,6 +351,7 @@ enum vtep_stat {
 	[VTEP_STAT_DROP_BAD_INNER] = "drop_bad_inner", \
 	[VTEP_STAT_DROP_FDB_FULL] = "drop_fdb_full", \
 	[VTEP_STAT_DROP_LOOP] = "drop_loop", \
-	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error",
+	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error", \
+	[VTEP_STAT_DROP_BAD_SRC_MAC] = "drop_bad_src_mac",
 
 #endif /* _UAPI_LINUX_VTEP_H */
