@@ -6,10 +6,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
 #include "vtepctl.h"
+
+/* Reads of a dump the kernel flagged as interrupted, at most */
+#define DUMP_TRIES 10
 
 int obj_parse(const struct vtep_object *o, int cmd, int argc, char **argv,
 	      void *req)
@@ -155,7 +159,7 @@ int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
 		ns.n = 0;
 		err = nl_dump(nl, nl_genl_msg(nl, buf, VTEP_CMD_LINK_GET, 0),
 			      names_cb, &ns);
-	} while (err == -EINTR && ++tries < 3);
+	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err && err != -EINTR) {
 		nl_perror(nl, "listing vtep devices");
 		free(ns.name);
@@ -175,12 +179,17 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 
 	if (!nl)
 		return -1;
+	/*
+	 * An interrupted dump (the table changed, or it was being resized)
+	 * is read again whole, after a pause that grows: 10, 20, 40 ... ms.
+	 */
 	for (;;) {
 		print_capture_begin();
 		err = nl_dump(nl, nlh, cb, data);
-		if (err != -EINTR || ++tries == 3)
+		if (err != -EINTR || ++tries == DUMP_TRIES)
 			break;
 		print_capture_end(false);
+		usleep(10000U << (tries < 6 ? tries - 1 : 5));
 	}
 	print_capture_end(true);
 	if (err == -EINTR) {
