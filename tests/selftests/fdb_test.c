@@ -324,6 +324,91 @@ TEST_F(vtep_dev, batch_with_a_bad_entry_adds_nothing_and_points_at_it)
 	}
 }
 
+/* The destination of (VNI 100, MAC i), as a network-order IPv4 address */
+static uint32_t fdb_dst4(struct vnl *nl, int ifindex, int i)
+{
+	struct replies *r = calloc(1, sizeof(*r));
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_FDB_GET, 0, ifindex);
+	struct vnl_tb tb, f;
+	uint32_t dst = 0;
+
+	put_fdb(nlh, VTEP_A_FDB, 100, i, NULL);
+	if (!vnl_run(nl, nlh, keep_cb, r) && r->n == 1) {
+		vnl_attrs(reply(r, 0), &tb);
+		vnl_nested(tb.a[VTEP_A_FDB], &f);
+		if (f.a[VTEP_FDB_A_DST])
+			dst = mnl_attr_get_u32(f.a[VTEP_FDB_A_DST]);
+	}
+	free(r);
+	return dst;
+}
+
+/*
+ * A REPLACE batch refused half way (its third entry crosses the FDB limit)
+ * leaves the entry its first one replaced pointing where it did: a
+ * rollback puts back what it overwrote, not only what it created.
+ */
+TEST_F(vtep_dev, refused_replace_batch_puts_back_what_it_overwrote)
+{
+	struct nlmsghdr *nlh = vnl_genl(self->nl, VTEP_CMD_LINK_SET, 0,
+					self->ifindex);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
+	struct nlattr *list, *bad;
+
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_MAX, 2);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	ASSERT_OK(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_NEW, 0, 100, 1,
+			  "198.51.100.1"));
+
+	nlh = vnl_genl(self->nl, VTEP_CMD_FDB_NEW, NLM_F_REPLACE,
+		       self->ifindex);
+	list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
+	put_fdb(nlh, VTEP_A_FDB, 100, 1, "198.51.100.2");	/* replaces */
+	put_fdb(nlh, VTEP_A_FDB, 100, 2, "198.51.100.2");	/* fits */
+	bad = put_fdb(nlh, VTEP_A_FDB, 100, 3, "198.51.100.2");	/* full */
+	mnl_attr_nest_end(nlh, list);
+	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), ENOSPC, "full");
+	EXPECT_EQ(offset_in(nlh, bad), self->nl->offs);
+	EXPECT_EQ(1, fdb_count(self->nl, self->ifindex, 0, 0));
+	EXPECT_EQ(vnl_ip4("198.51.100.1"), fdb_dst4(self->nl, self->ifindex, 1));
+}
+
+/*
+ * FDB_DEL with a destination deletes the entry only while it points
+ * there: a late hook of the host a VM left cannot remove the entry the
+ * VM's new host installed. A delete batch goes whole or not at all.
+ */
+TEST_F(vtep_dev, fdb_del_with_a_destination_deletes_only_a_match)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *list;
+
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	ASSERT_OK(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_NEW, 0, 100, 1,
+			  "198.51.100.2"));
+	ASSERT_OK(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_NEW, 0, 100, 2,
+			  "198.51.100.2"));
+	ASSERT_REFUSED(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_DEL, 0,
+			       100, 1, "198.51.100.1"), ENOENT,
+		       "no such FDB entry");
+	EXPECT_EQ(vnl_ip4("198.51.100.2"), fdb_dst4(self->nl, self->ifindex, 1));
+
+	nlh = vnl_genl(self->nl, VTEP_CMD_FDB_DEL, 0, self->ifindex);
+	list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
+	put_fdb(nlh, VTEP_A_FDB, 100, 1, "198.51.100.2");
+	put_fdb(nlh, VTEP_A_FDB, 100, 3, NULL);			/* absent */
+	mnl_attr_nest_end(nlh, list);
+	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), ENOENT,
+		       "no such FDB entry");
+	EXPECT_EQ(2, fdb_count(self->nl, self->ifindex, 0, 0));
+
+	ASSERT_OK(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_DEL, 0, 100, 1,
+			  "198.51.100.2"));
+	EXPECT_EQ(1, fdb_count(self->nl, self->ifindex, 0, 0));
+}
+
 /*
  * A change between two messages of a dump is flagged with NLM_F_DUMP_INTR,
  * on the message that sees it and on NLMSG_DONE, so a reader that only
