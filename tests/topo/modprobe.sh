@@ -98,7 +98,7 @@ check "vtepctl autoloads the module (its genl family), then works" bash -c "
 	ip netns exec vtep-mp userspace/vtepctl link show && grep -q '^vtep ' /proc/modules &&
 	ip -n vtep-mp link add name eth0 type dummy && ip -n vtep-mp addr add 192.0.2.1/24 dev eth0 &&
 	ip -n vtep-mp link set eth0 up &&
-	ip netns exec vtep-mp userspace/vtepctl link add vtep0 local 192.0.2.1 dev eth0 &&
+	ip netns exec vtep-mp userspace/vtepctl link add vtep0 local 192.0.2.1 underlay eth0 &&
 	ip netns exec vtep-mp userspace/vtepctl vni add 100 dev vtep0 untagged &&
 	ip -n vtep-mp link set vtep0 up &&
 	ip netns exec vtep-mp userspace/vtepctl -j link show vtep0 | grep -q '\"vni_count\": *1'"
