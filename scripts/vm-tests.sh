@@ -27,6 +27,22 @@ run() {
 		fi
 	fi
 	rm -f "$out"
+	baseline_modules
+}
+
+# What vm-guest.sh loaded before the first test, loaded again after each:
+# a test that unloads modules (modprobe.sh, module_unload.sh) and fails
+# half way must not take the kernel's vxlan away from the tests after it.
+baseline_modules() {
+	local m
+	for m in veth bridge vxlan sch_ingress cls_bpf 8021q dummy; do
+		modprobe -q "$m" 2>/dev/null
+	done
+	if [ "${vtep_module:-1}" = 1 ] && ! grep -q '^vtep ' /proc/modules &&
+	   [ -e "build/${vtep_kname:-6.1}/vtep.ko" ]; then
+		insmod "build/${vtep_kname:-6.1}/vtep.ko" 2>/dev/null
+	fi
+	return 0
 }
 
 if [ $# -eq 0 ]; then
