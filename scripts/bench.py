@@ -4,15 +4,20 @@ it), `bench.py report RAW.json` turns its samples into the table, the JSON
 and the chart on the host.
 
 Topology in the guest: two namespaces, bA and bB, joined by a veth underlay
-(eth0, 192.0.2.1 <-> 192.0.2.2, MTU 1500). Each has the overlay devices side
-by side, each with an address of its own subnet, fixed MACs, static FDB
-entries and static neighbours for the peer (so no ARP or flooding in the
-rows):
+(eth0, 192.0.2.1 <-> 192.0.2.2 and 2001:db8::1 <-> 2001:db8::2, MTU 1500).
+Each has the overlay devices side by side, each with an address of its own
+subnet, fixed MACs, static FDB entries and static neighbours for the peer
+(so no ARP or flooding in the rows):
 
-    veth    the underlay itself          192.0.2.0/24
-    vxlan0  kernel vxlan, VNI 100, 4789  10.1.0.0/24
-    vtep0   vtep, VNI 100 untagged, 4790 10.2.0.0/24
-    geneve0 kernel geneve, VNI 100       10.3.0.0/24
+    veth    the underlay itself                  192.0.2.0/24
+    vxlan0  kernel vxlan, VNI 100, 4789          198.51.100.0/26
+    vtep0   vtep, VNI 100 untagged, 4790         198.51.100.64/26
+    geneve0 kernel geneve, VNI 100               198.51.100.128/26
+    vxlan6  as vxlan0, over the IPv6 underlay    203.0.113.0/25
+    vtep6   as vtep0, over the IPv6 underlay     203.0.113.128/25
+
+The table-scale phase loads vxlan6 and vtep6: a million distinct
+destinations fit only in the IPv6 documentation prefix (2001:db8::/32).
 
 bA has learning off (it knows bB statically); bB learns. Traffic goes bA ->
 bB (iperf3 client in bA, server in bB). Packets per second are counted at
@@ -37,15 +42,23 @@ HZ = os.sysconf("SC_CLK_TCK")
 ROWS = {
     # name: (address in bA, address in bB, receiving device in bB)
     "veth": ("192.0.2.1", "192.0.2.2", "eth0"),
-    "vxlan": ("10.1.0.1", "10.1.0.2", "vxlan0"),
-    "vtep": ("10.2.0.1", "10.2.0.2", "vtep0"),
-    "geneve": ("10.3.0.1", "10.3.0.2", "geneve0"),
+    "vxlan": ("198.51.100.1", "198.51.100.2", "vxlan0"),
+    "vtep": ("198.51.100.65", "198.51.100.66", "vtep0"),
+    "geneve": ("198.51.100.129", "198.51.100.130", "geneve0"),
+    "vxlan6": ("203.0.113.1", "203.0.113.2", "vxlan6"),
+    "vtep6": ("203.0.113.129", "203.0.113.130", "vtep6"),
 }
-DEV = {"vxlan": "vxlan0", "vtep": "vtep0", "geneve": "geneve0", "veth": "eth0"}
+PLEN = {"vxlan": 26, "vtep": 26, "geneve": 26, "vxlan6": 25, "vtep6": 25}
+DEV = {"vxlan": "vxlan0", "vtep": "vtep0", "geneve": "geneve0", "veth": "eth0",
+       "vxlan6": "vxlan6", "vtep6": "vtep6"}
+# The devices the table-scale phase loads, per implementation
+SCALE = {"vxlan": "vxlan6", "vtep": "vtep6"}
 OMAC = {  # overlay MACs: (bA, bB)
     "vxlan": ("02:00:00:01:00:01", "02:00:00:01:00:02"),
     "vtep": ("02:00:00:02:00:01", "02:00:00:02:00:02"),
     "geneve": ("02:00:00:03:00:01", "02:00:00:03:00:02"),
+    "vxlan6": ("02:00:00:04:00:01", "02:00:00:04:00:02"),
+    "vtep6": ("02:00:00:05:00:01", "02:00:00:05:00:02"),
 }
 UMAC = ("02:00:00:00:00:01", "02:00:00:00:00:02")  # underlay eth0
 VNI = 100
@@ -126,11 +139,15 @@ def setup():
     sh("ip", "link", "add", "name", "eth0", "netns", A, "address", UMAC[0],
        "type", "veth", "peer", "name", "eth0", "netns", B, "address", UMAC[1])
     for i, ns in enumerate((A, B)):
+        sh("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=0", ns=ns)
         ip(ns, "addr", "add", "192.0.2.%d/24" % (i + 1), "dev", "eth0")
+        ip(ns, "addr", "add", "2001:db8::%d/64" % (i + 1), "dev", "eth0",
+           "nodad")
         ip(ns, "link", "set", "eth0", "up")
-        ip(ns, "neigh", "replace", "192.0.2.%d" % (2 - i), "lladdr",
-           UMAC[1 - i], "dev", "eth0", "nud", "permanent")
-    for row in ("vxlan", "vtep", "geneve"):
+        for peer in ("192.0.2.%d" % (2 - i), "2001:db8::%d" % (2 - i)):
+            ip(ns, "neigh", "replace", peer, "lladdr", UMAC[1 - i], "dev",
+               "eth0", "nud", "permanent")
+    for row in ("vxlan", "vtep", "geneve", "vxlan6", "vtep6"):
         try:
             for i in (0, 1):
                 make_overlay(row, i)
@@ -141,18 +158,23 @@ def setup():
             del ROWS["geneve"]
 
 
+def underlay(row, host):
+    """Underlay address of host 1 (bA) or 2 (bB) for ROW's device"""
+    return ("2001:db8::%d" if row.endswith("6") else "192.0.2.%d") % host
+
+
 def make_overlay(row, i):
     ns = (A, B)[i]
-    loc, peer = "192.0.2.%d" % (i + 1), "192.0.2.%d" % (2 - i)
+    loc, peer = underlay(row, i + 1), underlay(row, 2 - i)
     dev = DEV[row]
     learn = i == 1
-    if row == "vxlan":
+    if row.startswith("vxlan"):
         ip(ns, "link", "add", dev, "address", OMAC[row][i], "type", "vxlan",
            "id", str(VNI), "dstport", "4789", "local", loc, "dev", "eth0",
            *([] if learn else ["nolearning"]))
         sh("bridge", "fdb", "add", OMAC[row][1 - i], "dev", dev, "dst", peer,
            "self", "permanent", ns=ns)
-    elif row == "vtep":
+    elif row.startswith("vtep"):
         ip(ns, "link", "add", dev, "address", OMAC[row][i], "type", "vtep")
         vtepctl(ns, "link", "set", dev, "local", loc, "port", str(VTEP_PORT),
                 "learning", "on" if learn else "off")
@@ -162,9 +184,11 @@ def make_overlay(row, i):
     else:
         ip(ns, "link", "add", dev, "address", OMAC[row][i], "type", "geneve",
            "id", str(VNI), "remote", peer)
-    ip(ns, "link", "set", dev, "mtu", "1450")
+    # what an underlay of MTU 1500 carries: 50 bytes of IPv4 tunnel
+    # headers, 70 of IPv6
+    ip(ns, "link", "set", dev, "mtu", "1430" if row.endswith("6") else "1450")
     a = ROWS[row][i]
-    ip(ns, "addr", "add", a + "/24", "dev", dev)
+    ip(ns, "addr", "add", "%s/%d" % (a, PLEN[row]), "dev", dev)
     ip(ns, "link", "set", dev, "up")
     ip(ns, "neigh", "replace", ROWS[row][1 - i], "lladdr", OMAC[row][1 - i],
        "dev", dev, "nud", "permanent")
@@ -264,25 +288,25 @@ def mac(i, base=0x0a):
 
 def dst(i, layout):
     k = i if layout == "unique" else i % 1000
-    k += 1  # 172.16.0.1 ... (172.16/12 holds 1,048,576 addresses)
-    return "172.%d.%d.%d" % (16 + (k >> 16), (k >> 8) & 0xff, k & 0xff)
+    k += 1  # 2001:db8:1::0:1 ... (one address per entry, up to 2^32)
+    return "2001:db8:1::%x:%x" % (k >> 16, k & 0xffff)
 
 
 def write_batch(path, impl, op, n, layout):
     with open(path, "w") as f:
         if impl == "vtep":
             if op == "add":
-                fmt = "fdb add %s vni 100 dst %s dev vtep0\n"
+                fmt = "fdb add %s vni 100 dst %s dev vtep6\n"
                 f.writelines(fmt % (mac(i), dst(i, layout)) for i in range(n))
             else:
-                fmt = "fdb del %s vni 100 dev vtep0\n"
+                fmt = "fdb del %s vni 100 dev vtep6\n"
                 f.writelines(fmt % mac(i) for i in range(n))
         else:
             if op == "add":
-                fmt = "fdb add %s dev vxlan0 dst %s self permanent\n"
+                fmt = "fdb add %s dev vxlan6 dst %s self permanent\n"
                 f.writelines(fmt % (mac(i), dst(i, layout)) for i in range(n))
             else:
-                fmt = "fdb del %s dev vxlan0 self\n"
+                fmt = "fdb del %s dev vxlan6 self\n"
                 f.writelines(fmt % mac(i) for i in range(n))
 
 
@@ -303,30 +327,32 @@ def run_batch(impl, path, limit):
 
 
 def table_count(impl):
+    dev = DEV[SCALE[impl]]
     if impl == "vtep":
-        p = vtepctl(A, "link", "show", "vtep0", check=False)
+        p = vtepctl(A, "link", "show", dev, check=False)
         w = p.stdout.split()
         return int(w[w.index("fdb") + 1]) if "fdb" in w else -1
-    p = sh("bridge", "fdb", "show", "dev", "vxlan0", ns=A, check=False,
+    p = sh("bridge", "fdb", "show", "dev", dev, ns=A, check=False,
            timeout=120)
     return p.stdout.count("\n")
 
 
 def reset_table(impl):
     """After a run that did not finish: get back to an empty table."""
+    row = SCALE[impl]
     try:
         if impl == "vtep":
-            vtepctl(A, "fdb", "flush", "dev", "vtep0", timeout=120)
+            vtepctl(A, "fdb", "flush", "dev", DEV[row], timeout=120)
         else:
-            ip(A, "link", "del", "vxlan0", timeout=120)
+            ip(A, "link", "del", DEV[row], timeout=120)
             raise RuntimeError("recreate")
     except Exception:  # noqa: BLE001
-        ip(A, "link", "del", DEV[impl], check=False, timeout=300)
-        make_overlay(impl, 0)
+        ip(A, "link", "del", DEV[row], check=False, timeout=300)
+        make_overlay(row, 0)
         return
     if impl == "vtep":
-        vtepctl(A, "fdb", "replace", OMAC["vtep"][1], "vni", str(VNI), "dst",
-                "192.0.2.2", "dev", "vtep0")
+        vtepctl(A, "fdb", "replace", OMAC[row][1], "vni", str(VNI), "dst",
+                underlay(row, 2), "dev", DEV[row])
 
 
 def phase_scale(cfg, out):
@@ -374,7 +400,7 @@ def phase_scale(cfg, out):
             for rep in range(cfg["scale_reps"]):
                 for impl in live:
                     v = sample(ent[impl].setdefault("pps", {}), "udp",
-                               measure, impl, "udp", cfg["secs"])
+                               measure, SCALE[impl], "udp", cfg["secs"])
                     if v:
                         log("scale %s %s pps %s" % (key, impl, v["value"]))
             for impl in live:
@@ -468,7 +494,7 @@ def write_pcap(path, port, n, many, seed):
     (many) or one; inner destination a MAC bB does not own (decapsulated,
     learned from, then dropped as another host's)."""
     inner_ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 46, 0, 0, 64, 17, 0,
-                           bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2]))
+                           bytes([198, 51, 100, 201]), bytes([198, 51, 100, 202]))
     inner_ip = inner_ip[:10] + struct.pack("!H", csum(inner_ip)) + inner_ip[12:]
     inner_tail = b"\x08\x00" + inner_ip + struct.pack("!HHHH", 9, 9, 26, 0) + bytes(18)
     idst = macb("02:00:00:09:09:09")

@@ -8,9 +8,9 @@
 #    %i = vtep0, applied to examples/vtep0.conf, then undone;
 #  - examples/ifupdown-vtep: its pre-up/up/post-down lines, the same way.
 #
-#   ┌ h1 10.0.0.1 ┐  ┌ h2 10.0.0.2 ┐  ┌ h3 10.0.0.3 ┐  ┌ h4 192.0.2.1 ┐
-#   │ br0 ─ vtep0 │  │ br0 ─ vtep0 │  │ br0 ─ vtep0 │  │ (the unit's)  │
-#   └──────┬──────┘  └──────┬──────┘  └──────┬──────┘  └───────┬───────┘
+#   ┌ h1 198.51.100.1 ┐  ┌ h2 198.51.100.2 ┐  ┌ h3 198.51.100.3 ┐  ┌ h4 192.0.2.1 ┐
+#   │ br0 ─ vtep0     │  │ br0 ─ vtep0     │  │ br0 ─ vtep0     │  │ (the unit's) │
+#   └────────┬────────┘  └────────┬────────┘  └────────┬────────┘  └──────┬───────┘
 #   ┌ sw ──┴────────────────┴────────────────┴─────────────────┴───────┐
 #   └───────────────────────────────────────────────────────────────────┘
 . "$(dirname "$0")/lib.sh"
@@ -20,8 +20,8 @@ MAC=52:54:00:aa:bb:01 MAC2=52:54:00:aa:bb:02 OTHER=52:54:00:aa:bb:03
 
 topo_switch
 for i in 1 2 3; do
-	host_add h$i 10.0.0.$i
-	vtep_add h$i 10.0.0.$i
+	host_add h$i 198.51.100.$i
+	vtep_add h$i 198.51.100.$i
 	vtepctl_n h$i vni add 100 dev vtep0 untagged
 	vtepctl_n h$i vni add 200 dev vtep0 vlan 200
 done
@@ -51,7 +51,7 @@ EOF
 for i in 1 2 3; do
 	{
 		echo "dev vtep0"
-		echo "local 10.0.0.$i"
+		echo "local 198.51.100.$i"
 		echo "vtepctl ip netns exec ${P}h$i $VTEPCTL"
 		echo "network br100 100"
 		echo "network tenant200 200"
@@ -83,8 +83,8 @@ ignored_ops() {
 check "the hook ignores operations it does not handle (prepare, migrate)" ignored_ops
 check "started on h1" hook h1 started
 check "h2 and h3 send the VM's MACs to h1, in both VNIs" eval '
-	is h2 100 $MAC 10.0.0.1 && is h3 100 $MAC 10.0.0.1 &&
-	is h2 200 $MAC2 10.0.0.1 && is h3 200 $MAC2 10.0.0.1'
+	is h2 100 $MAC 198.51.100.1 && is h3 100 $MAC 198.51.100.1 &&
+	is h2 200 $MAC2 198.51.100.1 && is h3 200 $MAC2 198.51.100.1'
 check "the unmapped interface is left alone, and h1 has no entry for its own VM" eval '
 	none 100 $OTHER h2 h3 && none 100 $MAC h1'
 
@@ -92,12 +92,12 @@ check "the unmapped interface is left alone, and h1 has no entry for its own VM"
 # source's stopped late.
 check "started on h2 (migration destination)" hook h2 started
 check "h1 and h3 now send the VM's MACs to h2" eval '
-	is h1 100 $MAC 10.0.0.2 && is h3 100 $MAC 10.0.0.2 && is h3 200 $MAC2 10.0.0.2'
+	is h1 100 $MAC 198.51.100.2 && is h3 100 $MAC 198.51.100.2 && is h3 200 $MAC2 198.51.100.2'
 check "h2 dropped the entries that pointed at h1 (the VM is local now)" eval '
 	none 100 $MAC h2 && none 200 $MAC2 h2'
 check "the late stopped on h1 (migration source) succeeds" hook h1 stopped
 check "... and leaves h2's entries on h1 and h3 in place" eval '
-	is h3 100 $MAC 10.0.0.2 && is h3 200 $MAC2 10.0.0.2 && is h1 100 $MAC 10.0.0.2'
+	is h3 100 $MAC 198.51.100.2 && is h3 200 $MAC2 198.51.100.2 && is h1 100 $MAC 198.51.100.2'
 check "stopped on h2 (the VM shuts down)" hook h2 stopped
 check "no host has an entry for the VM any more" eval '
 	none 100 $MAC h1 h2 h3 && none 200 $MAC2 h1 h2 h3'
@@ -108,7 +108,7 @@ bad_peer() {
 	VTEP_HOOK_CONF=$TMP/h1-bad.conf "$HOOK" web started begin - <"$TMP/web.xml" \
 		2>"$TMP/hook.err" || rc=$?
 	cat "$TMP/hook.err"
-	[ $rc = 1 ] && grep -q 'peer h3' "$TMP/hook.err" && is h2 100 $MAC 10.0.0.1
+	[ $rc = 1 ] && grep -q 'peer h3' "$TMP/hook.err" && is h2 100 $MAC 198.51.100.1
 }
 check "an unreachable peer fails the hook (exit 1), the other peers are programmed" bad_peer
 

@@ -2,12 +2,12 @@
 # Multicast group memberships of the underlay sockets (issue 12, defects 1,
 # 2 and 5), on one host with dummy underlay devices:
 #
-#   ┌ h1 ───────────────────────────────────────────────┐
-#   │ vtepa, vtepb, vtepc: local 10.0.0.1 (one socket)  │
-#   │ dummy0 10.0.0.1/24, route 239.1.1.0/24 dev dummy0 │
-#   │ dummy1 10.1.0.1/24                                │
-#   │ 239.2.2.2: no route, so joining it fails          │
-#   └───────────────────────────────────────────────────┘
+#   ┌ h1 ───────────────────────────────────────────────────┐
+#   │ vtepa, vtepb, vtepc: local 198.51.100.1 (one socket)  │
+#   │ dummy0 198.51.100.1/24, route 239.1.1.0/24 dev dummy0 │
+#   │ dummy1 203.0.113.1/24                                 │
+#   │ 239.2.2.2: no route, so joining it fails              │
+#   └───────────────────────────────────────────────────────┘
 #
 # - A device that fails to open (one VNI's group cannot be joined) leaves
 #   only what it joined: the other device on the same socket keeps its
@@ -22,8 +22,8 @@
 ns_add h1
 ipn h1 link add dummy0 type dummy
 ipn h1 link add dummy1 type dummy
-ipn h1 addr add 10.0.0.1/24 dev dummy0
-ipn h1 addr add 10.1.0.1/24 dev dummy1
+ipn h1 addr add 198.51.100.1/24 dev dummy0
+ipn h1 addr add 203.0.113.1/24 dev dummy1
 ipn h1 link set dummy0 up
 ipn h1 link set dummy1 up
 ipn h1 route add 239.1.1.0/24 dev dummy0
@@ -31,12 +31,12 @@ ipn h1 route add 239.1.1.0/24 dev dummy0
 member() { ip -n "${P}h1" maddr show dev "$1" | grep -qw "$2"; }
 
 # ---- defect 2: one device's failed open keeps the other's membership ----
-vtepctl_n h1 link add vtepa local 10.0.0.1
+vtepctl_n h1 link add vtepa local 198.51.100.1
 vtepctl_n h1 vni add 1 dev vtepa untagged group 239.1.1.1
 ipn h1 link set vtepa up
 check "vtepa joined 239.1.1.1 on dummy0" member dummy0 239.1.1.1
 
-vtepctl_n h1 link add vtepb local 10.0.0.1
+vtepctl_n h1 link add vtepb local 198.51.100.1
 for i in $(seq 2 21); do
 	nq h1 "$VTEPCTL" vni add "$i" dev vtepb vlan "$i" group 239.1.1.1
 done
@@ -49,7 +49,7 @@ check "once vtepa is down, nobody is" bash -c "! ip -n ${P}h1 maddr show dev dum
 ipn h1 link del vtepb
 
 # ---- defect 5: a failed join changes nothing ----
-vtepctl_n h1 link add vtepc local 10.0.0.1
+vtepctl_n h1 link add vtepc local 198.51.100.1
 vtepctl_n h1 vni add 40 dev vtepc vlan 40 group 239.1.1.1
 ipn h1 link set vtepc up
 check "a VNI change whose group join fails is refused" \
@@ -88,8 +88,8 @@ down_in() {
 	exit 1
 }
 
-ipn h1 route add default via 10.0.0.254 dev dummy0
-vtepctl_n h1 link add vtepd local 10.0.0.1
+ipn h1 route add default via 198.51.100.254 dev dummy0
+vtepctl_n h1 link add vtepd local 198.51.100.1
 vtepctl_n h1 vni add 50 dev vtepd untagged group 239.3.3.3
 ipn h1 link set vtepd up
 check "vtepd joined 239.3.3.3 on dummy0 (the default route's)" member dummy0 239.3.3.3
