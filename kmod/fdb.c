@@ -370,42 +370,42 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       unsigned int n, unsigned int *bad,
 		       struct netlink_ext_ack *extack)
 {
-	struct vtep_fdb_info *gone;
+	struct vtep_fdb_gone {
+		struct vtep_fdb *f;	/* found by the check, under the lock */
+		struct vtep_fdb_info info;
+	} *g;
 	struct vtep_fdb_key key;
 	unsigned int i, done = 0;
-	struct vtep_fdb *f;
 	int err = 0;
 
 	ASSERT_RTNL();
 	*bad = 0;
-	gone = kvmalloc_array(n, sizeof(*gone), GFP_KERNEL_ACCOUNT);
-	if (!gone)
+	g = kvmalloc_array(n, sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (!g)
 		return -ENOMEM;
 	spin_lock_bh(&vtep->lock);
 	for (i = 0; i < n; i++) {
 		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
-		f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
-		if (!vtep_fdb_del_match(vtep, f, &e[i])) {
+		g[i].f = rhashtable_lookup_fast(&vtep->fdb, &key,
+						vtep_fdb_params);
+		if (!vtep_fdb_del_match(vtep, g[i].f, &e[i])) {
 			NL_SET_ERR_MSG(extack, "no such FDB entry");
 			*bad = i;
 			err = -ENOENT;
 			break;
 		}
 	}
-	/* Every entry is there: none can fail to go (same key twice aside). */
-	for (i = 0; i < n && !err; i++) {
-		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
-		f = rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
-		if (f && vtep_fdb_unlink(vtep, f, &gone[done]))
+	/* All there, and the lock held since: each goes (a MAC named twice, once). */
+	for (i = 0; i < n && !err; i++)
+		if (vtep_fdb_unlink(vtep, g[i].f, &g[done].info))
 			done++;
-	}
 	spin_unlock_bh(&vtep->lock);
 	for (i = 0; i < done; i++) {
-		vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &gone[i],
+		vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &g[i].info,
 			       GFP_KERNEL);
 		cond_resched();
 	}
-	kvfree(gone);
+	kvfree(g);
 	return err;
 }
 

@@ -14,8 +14,9 @@
  * A slot is checked on every use: its generation against the device's
  * (vtep_route_flush() bumps it on every change of the device's settings,
  * state or underlay) and the dst against the routing tables (dst->ops->
- * check, as dst_cache does). The mark and TOS are part of the key, so
- * policy routing on either keeps working after the first packet.
+ * check, as dst_cache does). The mark and the DS field of the TOS are part
+ * of the key, so policy routing on either keeps working after the first
+ * packet; the ECN bits, which change per packet and route nothing, are not.
  *
  * Each CPU reads and writes only its own table, from the transmit path
  * with bottom halves off: no lock. The table is freed when no transmit can
@@ -24,6 +25,7 @@
 #include <linux/hash.h>
 #include <linux/percpu.h>
 #include <net/dst.h>
+#include <net/inet_ecn.h>
 #include <net/ip6_fib.h>
 
 #include "vtep.h"
@@ -35,7 +37,7 @@ struct vtep_route_slot {
 	u32 cookie;			/* IPv6 route serial, for ->check */
 	u32 gen;
 	u32 mark;
-	u8 tos;
+	u8 dsf;				/* the TOS without its ECN bits */
 	struct vtep_addr to;
 	struct vtep_addr from;
 };
@@ -80,9 +82,9 @@ void vtep_route_flush(struct vtep_route_cache *rc)
 
 static struct vtep_route_slot *vtep_route_slot(struct vtep_route_cache *rc,
 					       const struct vtep_addr *to,
-					       u32 mark, u8 tos)
+					       u32 mark, u8 dsf)
 {
-	u32 h = mark ^ tos;
+	u32 h = mark ^ dsf;
 
 	if (to->family == AF_INET6)
 		h ^= (__force u32)(to->ip6.s6_addr32[0] ^ to->ip6.s6_addr32[1] ^
@@ -100,10 +102,11 @@ struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
 				 const struct vtep_addr *to, u32 mark, u8 tos,
 				 struct vtep_addr *from)
 {
-	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, tos);
+	u8 dsf = tos & ~INET_ECN_MASK;
+	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf);
 	struct dst_entry *dst = s->dst;
 
-	if (!dst || s->mark != mark || s->tos != tos ||
+	if (!dst || s->mark != mark || s->dsf != dsf ||
 	    !vtep_addr_equal(&s->to, to))
 		return NULL;
 	if (unlikely(s->gen != (u32)atomic_read(&rc->gen) ||
@@ -122,7 +125,8 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 		    u32 mark, u8 tos, struct dst_entry *dst,
 		    const struct vtep_addr *from)
 {
-	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, tos);
+	u8 dsf = tos & ~INET_ECN_MASK;
+	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf);
 	struct dst_entry *old = s->dst;
 
 	dst_hold(dst);
@@ -135,7 +139,7 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 #endif
 	s->gen = atomic_read(&rc->gen);
 	s->mark = mark;
-	s->tos = tos;
+	s->dsf = dsf;
 	s->to = *to;
 	s->from = *from;
 	dst_release(old);

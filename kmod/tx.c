@@ -179,8 +179,7 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 	struct rtable *rt;
 	struct flowi4 fl4;
 
-	dst = vtep_route_get(&vtep->routes, to, skb->mark,
-			     tos & ~INET_ECN_MASK, &from);
+	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, &from);
 	if (dst) {
 		*saddr = from.ip4;
 		return container_of(dst, struct rtable, dst);
@@ -205,8 +204,7 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 	}
 	*saddr = fl4.saddr;
 	from.ip4 = fl4.saddr;
-	vtep_route_set(&vtep->routes, to, skb->mark, tos & ~INET_ECN_MASK,
-		       &rt->dst, &from);
+	vtep_route_set(&vtep->routes, to, skb->mark, tos, &rt->dst, &from);
 	return rt;
 }
 
@@ -273,8 +271,7 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
-	dst = vtep_route_get(&vtep->routes, to, skb->mark,
-			     tos & ~INET_ECN_MASK, &from);
+	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, &from);
 	if (dst) {
 		*saddr = from.ip6;
 		return dst;
@@ -300,8 +297,7 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 	}
 	*saddr = fl6.saddr;
 	from.ip6 = fl6.saddr;
-	vtep_route_set(&vtep->routes, to, skb->mark, tos & ~INET_ECN_MASK,
-		       dst, &from);
+	vtep_route_set(&vtep->routes, to, skb->mark, tos, dst, &from);
 	return dst;
 }
 
