@@ -180,6 +180,22 @@ static inline int fdb_seen_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The optional { VNI, TYPE } filter of an FDB dump or flush */
+static inline void put_fdb_filter(struct nlmsghdr *nlh, uint32_t vni,
+				  uint8_t type)
+{
+	struct nlattr *nest;
+
+	if (!vni && !type)
+		return;
+	nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
+	if (vni)
+		mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, vni);
+	if (type)
+		mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, type);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 /*
  * Dumps the FDB (filters: @vni 0 = any, @type) into @s; retried whole when
  * the table changed under the dump (NLM_F_DUMP_INTR), as the uapi asks,
@@ -198,15 +214,7 @@ static inline int fdb_dump(struct vnl *nl, int ifindex, uint32_t vni, uint8_t ty
 						ifindex);
 		uint8_t *seen = s->seen;
 
-		if (vni || type) {
-			struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
-
-			if (vni)
-				mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, vni);
-			if (type)
-				mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, type);
-			mnl_attr_nest_end(nlh, nest);
-		}
+		put_fdb_filter(nlh, vni, type);
 		memset(s, 0, sizeof(*s));
 		s->seen = seen;
 		if (seen)
@@ -270,15 +278,7 @@ static inline int fdb_flush(struct vnl *nl, int ifindex, uint32_t vni, uint8_t t
 {
 	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_FDB_FLUSH, 0, ifindex);
 
-	if (vni || type) {
-		struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_FDB);
-
-		if (vni)
-			mnl_attr_put_u32(nlh, VTEP_FDB_A_VNI, vni);
-		if (type)
-			mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, type);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	put_fdb_filter(nlh, vni, type);
 	return vnl_run(nl, nlh, NULL, NULL);
 }
 
