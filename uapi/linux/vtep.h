@@ -181,6 +181,9 @@ enum vtep_cmd {
 	VTEP_CMD_FDB_FLUSH,
 	VTEP_CMD_STATS_GET,
 	VTEP_CMD_EVENT,
+	VTEP_CMD_PEER_NEW,
+	VTEP_CMD_PEER_DEL,
+	VTEP_CMD_PEER_GET,
 	__VTEP_CMD_MAX,
 };
 #define VTEP_CMD_MAX (__VTEP_CMD_MAX - 1)
@@ -196,6 +199,7 @@ enum vtep_attr {
 	VTEP_A_FDB_LIST,	/* nest of VTEP_A_FDB nests (batch) */
 	VTEP_A_STATS,		/* nest: u64 per enum vtep_stat */
 	VTEP_A_EVENT,		/* u8: enum vtep_event */
+	VTEP_A_PEER,		/* nest: VTEP_PEER_A_* */
 	__VTEP_A_MAX,
 };
 #define VTEP_A_MAX (__VTEP_A_MAX - 1)
@@ -227,6 +231,9 @@ enum vtep_link_attr {
 	VTEP_LINK_A_FDB_COUNT,	/* u32, read only */
 	VTEP_LINK_A_VNI_COUNT,	/* u32, read only */
 	VTEP_LINK_A_UDP6_ZERO_CSUM_RX, /* u8: 0/1, accept IPv6 zero UDP checksums */
+	VTEP_LINK_A_LEARN_MAX,	/* u32: learned entries per VNI, 0 = unlimited */
+	VTEP_LINK_A_PEER_MAX,	/* u32: peers of the device, 0 = unlimited */
+	VTEP_LINK_A_REMOTE_MAX,	/* u32: remotes per VNI, 0 = unlimited */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
@@ -242,6 +249,8 @@ enum vtep_vni_attr {
 	VTEP_VNI_A_REMOTES,	/* u32, read only: replication list length */
 	VTEP_VNI_A_FDB_COUNT,	/* u32, read only */
 	VTEP_VNI_A_STATS,	/* nest, read only: u64 per enum vtep_stat */
+	VTEP_VNI_A_PEERS,	/* u8: enum vtep_peers, default ANY */
+	VTEP_VNI_A_LEARNED,	/* u32, read only: learned entries */
 	__VTEP_VNI_A_MAX,
 };
 #define VTEP_VNI_A_MAX (__VTEP_VNI_A_MAX - 1)
@@ -254,6 +263,25 @@ enum vtep_remote_attr {
 	__VTEP_REMOTE_A_MAX,
 };
 #define VTEP_REMOTE_A_MAX (__VTEP_REMOTE_A_MAX - 1)
+
+/* Whose frames a VNI accepts (VTEP_VNI_A_PEERS) */
+enum vtep_peers {
+	VTEP_PEERS_ANY,		/* any underlay source (RFC 7348, vxlan) */
+	VTEP_PEERS_KNOWN,	/* remotes, static FDB destinations, PEER_NEW */
+	__VTEP_PEERS_END,
+};
+#define VTEP_PEERS_MAX (__VTEP_PEERS_END - 1)
+
+/* An allowed underlay source of a VNI (VTEP_CMD_PEER_*) */
+enum vtep_peer_attr {
+	VTEP_PEER_A_UNSPEC,
+	VTEP_PEER_A_VNI,	/* u32 */
+	VTEP_PEER_A_ADDR,	/* be32 */
+	VTEP_PEER_A_ADDR6,	/* 16 bytes */
+	VTEP_PEER_A_PREFIX,	/* u8: prefix length, default the full address */
+	__VTEP_PEER_A_MAX,
+};
+#define VTEP_PEER_A_MAX (__VTEP_PEER_A_MAX - 1)
 
 enum vtep_fdb_type {
 	VTEP_FDB_TYPE_ANY,
@@ -287,6 +315,7 @@ enum vtep_event {
 	VTEP_EVENT_VNI_ADDED,
 	VTEP_EVENT_VNI_CHANGED,
 	VTEP_EVENT_VNI_DELETED,
+	VTEP_EVENT_PEER_REFUSED, /* a frame from a source not allowed (rate-limited) */
 	__VTEP_EVENT_END,
 };
 #define VTEP_EVENT_MAX (__VTEP_EVENT_END - 1)
@@ -316,10 +345,11 @@ enum vtep_stat {
 	VTEP_STAT_DROP_TOO_SHORT,	/* rx: header or inner frame too short */
 	VTEP_STAT_DROP_UNKNOWN_VNI,	/* rx: VNI not configured */
 	VTEP_STAT_DROP_BAD_INNER,	/* rx: inner frame not Ethernet-sized */
-	VTEP_STAT_DROP_FDB_FULL,	/* rx: not learned, FDB at its limit */
+	VTEP_STAT_DROP_FDB_FULL,	/* rx: delivered, not learned: learned limit */
 	VTEP_STAT_DROP_LOOP,		/* rx: inner source MAC is our own */
 	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
 	VTEP_STAT_DROP_BAD_SRC_MAC,	/* rx: inner source MAC multicast, broadcast or zero */
+	VTEP_STAT_DROP_PEER,		/* rx: outer source not an allowed peer of the VNI */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -352,6 +382,7 @@ enum vtep_stat {
 	[VTEP_STAT_DROP_FDB_FULL] = "drop_fdb_full", \
 	[VTEP_STAT_DROP_LOOP] = "drop_loop", \
 	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error", \
-	[VTEP_STAT_DROP_BAD_SRC_MAC] = "drop_bad_src_mac",
+	[VTEP_STAT_DROP_BAD_SRC_MAC] = "drop_bad_src_mac", \
+	[VTEP_STAT_DROP_PEER] = "drop_peer",
 
 #endif /* _UAPI_LINUX_VTEP_H */
