@@ -240,6 +240,8 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 	if (vc->has_flood)
 		WRITE_ONCE(vni->flood, vc->flood);
+	if (vc->has_peers)
+		WRITE_ONCE(vni->peers, vc->peers);
 	vtep->vni_gen++;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_CHANGED, vni->id);
 	return 0;
@@ -414,9 +416,15 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_peer_init(vtep);
 	if (err)
 		goto err_uninit_vni;
-	err = vtep_route_init(&vtep->routes);
+	err = vtep_allow_init(vtep);
 	if (err)
 		goto err_free_peers;
+	/* Refused-peer events: a burst of 10, then one per second */
+	ratelimit_state_init(&vtep->refused_rs, HZ, 10);
+	ratelimit_set_flags(&vtep->refused_rs, RATELIMIT_MSG_ON_RELEASE);
+	err = vtep_route_init(&vtep->routes);
+	if (err)
+		goto err_free_allow;
 	err = vtep_fdb_init(vtep);
 	if (err)
 		goto err_destroy_routes;
@@ -424,6 +432,8 @@ static int vtep_dev_init(struct net_device *dev)
 
 err_destroy_routes:
 	vtep_route_destroy(&vtep->routes);
+err_free_allow:
+	vtep_allow_free(vtep);
 err_free_peers:
 	vtep_peer_free(vtep);
 err_uninit_vni:
@@ -457,6 +467,7 @@ static void vtep_dev_free(struct net_device *dev)
 
 	vtep_fdb_free(vtep);
 	vtep_route_destroy(&vtep->routes);
+	vtep_allow_free(vtep);
 	vtep_peer_free(vtep);
 	vtep_stats_free(vtep->stats);
 }

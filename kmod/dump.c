@@ -146,6 +146,28 @@ int vtep_reply_fdb(struct genl_info *info, struct vtep_dev *vtep,
 	return reply_msg(info, vtep, VTEP_CMD_FDB_GET, fdb_put, &i);
 }
 
+/* Every explicit allowance of a VNI (at most VTEP_ALLOW_MAX: one message) */
+static int peers_put(struct sk_buff *skb, const void *obj)
+{
+	const struct vtep_vni *vni = obj;
+	const struct vtep_allow_set *set;
+	unsigned int i;
+
+	set = rtnl_dereference(vni->allowed);
+	for (i = 0; set && i < set->n; i++)
+		if (vtep_msg_put_peer(skb, vni->id, &set->e[i].addr,
+				      set->e[i].plen))
+			return -EMSGSIZE;
+	return 0;
+}
+
+int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
+		     const struct vtep_vni *vni)
+{
+	BUILD_BUG_ON(VTEP_ALLOW_MAX * 48 > NLMSG_GOODSIZE - 256);
+	return reply_msg(info, vtep, VTEP_CMD_PEER_GET, peers_put, vni);
+}
+
 /* The device's counters, or with @vni the VNI's */
 int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni)

@@ -127,3 +127,23 @@ void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni)
 		vtep_event_send(vtep, skb, hdr, vtep_msg_put_vni_id(skb, vni),
 				GFP_KERNEL);
 }
+
+/*
+ * A frame of VNI @vni from @src, which the VNI does not accept (receive
+ * path, softirq). The caller rate-limits: a stranger's flood must not
+ * become a flood of events.
+ */
+void vtep_event_peer(struct vtep_dev *vtep, u32 vni,
+		     const struct vtep_addr *src)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = vtep_event_start(vtep, VTEP_EVENT_PEER_REFUSED,
+			       vtep_msg_peer_size(), &hdr, GFP_ATOMIC);
+	if (skb)
+		vtep_event_send(vtep, skb, hdr,
+				vtep_msg_put_peer(skb, vni, src,
+						  src->family == AF_INET6 ?
+						  128 : 32), GFP_ATOMIC);
+}

@@ -126,6 +126,8 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
 		return false;
 	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
+	if (f->flags & VTEP_FDB_STATIC)
+		vtep_allow_put(vtep, f->key.vni, &r->addr, VTEP_ALLOW_STATIC);
 	if (gone) {
 		vtep_fdb_info(f, r, f->flags, gone);
 		/* Not found when the VNI itself is being destroyed */
@@ -183,6 +185,9 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 
 		p = rcu_dereference_protected(o->f ? o->f->peer : NULL,
 					      lockdep_is_held(&vtep->lock));
+		if (o->ev)
+			vtep_allow_put(vtep, e[n].vni->id, &p->addr,
+				       VTEP_ALLOW_STATIC);
 		if (o->ev == VTEP_EVENT_FDB_ADDED) {
 			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
 					       vtep_fdb_params);
@@ -223,6 +228,10 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		o->old_flags = f->flags;
 		if (o->old == o->peer && (f->flags & VTEP_FDB_STATIC))
 			return 0;	/* unchanged: success, no event */
+		err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
+				     VTEP_ALLOW_STATIC, GFP_ATOMIC);
+		if (err)
+			return err;
 		rcu_assign_pointer(f->peer, o->peer);
 		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
 		WRITE_ONCE(f->seen, jiffies);
@@ -234,9 +243,15 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		NL_SET_ERR_MSG(extack, "FDB is full");
 		return -ENOSPC;
 	}
+	err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
+			     VTEP_ALLOW_STATIC, GFP_ATOMIC);
+	if (err)
+		return err;
 	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,
 					    vtep_fdb_params);
 	if (err) {
+		vtep_allow_put(vtep, e->vni->id, &o->peer->addr,
+			       VTEP_ALLOW_STATIC);
 		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
 		return err;
 	}
@@ -328,9 +343,14 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	if (!err)
 		atomic_inc(&vtep->generation);
 	/* Replaced peers go back; so do the unused allocations. */
-	for (i = 0; i < n && !err; i++)
-		if (op[i].ev == VTEP_EVENT_FDB_CHANGED)
-			vtep_peer_put(vtep, op[i].old);
+	for (i = 0; i < n && !err; i++) {
+		if (op[i].ev != VTEP_EVENT_FDB_CHANGED)
+			continue;
+		if (op[i].old_flags & VTEP_FDB_STATIC)
+			vtep_allow_put(vtep, e[i].vni->id, &op[i].old->addr,
+				       VTEP_ALLOW_STATIC);
+		vtep_peer_put(vtep, op[i].old);
+	}
 	vtep_fdb_ops_put(vtep, op, n);
 	spin_unlock_bh(&vtep->lock);
 

@@ -93,6 +93,7 @@ int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni)
 	    vtep_addr_put(skb, VTEP_VNI_A_GROUP, VTEP_VNI_A_GROUP6,
 			  &vni->group) ||
 	    nla_put_u8(skb, VTEP_VNI_A_FLOOD, READ_ONCE(vni->flood)) ||
+	    nla_put_u8(skb, VTEP_VNI_A_PEERS, READ_ONCE(vni->peers)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_FDB_COUNT,
 			atomic_read(&vni->fdb_count)) ||
@@ -124,6 +125,28 @@ int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/* VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX } */
+int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
+		      const struct vtep_addr *addr, u8 plen)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_PEER);
+
+	if (!nest || nla_put_u32(skb, VTEP_PEER_A_VNI, vni) ||
+	    vtep_addr_put(skb, VTEP_PEER_A_ADDR, VTEP_PEER_A_ADDR6, addr) ||
+	    nla_put_u8(skb, VTEP_PEER_A_PREFIX, plen))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+size_t vtep_msg_peer_size(void)
+{
+	return nla_total_size(0)				/* VTEP_A_PEER */
+	     + nla_total_size(sizeof(u32))			/* VNI */
+	     + nla_total_size(sizeof(struct in6_addr))	/* ADDR(6) */
+	     + nla_total_size(sizeof(u8));			/* PREFIX */
 }
 
 /*

@@ -36,6 +36,7 @@ static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_GROUP]	= { .type = NLA_BE32 },
 	[VTEP_VNI_A_GROUP6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_VNI_A_FLOOD]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_VNI_A_PEERS]	= NLA_POLICY_MAX(NLA_U8, VTEP_PEERS_MAX),
 	[VTEP_VNI_A_REMOTES]	= VTEP_READ_ONLY(VTEP_VNI_A_REMOTES),
 	[VTEP_VNI_A_FDB_COUNT]	= VTEP_READ_ONLY(VTEP_VNI_A_FDB_COUNT),
 	[VTEP_VNI_A_STATS]	= VTEP_READ_ONLY(VTEP_VNI_A_STATS),
@@ -45,6 +46,13 @@ static const struct nla_policy remote_policy[VTEP_REMOTE_A_MAX + 1] = {
 	[VTEP_REMOTE_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_REMOTE_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_REMOTE_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy peer_policy[VTEP_PEER_A_MAX + 1] = {
+	[VTEP_PEER_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
+	[VTEP_PEER_A_ADDR]	= { .type = NLA_BE32 },
+	[VTEP_PEER_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VTEP_PEER_A_PREFIX]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
 };
 
 static const struct nla_policy fdb_policy[VTEP_FDB_A_MAX + 1] = {
@@ -64,6 +72,7 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_REMOTE]		= NLA_POLICY_NESTED(remote_policy),
 	[VTEP_A_FDB]		= NLA_POLICY_NESTED(fdb_policy),
 	[VTEP_A_FDB_LIST]	= NLA_POLICY_NESTED_ARRAY(fdb_policy),
+	[VTEP_A_PEER]		= NLA_POLICY_NESTED(peer_policy),
 	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 };
@@ -244,6 +253,9 @@ static int vni_parse(struct vtep_dev *vtep, struct genl_info *info, bool new,
 		NL_SET_ERR_ATTR_MISS(extack, nest, VTEP_VNI_A_VLAN);
 		return -EINVAL;
 	}
+	vc->has_peers = tb[VTEP_VNI_A_PEERS];
+	if (vc->has_peers)
+		vc->peers = nla_get_u8(tb[VTEP_VNI_A_PEERS]);
 	vc->has_flood = tb[VTEP_VNI_A_FLOOD];
 	if (vc->has_flood)
 		vc->flood = nla_get_u8(tb[VTEP_VNI_A_FLOOD]);
@@ -315,6 +327,69 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 		return vtep_vni_remote_del(vtep, vni, &addr, extack);
 	return vtep_vni_remote_add(vtep, vni, &addr, info->nlhdr->nlmsg_flags &
 				   NLM_F_REPLACE, extack);
+}
+
+/*
+ * VTEP_A_PEER { VNI, ADDR|ADDR6, [PREFIX] }: an address or prefix allowed
+ * to send the VNI's frames. The prefix length defaults to the whole
+ * address and may not exceed it.
+ */
+static int do_peer_change(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[VTEP_A_PEER];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
+	struct vtep_addr addr;
+	struct vtep_vni *vni;
+	u8 plen, bits;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_PEER))
+		return -EINVAL;
+	err = nla_parse_nested(tb, VTEP_PEER_A_MAX, nest, peer_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_PEER_A_VNI))
+		return -EINVAL;
+	vni = req_vni(vtep, tb[VTEP_PEER_A_VNI], extack);
+	if (!vni)
+		return -ENOENT;
+	err = peer_addr_parse(vtep, nest, tb[VTEP_PEER_A_ADDR],
+			      tb[VTEP_PEER_A_ADDR6], VTEP_PEER_A_ADDR, &addr,
+			      extack);
+	if (err)
+		return err;
+	bits = addr.family == AF_INET6 ? 128 : 32;
+	plen = tb[VTEP_PEER_A_PREFIX] ? nla_get_u8(tb[VTEP_PEER_A_PREFIX]) : bits;
+	if (plen > bits) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_PEER_A_PREFIX],
+				    "Prefix is longer than the address");
+		return -EINVAL;
+	}
+	if (info->genlhdr->cmd == VTEP_CMD_PEER_DEL)
+		return vtep_allow_del(vtep, vni, &addr, plen, extack);
+	return vtep_allow_add(vtep, vni, &addr, plen,
+			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
+}
+
+/* PEER_GET: VTEP_A_PEER { VNI }, the VNI's explicit allowances */
+static int do_peer_get(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[VTEP_A_PEER];
+	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
+	struct vtep_vni *vni;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_PEER))
+		return -EINVAL;
+	err = nla_parse_nested(tb, VTEP_PEER_A_MAX, nest, peer_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, VTEP_PEER_A_VNI))
+		return -EINVAL;
+	vni = req_vni(vtep, tb[VTEP_PEER_A_VNI], info->extack);
+	return vni ? vtep_reply_peers(info, vtep, vni) : -ENOENT;
 }
 
 /*
@@ -557,6 +632,9 @@ static const handler_t handlers[__VTEP_CMD_MAX] = {
 	[VTEP_CMD_FDB_GET]	= do_fdb_one,
 	[VTEP_CMD_FDB_FLUSH]	= do_fdb_flush,
 	[VTEP_CMD_STATS_GET]	= do_stats_get,
+	[VTEP_CMD_PEER_NEW]	= do_peer_change,
+	[VTEP_CMD_PEER_DEL]	= do_peer_change,
+	[VTEP_CMD_PEER_GET]	= do_peer_get,
 };
 
 /* Every "do": find the device, run the command's handler, under RTNL. */
@@ -670,6 +748,9 @@ static const struct genl_ops vtep_ops[] = {
 	GET(VTEP_CMD_FDB_GET, vtep_nl_doit),
 	DO_ADMIN(VTEP_CMD_FDB_FLUSH),
 	{ .cmd = VTEP_CMD_STATS_GET, .doit = vtep_nl_doit },
+	DO_ADMIN(VTEP_CMD_PEER_NEW),
+	DO_ADMIN(VTEP_CMD_PEER_DEL),
+	{ .cmd = VTEP_CMD_PEER_GET, .doit = vtep_nl_doit },
 };
 
 int vtep_netlink_init(void)

@@ -176,6 +176,13 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 	}
 
 	vtep_rx_outer_src(sk, skb, &src);
+	/* A VNI that takes known peers only: before learning or delivery */
+	if (!vtep_allow_check(vtep, vni, &src)) {
+		if (__ratelimit(&vtep->refused_rs))
+			vtep_event_peer(vtep, vni->id, &src);
+		reason = VTEP_STAT_DROP_PEER;
+		goto drop;
+	}
 	/* An offset, not a pointer: pulling may move skb->head. */
 	nh = skb_network_header(skb) - skb->head;
 

@@ -68,6 +68,7 @@ static void vtep_vni_free_rcu(struct rcu_head *rcu)
 	struct vtep_vni *vni = container_of(rcu, struct vtep_vni, rcu);
 
 	vtep_stats_free(vni->stats);
+	kfree(rcu_dereference_protected(vni->allowed, true));
 	kfree(vni);
 }
 
@@ -100,6 +101,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	vni->id = vc->id;
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;
+	vni->peers = vc->has_peers ? vc->peers : VTEP_PEERS_ANY;
 	if (vc->has_group)
 		vni->group = vc->group;
 	INIT_LIST_HEAD(&vni->remotes);
@@ -163,6 +165,8 @@ static void vtep_vni_remotes_release(struct vtep_dev *vtep,
 	lockdep_assert_held(&vtep->lock);
 	list_for_each_entry_safe(vr, tmp, &vni->remotes, node) {
 		list_del_rcu(&vr->node);
+		vtep_allow_put(vtep, vni->id, &vr->peer->addr,
+			       VTEP_ALLOW_REMOTE);
 		vtep_peer_put(vtep, vr->peer);
 		kfree_rcu(vr, rcu);
 	}
@@ -179,6 +183,7 @@ static void vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni)
 	WRITE_ONCE(vtep->vni_count, vtep->vni_count - 1);
 	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
 	vtep_vni_remotes_release(vtep, vni);
+	vtep_allow_release(vtep, vni);
 }
 
 /*
@@ -255,19 +260,27 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 			const struct vtep_addr *addr, bool replace,
 			struct netlink_ext_ack *extack)
 {
+	u32 max = READ_ONCE(vtep->cfg.remote_max);
 	struct vtep_vni_remote *vr;
 	struct vtep_peer *r;
+	int err;
 
 	ASSERT_RTNL();
-	if (vtep_vni_remote_find(vni, addr)) {
+	/* The allow table knows the list's members: one lookup, not a walk. */
+	if (vtep_allow_is_remote(vtep, vni->id, addr)) {
 		if (replace)
 			return 0;
 		NL_SET_ERR_MSG(extack,
 			       "Remote is already in the VNI's replication list");
 		return -EEXIST;
 	}
+	if (max && vni->nremotes >= max) {
+		NL_SET_ERR_MSG(extack,
+			       "VNI's replication list is full (VTEP_LINK_A_REMOTE_MAX)");
+		return -ENOSPC;
+	}
 
-	vr = kzalloc(sizeof(*vr), GFP_KERNEL);
+	vr = kzalloc(sizeof(*vr), GFP_KERNEL_ACCOUNT);
 	if (!vr)
 		return -ENOMEM;
 	r = vtep_peer_get(vtep, addr, GFP_KERNEL);
@@ -278,11 +291,18 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vr->peer = r;
 
 	spin_lock_bh(&vtep->lock);
-	list_add_tail_rcu(&vr->node, &vni->remotes);
-	WRITE_ONCE(vni->nremotes, vni->nremotes + 1);
-	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
+	err = vtep_allow_get(vtep, vni->id, addr, VTEP_ALLOW_REMOTE, GFP_ATOMIC);
+	if (err) {
+		vtep_peer_put(vtep, r);
+	} else {
+		list_add_tail_rcu(&vr->node, &vni->remotes);
+		WRITE_ONCE(vni->nremotes, vni->nremotes + 1);
+		WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
+	}
 	spin_unlock_bh(&vtep->lock);
-	return 0;
+	if (err)
+		kfree(vr);
+	return err;
 }
 
 /* Remove @addr from the replication list of @vni (RTNL); -ENOENT if absent. */
@@ -304,6 +324,7 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	list_del_rcu(&vr->node);
 	WRITE_ONCE(vni->nremotes, vni->nremotes - 1);
 	WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
+	vtep_allow_put(vtep, vni->id, addr, VTEP_ALLOW_REMOTE);
 	vtep_peer_put(vtep, vr->peer);
 	spin_unlock_bh(&vtep->lock);
 	kfree_rcu(vr, rcu);

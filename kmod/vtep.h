@@ -13,7 +13,7 @@
  *   fdb
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
- *   peer, route, underlay, pmtu, flow, stats
+ *   peer, allow, route, underlay, pmtu, flow, stats
  *   addr.h, compat.h
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
@@ -47,6 +47,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -75,6 +76,7 @@ struct vtep_cfg {
 	bool udp6_zero_csum_rx;		/* part of the socket-sharing key */
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;			/* 0 = unlimited */
+	u32 remote_max;			/* per VNI, 0 = unlimited */
 };
 
 /* Per-CPU counters, indexed by enum vtep_stat */
@@ -109,11 +111,29 @@ struct vtep_vni_remote {
 	struct rcu_head rcu;
 };
 
+/* An allowed peer address or prefix of a VNI (allow.c) */
+struct vtep_allow_pfx {
+	struct vtep_addr addr;		/* bits past plen are zero */
+	u8 plen;
+};
+
+#define VTEP_ALLOW_MAX		64	/* explicit allowances per VNI */
+#define VTEP_ALLOW_PREFIXES	16	/* of which shorter than an address */
+
+/* A VNI's explicit allowances, replaced whole (RCU) on each change */
+struct vtep_allow_set {
+	struct rcu_head rcu;
+	u16 n, nshort;			/* e[0, nshort): shorter prefixes */
+	struct vtep_allow_pfx e[];
+};
+
 struct vtep_vni {
 	struct rhash_head node;		/* vtep->vnis, keyed by id */
 	u32 id;
 	u16 vlan;			/* 0 = untagged */
 	bool flood;
+	u8 peers;			/* enum vtep_peers */
+	struct vtep_allow_set __rcu *allowed;
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
 	struct vtep_group *mc;		/* the membership joined, under RTNL */
 	struct list_head remotes;	/* struct vtep_vni_remote, RCU */
@@ -163,6 +183,8 @@ struct vtep_dev {
 	u32 vni_gen;			/* bumped by VNI/remote changes, for dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
+	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
+	struct ratelimit_state refused_rs; /* VTEP_EVENT_PEER_REFUSED */
 	struct vtep_route_cache routes;
 	atomic_t generation;		/* bumped by every FDB change, for dumps */
 	struct delayed_work ageing;
@@ -183,8 +205,9 @@ struct vtep_link_cfg {
 struct vtep_vni_cfg {
 	u32 id;
 	u16 vlan;			/* 0 = untagged; with has_map */
-	bool has_map, has_group, has_flood;
+	bool has_map, has_group, has_flood, has_peers;
 	bool flood;
+	u8 peers;			/* enum vtep_peers; with has_peers */
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
 };
 
@@ -249,6 +272,8 @@ int vtep_reply_vni(struct genl_info *info, struct vtep_dev *vtep,
 		   const struct vtep_vni *vni);
 int vtep_reply_fdb(struct genl_info *info, struct vtep_dev *vtep,
 		   const struct vtep_fdb_cfg *e);
+int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
+		     const struct vtep_vni *vni);
 int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni);
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
@@ -272,6 +297,9 @@ int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
 int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
 		     bool age);
 size_t vtep_msg_fdb_size(void);
+int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
+		      const struct vtep_addr *addr, u8 plen);
+size_t vtep_msg_peer_size(void);
 
 /* device.c: the net_device, its settings and its VNIs */
 void vtep_dev_setup(struct net_device *dev);
@@ -361,6 +389,30 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
 
+/* allow.c: the per-VNI peer allow-list */
+enum vtep_allow_why {
+	VTEP_ALLOW_STATIC,		/* a static FDB entry's destination */
+	VTEP_ALLOW_REMOTE,		/* a replication-list entry */
+	VTEP_ALLOW_EXPLICIT,		/* VTEP_CMD_PEER_NEW */
+};
+int vtep_allow_init(struct vtep_dev *vtep);
+void vtep_allow_free(struct vtep_dev *vtep);	/* priv_destructor */
+int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
+		   enum vtep_allow_why why, gfp_t gfp);
+void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
+		    enum vtep_allow_why why);
+bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
+			  const struct vtep_addr *addr);
+bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
+		      const struct vtep_addr *src);
+int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, u8 plen, bool replace,
+		   struct netlink_ext_ack *extack);
+int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, u8 plen,
+		   struct netlink_ext_ack *extack);
+void vtep_allow_release(struct vtep_dev *vtep, struct vtep_vni *vni);
+
 /* route.c: the per-device route cache (bottom halves off to get/set) */
 int vtep_route_init(struct vtep_route_cache *rc);
 void vtep_route_destroy(struct vtep_route_cache *rc);
@@ -443,5 +495,7 @@ void vtep_events_unregister(void);
 void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev,
 		    const struct vtep_fdb_info *i, gfp_t gfp);
 void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni);
+void vtep_event_peer(struct vtep_dev *vtep, u32 vni,
+		     const struct vtep_addr *src);
 
 #endif /* _VTEP_H */

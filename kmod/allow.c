@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-VNI peer allow-list: which underlay sources may send a VNI's
+ * frames when the VNI accepts only known peers (VTEP_PEERS_KNOWN).
+ *
+ * A source is known to a VNI when it is on the VNI's replication list, is
+ * the destination of one of the VNI's static FDB entries, or the control
+ * plane allowed it (VTEP_CMD_PEER_NEW). The three are counted together in
+ * one entry per (VNI, address) of vtep->allow, an rhashtable with a secret
+ * seed, so receive asks a single hash lookup however many peers, entries
+ * and VNIs there are. An entry lives while anything counts in it.
+ *
+ * Allowed prefixes shorter than an address cannot be found by a hash of
+ * the address; a VNI has at most VTEP_ALLOW_PREFIXES of them, checked only
+ * after the lookup missed, in an array published with RCU (struct
+ * vtep_allow_set, which also lists the exact addresses allowed, for
+ * replies). The work per frame is therefore bounded by a constant.
+ *
+ * The counts are kept whatever the VNI's mode, so turning the check on or
+ * off is one write that the next frame sees, and no frame of a known peer
+ * is lost in the switch. Writers hold vtep->lock (and RTNL, except the FDB
+ * batch which holds both too); receive reads under RCU.
+ */
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+
+#include "vtep.h"
+
+struct vtep_allow_key {
+	u32 vni;
+	struct vtep_addr addr;		/* padding zeroed: hashed whole */
+};
+
+struct vtep_allow {
+	struct rhash_head node;
+	struct vtep_allow_key key;
+	u32 nstatic;			/* static FDB entries sending here */
+	bool remote;			/* on the replication list */
+	bool explicit;			/* VTEP_CMD_PEER_NEW */
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params allow_params = {
+	.head_offset		= offsetof(struct vtep_allow, node),
+	.key_offset		= offsetof(struct vtep_allow, key),
+	.key_len		= sizeof(struct vtep_allow_key),
+	.automatic_shrinking	= true,
+};
+
+int vtep_allow_init(struct vtep_dev *vtep)
+{
+	return rhashtable_init(&vtep->allow, &allow_params);
+}
+
+/* Every FDB entry, remote and VNI has let go of its own by now. */
+void vtep_allow_free(struct vtep_dev *vtep)
+{
+	WARN_ON_ONCE(atomic_read(&vtep->allow.nelems));
+	rhashtable_destroy(&vtep->allow);
+}
+
+static void allow_key(struct vtep_allow_key *k, u32 vni,
+		      const struct vtep_addr *addr)
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	k->addr.family = addr->family;
+	if (addr->family == AF_INET6)
+		k->addr.ip6 = addr->ip6;
+	else
+		k->addr.ip4 = addr->ip4;
+}
+
+static struct vtep_allow *allow_find(struct vtep_dev *vtep, u32 vni,
+				     const struct vtep_addr *addr)
+{
+	struct vtep_allow_key k;
+
+	allow_key(&k, vni, addr);
+	return rhashtable_lookup_fast(&vtep->allow, &k, allow_params);
+}
+
+/* Whether @a still counts anything; the last count going frees it. */
+static void allow_put(struct vtep_dev *vtep, struct vtep_allow *a)
+{
+	if (a->nstatic || a->remote || a->explicit)
+		return;
+	rhashtable_remove_fast(&vtep->allow, &a->node, allow_params);
+	kfree_rcu(a, rcu);
+}
+
+/*
+ * Count @addr as a peer of VNI @vni for @why; vtep->lock held (so @gfp
+ * cannot sleep). A remote or an explicit allowance counted twice is
+ * -EEXIST: the replication list's duplicate check, in one lookup.
+ */
+int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
+		   enum vtep_allow_why why, gfp_t gfp)
+{
+	struct vtep_allow *a;
+	int err;
+
+	lockdep_assert_held(&vtep->lock);
+	a = allow_find(vtep, vni, addr);
+	if (!a) {
+		a = kzalloc(sizeof(*a), gfp | __GFP_ACCOUNT);
+		if (!a)
+			return -ENOMEM;
+		allow_key(&a->key, vni, addr);
+		err = rhashtable_insert_fast(&vtep->allow, &a->node,
+					     allow_params);
+		if (err) {
+			kfree(a);
+			return err;
+		}
+	}
+	switch (why) {
+	case VTEP_ALLOW_STATIC:
+		a->nstatic++;
+		return 0;
+	case VTEP_ALLOW_REMOTE:
+		if (a->remote)
+			return -EEXIST;
+		a->remote = true;
+		return 0;
+	case VTEP_ALLOW_EXPLICIT:
+		if (a->explicit)
+			return -EEXIST;
+		a->explicit = true;
+		return 0;
+	}
+	return 0;
+}
+
+/* Undo one vtep_allow_get() of @why; vtep->lock held. */
+void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
+		    enum vtep_allow_why why)
+{
+	struct vtep_allow *a;
+
+	lockdep_assert_held(&vtep->lock);
+	a = allow_find(vtep, vni, addr);
+	if (WARN_ON_ONCE(!a))
+		return;
+	switch (why) {
+	case VTEP_ALLOW_STATIC:
+		if (!WARN_ON_ONCE(!a->nstatic))
+			a->nstatic--;
+		break;
+	case VTEP_ALLOW_REMOTE:
+		a->remote = false;
+		break;
+	case VTEP_ALLOW_EXPLICIT:
+		a->explicit = false;
+		break;
+	}
+	allow_put(vtep, a);
+}
+
+/* Whether @addr is on the replication list of @vni (RTNL or vtep->lock). */
+bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
+			  const struct vtep_addr *addr)
+{
+	struct vtep_allow *a;
+	bool ret;
+
+	rcu_read_lock();
+	a = allow_find(vtep, vni, addr);
+	ret = a && READ_ONCE(a->remote);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The first @plen bits of @a and @b are equal (families equal). */
+static bool prefix_match(const struct vtep_addr *a, const struct vtep_addr *b,
+			 u8 plen)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return !((a->ip4 ^ b->ip4) & inet_make_mask(plen));
+	return ipv6_prefix_equal(&a->ip6, &b->ip6, plen);
+}
+
+/*
+ * Whether @src may send frames of @vni: always, unless the VNI accepts
+ * known peers only. Receive path, RCU held.
+ */
+bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
+		      const struct vtep_addr *src)
+{
+	const struct vtep_allow_set *set;
+	struct vtep_allow_key k;
+	unsigned int i;
+
+	if (READ_ONCE(vni->peers) != VTEP_PEERS_KNOWN)
+		return true;
+	allow_key(&k, vni->id, src);
+	if (rhashtable_lookup(&vtep->allow, &k, allow_params))
+		return true;
+	set = rcu_dereference(vni->allowed);
+	for (i = 0; set && i < set->nshort; i++)
+		if (prefix_match(&set->e[i].addr, src, set->e[i].plen))
+			return true;
+	return false;
+}
+
+/* ---- the control plane's allowances (VTEP_CMD_PEER_*), under RTNL ---- */
+
+static unsigned int addr_bits(const struct vtep_addr *a)
+{
+	return a->family == AF_INET6 ? 128 : 32;
+}
+
+/* The address with the bits past @plen cleared, as a prefix is kept */
+static void prefix_clear(struct vtep_addr *a, u8 plen)
+{
+	if (a->family == AF_INET)
+		a->ip4 &= inet_make_mask(plen);
+	else
+		ipv6_addr_prefix(&a->ip6, &a->ip6, plen);
+}
+
+static int set_find(const struct vtep_allow_set *set,
+		    const struct vtep_addr *addr, u8 plen)
+{
+	unsigned int i;
+
+	for (i = 0; set && i < set->n; i++)
+		if (set->e[i].plen == plen &&
+		    vtep_addr_equal(&set->e[i].addr, addr))
+			return i;
+	return -1;
+}
+
+/*
+ * A copy of @old with @pe added (@del < 0) or entry @del removed, short
+ * prefixes first. NULL for an empty set, ERR_PTR on failure.
+ */
+static struct vtep_allow_set *set_copy(const struct vtep_allow_set *old,
+				       const struct vtep_allow_pfx *pe, int del)
+{
+	unsigned int n = old ? old->n : 0, i;
+	struct vtep_allow_set *set;
+
+	n = del < 0 ? n + 1 : n - 1;
+	if (!n)
+		return NULL;
+	set = kzalloc(struct_size(set, e, n), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; old && i < old->n; i++) {
+		if ((int)i == del)
+			continue;
+		set->e[set->n++] = old->e[i];
+	}
+	if (del < 0)
+		set->e[set->n++] = *pe;
+	/* Short prefixes to the front: receive walks only those. */
+	for (i = 0; i < set->n; i++) {
+		if (set->e[i].plen < addr_bits(&set->e[i].addr)) {
+			swap(set->e[i], set->e[set->nshort]);
+			set->nshort++;
+		}
+	}
+	return set;
+}
+
+static void set_publish(struct vtep_vni *vni, struct vtep_allow_set *set)
+{
+	struct vtep_allow_set *old;
+
+	old = rcu_replace_pointer(vni->allowed, set, lockdep_rtnl_is_held());
+	kfree_rcu(old, rcu);
+}
+
+/*
+ * Allow @addr/@plen to send frames of @vni (netlink.c checked the address:
+ * unicast, of the device's family, @plen at most its length). -EEXIST if
+ * allowed already, unless @replace; -ENOSPC past the per-VNI limits.
+ */
+int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, u8 plen, bool replace,
+		   struct netlink_ext_ack *extack)
+{
+	struct vtep_allow_set *old, *set;
+	struct vtep_allow_pfx pe = { .addr = *addr, .plen = plen };
+	bool exact = plen == addr_bits(addr);
+	int err = 0;
+
+	ASSERT_RTNL();
+	prefix_clear(&pe.addr, plen);
+	old = rtnl_dereference(vni->allowed);
+	if (set_find(old, &pe.addr, plen) >= 0) {
+		if (replace)
+			return 0;
+		NL_SET_ERR_MSG(extack, "Peer is already allowed in the VNI");
+		return -EEXIST;
+	}
+	if (old && old->n >= VTEP_ALLOW_MAX) {
+		NL_SET_ERR_MSG(extack, "Too many allowed peers in the VNI");
+		return -ENOSPC;
+	}
+	if (!exact && old && old->nshort >= VTEP_ALLOW_PREFIXES) {
+		NL_SET_ERR_MSG(extack, "Too many allowed prefixes in the VNI");
+		return -ENOSPC;
+	}
+	set = set_copy(old, &pe, -1);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	spin_lock_bh(&vtep->lock);
+	if (exact)
+		err = vtep_allow_get(vtep, vni->id, &pe.addr,
+				     VTEP_ALLOW_EXPLICIT, GFP_ATOMIC);
+	if (!err)
+		set_publish(vni, set);
+	spin_unlock_bh(&vtep->lock);
+	if (err) {
+		kfree(set);
+		NL_SET_ERR_MSG(extack, "Cannot allow the peer");
+	}
+	return err;
+}
+
+/* Take back what vtep_allow_add() allowed; -ENOENT if it was not. */
+int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, u8 plen,
+		   struct netlink_ext_ack *extack)
+{
+	struct vtep_allow_set *old, *set;
+	struct vtep_addr a = *addr;
+	int i;
+
+	ASSERT_RTNL();
+	prefix_clear(&a, plen);
+	old = rtnl_dereference(vni->allowed);
+	i = set_find(old, &a, plen);
+	if (i < 0) {
+		NL_SET_ERR_MSG(extack, "Peer is not allowed in the VNI");
+		return -ENOENT;
+	}
+	set = set_copy(old, NULL, i);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	spin_lock_bh(&vtep->lock);
+	if (plen == addr_bits(&a))
+		vtep_allow_put(vtep, vni->id, &a, VTEP_ALLOW_EXPLICIT);
+	set_publish(vni, set);
+	spin_unlock_bh(&vtep->lock);
+	return 0;
+}
+
+/*
+ * Drop every allowance of a VNI leaving the table (vtep->lock held); the
+ * set itself goes with the VNI (vtep_vni_free()).
+ */
+void vtep_allow_release(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	const struct vtep_allow_set *set;
+	unsigned int i;
+
+	lockdep_assert_held(&vtep->lock);
+	set = rcu_dereference_protected(vni->allowed,
+					lockdep_is_held(&vtep->lock));
+	for (i = 0; set && i < set->n; i++)
+		if (i >= set->nshort)
+			vtep_allow_put(vtep, vni->id, &set->e[i].addr,
+				       VTEP_ALLOW_EXPLICIT);
+}
