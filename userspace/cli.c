@@ -22,6 +22,7 @@ const struct vtep_object *const vtep_objects[] = {
 	&link_object,
 	&vni_object,
 	&remote_object,
+	&peer_object,
 	&fdb_object,
 	&stats_object,
 	&monitor_object,

@@ -15,6 +15,21 @@
 
 #define T(t, a, f) KT(struct vni_req, t, a, f)
 
+/* "peers any" (the default) or "peers known" */
+static int p_peers(void *req, char **val)
+{
+	struct vni_req *r = req;
+
+	if (!strcmp(val[0], "any"))
+		r->peers = VTEP_PEERS_ANY;
+	else if (!strcmp(val[0], "known"))
+		r->peers = VTEP_PEERS_KNOWN;
+	else
+		return invarg("expected \"any\" or \"known\"", val[0]);
+	r->set |= BIT(VTEP_VNI_A_PEERS);
+	return 0;
+}
+
 static const struct kw vni_kws[] = {
 	{ "VNI", ALL, MUT | V(DEL), 1, 0, NULL, T(KW_VNI, VTEP_VNI_A_ID, vni) },
 	{ "dev", ALL, MUT | V(DEL), 1, 0, NULL, T(KW_DEV, 0, dev) },
@@ -24,6 +39,7 @@ static const struct kw vni_kws[] = {
 	{ "group", MUT, 0, 1, 0, NULL, T(KW_GROUP, VTEP_VNI_A_GROUP, group),
 	  .why = "group must be a multicast address" },
 	{ "flood", MUT, 0, 1, 0, NULL, T(KW_ON_OFF, VTEP_VNI_A_FLOOD, flood) },
+	{ "peers", MUT, 0, 1, 0, p_peers, T(KW_U8, VTEP_VNI_A_PEERS, peers) },
 	{ NULL },
 };
 
@@ -89,6 +105,9 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 		print_null("group");
 	if (attr_u8(t[VTEP_VNI_A_FLOOD], &u8))
 		print_on_off(PRINT_ANY, "flood", "flood %s ", u8);
+	if (attr_u8(t[VTEP_VNI_A_PEERS], &u8))
+		print_string(PRINT_ANY, "peers", "peers %s ",
+			     u8 == VTEP_PEERS_KNOWN ? "known" : "any");
 	if (attr_u32(t[VTEP_VNI_A_REMOTES], &u32))
 		print_uint(PRINT_ANY, "remote_count", "remotes %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_FDB_COUNT], &u32))
@@ -118,15 +137,19 @@ const struct vtep_object vni_object = {
 	.help =
 	"Usage: vtepctl vni { add | replace } VNI dev NAME { vlan VID | untagged }\n"
 	"                   [ group { ADDR | none } ] [ flood { on | off } ]\n"
+	"                   [ peers { any | known } ]\n"
 	"       vtepctl vni set VNI dev NAME [ vlan VID | untagged ]\n"
 	"                   [ group { ADDR | none } ] [ flood { on | off } ]\n"
+	"                   [ peers { any | known } ]\n"
 	"       vtepctl vni del VNI dev NAME\n"
 	"       vtepctl vni show [ VNI ] [ dev NAME ]\n"
 	"Where: VNI  := 1-16777215\n"
 	"       VID  := 1-4094, the VLAN of the frames on NAME; untagged: no tag\n"
 	"       ADDR := multicast group of the device's address family\n"
 	"add fails if the VNI exists; replace creates it or updates it in place.\n"
-	"flood: flood unknown unicast (default on).\n",
+	"flood: flood unknown unicast (default on).\n"
+	"peers: accept frames from any underlay source (default), or only from\n"
+	"known peers: remotes, static FDB destinations, \"vtepctl peer\" prefixes.\n",
 	.check = vni_check,
 	.nest = VTEP_A_VNI,
 	.what = vni_what,

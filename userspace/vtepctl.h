@@ -395,7 +395,7 @@ struct vni_req {
 	uint32_t vni;
 	uint16_t vlan;
 	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
-	uint8_t flood;
+	uint8_t flood, peers;
 };
 enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
 extern const struct vtep_object vni_object;
@@ -409,6 +409,17 @@ struct remote_req {
 };
 enum { REMOTE_ADD, REMOTE_REPLACE, REMOTE_DEL, REMOTE_SHOW };
 extern const struct vtep_object remote_object;
+
+struct peer_req {
+	uint64_t set;			/* BIT(VTEP_PEER_A_*) given */
+	char dev[IFNAMSIZ];
+	uint32_t vni;
+	struct vtep_ip addr;
+	uint8_t plen;
+};
+enum { PEER_ADD, PEER_REPLACE, PEER_DEL, PEER_SHOW };
+extern const struct vtep_object peer_object;
+int peer_print(const struct nlmsghdr *nlh, void *data);
 
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
