@@ -215,10 +215,14 @@ static unsigned int addr_bits(const struct vtep_addr *a)
 /* The address with the bits past @plen cleared, as a prefix is kept */
 static void prefix_clear(struct vtep_addr *a, u8 plen)
 {
-	if (a->family == AF_INET)
+	struct in6_addr full;
+
+	if (a->family == AF_INET) {
 		a->ip4 &= inet_make_mask(plen);
-	else
-		ipv6_addr_prefix(&a->ip6, &a->ip6, plen);
+	} else {
+		full = a->ip6;	/* ipv6_addr_prefix() zeroes its output first */
+		ipv6_addr_prefix(&a->ip6, &full, plen);
+	}
 }
 
 static int set_find(const struct vtep_allow_set *set,
