@@ -278,6 +278,24 @@ def phase_rows(cfg, out):
     out["rows"] = res
 
 
+# ---- the allow-list's cost: vtep pps with its VNI on "peers any" and
+# "peers known" (bA is a known peer of bB: a static FDB destination) ----
+
+def phase_allow(cfg, out):
+    res = {}
+    for rep in range(cfg["reps"]):
+        for mode in ("any", "known"):
+            vtepctl(B, "vni", "set", str(VNI), "dev", "vtep0", "peers", mode)
+            v = sample(res, mode, measure, "vtep", "udp", cfg["secs"])
+            if v:
+                log("allow rep %d peers %s %s" % (rep, mode, v["value"]))
+    vtepctl(B, "vni", "set", str(VNI), "dev", "vtep0", "peers", "any")
+    st = json.loads(vtepctl(B, "-j", "stats", "show", "dev", "vtep0").stdout)
+    if st[0]["stats"].get("drop_peer"):
+        raise RuntimeError("the known peer's frames were dropped")
+    out["allow"] = res
+
+
 # ---- phase 2: table scale ----
 
 def mac(i, base=0x0a):
@@ -580,7 +598,7 @@ def guest():
         "bum_reps": int(os.environ.get("BENCH_BUM_REPS", "3")),
         "learn_frames": int(os.environ.get("BENCH_LEARN_FRAMES", "50000")),
         "learn_reps": int(os.environ.get("BENCH_LEARN_REPS", "3")),
-        "phases": os.environ.get("BENCH_PHASES", "rows scale bum learning").split(),
+        "phases": os.environ.get("BENCH_PHASES", "rows allow scale bum learning").split(),
     }
     out = {"config": cfg, "guest": {
         "kernel": platform.release(), "nproc": os.cpu_count(),
@@ -589,7 +607,8 @@ def guest():
     t0 = time.monotonic()
     setup()
     iperf_server()
-    phases = {"rows": phase_rows, "scale": phase_scale, "bum": phase_bum,
+    phases = {"rows": phase_rows, "allow": phase_allow, "scale": phase_scale,
+              "bum": phase_bum,
               "learning": phase_learning}
     out["phase_seconds"] = {}
     for ph in cfg["phases"]:
@@ -720,6 +739,19 @@ def report(raw_path, kernel, outdir, ts, wall=None):
             fcmp(ratios.get("vtep/udp cpu_per_pkt vs vxlan"))))
         p("vtep vs veth:  TCP %s, UDP pps %s" % (
             fcmp(ratios.get("vtep/tcp vs veth")), fcmp(ratios.get("vtep/udp vs veth"))))
+
+    # allow-list
+    al = raw.get("allow", {})
+    if al.get("any") and al.get("known"):
+        st = {m: {"value": summary(al[m]), "cpu_us_per_pkt": summary(al[m], "cpu_us_per_pkt")}
+              for m in ("any", "known")}
+        c = compare(st["known"]["value"], st["any"]["value"])
+        res["allow"] = {"stats": st, "known vs any": c}
+        p("")
+        p("== allow-list: vtep UDP 64B kpps, VNI on peers any / known (interleaved) ==")
+        p("any %s   known %s   known vs any %s   CPU us/pkt %s / %s" % (
+            fmt(st["any"]["value"], 1), fmt(st["known"]["value"], 1), fcmp(c),
+            fmt(st["any"]["cpu_us_per_pkt"], 2), fmt(st["known"]["cpu_us_per_pkt"], 2)))
 
     # scale
     scale = raw.get("scale", {})

@@ -11,7 +11,7 @@
 #   BENCH_VXLAN_MAX=100000 (larger vxlan tables are skipped: see issue 11)
 #   BENCH_SCALE_REPS=3 BENCH_REMOTES="1 10 100" BENCH_BUM_REPS=3
 #   BENCH_LEARN_FRAMES=50000 BENCH_LEARN_REPS=3
-#   BENCH_PHASES="rows scale bum learning"
+#   BENCH_PHASES="rows allow scale bum learning"
 #
 # Ratios only: nothing here passes or fails on a time.
 set -euo pipefail

@@ -460,4 +460,120 @@ TEST_F(vtep_dev, refuses_no_device_and_two_devices)
 		       "exactly one of VTEP_A_IFINDEX and VTEP_A_IFNAME");
 }
 
+/* VTEP_A_PEER { VNI, ADDR, [PREFIX] } */
+#define PEER_VNI(v)	VNL_U32(VTEP_PEER_A_VNI, v)
+#define PEER_ADDR(s)	VNL_U32(VTEP_PEER_A_ADDR, vnl_ip4(s))
+#define PEER_PREFIX(v)	VNL_U8(VTEP_PEER_A_PREFIX, v)
+
+static int peer_cmd(struct vnl *nl, uint8_t cmd, uint16_t flags, int ifindex,
+		    const struct vnl_attr *attrs, mnl_cb_t cb, void *data)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, cmd, flags, ifindex);
+
+	vnl_put_nest(nlh, VTEP_A_PEER, attrs);
+	return vnl_run(nl, nlh, cb, data);
+}
+
+static int peers_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int *n = data;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == VTEP_A_PEER)
+			(*n)++;
+	return MNL_CB_OK;
+}
+
+TEST_F(vtep_dev, peer_allowances_are_checked_stored_and_listed)
+{
+	int n = 0;
+
+	/* the VNI's mode is a u8 of enum vtep_peers, and says so in a get */
+	ASSERT_REFUSED(vnl_vni(self->nl, VTEP_CMD_VNI_NEW, 0, self->ifindex,
+			       VNL_NEST(VNI_ID(100), VNI_VLAN(10),
+					VNL_U8(VTEP_VNI_A_PEERS, 2))),
+		       ERANGE, "");
+	ASSERT_OK(vnl_vni(self->nl, VTEP_CMD_VNI_NEW, 0, self->ifindex,
+			  VNL_NEST(VNI_ID(100), VNI_VLAN(10),
+				   VNL_U8(VTEP_VNI_A_PEERS, VTEP_PEERS_KNOWN))));
+
+	/* VNI and address are required; a prefix longer than IPv4's is not */
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_ADDR("198.51.100.1")), NULL, NULL),
+		       EINVAL, "");
+	EXPECT_EQ(VTEP_PEER_A_VNI, self->nl->miss_type);
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(100)), NULL, NULL),
+		       EINVAL, "Remote address must be given");
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.0"),
+					 PEER_PREFIX(33)), NULL, NULL),
+		       EINVAL, "Prefix is longer than the address");
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(100), PEER_ADDR("224.0.0.1")),
+				NULL, NULL), EINVAL, "unicast");
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(200), PEER_ADDR("198.51.100.1")),
+				NULL, NULL), ENOENT, "VNI is not configured");
+
+	/* stored masked; listed by PEER_GET in one reply */
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.77"),
+				    PEER_PREFIX(26)), NULL, NULL));
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.64"),
+					 PEER_PREFIX(26)), NULL, NULL),
+		       EEXIST, "already allowed");
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, NLM_F_REPLACE,
+			   self->ifindex,
+			   VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.64"),
+				    PEER_PREFIX(26)), NULL, NULL));
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.1")),
+			   NULL, NULL));
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_GET, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100)), peers_cb, &n));
+	EXPECT_EQ(2, n);
+
+	/* deleting: what is not there is -ENOENT */
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_DEL, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.1")),
+			   NULL, NULL));
+	ASSERT_REFUSED(peer_cmd(self->nl, VTEP_CMD_PEER_DEL, 0, self->ifindex,
+				VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.1")),
+				NULL, NULL), ENOENT, "not allowed");
+	n = 0;
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_GET, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100)), peers_cb, &n));
+	EXPECT_EQ(1, n);
+}
+
+TEST_F(vtep_dev, a_remote_listed_twice_is_found_without_a_walk)
+{
+	struct vnl_attr r[] = { VNL_U32(VTEP_REMOTE_A_VNI, 100),
+				VNL_U32(VTEP_REMOTE_A_ADDR, vnl_ip4("198.51.100.2")),
+				{ 0 } };
+	struct nlmsghdr *nlh;
+
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	nlh = vnl_genl(self->nl, VTEP_CMD_REMOTE_NEW, 0, self->ifindex);
+	vnl_put_nest(nlh, VTEP_A_REMOTE, r);
+	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+	nlh = vnl_genl(self->nl, VTEP_CMD_REMOTE_NEW, 0, self->ifindex);
+	vnl_put_nest(nlh, VTEP_A_REMOTE, r);
+	ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), EEXIST,
+		       "already in the VNI's replication list");
+	/* an allowance of the same address is a separate thing */
+	ASSERT_OK(peer_cmd(self->nl, VTEP_CMD_PEER_NEW, 0, self->ifindex,
+			   VNL_NEST(PEER_VNI(100), PEER_ADDR("198.51.100.2")),
+			   NULL, NULL));
+	nlh = vnl_genl(self->nl, VTEP_CMD_REMOTE_DEL, 0, self->ifindex);
+	vnl_put_nest(nlh, VTEP_A_REMOTE, r);
+	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+	nlh = vnl_genl(self->nl, VTEP_CMD_REMOTE_NEW, 0, self->ifindex);
+	vnl_put_nest(nlh, VTEP_A_REMOTE, r);
+	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+}
+
 TEST_HARNESS_MAIN

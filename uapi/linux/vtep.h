@@ -55,7 +55,7 @@
      opening one that does not fails with -EBUSY.
  *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
- *                       [GROUP|GROUP6], [FLOOD] }
+ *                       [GROUP|GROUP6], [FLOOD], [PEERS] }
  *     Exactly one of VLAN and UNTAGGED is required. -EEXIST if the VNI
  *     exists, unless NLM_F_REPLACE is set: then the VNI is updated in place
  *     (its FDB entries, remotes and counters are kept). -EBUSY if the VLAN
@@ -67,7 +67,7 @@
  * VTEP_CMD_VNI_GET      do: IFINDEX|IFNAME, VTEP_A_VNI { ID }
  *                       dump: IFINDEX|IFNAME; every VNI of the device
  *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
- *            FLOOD, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
+ *            FLOOD, PEERS, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
  *     A dump during which a VNI or a remote of the device changed carries
  *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
@@ -80,6 +80,31 @@
  * VTEP_CMD_REMOTE_DEL   same attributes; -ENOENT if absent.
  * VTEP_CMD_REMOTE_GET   dump: IFINDEX|IFNAME, [VTEP_A_REMOTE { VNI }]
  *     reply: one message per remote: IFINDEX, IFNAME, VTEP_A_REMOTE
+ *
+ * VTEP_A_VNI's PEERS (enum vtep_peers, default ANY) says whose frames the
+ * VNI accepts. KNOWN: only frames whose outer source is on the VNI's
+ * replication list, is the destination of one of its static FDB entries,
+ * or was allowed with PEER_NEW; any other is dropped before it is learned
+ * from or delivered, counted in VTEP_STAT_DROP_PEER (device and VNI), and
+ * reported in a VTEP_EVENT_PEER_REFUSED event with VTEP_A_PEER { VNI,
+ * ADDR|ADDR6, PREFIX (32 or 128) } (at most 10 at once, then 1 a second,
+ * per device). The check is one hash lookup per frame, plus a walk of the
+ * VNI's short prefixes (at most 16) only when that misses. The sets are
+ * kept whatever the mode, so switching loses no frame of a known peer.
+ *
+ * VTEP_CMD_PEER_NEW     IFINDEX|IFNAME, VTEP_A_PEER { VNI, ADDR|ADDR6,
+ *                       [PREFIX] }
+ *     Allows an address or, with PREFIX shorter than the address, a
+ *     prefix (stored with the host bits cleared) to send the VNI's frames.
+ *     -EEXIST if allowed (unless NLM_F_REPLACE: a no-op), -ENOSPC past 64
+ *     allowances per VNI or 16 prefixes shorter than an address,
+ *     -EAFNOSUPPORT for the other family, -EINVAL for a prefix longer than
+ *     the address or a multicast address.
+ * VTEP_CMD_PEER_DEL     same attributes; -ENOENT if not allowed.
+ * VTEP_CMD_PEER_GET     do: IFINDEX|IFNAME, VTEP_A_PEER { VNI }
+ *     reply: IFINDEX, IFNAME, one VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX }
+ *     per allowance (remotes and FDB destinations are not listed: they
+ *     have their own commands).
  *
  * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6 }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
