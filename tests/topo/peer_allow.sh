@@ -92,6 +92,18 @@ check "a spoofed learned MAC did not move" test "$(fdb_dst h1 vtep0 100 02:00:00
 check "a peer_refused event names the stranger" \
 	wait_for 10 "grep -q 'peer_refused 192.0.2.3/32 vni 100 dev vtep0' $TMP/monitor"
 
+# A static destination is known while an entry points at it: replaced, the
+# old one is a stranger and the new one known; deleted, neither.
+vtepctl_n h1 fdb replace $STATIC vni 100 dst 192.0.2.5 dev vtep0
+send 192.0.2.4,100,02:00:00:00:0d:01 192.0.2.5,100,02:00:00:00:0d:02
+wait_for 20 'test "$(drops vtep0 100)" -ge 5 -a "$(rx vtep0 100)" -ge 4'
+check "after fdb replace the old destination is refused" test "$(drops vtep0 100)" -eq 5
+check "and the new one is accepted" test "$(rx vtep0 100)" -eq 4
+vtepctl_n h1 fdb del $STATIC vni 100 dev vtep0
+send 192.0.2.5,100,02:00:00:00:0d:03
+wait_for 20 'test "$(drops vtep0 100)" -ge 6'
+check "after fdb del it is refused too" test "$(drops vtep0 100)" -eq 6 -a "$(rx vtep0 100)" -eq 4
+
 # IPv6 underlay: a prefix lets a source in, a stranger stays out.
 send 2001:db8::41,100,02:00:00:00:0c:01,4790 2001:db8::3,100,02:00:00:00:0c:02,4790
 wait_for 20 'test "$(rx vtep6 100)" -ge 1 -a "$(drops vtep6 100)" -ge 1' ||
@@ -118,7 +130,7 @@ check "and every ping came back" grep -q " 0% packet loss" "$TMP/ping"
 vtepctl_n h1 remote del 192.0.2.2 vni 100 dev vtep0
 check "without its remote entry, h2 is refused" \
 	bash -c "! ip netns exec ${P}v2 ping -c 2 -W 1 203.0.113.1 >/dev/null"
-check "and counted" test "$(drops vtep0 100)" -gt 4
+check "and counted" test "$(drops vtep0 100)" -gt 6
 vtepctl_n h1 vni set 100 dev vtep0 peers any
 check "peers any (the default) accepts any source again" ping_ok v2 203.0.113.1
 vtepctl_n h1 vni set 100 dev vtep0 peers known
