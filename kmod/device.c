@@ -96,6 +96,41 @@ static void vtep_mtu_update(struct vtep_dev *vtep)
  * only what the device's state allows, before anything changes, so a
  * refused request changes nothing.
  */
+/*
+ * Store @from as the device's settings. The datapath reads them without a
+ * lock, a field at a time (READ_ONCE), so each is written once, whole; the
+ * port range is one word, so no reader pairs an old bound with a new one.
+ * The local address changes only while the device is down, when no
+ * datapath reads it.
+ */
+static void vtep_cfg_publish(struct vtep_cfg *to, const struct vtep_cfg *from)
+{
+	const struct vtep_link_field *f;
+	unsigned int i;
+
+	to->local = from->local;
+	for (i = 0; i < vtep_n_link_fields; i++) {
+		f = &vtep_link_fields[i];
+		if (f->attr == VTEP_LINK_A_PORT_MIN ||
+		    f->attr == VTEP_LINK_A_PORT_MAX)
+			continue;
+		switch (f->len) {
+		case 1:
+			WRITE_ONCE(*((u8 *)to + f->off), *((const u8 *)from + f->off));
+			break;
+		case 2:
+			WRITE_ONCE(*(u16 *)((u8 *)to + f->off),
+				   *(const u16 *)((const u8 *)from + f->off));
+			break;
+		default:
+			BUILD_BUG_ON(sizeof(from->ageing) != 4);
+			WRITE_ONCE(*(u32 *)((u8 *)to + f->off),
+				   *(const u32 *)((const u8 *)from + f->off));
+		}
+	}
+	WRITE_ONCE(to->port_range, from->port_range);
+}
+
 int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 		       struct netlink_ext_ack *extack)
 {
@@ -120,11 +155,7 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	}
 
 	ageing_changed = cfg->ageing != vtep->cfg.ageing;
-	/*
-	 * The datapath reads single fields with READ_ONCE; the fields that
-	 * belong together (address, port, underlay) only change while down.
-	 */
-	vtep->cfg = *cfg;
+	vtep_cfg_publish(&vtep->cfg, cfg);
 	/* TTL, TOS, underlay and source may all route differently now. */
 	vtep_route_flush(&vtep->routes);
 	if (ageing_changed && vtep_is_up(vtep))
@@ -209,9 +240,10 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 			   const struct vtep_vni_cfg *vc,
 			   struct netlink_ext_ack *extack)
 {
-	bool regroup = vc->has_group && !vtep_addr_equal(&vni->group,
+	bool regroup = vc->has_group && !vtep_addr_equal(vtep_vni_group(vni),
 							 &vc->group);
 	bool remap = vc->has_map && vc->vlan != vni->vlan;
+	struct vtep_group_addr *g = NULL;
 	struct vtep_group *mc = NULL;
 	int err;
 
@@ -221,9 +253,13 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 			return err;
 	}
 	if (regroup) {
+		g = vtep_vni_group_alloc(&vc->group);
+		if (vc->group.family && !g)
+			return -ENOMEM;
 		/* Join the new group before leaving the old one. */
 		err = vni_join(vtep, &vc->group, &mc);
 		if (err) {
+			kfree(g);
 			NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
 			return err;
 		}
@@ -232,9 +268,7 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (remap)
 		vtep_vni_remap(vtep, vni, vc->vlan);
 	if (regroup) {
-		spin_lock_bh(&vtep->lock);
-		vni->group = vc->group;
-		spin_unlock_bh(&vtep->lock);
+		vtep_vni_group_set(vtep, vni, g);
 		vni_leave(vtep, vni);
 		vni->mc = mc;
 	}
@@ -284,7 +318,7 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 	vni = vtep_vni_alloc(vtep, vc, extack);
 	if (IS_ERR(vni))
 		return PTR_ERR(vni);
-	err = vni_join(vtep, &vni->group, &vni->mc);
+	err = vni_join(vtep, vtep_vni_group(vni), &vni->mc);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
 		goto err_free;
@@ -354,7 +388,7 @@ static int vtep_groups(struct vtep_dev *vtep, bool join)
 			continue;
 		rhashtable_walk_stop(&iter);
 		if (join)
-			err = vni_join(vtep, &vni->group, &vni->mc);
+			err = vni_join(vtep, vtep_vni_group(vni), &vni->mc);
 		else
 			vni_leave(vtep, vni);
 		rhashtable_walk_start(&iter);

@@ -84,9 +84,9 @@ static void vtep_flow_init(void)
 __be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
 			  u32 vni)
 {
-	u32 min = READ_ONCE(vtep->cfg.port_min);
-	u32 max = READ_ONCE(vtep->cfg.port_max);
+	struct vtep_cfg range;		/* the bounds, read in one word */
 	struct vtep_flow_keys keys;
+	u32 min, max;
 	u32 hash;
 
 	BUILD_BUG_ON(offsetof(struct vtep_flow_keys, basic) % sizeof(u32));
@@ -104,7 +104,10 @@ __be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
 			      jhash_1word(vni, vtep_flow_seed));
 	}
 
-	if (max < min)		/* changing under us: any port of either */
+	range.port_range = READ_ONCE(vtep->cfg.port_range);
+	min = range.port_min;
+	max = range.port_max;
+	if (WARN_ON_ONCE(max < min))	/* netlink.c refuses such a range */
 		max = min;
 	/* Multiply-shift: even over the range, without a division. */
 	return htons(min + reciprocal_scale(hash, max - min + 1));

@@ -91,7 +91,7 @@ int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni)
 	    (vni->vlan ? nla_put_u16(skb, VTEP_VNI_A_VLAN, vni->vlan) :
 			 nla_put_flag(skb, VTEP_VNI_A_UNTAGGED)) ||
 	    vtep_addr_put(skb, VTEP_VNI_A_GROUP, VTEP_VNI_A_GROUP6,
-			  &vni->group) ||
+			  vtep_vni_group(vni)) ||
 	    nla_put_u8(skb, VTEP_VNI_A_FLOOD, READ_ONCE(vni->flood)) ||
 	    nla_put_u8(skb, VTEP_VNI_A_PEERS, READ_ONCE(vni->peers)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||

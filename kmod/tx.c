@@ -393,12 +393,13 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 	const struct vtep_addr *local = &tx->vtep->cfg.local;
 	struct vtep_vni *vni = tx->vni;
 	const struct vtep_addr *prev = NULL;
+	const struct vtep_group_addr *g;
 	struct vtep_vni_remote *vr;
-	struct vtep_addr group;
 
-	group = vni->group;	/* a copy, in case RTNL changes it meanwhile */
-	if (group.family)
-		vtep_flood_add(tx, skb, &prev, &group);
+	/* Old or new, never half of each: RTNL replaces it whole. */
+	g = rcu_dereference_bh(vni->group);
+	if (g)
+		vtep_flood_add(tx, skb, &prev, &g->addr);
 	list_for_each_entry_rcu(vr, &vni->remotes, node) {
 		struct vtep_peer *r = vr->peer;
 

@@ -69,6 +69,7 @@ static void vtep_vni_free_rcu(struct rcu_head *rcu)
 
 	vtep_stats_free(vni->stats);
 	kfree(rcu_dereference_protected(vni->allowed, true));
+	kfree(rcu_dereference_protected(vni->group, true));
 	kfree(vni);
 }
 
@@ -102,11 +103,61 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;
 	vni->peers = vc->has_peers ? vc->peers : VTEP_PEERS_ANY;
-	if (vc->has_group)
-		vni->group = vc->group;
+	if (vc->has_group && vc->group.family) {
+		RCU_INIT_POINTER(vni->group, vtep_vni_group_alloc(&vc->group));
+		if (!rcu_access_pointer(vni->group)) {
+			vtep_stats_free(vni->stats);
+			kfree(vni);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
 	INIT_LIST_HEAD(&vni->remotes);
 	atomic_set(&vni->fdb_count, 0);
 	return vni;
+}
+
+static const struct vtep_addr vtep_no_group;
+
+/*
+ * The VNI's group, or an address of family AF_UNSPEC for none. The caller
+ * holds RTNL or RCU (a dump), which keeps the result alive.
+ */
+const struct vtep_addr *vtep_vni_group(const struct vtep_vni *vni)
+{
+	const struct vtep_group_addr *g;
+
+	g = rcu_dereference_check(vni->group, lockdep_rtnl_is_held());
+	return g ? &g->addr : &vtep_no_group;
+}
+
+/* A group to publish with vtep_vni_group_set(); NULL for none, or no memory */
+struct vtep_group_addr *vtep_vni_group_alloc(const struct vtep_addr *group)
+{
+	struct vtep_group_addr *g;
+
+	if (!group->family)
+		return NULL;
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (g)
+		g->addr = *group;
+	return g;
+}
+
+/*
+ * Make @g (NULL: none) the VNI's group, under RTNL. The flood path reads
+ * the pointer once, so it sends to the old group or the new one, never to
+ * an address made of both; the old one is freed after readers are done.
+ */
+void vtep_vni_group_set(struct vtep_dev *vtep, struct vtep_vni *vni,
+			struct vtep_group_addr *g)
+{
+	struct vtep_group_addr *old;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&vtep->lock);
+	old = rcu_replace_pointer(vni->group, g, lockdep_rtnl_is_held());
+	spin_unlock_bh(&vtep->lock);
+	kfree_rcu(old, rcu);
 }
 
 /*

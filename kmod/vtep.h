@@ -69,7 +69,12 @@
 struct vtep_cfg {
 	struct vtep_addr local;		/* family decides the underlay family */
 	__be16 port;
-	u16 port_min, port_max;
+	union {				/* one word: the datapath reads both */
+		struct {
+			u16 port_min, port_max;
+		};
+		u32 port_range;
+	};
 	int underlay;			/* underlay ifindex, 0 = none */
 	u8 ttl, tos, df;
 	bool learning, udp_csum, move_notice;
@@ -111,6 +116,12 @@ struct vtep_vni_remote {
 	struct rcu_head rcu;
 };
 
+/* A VNI's multicast group, replaced whole when it changes (RCU) */
+struct vtep_group_addr {
+	struct vtep_addr addr;
+	struct rcu_head rcu;
+};
+
 /* An allowed peer address or prefix of a VNI (allow.c) */
 struct vtep_allow_pfx {
 	struct vtep_addr addr;		/* bits past plen are zero */
@@ -134,7 +145,7 @@ struct vtep_vni {
 	bool flood;
 	u8 peers;			/* enum vtep_peers */
 	struct vtep_allow_set __rcu *allowed;
-	struct vtep_addr group;		/* AF_UNSPEC = no group */
+	struct vtep_group_addr __rcu *group;	/* NULL = no group */
 	struct vtep_group *mc;		/* the membership joined, under RTNL */
 	struct list_head remotes;	/* struct vtep_vni_remote, RCU */
 	u32 nremotes;
@@ -374,6 +385,10 @@ int vtep_vni_insert(struct vtep_dev *vtep, struct vtep_vni *vni,
 void vtep_vni_remap(struct vtep_dev *vtep, struct vtep_vni *vni, u16 vlan);
 void vtep_vni_unlink(struct vtep_dev *vtep, struct vtep_vni *vni);
 void vtep_vni_free(struct vtep_vni *vni);
+const struct vtep_addr *vtep_vni_group(const struct vtep_vni *vni);
+struct vtep_group_addr *vtep_vni_group_alloc(const struct vtep_addr *group);
+void vtep_vni_group_set(struct vtep_dev *vtep, struct vtep_vni *vni,
+			struct vtep_group_addr *g);
 int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 			const struct vtep_addr *addr, bool replace,
 			struct netlink_ext_ack *extack);

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Torn reads on the fast path (issue 12, defect 3): while broadcast frames
+# flood, the VNI's IPv6 group is switched between two groups and none, and
+# the source-port range between two ranges, as fast as vtepctl can. Every
+# tunnel packet must go to one of the two groups, never to an address made
+# of both, and take a source port from one range or the other, never from a
+# range made of one's low bound and the other's high. A race is a matter of
+# chance: this shows the published values whole on every packet seen, it
+# cannot show a race impossible.
+#
+#   ┌ v1 ───────────────┐   ┌ h1 ───────────────────────────────────┐
+#   │ raw broadcasts    │───│ br0 ─ vtep0 2001:db8::1, VNI 100      │── eth0 (captured)
+#   └───────────────────┘   │ group ff0e::100:1 <-> ff0e::200:2     │
+#                           └────────────────────────────────────────┘
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+G1=ff0e::100:1 G2=ff0e::200:2
+topo_switch
+host_add h1 192.0.2.1 2001:db8::1
+host_add h2 192.0.2.2 2001:db8::2
+vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
+vtep_add h1 2001:db8::1 srcport 1000 1099
+vtepctl_n h1 vni add 100 dev vtep0 untagged group $G1
+
+cat >"$TMP/flood.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+end = time.monotonic() + float(sys.argv[1])
+n = 0
+while time.monotonic() < end:
+    # a new source port per frame: each a flow of its own
+    s.send(b"\xff" * 6 + bytes.fromhex("020000000101") + b"\x08\x00" +
+           bytes.fromhex("4500002e0000000040110000cb007101cb0071ff") +
+           (n % 65000 + 1).to_bytes(2, "big") + b"\x00\x09\x00\x1a\x00\x00" + b"x" * 18)
+    n += 1
+print(n)
+PY
+
+cat >"$TMP/check.py" <<'PY'
+import sys
+from scapy.all import PcapReader, IPv6, UDP
+groups = {"ff0e::100:1", "ff0e::200:2"}
+n = bad_dst = bad_port = 0
+for p in PcapReader(sys.argv[1]):
+    if IPv6 not in p or UDP not in p or p[UDP].dport != 4789:
+        continue
+    n += 1
+    if p[IPv6].dst not in groups:
+        bad_dst += 1
+        print("# to", p[IPv6].dst)
+    sp = p[UDP].sport
+    if not (1000 <= sp <= 1099 or 3000 <= sp <= 3099):
+        bad_port += 1
+        print("# from port", sp)
+print("# %d tunnel packets, %d to a wrong address, %d from a wrong port" % (n, bad_dst, bad_port))
+sys.exit(0 if n >= 100 and not bad_dst and not bad_port else 1)
+PY
+
+nq h1 tcpdump -nUi eth0 -w "$TMP/tx.pcap" udp port 4789 >/dev/null 2>&1 &
+dump_pid=$!
+wait_for 20 "test -s $TMP/tx.pcap"
+nq v1 $PY "$TMP/flood.py" 20 >"$TMP/sent" &
+flood_pid=$!
+changes=0
+while kill -0 $flood_pid 2>/dev/null; do
+	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group $G2
+	nq h1 "$VTEPCTL" link set vtep0 srcport 3000 3099
+	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group none
+	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group $G1
+	nq h1 "$VTEPCTL" link set vtep0 srcport 1000 1099
+	changes=$((changes + 5))
+done
+wait $flood_pid
+sleep 1
+kill $dump_pid
+wait $dump_pid || true
+diag "$(cat "$TMP/sent") frames flooded during $changes changes"
+
+check "every tunnel packet went to one whole group, from one whole port range" \
+	$PY "$TMP/check.py" "$TMP/tx.pcap"
+check "the changes were made under traffic" test "$changes" -ge 20
+check "no warning in the kernel log" bash -c "! dmesg | grep -q 'WARNING'"
+
+topo_done
