@@ -30,6 +30,7 @@ static const char *const event_names[] = {
 	[VTEP_EVENT_VNI_ADDED] = "vni_added",
 	[VTEP_EVENT_VNI_CHANGED] = "vni_changed",
 	[VTEP_EVENT_VNI_DELETED] = "vni_deleted",
+	[VTEP_EVENT_PEER_REFUSED] = "peer_refused",
 };
 
 _Static_assert(sizeof(event_names) / sizeof(event_names[0]) ==

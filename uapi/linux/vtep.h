@@ -163,6 +163,9 @@
 #define VTEP_DEFAULT_PORT_MIN	32768
 #define VTEP_DEFAULT_PORT_MAX	65535
 #define VTEP_TOS_INHERIT	1	/* VTEP_LINK_A_TOS: copy the inner TOS */
+#define VTEP_DEFAULT_LEARN_MAX	16384	/* learned entries per VNI */
+#define VTEP_DEFAULT_PEER_MAX	65536	/* peers per device */
+#define VTEP_DEFAULT_REMOTE_MAX	1024	/* replication entries per VNI */
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,
