@@ -283,7 +283,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 	o->ev = VTEP_EVENT_FDB_ADDED;
 	return 0;
 full:
-	NL_SET_ERR_MSG(extack, "Static FDB entries at their limit (max-fdb)");
+	NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
 	return -ENOSPC;
 }
 
@@ -311,7 +311,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				err = PTR_ERR(p);
 				if (err == -ENOSPC)
 					NL_SET_ERR_MSG(extack,
-						       "Peers at their limit (max-peers)");
+						       "Too many peers (max-peers)");
 				goto err;
 			}
 			op[i].peer = p;
