@@ -8,8 +8,9 @@
 #
 #   cgroup vtep-memcg (memory.max MAX) ┐
 #     unshare -Urn (or, where the VM cannot make a user namespace, root in
-#     its own netns)                   ┴ vtep0 (2001:db8::1), VNI 100
-#       vtepctl -batch: fdb add ... dst 2001:db8:1::N, N = 1..CAP
+#     its own netns)                   ┴ vtep0 (2001:db8::1)
+#       vtepctl -batch: vni add V dev vtep0 vlan V, V = 1..NVNI (charged?)
+#       vtepctl -batch: fdb add ... vni 100 dst 2001:db8:1::N, N = 1..CAP
 #       (each entry behind its own peer: max-peers 0, so memory is the limit)
 #
 # CAP entries are several times what MAX holds: a load that succeeds whole
@@ -18,6 +19,7 @@
 . "$(dirname "$0")/suites.inc"
 
 MAX=$((16 << 20))
+NVNI=4000
 CAP=$(size MEMCG_CAP 600000 600000)
 CG=/sys/fs/cgroup
 MOUNTED=0
@@ -61,7 +63,8 @@ for i in range(1, n + 1):
     out.write("fdb add 02:00:%02x:%02x:%02x:%02x vni 100 dst 2001:db8:1::%x:%x dev vtep0\n"
               % (i >> 24 & 255, i >> 16 & 255, i >> 8 & 255, i & 255, i >> 16, i & 0xffff))
 EOF
-chmod 644 "$TMP/load.batch"
+for v in $(seq 1 $NVNI); do echo "vni add $v dev vtep0 vlan $v"; done >"$TMP/vni.batch"
+chmod 644 "$TMP/load.batch" "$TMP/vni.batch"
 chmod 755 "$TMP"
 SLAB0=$(slab_settle)
 EV0=$(awk '$1 == "max" { print $2 }' "$G/memory.events")
@@ -71,7 +74,9 @@ EV0=$(awk '$1 == "max" { print $2 }' "$G/memory.events")
 cat >"$TMP/loader.sh" <<EOF
 ip link set lo up
 $VTEPCTL link add vtep0 local 2001:db8::1 max-peers 0 max-learned 0 || exit 10
-$VTEPCTL vni add 100 dev vtep0 untagged || exit 11
+cat $G/memory.current >$TMP/vni.before
+$VTEPCTL -batch $TMP/vni.batch || exit 11
+cat $G/memory.current >$TMP/vni.after
 $VTEPCTL -batch $TMP/load.batch 2>$TMP/load.err
 echo \$? >$TMP/load.rc
 cat $G/memory.current >$TMP/load.cur
@@ -80,8 +85,8 @@ EOF
 chmod 755 "$TMP/loader.sh"
 : >"$TMP/load.rc"
 chmod 666 "$TMP/load.rc"
-touch "$TMP/load.err" "$TMP/load.cur" "$TMP/load.link"
-chmod 666 "$TMP/load.err" "$TMP/load.cur" "$TMP/load.link"
+touch "$TMP/load.err" "$TMP/load.cur" "$TMP/load.link" "$TMP/vni.before" "$TMP/vni.after"
+chmod 666 "$TMP/load.err" "$TMP/load.cur" "$TMP/load.link" "$TMP/vni.before" "$TMP/vni.after"
 t0=$(date +%s)
 bash -c "echo -1000 >/proc/self/oom_score_adj && echo \$\$ >$G/cgroup.procs && exec $WRAP bash $TMP/loader.sh" ||
 	diag "loader exited with $?"
@@ -98,6 +103,11 @@ hits=$(($(awk '$1 == "max" { print $2 }' "$G/memory.events") - EV0))
 ooms=$(awk '$1 == "oom_kill" { print $2 }' "$G/memory.events")
 diag "loaded $loaded of $CAP entries; exit $rc; memory.current $cur of $MAX; limit hit $hits times; $(head -c 300 "$TMP/load.err")"
 
+vni0=$(cat "$TMP/vni.before") vni1=$(cat "$TMP/vni.after")
+diag "$NVNI VNIs: memory.current $vni0 -> $vni1"
+# a VNI is a struct and per-CPU counters: well over 256 bytes
+check "$NVNI VNIs were charged to the group (+$((vni1 - vni0)) B >= $NVNI x 256 B)" \
+	test $((vni1 - vni0)) -ge $((NVNI * 256))
 check "the load fails before its end (a load that succeeds whole was not charged)" \
 	test -n "$rc" -a "$rc" != 0 -a "$loaded" -lt "$CAP"
 check "with ENOMEM or a limit's ENOSPC" \
