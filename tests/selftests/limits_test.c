@@ -125,13 +125,13 @@ static uint64_t vni_stat(struct vnl *nl, int ifindex, int idx)
 	return v;
 }
 
-/* Wait (up to 2 s) until the VNI's learned count is @want */
+/* Wait (up to 2 s) until the VNI has @want learned entries (by a dump) */
 static int wait_learned(struct vnl *nl, int ifindex, int want)
 {
 	int t;
 
 	for (t = 0; t < 200; t++) {
-		if (learned(nl, ifindex) == want)
+		if (fdb_count(nl, ifindex, VNI, VTEP_FDB_TYPE_LEARNED) == want)
 			return 0;
 		usleep(10000);
 	}
