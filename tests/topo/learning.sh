@@ -4,7 +4,7 @@
 # from its first frame thanks to the MAC-move notice, even though that frame
 # is unicast to h1; stale without the notice), ageing counted from the last
 # frame received (a silent VM ages out while h3 keeps sending to it),
-# static entries that learning does not overwrite, and the FDB limit.
+# static entries that learning does not overwrite, and the learned limit (max-learned).
 #
 #   ┌ vm ─ M ┐ ┌ vmx ─ MX ┐  ┌ v1 ┐        ┌ v2 ┐        ┌ v3 ┐
 #   └───┬────┘ └────┬─────┘  └─┬──┘        └─┬──┘        └─┬──┘
