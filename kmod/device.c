@@ -45,6 +45,9 @@ static void vtep_cfg_defaults(struct vtep_cfg *cfg)
 	cfg->learning = true;
 	cfg->move_notice = true;
 	cfg->ageing = VTEP_DEFAULT_AGEING;
+	cfg->learn_max = VTEP_DEFAULT_LEARN_MAX;
+	cfg->peer_max = VTEP_DEFAULT_PEER_MAX;
+	cfg->remote_max = VTEP_DEFAULT_REMOTE_MAX;
 }
 
 static unsigned int vtep_overhead(const struct vtep_dev *vtep)

@@ -25,7 +25,7 @@
 
 #include "vtep.h"
 
-/* Local MACs kept for move notices when the device sets no FDB limit */
+/* Local MACs kept for move notices when the device sets no static limit */
 #define VTEP_LOCALS_MAX		(1U << 20)
 /* Entries visited between two reschedule points of a sweep */
 #define VTEP_SWEEP_BATCH	256
@@ -132,9 +132,14 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 		vtep_fdb_info(f, r, f->flags, gone);
 		/* Not found when the VNI itself is being destroyed */
 		vni = vtep_vni_lookup(vtep, f->key.vni);
-		if (vni)
+		if (vni) {
 			atomic_dec(&vni->fdb_count);
+			if (!(f->flags & VTEP_FDB_STATIC))
+				atomic_dec(&vni->learned);
+		}
 	}
+	if (f->flags & VTEP_FDB_STATIC)
+		atomic_dec(&vtep->static_count);
 	vtep_peer_put(vtep, r);
 	atomic_dec(&vtep->fdb_count);
 	atomic_inc(&vtep->generation);
@@ -142,20 +147,32 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 	return true;
 }
 
-static bool vtep_fdb_full(struct vtep_dev *vtep)
+/*
+ * Two limits that do not meet: cfg.fdb_max caps the static entries of the
+ * device (the control plane's), cfg.learn_max the learned ones of each VNI,
+ * so a flood of learned MACs never makes a static add fail.
+ */
+static bool vtep_fdb_static_full(struct vtep_dev *vtep)
 {
 	u32 max = READ_ONCE(vtep->cfg.fdb_max);
 
-	return max && atomic_read(&vtep->fdb_count) >= max;
+	return max && atomic_read(&vtep->static_count) >= max;
+}
+
+static bool vtep_fdb_learn_full(struct vtep_dev *vtep,
+				const struct vtep_vni *vni)
+{
+	u32 max = READ_ONCE(vtep->cfg.learn_max);
+
+	return max && atomic_read(&vni->learned) >= max;
 }
 
 /* One entry of a control-plane batch, while it is applied */
 struct vtep_fdb_op {
 	struct vtep_fdb *new;		/* allocated; NULL once in the table */
 	struct vtep_peer *peer;		/* a reference, until it is used */
-	struct vtep_fdb *f;		/* the entry changed or added */
-	struct vtep_peer *old;		/* replaced: the peer it had */
-	u8 old_flags;
+	struct vtep_fdb *f;		/* the entry added, or the replacement */
+	struct vtep_fdb *was;		/* replaced: out of the table, kept */
 	enum vtep_event ev;		/* UNSPEC: nothing changed */
 };
 
@@ -192,13 +209,23 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
 					       vtep_fdb_params);
 			atomic_dec(&vtep->fdb_count);
+			atomic_dec(&vtep->static_count);
 			atomic_dec(&e[n].vni->fdb_count);
 			o->peer = p;
 			kfree_rcu(o->f, rcu);
 		} else if (o->ev == VTEP_EVENT_FDB_CHANGED) {
-			rcu_assign_pointer(o->f->peer, o->old);
-			WRITE_ONCE(o->f->flags, o->old_flags);
+			/* The entry as it was, back in its place, whole */
+			WARN_ON_ONCE(rhashtable_replace_fast(&vtep->fdb,
+							     &o->f->node,
+							     &o->was->node,
+							     vtep_fdb_params));
+			if (!(o->was->flags & VTEP_FDB_STATIC)) {
+				atomic_dec(&vtep->static_count);
+				atomic_inc(&e[n].vni->learned);
+			}
 			o->peer = p;
+			kfree_rcu(o->f, rcu);
+			o->was = NULL;
 		}
 		o->ev = VTEP_EVENT_UNSPEC;
 	}
@@ -206,43 +233,64 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 }
 
 /*
- * Apply op @i: add the entry, or with @replace point the existing one at
- * the new peer and make it static. vtep->lock held.
+ * Apply op @i: add the entry, or point an existing one at the new peer and
+ * make it static: a learned entry always (what the data plane guessed
+ * gives way to what the control plane says), a static one only with
+ * @replace. vtep->lock held.
  */
 static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			     struct vtep_fdb_op *o, bool replace,
 			     struct netlink_ext_ack *extack)
 {
+	struct vtep_peer *p;
 	struct vtep_fdb *f;
 	int err;
 
 	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
 	if (f) {
-		if (!replace) {
+		bool learned = !(f->flags & VTEP_FDB_STATIC);
+
+		if (!replace && !learned) {
 			NL_SET_ERR_MSG(extack, "FDB entry exists");
 			return -EEXIST;
 		}
-		o->f = f;
-		o->old = rcu_dereference_protected(f->peer,
-						   lockdep_is_held(&vtep->lock));
-		o->old_flags = f->flags;
-		if (o->old == o->peer && (f->flags & VTEP_FDB_STATIC))
+		if (learned && vtep_fdb_static_full(vtep))
+			goto full;
+		p = rcu_dereference_protected(f->peer,
+					      lockdep_is_held(&vtep->lock));
+		if (p == o->peer && !learned)
 			return 0;	/* unchanged: success, no event */
 		err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
 				     VTEP_ALLOW_STATIC, GFP_ATOMIC);
 		if (err)
 			return err;
-		rcu_assign_pointer(f->peer, o->peer);
-		WRITE_ONCE(f->flags, f->flags | VTEP_FDB_STATIC);
-		WRITE_ONCE(f->seen, jiffies);
+		/*
+		 * The new entry takes the old one's place in one pointer
+		 * write: a reader finds the old entry or the new one, never
+		 * the new peer with the old flags. The old one waits for
+		 * the commit (or goes back on an undo).
+		 */
+		err = rhashtable_replace_fast(&vtep->fdb, &f->node,
+					      &o->new->node, vtep_fdb_params);
+		if (err) {
+			vtep_allow_put(vtep, e->vni->id, &o->peer->addr,
+				       VTEP_ALLOW_STATIC);
+			return err;
+		}
+		if (learned) {
+			atomic_inc(&vtep->static_count);
+			atomic_dec(&e->vni->learned);
+		}
+		atomic_inc(&vtep->generation);
+		o->was = f;
+		o->f = o->new;
+		o->new = NULL;
 		o->peer = NULL;		/* the entry has it now */
 		o->ev = VTEP_EVENT_FDB_CHANGED;
 		return 0;
 	}
-	if (vtep_fdb_full(vtep)) {
-		NL_SET_ERR_MSG(extack, "FDB is full");
-		return -ENOSPC;
-	}
+	if (vtep_fdb_static_full(vtep))
+		goto full;
 	err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
 			     VTEP_ALLOW_STATIC, GFP_ATOMIC);
 	if (err)
@@ -256,34 +304,46 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		return err;
 	}
 	atomic_inc(&vtep->fdb_count);
+	atomic_inc(&vtep->static_count);
 	atomic_inc(&e->vni->fdb_count);
 	o->f = o->new;
 	o->new = NULL;
 	o->peer = NULL;
 	o->ev = VTEP_EVENT_FDB_ADDED;
 	return 0;
+full:
+	NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
+	return -ENOSPC;
 }
 
 /* Allocate every entry and take every peer before the lock is taken. */
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				const struct vtep_fdb_cfg *e,
 				struct vtep_fdb_op *op, unsigned int n,
-				unsigned int *bad)
+				unsigned int *bad, struct netlink_ext_ack *extack)
 {
+	struct vtep_peer *p;
 	unsigned int i;
+	int err = -ENOMEM;
 
 	for (i = 0; i < n; i++) {
 		op[i].new = kzalloc(sizeof(*op[i].new), GFP_KERNEL_ACCOUNT);
 		if (!op[i].new)
-			goto nomem;
+			goto err;
 		/* Batches often repeat a destination: share the lookup. */
 		if (i && vtep_addr_equal(&e[i].dst, &e[i - 1].dst)) {
 			op[i].peer = op[i - 1].peer;
 			refcount_inc(&op[i].peer->ref);
 		} else {
-			op[i].peer = vtep_peer_get(vtep, &e[i].dst, GFP_KERNEL);
-			if (!op[i].peer)
-				goto nomem;
+			p = vtep_peer_get_err(vtep, &e[i].dst, GFP_KERNEL);
+			if (IS_ERR(p)) {
+				err = PTR_ERR(p);
+				if (err == -ENOSPC)
+					NL_SET_ERR_MSG(extack,
+						       "Too many peers (max-peers)");
+				goto err;
+			}
+			op[i].peer = p;
 		}
 		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
 		op[i].new->flags = VTEP_FDB_STATIC;
@@ -291,19 +351,20 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 		op[i].new->seen = jiffies;
 	}
 	return 0;
-nomem:
+err:
 	*bad = i;
 	spin_lock_bh(&vtep->lock);
 	vtep_fdb_ops_put(vtep, op, i + 1);
 	spin_unlock_bh(&vtep->lock);
-	return -ENOMEM;
+	return err;
 }
 
 /*
- * Add @n static entries from the control plane (RTNL), all or none. With
- * @replace, an existing entry gets the new peer and becomes static
- * (CHANGED event, none when nothing changed); without, -EEXIST. On an
- * error *bad is the index of the refused entry.
+ * Add @n static entries from the control plane (RTNL), all or none. A
+ * learned entry for the MAC gets the new peer and becomes static (CHANGED
+ * event); so does a static one with @replace (no event when nothing
+ * changed), without it -EEXIST. -ENOSPC at cfg.fdb_max static entries or
+ * cfg.peer_max peers. On an error *bad is the index of the refused entry.
  *
  * The whole batch is applied under one hold of vtep->lock, so learning
  * cannot slip an entry in between a check and the add, and no reader sees
@@ -327,7 +388,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	op = kvcalloc(n, sizeof(*op), GFP_KERNEL_ACCOUNT);
 	if (!op)
 		return -ENOMEM;
-	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad);
+	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad, extack);
 	if (err)
 		goto out_free;
 
@@ -342,14 +403,20 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	}
 	if (!err)
 		atomic_inc(&vtep->generation);
-	/* Replaced peers go back; so do the unused allocations. */
+	/* Replaced entries and their peers go; so do the unused allocations. */
 	for (i = 0; i < n && !err; i++) {
-		if (op[i].ev != VTEP_EVENT_FDB_CHANGED)
+		struct vtep_fdb *was = op[i].was;
+		struct vtep_peer *wp;
+
+		if (!was)
 			continue;
-		if (op[i].old_flags & VTEP_FDB_STATIC)
-			vtep_allow_put(vtep, e[i].vni->id, &op[i].old->addr,
+		wp = rcu_dereference_protected(was->peer,
+					       lockdep_is_held(&vtep->lock));
+		if (was->flags & VTEP_FDB_STATIC)
+			vtep_allow_put(vtep, e[i].vni->id, &wp->addr,
 				       VTEP_ALLOW_STATIC);
-		vtep_peer_put(vtep, op[i].old);
+		vtep_peer_put(vtep, wp);
+		kfree_rcu(was, rcu);
 	}
 	vtep_fdb_ops_put(vtep, op, n);
 	spin_unlock_bh(&vtep->lock);
@@ -600,9 +667,13 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 	struct vtep_peer *r, *old;
 	bool moved = false;
 
-	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
-	if (!r)
-		return;		/* the next frame tries again */
+	r = vtep_peer_get_err(vtep, src, GFP_ATOMIC);
+	if (IS_ERR(r)) {
+		/* At cfg.peer_max: not learned, and said so */
+		if (PTR_ERR(r) == -ENOSPC)
+			vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
+		return;		/* out of memory: the next frame tries again */
+	}
 
 	spin_lock_bh(&vtep->lock);
 	old = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
@@ -625,6 +696,16 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 }
 
+/*
+ * A MAC not in the table, behind @src. At cfg.learn_max learned entries on
+ * the VNI, or cfg.peer_max peers when @src is new, the frame is still
+ * delivered (rx.c goes on) but nothing is learned: DROP_FDB_FULL counts it.
+ *
+ * The entry (and a new peer) are charged to a memory cgroup
+ * (__GFP_ACCOUNT), but in softirq the kernel knows no task to charge: the
+ * charge goes to the remote memcg set active on the CPU, if any, else to
+ * none (the root). The limits above are what bounds this memory.
+ */
 static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 			       const u8 *mac, const struct vtep_addr *src)
 {
@@ -633,14 +714,16 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	struct vtep_fdb *f;
 	int err;
 
-	if (vtep_fdb_full(vtep))
+	if (vtep_fdb_learn_full(vtep, vni))
 		goto full;
-	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	f = kzalloc(sizeof(*f), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!f)
 		return;
-	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
-	if (!r) {
+	r = vtep_peer_get_err(vtep, src, GFP_ATOMIC);
+	if (IS_ERR(r)) {
 		kfree(f);
+		if (PTR_ERR(r) == -ENOSPC)
+			goto full;
 		return;
 	}
 	vtep_fdb_make_key(&f->key, vni->id, mac);
@@ -655,7 +738,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	 */
 	if (vtep_vni_lookup(vtep, vni->id) != vni)
 		err = -ENOENT;
-	else if (vtep_fdb_full(vtep))
+	else if (vtep_fdb_learn_full(vtep, vni))
 		err = -ENOSPC;
 	else
 		err = rhashtable_lookup_insert_fast(&vtep->fdb, &f->node,
@@ -663,6 +746,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!err) {
 		atomic_inc(&vtep->fdb_count);
 		atomic_inc(&vni->fdb_count);
+		atomic_inc(&vni->learned);
 		atomic_inc(&vtep->generation);
 	} else {
 		vtep_peer_put(vtep, r);
@@ -732,7 +816,8 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
 	 */
 	if (atomic_read(&vtep->local_count) >= max)
 		return false;
-	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	/* Charged like a learned entry (see vtep_fdb_learn_new()) */
+	f = kzalloc(sizeof(*f), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!f)
 		return false;
 	f->key = *key;
@@ -791,6 +876,7 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 		     sizeof(u32) + ETH_ALEN + 2);
 
 	atomic_set(&vtep->fdb_count, 0);
+	atomic_set(&vtep->static_count, 0);
 	atomic_set(&vtep->local_count, 0);
 	atomic_set(&vtep->generation, 0);
 	INIT_DELAYED_WORK(&vtep->ageing, vtep_fdb_ageing_work);

@@ -34,6 +34,9 @@ const struct vtep_link_field vtep_link_fields[] = {
 	FIELD(VTEP_LINK_A_UDP_CSUM, udp_csum),
 	FIELD(VTEP_LINK_A_MOVE_NOTICE, move_notice),
 	FIELD(VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx),
+	FIELD(VTEP_LINK_A_LEARN_MAX, learn_max),
+	FIELD(VTEP_LINK_A_PEER_MAX, peer_max),
+	FIELD(VTEP_LINK_A_REMOTE_MAX, remote_max),
 };
 
 const unsigned int vtep_n_link_fields = ARRAY_SIZE(vtep_link_fields);
@@ -97,6 +100,7 @@ int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni)
 	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_FDB_COUNT,
 			atomic_read(&vni->fdb_count)) ||
+	    nla_put_u32(skb, VTEP_VNI_A_LEARNED, atomic_read(&vni->learned)) ||
 	    vtep_stats_fill(skb, VTEP_VNI_A_STATS, vni->stats))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

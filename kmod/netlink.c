@@ -40,6 +40,7 @@ static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_REMOTES]	= VTEP_READ_ONLY(VTEP_VNI_A_REMOTES),
 	[VTEP_VNI_A_FDB_COUNT]	= VTEP_READ_ONLY(VTEP_VNI_A_FDB_COUNT),
 	[VTEP_VNI_A_STATS]	= VTEP_READ_ONLY(VTEP_VNI_A_STATS),
+	[VTEP_VNI_A_LEARNED]	= VTEP_READ_ONLY(VTEP_VNI_A_LEARNED),
 };
 
 static const struct nla_policy remote_policy[VTEP_REMOTE_A_MAX + 1] = {

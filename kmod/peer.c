@@ -68,13 +68,29 @@ void vtep_peer_free(struct vtep_dev *vtep)
 	rhashtable_destroy(&vtep->peers);
 }
 
+/* Whether a new peer would pass cfg.peer_max; vtep->lock or a first guess */
+static bool peer_room(struct vtep_dev *vtep)
+{
+	u32 max = READ_ONCE(vtep->cfg.peer_max);
+
+	return !max || atomic_read(&vtep->peers.nelems) < max;
+}
+
 /*
  * The peer for @addr with a new reference, created if needed. Takes
  * vtep->lock itself, so callers must not hold it; @gfp is GFP_ATOMIC when
- * learning from softirq. NULL when out of memory.
+ * learning from softirq. ERR_PTR(-ENOMEM) when out of memory, -ENOSPC when
+ * the peer is new and the device has cfg.peer_max peers already: learning
+ * from ever new sources (IPv6 makes them cheap) cannot grow the table
+ * without bound. The table is an rhashtable, so a lookup costs the same at
+ * any size.
+ *
+ * The peer is charged to the memory cgroup of the caller (__GFP_ACCOUNT):
+ * a netlink request's sender; from softirq, whatever memcg is current
+ * there, which is usually the root (see vtep_fdb_learn_new()).
  */
-struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
-				const struct vtep_addr *addr, gfp_t gfp)
+struct vtep_peer *vtep_peer_get_err(struct vtep_dev *vtep,
+				    const struct vtep_addr *addr, gfp_t gfp)
 {
 	struct vtep_peer *p, *new;
 
@@ -85,17 +101,24 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	spin_unlock_bh(&vtep->lock);
 	if (p)
 		return p;
+	/* Refused before allocating: a flood of strangers costs no memory. */
+	if (!peer_room(vtep))
+		return ERR_PTR(-ENOSPC);
 
 	/* Allocate unlocked (GFP_KERNEL may sleep), then look again. */
 	new = kzalloc(sizeof(*new), gfp | __GFP_ACCOUNT);
 	if (!new)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
 
 	spin_lock_bh(&vtep->lock);
-	p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
-					     &new->node, peer_params);
+	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
+	if (!p && !peer_room(vtep))
+		p = ERR_PTR(-ENOSPC);
+	else if (!p)
+		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
+						     &new->node, peer_params);
 	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
 		refcount_inc(&p->ref);
 	spin_unlock_bh(&vtep->lock);
@@ -103,7 +126,7 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	if (!p)
 		return new;
 	kfree(new);
-	return IS_ERR(p) ? NULL : p;
+	return p;
 }
 
 /*

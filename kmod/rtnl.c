@@ -36,6 +36,9 @@ const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_FDB_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_FDB_COUNT),
 	[VTEP_LINK_A_VNI_COUNT]	  = VTEP_READ_ONLY(VTEP_LINK_A_VNI_COUNT),
 	[VTEP_LINK_A_UDP6_ZERO_CSUM_RX] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_LINK_A_LEARN_MAX]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_PEER_MAX]	  = { .type = NLA_U32 },
+	[VTEP_LINK_A_REMOTE_MAX]  = { .type = NLA_U32 },
 };
 
 /*

@@ -18,7 +18,8 @@ int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats)
 	struct vtep_pcpu_stats __percpu *s;
 	int cpu;
 
-	s = alloc_percpu_gfp(struct vtep_pcpu_stats, GFP_KERNEL);
+	/* A device's or a VNI's: charged to the requester's memory cgroup */
+	s = alloc_percpu_gfp(struct vtep_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

@@ -333,7 +333,7 @@ struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
 		return g;
 	}
 
-	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return ERR_PTR(-ENOMEM);
 	g->addr = *group;

@@ -91,7 +91,8 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	if (err)
 		return ERR_PTR(err);
 
-	vni = kzalloc(sizeof(*vni), GFP_KERNEL);
+	/* Charged to the requester's memory cgroup, with its counters */
+	vni = kzalloc(sizeof(*vni), GFP_KERNEL_ACCOUNT);
 	if (!vni)
 		return ERR_PTR(-ENOMEM);
 	err = vtep_stats_alloc(&vni->stats);
@@ -113,6 +114,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	}
 	INIT_LIST_HEAD(&vni->remotes);
 	atomic_set(&vni->fdb_count, 0);
+	atomic_set(&vni->learned, 0);
 	return vni;
 }
 

@@ -80,8 +80,10 @@ struct vtep_cfg {
 	bool learning, udp_csum, move_notice;
 	bool udp6_zero_csum_rx;		/* part of the socket-sharing key */
 	u32 ageing;			/* seconds, 0 = never */
-	u32 fdb_max;			/* 0 = unlimited */
-	u32 remote_max;			/* per VNI, 0 = unlimited */
+	u32 fdb_max;			/* static entries, 0 = unlimited */
+	u32 learn_max;			/* learned entries per VNI, 0 = unlimited */
+	u32 peer_max;			/* peers of the device, 0 = unlimited */
+	u32 remote_max;			/* replication entries per VNI, 0 = unlimited */
 };
 
 /* Per-CPU counters, indexed by enum vtep_stat */
@@ -150,6 +152,7 @@ struct vtep_vni {
 	struct list_head remotes;	/* struct vtep_vni_remote, RCU */
 	u32 nremotes;
 	atomic_t fdb_count;
+	atomic_t learned;		/* learned entries, against cfg.learn_max */
 	struct vtep_pcpu_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -187,6 +190,7 @@ struct vtep_dev {
 	spinlock_t lock;		/* see the top of this file */
 	struct rhashtable fdb;
 	atomic_t fdb_count;
+	atomic_t static_count;		/* static entries, against cfg.fdb_max */
 	struct rhashtable locals;	/* local MACs seen, for move notices */
 	atomic_t local_count;
 	struct rhashtable vnis;
@@ -399,8 +403,17 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 /* peer.c: shared, refcounted remote VTEPs */
 int vtep_peer_init(struct vtep_dev *vtep);
 void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
-struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
-				const struct vtep_addr *addr, gfp_t gfp);
+struct vtep_peer *vtep_peer_get_err(struct vtep_dev *vtep,
+				    const struct vtep_addr *addr, gfp_t gfp);
+/* As vtep_peer_get_err(), NULL for either error (ENOMEM, ENOSPC) */
+static inline struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
+					      const struct vtep_addr *addr,
+					      gfp_t gfp)
+{
+	struct vtep_peer *p = vtep_peer_get_err(vtep, addr, gfp);
+
+	return IS_ERR(p) ? NULL : p;
+}
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
 

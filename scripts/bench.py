@@ -176,8 +176,11 @@ def make_overlay(row, i):
            "self", "permanent", ns=ns)
     elif row.startswith("vtep"):
         ip(ns, "link", "add", dev, "address", OMAC[row][i], "type", "vtep")
+        # the scale phases put 1M entries each behind its own peer, and
+        # the BUM phase many remotes on one VNI: no limits here
         vtepctl(ns, "link", "set", dev, "local", loc, "port", str(VTEP_PORT),
-                "learning", "on" if learn else "off")
+                "learning", "on" if learn else "off", "max-peers", "0",
+                "max-remotes", "0")
         vtepctl(ns, "vni", "add", str(VNI), "dev", dev, "untagged")
         vtepctl(ns, "fdb", "add", OMAC[row][1 - i], "vni", str(VNI), "dst",
                 peer, "dev", dev)

@@ -111,6 +111,15 @@ static const struct kw link_kws[] = {
 	  .why = "ageing must be 0-1000000 seconds (0 = never)" },
 	{ "max-fdb", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_FDB_MAX, fdb_max),
 	  .why = "max-fdb must be 0-4294967295 (0 = no limit)" },
+	{ "max-learned", OPT, 0, 1, 0, NULL,
+	  T(KW_U32, VTEP_LINK_A_LEARN_MAX, learn_max),
+	  .why = "max-learned must be 0-4294967295 (0 = no limit)" },
+	{ "max-peers", OPT, 0, 1, 0, NULL,
+	  T(KW_U32, VTEP_LINK_A_PEER_MAX, peer_max),
+	  .why = "max-peers must be 0-4294967295 (0 = no limit)" },
+	{ "max-remotes", OPT, 0, 1, 0, NULL,
+	  T(KW_U32, VTEP_LINK_A_REMOTE_MAX, remote_max),
+	  .why = "max-remotes must be 0-4294967295 (0 = no limit)" },
 	{ "srcport", OPT, 0, 2, 0, p_srcport,
 	  T(KW_RANGE, VTEP_LINK_A_PORT_MIN, port_min) },
 	{ "udpcsum", OPT, 0, 1, 0, NULL,
@@ -252,6 +261,11 @@ static void print_link_attrs(const struct nlattr **t)
 	print_u8_on_off(t[VTEP_LINK_A_LEARNING], "learning", "learning %s ");
 	print_u32_attr(t[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
 	print_u32_attr(t[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
+	print_u32_attr(t[VTEP_LINK_A_LEARN_MAX], "max_learned",
+		       "max-learned %u ");
+	print_u32_attr(t[VTEP_LINK_A_PEER_MAX], "max_peers", "max-peers %u ");
+	print_u32_attr(t[VTEP_LINK_A_REMOTE_MAX], "max_remotes",
+		       "max-remotes %u ");
 	if (attr_u16(t[VTEP_LINK_A_PORT_MIN], &u16) &&
 	    attr_u16(t[VTEP_LINK_A_PORT_MAX], &u16b)) {
 		open_json_object("port_range");
@@ -376,7 +390,8 @@ const struct vtep_object link_object = {
 	"                       [ ttl { TTL | auto } ] [ tos { TOS | inherit } ]\n"
 	"                       [ df { set | unset | inherit } ]\n"
 	"                       [ learning { on | off } ] [ ageing SECS ]\n"
-	"                       [ max-fdb N ] [ srcport MIN MAX ]\n"
+	"                       [ max-fdb N ] [ max-learned N ] [ max-peers N ]\n"
+	"                       [ max-remotes N ] [ srcport MIN MAX ]\n"
 	"                       [ udpcsum { on | off } ] [ move-notice { on | off } ]\n"
 	"                       [ udp6zerocsumrx { on | off } ]\n"
 	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
@@ -385,7 +400,10 @@ const struct vtep_object link_object = {
 	"       TTL  := 1-255; auto: the route's\n"
 	"       TOS  := 0-255 or 0x00-0xff; inherit: from the inner header\n"
 	"       SECS := 0-1000000, learned entries' ageing time (default 300, 0 = never)\n"
-	"       N    := 0-4294967295, FDB entries at most (default 0 = no limit)\n"
+	"       N    := 0-4294967295, 0 = no limit: max-fdb static FDB entries of\n"
+	"               the device (default 0), max-learned learned entries per VNI\n"
+	"               (16384), max-peers peers of the device (65536),\n"
+	"               max-remotes remotes per VNI (1024)\n"
 	"       MIN MAX := UDP source port range (default 32768 65535)\n",
 	.check = link_check,
 	.build = link_build_set,

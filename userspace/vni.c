@@ -112,6 +112,8 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 		print_uint(PRINT_ANY, "remote_count", "remotes %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_FDB_COUNT], &u32))
 		print_uint(PRINT_ANY, "fdb_count", "fdb %u ", u32);
+	if (attr_u32(t[VTEP_VNI_A_LEARNED], &u32))
+		print_uint(PRINT_ANY, "learned_count", "learned %u ", u32);
 	close_json_object();
 	print_nl();
 	return 0;

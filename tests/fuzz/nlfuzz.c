@@ -84,13 +84,15 @@ static const struct adesc link_a[] = {
 	[VTEP_LINK_A_PORT_MIN] = { K_U16 }, [VTEP_LINK_A_PORT_MAX] = { K_U16 },
 	[VTEP_LINK_A_UDP_CSUM] = { K_BOOL }, [VTEP_LINK_A_MOVE_NOTICE] = { K_BOOL },
 	[VTEP_LINK_A_FDB_COUNT] = { K_U32 }, [VTEP_LINK_A_VNI_COUNT] = { K_U32 },
+	[VTEP_LINK_A_LEARN_MAX] = { K_U32 }, [VTEP_LINK_A_PEER_MAX] = { K_U32 },
+	[VTEP_LINK_A_REMOTE_MAX] = { K_U32 },
 };
 static const struct adesc vni_a[] = {
 	[VTEP_VNI_A_ID] = { K_VNI }, [VTEP_VNI_A_VLAN] = { K_VLAN },
 	[VTEP_VNI_A_UNTAGGED] = { K_FLAG }, [VTEP_VNI_A_GROUP] = { K_G4 },
 	[VTEP_VNI_A_GROUP6] = { K_G6 }, [VTEP_VNI_A_FLOOD] = { K_BOOL },
 	[VTEP_VNI_A_REMOTES] = { K_U32 }, [VTEP_VNI_A_FDB_COUNT] = { K_U32 },
-	[VTEP_VNI_A_STATS] = { K_NEST_STATS },
+	[VTEP_VNI_A_STATS] = { K_NEST_STATS }, [VTEP_VNI_A_LEARNED] = { K_U32 },
 };
 static const struct adesc remote_a[] = {
 	[VTEP_REMOTE_A_VNI] = { K_VNI }, [VTEP_REMOTE_A_ADDR] = { K_A4 },

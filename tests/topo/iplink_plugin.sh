@@ -52,15 +52,17 @@ if bad:
 
 # ---- every option, through add, show (JSON and text) and set ----
 ALL="local 192.0.2.1 dev eth0 port 4790 ttl 64 tos 0x10 df set learning off ageing 600
-     max-fdb 1000 srcport 40000 50000 udpcsum on move-notice on"
+     max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000
+     udpcsum on move-notice on"
 check "ip link add with every option" ipn h1 link add vtep1 type vtep $ALL
 check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
 	'local': '192.0.2.1', 'underlay': 'eth0', 'port': 4790, 'ttl': 64, 'tos': '0x10',
 	'df': 'set', 'learning': False, 'ageing': 600, 'limit': 1000,
+	'max_learned': 100, 'max_peers': 200, 'max_remotes': 300,
 	'port_range': {'low': 40000, 'high': 50000}, 'udp_csum': True, 'move_notice': True,
 	'vni_count': 0, 'fdb_count': 0}"
 check "ip -d link show prints them as a vtep line" bash -c "
-	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 srcport 40000 50000 udpcsum on move-notice on vnis 0 fdb 0'"
+	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on vnis 0 fdb 0'"
 # keys_of: the device's settings as sorted JSON, without its name/index
 keys_of() {
 	python3 -c 'import json, sys
@@ -90,6 +92,7 @@ check "a device made by ip link add without options has the defaults" bash -c "
 import json, sys
 d = json.load(sys.stdin)[0][\"linkinfo\"][\"info_data\"]
 assert d[\"local\"] is None and d[\"port\"] == 4789 and d[\"ageing\"] == 300, d
+assert (d[\"limit\"], d[\"max_learned\"], d[\"max_peers\"], d[\"max_remotes\"]) == (0, 16384, 65536, 1024), d
 assert d[\"port_range\"] == {\"low\": 32768, \"high\": 65535}, d'"
 
 # ---- errors: the plugin's (exit 255 from iproute2's invarg/duparg, 1 for
@@ -127,6 +130,8 @@ fails 255 'expected "on" or "off"' learning yes
 fails 255 'expected "on" or "off"' udpcsum 1
 fails 255 'ageing must be 0-1000000' ageing 1000001
 fails 255 'max-fdb must be 0-4294967295' max-fdb -1
+fails 255 'max-learned must be 0-4294967295' max-learned -1
+fails 255 'max-peers must be 0-4294967295' max-peers x
 fails 255 'the local address must be unicast' local 239.1.1.1
 fails 255 'not an IPv4 or IPv6 address' local 192.0.2
 fails 255 'underlay device does not exist' dev nosuchdev

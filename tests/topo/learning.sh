@@ -4,7 +4,7 @@
 # from its first frame thanks to the MAC-move notice, even though that frame
 # is unicast to h1; stale without the notice), ageing counted from the last
 # frame received (a silent VM ages out while h3 keeps sending to it),
-# static entries that learning does not overwrite, and the FDB limit.
+# static entries that learning does not overwrite, and the learned limit (max-learned).
 #
 #   ┌ vm ─ M ┐ ┌ vmx ─ MX ┐  ┌ v1 ┐        ┌ v2 ┐        ┌ v3 ┐
 #   └───┬────┘ └────┬─────┘  └─┬──┘        └─┬──┘        └─┬──┘
@@ -101,11 +101,12 @@ check "a static entry is not overwritten by learning" \
 check "and is still static" \
 	bash -c "ip netns exec ${P}h3 $VTEPCTL fdb show dev vtep0 vni 100 | grep -i '$M1' | grep -q static"
 
-# The FDB limit under learning: room for 3 more, then 10 new MACs.
+# The learned limit of a VNI: room for 3 more, then 10 new MACs.
 count_fdb() { nq h3 "$VTEPCTL" -j fdb show dev vtep0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+learned() { nq h3 "$VTEPCTL" -j vni show 100 dev vtep0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["learned_count"])'; }
 before=$(count_fdb)
 full_before=$(stat h3 vtep0 drop_fdb_full)
-vtepctl_n h3 link set vtep0 max-fdb $((before + 3))
+vtepctl_n h3 link set vtep0 max-learned $(($(learned) + 3))
 n v1 python3 -c 'import socket
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("eth0", 0))
@@ -113,7 +114,7 @@ for i in range(10):
     src = bytes([2, 0, 0, 0x77, 0, i])
     s.send(b"\xff" * 6 + src + b"\x88\xb5" + bytes(46))'
 wait_for 10 '[ "$(stat h3 vtep0 drop_fdb_full)" -gt "$full_before" ]' || true
-check "learning stops at the FDB limit ($((before + 3)) entries)" test "$(count_fdb)" -eq $((before + 3))
+check "learning stops at the learned limit ($((before + 3)) entries)" test "$(count_fdb)" -eq $((before + 3))
 check "and counts what it could not learn" test "$(stat h3 vtep0 drop_fdb_full)" -ge $((full_before + 7))
 
 kill $MON 2>/dev/null; wait $MON 2>/dev/null || true

@@ -1,12 +1,13 @@
 #!/bin/bash
 # MAC flood: a peer sends frames from many distinct inner source MACs. Our
-# FDB stops at its limit (max-fdb), every MAC it could not learn is counted
-# (drop_fdb_full) and still delivered, and the hosts it knew keep working:
-# a learned peer VM and a static entry.
+# learned entries stop at their limit (max-learned), every MAC it could not
+# learn is counted (drop_fdb_full) and still delivered, the hosts it knew
+# keep working (a learned peer VM and a static entry), and the control
+# plane is not starved: static adds succeed during and after the flood.
 #
 #   ┌ v1 ┐                  ┌ v2 ┐                ┌ v3 ┐
 #   ┌ h1 ┴ br0 ─ vtep0 ┐    ┌ h2 ┴ br0 ─ vtep0 ┐   ┌ h3 ┴ br0 ─ vtep0 ┐
-#   │  max-fdb LIMIT   │    │  + the flood     │   │ (static on h1)   │
+#   │max-learned LIMIT │    │  + the flood     │   │ (static on h1)   │
 #   ┌ sw ─────┴─────────────────────┴──────────────────────┴──────────┐
 #
 # Sizes: MACFLOOD_N distinct MACs (check 5000, soak 1000000), the limit
@@ -19,7 +20,7 @@ LIMIT=${MACFLOOD_LIMIT:-$((NMAC / 4))}
 GEN=$TOPO_REPO/tests/storm/gen.py
 H1MAC=02:00:00:00:e0:01 H2MAC=02:00:00:00:e0:02
 M1=02:00:00:00:01:01 M2=02:00:00:00:02:02 M3=02:00:00:00:03:03
-diag "macflood: $NMAC distinct source MACs, FDB limit $LIMIT"
+diag "macflood: $NMAC distinct source MACs, learned limit $LIMIT"
 
 topo_switch
 for i in 1 2 3; do
@@ -46,7 +47,7 @@ vtepctl_n h2 remote add 192.0.2.1 vni 100 dev vtep0
 vtepctl_n h3 remote add 192.0.2.1 vni 100 dev vtep0
 # h1: v2 by learning, v3 by a static entry; never age during the run.
 vtepctl_n h1 fdb add $M3 vni 100 dst 192.0.2.3 dev vtep0
-vtepctl_n h1 link set vtep0 max-fdb "$LIMIT" ageing 0
+vtepctl_n h1 link set vtep0 max-learned "$LIMIT" ageing 0
 # h1's bridge floods instead of learning a million MACs behind vtep0.
 n h1 bridge link set dev vtep0 learning off
 # v1 and v3 know each other without ARP (h1 floods to h2 only).
@@ -58,25 +59,40 @@ check "before the flood v1 reaches v3 (static entry)" ping_ok v1 203.0.113.3
 fdb_count() { nq h1 "$VTEPCTL" -j link show vtep0 | $PY -c 'import json, sys
 d = json.load(sys.stdin); d = d[0] if isinstance(d, list) else d
 print(d.get("fdb_count", -1))'; }
+learned() { nq h1 "$VTEPCTL" -j vni show 100 dev vtep0 | $PY -c 'import json, sys
+print(json.load(sys.stdin)[0].get("learned_count", -1))'; }
+# NSTATIC static adds on h1, one command each, from a background job
+NSTATIC=200
+static_adds() {	# FIRST: MACs 02:00:00:aa:FIRST+i
+	local i m
+	for i in $(seq 0 $((NSTATIC - 1))); do
+		m=$(printf '02:00:00:aa:%02x:%02x' $((($1 + i) / 256)) $((($1 + i) % 256)))
+		ip netns exec "${P}h1" "$VTEPCTL" fdb add "$m" vni 100 dst 192.0.2.3 dev vtep0 ||
+			echo "refused $m"
+	done
+}
 softnet_drops() {	# (no gawk in the VM: bash does the hex)
 	local s=0 a b rest
 	while read -r a b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
 	echo $s
 }
-have=$(fdb_count)
+have=$(learned)
 full0=$(stat h1 vtep0 drop_fdb_full)
 rx0=$(stat h1 vtep0 rx_packets)
 drops0=$(softnet_drops)
 t0=$(date +%s)
+static_adds 0 >"$TMP/static.out" 2>&1 &
+STATIC_JOB=$!
 n h2 tcpreplay -q --topspeed -i eth0 "$TMP/flood.pcap" >"$TMP/replay.out" 2>&1 || true
 wait_for 30 '[ $(($(stat h1 vtep0 rx_packets) - rx0)) -ge $NMAC ]' || true
+wait $STATIC_JOB
 secs=$(($(date +%s) - t0))
 lost=$(($(softnet_drops) - drops0))
 rx=$(($(stat h1 vtep0 rx_packets) - rx0))
 full=$(($(stat h1 vtep0 drop_fdb_full) - full0))
-count=$(fdb_count)
-diag "flood: $NMAC frames in $secs s; delivered $rx, drop_fdb_full +$full, FDB $have -> $count, $lost lost in the host's queues"
-check "the FDB holds at its limit ($count of $LIMIT)" test "$count" -eq "$LIMIT"
+count=$(learned)
+diag "flood: $NMAC frames in $secs s; delivered $rx, drop_fdb_full +$full, learned $have -> $count, FDB $(fdb_count), $lost lost in the host's queues"
+check "the learned entries hold at their limit ($count of $LIMIT)" test "$count" -eq "$LIMIT"
 want=$((NMAC - (LIMIT - have)))
 check "every MAC not learned is counted in drop_fdb_full (+$full, want $want)" \
 	test "$full" -le "$want" -a "$full" -ge $((want - lost))
@@ -88,12 +104,17 @@ check "the learned peer VM is kept" test "$(fdb_dst h1 vtep0 100 $M2)" = 192.0.2
 check "after the flood v1 reaches v2 (learned)" ping_ok v1 203.0.113.2
 check "after the flood v1 reaches v3 (static entry)" ping_ok v1 203.0.113.3
 check "v2 and v3 reach v1" bash -c "ip netns exec ${P}v2 ping -c1 -W5 203.0.113.1 && ip netns exec ${P}v3 ping -c1 -W5 203.0.113.1"
-check "a static add beyond the limit is refused" \
-	bash -c "! ip netns exec ${P}h1 $VTEPCTL fdb add 02:00:00:00:aa:aa vni 100 dst 192.0.2.3 dev vtep0"
+check "$NSTATIC static adds during the flood all succeeded" \
+	test ! -s "$TMP/static.out" -a \
+	"$(nq h1 "$VTEPCTL" fdb show dev vtep0 static | grep -c 02:00:00:aa:)" -eq $NSTATIC
+static_adds $NSTATIC >"$TMP/static2.out" 2>&1
+check "$NSTATIC more static adds after it succeed too" test ! -s "$TMP/static2.out"
+check "the learned entries are still at their limit" test "$(learned)" -eq "$LIMIT"
 t0=$(date +%s)
 vtepctl_n h1 fdb flush dev vtep0 learned
 diag "flushing $((count - 1)) learned entries took $(($(date +%s) - t0)) s"
-check "a flush empties the learned part" test "$(fdb_count)" -le 1
+check "a flush empties the learned part" test "$(learned)" -eq 0
+check "and keeps the static entries" test "$(fdb_count)" -eq $((2 * NSTATIC + 1))
 
 for i in 1 2 3; do ipn h$i link del vtep0; done
 SLAB1=$(slab_settle)

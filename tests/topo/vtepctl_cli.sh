@@ -118,13 +118,13 @@ echo "TAP version 13"
 ip netns add "$NS" && ip -n "$NS" link set lo up || { echo "not ok 1 netns $NS"; exit 1; }
 
 # ---- link -------------------------------------------------------------------
-LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 srcport 32768 65535 udpcsum off move-notice on"
+LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 32768 65535 udpcsum off move-notice on"
 t "link add creates a device" 0 "" "" link add vtep0 local 192.0.2.1
 t "link add of an existing device fails with \"exists\"" 1 "" \
 	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
 t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
 tj "link show -j has every key with its default" \
-	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": None, "ttl": 0, "tos": "0x0", "df": "unset", "learning": True, "ageing": 300, "limit": 0, "port_range": {"low": 32768, "high": 65535}, "udp_csum": False, "move_notice": True, "vni_count": 0, "fdb_count": 0}]' \
+	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": None, "ttl": 0, "tos": "0x0", "df": "unset", "learning": True, "ageing": 300, "limit": 0, "max_learned": 16384, "max_peers": 65536, "max_remotes": 1024, "port_range": {"low": 32768, "high": 65535}, "udp_csum": False, "move_notice": True, "vni_count": 0, "fdb_count": 0}]' \
 	link show vtep0
 t "link add with an IPv6 local address" 0 "" "" link add vtep6 local 2001:db8::1
 t "link add vtep1 without options" 0 "" "" link add vtep1
@@ -139,7 +139,7 @@ t "link set with nothing to change" 2 "" \
 
 # ---- vni --------------------------------------------------------------------
 t "vni add untagged" 0 "" "" vni add 100 dev vtep0 untagged
-t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on remotes 0 fdb 0" "" \
+t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on remotes 0 fdb 0 learned 0" "" \
 	vni show dev vtep0
 t "vni add of an existing VNI fails with \"exists\"" 1 "" \
 	'Error: vni 100 dev vtep0: VNI exists' vni add 100 dev vtep0 untagged
@@ -148,9 +148,9 @@ t "vni replace run twice succeeds again" 0 "" "" vni replace 100 dev vtep0 untag
 t "vni add with VLAN, group and flood off" 0 "" "" \
 	vni add 200 dev vtep0 vlan 20 group 239.1.1.1 flood off
 tj "vni show -j VNI dev returns what was added" \
-	'd == [{"vni": 200, "ifname": "vtep0", "vlan": 20, "untagged": False, "group": "239.1.1.1", "flood": False, "remote_count": 0, "fdb_count": 0}]' \
+	'd == [{"vni": 200, "ifname": "vtep0", "vlan": 20, "untagged": False, "group": "239.1.1.1", "flood": False, "remote_count": 0, "fdb_count": 0, "learned_count": 0}]' \
 	vni show 200 dev vtep0
-t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off remotes 0 fdb 0" "" \
+t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off remotes 0 fdb 0 learned 0" "" \
 	vni show 200 dev vtep0
 t "vni show -p pretty-prints" 0 '[
     {
@@ -161,11 +161,12 @@ t "vni show -p pretty-prints" 0 '[
         "group": null,
         "flood": true,
         "remote_count": 0,
-        "fdb_count": 0
+        "fdb_count": 0,
+        "learned_count": 0
     }
 ]' "" -p vni show 100 dev vtep0
 t "vni set changes only what is given" 0 "" "" vni set 200 dev vtep0 group none flood on
-t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on remotes 0 fdb 0" "" \
+t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on remotes 0 fdb 0 learned 0" "" \
 	vni show 200
 t "vni replace updates a VNI in place" 0 "" "" vni replace 200 dev vtep0 vlan 21 group 239.1.1.2
 tj "vni show -j after replace" 'd[0]["vlan"] == 21 and d[0]["group"] == "239.1.1.2"' \
@@ -189,7 +190,7 @@ t "vni set of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist'
 t "vni add on an IPv6 device with an IPv6 group" 0 "" "" \
 	vni add 600 dev vtep6 untagged group ff0e::1
 tj "vni show -j of the IPv6 device" \
-	'd == [{"vni": 600, "ifname": "vtep6", "vlan": None, "untagged": True, "group": "ff0e::1", "flood": True, "remote_count": 0, "fdb_count": 0}]' \
+	'd == [{"vni": 600, "ifname": "vtep6", "vlan": None, "untagged": True, "group": "ff0e::1", "flood": True, "remote_count": 0, "fdb_count": 0, "learned_count": 0}]' \
 	vni show dev vtep6
 t "vni add on the 100,000-entry device" 0 "" "" vni add 1 dev vtep1 untagged
 tj "vni show -j of every device is one array" \
@@ -248,7 +249,7 @@ tj "remote show -j of every device" \
 	remote show
 tj "remote show -j vni without dev" \
 	'sorted(e["dst"] for e in d) == ["192.0.2.2", "192.0.2.4"]' remote show vni 100
-tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on remotes 2 fdb 0" \
+tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on remotes 2 fdb 0 learned 0" \
 	vni show dev vtep0
 t "remote del" 0 "" "" remote del 192.0.2.4 vni 100 dev vtep0
 t "remote del of an absent address" 1 "" \
@@ -418,13 +419,13 @@ t "link set of the port while up is refused" 1 "" \
 ip -n "$NS" link set vtep0 down
 t "link set of every setting" 0 "" "" link set vtep0 learning off ageing 60 max-fdb 100000 \
 	srcport 40000 50000 ttl 64 tos inherit df inherit udpcsum on move-notice off port 4790 underlay dummy0
-t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" "" \
+t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" "" \
 	link show vtep0
 tj "link show -j after set" \
 	'd[0]["port"] == 4790 and d[0]["underlay"] == "dummy0" and d[0]["ttl"] == 64 and d[0]["tos"] == "0x1" and d[0]["df"] == "inherit" and d[0]["learning"] is False and d[0]["ageing"] == 60 and d[0]["limit"] == 100000 and d[0]["port_range"] == {"low": 40000, "high": 50000} and d[0]["udp_csum"] is True and d[0]["move_notice"] is False' \
 	link show vtep0
 t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
-tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" \
+tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off vnis 2 fdb 0" \
 	link show vtep0
 t "a source port range upside down is refused" 2 "" \
 	'Error: argument "40000" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535' \
@@ -461,7 +462,7 @@ tj "-force -batch applied every other line" \
 	'sorted(e["mac"] for e in d) == ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]' \
 	fdb show dev vtep0
 tl "-force -batch added the VNI after the refused lines" \
-	"vni 400 dev vtep0 vlan 40 flood on remotes 0 fdb 0" vni show 400 dev vtep0
+	"vni 400 dev vtep0 vlan 40 flood on remotes 0 fdb 0 learned 0" vni show 400 dev vtep0
 # Consecutive fdb del lines go as one FDB_DEL list, which the kernel
 # deletes whole or not at all, naming the absent entry's nest: vtepctl
 # names its line, deletes the lines before it and none after, as a run

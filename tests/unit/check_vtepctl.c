@@ -75,6 +75,9 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_FDB_COUNT] = { "fdb_count", K_U32 },
 	[VTEP_LINK_A_VNI_COUNT] = { "vni_count", K_U32 },
 	[VTEP_LINK_A_UDP6_ZERO_CSUM_RX] = { "udp6_zero_csum_rx", K_U8 },
+	[VTEP_LINK_A_LEARN_MAX] = { "learn_max", K_U32 },
+	[VTEP_LINK_A_PEER_MAX] = { "peer_max", K_U32 },
+	[VTEP_LINK_A_REMOTE_MAX] = { "remote_max", K_U32 },
 };
 
 static const struct field vni_f[] = {
@@ -86,6 +89,7 @@ static const struct field vni_f[] = {
 	[VTEP_VNI_A_FLOOD] = { "flood", K_U8 },
 	[VTEP_VNI_A_REMOTES] = { "remotes", K_U32 },
 	[VTEP_VNI_A_FDB_COUNT] = { "fdb_count", K_U32 },
+	[VTEP_VNI_A_LEARNED] = { "learned", K_U32 },
 };
 
 static const struct field remote_f[] = {

@@ -21,6 +21,12 @@ static const struct cmd_case cases[] = {
 	  "ifname=vtep0 linkinfo{kind=vtep data{local=192.0.2.1 port=4790 "
 	  "ttl=64 tos=1 df=2 learning=0 ageing=0 fdb_max=1000 port_min=40000 "
 	  "port_max=50000 udp_csum=1 move_notice=0}}" },
+	{ "link add vtep0 max-learned 100 max-peers 0 max-remotes 4294967295", 0,
+	  "", RTM_NEWLINK, CE,
+	  "ifname=vtep0 linkinfo{kind=vtep data{learn_max=100 peer_max=0 "
+	  "remote_max=4294967295}}" },
+	{ "link set vtep0 max-learned 0", 0, "", VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep0 link{learn_max=0}" },
 	{ "link add vtep6 local 2001:db8::1 ttl auto tos 0x10 df set", 0, "",
 	  RTM_NEWLINK, CE,
 	  "ifname=vtep6 linkinfo{kind=vtep data{local6=2001:db8::1 ttl=0 tos=16 df=1}}" },
@@ -62,6 +68,12 @@ static const struct cmd_case cases[] = {
 	    "Error: argument \"yes\" is wrong: expected \"on\" or \"off\"\n"),
 	BAD("link add vtep0 max-fdb -1",
 	    "Error: argument \"-1\" is wrong: max-fdb must be 0-4294967295 (0 = no limit)\n"),
+	BAD("link add vtep0 max-learned 4294967296",
+	    "Error: argument \"4294967296\" is wrong: max-learned must be 0-4294967295 (0 = no limit)\n"),
+	BAD("link add vtep0 max-peers x",
+	    "Error: argument \"x\" is wrong: max-peers must be 0-4294967295 (0 = no limit)\n"),
+	BAD("link add vtep0 max-remotes -1",
+	    "Error: argument \"-1\" is wrong: max-remotes must be 0-4294967295 (0 = no limit)\n"),
 	BAD("link add averyveryverylongname",
 	    "Error: argument \"averyveryverylongname\" is wrong: device name must be 1-15 characters, no '/' ':' or spaces\n"),
 	BAD("link add vtep0 underlay nosuchdev0",
@@ -109,6 +121,9 @@ int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_LEARNING, 1);
 	mnl_attr_put_u32(nlh, VTEP_LINK_A_AGEING, 300);
 	mnl_attr_put_u32(nlh, VTEP_LINK_A_FDB_MAX, 0);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_LEARN_MAX, 16384);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_PEER_MAX, 65536);
+	mnl_attr_put_u32(nlh, VTEP_LINK_A_REMOTE_MAX, 1024);
 	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MIN, 32768);
 	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT_MAX, 65535);
 	mnl_attr_put_u8(nlh, VTEP_LINK_A_UDP_CSUM, 0);
@@ -129,7 +144,8 @@ START_TEST(show_text_and_json)
 	ck_assert_int_eq(run_cmd("link show", &f, false, &c), 0);
 	ck_assert_str_eq(c.obuf,
 			 "7: vtep0: local 192.0.2.1 port 4789 ttl auto tos inherit "
-			 "df unset learning on ageing 300 max-fdb 0 srcport 32768 "
+			 "df unset learning on ageing 300 max-fdb 0 max-learned 16384 "
+			 "max-peers 65536 max-remotes 1024 srcport 32768 "
 			 "65535 udpcsum off move-notice on vnis 2 fdb 10\n");
 	cap_free(&c);
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
@@ -137,7 +153,8 @@ START_TEST(show_text_and_json)
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
 			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":\"0x1\","
 			 "\"df\":\"unset\",\"learning\":true,\"ageing\":300,"
-			 "\"limit\":0,\"port_range\":{\"low\":32768,\"high\":65535},"
+			 "\"limit\":0,\"max_learned\":16384,\"max_peers\":65536,"
+			 "\"max_remotes\":1024,\"port_range\":{\"low\":32768,\"high\":65535},"
 			 "\"udp_csum\":false,"
 			 "\"move_notice\":true,\"vni_count\":2,\"fdb_count\":10}]\n");
 	cap_free(&c);

@@ -95,6 +95,7 @@ static void put_vni(nl_cb cb, void *data, const char *dev, uint32_t id,
 	mnl_attr_put_u8(nlh, VTEP_VNI_A_FLOOD, vlan != 0);
 	mnl_attr_put_u32(nlh, VTEP_VNI_A_REMOTES, 2);
 	mnl_attr_put_u32(nlh, VTEP_VNI_A_FDB_COUNT, 5);
+	mnl_attr_put_u32(nlh, VTEP_VNI_A_LEARNED, 3);
 	mnl_attr_nest_end(nlh, nest);
 	cb(nlh, data);
 }
@@ -120,23 +121,23 @@ static const struct {
 	const char *want;
 } show_cases[] = {
 	{ "vni show dev vtep0", false,
-	  "vni 100 dev vtep0 vlan 10 group 239.1.1.1 flood on remotes 2 fdb 5\n"
-	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5\n" },
+	  "vni 100 dev vtep0 vlan 10 group 239.1.1.1 flood on remotes 2 fdb 5 learned 3\n"
+	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5 learned 3\n" },
 	{ "vni show", false,
-	  "vni 100 dev vtep0 vlan 10 group 239.1.1.1 flood on remotes 2 fdb 5\n"
-	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5\n" },
+	  "vni 100 dev vtep0 vlan 10 group 239.1.1.1 flood on remotes 2 fdb 5 learned 3\n"
+	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5 learned 3\n" },
 	{ "vni show 200", false,
-	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5\n" },
+	  "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5 learned 3\n" },
 	{ "vni show dev vtep0", true,
 	  "[{\"vni\":100,\"ifname\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
-	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5},"
+	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5,\"learned_count\":3},"
 	  "{\"vni\":200,\"ifname\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
-	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5}]\n" },
+	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5,\"learned_count\":3}]\n" },
 	{ "vni", true,
 	  "[{\"vni\":100,\"ifname\":\"vtep0\",\"vlan\":10,\"untagged\":false,"
-	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5},"
+	  "\"group\":\"239.1.1.1\",\"flood\":true,\"remote_count\":2,\"fdb_count\":5,\"learned_count\":3},"
 	  "{\"vni\":200,\"ifname\":\"vtep0\",\"vlan\":null,\"untagged\":true,"
-	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5}]\n" },
+	  "\"group\":null,\"flood\":false,\"remote_count\":2,\"fdb_count\":5,\"learned_count\":3}]\n" },
 };
 
 START_TEST(show_output)

@@ -67,7 +67,7 @@
  * VTEP_CMD_VNI_GET      do: IFINDEX|IFNAME, VTEP_A_VNI { ID }
  *                       dump: IFINDEX|IFNAME; every VNI of the device
  *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
- *            FLOOD, PEERS, REMOTES, FDB_COUNT, STATS { VTEP_STAT_* } }
+ *            FLOOD, PEERS, REMOTES, FDB_COUNT, LEARNED, STATS { VTEP_STAT_* } }
  *     A dump during which a VNI or a remote of the device changed carries
  *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
@@ -109,13 +109,17 @@
  * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6 }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
  *     Adds static entries (never aged, never overwritten by learning).
- *     -EEXIST if the (VNI, MAC) exists, unless NLM_F_REPLACE: then the entry
- *     is replaced (a learned one becomes static). A batch is applied whole
+ *     A learned entry for the (VNI, MAC) is always replaced and becomes
+ *     static (VTEP_EVENT_FDB_CHANGED), NLM_F_REPLACE or not. -EEXIST if a
+ *     static entry exists, unless NLM_F_REPLACE: then it is replaced (no
+ *     event when nothing changed). A batch is applied whole
  *     or not at all, under one hold of the table's lock (so learning cannot
  *     interleave): on the first refused entry, what this message added or
  *     replaced is put back as it was, no event is sent, the error is that
  *     entry's, and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
- *     nest. -ENOSPC when the device's FDB limit would be exceeded. -ENOENT
+ *     nest. -ENOSPC when the device's static limit (FDB_MAX) or peer
+ *     limit (PEER_MAX, for an entry sending to a new address) would be
+ *     exceeded; learned entries never count against FDB_MAX. -ENOENT
  *     for a VNI not on the device. Userspace splits large loads over
  *     several messages.
  * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, [DST|DST6] }
@@ -168,8 +172,28 @@
  * ----------------
  *
  * VNI: 1 .. 16777215.  VLAN: 1 .. 4094.  Port: network byte order.
- * Ageing: seconds, 0 = never, at most 1,000,000. FDB limit: entries, 0 =
- * no limit. Addresses: IPv4 as 4 bytes (network order), IPv6 as 16 bytes.
+ * Ageing: seconds, 0 = never, at most 1,000,000. Addresses: IPv4 as 4
+ * bytes (network order), IPv6 as 16 bytes.
+ *
+ * Limits (u32 each, 0 = none), so that neither a sender on the underlay
+ * nor a local user can grow kernel memory without bound:
+ *  - FDB_MAX (default 0): static entries of the device, the control
+ *    plane's. Learned entries do not count, so learning never makes a
+ *    static add fail.
+ *  - LEARN_MAX (default VTEP_DEFAULT_LEARN_MAX): learned entries per VNI
+ *    (VTEP_VNI_A_LEARNED). A frame from a new MAC beyond it is delivered
+ *    but not learned, and counted in VTEP_STAT_DROP_FDB_FULL.
+ *  - PEER_MAX (default VTEP_DEFAULT_PEER_MAX): peers (distinct underlay
+ *    addresses FDB entries and remotes send to) of the device. An add
+ *    that needs a new one beyond it gets -ENOSPC; a frame from a new
+ *    source is delivered but not learned (DROP_FDB_FULL).
+ *  - REMOTE_MAX (default VTEP_DEFAULT_REMOTE_MAX): replication-list
+ *    entries per VNI (-ENOSPC beyond it).
+ * Lowering a limit removes nothing; it refuses what would go beyond it.
+ * What requests allocate (entries, peers, remotes, VNIs and their per-CPU
+ * counters and route caches) is charged to the requester's memory cgroup;
+ * what learning allocates in softirq has no task to charge, and the limits
+ * above are what bound it.
  */
 #ifndef _UAPI_LINUX_VTEP_H
 #define _UAPI_LINUX_VTEP_H
@@ -188,6 +212,9 @@
 #define VTEP_DEFAULT_PORT_MIN	32768
 #define VTEP_DEFAULT_PORT_MAX	65535
 #define VTEP_TOS_INHERIT	1	/* VTEP_LINK_A_TOS: copy the inner TOS */
+#define VTEP_DEFAULT_LEARN_MAX	16384	/* learned entries per VNI */
+#define VTEP_DEFAULT_PEER_MAX	65536	/* peers per device */
+#define VTEP_DEFAULT_REMOTE_MAX	1024	/* replication entries per VNI */
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,

@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"                [ port PORT ] [ ttl { TTL | auto } ]\n"
 		"                [ tos { TOS | inherit } ] [ df { set | unset | inherit } ]\n"
 		"                [ learning { on | off } ] [ ageing SECS ] [ max-fdb N ]\n"
+		"                [ max-learned N ] [ max-peers N ] [ max-remotes N ]\n"
 		"                [ srcport MIN MAX ] [ udpcsum { on | off } ]\n"
 		"                [ move-notice { on | off } ]\n"
 		"\n"
@@ -42,7 +43,9 @@ static void usage(FILE *f)
 		"       TTL  := 1-255; auto: the route's\n"
 		"       TOS  := 0-255 or 0x00-0xff, not 1; inherit: from the inner header\n"
 		"       SECS := 0-1000000, learned entries' ageing time (default 300, 0 = never)\n"
-		"       N    := 0-4294967295, FDB entries at most (default 0 = no limit)\n"
+		"       N    := 0-4294967295, 0 = no limit: static FDB entries of the\n"
+		"               device (default 0), learned entries per VNI (16384),\n"
+		"               peers of the device (65536), remotes per VNI (1024)\n"
 		"       MIN MAX := UDP source port range, 1-65535 (default 32768 65535)\n"
 		"VNIs, remotes and FDB entries are programmed with vtepctl(8).\n");
 }
@@ -157,12 +160,48 @@ static void put_srcport(struct nlmsghdr *n, const char *lo, const char *hi)
 	addattr16(n, IPLINK_REQ_MAX, VTEP_LINK_A_PORT_MAX, (uint16_t)max);
 }
 
+/* The limits: u32, 0 = none */
+static const struct {
+	const char *key;
+	unsigned int attr;
+} max_kws[] = {
+	{ "max-fdb", VTEP_LINK_A_FDB_MAX },
+	{ "max-learned", VTEP_LINK_A_LEARN_MAX },
+	{ "max-peers", VTEP_LINK_A_PEER_MAX },
+	{ "max-remotes", VTEP_LINK_A_REMOTE_MAX },
+};
+
+static unsigned int max_attr(const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(max_kws) / sizeof(max_kws[0]); i++)
+		if (!strcmp(key, max_kws[i].key))
+			return max_kws[i].attr;
+	return 0;
+}
+
+static void put_max(struct nlmsghdr *n, unsigned int attr, const char *key,
+		    const char *s)
+{
+	char why[64];
+	uint32_t v;
+
+	if (parse_num(s, 0, UINT32_MAX, false, &v)) {
+		snprintf(why, sizeof(why), "%s must be 0-4294967295 (0 = no limit)",
+			 key);
+		invarg(why, s);
+	}
+	addattr32(n, IPLINK_REQ_MAX, attr, v);
+}
+
 #define NEXT_ARG() do { argv++; if (--argc <= 0) incomplete_command(); } while (0)
 
 static int vtep_parse_opt(struct link_util *lu, int argc, char **argv,
 			  struct nlmsghdr *n)
 {
 	uint32_t seen = 0, v;
+	unsigned int attr;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *key = *argv;
@@ -214,13 +253,10 @@ static int vtep_parse_opt(struct link_util *lu, int argc, char **argv,
 				invarg("ageing must be 0-1000000 seconds (0 = never)",
 				       *argv);
 			addattr32(n, IPLINK_REQ_MAX, VTEP_LINK_A_AGEING, v);
-		} else if (!strcmp(key, "max-fdb")) {
+		} else if ((attr = max_attr(key))) {
 			NEXT_ARG();
-			once(&seen, VTEP_LINK_A_FDB_MAX, key, *argv);
-			if (parse_num(*argv, 0, UINT32_MAX, false, &v))
-				invarg("max-fdb must be 0-4294967295 (0 = no limit)",
-				       *argv);
-			addattr32(n, IPLINK_REQ_MAX, VTEP_LINK_A_FDB_MAX, v);
+			once(&seen, attr, key, *argv);
+			put_max(n, attr, key, *argv);
 		} else if (!strcmp(key, "srcport")) {
 			NEXT_ARG();
 			once(&seen, VTEP_LINK_A_PORT_MIN, key, *argv);
@@ -348,6 +384,9 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	print_on_off(tb[VTEP_LINK_A_LEARNING], "learning", "learning %s ");
 	print_u32(tb[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
 	print_u32(tb[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
+	print_u32(tb[VTEP_LINK_A_LEARN_MAX], "max_learned", "max-learned %u ");
+	print_u32(tb[VTEP_LINK_A_PEER_MAX], "max_peers", "max-peers %u ");
+	print_u32(tb[VTEP_LINK_A_REMOTE_MAX], "max_remotes", "max-remotes %u ");
 	if (get_u16(tb[VTEP_LINK_A_PORT_MIN], &u16) &&
 	    get_u16(tb[VTEP_LINK_A_PORT_MAX], &u16b)) {
 		open_json_object("port_range");
