@@ -65,7 +65,11 @@
 #define VTEP_OVERHEAD4		(20 + VTEP_HLEN + ETH_HLEN)	/* 50 */
 #define VTEP_OVERHEAD6		(40 + VTEP_HLEN + ETH_HLEN)	/* 70 */
 
-/* Device settings; written under RTNL, read on the datapath with READ_ONCE */
+/*
+ * Device settings; written under RTNL, read on the datapath with READ_ONCE.
+ * Every field but local is in msg.c's vtep_link_fields, through which
+ * device.c stores each (vtep_cfg_publish()).
+ */
 struct vtep_cfg {
 	struct vtep_addr local;		/* family decides the underlay family */
 	__be16 port;
