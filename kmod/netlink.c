@@ -299,35 +299,53 @@ static int do_vni_get(struct vtep_dev *vtep, struct genl_info *info)
 	return vni ? vtep_reply_vni(info, vtep, vni) : -ENOENT;
 }
 
+/*
+ * The nest @type of a REMOTE or PEER command (their VNI and addresses are
+ * attributes 1, 2 and 3 alike): parsed with @policy into @tb, the VNI
+ * found and the address checked.
+ */
+static int vni_addr_nest(struct vtep_dev *vtep, struct genl_info *info,
+			 int type, const struct nla_policy *policy,
+			 unsigned int maxtype, struct nlattr **tb,
+			 struct vtep_vni **vni, struct vtep_addr *addr)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[type];
+	int err;
+
+	BUILD_BUG_ON((int)VTEP_REMOTE_A_VNI != (int)VTEP_PEER_A_VNI ||
+		     (int)VTEP_REMOTE_A_ADDR != (int)VTEP_PEER_A_ADDR ||
+		     (int)VTEP_REMOTE_A_ADDR6 != (int)VTEP_PEER_A_ADDR6);
+	if (GENL_REQ_ATTR_CHECK(info, type))
+		return -EINVAL;
+	err = nla_parse_nested(tb, maxtype, nest, policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_REMOTE_A_VNI))
+		return -EINVAL;
+	*vni = req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
+	if (!*vni)
+		return -ENOENT;
+	return peer_addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
+			       tb[VTEP_REMOTE_A_ADDR6], VTEP_REMOTE_A_ADDR, addr,
+			       extack);
+}
+
 static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 {
-	struct nlattr *nest = info->attrs[VTEP_A_REMOTE];
-	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[VTEP_REMOTE_A_MAX + 1];
 	struct vtep_addr addr;
 	struct vtep_vni *vni;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_REMOTE))
-		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_REMOTE_A_MAX, nest, remote_policy,
-			       extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_REMOTE_A_VNI))
-		return -EINVAL;
-	vni = req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
-	if (!vni)
-		return -ENOENT;
-	err = peer_addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
-			      tb[VTEP_REMOTE_A_ADDR6], VTEP_REMOTE_A_ADDR, &addr,
-			      extack);
+	err = vni_addr_nest(vtep, info, VTEP_A_REMOTE, remote_policy,
+			    VTEP_REMOTE_A_MAX, tb, &vni, &addr);
 	if (err)
 		return err;
 	if (info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL)
-		return vtep_vni_remote_del(vtep, vni, &addr, extack);
+		return vtep_vni_remote_del(vtep, vni, &addr, info->extack);
 	return vtep_vni_remote_add(vtep, vni, &addr, info->nlhdr->nlmsg_flags &
-				   NLM_F_REPLACE, extack);
+				   NLM_F_REPLACE, info->extack);
 }
 
 /*
@@ -337,7 +355,6 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
  */
 static int do_peer_change(struct vtep_dev *vtep, struct genl_info *info)
 {
-	struct nlattr *nest = info->attrs[VTEP_A_PEER];
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
 	struct vtep_addr addr;
@@ -345,19 +362,8 @@ static int do_peer_change(struct vtep_dev *vtep, struct genl_info *info)
 	u8 plen, bits;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_PEER))
-		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_PEER_A_MAX, nest, peer_policy, extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_PEER_A_VNI))
-		return -EINVAL;
-	vni = req_vni(vtep, tb[VTEP_PEER_A_VNI], extack);
-	if (!vni)
-		return -ENOENT;
-	err = peer_addr_parse(vtep, nest, tb[VTEP_PEER_A_ADDR],
-			      tb[VTEP_PEER_A_ADDR6], VTEP_PEER_A_ADDR, &addr,
-			      extack);
+	err = vni_addr_nest(vtep, info, VTEP_A_PEER, peer_policy,
+			    VTEP_PEER_A_MAX, tb, &vni, &addr);
 	if (err)
 		return err;
 	bits = addr.family == AF_INET6 ? 128 : 32;

@@ -16,21 +16,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-
-/* Run a shell command quietly; its exit status. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " >/dev/null 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
+#include "vtep_sh.h"
 
 /*
  * Ask the kernel about a device by ioctl (sysfs shows the initial

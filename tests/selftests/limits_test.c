@@ -16,23 +16,9 @@
 #include <sys/wait.h>
 
 #include "vtep_fixture.h"
+#include "vtep_sh.h"
 
 #define VNI	100
-
-/* Run a shell command quietly; its exit status. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " >/dev/null 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
 
 /* vtep0 up on dummy0 (192.0.2.1-9), with VNI 100 untagged */
 static int bring_up(struct __test_metadata *_metadata, struct vnl *nl,
