@@ -47,7 +47,9 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
+#include <linux/seqlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/in6.h>
@@ -169,6 +171,13 @@ struct vtep_dev {
 
 	struct vtep_pcpu_stats __percpu *stats;
 	struct gro_cells gro;
+
+	/* Miss events (tx.c): each device its own budget, so one namespace's
+	 * misses cannot silence another's. */
+	struct ratelimit_state miss_rs;
+	/* Around writes of cfg (under RTNL, preemption off), so a dump that
+	 * reads it without RTNL reads one state. */
+	seqcount_t cfg_seq;
 };
 
 /* The plain structs the boundary (rtnl.c, netlink.c) parses requests into */
