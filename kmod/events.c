@@ -18,8 +18,8 @@ enum vtep_mcgrp {
 /*
  * Events only ever go to the device's namespace. They name tenants' MACs,
  * their underlay addresses and, in misses, whom tenants try to reach, as
- * it happens: where the kernel can (6.7 on), listening needs CAP_NET_ADMIN
- * in the namespace's user namespace, like changing the tables. Older
+ * it happens: where the kernel can (compat.h), listening needs CAP_NET_ADMIN
+ * in the namespace's user namespace, like changing the tables. Other
  * kernels let any process of the namespace listen (the uapi says so).
  */
 static const struct genl_multicast_group vtep_mcgrps[] = {

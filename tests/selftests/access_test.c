@@ -160,14 +160,6 @@ TEST_F(vtep_dev, an_fdb_add_raises_an_event)
 }
 
 /*
- * Events name tenants' MACs and underlay addresses as they come and go:
- * joining the group needs CAP_NET_ADMIN, like changing the tables, on
- * every kernel whose genetlink can ask for it (GENL_MCAST_CAP_NET_ADMIN:
- * 6.7, and the 6.1 stable series since 6.1.69, which Debian's 6.1 and
- * 6.12 kernels both carry). Older kernels let any process of the
- * namespace join (uapi/linux/vtep.h and vtepctl(8) say what it hears).
- */
-/*
  * Reads all that is queued on @ev; counts the events @what of @ifindex,
  * and in @other those of @other_ifindex.
  */
@@ -223,6 +215,14 @@ static int net_admin_effective(bool on)
 	return syscall(SYS_capset, &h, d);
 }
 
+/*
+ * Events name tenants' MACs and underlay addresses as they come and go:
+ * joining the group needs CAP_NET_ADMIN, like changing the tables, on
+ * every kernel whose genetlink can ask for it (GENL_MCAST_CAP_NET_ADMIN:
+ * 6.7, and backports to stable series: Debian's 6.1 and 6.12 kernels both
+ * have it). Older kernels let any process of the namespace join
+ * (uapi/linux/vtep.h and vtepctl(8) say what it then hears).
+ */
 TEST_F(vtep_dev, only_a_privileged_process_can_listen_to_events)
 {
 	struct vnl *ev;

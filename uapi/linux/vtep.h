@@ -139,9 +139,10 @@
  * Joining the group needs CAP_NET_ADMIN in the user namespace that owns
  * the network namespace (-EPERM from NETLINK_ADD_MEMBERSHIP), on kernels
  * whose generic netlink can require it (GENL_MCAST_CAP_NET_ADMIN: 6.7,
- * and the 6.1 stable series from 6.1.69). On older kernels any process of
- * the namespace can join, and hears, as they happen, every event of every
- * vtep device in that namespace: tenants' MACs with their VNIs and the
+ * and backports to stable series; Debian's 6.1 and 6.12 kernels have it).
+ * On kernels without it, any process of the namespace can join, and hears,
+ * as they happen, every event of every vtep device in that namespace:
+ * tenants' MACs with their VNIs and the
  * underlay addresses behind them (added, learned, moved, aged, deleted),
  * and in FDB_MISS the MACs tenants send to that the table lacks. Events go
  * only to the device's own namespace, never to other namespaces.
