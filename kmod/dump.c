@@ -104,7 +104,6 @@ static int link_put(struct sk_buff *skb, const void *obj)
 }
 
 /* VNIs and remotes: under RTNL (a reply) or RCU (a dump, see the top). */
-
 static int vni_put(struct sk_buff *skb, const void *obj)
 {
 	return vtep_msg_put_vni(skb, obj);
@@ -196,7 +195,6 @@ int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
  * next one resumes from the cursor.
  */
 #define DUMP_BUDGET	4096
-
 
 /*
  * Ends a dump whose device went away under it: NLMSG_DONE then carries

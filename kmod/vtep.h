@@ -39,7 +39,8 @@
  *  - vtep->lock (a BH spinlock) serialises writers of the FDB, the local MAC
  *    table, the VNI table, the peer hash and the replication lists, since
  *    learning and ageing write the FDB from softirq and the workqueue.
- *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only.
+ *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only;
+ *    so do dumps (dump.c), which read the settings under cfg_seq.
  */
 #ifndef _VTEP_H
 #define _VTEP_H
