@@ -45,6 +45,18 @@ static inline struct nlattr **vtep_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
+ * 6.7 (and stable backports: Debian's 6.1 has it) lets a genetlink
+ * multicast group require CAP_NET_ADMIN, in the user namespace that owns
+ * the network namespace, to join. Without it any process of the namespace
+ * can join (uapi/linux/vtep.h says what it then hears).
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define VTEP_MCGRP_NET_ADMIN	.flags = GENL_MCAST_CAP_NET_ADMIN
+#else
+#define VTEP_MCGRP_NET_ADMIN
+#endif
+
+/*
  * Before 6.10, udp{4,6}_gro_complete() took the outer addresses for their
  * socket lookup from skb's network header, which the inner packet's GRO
  * has moved to the inner IP header by then: a tunnel socket bound to an

@@ -158,7 +158,12 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	}
 
 	ageing_changed = cfg->ageing != vtep->cfg.ageing;
+	/* Dumps read the whole of it without RTNL, under cfg_seq. */
+	preempt_disable();
+	write_seqcount_begin(&vtep->cfg_seq);
 	vtep_cfg_publish(&vtep->cfg, cfg);
+	write_seqcount_end(&vtep->cfg_seq);
+	preempt_enable();
 	/* TTL, TOS, underlay and source may all route differently now. */
 	vtep_route_flush(&vtep->routes);
 	if (ageing_changed && vtep_is_up(vtep))
@@ -631,4 +636,9 @@ void vtep_dev_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&vtep->net_node);
 	INIT_LIST_HEAD(&vtep->sock_node);
 	vtep_cfg_defaults(&vtep->cfg);
+	seqcount_init(&vtep->cfg_seq);
+	/* A burst of misses is 200 events a second at most, per device; the
+	 * suppressed count is reported on release, that is never. */
+	ratelimit_state_init(&vtep->miss_rs, HZ, 200);
+	ratelimit_set_flags(&vtep->miss_rs, RATELIMIT_MSG_ON_RELEASE);
 }

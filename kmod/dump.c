@@ -5,12 +5,19 @@
  * and checks the requests (into the dump's struct vtep_dump), this file
  * walks the tables and writes the messages, with msg.c's fills.
  *
- * A message shows one state of what it describes. Configuration (device,
- * VNIs, remotes) is read under RTNL, which every writer of it holds. FDB
- * entries change under learning, so each is copied once under RCU and the
- * message is written from the copy.
+ * A message shows one state of what it describes. Replies read
+ * configuration (device, VNIs, remotes) under RTNL, which every writer of
+ * it holds. Dumps take no RTNL: reading needs no privilege, and a reader
+ * looping over dumps must not hold up every `ip link` of the host. They run
+ * under RCU, each message doing a bounded amount of work (DUMP_BUDGET), and
+ * rely on what RCU readers may read: the device's settings under cfg_seq,
+ * VNIs and remotes through their RCU pointers and lists, with the dump's
+ * generation check telling the reader when they changed under it. FDB
+ * entries change under learning, so each is copied once and the message is
+ * written from the copy.
  */
 #include <linux/etherdevice.h>
+#include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
@@ -44,7 +51,11 @@ static int obj_msg(struct sk_buff *skb, const struct net_device *dev,
 	return 0;
 }
 
-/* Under RTNL: the name cannot change while it is copied. */
+/*
+ * Under RCU. dev->name is copied without the rename lock, which modules
+ * cannot take: a message written during a rename of the device may carry
+ * the old name or the new; VTEP_A_IFINDEX is what names the device.
+ */
 static int dump_msg(struct sk_buff *skb, struct netlink_callback *cb,
 		    const struct vtep_dev *vtep, u8 cmd, put_t put,
 		    const void *obj)
@@ -69,17 +80,30 @@ static int reply_msg(struct genl_info *info, const struct vtep_dev *vtep,
 	return genlmsg_reply(msg, info);
 }
 
-/* Under RTNL, like every put_t below that reads configuration. */
+/*
+ * Under RTNL (a reply) or RCU (a dump): the settings are written again
+ * if a LINK_SET changed them while they were copied.
+ */
 static int link_put(struct sk_buff *skb, const void *obj)
 {
-	struct nlattr *nest = nla_nest_start(skb, VTEP_A_LINK);
+	const struct vtep_dev *vtep = obj;
+	struct nlattr *nest;
+	unsigned int seq;
 
-	if (!nest || vtep_msg_put_link(skb, obj))
-		return -EMSGSIZE;
+	for (;;) {
+		seq = read_seqcount_begin(&vtep->cfg_seq);
+		nest = nla_nest_start(skb, VTEP_A_LINK);
+		if (!nest || vtep_msg_put_link(skb, vtep))
+			return -EMSGSIZE;
+		if (!read_seqcount_retry(&vtep->cfg_seq, seq))
+			break;
+		nla_nest_cancel(skb, nest);
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
+/* VNIs and remotes: under RTNL (a reply) or RCU (a dump, see the top). */
 static int vni_put(struct sk_buff *skb, const void *obj)
 {
 	return vtep_msg_put_vni(skb, obj);
@@ -182,10 +206,17 @@ int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 
 /*
  * A dump's state between messages (struct vtep_dump, in cb->ctx) holds no
- * reference: the device is looked up again, under RTNL, for every message.
+ * reference: the device is looked up again, under RCU, for every message.
  * A reader that stops reading half way (and reading needs no privilege)
  * must not keep the device, or its namespace, from going away.
+ *
+ * Visits (FDB buckets and entries) one message may make: a filter that
+ * matches nothing must not walk a million entries in one go, with the
+ * genl mutex held. A message that ran out of budget before it had
+ * anything to say goes out empty (the reader's recv() returns 0) and the
+ * next one resumes from the cursor.
  */
+#define DUMP_BUDGET	4096
 
 /*
  * Ends a dump whose device went away under it: NLMSG_DONE then carries
@@ -212,19 +243,18 @@ static int dump_intr(struct netlink_callback *cb)
 }
 
 /*
- * Takes RTNL and finds the dump's device; NULL, with RTNL released, if the
- * device went away.
+ * Under RCU: the dump's device, in the caller's namespace; NULL if it went
+ * away. A device found here is not torn down (ndo_uninit) before the
+ * reader's grace period ends.
  */
-static struct vtep_dev *dump_dev_lock(struct netlink_callback *cb)
+static struct vtep_dev *dump_dev(struct netlink_callback *cb)
 {
 	struct net_device *dev;
 
-	rtnl_lock();
-	dev = __dev_get_by_index(sock_net(cb->skb->sk),
-				 vtep_dump_ctx(cb)->ifindex);
+	dev = dev_get_by_index_rcu(sock_net(cb->skb->sk),
+				   vtep_dump_ctx(cb)->ifindex);
 	if (dev && vtep_is_vtep(dev))
 		return netdev_priv(dev);
-	rtnl_unlock();
 	return NULL;
 }
 
@@ -239,9 +269,9 @@ int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 	struct net_device *dev;
 	u32 i = 0;
 
-	rtnl_lock();
-	cb->seq = net->dev_base_seq;
-	for_each_netdev(net, dev) {
+	rcu_read_lock();
+	cb->seq = READ_ONCE(net->dev_base_seq);
+	for_each_netdev_rcu(net, dev) {
 		if (!vtep_is_vtep(dev) || i++ < d->pos)
 			continue;
 		if (dump_msg(skb, cb, netdev_priv(dev), VTEP_CMD_LINK_GET,
@@ -249,7 +279,7 @@ int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		d->pos = i;
 	}
-	rtnl_unlock();
+	rcu_read_unlock();
 	return skb->len;
 }
 
@@ -267,15 +297,18 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vtep_vni *vni;
 	u32 i;
 
-	vtep = dump_dev_lock(cb);
-	if (!vtep)
+	rcu_read_lock();
+	vtep = dump_dev(cb);
+	if (!vtep) {
+		rcu_read_unlock();
 		return dump_gone(cb);
+	}
 	/* Odd, so never 0; moves with every VNI or remote change. */
-	cb->seq = (vtep->vni_gen << 1) | 1;
+	cb->seq = (READ_ONCE(vtep->vni_gen) << 1) | 1;
 	if (!d->seq0)
 		d->seq0 = cb->seq;
 	for (; d->pos < VLAN_N_VID; d->pos++, d->sub = 0) {
-		vni = rtnl_dereference(vtep->vlan_map[d->pos]);
+		vni = rcu_dereference(vtep->vlan_map[d->pos]);
 		if (!vni || (d->vni && vni->id != d->vni))
 			continue;
 		if (!d->remotes) {
@@ -286,8 +319,7 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		i = 0;
 		r.vni = vni->id;
-		list_for_each_entry_rcu(vr, &vni->remotes, node,
-					lockdep_rtnl_is_held()) {
+		list_for_each_entry_rcu(vr, &vni->remotes, node) {
 			if (i++ < d->sub)
 				continue;
 			r.addr = &vr->peer->addr;
@@ -298,7 +330,7 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 	}
 out:
-	rtnl_unlock();
+	rcu_read_unlock();
 	/* NLMSG_DONE says it too if anything changed since the first pass. */
 	if (!skb->len && cb->seq != d->seq0)
 		return dump_intr(cb);
@@ -315,15 +347,20 @@ out:
  * and after the walk (a resize may start, or end, while this message is
  * written): entries already in the future table are not in this one, so
  * the dump is flagged, and the reader dumps again.
+ *
+ * At most DUMP_BUDGET buckets and entries are visited; false if the walk
+ * stopped before the end of the table (full message or budget spent).
  */
-static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
+static bool fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct vtep_dev *vtep)
 {
 	struct vtep_dump *d = vtep_dump_ctx(cb);
+	unsigned int budget = DUMP_BUDGET;
 	struct bucket_table *tbl;
 	struct rhash_head *pos;
 	struct vtep_fdb *f;
 	struct vtep_fdb_info s;
+	bool done = false;
 	u32 i;
 
 	tbl = rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb);
@@ -338,11 +375,17 @@ static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 	if (rcu_access_pointer(tbl->future_tbl))
 		d->moved = true;	/* entries leaving for a new table */
 	for (; d->pos < tbl->size; d->pos++, d->sub = 0) {
+		if (!budget--)
+			goto out;
 		i = 0;
 		rht_for_each_entry_rcu(f, pos, tbl, d->pos, node) {
 			if (i++ < d->sub)
 				continue;
-			if (vtep_fdb_snap(f, &s) && (!d->vni || s.vni == d->vni) &&
+			if (!budget--)
+				goto out;	/* d->sub is this entry */
+			/* the key never changes: filter on the VNI uncopied */
+			if ((!d->vni || f->key.vni == d->vni) &&
+			    vtep_fdb_snap(f, &s) &&
 			    (!d->type || s.type == d->type)) {
 				if (!d->sent)
 					d->seq0 = cb->seq;
@@ -354,32 +397,39 @@ static void fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 			d->sub = i;
 		}
 	}
+	done = true;
 out:
 	if (rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb) != tbl ||
 	    rcu_access_pointer(tbl->future_tbl))
 		d->moved = true;
+	return done;
 }
 
 /*
- * The FDB dump: entries under RCU, the device under RTNL (which also keeps
- * its name from changing while it is copied into the messages).
+ * The FDB dump: the device and its entries under RCU, a bounded walk per
+ * message. A message the budget left empty is still sent (a positive
+ * return, with nothing in @skb): returning 0 would end the dump.
  */
 int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vtep_dump *d = vtep_dump_ctx(cb);
 	struct vtep_dev *vtep;
+	bool done;
 	u32 gen;
 
-	vtep = dump_dev_lock(cb);
-	if (!vtep)
+	rcu_read_lock();
+	vtep = dump_dev(cb);
+	if (!vtep) {
+		rcu_read_unlock();
 		return dump_gone(cb);
+	}
 	/* Odd, so never 0, which turns the check off. */
 	gen = atomic_read(&vtep->generation);
 	cb->seq = (gen << 1) | 1;
-	rcu_read_lock();
-	fdb_walk(skb, cb, vtep);
+	done = fdb_walk(skb, cb, vtep);
 	rcu_read_unlock();
-	rtnl_unlock();
+	if (!done)
+		return skb->len ?: 1;
 	/*
 	 * At the end, make NLMSG_DONE carry NLM_F_DUMP_INTR too if the table
 	 * changed at any time during the dump, as the uapi promises, even

@@ -16,11 +16,15 @@ enum vtep_mcgrp {
 };
 
 /*
- * Listening needs no privilege, like dumping the tables (the uapi: "those
- * that get need nothing"); events only ever go to the device's namespace.
+ * Events only ever go to the device's namespace. They name tenants' MACs,
+ * their underlay addresses and, in misses, whom tenants try to reach, as
+ * it happens: where the kernel can (compat.h), listening needs CAP_NET_ADMIN
+ * in the namespace's user namespace, like changing the tables. Other
+ * kernels let any process of the namespace listen (the uapi says so).
  */
 static const struct genl_multicast_group vtep_mcgrps[] = {
-	[VTEP_MCGRP_EVENTS_IDX] = { .name = VTEP_MCGRP_EVENTS },
+	[VTEP_MCGRP_EVENTS_IDX] = { .name = VTEP_MCGRP_EVENTS,
+				    VTEP_MCGRP_NET_ADMIN },
 };
 
 /* Filled in at module init by vtep_events_register(), read-only after. */

@@ -36,16 +36,6 @@ struct vtep_tx {
 	bool xnet;
 };
 
-/*
- * Miss events are for a controller filling the FDB on demand; a burst of
- * frames to unknown MACs must not turn into a burst of netlink messages.
- * Shared by all devices; the suppressed count is reported when released,
- * that is never, so no log noise either.
- */
-static struct ratelimit_state vtep_miss_rs =
-	RATELIMIT_STATE_INIT_FLAGS(vtep_miss_rs, HZ, 200,
-				   RATELIMIT_MSG_ON_RELEASE);
-
 static void vtep_tx_count(const struct vtep_tx *tx, unsigned int len)
 {
 	vtep_stats_packet(tx->vtep, tx->vni, VTEP_STAT_TX_PACKETS, len);
@@ -487,7 +477,12 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto out;
 	}
 	if (!READ_ONCE(tx.vni->flood)) {
-		if (__ratelimit(&vtep_miss_rs))
+		/*
+		 * Miss events are for a controller filling the FDB on demand:
+		 * a burst of frames to unknown MACs must not become a burst
+		 * of messages. The budget is the device's (vtep_dev_setup()).
+		 */
+		if (__ratelimit(&vtep->miss_rs))
 			vtep_tx_miss(&tx, eth->h_dest);
 		reason = VTEP_STAT_DROP_FLOOD_OFF;
 		goto drop;

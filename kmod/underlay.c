@@ -13,9 +13,9 @@
  * Such a bound socket does not see multicast: UDP hands a datagram sent to
  * a group only to sockets bound to the wildcard or to the group itself. So
  * on a bound socket each joined group gets a receive-only socket of its own,
- * bound to the group address (with SO_REUSEADDR semantics, so other sockets
- * of other local addresses can bind the same group and each gets a copy),
- * delivering to the same vtep_sock. A wildcard socket joins groups itself.
+ * bound to the group address (with SO_REUSEPORT semantics, so other sockets
+ * of other local addresses can bind the same group and each gets a copy,
+ * see vtep_sock_bind()), delivering to the same vtep_sock. A wildcard socket joins groups itself.
  *
  * Teardown: a device leaves vs->devs (RCU) and waits a grace period before
  * its close returns, so no receiver still holds it. The last device out
@@ -54,7 +54,14 @@ struct vtep_group {
 
 /*
  * A UDP socket bound to @addr:@port (and to @ifindex if not 0). @reuse lets
- * several sockets bind the same multicast group.
+ * several of our sockets bind the same multicast group: SO_REUSEPORT, not
+ * SO_REUSEADDR, which would let any process of the namespace bind the
+ * group and port too, join the group, and read a copy of every frame
+ * tenants flood (tests/topo/group_reuse.sh). SO_REUSEPORT admits only
+ * sockets of the same owner: ours are all made root's of the initial user
+ * namespace, whoever opened the device, so they always share, and no one
+ * else can join them. (Multicast UDP gives every bound socket a copy;
+ * SO_REUSEPORT does not share datagrams out among them.)
  */
 static struct socket *vtep_sock_bind(struct net *net,
 				     const struct vtep_addr *addr, __be16 port,
@@ -88,8 +95,11 @@ static struct socket *vtep_sock_bind(struct net *net,
 		sin->sin_port = port;
 		len = sizeof(*sin);
 	}
-	if (reuse)
-		sock->sk->sk_reuse = SK_CAN_REUSE;
+	if (reuse) {
+		SOCK_INODE(sock)->i_uid = GLOBAL_ROOT_UID;
+		sock->sk->sk_uid = GLOBAL_ROOT_UID;
+		sock->sk->sk_reuseport = 1;
+	}
 	if (ifindex) {
 		err = sock_bindtoindex(sock->sk, ifindex, true);
 		if (err)

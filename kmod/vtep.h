@@ -39,7 +39,8 @@
  *  - vtep->lock (a BH spinlock) serialises writers of the FDB, the local MAC
  *    table, the VNI table, the peer hash and the replication lists, since
  *    learning and ageing write the FDB from softirq and the workqueue.
- *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only.
+ *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only;
+ *    so do dumps (dump.c), which read the settings under cfg_seq.
  */
 #ifndef _VTEP_H
 #define _VTEP_H
@@ -49,6 +50,7 @@
 #include <linux/netdevice.h>
 #include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
+#include <linux/seqlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/in6.h>
@@ -210,6 +212,13 @@ struct vtep_dev {
 
 	struct vtep_pcpu_stats __percpu *stats;
 	struct gro_cells gro;
+
+	/* Miss events (tx.c): each device its own budget, so one namespace's
+	 * misses cannot silence another's. */
+	struct ratelimit_state miss_rs;
+	/* Around writes of cfg (under RTNL, preemption off), so a dump that
+	 * reads it without RTNL reads one state. */
+	seqcount_t cfg_seq;
 };
 
 /* The plain structs the boundary (rtnl.c, netlink.c) parses requests into */

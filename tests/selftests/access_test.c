@@ -4,6 +4,10 @@
  * see it (its namespace only), and who hears of its changes (the events
  * group).
  */
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+
 #include "vtep_fixture.h"
 
 /* ---- privilege and namespaces ---- */
@@ -152,6 +156,160 @@ TEST_F(vtep_dev, an_fdb_add_raises_an_event)
 		}
 	}
 	EXPECT_TRUE(found);
+	vnl_close(ev);
+}
+
+/*
+ * Reads all that is queued on @ev; counts the events @what of @ifindex,
+ * and in @other those of @other_ifindex.
+ */
+static int count_events(struct vnl *ev, uint8_t what, int ifindex,
+			 int other_ifindex, int *other)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(ev->sk), .events = POLLIN };
+	int found = 0;
+
+	while (poll(&pfd, 1, 0) == 1) {
+		ssize_t n = mnl_socket_recvfrom(ev->sk, ev->rcv, VNL_BUF);
+		const struct nlmsghdr *m;
+		int len = n;
+
+		if (n < 0)
+			return -errno;
+		for (m = (void *)ev->rcv; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+			struct vnl_tb tb;
+
+			if (m->nlmsg_type != ev->family ||
+			    g->cmd != VTEP_CMD_EVENT)
+				continue;
+			vnl_attrs(m, &tb);
+			if (!tb.a[VTEP_A_EVENT] || !tb.a[VTEP_A_IFINDEX] ||
+			    mnl_attr_get_u8(tb.a[VTEP_A_EVENT]) != what)
+				continue;
+			if ((int)mnl_attr_get_u32(tb.a[VTEP_A_IFINDEX]) == ifindex)
+				found++;
+			else if (other && (int)mnl_attr_get_u32(tb.a[VTEP_A_IFINDEX]) ==
+				 other_ifindex)
+				(*other)++;
+		}
+	}
+	return found;
+}
+
+/* CAP_NET_ADMIN in the effective set only, so it can come back */
+static int net_admin_effective(bool on)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	if (on)
+		d[0].effective |= 1U << CAP_NET_ADMIN;
+	else
+		d[0].effective &= ~(1U << CAP_NET_ADMIN);
+	return syscall(SYS_capset, &h, d);
+}
+
+/*
+ * Events name tenants' MACs and underlay addresses as they come and go:
+ * joining the group needs CAP_NET_ADMIN, like changing the tables, on
+ * every kernel whose genetlink can ask for it (GENL_MCAST_CAP_NET_ADMIN:
+ * 6.7, and backports to stable series: Debian's 6.1 and 6.12 kernels both
+ * have it). Older kernels let any process of the namespace join
+ * (uapi/linux/vtep.h and vtepctl(8) say what it then hears).
+ */
+TEST_F(vtep_dev, only_a_privileged_process_can_listen_to_events)
+{
+	struct vnl *ev;
+	int group, err;
+
+	ev = vnl_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, ev);
+	group = ev->events;
+	ASSERT_NE(0, group);
+	ASSERT_EQ(0, net_admin_effective(false)) TH_LOG("capset: %s", strerror(errno));
+	err = mnl_socket_setsockopt(ev->sk, NETLINK_ADD_MEMBERSHIP, &group,
+				    sizeof(group)) ? -errno : 0;
+	ASSERT_EQ(0, net_admin_effective(true));
+	EXPECT_EQ(-EPERM, err);
+	/* and with the capability, the same socket can */
+	EXPECT_EQ(0, mnl_socket_setsockopt(ev->sk, NETLINK_ADD_MEMBERSHIP,
+					   &group, sizeof(group)));
+	vnl_close(ev);
+}
+
+/* Sends @n frames from a known MAC to unknown unicast MACs through @dev. */
+static int send_unknown(const char *dev, int n)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_ifindex = (int)if_nametoindex(dev),
+		.sll_halen = ETH_ALEN,
+	};
+	unsigned char f[64] = {
+		0x02, 0, 0, 0xee, 0, 0,		/* dst: set below */
+		0x02, 0, 0, 0x11, 0x11, 0x11,	/* src */
+		0x08, 0x00,			/* IPv4 (the payload is zeros) */
+	};
+	int sk = socket(AF_PACKET, SOCK_RAW, 0), i, err = 0;
+
+	if (sk < 0)
+		return -errno;
+	for (i = 0; i < n && !err; i++) {
+		f[4] = i >> 8;
+		f[5] = i;
+		if (sendto(sk, f, sizeof(f), 0, (struct sockaddr *)&sll,
+			   sizeof(sll)) != sizeof(f))
+			err = -errno;
+	}
+	close(sk);
+	return err;
+}
+
+/*
+ * Miss events are rate-limited, each device on its own budget: a device
+ * whose tenant sends to many unknown MACs (here vtep0, past its 200 a
+ * second) does not silence the misses of another (vtep1), which, in
+ * another namespace, may belong to someone else.
+ */
+TEST_F(vtep_dev, one_device_spending_its_miss_budget_leaves_another_its_own)
+{
+	static const struct vnl_attr no_flood[] = {
+		VNI_ID(100), VNI_UNTAGGED, VNI_FLOOD(0), { 0 },
+	};
+	struct vnl *ev = vnl_open(NETLINK_GENERIC);
+	int group, rcvbuf = 8 << 20, vtep1, misses0, misses1 = 0;
+
+	ASSERT_NE(NULL, ev);
+	group = ev->events;
+	ASSERT_EQ(0, mnl_socket_setsockopt(ev->sk, NETLINK_ADD_MEMBERSHIP,
+					   &group, sizeof(group)));
+	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(ev->sk), SOL_SOCKET,
+				SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)));
+	ASSERT_EQ(0, system("ip link add u0 type dummy && "
+			    "ip addr add 192.0.2.1/24 dev u0 && ip link set u0 up"));
+	ASSERT_EQ(0, vnl_newlink_vtep(self->rt, "vtep1", "192.0.2.1"));
+	vtep1 = if_nametoindex("vtep1");
+	ASSERT_NE(0, vtep1);
+	ASSERT_EQ(0, vnl_vni(self->nl, VTEP_CMD_VNI_NEW, 0, self->ifindex,
+			     no_flood));
+	ASSERT_EQ(0, vnl_vni(self->nl, VTEP_CMD_VNI_NEW, 0, vtep1, no_flood));
+	ASSERT_EQ(0, system("ip link set vtep0 up && ip link set vtep1 up"));
+	count_events(ev, VTEP_EVENT_FDB_MISS, 0, 0, NULL);	/* drain */
+
+	ASSERT_EQ(0, send_unknown("vtep0", 1000));
+	ASSERT_EQ(0, send_unknown("vtep1", 1));
+	misses0 = count_events(ev, VTEP_EVENT_FDB_MISS, self->ifindex, vtep1,
+				&misses1);
+	TH_LOG("vtep0: %d miss events for 1000 frames", misses0);
+	EXPECT_LT(0, misses0);
+	EXPECT_GT(1000, misses0);	/* vtep0 ran out */
+	EXPECT_LE(1, misses1);		/* vtep1 did not */
 	vnl_close(ev);
 }
 

@@ -159,6 +159,24 @@ START_TEST(dump_multi_part)
 }
 END_TEST
 
+/*
+ * A dump message the kernel's budget left empty arrives as a datagram of
+ * 0 bytes (recv() returns 0): not the end of the dump, and not an error.
+ */
+START_TEST(dump_empty_datagram_goes_on)
+{
+	struct nl_state st = { 0 };
+	int n = 0;
+
+	reset();
+	ck_assert_int_eq(nl_process(buf, 0, SEQ, PID, count_cb, &n, &st), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert(!st.done);
+	ck_assert(!st.intr);
+	ck_assert_int_eq(st.ext.err, 0);
+}
+END_TEST
+
 START_TEST(dump_done_with_error)
 {
 	struct nl_state st = { 0 };
@@ -304,6 +322,7 @@ Suite *suite_netlink(void)
 	tcase_add_test(tc, ack_success);
 	tcase_add_loop_test(tc, extended_ack, 0, ARRAY_SIZE(ext_cases));
 	tcase_add_test(tc, dump_multi_part);
+	tcase_add_test(tc, dump_empty_datagram_goes_on);
 	tcase_add_test(tc, dump_done_with_error);
 	tcase_add_test(tc, callback_error_drains);
 	tcase_add_test(tc, genl_header);

@@ -35,7 +35,11 @@
  * --------
  *
  * Commands that change state need CAP_NET_ADMIN in the device's network
- * namespace (-EPERM otherwise). Those that get need nothing.
+ * namespace (-EPERM otherwise). Those that get need nothing; so that
+ * readers cannot hold up the host, dumps take no RTNL and each message
+ * walks a bounded part of a table: a dump whose filter matches little in a
+ * large table arrives as empty datagrams (recv() returns 0) between its
+ * messages. Readers read on until NLMSG_DONE or NLMSG_ERROR.
  *
  * VTEP_CMD_LINK_GET     do:   IFINDEX|IFNAME -> one device
  *                       dump: every vtep device of the namespace
@@ -138,7 +142,9 @@
  *     table changed in between, the last message carries NLM_F_DUMP_INTR;
  *     so does it when the table was being resized (entries move between
  *     tables in the background after a large load or flush), even if no
- *     entry was sent. Readers dump again, after a short pause.
+ *     entry was sent. Readers dump again, after a short pause. A message
+ *     visits a bounded number of entries (a few thousand); one that found
+ *     none matching the filter goes out empty (see "Commands" above).
  * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     Deletes every entry matching the filter (all, if none).
  *
@@ -158,6 +164,17 @@
  *     or, for VNI events, VTEP_A_VNI { ID }.
  * A listener that falls behind loses events (its recv() fails with ENOBUFS);
  * it then has to dump the tables again to resynchronise.
+ *
+ * Joining the group needs CAP_NET_ADMIN in the user namespace that owns
+ * the network namespace (-EPERM from NETLINK_ADD_MEMBERSHIP), on kernels
+ * whose generic netlink can require it (GENL_MCAST_CAP_NET_ADMIN: 6.7,
+ * and backports to stable series; Debian's 6.1 and 6.12 kernels have it).
+ * On kernels without it, any process of the namespace can join, and hears,
+ * as they happen, every event of every vtep device in that namespace:
+ * tenants' MACs with their VNIs and the
+ * underlay addresses behind them (added, learned, moved, aged, deleted),
+ * and in FDB_MISS the MACs tenants send to that the table lacks. Events go
+ * only to the device's own namespace, never to other namespaces.
  *
  * Errors
  * ------
