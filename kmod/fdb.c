@@ -335,7 +335,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 			op[i].peer = op[i - 1].peer;
 			refcount_inc(&op[i].peer->ref);
 		} else {
-			p = vtep_peer_get_err(vtep, &e[i].dst, GFP_KERNEL);
+			p = vtep_peer_get(vtep, &e[i].dst, GFP_KERNEL);
 			if (IS_ERR(p)) {
 				err = PTR_ERR(p);
 				if (err == -ENOSPC)
@@ -667,7 +667,7 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 	struct vtep_peer *r, *old;
 	bool moved = false;
 
-	r = vtep_peer_get_err(vtep, src, GFP_ATOMIC);
+	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
 	if (IS_ERR(r)) {
 		/* At cfg.peer_max: not learned, and said so */
 		if (PTR_ERR(r) == -ENOSPC)
@@ -719,7 +719,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	f = kzalloc(sizeof(*f), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!f)
 		return;
-	r = vtep_peer_get_err(vtep, src, GFP_ATOMIC);
+	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
 	if (IS_ERR(r)) {
 		kfree(f);
 		if (PTR_ERR(r) == -ENOSPC)

@@ -89,7 +89,7 @@ static bool peer_room(struct vtep_dev *vtep)
  * a netlink request's sender; from softirq, whatever memcg is current
  * there, which is usually the root (see vtep_fdb_learn_new()).
  */
-struct vtep_peer *vtep_peer_get_err(struct vtep_dev *vtep,
+struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				    const struct vtep_addr *addr, gfp_t gfp)
 {
 	struct vtep_peer *p, *new;

@@ -337,9 +337,11 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!vr)
 		return -ENOMEM;
 	r = vtep_peer_get(vtep, addr, GFP_KERNEL);
-	if (!r) {
+	if (IS_ERR(r)) {
 		kfree(vr);
-		return -ENOMEM;
+		if (PTR_ERR(r) == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "Too many peers (max-peers)");
+		return PTR_ERR(r);
 	}
 	vr->peer = r;
 

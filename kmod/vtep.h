@@ -416,17 +416,9 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 /* peer.c: shared, refcounted remote VTEPs */
 int vtep_peer_init(struct vtep_dev *vtep);
 void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
-struct vtep_peer *vtep_peer_get_err(struct vtep_dev *vtep,
-				    const struct vtep_addr *addr, gfp_t gfp);
-/* As vtep_peer_get_err(), NULL for either error (ENOMEM, ENOSPC) */
-static inline struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
-					      const struct vtep_addr *addr,
-					      gfp_t gfp)
-{
-	struct vtep_peer *p = vtep_peer_get_err(vtep, addr, gfp);
-
-	return IS_ERR(p) ? NULL : p;
-}
+/* ERR_PTR(-ENOMEM), or -ENOSPC for a new peer past cfg.peer_max */
+struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
+				const struct vtep_addr *addr, gfp_t gfp);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
 
