@@ -90,12 +90,16 @@ static void allow_put(struct vtep_dev *vtep, struct vtep_allow *a)
 }
 
 /*
- * Count @addr as a peer of VNI @vni for @why; vtep->lock held (so @gfp
- * cannot sleep). A remote or an explicit allowance counted twice is
- * -EEXIST: the replication list's duplicate check, in one lookup.
+ * Count @addr as a peer of VNI @vni for @why; vtep->lock held, by a
+ * control-plane request. A remote or an explicit allowance counted twice
+ * is -EEXIST: the replication list's duplicate check, in one lookup.
+ *
+ * A new entry is charged to the requester's memory cgroup without sleeping
+ * and without GFP_ATOMIC's __GFP_HIGH, which memcg lets past memory.max:
+ * at the limit this fails (-ENOMEM) and the request is refused whole.
  */
 int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
-		   enum vtep_allow_why why, gfp_t gfp)
+		   enum vtep_allow_why why)
 {
 	struct vtep_allow *a;
 	int err;
@@ -103,7 +107,7 @@ int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 	lockdep_assert_held(&vtep->lock);
 	a = allow_find(vtep, vni, addr);
 	if (!a) {
-		a = kzalloc(sizeof(*a), gfp | __GFP_ACCOUNT);
+		a = kzalloc(sizeof(*a), GFP_NOWAIT | __GFP_ACCOUNT);
 		if (!a)
 			return -ENOMEM;
 		allow_key(&a->key, vni, addr);
@@ -315,7 +319,7 @@ int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	spin_lock_bh(&vtep->lock);
 	if (exact)
 		err = vtep_allow_get(vtep, vni->id, &pe.addr,
-				     VTEP_ALLOW_EXPLICIT, GFP_ATOMIC);
+				     VTEP_ALLOW_EXPLICIT);
 	if (!err)
 		set_publish(vni, set);
 	spin_unlock_bh(&vtep->lock);

@@ -261,7 +261,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		if (p == o->peer && !learned)
 			return 0;	/* unchanged: success, no event */
 		err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
-				     VTEP_ALLOW_STATIC, GFP_ATOMIC);
+				     VTEP_ALLOW_STATIC);
 		if (err)
 			return err;
 		/*
@@ -292,7 +292,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 	if (vtep_fdb_static_full(vtep))
 		goto full;
 	err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
-			     VTEP_ALLOW_STATIC, GFP_ATOMIC);
+			     VTEP_ALLOW_STATIC);
 	if (err)
 		return err;
 	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,

@@ -346,7 +346,7 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vr->peer = r;
 
 	spin_lock_bh(&vtep->lock);
-	err = vtep_allow_get(vtep, vni->id, addr, VTEP_ALLOW_REMOTE, GFP_ATOMIC);
+	err = vtep_allow_get(vtep, vni->id, addr, VTEP_ALLOW_REMOTE);
 	if (err) {
 		vtep_peer_put(vtep, r);
 	} else {

@@ -431,7 +431,7 @@ enum vtep_allow_why {
 int vtep_allow_init(struct vtep_dev *vtep);
 void vtep_allow_free(struct vtep_dev *vtep);	/* priv_destructor */
 int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
-		   enum vtep_allow_why why, gfp_t gfp);
+		   enum vtep_allow_why why);
 void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		    enum vtep_allow_why why);
 bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
