@@ -637,8 +637,11 @@ void vtep_dev_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&vtep->sock_node);
 	vtep_cfg_defaults(&vtep->cfg);
 	seqcount_init(&vtep->cfg_seq);
-	/* A burst of misses is 200 events a second at most, per device; the
-	 * suppressed count is reported on release, that is never. */
+	/*
+	 * Miss events: 200 a second at most, per device, so one namespace's
+	 * misses cannot silence another's. The suppressed count is reported
+	 * on release, that is never: no log noise.
+	 */
 	ratelimit_state_init(&vtep->miss_rs, HZ, 200);
 	ratelimit_set_flags(&vtep->miss_rs, RATELIMIT_MSG_ON_RELEASE);
 }

@@ -213,11 +213,9 @@ struct vtep_dev {
 	struct vtep_pcpu_stats __percpu *stats;
 	struct gro_cells gro;
 
-	/* Miss events (tx.c): each device its own budget, so one namespace's
-	 * misses cannot silence another's. */
+	/* miss events (tx.c): each device its own budget */
 	struct ratelimit_state miss_rs;
-	/* Around writes of cfg (under RTNL, preemption off), so a dump that
-	 * reads it without RTNL reads one state. */
+	/* around writes of cfg, so a dump without RTNL reads one state */
 	seqcount_t cfg_seq;
 };
 
