@@ -93,7 +93,7 @@ fi
 
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
-	scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-1500}" -- \
+	scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-2400}" -- \
 		bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
 	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"

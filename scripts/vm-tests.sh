@@ -12,11 +12,13 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 rc=0
 
 run() {
-	local name=$1 out status
+	local name=$1 out status start
 	shift
 	out=$(mktemp)
+	start=$(date +%s)
 	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1
 	status=$?
+	echo "# $name took $(($(date +%s) - start)) s"
 	# Keep results and diagnostics; drop the chatter of passing tests.
 	grep -aE '^(not )?ok |^#' "$out" | grep -avE '^#[[:space:]]+(RUN|OK)[[:space:]]' | sed -E "s/^(not )?ok ([0-9]+) /&$name: /"
 	if [ $status -ne 0 ]; then
