@@ -151,9 +151,9 @@ check "a VNI not on the device is refused" \
 	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9 vni 999 dev vtep0; test \$? = 1"
 check "vtepctl refuses a prefix longer than the address (exit 2, nothing sent)" \
 	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9/33 vni 100 dev vtep0; test \$? = 2"
-for i in $(seq 2 16); do nq h1 "$VTEPCTL" peer add 10.$i.0.0/16 vni 100 dev vtep0 2>/dev/null || true; done
+for i in $(seq 0 14); do nq h1 "$VTEPCTL" peer add 203.0.113.$((i * 16))/28 vni 100 dev vtep0 2>/dev/null || true; done
 check "a 17th short prefix is refused (at most 16)" \
-	bash -c "nq h1 $VTEPCTL peer add 10.99.0.0/16 vni 100 dev vtep0 2>$TMP/err; test \$? = 1 && grep -q 'Too many' $TMP/err"
+	bash -c "nq h1 $VTEPCTL peer add 198.51.100.0/24 vni 100 dev vtep0 2>$TMP/err; test \$? = 1 && grep -q 'Too many' $TMP/err"
 check "del of an allowance" nq h1 "$VTEPCTL" peer del 192.0.2.2 vni 100 dev vtep0
 check "del of one not there fails, -ignore-missing makes it succeed" \
 	bash -c "! nq h1 $VTEPCTL peer del 192.0.2.2 vni 100 dev vtep0 2>/dev/null && nq h1 $VTEPCTL -ignore-missing peer del 192.0.2.2 vni 100 dev vtep0"
