@@ -96,8 +96,9 @@ for k in $built_kernels; do
 	scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-2400}" -- \
 		bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
-	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
-	grep -aE '^#   ' "$LOGDIR/vm-$k.log" | head -n 40
+	# each failure with the diagnostics its test printed just before it
+	grep -aE -B12 '^not ok' "$LOGDIR/vm-$k.log" | grep -aE '^(not ok|# )' |
+		sed "s/^/#   $k: /" | tail -n 200
 done
 
 # Lines read "<where>: ok ..." or "ok ..."; a SKIP directive is not a pass.
@@ -106,6 +107,8 @@ skipped=$(grep -cE '^([^ ]+: )?ok .*# [Ss][Kk][Ii][Pp]' "$TAP")
 failed=$(grep -cE '^([^ ]+: )?not ok' "$TAP")
 passed=$((passed - skipped))
 echo "# details: build/check/ (results.tap has every test)"
+# the failures again, last, where the tail of the output shows them
+grep -E '^([^ ]+: )?not ok' "$TAP" | sed 's/^/# failed: /' | head -n 50
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
