@@ -298,7 +298,7 @@ static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
 	vtep_vni_unlink(vtep, vni);
 	vni_leave(vtep, vni);
-	vtep_fdb_flush(vtep, vni->id, VTEP_FDB_TYPE_ANY);
+	vtep_fdb_flush(vtep, vni, VTEP_FDB_TYPE_ANY);
 	vtep_vni_free(vni);
 }
 
@@ -493,8 +493,9 @@ static void vtep_dev_uninit(struct net_device *dev)
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	list_del_init(&vtep->net_node);
-	vtep_vni_uninit(vtep);
+	/* Entries first: unlinking one touches its VNI's list. */
 	vtep_fdb_uninit(vtep);
+	vtep_vni_uninit(vtep);
 	gro_cells_destroy(&vtep->gro);
 }
 

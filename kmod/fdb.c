@@ -35,15 +35,13 @@
 static const struct rhashtable_params vtep_fdb_params = {
 	.head_offset		= offsetof(struct vtep_fdb, node),
 	.key_offset		= offsetof(struct vtep_fdb, key),
-	.key_len		= sizeof(struct vtep_fdb_key),
+	.key_len		= sizeof(struct vtep_fdb_key),	/* 10 */
 	.automatic_shrinking	= true,
 };
 
-/* The whole key is hashed and compared: its padding must be zero. */
 static void vtep_fdb_make_key(struct vtep_fdb_key *key, u32 vni,
 			      const u8 *mac)
 {
-	memset(key, 0, sizeof(*key));
 	key->vni = vni;
 	ether_addr_copy(key->mac, mac);
 }
@@ -61,6 +59,12 @@ struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 	return rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
 }
 
+/* Ticks since @f was last seen, in the 32 bits `seen` keeps */
+static u32 vtep_fdb_idle(const struct vtep_fdb *f, unsigned long now)
+{
+	return (u32)now - READ_ONCE(f->seen);
+}
+
 /* What messages say about @f, sending to @p with @flags */
 static void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,
 			  u8 flags, struct vtep_fdb_info *i)
@@ -70,7 +74,7 @@ static void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,
 	i->dst = p->addr;
 	i->type = flags & VTEP_FDB_STATIC ? VTEP_FDB_TYPE_STATIC :
 					    VTEP_FDB_TYPE_LEARNED;
-	i->age = jiffies_to_msecs(jiffies - READ_ONCE(f->seen));
+	i->age = jiffies_to_msecs(vtep_fdb_idle(f, jiffies));
 }
 
 /*
@@ -125,6 +129,7 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 
 	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
 		return false;
+	hlist_del_init(&f->vnode);
 	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	if (f->flags & VTEP_FDB_STATIC)
 		vtep_allow_put(vtep, f->key.vni, &r->addr, VTEP_ALLOW_STATIC);
@@ -208,6 +213,7 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 		if (o->ev == VTEP_EVENT_FDB_ADDED) {
 			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
 					       vtep_fdb_params);
+			hlist_del_init(&o->f->vnode);
 			atomic_dec(&vtep->fdb_count);
 			atomic_dec(&vtep->static_count);
 			atomic_dec(&e[n].vni->fdb_count);
@@ -219,6 +225,7 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 							     &o->f->node,
 							     &o->was->node,
 							     vtep_fdb_params));
+			hlist_replace_rcu(&o->f->vnode, &o->was->vnode);
 			if (!(o->was->flags & VTEP_FDB_STATIC)) {
 				atomic_dec(&vtep->static_count);
 				atomic_inc(&e[n].vni->learned);
@@ -277,6 +284,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 				       VTEP_ALLOW_STATIC);
 			return err;
 		}
+		hlist_replace_rcu(&f->vnode, &o->new->vnode);
 		if (learned) {
 			atomic_inc(&vtep->static_count);
 			atomic_dec(&e->vni->learned);
@@ -303,6 +311,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
 		return err;
 	}
+	hlist_add_head(&o->new->vnode, &e->vni->fdb_list);
 	atomic_inc(&vtep->fdb_count);
 	atomic_inc(&vtep->static_count);
 	atomic_inc(&e->vni->fdb_count);
@@ -348,7 +357,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
 		op[i].new->flags = VTEP_FDB_STATIC;
 		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
-		op[i].new->seen = jiffies;
+		op[i].new->seen = (u32)jiffies;
 	}
 	return 0;
 err:
@@ -498,6 +507,18 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 
 /* ---- sweeps: flush and ageing ---- */
 
+/* Entries a VNI flush takes out per hold of vtep->lock */
+#define VTEP_FLUSH_CHUNK	64
+
+/* Whether @f is of @type (enum vtep_fdb_type) */
+static bool vtep_fdb_type_match(const struct vtep_fdb *f, u8 type)
+{
+	bool is_static = READ_ONCE(f->flags) & VTEP_FDB_STATIC;
+
+	return type == VTEP_FDB_TYPE_ANY ||
+	       is_static == (type == VTEP_FDB_TYPE_STATIC);
+}
+
 struct vtep_sweep {
 	struct rhashtable *ht;
 	u32 vni;		/* 0: every VNI */
@@ -512,20 +533,12 @@ struct vtep_sweep {
 static bool vtep_sweep_match(const struct vtep_sweep *s,
 			     const struct vtep_fdb *f)
 {
-	bool is_static = READ_ONCE(f->flags) & VTEP_FDB_STATIC;
-
 	if (s->vni && f->key.vni != s->vni)
 		return false;
 	if (s->max_age)
-		return !is_static &&
-		       time_after(s->now, READ_ONCE(f->seen) + s->max_age);
-	switch (s->type) {
-	case VTEP_FDB_TYPE_STATIC:
-		return is_static;
-	case VTEP_FDB_TYPE_LEARNED:
-		return !is_static;
-	}
-	return true;
+		return !(READ_ONCE(f->flags) & VTEP_FDB_STATIC) &&
+		       vtep_fdb_idle(f, s->now) > s->max_age;
+	return vtep_fdb_type_match(f, s->type);
 }
 
 /* Remove @f if it matches; called inside the walk (RCU held). */
@@ -580,28 +593,94 @@ static unsigned int vtep_sweep_pass(struct vtep_dev *vtep,
 }
 
 /*
- * Delete the entries of VNI @vni (0: all) of @type (enum vtep_fdb_type),
- * with a DELETED event each; process context. Returns how many went.
- *
- * A walk that resumes after the entry it stood on was removed may skip a
- * few entries of that bucket, so the sweep repeats until a pass removes
- * nothing (bounded, against a learning storm refilling the table).
- * Flushing every type of a VNI also forgets its local MACs.
+ * Flush @vni's entries of @type through its own list: the cost is what the
+ * VNI holds, whatever the size of the table. The list is taken whole at
+ * the start, so entries learned meanwhile (a VNI still in the table) stay,
+ * as they would had they come just after the flush. The lock is let go
+ * every VTEP_FLUSH_CHUNK entries to send their events and reschedule;
+ * meanwhile other writers may remove entries from the taken list (they
+ * only ever unlink under the lock) or add to the VNI's own.
  */
-unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type)
+static unsigned int vtep_fdb_flush_vni(struct vtep_dev *vtep,
+				       struct vtep_vni *vni, u8 type)
+{
+	struct vtep_fdb_info one, *gone;
+	unsigned int chunk = VTEP_FLUSH_CHUNK, n, i, seen, total = 0;
+	struct hlist_node *tmp;
+	HLIST_HEAD(todo);
+	struct vtep_fdb *f;
+
+	gone = kmalloc_array(chunk, sizeof(*gone), GFP_KERNEL);
+	if (!gone) {
+		gone = &one;
+		chunk = 1;
+	}
+	spin_lock_bh(&vtep->lock);
+	hlist_move_list(&vni->fdb_list, &todo);
+	while (!hlist_empty(&todo)) {
+		n = 0;
+		seen = 0;
+		hlist_for_each_entry_safe(f, tmp, &todo, vnode) {
+			if (n == chunk || ++seen > VTEP_SWEEP_BATCH)
+				break;
+			if (!vtep_fdb_type_match(f, type)) {
+				hlist_del(&f->vnode);
+				hlist_add_head(&f->vnode, &vni->fdb_list);
+			} else if (vtep_fdb_unlink(vtep, f, &gone[n])) {
+				n++;
+			} else {
+				/* On the list but not in the table: cannot be */
+				WARN_ON_ONCE(1);
+				hlist_del_init(&f->vnode);
+			}
+		}
+		spin_unlock_bh(&vtep->lock);
+		for (i = 0; i < n; i++)
+			vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &gone[i],
+				       GFP_KERNEL);
+		total += n;
+		cond_resched();
+		spin_lock_bh(&vtep->lock);
+	}
+	spin_unlock_bh(&vtep->lock);
+	if (gone != &one)
+		kfree(gone);
+	return total;
+}
+
+/*
+ * Delete the entries of @vni (NULL: of every VNI) of @type (enum
+ * vtep_fdb_type), with a DELETED event each; process context, RTNL. A VNI
+ * being deleted is out of the VNI table already (nothing learns into it).
+ * Returns how many went.
+ *
+ * Every VNI at once is a walk of the table. A walk that resumes after the
+ * entry it stood on was removed may skip a few entries of that bucket, so
+ * the sweep repeats until a pass removes nothing (bounded, against a
+ * learning storm refilling the table). Flushing every type also forgets
+ * the local MACs (of @vni, or all).
+ */
+unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
+			    u8 type)
 {
 	struct vtep_sweep s = {
-		.ht = &vtep->fdb, .vni = vni, .type = type,
+		.ht = &vtep->fdb, .type = type,
 		.ev = VTEP_EVENT_FDB_DELETED,
 	};
 	unsigned int n, total = 0, pass;
 
 	might_sleep();
-	for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++) {
-		n = vtep_sweep_pass(vtep, &s);
-		total += n;
-		if (!n)
-			break;
+	ASSERT_RTNL();
+	if (vni) {
+		total = vtep_fdb_flush_vni(vtep, vni, type);
+		s.vni = vni->id;
+	} else {
+		for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++) {
+			n = vtep_sweep_pass(vtep, &s);
+			total += n;
+			if (!n)
+				break;
+		}
 	}
 	if (type == VTEP_FDB_TYPE_ANY) {
 		s.ht = &vtep->locals;
@@ -681,7 +760,7 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!(f->flags & VTEP_FDB_STATIC) && !vtep_addr_equal(&old->addr, src) &&
 	    rhashtable_lookup_fast(&vtep->fdb, &f->key, vtep_fdb_params) == f) {
 		rcu_assign_pointer(f->peer, r);
-		WRITE_ONCE(f->seen, jiffies);
+		WRITE_ONCE(f->seen, (u32)jiffies);
 		atomic_inc(&vtep->generation);
 		vtep_stats_inc(vtep, vni, VTEP_STAT_FDB_MOVED);
 		r = old;
@@ -728,7 +807,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 	vtep_fdb_make_key(&f->key, vni->id, mac);
 	RCU_INIT_POINTER(f->peer, r);
-	f->seen = jiffies;
+	f->seen = (u32)jiffies;
 
 	spin_lock_bh(&vtep->lock);
 	/*
@@ -744,6 +823,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		err = rhashtable_lookup_insert_fast(&vtep->fdb, &f->node,
 						    vtep_fdb_params);
 	if (!err) {
+		hlist_add_head(&f->vnode, &vni->fdb_list);
 		atomic_inc(&vtep->fdb_count);
 		atomic_inc(&vni->fdb_count);
 		atomic_inc(&vni->learned);
@@ -781,7 +861,7 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 {
 	struct vtep_peer *r;
 	struct vtep_fdb *f;
-	unsigned long now;
+	u32 now;
 
 	f = vtep_fdb_lookup(vtep, vni->id, mac);
 	if (!f) {
@@ -795,7 +875,7 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		vtep_fdb_move(vtep, vni, f, src);
 		return;
 	}
-	now = jiffies;
+	now = (u32)jiffies;
 	if (READ_ONCE(f->seen) != now)
 		WRITE_ONCE(f->seen, now);
 }
@@ -803,8 +883,7 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 /* ---- the local MAC table (MAC-move notice) ---- */
 
 static bool vtep_fdb_local_add(struct vtep_dev *vtep,
-			       const struct vtep_fdb_key *key,
-			       unsigned long now)
+			       const struct vtep_fdb_key *key, u32 now)
 {
 	u32 max = READ_ONCE(vtep->cfg.fdb_max) ?: VTEP_LOCALS_MAX;
 	struct vtep_fdb *f;
@@ -847,7 +926,7 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 {
 	u32 ageing = READ_ONCE(vtep->cfg.ageing);
-	unsigned long now = jiffies, seen;
+	u32 now = (u32)jiffies, seen;
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
 
@@ -860,7 +939,7 @@ bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 	if (seen == now)
 		return false;
 	WRITE_ONCE(f->seen, now);
-	return ageing && time_after(now, seen + (unsigned long)ageing * HZ);
+	return ageing && now - seen > (unsigned long)ageing * HZ;
 }
 
 /* ---- setup and teardown ---- */
@@ -871,9 +950,8 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 
 	/* One cache line per MAC: the point of sharing remotes. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb) > 64);
-	/* No implicit padding in the key: it is hashed as bytes. */
-	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) !=
-		     sizeof(u32) + ETH_ALEN + 2);
+	/* No padding in the key: it is hashed as bytes. */
+	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) != sizeof(u32) + ETH_ALEN);
 
 	atomic_set(&vtep->fdb_count, 0);
 	atomic_set(&vtep->static_count, 0);

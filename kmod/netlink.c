@@ -602,7 +602,8 @@ static int do_fdb_flush(struct vtep_dev *vtep, struct genl_info *info)
 	err = fdb_filter(vtep, info->attrs[VTEP_A_FDB], &vni, &type,
 			 info->extack);
 	if (!err)
-		vtep_fdb_flush(vtep, vni, type);
+		vtep_fdb_flush(vtep, vni ? vtep_vni_lookup(vtep, vni) : NULL,
+			       type);
 	return err;
 }
 

@@ -95,6 +95,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	vni = kzalloc(sizeof(*vni), GFP_KERNEL_ACCOUNT);
 	if (!vni)
 		return ERR_PTR(-ENOMEM);
+	INIT_HLIST_HEAD(&vni->fdb_list);
 	err = vtep_stats_alloc(&vni->stats);
 	if (err) {
 		kfree(vni);
@@ -264,8 +265,8 @@ void vtep_vni_free(struct vtep_vni *vni)
 
 /*
  * Free every VNI of a device that is going away (RTNL, device closed).
- * The FDB entries are left to vtep_fdb_uninit(), which frees the whole
- * table at once without events, so the two may run in either order.
+ * Its FDB entries are gone already: vtep_fdb_uninit() runs first, as
+ * unlinking an entry takes it off its VNI's list.
  */
 void vtep_vni_uninit(struct vtep_dev *vtep)
 {

@@ -159,26 +159,36 @@ struct vtep_vni {
 	u32 nremotes;
 	atomic_t fdb_count;
 	atomic_t learned;		/* learned entries, against cfg.learn_max */
+	struct hlist_head fdb_list;	/* its entries (struct vtep_fdb.vnode) */
 	struct vtep_pcpu_stats __percpu *stats;
 	struct rcu_head rcu;
 };
 
-/* FDB key: zero the padding, the whole struct is hashed and compared */
+/*
+ * FDB key, hashed and compared as its 10 bytes: packed, so that it has no
+ * padding to zero and the entry's flags fit in the space padding took.
+ */
 struct vtep_fdb_key {
 	u32 vni;
 	u8 mac[ETH_ALEN];
-	u8 pad[2];
-};
+} __packed;
 
 #define VTEP_FDB_STATIC		BIT(0)
 #define VTEP_FDB_LOCAL		BIT(1)	/* entry of the local MAC table */
 
+/*
+ * One MAC: 64 bytes, one cache line. `seen` is the low 32 bits of jiffies
+ * (ages are differences, exact up to 2^32 ticks: 198 days at HZ=250).
+ * Entries of the MAC table (not the local one) are also on their VNI's
+ * fdb_list, so that flushing a VNI costs what the VNI holds.
+ */
 struct vtep_fdb {
 	struct rhash_head node;
 	struct vtep_fdb_key key;
 	u8 flags;
+	u32 seen;			/* jiffies: last received from, or set */
 	struct vtep_peer __rcu *peer;	/* NULL in the local MAC table */
-	unsigned long seen;		/* jiffies: last received from, or set */
+	struct hlist_node vnode;	/* vni->fdb_list, under vtep->lock */
 	struct rcu_head rcu;
 };
 
@@ -374,7 +384,8 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       unsigned int n, unsigned int *bad,
 		       struct netlink_ext_ack *extack);
-unsigned int vtep_fdb_flush(struct vtep_dev *vtep, u32 vni, u8 type);
+unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
+			    u8 type);
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src);
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
