@@ -376,6 +376,24 @@ def reset_table(impl):
                 underlay(row, 2), "dev", DEV[row])
 
 
+def vni_del_beside(n=100):
+    """Delete a VNI of @n entries beside the loaded table: what it costs
+    should be what the VNI holds (the table is walked no more)."""
+    dev = DEV[SCALE["vtep"]]
+    vtepctl(A, "vni", "add", "101", "dev", dev, "vlan", "101")
+    with open("/tmp/vni101.batch", "w") as f:
+        f.writelines("fdb add %s vni 101 dst %s dev %s\n"
+                     % (mac(i, 0x0c), dst(i, "spread"), dev) for i in range(n))
+    sh(VTEPCTL, "-batch", "/tmp/vni101.batch", ns=A)
+    os.unlink("/tmp/vni101.batch")
+    t0 = time.monotonic()
+    p = vtepctl(A, "vni", "del", "101", "dev", dev, check=False, timeout=300)
+    r = {"seconds": round(time.monotonic() - t0, 3), "entries": n}
+    if p.returncode != 0:
+        r["error"] = p.stderr.strip()[-300:]
+    return r
+
+
 def phase_scale(cfg, out):
     res = {}
     limit = cfg["limit"]
@@ -424,6 +442,9 @@ def phase_scale(cfg, out):
                                measure, SCALE[impl], "udp", cfg["secs"])
                     if v:
                         log("scale %s %s pps %s" % (key, impl, v["value"]))
+            if "vtep" in live:
+                ent["vtep"]["vni_del"] = vni_del_beside()
+                log("scale %s vtep vni del %s" % (key, ent["vtep"]["vni_del"]))
             for impl in live:
                 e = ent[impl]
                 settle()
@@ -764,7 +785,8 @@ def report(raw_path, kernel, outdir, ts, wall=None):
         p("== table scale (spread: 1,000 destinations; unique: one each) ==")
         p("%-7s %9s %-6s %-12s %-12s %-9s %-24s %-11s %-11s" % (
             "layout", "entries", "impl", "install s", "delete s", "B/entry",
-            "(slab/percpu/vmalloc)", "pps kpps", "pps vs 1k"))
+            "(slab/percpu/vmalloc)", "pps kpps", "pps vs 1k") +
+          " vni del s (100 entries beside the table)")
         base = {}
         for key in sorted(scale, key=lambda k: (scale[k]["layout"], scale[k]["entries"])):
             ent = scale[key]
@@ -797,7 +819,8 @@ def report(raw_path, kernel, outdir, ts, wall=None):
                     "%.0f/%.0f/%.0f" % tuple(md[k] / inst for k in ("Slab", "Percpu", "VmallocUsed"))
                     if md and inst else "-",
                     "%.1f" % ps["median"] if ps else "-",
-                    fcmp(e.get("pps_vs_smallest"))))
+                    fcmp(e.get("pps_vs_smallest"))) +
+                  (" " + t(e["vni_del"]) if e.get("vni_del") else ""))
             v, x = ent.get("vtep", {}), ent.get("vxlan", {})
             vi, xi = v.get("install", {}), x.get("install", {})
             if vi.get("seconds") and (xi.get("seconds") or xi.get("dnf")):
