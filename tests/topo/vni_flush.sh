@@ -56,6 +56,10 @@ check "VNI 200 holds $BIG entries" test "$(count 200)" = "$BIG"
 
 ip netns exec "${P}h1" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
 MON=$!
+# The monitor listens once it reports a change made after it started.
+nq h1 "$VTEPCTL" vni add 300 dev vtep0 vlan 300
+wait_for 20 "grep -q 'vni_added 300' $TMP/monitor" || diag "the monitor did not start"
+nq h1 "$VTEPCTL" vni del 300 dev vtep0
 # The kprobe, if this kernel offers kprobe events
 T=/sys/kernel/tracing
 [ -e $T/kprobe_events ] || mount -t tracefs nodev $T 2>/dev/null
