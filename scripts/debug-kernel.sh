@@ -50,6 +50,20 @@ else
 	cp "$FRAGMENT" "$DIR/fragment.config"
 fi
 cd "$DIR/build"
+# 6.1's PVH entry code (arch/x86/platform/pvh/enlighten.c) runs before
+# KASAN's early shadow is mapped: instrumented, its first store faults and
+# the guest triple-faults before printing a line. Upstream builds it
+# uninstrumented since (v6.12 has this line); do the same here. It also
+# calls memcmp() (hypervisor_cpuid_base()), so lib/string.o must be
+# uninstrumented too, as 6.1 already does when AMD_MEM_ENCRYPT is set
+# for the same reason (early boot code); KASAN still checks memcpy and
+# memset, which it wraps.
+# (A comment on the same line would put a space into the value.)
+add_lines() {
+	grep -qxF '# vtep debug-kernel.sh' "$1" || printf '# vtep debug-kernel.sh\n%s\n' "$2" >>"$1"
+}
+add_lines arch/x86/platform/pvh/Makefile 'KASAN_SANITIZE := n'
+add_lines lib/Makefile 'KASAN_SANITIZE_string.o := n'
 # Every line of the fragment must have survived olddefconfig (a dependency
 # missing would silently drop, say, KASAN).
 missing=0
