@@ -7,7 +7,8 @@
 #   vmlinux     the kernel QEMU boots (PVH)
 #   root/lib/modules/KVER/   its modules, with modules.dep
 #   kver, and .complete last.
-# Idempotent: does nothing when .complete exists. The compile runs at
+# Idempotent: does nothing when .complete exists (after changing the
+# fragment, remove .complete: a changed fragment rebuilds from scratch). The compile runs at
 # nice 19 (other jobs share the machine) with DEBUG_KERNEL_JOBS jobs (2).
 # LINUX_SOURCE_DEB: a linux-source-6.1 .deb to use instead of downloading.
 set -euo pipefail
