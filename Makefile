@@ -52,7 +52,7 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
 	style sparse deps clean help plugin install modules_install \
-	dkms-src dkms-install deb bench soak
+	dkms-src dkms-install deb bench soak debug-kernel
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -186,8 +186,11 @@ check: ## install, build, run every test (host + VMs), print the summary
 bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
 
-soak: ## the reliability suites at full size on 6.1, 6.12 and 6.1 PREEMPT_RT (hours)
+soak: ## the reliability suites at full size on 6.1, 6.12, 6.1 PREEMPT_RT and 6.1-debug (hours)
 	@bash scripts/soak.sh
+
+debug-kernel: ## build 6.1-debug (linux-source-6.1 with lockdep, KASAN) into the cache, once (an hour or more)
+	@bash scripts/debug-kernel.sh
 
 demo: ## boot a VM and show the overlay working
 	@bash scripts/demo.sh

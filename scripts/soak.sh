@@ -2,13 +2,15 @@
 # `make soak`: the reliability suites of issue 12 at full size (SOAK=1:
 # a million storm frames, 100,000+ netlink messages, 10,000 changes under
 # traffic, 100 lifecycle cycles of each kind, a million MACs), in a VM on
-# each kernel: Debian 6.1, 6.12, and Debian's PREEMPT_RT 6.1 (fetched into
+# each kernel: Debian 6.1, 6.12, Debian's PREEMPT_RT 6.1 (fetched into
 # the kernel cache by `scripts/deps.sh rt` on first use; skipped if it
-# cannot be). On the rt kernel the whole VM suite runs as well, at the size
-# of `make check`. Prints one line at the end:
+# cannot be), and 6.1-debug, linux-source-6.1 built with lockdep and KASAN
+# (by scripts/debug-kernel.sh on first use, which takes an hour or more;
+# skipped if the build fails). On the rt kernel the whole VM suite runs as
+# well, at the size of `make check`. Prints one line at the end:
 #   N passed, N failed[, N skipped]
 #
-# Knobs: SOAK_KERNELS ("6.1 6.12 6.1-rt"), SOAK_SUITES (the five scripts),
+# Knobs: SOAK_KERNELS ("6.1 6.12 6.1-rt 6.1-debug"), SOAK_SUITES (the five scripts),
 # SOAK_VM_TIMEOUT (per VM, 21600 s), SOAK_TEST_TIMEOUT (per suite, 10800 s),
 # and each suite's own size variables (STORM_K, STORM_RANDOM, NLFUZZ_N,
 # CHURN_N, LIFE_N, MACFLOOD_N, ...), passed into the VM.
@@ -17,7 +19,7 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO" || exit 2
 CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
-KERNELS=${SOAK_KERNELS:-"6.1 6.12 6.1-rt"}
+KERNELS=${SOAK_KERNELS:-"6.1 6.12 6.1-rt 6.1-debug"}
 SUITES=${SOAK_SUITES:-"tests/topo/storm.sh tests/topo/nlfuzz.sh tests/topo/churn.sh tests/topo/lifecycle_traffic.sh tests/topo/macflood.sh"}
 LOGDIR=$REPO/build/soak
 rm -rf "$LOGDIR"
@@ -41,10 +43,14 @@ fi
 
 for k in $KERNELS; do
 	if [ ! -e "$CACHE/$k/.complete" ]; then
-		if [ "$k" = 6.1-rt ] && bash scripts/deps.sh rt >"$LOGDIR/deps-rt.log" 2>&1; then
-			:
-		else
-			say "ok - soak on $k # SKIP kernel $k is not cached (log: build/soak/deps-rt.log)"
+		case $k in
+		6.1-rt) fetch="bash scripts/deps.sh rt" ;;
+		6.1-debug) fetch="bash scripts/debug-kernel.sh" ;;
+		*) fetch=false ;;
+		esac
+		echo "# kernel $k is not cached: $fetch"
+		if ! $fetch >"$LOGDIR/deps-$k.log" 2>&1; then
+			say "ok - soak on $k # SKIP kernel $k is not cached (log: build/soak/deps-$k.log)"
 			continue
 		fi
 	fi
