@@ -84,19 +84,31 @@ static bool same(const struct vtep_elephant *e, u32 hash, u32 vni)
 	return e && e->hash == hash && e->vni == vni;
 }
 
-/* Under RCU or the table's lock */
-static struct vtep_elephant *lookup(struct vtep_dev *vtep, u32 hash, u32 vni)
+/* Under RCU or the table's lock; @slot: where it is */
+static struct vtep_elephant *find(struct vtep_dev *vtep, u32 hash, u32 vni,
+				  unsigned int *slot)
 {
 	struct vtep_elephants *t = &vtep->elephants;
+	unsigned int s[2] = { slot_a(hash), slot_b(hash) };
 	struct vtep_elephant *e;
+	unsigned int i;
 
-	e = rcu_dereference_check(t->slot[slot_a(hash)],
-				  lockdep_is_held(&t->lock));
-	if (same(e, hash, vni))
-		return e;
-	e = rcu_dereference_check(t->slot[slot_b(hash)],
-				  lockdep_is_held(&t->lock));
-	return same(e, hash, vni) ? e : NULL;
+	for (i = 0; i < 2; i++) {
+		e = rcu_dereference_check(t->slot[s[i]],
+					  lockdep_is_held(&t->lock));
+		if (same(e, hash, vni)) {
+			*slot = s[i];
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static struct vtep_elephant *lookup(struct vtep_dev *vtep, u32 hash, u32 vni)
+{
+	unsigned int slot;
+
+	return find(vtep, hash, vni, &slot);
 }
 
 /* Whether @e was seen at the elephant rate lately: listed, steered */
@@ -167,9 +179,11 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	struct vtep_elephants *t = &vtep->elephants;
 	struct vtep_elephant *e, *old;
 	struct vtep_flow_info fi;
+	unsigned int slot;
 
+	/* One that stopped being an elephant and is idle is a new one. */
 	e = lookup(vtep, hash, vni->id);
-	if (e) {
+	if (e && (current_elephant(e) || !reclaimable(vtep, e))) {
 		WRITE_ONCE(e->rate, rate);
 		WRITE_ONCE(e->sampled, jiffies);
 		/* Re-steering off: it takes the port of its hash. */
@@ -193,11 +207,17 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	e->info.outer_src = vtep->cfg.local;
 
 	spin_lock_bh(&t->lock);
-	old = lookup(vtep, hash, vni->id) ? e : place(vtep, e);
+	old = find(vtep, hash, vni->id, &slot);
+	if (!old)
+		old = place(vtep, e);
+	else if (reclaimable(vtep, old))
+		rcu_assign_pointer(t->slot[slot], e);
+	else
+		old = e;	/* another CPU was first */
 	if (old != e)
 		snap(e, &fi);
 	spin_unlock_bh(&t->lock);
-	if (old == e) {		/* another CPU was first, or no room */
+	if (old == e) {		/* no room, or it is there now */
 		kfree(e);
 		return;
 	}
