@@ -71,7 +71,8 @@ nq h1 "$VTEPCTL" -j monitor dev vtep0 >"$TMP/monitor.out" 2>&1 &
 mon_pid=$!
 n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3.log"
 sleep 0.5	# the server's listen (not a result)
-n v1 ping -q -c 5 -i 0.2 203.0.113.2 >/dev/null
+# (its round trips, for the report: what a flowlet gap must exceed)
+diag "ping v1 -> v2: $(nq v1 ping -q -c 5 -i 0.2 203.0.113.2 | tail -n 1)"
 check "iperf3 TCP from port 40001 moves 200 MB" \
 	nq v1 iperf3 -c 203.0.113.2 --cport 40001 -n 200M
 flows_json h1 >"$TMP/flows.json"
