@@ -80,12 +80,14 @@ sed 's/^/# flows: /' "$TMP/flows.json"
 check "the TCP flow is listed with its 5-tuple, VNI, rate and outer port" \
 	$PY -c 'import json, sys
 fl = [f for f in json.load(open(sys.argv[1])) if f.get("proto") == 6]
-assert len(fl) == 1, fl
-f = fl[0]
-assert (f["vni"], f["src"], f["dst"], f["sport"], f["dport"]) == \
-       (100, "203.0.113.1", "203.0.113.2", 40001, 5201), f
-assert f["rate"] >= 100000 and 32768 <= f["outer_sport"] <= 65535, f
-assert f["outer_src"] == "192.0.2.1" and f["moves"] == 0, f' "$TMP/flows.json"
+# (once per flow hash: a TCP socket may pick a new hash, so a new port,
+# during the transfer, as with the kernel vxlan; the 5-tuple is the same)
+assert len(fl) >= 1, fl
+for f in fl:
+    assert (f["vni"], f["src"], f["dst"], f["sport"], f["dport"]) == \
+           (100, "203.0.113.1", "203.0.113.2", 40001, 5201), f
+    assert f["rate"] >= 100000 and 32768 <= f["outer_sport"] <= 65535, f
+    assert f["outer_src"] == "192.0.2.1" and f["moves"] == 0, f' "$TMP/flows.json"
 check "the ping is not listed (not an elephant)" \
 	$PY -c 'import json, sys
 assert not [f for f in json.load(open(sys.argv[1])) if f.get("proto") == 1]' \

@@ -88,7 +88,10 @@
  *            VNI, PROTO, SRC|SRC6, DST|DST6, SPORT, DPORT (or SRC_MAC,
  *            DST_MAC), RATE, OUTER_SPORT, OUTER_SRC|OUTER_SRC6, MOVES }
  *     A snapshot of a table that changes as flows come and go: an entry
- *     replaced during the dump may be missed.
+ *     replaced during the dump may be missed. Entries are per flow hash
+ *     (what picks the outer port): a flow whose hash changed (a TCP
+ *     socket picks a new one after a retransmission timeout) may be
+ *     listed twice for a while, with the same 5-tuple.
  *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
  *                       [GROUP|GROUP6], [FLOOD], [PEERS] }
