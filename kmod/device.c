@@ -48,6 +48,9 @@ static void vtep_cfg_defaults(struct vtep_cfg *cfg)
 	cfg->learn_max = VTEP_DEFAULT_LEARN_MAX;
 	cfg->peer_max = VTEP_DEFAULT_PEER_MAX;
 	cfg->remote_max = VTEP_DEFAULT_REMOTE_MAX;
+	cfg->flowlet_gap = VTEP_DEFAULT_FLOWLET_GAP;
+	cfg->sample = VTEP_DEFAULT_SAMPLE;
+	cfg->elephant_rate = VTEP_DEFAULT_ELEPHANT_RATE;
 }
 
 static unsigned int vtep_overhead(const struct vtep_dev *vtep)
@@ -124,6 +127,10 @@ static void vtep_cfg_publish(struct vtep_cfg *to, const struct vtep_cfg *from)
 		case 2:
 			WRITE_ONCE(*(u16 *)((u8 *)to + f->off),
 				   *(const u16 *)((const u8 *)from + f->off));
+			break;
+		case 8:
+			WRITE_ONCE(*(u64 *)((u8 *)to + f->off),
+				   *(const u64 *)((const u8 *)from + f->off));
 			break;
 		default:
 			BUILD_BUG_ON(sizeof(from->ageing) != 4);
@@ -467,11 +474,16 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_route_init(&vtep->routes);
 	if (err)
 		goto err_free_allow;
-	err = vtep_fdb_init(vtep);
+	err = vtep_elephant_init(vtep);
 	if (err)
 		goto err_destroy_routes;
+	err = vtep_fdb_init(vtep);
+	if (err)
+		goto err_free_elephants;
 	return 0;
 
+err_free_elephants:
+	vtep_elephant_free(vtep);
 err_destroy_routes:
 	vtep_route_destroy(&vtep->routes);
 err_free_allow:
@@ -509,6 +521,7 @@ static void vtep_dev_free(struct net_device *dev)
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	vtep_fdb_free(vtep);
+	vtep_elephant_free(vtep);
 	vtep_route_destroy(&vtep->routes);
 	vtep_allow_free(vtep);
 	vtep_peer_free(vtep);

@@ -441,3 +441,31 @@ int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb)
 		return dump_intr(cb);
 	return skb->len;
 }
+
+static int flow_put(struct sk_buff *skb, const void *obj)
+{
+	return vtep_msg_put_flow(skb, obj);
+}
+
+/* The device's elephants, one message each, in slot order */
+int vtep_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtep_dump *d = vtep_dump_ctx(cb);
+	struct vtep_flow_info fi;
+	struct vtep_dev *vtep;
+
+	rcu_read_lock();
+	vtep = dump_dev(cb);
+	if (!vtep) {
+		rcu_read_unlock();
+		return dump_gone(cb);
+	}
+	for (; d->pos < VTEP_ELEPHANT_SLOTS; d->pos++) {
+		if (!vtep_elephant_snap(vtep, d->pos, &fi))
+			continue;
+		if (dump_msg(skb, cb, vtep, VTEP_CMD_FLOW_GET, flow_put, &fi))
+			break;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}

@@ -151,3 +151,17 @@ void vtep_event_peer(struct vtep_dev *vtep, u32 vni,
 						  src->family == AF_INET6 ?
 						  128 : 32), GFP_ATOMIC);
 }
+
+/* A new elephant flow (transmit path, softirq); the caller rate-limits. */
+void vtep_event_elephant(struct vtep_dev *vtep,
+			 const struct vtep_flow_info *fi)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = vtep_event_start(vtep, VTEP_EVENT_ELEPHANT, vtep_msg_flow_size(),
+			       &hdr, GFP_ATOMIC);
+	if (skb)
+		vtep_event_send(vtep, skb, hdr, vtep_msg_put_flow(skb, fi),
+				GFP_ATOMIC);
+}

@@ -21,6 +21,7 @@
  * picks a new sk_txhash after a retransmission timeout, so its flow then
  * tries another underlay path, as with vxlan.
  */
+#include <linux/etherdevice.h>
 #include <linux/jhash.h>
 #include <linux/once.h>
 #include <linux/random.h>
@@ -78,31 +79,32 @@ static void vtep_flow_init(void)
 }
 
 /*
- * The source port for the frame at skb->data (its outer VLAN tag already
- * removed; the VNI stands in for it), in cfg.port_min..cfg.port_max.
+ * The hash of the frame at skb->data's flow (its outer VLAN tag already
+ * removed; the VNI stands in for it).
  */
-__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
-			  u32 vni)
+u32 vtep_flow_hash(struct sk_buff *skb, u32 vni)
 {
-	struct vtep_cfg range;		/* the bounds, read in one word */
 	struct vtep_flow_keys keys;
-	u32 min, max;
-	u32 hash;
 
 	BUILD_BUG_ON(offsetof(struct vtep_flow_keys, basic) % sizeof(u32));
 	BUILD_BUG_ON(sizeof(struct vtep_flow_keys) % sizeof(u32));
 
 	DO_ONCE(vtep_flow_init);
 
-	if (skb->l4_hash) {
-		hash = jhash_2words(skb->hash, vni, vtep_flow_seed);
-	} else {
-		/* The dissector fills only what it finds: hash the rest alike. */
-		memset(&keys, 0, sizeof(keys));
-		skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
-		hash = jhash2((const u32 *)&keys.basic, VTEP_FLOW_HASHED_WORDS,
-			      jhash_1word(vni, vtep_flow_seed));
-	}
+	if (skb->l4_hash)
+		return jhash_2words(skb->hash, vni, vtep_flow_seed);
+	/* The dissector fills only what it finds: hash the rest alike. */
+	memset(&keys, 0, sizeof(keys));
+	skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
+	return jhash2((const u32 *)&keys.basic, VTEP_FLOW_HASHED_WORDS,
+		      jhash_1word(vni, vtep_flow_seed));
+}
+
+/* @hash spread over cfg.port_min..cfg.port_max */
+__be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash)
+{
+	struct vtep_cfg range;		/* the bounds, read in one word */
+	u32 min, max;
 
 	range.port_range = READ_ONCE(vtep->cfg.port_range);
 	min = range.port_min;
@@ -111,4 +113,40 @@ __be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
 		max = min;
 	/* Multiply-shift: even over the range, without a division. */
 	return htons(min + reciprocal_scale(hash, max - min + 1));
+}
+
+/*
+ * What a sampled frame's flow is (elephant.c), as the same dissector that
+ * hashes it finds it: addresses, protocol and ports of IPv4 and IPv6, the
+ * MAC addresses of anything else.
+ */
+void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t)
+{
+	struct vtep_flow_keys keys;
+
+	DO_ONCE(vtep_flow_init);
+	memset(&keys, 0, sizeof(keys));
+	memset(t, 0, sizeof(*t));
+	skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);
+	switch (keys.control.addr_type) {
+	case FLOW_DISSECTOR_KEY_IPV4_ADDRS:
+		t->src.family = AF_INET;
+		t->dst.family = AF_INET;
+		t->src.ip4 = keys.addrs.v4addrs.src;
+		t->dst.ip4 = keys.addrs.v4addrs.dst;
+		break;
+	case FLOW_DISSECTOR_KEY_IPV6_ADDRS:
+		t->src.family = AF_INET6;
+		t->dst.family = AF_INET6;
+		t->src.ip6 = keys.addrs.v6addrs.src;
+		t->dst.ip6 = keys.addrs.v6addrs.dst;
+		break;
+	default:
+		ether_addr_copy(t->smac, keys.eth.src);
+		ether_addr_copy(t->dmac, keys.eth.dst);
+		return;
+	}
+	t->proto = keys.basic.ip_proto;
+	t->sport = keys.ports.src;
+	t->dport = keys.ports.dst;
 }

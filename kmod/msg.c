@@ -37,6 +37,10 @@ const struct vtep_link_field vtep_link_fields[] = {
 	FIELD(VTEP_LINK_A_LEARN_MAX, learn_max),
 	FIELD(VTEP_LINK_A_PEER_MAX, peer_max),
 	FIELD(VTEP_LINK_A_REMOTE_MAX, remote_max),
+	FIELD(VTEP_LINK_A_RESTEER, resteer),
+	FIELD(VTEP_LINK_A_FLOWLET_GAP, flowlet_gap),
+	FIELD(VTEP_LINK_A_SAMPLE, sample),
+	FIELD(VTEP_LINK_A_ELEPHANT_RATE, elephant_rate),
 };
 
 const unsigned int vtep_n_link_fields = ARRAY_SIZE(vtep_link_fields);
@@ -186,4 +190,53 @@ size_t vtep_msg_fdb_size(void)
 	     + nla_total_size(sizeof(struct in6_addr))		/* DST(6) */
 	     + nla_total_size(sizeof(u8))			/* TYPE */
 	     + nla_total_size(sizeof(u32));			/* AGE */
+}
+
+/*
+ * VTEP_A_FLOW { VNI, PROTO, SRC(6), DST(6), SPORT, DPORT or SRC_MAC,
+ * DST_MAC, RATE, OUTER_SPORT, OUTER_SRC(6), MOVES }: an elephant. The
+ * rate is a u64 without a pad attribute, as counters are.
+ */
+int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_FLOW);
+	const struct vtep_flow_tuple *t = &fi->t;
+
+	if (!nest || nla_put_u32(skb, VTEP_FLOW_A_VNI, fi->vni))
+		return -EMSGSIZE;
+	if (t->src.family == AF_UNSPEC) {
+		if (nla_put(skb, VTEP_FLOW_A_SRC_MAC, ETH_ALEN, t->smac) ||
+		    nla_put(skb, VTEP_FLOW_A_DST_MAC, ETH_ALEN, t->dmac))
+			return -EMSGSIZE;
+	} else if (nla_put_u8(skb, VTEP_FLOW_A_PROTO, t->proto) ||
+		   vtep_addr_put(skb, VTEP_FLOW_A_SRC, VTEP_FLOW_A_SRC6,
+				 &t->src) ||
+		   vtep_addr_put(skb, VTEP_FLOW_A_DST, VTEP_FLOW_A_DST6,
+				 &t->dst) ||
+		   nla_put_be16(skb, VTEP_FLOW_A_SPORT, t->sport) ||
+		   nla_put_be16(skb, VTEP_FLOW_A_DPORT, t->dport)) {
+		return -EMSGSIZE;
+	}
+	if (nla_put(skb, VTEP_FLOW_A_RATE, sizeof(fi->rate), &fi->rate) ||
+	    nla_put_be16(skb, VTEP_FLOW_A_OUTER_SPORT, fi->outer_sport) ||
+	    vtep_addr_put(skb, VTEP_FLOW_A_OUTER_SRC, VTEP_FLOW_A_OUTER_SRC6,
+			  &fi->outer_src) ||
+	    nla_put_u32(skb, VTEP_FLOW_A_MOVES, fi->moves))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The room vtep_msg_put_flow() takes at most */
+size_t vtep_msg_flow_size(void)
+{
+	return nla_total_size(0)				/* VTEP_A_FLOW */
+	     + nla_total_size(sizeof(u32))			/* VNI */
+	     + nla_total_size(sizeof(u8))			/* PROTO */
+	     + nla_total_size(sizeof(struct in6_addr)) * 2	/* SRC(6), DST(6) */
+	     + nla_total_size(sizeof(__be16)) * 2		/* SPORT, DPORT */
+	     + nla_total_size(sizeof(u64))			/* RATE */
+	     + nla_total_size(sizeof(__be16))			/* OUTER_SPORT */
+	     + nla_total_size(sizeof(struct in6_addr))		/* OUTER_SRC(6) */
+	     + nla_total_size(sizeof(u32));			/* MOVES */
 }

@@ -76,6 +76,7 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_PEER]		= NLA_POLICY_NESTED(peer_policy),
 	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
+	[VTEP_A_FLOW]		= VTEP_READ_ONLY(VTEP_A_FLOW),
 };
 
 /* The device a request names, with a reference the caller drops. */
@@ -730,6 +731,8 @@ static int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return vtep_dump_links(skb, cb);
 	case VTEP_CMD_FDB_GET:
 		return vtep_dump_fdb(skb, cb);
+	case VTEP_CMD_FLOW_GET:
+		return vtep_dump_flows(skb, cb);
 	}
 	return vtep_dump_slots(skb, cb);
 }
@@ -737,7 +740,7 @@ static int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 /* Changes need CAP_NET_ADMIN in the namespace's user namespace. */
 #define DO_ADMIN(c) \
 	{ .cmd = (c), .doit = vtep_nl_doit, .flags = GENL_UNS_ADMIN_PERM }
-/* Gets need nothing; all but REMOTE_GET answer a "do" too. */
+/* Gets need nothing; all but REMOTE_GET and FLOW_GET answer a "do" too. */
 #define GET(c, d) { .cmd = (c), .doit = (d), .start = vtep_nl_dump_start, \
 		    .dumpit = vtep_nl_dumpit }
 
@@ -759,6 +762,7 @@ static const struct genl_ops vtep_ops[] = {
 	DO_ADMIN(VTEP_CMD_PEER_NEW),
 	DO_ADMIN(VTEP_CMD_PEER_DEL),
 	{ .cmd = VTEP_CMD_PEER_GET, .doit = vtep_nl_doit },
+	GET(VTEP_CMD_FLOW_GET, NULL),
 };
 
 int vtep_netlink_init(void)

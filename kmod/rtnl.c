@@ -17,6 +17,20 @@ static struct netlink_range_validation ageing_range = {
 	.max = VTEP_AGEING_MAX,
 };
 
+static struct netlink_range_validation gap_range = {
+	.min = 1,
+	.max = VTEP_FLOWLET_GAP_MAX,
+};
+
+static struct netlink_range_validation sample_range = {
+	.max = VTEP_SAMPLE_MAX,
+};
+
+static struct netlink_range_validation rate_range = {
+	.min = VTEP_ELEPHANT_RATE_MIN,
+	.max = U64_MAX,
+};
+
 /* rtnetlink's IFLA_INFO_DATA and genl's VTEP_A_LINK: one nest, one policy */
 const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
@@ -39,6 +53,10 @@ const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_LEARN_MAX]	  = { .type = NLA_U32 },
 	[VTEP_LINK_A_PEER_MAX]	  = { .type = NLA_U32 },
 	[VTEP_LINK_A_REMOTE_MAX]  = { .type = NLA_U32 },
+	[VTEP_LINK_A_RESTEER]	  = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_LINK_A_FLOWLET_GAP] = NLA_POLICY_FULL_RANGE(NLA_U32, &gap_range),
+	[VTEP_LINK_A_SAMPLE]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &sample_range),
+	[VTEP_LINK_A_ELEPHANT_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
 };
 
 /*

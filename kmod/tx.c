@@ -433,6 +433,7 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct vtep_fdb *f;
 	bool notice;
 	u16 vid;
+	u32 hash;
 
 	rcu_read_lock();
 	tx.vs = rcu_dereference(vtep->sock);
@@ -452,7 +453,13 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	tx.inner = vtep_inner(skb);
 	tx.xnet = !net_eq(vtep->net, dev_net(dev));
-	tx.sport = vtep_flow_src_port(vtep, skb, tx.vni->id);
+	hash = vtep_flow_hash(skb, tx.vni->id);
+	tx.sport = vtep_flow_port(vtep, hash);
+	/* Off, re-steering changes nothing: not even a lookup. */
+	if (READ_ONCE(vtep->cfg.resteer))
+		tx.sport = vtep_elephant_steer(vtep, tx.vni, hash, tx.sport);
+	if (vtep_elephant_due(vtep))
+		vtep_elephant_sample(vtep, tx.vni, skb, hash, tx.sport);
 
 	eth = eth_hdr(skb);
 	/* A local MAC not seen lately may have just moved here: announce it. */

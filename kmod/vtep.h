@@ -10,7 +10,7 @@
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device         wires tx, rx and stats in; VNI changes and teardown
  *   tx, rx         the datapath (rx also GRO)
- *   fdb
+ *   fdb, elephant  the MAC table; elephant flows and their outer ports
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
  *   peer, allow, route, underlay, pmtu, flow, stats
@@ -90,6 +90,10 @@ struct vtep_cfg {
 	u32 learn_max;			/* learned entries per VNI, 0 = unlimited */
 	u32 peer_max;			/* peers of the device, 0 = unlimited */
 	u32 remote_max;			/* replication entries per VNI, 0 = unlimited */
+	bool resteer;			/* move elephants at flowlet gaps */
+	u32 flowlet_gap;		/* microseconds */
+	u32 sample;			/* one frame in N, 0 = off */
+	u64 elephant_rate;		/* bytes/s */
 };
 
 /* Per-CPU counters, indexed by enum vtep_stat */
@@ -192,6 +196,62 @@ struct vtep_fdb {
 	struct rcu_head rcu;
 };
 
+/* An inner flow as a sampled frame showed it (flow.c) */
+struct vtep_flow_tuple {
+	struct vtep_addr src, dst;	/* AF_UNSPEC: not IP, see the MACs */
+	u8 smac[ETH_ALEN], dmac[ETH_ALEN];
+	u8 proto;
+	__be16 sport, dport;
+};
+
+/* What a message says about an elephant: a copy, taken once */
+struct vtep_flow_info {
+	struct vtep_flow_tuple t;
+	u32 vni;
+	__be16 outer_sport;
+	u32 moves;
+	u64 rate;			/* bytes/s */
+	struct vtep_addr outer_src;
+};
+
+/*
+ * An elephant flow of the device (elephant.c). The key (hash, vni) and the
+ * tuple are set before it is published and never change; the rest is
+ * written in place, a field at a time: seen by every frame of the flow
+ * (without a lock) while re-steering is on, the others by the sampler
+ * under the table's lock, or at a flowlet gap by the one CPU that won it.
+ */
+struct vtep_elephant {
+	u32 hash, vni;
+	u64 seen;			/* ns (mono fast clock): last frame */
+	unsigned long sampled;		/* jiffies: last window at the rate */
+	u64 rate;
+	__be16 sport;			/* the outer port it takes now */
+	u32 moves;
+	struct vtep_flow_info info;	/* tuple, vni, outer_src: set once */
+	struct rcu_head rcu;
+};
+
+#define VTEP_ELEPHANT_SLOTS	64	/* a power of two */
+
+/* The elephants of a device: each flow may sit in one of two slots */
+struct vtep_elephants {
+	spinlock_t lock;		/* writers of slot[] */
+	struct vtep_elephant __rcu *slot[VTEP_ELEPHANT_SLOTS];
+};
+
+/* Per CPU: the countdown to the next sample, and the flows sampled */
+struct vtep_sample {
+	u32 hash, vni;
+	u64 bytes;			/* sampled since start */
+	unsigned long start;		/* jiffies: the window's start */
+};
+
+struct vtep_sampler {
+	u32 countdown;
+	struct vtep_sample s[VTEP_ELEPHANT_SLOTS];
+};
+
 struct vtep_sock;
 struct vtep_group;
 
@@ -216,6 +276,9 @@ struct vtep_dev {
 	struct rhashtable peers;	/* struct vtep_peer, by address */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
 	struct ratelimit_state refused_rs; /* VTEP_EVENT_PEER_REFUSED */
+	struct vtep_sampler __percpu *sampler;	/* elephant.c */
+	struct vtep_elephants elephants;
+	struct ratelimit_state elephant_rs; /* VTEP_EVENT_ELEPHANT */
 	struct vtep_route_cache routes;
 	atomic_t generation;		/* bumped by every FDB change, for dumps */
 	struct delayed_work ageing;
@@ -315,6 +378,7 @@ int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb);
+int vtep_dump_flows(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* msg.c: the attributes of every reply and event */
 struct vtep_link_field {		/* a setting sent and taken as is */
@@ -336,6 +400,8 @@ size_t vtep_msg_fdb_size(void);
 int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
 		      const struct vtep_addr *addr, u8 plen);
 size_t vtep_msg_peer_size(void);
+int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
+size_t vtep_msg_flow_size(void);
 
 /* device.c: the net_device, its settings and its VNIs */
 void vtep_dev_setup(struct net_device *dev);
@@ -392,6 +458,21 @@ bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
 /* start: on open and when cfg.ageing changes while up (runs a sweep now) */
 void vtep_fdb_ageing_start(struct vtep_dev *vtep);
 void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
+
+/* elephant.c: elephant flows, found by sampling, and re-steering */
+int vtep_elephant_init(struct vtep_dev *vtep);
+void vtep_elephant_free(struct vtep_dev *vtep);	/* priv_destructor */
+/* Per frame: one per-CPU decrement; true when this frame is to be sampled */
+static inline bool vtep_elephant_due(struct vtep_dev *vtep)
+{
+	return unlikely(!__this_cpu_dec_return(vtep->sampler->countdown));
+}
+void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
+			  struct sk_buff *skb, u32 hash, __be16 sport);
+__be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
+			   u32 hash, __be16 sport);
+bool vtep_elephant_snap(struct vtep_dev *vtep, unsigned int i,
+			struct vtep_flow_info *fi);
 
 /* vni.c: the VNI table and the VLAN -> VNI map */
 int vtep_vni_init(struct vtep_dev *vtep);
@@ -467,8 +548,9 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
-__be16 vtep_flow_src_port(const struct vtep_dev *vtep, struct sk_buff *skb,
-			   u32 vni);
+u32 vtep_flow_hash(struct sk_buff *skb, u32 vni);
+__be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash);
+void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);
 
 /* pmtu.c: the ICMP "too big" a router on the path would send */
 void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
@@ -539,5 +621,7 @@ void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev,
 void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni);
 void vtep_event_peer(struct vtep_dev *vtep, u32 vni,
 		     const struct vtep_addr *src);
+void vtep_event_elephant(struct vtep_dev *vtep,
+			 const struct vtep_flow_info *fi);
 
 #endif /* _VTEP_H */

@@ -94,6 +94,38 @@ static int p_srcport(void *req, char **v)
 	return 0;
 }
 
+static int p_gap(void *req, char **v)
+{
+	struct link_req *r = req;
+
+	if (parse_u32(v[0], 1, VTEP_FLOWLET_GAP_MAX, &r->flowlet_gap))
+		return invarg("flowlet-gap must be 1-1000000 microseconds", v[0]);
+	r->set |= BIT(VTEP_LINK_A_FLOWLET_GAP);
+	return 0;
+}
+
+static int p_sample(void *req, char **v)
+{
+	struct link_req *r = req;
+
+	if (parse_u32(v[0], 0, VTEP_SAMPLE_MAX, &r->sample))
+		return invarg("sample must be 0-1048576 (0 = off)", v[0]);
+	r->set |= BIT(VTEP_LINK_A_SAMPLE);
+	return 0;
+}
+
+static int p_rate(void *req, char **v)
+{
+	struct link_req *r = req;
+
+	if (parse_u64(v[0], VTEP_ELEPHANT_RATE_MIN, UINT64_MAX,
+		      &r->elephant_rate))
+		return invarg("elephant-rate must be at least 1000 bytes/s",
+			      v[0]);
+	r->set |= BIT(VTEP_LINK_A_ELEPHANT_RATE);
+	return 0;
+}
+
 #define T(t, a, f) KT(struct link_req, t, a, f)
 
 static const struct kw link_kws[] = {
@@ -128,6 +160,14 @@ static const struct kw link_kws[] = {
 	  T(KW_ON_OFF, VTEP_LINK_A_MOVE_NOTICE, move_notice) },
 	{ "udp6zerocsumrx", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx) },
+	{ "resteer", OPT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_LINK_A_RESTEER, resteer) },
+	{ "flowlet-gap", OPT, 0, 1, 0, p_gap,
+	  T(KW_U32, VTEP_LINK_A_FLOWLET_GAP, flowlet_gap) },
+	{ "sample", OPT, 0, 1, 0, p_sample,
+	  T(KW_U32, VTEP_LINK_A_SAMPLE, sample) },
+	{ "elephant-rate", OPT, 0, 1, 0, p_rate,
+	  T(KW_U64, VTEP_LINK_A_ELEPHANT_RATE, elephant_rate) },
 	/* last: LINK_SET sends its ifindex after the settings */
 	{ "underlay", OPT, 0, 1, 0, NULL,
 	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
@@ -225,6 +265,7 @@ static void print_link_attrs(const struct nlattr **t)
 	char buf[INET6_ADDRSTRLEN], name[IFNAMSIZ];
 	struct vtep_ip ip;
 	uint16_t u16, u16b;
+	uint64_t u64;
 	uint32_t u32;
 	uint8_t u8;
 
@@ -279,6 +320,12 @@ static void print_link_attrs(const struct nlattr **t)
 	/* like ip's vxlan: shown when on */
 	if (attr_u8(t[VTEP_LINK_A_UDP6_ZERO_CSUM_RX], &u8) && u8)
 		print_on_off(PRINT_ANY, "udp6zerocsumrx", "udp6zerocsumrx %s ", u8);
+	print_u8_on_off(t[VTEP_LINK_A_RESTEER], "resteer", "resteer %s ");
+	print_u32_attr(t[VTEP_LINK_A_FLOWLET_GAP], "flowlet_gap",
+		       "flowlet-gap %u ");
+	print_u32_attr(t[VTEP_LINK_A_SAMPLE], "sample", "sample %u ");
+	if (attr_u64(t[VTEP_LINK_A_ELEPHANT_RATE], &u64))
+		print_u64(PRINT_ANY, "elephant_rate", "elephant-rate %llu ", u64);
 	print_u32_attr(t[VTEP_LINK_A_VNI_COUNT], "vni_count", "vnis %u ");
 	print_u32_attr(t[VTEP_LINK_A_FDB_COUNT], "fdb_count", "fdb %u ");
 }
@@ -394,6 +441,8 @@ const struct vtep_object link_object = {
 	"                       [ max-remotes N ] [ srcport MIN MAX ]\n"
 	"                       [ udpcsum { on | off } ] [ move-notice { on | off } ]\n"
 	"                       [ udp6zerocsumrx { on | off } ]\n"
+	"                       [ resteer { on | off } ] [ flowlet-gap USEC ]\n"
+	"                       [ sample N ] [ elephant-rate BYTES ]\n"
 	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
 	"       PORT := 1-65535, UDP destination port (default 4789)\n"
 	"       IF   := underlay device, for multicast and for binding\n"
@@ -404,7 +453,15 @@ const struct vtep_object link_object = {
 	"               the device (default 0), max-learned learned entries per VNI\n"
 	"               (16384), max-peers peers of the device (65536),\n"
 	"               max-remotes remotes per VNI (1024)\n"
-	"       MIN MAX := UDP source port range (default 32768 65535)\n",
+	"       MIN MAX := UDP source port range (default 32768 65535)\n"
+	"       USEC := 1-1000000, the idle time after which an elephant may\n"
+	"               take another outer source port (default 500)\n"
+	"       sample N := 0-1048576, sample one transmitted frame in N to find\n"
+	"               elephant flows (default 256, 0 = off)\n"
+	"       BYTES := at least 1000, the rate in bytes/s that makes a flow an\n"
+	"               elephant (default 125000000)\n"
+	"resteer on moves elephants to a random outer source port at gaps longer\n"
+	"than flowlet-gap, never inside a burst (default off); see vtepctl flows.\n",
 	.check = link_check,
 	.build = link_build_set,
 	.what = link_what,

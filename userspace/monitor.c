@@ -31,6 +31,7 @@ static const char *const event_names[] = {
 	[VTEP_EVENT_VNI_CHANGED] = "vni_changed",
 	[VTEP_EVENT_VNI_DELETED] = "vni_deleted",
 	[VTEP_EVENT_PEER_REFUSED] = "peer_refused",
+	[VTEP_EVENT_ELEPHANT] = "elephant",
 };
 
 _Static_assert(sizeof(event_names) / sizeof(event_names[0]) ==
@@ -78,6 +79,8 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 		vni_print(nlh, &o);
 	} else if (tb[VTEP_A_PEER]) {
 		peer_print(nlh, &o);
+	} else if (tb[VTEP_A_FLOW]) {
+		flow_print(nlh, &o);
 	} else {
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "event", "%s ", o.event);

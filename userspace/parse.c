@@ -16,7 +16,7 @@
  * typed in a hook means what it reads as. Sign, spaces and trailing
  * garbage are refused too (strtoul would accept " -1" as 4294967295).
  */
-int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -26,6 +26,16 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, min, max, &v))
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
@@ -206,6 +216,7 @@ const struct kw_type_info kw_types[] = {
 	[KW_U8] = { 1 },
 	[KW_RANGE] = { 4 },
 	[KW_CONST] = { 1 },
+	[KW_U64] = { 8 },
 };
 
 /* An address row: any address, a unicast one, or a group (or "none") */

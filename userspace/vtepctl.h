@@ -8,7 +8,7 @@
  *                      help, build, request, report, written once for all
  *   batch.c            -batch: reads and splits lines for the dispatcher
  *   monitor.c          events (prints them with fdb.c's and vni.c's printers)
- *   link.c fdb.c vni.c remote.c stats.c
+ *   link.c fdb.c vni.c remote.c stats.c flow.c
  *                      one object each: keyword rows, command table, hooks,
  *                      reply printing; fdb.c also coalesces -batch adds
  *   request.c          what the objects share: parse by table, messages
@@ -64,6 +64,7 @@ struct vtep_ip {
 };
 
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_vni(const char *s, uint32_t *vni);
 int parse_vlan(const char *s, uint16_t *vid);
 int parse_port(const char *s, uint16_t *port);
@@ -104,6 +105,7 @@ enum kw_type {
 	KW_RANGE,	/* uint16_t[2] as attr, attr + 1; by the callback */
 	KW_TRUE,	/* bool set, never sent */
 	KW_CONST,	/* uint8_t set to val */
+	KW_U64,		/* uint64_t, parsed by the row's callback */
 };
 
 /* What a type stores and how a number of it is bounded (max 0: no number) */
@@ -385,6 +387,9 @@ struct link_req {
 	uint8_t udp6_zero_csum_rx;
 	uint32_t ageing, fdb_max, learn_max, peer_max, remote_max;
 	uint16_t port_min, port_max;
+	uint8_t resteer;
+	uint32_t flowlet_gap, sample;
+	uint64_t elephant_rate;
 };
 enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW };
 extern const struct vtep_object link_object;
@@ -459,6 +464,14 @@ struct stats_req {
 enum { STATS_SHOW };
 extern const struct vtep_object stats_object;
 extern const char *const vtep_stat_names[];
+
+struct flows_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+};
+enum { FLOWS_SHOW };
+extern const struct vtep_object flows_object;
+int flow_print(const struct nlmsghdr *nlh, void *data);
 
 struct monitor_req {
 	uint64_t set;

@@ -78,6 +78,10 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_LEARN_MAX] = { "learn_max", K_U32 },
 	[VTEP_LINK_A_PEER_MAX] = { "peer_max", K_U32 },
 	[VTEP_LINK_A_REMOTE_MAX] = { "remote_max", K_U32 },
+	[VTEP_LINK_A_RESTEER] = { "resteer", K_U8 },
+	[VTEP_LINK_A_FLOWLET_GAP] = { "flowlet_gap", K_U32 },
+	[VTEP_LINK_A_SAMPLE] = { "sample", K_U32 },
+	[VTEP_LINK_A_ELEPHANT_RATE] = { "elephant_rate", K_U64 },
 };
 
 static const struct field vni_f[] = {
@@ -176,6 +180,7 @@ static void render_attr(const struct nlattr *a, const struct field *f,
 	char ip[INET6_ADDRSTRLEN];
 	const uint8_t *m = p;
 	uint32_t u32;
+	uint64_t u64;
 	uint16_t u16;
 
 	if (t >= n || f[t].kind == K_NONE) {
@@ -204,7 +209,8 @@ static void render_attr(const struct nlattr *a, const struct field *f,
 		out(buf, len, "%s=%u", f->name, u32);
 		break;
 	case K_U64:
-		out(buf, len, "%s=u64", f->name);
+		memcpy(&u64, p, 8);
+		out(buf, len, "%s=%llu", f->name, (unsigned long long)u64);
 		break;
 	case K_IP4:
 	case K_IP6:

@@ -58,6 +58,41 @@
      share a socket (the same local address and port) must agree on it:
      opening one that does not fails with -EBUSY.
  *
+ * Elephants and re-steering (settings of the link):
+ *     SAMPLE (default 256, 0 = off): one transmitted frame in SAMPLE, per
+ *     CPU, is sampled; a small per-CPU table of sampled flows (64 slots, by
+ *     flow hash) estimates each one's rate as sampled bytes x SAMPLE over
+ *     windows of at least 100 ms. A flow whose estimate reaches
+ *     ELEPHANT_RATE (bytes/s, default 125000000, 1000 at least) is an
+ *     elephant: it enters the device's elephant table (64 entries; each
+ *     flow may take one of two slots, and a new elephant whose two slots
+ *     are held by active ones displaces the slower, counted in
+ *     VTEP_STAT_ELEPHANT_FULL), and a VTEP_EVENT_ELEPHANT event carries
+ *     its VTEP_A_FLOW (at most 10 at once, then 1 a second, per device).
+ *     An elephant whose rate was not seen at ELEPHANT_RATE for 2 s, and
+ *     that has been idle for longer than FLOWLET_GAP, leaves the table.
+ *     A flow spread over several CPUs is estimated per CPU (a sum of parts
+ *     may be missed).
+ *     RESTEER (default 0): when 1, an elephant's frame that follows a gap
+ *     longer than FLOWLET_GAP (µs, default 500) in the flow takes a new
+ *     outer UDP source port, chosen at random in PORT_MIN..PORT_MAX
+ *     (another than its current one), and keeps it until the next such
+ *     gap: so its packets change path only between bursts, never within
+ *     one. Other flows keep the port of their inner flow hash. With
+ *     RESTEER 0 every flow keeps the port of its hash, whatever the
+ *     elephant table holds; turning it off moves elephants back to that
+ *     port at once.
+ *
+ * VTEP_CMD_FLOW_GET     dump: IFINDEX|IFNAME
+ *     reply: one message per elephant: IFINDEX, IFNAME, VTEP_A_FLOW {
+ *            VNI, PROTO, SRC|SRC6, DST|DST6, SPORT, DPORT (or SRC_MAC,
+ *            DST_MAC), RATE, OUTER_SPORT, OUTER_SRC|OUTER_SRC6, MOVES }
+ *     A snapshot of a table that changes as flows come and go: an entry
+ *     replaced during the dump may be missed. Entries are per flow hash
+ *     (what picks the outer port): a flow whose hash changed (a TCP
+ *     socket picks a new one after a retransmission timeout) may be
+ *     listed twice for a while, with the same 5-tuple.
+ *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
  *                       [GROUP|GROUP6], [FLOOD], [PEERS] }
  *     Exactly one of VLAN and UNTAGGED is required. -EEXIST if the VNI
@@ -232,6 +267,12 @@
 #define VTEP_DEFAULT_LEARN_MAX	16384	/* learned entries per VNI */
 #define VTEP_DEFAULT_PEER_MAX	65536	/* peers per device */
 #define VTEP_DEFAULT_REMOTE_MAX	1024	/* replication entries per VNI */
+#define VTEP_DEFAULT_FLOWLET_GAP 500	/* microseconds */
+#define VTEP_FLOWLET_GAP_MAX	1000000
+#define VTEP_DEFAULT_SAMPLE	256	/* one transmitted frame in 256 */
+#define VTEP_SAMPLE_MAX		1048576
+#define VTEP_DEFAULT_ELEPHANT_RATE 125000000ULL /* bytes/s: 10% of 10 Gbit/s */
+#define VTEP_ELEPHANT_RATE_MIN	1000
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,
@@ -253,6 +294,7 @@ enum vtep_cmd {
 	VTEP_CMD_PEER_NEW,
 	VTEP_CMD_PEER_DEL,
 	VTEP_CMD_PEER_GET,
+	VTEP_CMD_FLOW_GET,
 	__VTEP_CMD_MAX,
 };
 #define VTEP_CMD_MAX (__VTEP_CMD_MAX - 1)
@@ -269,6 +311,7 @@ enum vtep_attr {
 	VTEP_A_STATS,		/* nest: u64 per enum vtep_stat */
 	VTEP_A_EVENT,		/* u8: enum vtep_event */
 	VTEP_A_PEER,		/* nest: VTEP_PEER_A_* */
+	VTEP_A_FLOW,		/* nest, read only: VTEP_FLOW_A_* */
 	__VTEP_A_MAX,
 };
 #define VTEP_A_MAX (__VTEP_A_MAX - 1)
@@ -303,6 +346,10 @@ enum vtep_link_attr {
 	VTEP_LINK_A_LEARN_MAX,	/* u32: learned entries per VNI, 0 = unlimited */
 	VTEP_LINK_A_PEER_MAX,	/* u32: peers of the device, 0 = unlimited */
 	VTEP_LINK_A_REMOTE_MAX,	/* u32: remotes per VNI, 0 = unlimited */
+	VTEP_LINK_A_RESTEER,	/* u8: 0/1, move elephants at flowlet gaps, default 0 */
+	VTEP_LINK_A_FLOWLET_GAP, /* u32: microseconds, 1 .. 1000000, default 500 */
+	VTEP_LINK_A_SAMPLE,	/* u32: sample 1 frame in N, 0 = off, default 256 */
+	VTEP_LINK_A_ELEPHANT_RATE, /* u64: bytes/s, default 125000000 */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
@@ -352,6 +399,33 @@ enum vtep_peer_attr {
 };
 #define VTEP_PEER_A_MAX (__VTEP_PEER_A_MAX - 1)
 
+/*
+ * An elephant flow of a device (VTEP_CMD_FLOW_GET, VTEP_EVENT_ELEPHANT), as
+ * its sampled frame showed it. An IPv4 or IPv6 flow has SRC|SRC6, DST|DST6,
+ * PROTO and, for TCP, UDP, SCTP and the like, SPORT and DPORT; any other
+ * frame has SRC_MAC and DST_MAC instead.
+ */
+enum vtep_flow_attr {
+	VTEP_FLOW_A_UNSPEC,
+	VTEP_FLOW_A_VNI,	/* u32 */
+	VTEP_FLOW_A_PROTO,	/* u8: inner IP protocol */
+	VTEP_FLOW_A_SRC,	/* be32: inner IPv4 source */
+	VTEP_FLOW_A_SRC6,	/* 16 bytes: inner IPv6 source */
+	VTEP_FLOW_A_DST,	/* be32 */
+	VTEP_FLOW_A_DST6,	/* 16 bytes */
+	VTEP_FLOW_A_SPORT,	/* be16: inner L4 source port */
+	VTEP_FLOW_A_DPORT,	/* be16 */
+	VTEP_FLOW_A_SRC_MAC,	/* 6 bytes: non-IP flows */
+	VTEP_FLOW_A_DST_MAC,	/* 6 bytes */
+	VTEP_FLOW_A_RATE,	/* u64: estimated bytes/s */
+	VTEP_FLOW_A_OUTER_SPORT, /* be16: the outer UDP source port it takes now */
+	VTEP_FLOW_A_OUTER_SRC,	/* be32: the device's local address */
+	VTEP_FLOW_A_OUTER_SRC6,	/* 16 bytes */
+	VTEP_FLOW_A_MOVES,	/* u32: outer port changes at flowlet gaps */
+	__VTEP_FLOW_A_MAX,
+};
+#define VTEP_FLOW_A_MAX (__VTEP_FLOW_A_MAX - 1)
+
 enum vtep_fdb_type {
 	VTEP_FDB_TYPE_ANY,
 	VTEP_FDB_TYPE_STATIC,
@@ -385,6 +459,7 @@ enum vtep_event {
 	VTEP_EVENT_VNI_CHANGED,
 	VTEP_EVENT_VNI_DELETED,
 	VTEP_EVENT_PEER_REFUSED, /* a frame from a source not allowed (rate-limited) */
+	VTEP_EVENT_ELEPHANT,	/* a new elephant flow, VTEP_A_FLOW (rate-limited) */
 	__VTEP_EVENT_END,
 };
 #define VTEP_EVENT_MAX (__VTEP_EVENT_END - 1)
@@ -419,6 +494,9 @@ enum vtep_stat {
 	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
 	VTEP_STAT_DROP_BAD_SRC_MAC,	/* rx: inner source MAC multicast, broadcast or zero */
 	VTEP_STAT_DROP_PEER,		/* rx: outer source not an allowed peer of the VNI */
+	VTEP_STAT_ELEPHANTS,		/* tx: flows found above ELEPHANT_RATE (not drops) */
+	VTEP_STAT_ELEPHANT_FULL,	/* tx: elephants the table could not hold, or evicted */
+	VTEP_STAT_RESTEER_MOVES,	/* tx: elephants moved to another outer port at a gap */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -452,6 +530,9 @@ enum vtep_stat {
 	[VTEP_STAT_DROP_LOOP] = "drop_loop", \
 	[VTEP_STAT_DROP_RX_ERROR] = "drop_rx_error", \
 	[VTEP_STAT_DROP_BAD_SRC_MAC] = "drop_bad_src_mac", \
-	[VTEP_STAT_DROP_PEER] = "drop_peer",
+	[VTEP_STAT_DROP_PEER] = "drop_peer", \
+	[VTEP_STAT_ELEPHANTS] = "elephants", \
+	[VTEP_STAT_ELEPHANT_FULL] = "elephant_full", \
+	[VTEP_STAT_RESTEER_MOVES] = "resteer_moves",
 
 #endif /* _UAPI_LINUX_VTEP_H */

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Elephant flows: found by sampling, and moved between underlay paths at
+ * flowlet gaps.
+ *
+ * Most bytes travel in a few long flows, and the underlay's switches hash
+ * each onto one path whatever the paths' loads, so two elephants that
+ * collide share a link while another idles. Sampling one transmitted frame
+ * in N (cfg.sample) finds them cheaply: the frames not sampled cost one
+ * per-CPU decrement and a branch (vtep_elephant_due()). Each CPU keeps the
+ * flows it sampled in a small table, by flow hash; a flow whose sampled
+ * bytes times N over a window of at least VTEP_SAMPLE_WINDOW reach
+ * cfg.elephant_rate enters the device's table of elephants.
+ *
+ * With cfg.resteer on, an elephant's frame that follows a gap in the flow
+ * longer than cfg.flowlet_gap may take a new outer source port, so a new
+ * path: the flow's earlier packets have left the queues by then (the gap
+ * is larger than the paths' differences in delay), so the move reorders
+ * nothing. Inside a burst the port never changes. The new port is drawn at
+ * random from the range (never the current one). The VTEP cannot see which
+ * path a port hashes to, nor the paths' loads; random choice at each gap
+ * balances by itself, because a flow on a congested path is slowed by it
+ * and so pauses, and moves, more often than one on an idle path (the
+ * argument of flowlet switching, LetFlow, NSDI 2017). An elephant that
+ * stopped being one goes back to the port of its hash, at a gap too.
+ *
+ * The table of elephants is read under RCU. Writers (the sampler, in
+ * softirq) hold its lock; entries are allocated with GFP_ATOMIC and
+ * freed after a grace period.
+ */
+#include <linux/random.h>
+#include <linux/ktime.h>
+
+#include "vtep.h"
+
+/* The shortest window a rate is estimated over */
+#define VTEP_SAMPLE_WINDOW	(HZ / 10)
+/* An elephant not seen at its rate for this long is one no more */
+#define VTEP_ELEPHANT_TIMEOUT	(2 * HZ)
+/* With sampling off, how often a CPU looks whether it was turned on */
+#define VTEP_SAMPLE_RECHECK	65536
+
+int vtep_elephant_init(struct vtep_dev *vtep)
+{
+	int cpu;
+
+	vtep->sampler = alloc_percpu_gfp(struct vtep_sampler,
+					 GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vtep->sampler)
+		return -ENOMEM;
+	/* The first frame on each CPU is sampled and sets the countdown. */
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(vtep->sampler, cpu)->countdown = 1;
+	spin_lock_init(&vtep->elephants.lock);
+	/* Elephant events: a burst of 10, then one per second */
+	ratelimit_state_init(&vtep->elephant_rs, HZ, 10);
+	ratelimit_set_flags(&vtep->elephant_rs, RATELIMIT_MSG_ON_RELEASE);
+	return 0;
+}
+
+/* No reader is left: the device's last reference went. */
+void vtep_elephant_free(struct vtep_dev *vtep)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTEP_ELEPHANT_SLOTS; i++)
+		kfree(rcu_dereference_protected(vtep->elephants.slot[i], 1));
+	free_percpu(vtep->sampler);
+}
+
+/* The two slots a flow may take */
+static unsigned int slot_a(u32 hash)
+{
+	return hash & (VTEP_ELEPHANT_SLOTS - 1);
+}
+
+static unsigned int slot_b(u32 hash)
+{
+	return (hash >> 16) & (VTEP_ELEPHANT_SLOTS - 1);
+}
+
+static bool same(const struct vtep_elephant *e, u32 hash, u32 vni)
+{
+	return e && e->hash == hash && e->vni == vni;
+}
+
+/* Under RCU or the table's lock; @slot: where it is */
+static struct vtep_elephant *find(struct vtep_dev *vtep, u32 hash, u32 vni,
+				  unsigned int *slot)
+{
+	struct vtep_elephants *t = &vtep->elephants;
+	unsigned int s[2] = { slot_a(hash), slot_b(hash) };
+	struct vtep_elephant *e;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		e = rcu_dereference_check(t->slot[s[i]],
+					  lockdep_is_held(&t->lock));
+		if (same(e, hash, vni)) {
+			*slot = s[i];
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static struct vtep_elephant *lookup(struct vtep_dev *vtep, u32 hash, u32 vni)
+{
+	unsigned int slot;
+
+	return find(vtep, hash, vni, &slot);
+}
+
+/* Whether @e was seen at the elephant rate lately: listed, steered */
+static bool current_elephant(const struct vtep_elephant *e)
+{
+	return time_before(jiffies, READ_ONCE(e->sampled) +
+			   VTEP_ELEPHANT_TIMEOUT);
+}
+
+static u64 gap_ns(const struct vtep_dev *vtep)
+{
+	return (u64)READ_ONCE(vtep->cfg.flowlet_gap) * NSEC_PER_USEC;
+}
+
+/*
+ * Whether @e's slot may be taken: it is no elephant now, and it is idle
+ * (its port may change: its next frame, if any, follows a gap).
+ */
+static bool reclaimable(const struct vtep_dev *vtep,
+			const struct vtep_elephant *e)
+{
+	return !current_elephant(e) &&
+	       ktime_get_mono_fast_ns() - READ_ONCE(e->seen) > gap_ns(vtep);
+}
+
+/*
+ * A new elephant into one of its two slots, under the lock: a free or
+ * reclaimable slot, else the slower holder goes if @e is faster. Returns
+ * the entry it replaced (freed by the caller after a grace period), or
+ * @e itself when it found no room.
+ */
+static struct vtep_elephant *place(struct vtep_dev *vtep,
+				   struct vtep_elephant *e)
+{
+	struct vtep_elephants *t = &vtep->elephants;
+	unsigned int s[2] = { slot_a(e->hash), slot_b(e->hash) };
+	struct vtep_elephant *old[2];
+	unsigned int i, v;
+
+	for (i = 0; i < 2; i++) {
+		old[i] = rcu_dereference_protected(t->slot[s[i]],
+						   lockdep_is_held(&t->lock));
+		if (!old[i] || reclaimable(vtep, old[i])) {
+			rcu_assign_pointer(t->slot[s[i]], e);
+			return old[i];
+		}
+	}
+	v = READ_ONCE(old[0]->rate) <= READ_ONCE(old[1]->rate) ? 0 : 1;
+	vtep_stats_inc(vtep, NULL, VTEP_STAT_ELEPHANT_FULL);
+	if (READ_ONCE(old[v]->rate) >= e->rate)
+		return e;
+	rcu_assign_pointer(t->slot[s[v]], e);
+	return old[v];
+}
+
+static void snap(const struct vtep_elephant *e, struct vtep_flow_info *fi)
+{
+	*fi = e->info;
+	fi->rate = READ_ONCE(e->rate);
+	fi->outer_sport = READ_ONCE(e->sport);
+	fi->moves = READ_ONCE(e->moves);
+}
+
+/* A flow of the sampled frame @skb was found at @rate: note it. */
+static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
+		     struct sk_buff *skb, u32 hash, __be16 sport, u64 rate)
+{
+	struct vtep_elephants *t = &vtep->elephants;
+	struct vtep_elephant *e, *old;
+	struct vtep_flow_info fi;
+	unsigned int slot;
+
+	/* One that stopped being an elephant and is idle is a new one. */
+	e = lookup(vtep, hash, vni->id);
+	if (e && (current_elephant(e) || !reclaimable(vtep, e))) {
+		WRITE_ONCE(e->rate, rate);
+		WRITE_ONCE(e->sampled, jiffies);
+		/* Re-steering off: it takes the port of its hash. */
+		if (!READ_ONCE(vtep->cfg.resteer))
+			WRITE_ONCE(e->sport, sport);
+		return;
+	}
+	e = kzalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e) {
+		vtep_stats_inc(vtep, NULL, VTEP_STAT_ELEPHANT_FULL);
+		return;
+	}
+	e->hash = hash;
+	e->vni = vni->id;
+	e->rate = rate;
+	e->sampled = jiffies;
+	e->seen = ktime_get_mono_fast_ns();
+	e->sport = sport;
+	vtep_flow_tuple(skb, &e->info.t);
+	e->info.vni = vni->id;
+	e->info.outer_src = vtep->cfg.local;
+
+	spin_lock_bh(&t->lock);
+	old = find(vtep, hash, vni->id, &slot);
+	if (!old)
+		old = place(vtep, e);
+	else if (reclaimable(vtep, old))
+		rcu_assign_pointer(t->slot[slot], e);
+	else
+		old = e;	/* another CPU was first */
+	if (old != e)
+		snap(e, &fi);
+	spin_unlock_bh(&t->lock);
+	if (old == e) {		/* no room, or it is there now */
+		kfree(e);
+		return;
+	}
+	if (old)
+		kfree_rcu(old, rcu);
+	vtep_stats_inc(vtep, vni, VTEP_STAT_ELEPHANTS);
+	if (__ratelimit(&vtep->elephant_rs))
+		vtep_event_elephant(vtep, &fi);
+}
+
+/*
+ * The frame @skb of flow @hash, to leave with outer port @sport, is the
+ * one in N to sample (vtep_elephant_due()). Softirq, under RCU.
+ */
+void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
+			  struct sk_buff *skb, u32 hash, __be16 sport)
+{
+	struct vtep_sampler *sp = this_cpu_ptr(vtep->sampler);
+	u32 n = READ_ONCE(vtep->cfg.sample);
+	unsigned long now = jiffies, span;
+	struct vtep_sample *s;
+	u64 rate;
+
+	sp->countdown = n ?: VTEP_SAMPLE_RECHECK;
+	if (!n)
+		return;
+	s = &sp->s[slot_a(hash)];
+	if (s->hash != hash || s->vni != vni->id) {
+		s->hash = hash;
+		s->vni = vni->id;
+		s->bytes = 0;
+		s->start = now;
+	}
+	s->bytes += skb->len;
+	span = now - s->start;
+	if (span < VTEP_SAMPLE_WINDOW)
+		return;
+	/* bytes < 2^40 in any window and n <= 2^20: no overflow */
+	rate = div64_u64(min_t(u64, s->bytes * n, U64_MAX / HZ) * HZ, span);
+	s->bytes = 0;
+	s->start = now;
+	if (rate >= READ_ONCE(vtep->cfg.elephant_rate))
+		elephant(vtep, vni, skb, hash, sport, rate);
+}
+
+/* A port of the range other than @cur (unless the range is one port) */
+static __be16 random_port(const struct vtep_dev *vtep, __be16 cur)
+{
+	struct vtep_cfg range;
+	u32 min, n, p;
+
+	range.port_range = READ_ONCE(vtep->cfg.port_range);
+	min = range.port_min;
+	n = range.port_max >= min ? range.port_max - min + 1 : 1;
+	p = min + reciprocal_scale(get_random_u32(), n);
+	if (htons(p) == cur && n > 1)
+		p = p == range.port_max ? min : p + 1;
+	return htons(p);
+}
+
+/*
+ * With cfg.resteer on: the outer port of a frame of flow @hash, whose
+ * hash gives @sport. Short flows keep @sport; an elephant keeps its port
+ * but after a flowlet gap. Softirq, under RCU, no lock: each frame stores
+ * its time; at a gap, one CPU wins the time's exchange and moves the flow.
+ */
+__be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
+			   u32 hash, __be16 sport)
+{
+	struct vtep_elephant *e = lookup(vtep, hash, vni->id);
+	__be16 cur, next;
+	u64 now, last;
+
+	if (!e)
+		return sport;
+	now = ktime_get_mono_fast_ns();
+	last = READ_ONCE(e->seen);
+	cur = READ_ONCE(e->sport);
+	if (now - last <= gap_ns(vtep)) {
+		WRITE_ONCE(e->seen, now);
+		return cur;
+	}
+	if (cmpxchg64(&e->seen, last, now) != last)
+		return READ_ONCE(e->sport);	/* another CPU took this gap */
+	next = current_elephant(e) ? random_port(vtep, cur) : sport;
+	if (next != cur) {
+		WRITE_ONCE(e->sport, next);
+		WRITE_ONCE(e->moves, e->moves + 1);
+		vtep_stats_inc(vtep, vni, VTEP_STAT_RESTEER_MOVES);
+	}
+	return next;
+}
+
+/* Under RCU: a copy of the elephant in slot @i, if it is a current one */
+bool vtep_elephant_snap(struct vtep_dev *vtep, unsigned int i,
+			struct vtep_flow_info *fi)
+{
+	struct vtep_elephant *e = rcu_dereference(vtep->elephants.slot[i]);
+
+	if (!e || !current_elephant(e))
+		return false;
+	snap(e, fi);
+	return true;
+}
