@@ -53,16 +53,17 @@ if bad:
 # ---- every option, through add, show (JSON and text) and set ----
 ALL="local 192.0.2.1 dev eth0 port 4790 ttl 64 tos 0x10 df set learning off ageing 600
      max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000
-     udpcsum on move-notice on"
+     udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000"
 check "ip link add with every option" ipn h1 link add vtep1 type vtep $ALL
 check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
 	'local': '192.0.2.1', 'underlay': 'eth0', 'port': 4790, 'ttl': 64, 'tos': '0x10',
 	'df': 'set', 'learning': False, 'ageing': 600, 'limit': 1000,
 	'max_learned': 100, 'max_peers': 200, 'max_remotes': 300,
 	'port_range': {'low': 40000, 'high': 50000}, 'udp_csum': True, 'move_notice': True,
+	'resteer': True, 'flowlet_gap': 2000, 'sample': 64, 'elephant_rate': 5000000,
 	'vni_count': 0, 'fdb_count': 0}"
 check "ip -d link show prints them as a vtep line" bash -c "
-	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on vnis 0 fdb 0'"
+	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000 vnis 0 fdb 0'"
 # keys_of: the device's settings as sorted JSON, without its name/index
 keys_of() {
 	python3 -c 'import json, sys
@@ -78,11 +79,12 @@ check "ip -j -d and vtepctl -j link show agree, key for key" diff "$TMP/ip.json"
 check "ip link set ... type vtep changes every option of a down device" \
 	ipn h1 link set vtep1 type vtep local 2001:db8::1 underlay none port 4791 ttl auto \
 	tos inherit df inherit learning on ageing 0 max-fdb 0 srcport 1 65535 \
-	udpcsum off move-notice off
+	udpcsum off move-notice off resteer off flowlet-gap 1000000 sample 0 elephant-rate 1000
 check "ip -j -d link show gives the new values back" json_eq h1 vtep1 "{
 	'local': '2001:db8::1', 'underlay': None, 'port': 4791, 'ttl': 0, 'tos': '0x1',
 	'df': 'inherit', 'learning': True, 'ageing': 0, 'limit': 0,
-	'port_range': {'low': 1, 'high': 65535}, 'udp_csum': False, 'move_notice': False}"
+	'port_range': {'low': 1, 'high': 65535}, 'udp_csum': False, 'move_notice': False,
+	'resteer': False, 'flowlet_gap': 1000000, 'sample': 0, 'elephant_rate': 1000}"
 check "ip -d link show prints auto and inherit by name" bash -c "
 	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 2001:db8::1 port 4791 ttl auto tos inherit df inherit learning on'"
 check "ip link set also takes the dev keyword" ipn h1 link set vtep1 type vtep dev eth0
@@ -132,6 +134,11 @@ fails 255 'ageing must be 0-1000000' ageing 1000001
 fails 255 'max-fdb must be 0-4294967295' max-fdb -1
 fails 255 'max-learned must be 0-4294967295' max-learned -1
 fails 255 'max-peers must be 0-4294967295' max-peers x
+fails 255 'expected "on" or "off"' resteer maybe
+fails 255 'flowlet-gap must be 1-1000000' flowlet-gap 0
+fails 255 'sample must be 0-1048576' sample 1048577
+fails 255 'elephant-rate must be at least 1000' elephant-rate 999
+fails 255 'elephant-rate must be at least 1000' elephant-rate 12x
 fails 255 'the local address must be unicast' local 239.1.1.1
 fails 255 'not an IPv4 or IPv6 address' local 192.0.2
 fails 255 'underlay device does not exist' dev nosuchdev

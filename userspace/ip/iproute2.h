@@ -38,6 +38,7 @@ struct link_util {
 int addattr8(struct nlmsghdr *n, int maxlen, int type, __u8 data);
 int addattr16(struct nlmsghdr *n, int maxlen, int type, __u16 data);
 int addattr32(struct nlmsghdr *n, int maxlen, int type, __u32 data);
+int addattr64(struct nlmsghdr *n, int maxlen, int type, __u64 data);
 int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data,
 	      int alen);
 
@@ -72,6 +73,8 @@ void open_json_object(const char *str);
 void close_json_object(void);
 int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
+int print_color_u64(enum output_type t, enum color_attr color,
+		    const char *key, const char *fmt, unsigned long long value);
 int print_color_string(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, const char *value);
 int print_color_on_off(enum output_type t, enum color_attr color,

@@ -16,6 +16,7 @@
  * those of "vtepctl -j link show" (tests/topo/iplink_plugin.sh diffs them).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static void usage(FILE *f)
 		"                [ learning { on | off } ] [ ageing SECS ] [ max-fdb N ]\n"
 		"                [ max-learned N ] [ max-peers N ] [ max-remotes N ]\n"
 		"                [ srcport MIN MAX ] [ udpcsum { on | off } ]\n"
-		"                [ move-notice { on | off } ]\n"
+		"                [ move-notice { on | off } ] [ resteer { on | off } ]\n"
+		"                [ flowlet-gap USEC ] [ sample N ] [ elephant-rate BYTES ]\n"
 		"\n"
 		"Where: ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
 		"       IF   := underlay device, for multicast and for binding;\n"
@@ -47,6 +49,12 @@ static void usage(FILE *f)
 		"               device (default 0), learned entries per VNI (16384),\n"
 		"               peers of the device (65536), remotes per VNI (1024)\n"
 		"       MIN MAX := UDP source port range, 1-65535 (default 32768 65535)\n"
+		"       USEC := 1-1000000, idle time after which an elephant flow may\n"
+		"               take a new source port (default 500)\n"
+		"       N    := 0-1048576, sample one transmitted frame in N (default\n"
+		"               256, 0 = off)\n"
+		"       BYTES := bytes/s from which a flow is an elephant, at least 1000\n"
+		"               (default 125000000)\n"
 		"VNIs, remotes and FDB entries are programmed with vtepctl(8).\n");
 }
 
@@ -195,6 +203,20 @@ static void put_max(struct nlmsghdr *n, unsigned int attr, const char *key,
 	addattr32(n, IPLINK_REQ_MAX, attr, v);
 }
 
+/* elephant-rate: exact decimal bytes/s, at least VTEP_ELEPHANT_RATE_MIN */
+static void put_rate(struct nlmsghdr *n, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno ||
+	    v < VTEP_ELEPHANT_RATE_MIN)
+		invarg("elephant-rate must be at least 1000 bytes/s", s);
+	addattr64(n, IPLINK_REQ_MAX, VTEP_LINK_A_ELEPHANT_RATE, v);
+}
+
 #define NEXT_ARG() do { argv++; if (--argc <= 0) incomplete_command(); } while (0)
 
 static int vtep_parse_opt(struct link_util *lu, int argc, char **argv,
@@ -272,6 +294,28 @@ static int vtep_parse_opt(struct link_util *lu, int argc, char **argv,
 			once(&seen, VTEP_LINK_A_MOVE_NOTICE, key, *argv);
 			addattr8(n, IPLINK_REQ_MAX, VTEP_LINK_A_MOVE_NOTICE,
 				 on_off(*argv));
+		} else if (!strcmp(key, "resteer")) {
+			NEXT_ARG();
+			once(&seen, VTEP_LINK_A_RESTEER, key, *argv);
+			addattr8(n, IPLINK_REQ_MAX, VTEP_LINK_A_RESTEER,
+				 on_off(*argv));
+		} else if (!strcmp(key, "flowlet-gap")) {
+			NEXT_ARG();
+			once(&seen, VTEP_LINK_A_FLOWLET_GAP, key, *argv);
+			if (parse_num(*argv, 1, VTEP_FLOWLET_GAP_MAX, false, &v))
+				invarg("flowlet-gap must be 1-1000000 microseconds",
+				       *argv);
+			addattr32(n, IPLINK_REQ_MAX, VTEP_LINK_A_FLOWLET_GAP, v);
+		} else if (!strcmp(key, "sample")) {
+			NEXT_ARG();
+			once(&seen, VTEP_LINK_A_SAMPLE, key, *argv);
+			if (parse_num(*argv, 0, VTEP_SAMPLE_MAX, false, &v))
+				invarg("sample must be 0-1048576 (0 = off)", *argv);
+			addattr32(n, IPLINK_REQ_MAX, VTEP_LINK_A_SAMPLE, v);
+		} else if (!strcmp(key, "elephant-rate")) {
+			NEXT_ARG();
+			once(&seen, VTEP_LINK_A_ELEPHANT_RATE, key, *argv);
+			put_rate(n, *argv);
 		} else {
 			fprintf(stderr, "vtep: unknown option \"%s\"?\n", key);
 			usage(stderr);
@@ -294,6 +338,17 @@ static bool get_u16(struct rtattr *a, uint16_t *v)
 	if (!a || RTA_PAYLOAD(a) < sizeof(*v))
 		return false;
 	memcpy(v, RTA_DATA(a), sizeof(*v));
+	return true;
+}
+
+static bool get_u64(struct rtattr *a, unsigned long long *v)
+{
+	uint64_t x;
+
+	if (!a || RTA_PAYLOAD(a) < sizeof(x))
+		return false;
+	memcpy(&x, RTA_DATA(a), sizeof(x));
+	*v = x;
 	return true;
 }
 
@@ -340,6 +395,7 @@ static void print_u32(struct rtattr *a, const char *key, const char *fmt)
 
 static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
+	unsigned long long u64;
 	uint16_t u16, u16b;
 	const char *name;
 	char hex[8];
@@ -398,6 +454,12 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	print_on_off(tb[VTEP_LINK_A_UDP_CSUM], "udp_csum", "udpcsum %s ");
 	print_on_off(tb[VTEP_LINK_A_MOVE_NOTICE], "move_notice",
 		     "move-notice %s ");
+	print_on_off(tb[VTEP_LINK_A_RESTEER], "resteer", "resteer %s ");
+	print_u32(tb[VTEP_LINK_A_FLOWLET_GAP], "flowlet_gap", "flowlet-gap %u ");
+	print_u32(tb[VTEP_LINK_A_SAMPLE], "sample", "sample %u ");
+	if (get_u64(tb[VTEP_LINK_A_ELEPHANT_RATE], &u64))
+		print_color_u64(PRINT_ANY, COLOR_NONE, "elephant_rate",
+				"elephant-rate %llu ", u64);
 	print_u32(tb[VTEP_LINK_A_VNI_COUNT], "vni_count", "vnis %u ");
 	print_u32(tb[VTEP_LINK_A_FDB_COUNT], "fdb_count", "fdb %u ");
 }
