@@ -94,38 +94,6 @@ static int p_srcport(void *req, char **v)
 	return 0;
 }
 
-static int p_gap(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_u32(v[0], 1, VTEP_FLOWLET_GAP_MAX, &r->flowlet_gap))
-		return invarg("flowlet-gap must be 1-1000000 microseconds", v[0]);
-	r->set |= BIT(VTEP_LINK_A_FLOWLET_GAP);
-	return 0;
-}
-
-static int p_sample(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_u32(v[0], 0, VTEP_SAMPLE_MAX, &r->sample))
-		return invarg("sample must be 0-1048576 (0 = off)", v[0]);
-	r->set |= BIT(VTEP_LINK_A_SAMPLE);
-	return 0;
-}
-
-static int p_rate(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_u64(v[0], VTEP_ELEPHANT_RATE_MIN, UINT64_MAX,
-		      &r->elephant_rate))
-		return invarg("elephant-rate must be at least 1000 bytes/s",
-			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_ELEPHANT_RATE);
-	return 0;
-}
-
 #define T(t, a, f) KT(struct link_req, t, a, f)
 
 static const struct kw link_kws[] = {
@@ -162,12 +130,17 @@ static const struct kw link_kws[] = {
 	  T(KW_ON_OFF, VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx) },
 	{ "resteer", OPT, 0, 1, 0, NULL,
 	  T(KW_ON_OFF, VTEP_LINK_A_RESTEER, resteer) },
-	{ "flowlet-gap", OPT, 0, 1, 0, p_gap,
-	  T(KW_U32, VTEP_LINK_A_FLOWLET_GAP, flowlet_gap) },
-	{ "sample", OPT, 0, 1, 0, p_sample,
-	  T(KW_U32, VTEP_LINK_A_SAMPLE, sample) },
-	{ "elephant-rate", OPT, 0, 1, 0, p_rate,
-	  T(KW_U64, VTEP_LINK_A_ELEPHANT_RATE, elephant_rate) },
+	{ "flowlet-gap", OPT, 0, 1, 0, NULL,
+	  T(KW_U32, VTEP_LINK_A_FLOWLET_GAP, flowlet_gap),
+	  .lo = 1, .hi = VTEP_FLOWLET_GAP_MAX,
+	  .why = "flowlet-gap must be 1-1000000 microseconds" },
+	{ "sample", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_SAMPLE, sample),
+	  .lo = 0, .hi = VTEP_SAMPLE_MAX,
+	  .why = "sample must be 0-1048576 (0 = off)" },
+	{ "elephant-rate", OPT, 0, 1, 0, NULL,
+	  T(KW_U64, VTEP_LINK_A_ELEPHANT_RATE, elephant_rate),
+	  .lo = VTEP_ELEPHANT_RATE_MIN,
+	  .why = "elephant-rate must be at least 1000 bytes/s" },
 	/* last: LINK_SET sends its ifindex after the settings */
 	{ "underlay", OPT, 0, 1, 0, NULL,
 	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },

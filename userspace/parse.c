@@ -245,8 +245,11 @@ static int kw_value(const struct kw *k, void *req, char **v)
 
 	if (k->parse)
 		return k->parse(req, v);
-	if (t->max) {
-		bad = parse_u32(v[0], t->min, t->max, &n);
+	if (k->type == KW_U64) {
+		bad = parse_u64(v[0], k->lo, k->hi ? k->hi : UINT64_MAX, p);
+	} else if (t->max) {
+		bad = parse_u32(v[0], k->hi ? (uint32_t)k->lo : t->min,
+				k->hi ? (uint32_t)k->hi : t->max, &n);
 		if (t->size == 2)
 			*(uint16_t *)p = (uint16_t)n;
 		else

@@ -100,12 +100,12 @@ enum kw_type {
 	KW_GROUP,	/* the same, multicast or "none" (sent as 0) */
 	KW_ON_OFF,	/* uint8_t */
 	KW_SECS,	/* uint32_t, 0-VTEP_AGEING_MAX (why: the refusal) */
-	KW_U32,		/* uint32_t (why: the refusal) */
+	KW_U32,		/* uint32_t, the row's lo-hi if hi (why: the refusal) */
 	KW_U8,		/* uint8_t, parsed by the row's callback */
 	KW_RANGE,	/* uint16_t[2] as attr, attr + 1; by the callback */
 	KW_TRUE,	/* bool set, never sent */
 	KW_CONST,	/* uint8_t set to val */
-	KW_U64,		/* uint64_t, parsed by the row's callback */
+	KW_U64,		/* uint64_t, the row's lo-hi (hi 0: no bound) */
 };
 
 /* What a type stores and how a number of it is bounded (max 0: no number) */
@@ -128,6 +128,7 @@ struct kw {
 	unsigned short off;	/* offsetof() the value in the request */
 	const char *why;	/* KW_UNICAST, KW_GROUP, KW_SECS, KW_U32: refusal */
 	unsigned char val;	/* KW_CONST */
+	uint64_t lo, hi;	/* KW_U32, KW_U64: the row's bounds, if hi */
 };
 
 /* The typed part of a row of request struct T */
