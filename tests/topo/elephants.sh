@@ -26,19 +26,7 @@ for tool in iperf3 tcpdump tshark; do
 	fi
 done
 
-topo_switch
-host_add h1 192.0.2.1
-host_add h2 192.0.2.2
-vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
-vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
-vtep_add h1 192.0.2.1
-vtep_add h2 192.0.2.2
-for h in h1 h2; do
-	vtepctl_n $h vni add 100 dev vtep0 untagged
-done
-vtepctl_n h1 remote add 192.0.2.2 vni 100 dev vtep0
-vtepctl_n h2 remote add 192.0.2.1 vni 100 dev vtep0
-check "v1 reaches v2" ping_ok v1 203.0.113.2
+two_vteps
 
 check "the defaults: resteer off, flowlet-gap 500, sample 256, elephant-rate 125000000" \
 	bash -c "ip netns exec ${P}h1 $VTEPCTL -j link show vtep0 | $PY -c '

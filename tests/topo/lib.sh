@@ -124,6 +124,27 @@ vxlan_add() {
 	ipn "$host" link set "vx$vni" master br0 up
 }
 
+# two_vteps: h1 and h2 on the switch, VM v1 (203.0.113.1) behind h1's
+# vtep0 and v2 (203.0.113.2) behind h2's, VNI 100 untagged with each host
+# the other's remote; checks that v1 reaches v2
+two_vteps() {
+	local h
+
+	topo_switch
+	host_add h1 192.0.2.1
+	host_add h2 192.0.2.2
+	vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
+	vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
+	vtep_add h1 192.0.2.1
+	vtep_add h2 192.0.2.2
+	for h in h1 h2; do
+		vtepctl_n $h vni add 100 dev vtep0 untagged
+	done
+	vtepctl_n h1 remote add 192.0.2.2 vni 100 dev vtep0
+	vtepctl_n h2 remote add 192.0.2.1 vni 100 dev vtep0
+	check "v1 reaches v2" ping_ok v1 203.0.113.2
+}
+
 # ---- waiting (on events, never on elapsed time as a result) ----
 # retry N CMD...: run CMD until it succeeds, at most N times (CMD's
 # arguments are expanded once, by the caller: see wait_for)
