@@ -401,7 +401,7 @@ struct vni_req {
 	uint32_t vni;
 	uint16_t vlan;
 	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
-	uint8_t flood, peers;
+	uint8_t flood, peers, suppress;
 };
 enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
 extern const struct vtep_object vni_object;
@@ -426,6 +426,16 @@ struct peer_req {
 enum { PEER_ADD, PEER_REPLACE, PEER_DEL, PEER_SHOW };
 extern const struct vtep_object peer_object;
 int peer_print(const struct nlmsghdr *nlh, void *data);
+
+struct neigh_req {
+	uint64_t set;			/* BIT(VTEP_NEIGH_A_*) given */
+	char dev[IFNAMSIZ];
+	struct vtep_ip addr;
+	uint8_t mac[6];
+	uint32_t vni;
+};
+enum { NEIGH_ADD, NEIGH_REPLACE, NEIGH_DEL, NEIGH_SHOW };
+extern const struct vtep_object neigh_object;
 
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
