@@ -174,15 +174,22 @@ static bool neigh_mac(struct vtep_dev *vtep, struct vtep_vni *vni,
 	return true;
 }
 
-/* Hand @reply (data at its Ethernet header) up as if received. */
-static void neigh_deliver(struct vtep_dev *vtep, struct sk_buff *reply,
-			  u16 vid)
+/*
+ * Hand @reply (data at its Ethernet header) up as if received, counted in
+ * @stat; false if there is none (no memory: the request then goes on).
+ */
+static bool neigh_deliver(struct vtep_dev *vtep, struct vtep_vni *vni,
+			  struct sk_buff *reply, u16 vid, enum vtep_stat stat)
 {
+	if (!reply)
+		return false;
 	if (vid)
 		__vlan_hwaccel_put_tag(reply, htons(ETH_P_8021Q), vid);
 	reply->protocol = eth_type_trans(reply, vtep->dev);
 	reply->ip_summed = CHECKSUM_UNNECESSARY;
 	netif_rx(reply);
+	vtep_stats_inc(vtep, vni, stat);
+	return true;
 }
 
 /* The ARP payload of a request for an IPv4 address over Ethernet */
@@ -199,7 +206,6 @@ static bool neigh_arp(struct vtep_dev *vtep, struct vtep_vni *vni,
 {
 	struct vtep_addr tip = { .family = AF_INET };
 	const struct neigh_arp *a;
-	struct sk_buff *reply;
 	u8 mac[ETH_ALEN];
 
 	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*a)))
@@ -216,13 +222,10 @@ static bool neigh_arp(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!vtep_addr_is_unicast(&tip) || ipv4_is_loopback(a->tip) ||
 	    !neigh_mac(vtep, vni, &tip, mac) || ether_addr_equal(mac, a->sha))
 		return false;
-	reply = arp_create(ARPOP_REPLY, ETH_P_ARP, a->sip, vtep->dev, a->tip,
-			   a->sha, mac, a->sha);
-	if (!reply)
-		return false;
-	neigh_deliver(vtep, reply, vid);
-	vtep_stats_inc(vtep, vni, VTEP_STAT_ARP_SUPPRESSED);
-	return true;
+	return neigh_deliver(vtep, vni,
+			     arp_create(ARPOP_REPLY, ETH_P_ARP, a->sip, vtep->dev,
+					a->tip, a->sha, mac, a->sha),
+			     vid, VTEP_STAT_ARP_SUPPRESSED);
 }
 
 /* A neighbour solicitation and its source link-layer option, if any */
@@ -283,7 +286,6 @@ static bool neigh_nd(struct vtep_dev *vtep, struct vtep_vni *vni,
 {
 	struct vtep_addr target = { .family = AF_INET6 };
 	const struct neigh_ns *q;
-	struct sk_buff *reply;
 	u8 mac[ETH_ALEN];
 
 	if (!pskb_may_pull(skb, sizeof(*q)))
@@ -304,12 +306,8 @@ static bool neigh_nd(struct vtep_dev *vtep, struct vtep_vni *vni,
 	    !neigh_mac(vtep, vni, &target, mac) ||
 	    ether_addr_equal(mac, q->eth.h_source))
 		return false;
-	reply = neigh_na_build(q, mac);
-	if (!reply)
-		return false;
-	neigh_deliver(vtep, reply, vid);
-	vtep_stats_inc(vtep, vni, VTEP_STAT_ND_SUPPRESSED);
-	return true;
+	return neigh_deliver(vtep, vni, neigh_na_build(q, mac), vid,
+			     VTEP_STAT_ND_SUPPRESSED);
 }
 
 /*

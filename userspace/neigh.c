@@ -60,22 +60,15 @@ static int neigh_print(const struct nlmsghdr *nlh, void *data)
 	print_string(PRINT_ANY, "lladdr", "lladdr %s ",
 		     format_mac(mnl_attr_get_payload(t[VTEP_NEIGH_A_LLADDR]),
 				mac));
-	print_uint(PRINT_ANY, "vni", "vni %u ", vni);
-	if (attr_str(tb[VTEP_A_IFNAME]))
-		print_string(PRINT_ANY, "ifname", "dev %s ",
-			     attr_str(tb[VTEP_A_IFNAME]));
-	close_json_object();
-	print_nl();
+	print_vni_dev_end(vni, attr_str(tb[VTEP_A_IFNAME]));
 	return 0;
 }
 
 static void neigh_what(const void *req, char *buf, size_t len)
 {
 	const struct neigh_req *r = req;
-	char ip[INET6_ADDRSTRLEN];
 
-	snprintf(buf, len, "neigh %s vni %u dev %s",
-		 format_ip(&r->addr, ip, sizeof(ip)), r->vni, r->dev);
+	format_at(buf, len, "neigh", &r->addr, r->vni, r->dev);
 }
 
 const struct vtep_object neigh_object = {

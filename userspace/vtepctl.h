@@ -76,6 +76,9 @@ int parse_ifname(const char *s, char name[IFNAMSIZ]);
 bool ip_is_multicast(const struct vtep_ip *ip);
 const char *format_ip(const struct vtep_ip *ip, char *buf, size_t len);
 const char *format_mac(const uint8_t mac[6], char buf[18]);
+/* What a request names: "WORD ADDR vni VNI dev NAME" */
+void format_at(char *buf, size_t len, const char *word,
+	       const struct vtep_ip *addr, uint32_t vni, const char *dev);
 
 /*
  * One keyword of an object's grammar. A row whose name is in UPPERCASE is
@@ -163,6 +166,8 @@ __attribute__((format(printf, 3, 0)))
 void print_on_off(int type, const char *key, const char *fmt, bool v);
 void print_bool(const char *key, bool v);	/* JSON only */
 void print_null(const char *key);		/* JSON only */
+/* The end of an object in a VNI: "vni VNI [dev NAME]", the line ends */
+void print_vni_dev_end(uint32_t vni, const char *dev);
 __attribute__((format(printf, 1, 2)))
 void print_text(const char *fmt, ...);		/* text only */
 void print_nl(void);				/* text: end of a line */
