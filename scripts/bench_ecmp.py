@@ -120,7 +120,7 @@ def setup(b, cfg):
         b.ip(pk, "route", "add", "192.0.2.0/30", "via", "192.0.2.%d" % (base + 1))
         b.ip(pk, "route", "add", "192.0.2.4/30", "via", "192.0.2.%d" % (base + 6))
         b.sh("tc", "qdisc", "add", "dev", pk, "root", "tbf", "rate",
-             "%dmbit" % cfg["ecmp_mbit"], "burst", "16kb", "latency", "25ms",
+             "%dmbit" % cfg["ecmp_mbit"], "burst", "16kb", "latency", "%dms" % cfg["ecmp_queue_ms"],
              ns="rA")
         fwd += ["nexthop", "via", "192.0.2.%d" % (base + 2), "dev", pk]
         back += ["nexthop", "via", "192.0.2.%d" % (base + 5), "dev", pk]
@@ -242,7 +242,10 @@ def phase(b, cfg, out):
     cfg.setdefault("ecmp_runs", int(os.environ.get("BENCH_ECMP_RUNS", "10")))
     cfg.setdefault("ecmp_secs", int(os.environ.get("BENCH_ECMP_SECS", "8")))
     cfg.setdefault("ecmp_mbit", int(os.environ.get("BENCH_ECMP_MBIT", "25")))
-    cfg.setdefault("ecmp_gap", int(os.environ.get("BENCH_ECMP_GAP", "500")))
+    # re-steering keeps a flow's order only if its gap outlasts the
+    # difference of the paths' delays: at most the queue of a path
+    cfg.setdefault("ecmp_queue_ms", int(os.environ.get("BENCH_ECMP_QUEUE_MS", "5")))
+    cfg.setdefault("ecmp_gap", int(os.environ.get("BENCH_ECMP_GAP", "6000")))
     cfg.setdefault("ecmp_sample", int(os.environ.get("BENCH_ECMP_SAMPLE", "64")))
     res = out.setdefault("ecmp", {"calibration": [], "plain": [], "resteer": []})
     res["config"] = {k: cfg[k] for k in cfg if k.startswith("ecmp_")}
