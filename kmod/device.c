@@ -22,7 +22,8 @@
 /* Settings that need the underlay socket reopened: only while down */
 #define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \
 			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY) | \
-			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX))
+			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX) | \
+			     BIT(VTEP_LINK_A_LOCALS))
 
 static const struct vtep_underlay_ops vtep_rx_ops = {
 	.encap_rcv	= vtep_rx_encap,
@@ -39,6 +40,7 @@ static void vtep_cfg_defaults(struct vtep_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->local.family = AF_INET;
+	cfg->nlocals = 1;
 	cfg->port = htons(VTEP_DEFAULT_PORT);
 	cfg->port_min = VTEP_DEFAULT_PORT_MIN;
 	cfg->port_max = VTEP_DEFAULT_PORT_MAX;
@@ -115,6 +117,8 @@ static void vtep_cfg_publish(struct vtep_cfg *to, const struct vtep_cfg *from)
 	unsigned int i;
 
 	to->local = from->local;
+	to->nlocals = from->nlocals;
+	memcpy(to->more, from->more, sizeof(to->more));
 	for (i = 0; i < vtep_n_link_fields; i++) {
 		f = &vtep_link_fields[i];
 		if (f->attr == VTEP_LINK_A_PORT_MIN ||

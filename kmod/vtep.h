@@ -94,6 +94,9 @@ struct vtep_cfg {
 	u32 flowlet_gap;		/* microseconds */
 	u32 sample;			/* one frame in N, 0 = off */
 	u64 elephant_rate;		/* bytes/s */
+	/* local (above) and these: the device's addresses, down only */
+	u8 nlocals;			/* 1 .. VTEP_LOCAL_ADDRS_MAX */
+	struct vtep_addr more[VTEP_LOCAL_ADDRS_MAX - 1];
 };
 
 /* Per-CPU counters, indexed by enum vtep_stat */
@@ -299,6 +302,13 @@ struct vtep_link_cfg {
 	struct vtep_cfg cfg;		/* the current settings, changed */
 	u32 set;			/* BIT(VTEP_LINK_A_*) of those given */
 };
+
+/* The device's local address number @i (0: cfg.local) */
+static inline const struct vtep_addr *vtep_cfg_local(const struct vtep_cfg *c,
+						    unsigned int i)
+{
+	return i ? &c->more[i - 1] : &c->local;
+}
 
 /* A VTEP_A_VNI nest of VNI_NEW or VNI_SET */
 struct vtep_vni_cfg {
@@ -542,14 +552,15 @@ void vtep_route_destroy(struct vtep_route_cache *rc);
 void vtep_route_flush(struct vtep_route_cache *rc);
 struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
 				 const struct vtep_addr *to, u32 mark, u8 tos,
-				 struct vtep_addr *from);
+				 u8 local, struct vtep_addr *from);
 void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
-		    u32 mark, u8 tos, struct dst_entry *dst,
+		    u32 mark, u8 tos, u8 local, struct dst_entry *dst,
 		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
 u32 vtep_flow_hash(struct sk_buff *skb, u32 vni);
 __be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash);
+unsigned int vtep_flow_local(u32 hash, __be16 sport, unsigned int n);
 void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);
 
 /* pmtu.c: the ICMP "too big" a router on the path would send */
@@ -579,6 +590,9 @@ struct vtep_sock {
 	struct vtep_addr local;
 	__be16 port;
 	bool zero_csum6_rx;		/* IPv6: accept zero UDP checksums */
+	u8 nlocals;			/* local, and more[0, nlocals - 1) */
+	struct vtep_addr more[VTEP_LOCAL_ADDRS_MAX - 1];
+	struct socket *more_sock[VTEP_LOCAL_ADDRS_MAX - 1];	/* receive only */
 	int refcnt;			/* under RTNL */
 	struct list_head groups;	/* joined groups, under RTNL */
 	struct rcu_head rcu;
