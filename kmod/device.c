@@ -472,12 +472,15 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_allow_init(vtep);
 	if (err)
 		goto err_free_peers;
+	err = vtep_alias_init(vtep);
+	if (err)
+		goto err_free_allow;
 	/* Refused-peer events: a burst of 10, then one per second */
 	ratelimit_state_init(&vtep->refused_rs, HZ, 10);
 	ratelimit_set_flags(&vtep->refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	err = vtep_route_init(&vtep->routes);
 	if (err)
-		goto err_free_allow;
+		goto err_free_aliases;
 	err = vtep_elephant_init(vtep);
 	if (err)
 		goto err_destroy_routes;
@@ -490,6 +493,8 @@ err_free_elephants:
 	vtep_elephant_free(vtep);
 err_destroy_routes:
 	vtep_route_destroy(&vtep->routes);
+err_free_aliases:
+	vtep_alias_free(vtep);
 err_free_allow:
 	vtep_allow_free(vtep);
 err_free_peers:
@@ -527,6 +532,7 @@ static void vtep_dev_free(struct net_device *dev)
 	vtep_fdb_free(vtep);
 	vtep_elephant_free(vtep);
 	vtep_route_destroy(&vtep->routes);
+	vtep_alias_free(vtep);
 	vtep_allow_free(vtep);
 	vtep_peer_free(vtep);
 	vtep_stats_free(vtep->stats);

@@ -180,6 +180,26 @@ size_t vtep_msg_peer_size(void)
 	     + nla_total_size(sizeof(u8));			/* PREFIX */
 }
 
+/* VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }: another address of a peer */
+int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
+		       const struct vtep_addr *peer)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_ALIAS);
+
+	if (!nest ||
+	    vtep_addr_put(skb, VTEP_ALIAS_A_ADDR, VTEP_ALIAS_A_ADDR6, alias) ||
+	    vtep_addr_put(skb, VTEP_ALIAS_A_PEER, VTEP_ALIAS_A_PEER6, peer))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+size_t vtep_msg_alias_size(void)
+{
+	return nla_total_size(0)				/* VTEP_A_ALIAS */
+	     + nla_total_size(sizeof(struct in6_addr)) * 2;	/* ADDR(6), PEER(6) */
+}
+
 /*
  * VTEP_A_FDB { VNI, MAC, [DST(6), TYPE], [AGE] }. A miss (type ANY) has no
  * entry behind it, so no destination and no type; @age adds the age of a

@@ -416,6 +416,11 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 			continue;
 		if (r == also)	/* peers are shared: one object per address */
 			also = NULL;
+		else if (unlikely(also && vtep_alias_any(tx->vtep)) &&
+			 vtep_alias_same(tx->vtep, &r->addr, &also->addr))
+			also = NULL;	/* or one peer, several addresses */
+		if (READ_ONCE(vr->dup))	/* an earlier entry reached its peer */
+			continue;
 		vtep_flood_add(tx, skb, &prev, &r->addr);
 	}
 	if (also)

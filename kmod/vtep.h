@@ -13,7 +13,7 @@
  *   fdb, elephant  the MAC table; elephant flows and their outer ports
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
- *   peer, allow, route, underlay, pmtu, flow, stats
+ *   peer, allow, alias, route, underlay, pmtu, flow, stats
  *   addr.h, compat.h
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
@@ -128,6 +128,7 @@ struct vtep_route_cache {
 struct vtep_vni_remote {
 	struct list_head node;		/* vni->remotes, RCU */
 	struct vtep_peer *peer;		/* holds a reference */
+	bool dup;			/* an earlier entry reaches its peer set */
 	struct rcu_head rcu;
 };
 
@@ -135,6 +136,14 @@ struct vtep_vni_remote {
 struct vtep_group_addr {
 	struct vtep_addr addr;
 	struct rcu_head rcu;
+};
+
+/* A peer with several addresses (alias.c), replaced whole (RCU) */
+struct vtep_pset {
+	struct list_head node;		/* vtep->psets, under RTNL */
+	struct rcu_head rcu;
+	u8 n;
+	struct vtep_addr a[VTEP_PEER_ADDRS_MAX];	/* a[0]: the primary */
 };
 
 /* An allowed peer address or prefix of a VNI (allow.c) */
@@ -278,6 +287,9 @@ struct vtep_dev {
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
+	struct rhashtable aliases;	/* addresses of peer sets, alias.c */
+	struct list_head psets;		/* struct vtep_pset, under RTNL */
+	u32 nalias;			/* addresses of sets but primaries, RTNL */
 	struct ratelimit_state refused_rs; /* VTEP_EVENT_PEER_REFUSED */
 	struct vtep_sampler __percpu *sampler;	/* elephant.c */
 	struct vtep_elephants elephants;
@@ -385,6 +397,7 @@ int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni);
 int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni);
+int vtep_reply_aliases(struct genl_info *info, struct vtep_dev *vtep);
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb);
@@ -410,6 +423,9 @@ size_t vtep_msg_fdb_size(void);
 int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
 		      const struct vtep_addr *addr, u8 plen);
 size_t vtep_msg_peer_size(void);
+int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
+		       const struct vtep_addr *peer);
+size_t vtep_msg_alias_size(void);
 int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
 size_t vtep_msg_flow_size(void);
 
@@ -545,6 +561,25 @@ int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 		   const struct vtep_addr *addr, u8 plen,
 		   struct netlink_ext_ack *extack);
 void vtep_allow_release(struct vtep_dev *vtep, struct vtep_vni *vni);
+
+/* alias.c: peers with several addresses (peer sets) */
+int vtep_alias_init(struct vtep_dev *vtep);
+void vtep_alias_free(struct vtep_dev *vtep);	/* priv_destructor */
+/* Whether the device has a peer set at all: one read, on the datapath */
+static inline bool vtep_alias_any(struct vtep_dev *vtep)
+{
+	return atomic_read(&vtep->aliases.nelems);
+}
+const struct vtep_pset *vtep_alias_lookup(struct vtep_dev *vtep,
+					  const struct vtep_addr *a);
+bool vtep_alias_same(struct vtep_dev *vtep, const struct vtep_addr *a,
+		     const struct vtep_addr *b);
+void vtep_alias_dedup(struct vtep_dev *vtep, struct vtep_vni *vni);
+int vtep_alias_add(struct vtep_dev *vtep, const struct vtep_addr *addr,
+		   const struct vtep_addr *peer, bool replace,
+		   struct netlink_ext_ack *extack);
+int vtep_alias_del(struct vtep_dev *vtep, const struct vtep_addr *addr,
+		   struct netlink_ext_ack *extack);
 
 /* route.c: the per-device route cache (bottom halves off to get/set) */
 int vtep_route_init(struct vtep_route_cache *rc);
