@@ -430,6 +430,14 @@ enum { PEER_ADD, PEER_REPLACE, PEER_DEL, PEER_SHOW };
 extern const struct vtep_object peer_object;
 int peer_print(const struct nlmsghdr *nlh, void *data);
 
+struct alias_req {
+	uint64_t set;			/* BIT(VTEP_ALIAS_A_*) given */
+	char dev[IFNAMSIZ];
+	struct vtep_ip addr, peer;
+};
+enum { ALIAS_ADD, ALIAS_REPLACE, ALIAS_DEL, ALIAS_SHOW };
+extern const struct vtep_object alias_object;
+
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */
 	char dev[IFNAMSIZ];
