@@ -640,7 +640,7 @@ TEST_F(vtep_dev, local_lists_are_checked_stored_and_listed)
 	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, nine, 9, false),
 		       EINVAL, "at most 8 local addresses");
 	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, mixed, 2, false),
-		       EINVAL, "all IPv4 or all IPv6");
+		       EINVAL, "all be IPv4 or all IPv6");
 	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, twice, 2, false),
 		       EINVAL, "given twice");
 	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, any, 2, false),

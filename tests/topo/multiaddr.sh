@@ -105,7 +105,7 @@ tshark -r "$TMP/spread.pcap" -n -d udp.port==4789,vxlan \
 	-Y 'udp.dstport == 9' -T fields -E occurrence=a -E aggregator=, \
 	-e ip.src -e udp.srcport 2>/dev/null |
 	awk '{ split($1, a, ","); split($2, p, ","); print a[1], p[2] }' >"$TMP/spread"
-awk '$2 != 5555 { n[$1]++ } END { for (a in n) print "# flows' "'"' datagrams from", a, n[a] }' "$TMP/spread"
+awk '$2 != 5555 { n[$1]++ } END { for (a in n) print "# datagrams of the 400 flows from", a, n[a] }' "$TMP/spread"
 check "all 1300 datagrams captured" test "$(wc -l <"$TMP/spread")" -eq 1300
 check "the 400 flows use all four local addresses, each for >= 12% of them" \
 	awk '$2 != 5555 && !seen[$2]++ { n[$1]++ }
