@@ -74,7 +74,8 @@
  *     unicast (the wildcard only alone). Like LOCAL it changes only while
  *     the device is down (-EBUSY); LOCAL(6) alone sets a list of one.
  *     Replies carry LOCALS only when the device has more than one address
- *     (LOCAL/LOCAL6 always).
+ *     (LOCAL/LOCAL6 always). The iproute2 plugin (ip link ... type vtep)
+ *     sets and shows the primary only; vtepctl link sets and shows the list.
  *
  * Elephants and re-steering (settings of the link):
  *     SAMPLE (default 256, 0 = off): one transmitted frame in SAMPLE, per
