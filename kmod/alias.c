@@ -77,23 +77,30 @@ void vtep_alias_free(struct vtep_dev *vtep)
 	rhashtable_free_and_destroy(&vtep->aliases, alias_free_one, NULL);
 }
 
+/* RCU or RTNL (a node is freed after a grace period, under RTNL) */
 static struct vtep_alias *alias_find(struct vtep_dev *vtep,
 				     const struct vtep_addr *a)
 {
 	struct vtep_addr k;
 
 	alias_key(&k, a);
-	return rhashtable_lookup(&vtep->aliases, &k, alias_params);
+	return rhashtable_lookup_fast(&vtep->aliases, &k, alias_params);
+}
+
+static struct vtep_pset *alias_set(struct vtep_dev *vtep,
+				   const struct vtep_addr *a)
+{
+	struct vtep_alias *n = alias_find(vtep, a);
+
+	return n ? rcu_dereference_check(n->set, lockdep_rtnl_is_held()) :
+		   NULL;
 }
 
 /* RCU (or RTNL): the set @a is an address of, or NULL */
 const struct vtep_pset *vtep_alias_lookup(struct vtep_dev *vtep,
 					  const struct vtep_addr *a)
 {
-	struct vtep_alias *n = alias_find(vtep, a);
-
-	return n ? rcu_dereference_check(n->set, lockdep_rtnl_is_held()) :
-		   NULL;
+	return alias_set(vtep, a);
 }
 
 /* Whether @a and @b are addresses of one peer (equal, or of one set) */
@@ -211,8 +218,7 @@ int vtep_alias_add(struct vtep_dev *vtep, const struct vtep_addr *addr,
 		   const struct vtep_addr *peer, bool replace,
 		   struct netlink_ext_ack *extack)
 {
-	const struct vtep_pset *old, *mine;
-	struct vtep_pset *set;
+	struct vtep_pset *old, *mine, *set;
 	int err;
 
 	ASSERT_RTNL();
@@ -220,8 +226,8 @@ int vtep_alias_add(struct vtep_dev *vtep, const struct vtep_addr *addr,
 		NL_SET_ERR_MSG(extack, "An address cannot be an alias of itself");
 		return -EINVAL;
 	}
-	old = vtep_alias_lookup(vtep, peer);
-	mine = vtep_alias_lookup(vtep, addr);
+	old = alias_set(vtep, peer);
+	mine = alias_set(vtep, addr);
 	if (mine) {
 		if (replace && old == mine)
 			return 0;
@@ -255,7 +261,7 @@ int vtep_alias_add(struct vtep_dev *vtep, const struct vtep_addr *addr,
 		goto err_remove_peer;
 	vtep->nalias++;
 	/* A node points at a set only once the set lists its address. */
-	alias_publish(vtep, set, (struct vtep_pset *)old);
+	alias_publish(vtep, set, old);
 	return 0;
 
 err_remove_peer:
@@ -273,7 +279,7 @@ err_free:
 int vtep_alias_del(struct vtep_dev *vtep, const struct vtep_addr *addr,
 		   struct netlink_ext_ack *extack)
 {
-	const struct vtep_pset *old = vtep_alias_lookup(vtep, addr);
+	struct vtep_pset *old = alias_set(vtep, addr);
 	struct vtep_pset *set;
 	unsigned int i;
 
@@ -286,8 +292,8 @@ int vtep_alias_del(struct vtep_dev *vtep, const struct vtep_addr *addr,
 		for (i = 0; i < old->n; i++)
 			alias_remove(vtep, &old->a[i]);
 		vtep->nalias -= old->n - 1;
-		list_del((struct list_head *)&old->node);
-		kfree_rcu((struct vtep_pset *)old, rcu);
+		list_del(&old->node);
+		kfree_rcu(old, rcu);
 		alias_dedup_all(vtep);
 		return 0;
 	}
@@ -299,7 +305,7 @@ int vtep_alias_del(struct vtep_dev *vtep, const struct vtep_addr *addr,
 			set->a[set->n++] = old->a[i];
 	alias_remove(vtep, addr);
 	vtep->nalias--;
-	alias_publish(vtep, set, (struct vtep_pset *)old);
+	alias_publish(vtep, set, old);
 	return 0;
 }
 
