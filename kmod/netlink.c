@@ -422,7 +422,7 @@ static int do_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[VTEP_A_NEIGH];
 	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
-	struct vtep_addr addr = {};
+	struct vtep_addr addr;
 	struct vtep_vni *vni;
 	const u8 *mac;
 	int err;
@@ -440,13 +440,7 @@ static int do_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
 				    "Neighbour needs one address, IPv4 or IPv6");
 		return -EINVAL;
 	}
-	if (tb[VTEP_NEIGH_A_ADDR]) {
-		addr.family = AF_INET;
-		addr.ip4 = nla_get_in_addr(tb[VTEP_NEIGH_A_ADDR]);
-	} else {
-		addr.family = AF_INET6;
-		addr.ip6 = nla_get_in6_addr(tb[VTEP_NEIGH_A_ADDR6]);
-	}
+	vtep_addr_get(&addr, tb[VTEP_NEIGH_A_ADDR], tb[VTEP_NEIGH_A_ADDR6]);
 	if (!vtep_addr_is_unicast(&addr) ||
 	    (addr.family == AF_INET ? ipv4_is_loopback(addr.ip4) :
 				      ipv6_addr_loopback(&addr.ip6))) {
