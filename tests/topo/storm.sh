@@ -28,6 +28,10 @@ diag "storm: $K frames per shape, $NRAND random frames, seed $SEED"
 topo_switch
 host_add h1 192.0.2.1 2001:db8::1
 host_add h2 192.0.2.2 2001:db8::2
+# The switch learns nothing from the sender's port: a frame mutated anywhere
+# may carry h1's MAC as its source (seed 1795840898 does), and would move h1
+# to the sender's port until h1 next transmits.
+n sw bridge link set dev u-h2 learning off
 ipn h1 link set eth0 address $H1MAC
 ipn h2 link set eth0 address $H2MAC
 vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
@@ -127,8 +131,10 @@ grep -i 'error\|fail' "$TMP/replay.out" | head -n 5 | sed 's/^/#   tcpreplay: /'
 # Still working: a valid frame of each family is delivered.
 nq h1 $PY "$GEN" shapes --send-netns "${P}h2" --count 1 --only "delivered" \
 	--vtep-mac $VTEPMAC --stats4 "$STATS4" --stats6 "$STATS6" >"$TMP/after.out" 2>&1 || true
+nafter=$(grep -c $'^RESULT\tok\t' "$TMP/after.out" || true)
 check "after the storm a valid frame is still delivered over IPv4 and IPv6" \
-	test "$(grep -c $'^RESULT\tok\t' "$TMP/after.out")" -ge 2
+	test "$nafter" -ge 2
+[ "$nafter" -ge 2 ] || sed 's/^/#   after: /' "$TMP/after.out"
 
 vteps_down
 SLAB1=$(slab_settle)
