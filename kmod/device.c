@@ -22,7 +22,8 @@
 /* Settings that need the underlay socket reopened: only while down */
 #define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \
 			     BIT(VTEP_LINK_A_PORT) | BIT(VTEP_LINK_A_UNDERLAY) | \
-			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX))
+			     BIT(VTEP_LINK_A_UDP6_ZERO_CSUM_RX) | \
+			     BIT(VTEP_LINK_A_LOCALS))
 
 static const struct vtep_underlay_ops vtep_rx_ops = {
 	.encap_rcv	= vtep_rx_encap,
@@ -39,6 +40,7 @@ static void vtep_cfg_defaults(struct vtep_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->local.family = AF_INET;
+	cfg->nlocals = 1;
 	cfg->port = htons(VTEP_DEFAULT_PORT);
 	cfg->port_min = VTEP_DEFAULT_PORT_MIN;
 	cfg->port_max = VTEP_DEFAULT_PORT_MAX;
@@ -115,6 +117,8 @@ static void vtep_cfg_publish(struct vtep_cfg *to, const struct vtep_cfg *from)
 	unsigned int i;
 
 	to->local = from->local;
+	to->nlocals = from->nlocals;
+	memcpy(to->more, from->more, sizeof(to->more));
 	for (i = 0; i < vtep_n_link_fields; i++) {
 		f = &vtep_link_fields[i];
 		if (f->attr == VTEP_LINK_A_PORT_MIN ||
@@ -471,12 +475,15 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_allow_init(vtep);
 	if (err)
 		goto err_free_peers;
+	err = vtep_alias_init(vtep);
+	if (err)
+		goto err_free_allow;
 	/* Refused-peer events: a burst of 10, then one per second */
 	ratelimit_state_init(&vtep->refused_rs, HZ, 10);
 	ratelimit_set_flags(&vtep->refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	err = vtep_route_init(&vtep->routes);
 	if (err)
-		goto err_free_allow;
+		goto err_free_aliases;
 	err = vtep_elephant_init(vtep);
 	if (err)
 		goto err_destroy_routes;
@@ -494,6 +501,8 @@ err_free_elephants:
 	vtep_elephant_free(vtep);
 err_destroy_routes:
 	vtep_route_destroy(&vtep->routes);
+err_free_aliases:
+	vtep_alias_free(vtep);
 err_free_allow:
 	vtep_allow_free(vtep);
 err_free_peers:
@@ -533,6 +542,7 @@ static void vtep_dev_free(struct net_device *dev)
 	vtep_neigh_free(vtep);
 	vtep_elephant_free(vtep);
 	vtep_route_destroy(&vtep->routes);
+	vtep_alias_free(vtep);
 	vtep_allow_free(vtep);
 	vtep_peer_free(vtep);
 	vtep_stats_free(vtep->stats);

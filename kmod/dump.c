@@ -192,6 +192,39 @@ int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
 	return reply_msg(info, vtep, VTEP_CMD_PEER_GET, peers_put, vni);
 }
 
+static int aliases_put(struct sk_buff *skb, const void *obj)
+{
+	const struct vtep_dev *vtep = obj;
+	const struct vtep_pset *set;
+	unsigned int i;
+
+	list_for_each_entry(set, &vtep->psets, node)
+		for (i = 1; i < set->n; i++)
+			if (vtep_msg_put_alias(skb, &set->a[i], &set->a[0]))
+				return -EMSGSIZE;
+	return 0;
+}
+
+/* Every alias of the device, in one message: there are at most 256. */
+int vtep_reply_aliases(struct genl_info *info, struct vtep_dev *vtep)
+{
+	size_t size = nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
+		      vtep->nalias * vtep_msg_alias_size();
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+	int err;
+
+	ASSERT_RTNL();
+	if (!msg)
+		return -ENOMEM;
+	err = obj_msg(msg, vtep->dev, info->snd_portid, info->snd_seq,
+		      VTEP_CMD_ALIAS_GET, aliases_put, vtep, NULL);
+	if (WARN_ON_ONCE(err)) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 /* The device's counters, or with @vni the VNI's */
 int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni)

@@ -164,12 +164,19 @@ static struct vtep_elephant *place(struct vtep_dev *vtep,
 	return old[v];
 }
 
-static void snap(const struct vtep_elephant *e, struct vtep_flow_info *fi)
+static void snap(const struct vtep_dev *vtep, const struct vtep_elephant *e,
+		 struct vtep_flow_info *fi)
 {
 	*fi = e->info;
 	fi->rate = READ_ONCE(e->rate);
 	fi->outer_sport = READ_ONCE(e->sport);
 	fi->moves = READ_ONCE(e->moves);
+	/* The address follows the port, as vtep_xmit() chooses it */
+	if (vtep->cfg.nlocals > 1)
+		fi->outer_src = *vtep_cfg_local(&vtep->cfg,
+						vtep_flow_local(e->hash,
+								fi->outer_sport,
+								vtep->cfg.nlocals));
 }
 
 /* A flow of the sampled frame @skb was found at @rate: note it. */
@@ -215,7 +222,7 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	else
 		old = e;	/* another CPU was first */
 	if (old != e)
-		snap(e, &fi);
+		snap(vtep, e, &fi);
 	spin_unlock_bh(&t->lock);
 	if (old == e) {		/* no room, or it is there now */
 		kfree(e);
@@ -319,6 +326,6 @@ bool vtep_elephant_snap(struct vtep_dev *vtep, unsigned int i,
 
 	if (!e || !current_elephant(e))
 		return false;
-	snap(e, fi);
+	snap(vtep, e, fi);
 	return true;
 }

@@ -871,7 +871,9 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (READ_ONCE(f->flags) & VTEP_FDB_STATIC)
 		return;
 	r = rcu_dereference(f->peer);
-	if (unlikely(!vtep_addr_equal(&r->addr, src))) {
+	/* Another address of the same peer (alias.c) is no move. */
+	if (unlikely(!vtep_addr_equal(&r->addr, src)) &&
+	    !vtep_alias_same(vtep, &r->addr, src)) {
 		vtep_fdb_move(vtep, vni, f, src);
 		return;
 	}

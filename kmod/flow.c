@@ -22,6 +22,7 @@
  * tries another underlay path, as with vxlan.
  */
 #include <linux/etherdevice.h>
+#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/once.h>
 #include <linux/random.h>
@@ -113,6 +114,18 @@ __be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash)
 		max = min;
 	/* Multiply-shift: even over the range, without a division. */
 	return htons(min + reciprocal_scale(hash, max - min + 1));
+}
+
+/*
+ * Which of the device's @n local addresses (n > 1) a frame takes: from its
+ * flow hash and the outer port it takes, so one flow keeps one address,
+ * flows spread over all of them independently of how they spread over
+ * ports, and an elephant moved to a new port at a flowlet gap (elephant.c)
+ * may change address too.
+ */
+unsigned int vtep_flow_local(u32 hash, __be16 sport, unsigned int n)
+{
+	return reciprocal_scale(hash_32(hash ^ (__force u16)sport, 32), n);
 }
 
 /*

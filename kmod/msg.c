@@ -54,6 +54,24 @@ int vtep_msg_put_dev(struct sk_buff *skb, const struct net_device *dev)
 	return 0;
 }
 
+/* VTEP_LINK_A_LOCALS { ADDR(6) ... }: every local address, the primary first */
+static int locals_put(struct sk_buff *skb, const struct vtep_cfg *cfg)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_LINK_A_LOCALS);
+	unsigned int i, n;
+
+	if (!nest)
+		return -EMSGSIZE;
+	/* A dump reads it under cfg_seq, which retries a torn copy. */
+	n = min_t(unsigned int, READ_ONCE(cfg->nlocals), VTEP_LOCAL_ADDRS_MAX);
+	for (i = 0; i < n; i++)
+		if (vtep_addr_put(skb, VTEP_LOCAL_A_ADDR, VTEP_LOCAL_A_ADDR6,
+				  vtep_cfg_local(cfg, i)))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* The device's settings and counts, the inside of VTEP_A_LINK. */
 int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep)
 {
@@ -65,6 +83,8 @@ int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep)
 	BUILD_BUG_ON(sizeof(bool) != sizeof(u8));
 	if (vtep_addr_put(skb, VTEP_LINK_A_LOCAL, VTEP_LINK_A_LOCAL6,
 			  &vtep->cfg.local))
+		return -EMSGSIZE;
+	if (vtep->cfg.nlocals > 1 && locals_put(skb, &vtep->cfg))
 		return -EMSGSIZE;
 	for (i = 0; i < vtep_n_link_fields; i++) {
 		f = &vtep_link_fields[i];
@@ -81,7 +101,10 @@ int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep)
 size_t vtep_msg_link_size(void)
 {
 	size_t size = nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL(6) */
-		      nla_total_size(sizeof(u32)) * 2;	/* FDB_, VNI_COUNT */
+		      nla_total_size(sizeof(u32)) * 2 +	/* FDB_, VNI_COUNT */
+		      nla_total_size(0) +			/* LOCALS */
+		      nla_total_size(sizeof(struct in6_addr)) *	/* its ADDR(6) */
+		      VTEP_LOCAL_ADDRS_MAX;
 	unsigned int i;
 
 	for (i = 0; i < vtep_n_link_fields; i++)
@@ -171,6 +194,26 @@ size_t vtep_msg_peer_size(void)
 	     + nla_total_size(sizeof(u32))			/* VNI */
 	     + nla_total_size(sizeof(struct in6_addr))	/* ADDR(6) */
 	     + nla_total_size(sizeof(u8));			/* PREFIX */
+}
+
+/* VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }: another address of a peer */
+int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
+		       const struct vtep_addr *peer)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_ALIAS);
+
+	if (!nest ||
+	    vtep_addr_put(skb, VTEP_ALIAS_A_ADDR, VTEP_ALIAS_A_ADDR6, alias) ||
+	    vtep_addr_put(skb, VTEP_ALIAS_A_PEER, VTEP_ALIAS_A_PEER6, peer))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+size_t vtep_msg_alias_size(void)
+{
+	return nla_total_size(0)				/* VTEP_A_ALIAS */
+	     + nla_total_size(sizeof(struct in6_addr)) * 2;	/* ADDR(6), PEER(6) */
 }
 
 /*

@@ -65,6 +65,13 @@ static const struct nla_policy neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
 	[VTEP_NEIGH_A_LLADDR]	= NLA_POLICY_ETH_ADDR,
 };
 
+static const struct nla_policy alias_policy[VTEP_ALIAS_A_MAX + 1] = {
+	[VTEP_ALIAS_A_ADDR]	= { .type = NLA_BE32 },
+	[VTEP_ALIAS_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VTEP_ALIAS_A_PEER]	= { .type = NLA_BE32 },
+	[VTEP_ALIAS_A_PEER6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
 static const struct nla_policy fdb_policy[VTEP_FDB_A_MAX + 1] = {
 	[VTEP_FDB_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_FDB_A_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
@@ -87,6 +94,7 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 	[VTEP_A_FLOW]		= VTEP_READ_ONLY(VTEP_A_FLOW),
+	[VTEP_A_ALIAS]		= NLA_POLICY_NESTED(alias_policy),
 };
 
 /* The device a request names, with a reference the caller drops. */
@@ -357,9 +365,52 @@ static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 	if (err)
 		return err;
 	if (info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL)
-		return vtep_vni_remote_del(vtep, vni, &addr, info->extack);
-	return vtep_vni_remote_add(vtep, vni, &addr, info->nlhdr->nlmsg_flags &
-				   NLM_F_REPLACE, info->extack);
+		err = vtep_vni_remote_del(vtep, vni, &addr, info->extack);
+	else
+		err = vtep_vni_remote_add(vtep, vni, &addr,
+					  info->nlhdr->nlmsg_flags &
+					  NLM_F_REPLACE, info->extack);
+	/* One copy of a flood per peer, however many of its addresses */
+	if (!err && vtep_alias_any(vtep))
+		vtep_alias_dedup(vtep, vni);
+	return err;
+}
+
+/*
+ * VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }: ADDR is another address of the
+ * peer PEER; a delete names ADDR only.
+ */
+static int do_alias_change(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[VTEP_A_ALIAS];
+	struct nlattr *tb[VTEP_ALIAS_A_MAX + 1];
+	struct vtep_addr addr, peer;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_ALIAS))
+		return -EINVAL;
+	err = nla_parse_nested(tb, VTEP_ALIAS_A_MAX, nest, alias_policy,
+			       info->extack);
+	if (err)
+		return err;
+	err = peer_addr_parse(vtep, nest, tb[VTEP_ALIAS_A_ADDR],
+			      tb[VTEP_ALIAS_A_ADDR6], VTEP_ALIAS_A_ADDR, &addr,
+			      info->extack);
+	if (err)
+		return err;
+	if (info->genlhdr->cmd == VTEP_CMD_ALIAS_DEL)
+		return vtep_alias_del(vtep, &addr, info->extack);
+	err = peer_addr_parse(vtep, nest, tb[VTEP_ALIAS_A_PEER],
+			      tb[VTEP_ALIAS_A_PEER6], VTEP_ALIAS_A_PEER, &peer,
+			      info->extack);
+	return err ?: vtep_alias_add(vtep, &addr, &peer,
+				     info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
+				     info->extack);
+}
+
+static int do_alias_get(struct vtep_dev *vtep, struct genl_info *info)
+{
+	return vtep_reply_aliases(info, vtep);
 }
 
 /*
@@ -717,6 +768,9 @@ static const handler_t handlers[__VTEP_CMD_MAX] = {
 	[VTEP_CMD_PEER_GET]	= do_peer_get,
 	[VTEP_CMD_NEIGH_NEW]	= do_neigh_change,
 	[VTEP_CMD_NEIGH_DEL]	= do_neigh_change,
+	[VTEP_CMD_ALIAS_NEW]	= do_alias_change,
+	[VTEP_CMD_ALIAS_DEL]	= do_alias_change,
+	[VTEP_CMD_ALIAS_GET]	= do_alias_get,
 };
 
 /* Every "do": find the device, run the command's handler, under RTNL. */
@@ -843,6 +897,9 @@ static const struct genl_ops vtep_ops[] = {
 	DO_ADMIN(VTEP_CMD_NEIGH_NEW),
 	DO_ADMIN(VTEP_CMD_NEIGH_DEL),
 	GET(VTEP_CMD_NEIGH_GET, NULL),
+	DO_ADMIN(VTEP_CMD_ALIAS_NEW),
+	DO_ADMIN(VTEP_CMD_ALIAS_DEL),
+	{ .cmd = VTEP_CMD_ALIAS_GET, .doit = vtep_nl_doit },
 };
 
 int vtep_netlink_init(void)

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The route cache: per device, one small direct-mapped table per CPU, keyed
- * by (destination, mark, TOS), holding the dst and the source address the
- * last route lookup to that destination found.
+ * by (destination, mark, TOS, local address number), holding the dst and
+ * the source address the last route lookup to that destination found. A
+ * device with several local addresses routes from each separately (the
+ * source may choose the route, by policy routing), so the number of the
+ * address a frame takes (cfg.local is 0) is part of the key: a route
+ * found for one source is never used for another.
  *
  * Why not a struct dst_cache per peer, as the kernel's vxlan keeps one per
  * FDB entry: that is a per-CPU allocation per destination, so a million
@@ -38,6 +42,7 @@ struct vtep_route_slot {
 	u32 gen;
 	u32 mark;
 	u8 dsf;				/* the TOS without its ECN bits */
+	u8 local;			/* the local address number */
 	struct vtep_addr to;
 	struct vtep_addr from;
 };
@@ -82,9 +87,9 @@ void vtep_route_flush(struct vtep_route_cache *rc)
 
 static struct vtep_route_slot *vtep_route_slot(struct vtep_route_cache *rc,
 					       const struct vtep_addr *to,
-					       u32 mark, u8 dsf)
+					       u32 mark, u8 dsf, u8 local)
 {
-	u32 h = mark ^ dsf;
+	u32 h = mark ^ dsf ^ ((u32)local << 8);
 
 	if (to->family == AF_INET6)
 		h ^= (__force u32)(to->ip6.s6_addr32[0] ^ to->ip6.s6_addr32[1] ^
@@ -100,13 +105,13 @@ static struct vtep_route_slot *vtep_route_slot(struct vtep_route_cache *rc,
  */
 struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
 				 const struct vtep_addr *to, u32 mark, u8 tos,
-				 struct vtep_addr *from)
+				 u8 local, struct vtep_addr *from)
 {
 	u8 dsf = tos & ~INET_ECN_MASK;
-	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf);
+	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf, local);
 	struct dst_entry *dst = s->dst;
 
-	if (!dst || s->mark != mark || s->dsf != dsf ||
+	if (!dst || s->mark != mark || s->dsf != dsf || s->local != local ||
 	    !vtep_addr_equal(&s->to, to))
 		return NULL;
 	if (unlikely(s->gen != (u32)atomic_read(&rc->gen) ||
@@ -122,11 +127,11 @@ struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
 
 /* Remember @dst (the cache takes its own reference) as the route to @to. */
 void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
-		    u32 mark, u8 tos, struct dst_entry *dst,
+		    u32 mark, u8 tos, u8 local, struct dst_entry *dst,
 		    const struct vtep_addr *from)
 {
 	u8 dsf = tos & ~INET_ECN_MASK;
-	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf);
+	struct vtep_route_slot *s = vtep_route_slot(rc, to, mark, dsf, local);
 	struct dst_entry *old = s->dst;
 
 	dst_hold(dst);
@@ -140,6 +145,7 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 	s->gen = atomic_read(&rc->gen);
 	s->mark = mark;
 	s->dsf = dsf;
+	s->local = local;
 	s->to = *to;
 	s->from = *from;
 	dst_release(old);

@@ -31,6 +31,11 @@ static struct netlink_range_validation rate_range = {
 	.max = U64_MAX,
 };
 
+static const struct nla_policy locals_policy[VTEP_LOCAL_A_MAX + 1] = {
+	[VTEP_LOCAL_A_ADDR]	  = { .type = NLA_BE32 },
+	[VTEP_LOCAL_A_ADDR6]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
 /* rtnetlink's IFLA_INFO_DATA and genl's VTEP_A_LINK: one nest, one policy */
 const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_LOCAL]	  = { .type = NLA_BE32 },
@@ -57,7 +62,57 @@ const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_FLOWLET_GAP] = NLA_POLICY_FULL_RANGE(NLA_U32, &gap_range),
 	[VTEP_LINK_A_SAMPLE]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &sample_range),
 	[VTEP_LINK_A_ELEPHANT_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
+	[VTEP_LINK_A_LOCALS]	  = NLA_POLICY_NESTED(locals_policy),
 };
+
+/* NL_SET_ERR_MSG_ATTR() takes only a literal; these are literals too. */
+static int locals_refuse(struct netlink_ext_ack *extack,
+			 const struct nlattr *at, const char *why)
+{
+	NL_SET_BAD_ATTR(extack, at);
+	if (extack)
+		extack->_msg = why;
+	return -EINVAL;
+}
+
+/*
+ * VTEP_LINK_A_LOCALS: the device's addresses, the primary first; one
+ * family, each once, unicast (the wildcard only alone), at most
+ * VTEP_LOCAL_ADDRS_MAX.
+ */
+static int locals_parse(const struct nlattr *nest, struct vtep_cfg *cfg,
+			struct netlink_ext_ack *extack)
+{
+	const struct nlattr *at;
+	unsigned int n = 0, i;
+	struct vtep_addr a;
+	int rem;
+
+	nla_for_each_nested(at, nest, rem) {
+		if (nla_type(at) != VTEP_LOCAL_A_ADDR &&
+		    nla_type(at) != VTEP_LOCAL_A_ADDR6)
+			return locals_refuse(extack, at, "Local addresses must be VTEP_LOCAL_A_ADDR or VTEP_LOCAL_A_ADDR6");
+		if (n == VTEP_LOCAL_ADDRS_MAX)
+			return locals_refuse(extack, at, "A device has at most 8 local addresses");
+		vtep_addr_get(&a, nla_type(at) == VTEP_LOCAL_A_ADDR ? at : NULL,
+			      at);
+		if (n && a.family != cfg->local.family)
+			return locals_refuse(extack, at, "Local addresses must all be IPv4 or all IPv6");
+		if (!vtep_addr_is_unicast(&a) && (n || !vtep_addr_any(&a)))
+			return locals_refuse(extack, at, "Local addresses must be unicast (the wildcard only alone)");
+		for (i = 0; i < n; i++)
+			if (vtep_addr_equal(vtep_cfg_local(cfg, i), &a))
+				return locals_refuse(extack, at, "Local address given twice");
+		*(n ? &cfg->more[n - 1] : &cfg->local) = a;
+		n++;
+	}
+	if (!n)
+		return locals_refuse(extack, nest, "LOCALS must hold an address");
+	if (n > 1 && vtep_addr_any(&cfg->local))
+		return locals_refuse(extack, nest, "Local addresses must be unicast (the wildcard only alone)");
+	cfg->nlocals = n;
+	return 0;
+}
 
 /*
  * A VTEP_LINK_A nest (genl's VTEP_A_LINK or rtnetlink's IFLA_INFO_DATA,
@@ -78,12 +133,19 @@ int vtep_nl_link_parse(struct nlattr **tb, const struct vtep_cfg *cur,
 	for (i = 1; i <= VTEP_LINK_A_MAX; i++)
 		if (tb[i])
 			lc->set |= BIT(i);
-	if (l4 && l6) {
-		NL_SET_ERR_MSG_ATTR(extack, l6,
-				    "Local address must be IPv4 or IPv6, not both");
+	if ((l4 && l6) || ((l4 || l6) && tb[VTEP_LINK_A_LOCALS])) {
+		NL_SET_ERR_MSG_ATTR(extack, l6 ?: tb[VTEP_LINK_A_LOCALS],
+				    "Local address must be IPv4 or IPv6 or a list, not two of them");
 		return -EINVAL;
 	}
+	if (tb[VTEP_LINK_A_LOCALS]) {
+		int err = locals_parse(tb[VTEP_LINK_A_LOCALS], cfg, extack);
+
+		if (err)
+			return err;
+	}
 	if (l4 || l6) {
+		cfg->nlocals = 1;
 		vtep_addr_get(&cfg->local, l4, l6);
 		if (!vtep_addr_any(&cfg->local) &&
 		    !vtep_addr_is_unicast(&cfg->local)) {

@@ -52,6 +52,18 @@ static void vtep_rx_outer_src(const struct sock *sk, const struct sk_buff *skb,
 	}
 }
 
+/* Whether an address of @set (a peer with several) is known to @vni */
+static bool vtep_rx_set_known(struct vtep_dev *vtep, struct vtep_vni *vni,
+			      const struct vtep_pset *set)
+{
+	unsigned int i;
+
+	for (i = 0; set && i < set->n; i++)
+		if (vtep_allow_check(vtep, vni, &set->a[i]))
+			return true;
+	return false;
+}
+
 /*
  * The inner IP header's offset from skb->data (the inner frame past its
  * Ethernet header), past any VLAN tags, and its protocol; 0 for a frame
@@ -133,6 +145,7 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 	struct vtep_vni *vni = NULL;
 	const struct vtep_hdr *vh;
 	enum vtep_stat reason;
+	const struct vtep_pset *set;
 	struct vtep_addr src;
 	struct vtep_sock *vs;
 	unsigned int len;
@@ -176,8 +189,10 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 	}
 
 	vtep_rx_outer_src(sk, skb, &src);
+	set = vtep_alias_any(vtep) ? vtep_alias_lookup(vtep, &src) : NULL;
 	/* A VNI that takes known peers only: before learning or delivery */
-	if (!vtep_allow_check(vtep, vni, &src)) {
+	if (!vtep_allow_check(vtep, vni, &src) &&
+	    !vtep_rx_set_known(vtep, vni, set)) {
 		if (__ratelimit(&vtep->refused_rs))
 			vtep_event_peer(vtep, vni->id, &src);
 		reason = VTEP_STAT_DROP_PEER;
@@ -213,6 +228,9 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 	if (!vtep_rx_ecn(sk, skb->head + nh, skb, &reason))
 		goto drop;
 
+	/* A peer with several addresses is learned behind its primary. */
+	if (set)
+		src = set->a[0];
 	/* Learn only from frames we deliver (their source MAC is unicast). */
 	if (READ_ONCE(vtep->cfg.learning) && !vtep_addr_any(&src))
 		vtep_fdb_learn(vtep, vni, eth_hdr(skb)->h_source, &src);

@@ -32,6 +32,7 @@ struct vtep_tx {
 	struct vtep_vni *vni;
 	struct vtep_sock *vs;
 	__be16 sport;		/* from the inner flow hash */
+	u8 local;		/* the local address taken (cfg.local: 0) */
 	u8 inner;		/* inner IP version, 0 for anything else */
 	bool xnet;
 };
@@ -169,7 +170,8 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 	struct rtable *rt;
 	struct flowi4 fl4;
 
-	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, &from);
+	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, tx->local,
+			     &from);
 	if (dst) {
 		*saddr = from.ip4;
 		return container_of(dst, struct rtable, dst);
@@ -194,7 +196,8 @@ static struct rtable *vtep_route4(const struct vtep_tx *tx,
 	}
 	*saddr = fl4.saddr;
 	from.ip4 = fl4.saddr;
-	vtep_route_set(&vtep->routes, to, skb->mark, tos, &rt->dst, &from);
+	vtep_route_set(&vtep->routes, to, skb->mark, tos, tx->local, &rt->dst,
+		       &from);
 	return rt;
 }
 
@@ -203,7 +206,7 @@ static void vtep_xmit4(const struct vtep_tx *tx, struct sk_buff *skb,
 {
 	struct vtep_dev *vtep = tx->vtep;
 	bool mcast = ipv4_is_multicast(to->ip4);
-	__be32 saddr = vtep->cfg.local.ip4;
+	__be32 saddr = vtep_cfg_local(&vtep->cfg, tx->local)->ip4;
 	unsigned int len = skb->len;
 	enum vtep_stat reason;
 	struct rtable *rt;
@@ -261,7 +264,8 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
-	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, &from);
+	dst = vtep_route_get(&vtep->routes, to, skb->mark, tos, tx->local,
+			     &from);
 	if (dst) {
 		*saddr = from.ip6;
 		return dst;
@@ -287,7 +291,8 @@ static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
 	}
 	*saddr = fl6.saddr;
 	from.ip6 = fl6.saddr;
-	vtep_route_set(&vtep->routes, to, skb->mark, tos, dst, &from);
+	vtep_route_set(&vtep->routes, to, skb->mark, tos, tx->local, dst,
+		       &from);
 	return dst;
 }
 
@@ -295,7 +300,7 @@ static void vtep_xmit6(const struct vtep_tx *tx, struct sk_buff *skb,
 		       const struct vtep_addr *to)
 {
 	struct vtep_dev *vtep = tx->vtep;
-	struct in6_addr saddr = vtep->cfg.local.ip6;
+	struct in6_addr saddr = vtep_cfg_local(&vtep->cfg, tx->local)->ip6;
 	struct in6_addr daddr = to->ip6;
 	unsigned int len = skb->len;
 	enum vtep_stat reason;
@@ -350,6 +355,20 @@ static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
 		vtep_xmit4(tx, skb, to);
 }
 
+/* One of our own addresses (a replication list may hold them all) */
+static bool vtep_is_local(const struct vtep_cfg *cfg,
+			  const struct vtep_addr *a)
+{
+	unsigned int i;
+
+	if (vtep_addr_equal(a, &cfg->local))
+		return true;
+	for (i = 0; i + 1 < cfg->nlocals; i++)
+		if (vtep_addr_equal(a, &cfg->more[i]))
+			return true;
+	return false;
+}
+
 /*
  * Queue @addr as the next flood destination, sending a copy to the one
  * queued before: the last destination gets the original, so a flood to
@@ -380,7 +399,7 @@ static void vtep_flood_add(const struct vtep_tx *tx, struct sk_buff *skb,
 static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 		       struct vtep_peer *also)
 {
-	const struct vtep_addr *local = &tx->vtep->cfg.local;
+	const struct vtep_cfg *cfg = &tx->vtep->cfg;
 	struct vtep_vni *vni = tx->vni;
 	const struct vtep_addr *prev = NULL;
 	const struct vtep_group_addr *g;
@@ -393,10 +412,15 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 	list_for_each_entry_rcu(vr, &vni->remotes, node) {
 		struct vtep_peer *r = vr->peer;
 
-		if (vtep_addr_equal(&r->addr, local))
+		if (vtep_is_local(cfg, &r->addr))
 			continue;
 		if (r == also)	/* peers are shared: one object per address */
 			also = NULL;
+		else if (unlikely(also && vtep_alias_any(tx->vtep)) &&
+			 vtep_alias_same(tx->vtep, &r->addr, &also->addr))
+			also = NULL;	/* or one peer, several addresses */
+		if (READ_ONCE(vr->dup))	/* an earlier entry reached its peer */
+			continue;
 		vtep_flood_add(tx, skb, &prev, &r->addr);
 	}
 	if (also)
@@ -464,6 +488,9 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* Off, re-steering changes nothing: not even a lookup. */
 	if (READ_ONCE(vtep->cfg.resteer))
 		tx.sport = vtep_elephant_steer(vtep, tx.vni, hash, tx.sport);
+	/* Set only while down: read plainly. One address: nothing to choose. */
+	if (unlikely(vtep->cfg.nlocals > 1))
+		tx.local = vtep_flow_local(hash, tx.sport, vtep->cfg.nlocals);
 	if (vtep_elephant_due(vtep))
 		vtep_elephant_sample(vtep, tx.vni, skb, hash, tx.sport);
 

@@ -9,6 +9,10 @@
  * RTNL. Its receive options (IPv6 zero checksums) are the first device's;
  * a device that wants others cannot share it, and cannot open. A device with a local address gets a socket bound to that address,
  * so tunnel packets for the host's other addresses are not ours to take.
+ * A device with several local addresses (cfg.more) gets one more socket
+ * bound to each, delivering to the same vtep_sock: a wildcard socket
+ * would take the host's other addresses too. Such a vtep_sock is shared
+ * only by devices with the very same list.
  *
  * Such a bound socket does not see multicast: UDP hands a datagram sent to
  * a group only to sockets bound to the wildcard or to the group itself. So
@@ -148,12 +152,67 @@ static void vtep_local(const struct vtep_dev *vtep, struct vtep_addr *local)
 		local->family = AF_INET;
 }
 
+/* The same local addresses, in the same order, as the device's */
+static bool vtep_sock_same_locals(const struct vtep_sock *vs,
+				  const struct vtep_dev *vtep)
+{
+	unsigned int i;
+
+	if (vs->nlocals != vtep->cfg.nlocals)
+		return false;
+	for (i = 0; i + 1 < vs->nlocals; i++)
+		if (!vtep_addr_equal(&vs->more[i], &vtep->cfg.more[i]))
+			return false;
+	return true;
+}
+
+static void vtep_sock_release_more(struct vtep_sock *vs)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < vs->nlocals; i++)
+		if (vs->more_sock[i])
+			udp_tunnel_sock_release(vs->more_sock[i]);
+}
+
+/* A link-local address means nothing without its link. */
+static int vtep_local_ifindex(const struct vtep_dev *vtep,
+			      const struct vtep_addr *a)
+{
+	if (a->family == AF_INET6 &&
+	    (ipv6_addr_type(&a->ip6) & IPV6_ADDR_LINKLOCAL))
+		return vtep->cfg.underlay;
+	return 0;
+}
+
+/* The receive-only sockets of the device's other local addresses */
+static int vtep_sock_bind_more(struct vtep_dev *vtep, struct vtep_sock *vs)
+{
+	struct socket *sock;
+	unsigned int i;
+
+	vs->nlocals = vtep->cfg.nlocals;
+	for (i = 0; i + 1 < vs->nlocals; i++) {
+		vs->more[i] = vtep->cfg.more[i];
+		sock = vtep_sock_bind(vtep->net, &vs->more[i], vs->port,
+				      vtep_local_ifindex(vtep, &vs->more[i]),
+				      false);
+		if (IS_ERR(sock)) {
+			vtep_sock_release_more(vs);
+			return PTR_ERR(sock);
+		}
+		vs->more_sock[i] = sock;
+		vtep_sock_setup(vtep->net, sock, vs);
+	}
+	return 0;
+}
+
 static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 					  const struct vtep_underlay_ops *ops)
 {
 	struct vtep_sock *vs;
 	struct socket *sock;
-	int ifindex = 0;
+	int ifindex, err;
 
 	vs = kzalloc(sizeof(*vs), GFP_KERNEL);
 	if (!vs)
@@ -165,11 +224,7 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	vs->zero_csum6_rx = vtep_zero_csum6_rx(vtep);
 	vs->ops = ops;
 
-	/* A link-local address means nothing without its link. */
-	if (vs->local.family == AF_INET6 &&
-	    (ipv6_addr_type(&vs->local.ip6) & IPV6_ADDR_LINKLOCAL))
-		ifindex = vtep->cfg.underlay;
-
+	ifindex = vtep_local_ifindex(vtep, &vs->local);
 	sock = vtep_sock_bind(vtep->net, &vs->local, vs->port, ifindex, false);
 	if (IS_ERR(sock)) {
 		kfree(vs);
@@ -177,6 +232,12 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	}
 	vs->sock = sock;
 	vtep_sock_setup(vtep->net, sock, vs);
+	err = vtep_sock_bind_more(vtep, vs);
+	if (err) {
+		udp_tunnel_sock_release(sock);
+		kfree(vs);
+		return ERR_PTR(err);
+	}
 	return vs;
 }
 
@@ -200,6 +261,11 @@ int vtep_underlay_open(struct vtep_dev *vtep,
 		if (vs->port != vtep->cfg.port ||
 		    !vtep_addr_equal(&vs->local, &local))
 			continue;
+		if (!vtep_sock_same_locals(vs, vtep)) {
+			netdev_info(vtep->dev,
+				    "another device on this address and port has other local addresses\n");
+			return -EBUSY;
+		}
 		if (vs->zero_csum6_rx != vtep_zero_csum6_rx(vtep)) {
 			netdev_info(vtep->dev,
 				    "another device on this address and port has the other udp6zerocsumrx setting\n");
@@ -300,6 +366,7 @@ void vtep_underlay_close(struct vtep_dev *vtep)
 		list_del(&g->node);
 		vtep_group_free(vs, g);
 	}
+	vtep_sock_release_more(vs);
 	udp_tunnel_sock_release(vs->sock);
 	kfree_rcu(vs, rcu);
 }

@@ -14,7 +14,7 @@
  *                  ports; the neighbour table and ARP/ND suppression
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
- *   peer, allow, route, underlay, pmtu, flow, stats
+ *   peer, allow, alias, route, underlay, pmtu, flow, stats
  *   addr.h, compat.h
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
@@ -95,6 +95,9 @@ struct vtep_cfg {
 	u32 flowlet_gap;		/* microseconds */
 	u32 sample;			/* one frame in N, 0 = off */
 	u64 elephant_rate;		/* bytes/s */
+	/* local (above) and these: the device's addresses, down only */
+	u8 nlocals;			/* 1 .. VTEP_LOCAL_ADDRS_MAX */
+	struct vtep_addr more[VTEP_LOCAL_ADDRS_MAX - 1];
 };
 
 /* Per-CPU counters, indexed by enum vtep_stat */
@@ -126,6 +129,7 @@ struct vtep_route_cache {
 struct vtep_vni_remote {
 	struct list_head node;		/* vni->remotes, RCU */
 	struct vtep_peer *peer;		/* holds a reference */
+	bool dup;			/* an earlier entry reaches its peer set */
 	struct rcu_head rcu;
 };
 
@@ -133,6 +137,14 @@ struct vtep_vni_remote {
 struct vtep_group_addr {
 	struct vtep_addr addr;
 	struct rcu_head rcu;
+};
+
+/* A peer with several addresses (alias.c), replaced whole (RCU) */
+struct vtep_pset {
+	struct list_head node;		/* vtep->psets, under RTNL */
+	struct rcu_head rcu;
+	u8 n;
+	struct vtep_addr a[VTEP_PEER_ADDRS_MAX];	/* a[0]: the primary */
 };
 
 /* An allowed peer address or prefix of a VNI (allow.c) */
@@ -313,6 +325,9 @@ struct vtep_dev {
 	struct rhashtable peers;	/* struct vtep_peer, by address */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
 	struct rhashtable neighs;	/* struct vtep_neigh, neigh.c */
+	struct rhashtable aliases;	/* addresses of peer sets, alias.c */
+	struct list_head psets;		/* struct vtep_pset, under RTNL */
+	u32 nalias;			/* addresses of sets but primaries, RTNL */
 	struct ratelimit_state refused_rs; /* VTEP_EVENT_PEER_REFUSED */
 	struct vtep_sampler __percpu *sampler;	/* elephant.c */
 	struct vtep_elephants elephants;
@@ -337,6 +352,13 @@ struct vtep_link_cfg {
 	struct vtep_cfg cfg;		/* the current settings, changed */
 	u32 set;			/* BIT(VTEP_LINK_A_*) of those given */
 };
+
+/* The device's local address number @i (0: cfg.local) */
+static inline const struct vtep_addr *vtep_cfg_local(const struct vtep_cfg *c,
+						    unsigned int i)
+{
+	return i ? &c->more[i - 1] : &c->local;
+}
 
 /* A VTEP_A_VNI nest of VNI_NEW or VNI_SET */
 struct vtep_vni_cfg {
@@ -414,6 +436,7 @@ int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni);
 int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
 		     const struct vtep_vni *vni);
+int vtep_reply_aliases(struct genl_info *info, struct vtep_dev *vtep);
 int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb);
 int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb);
@@ -439,6 +462,9 @@ size_t vtep_msg_fdb_size(void);
 int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
 		      const struct vtep_addr *addr, u8 plen);
 size_t vtep_msg_peer_size(void);
+int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
+		       const struct vtep_addr *peer);
+size_t vtep_msg_alias_size(void);
 int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
 int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
 		       const struct vtep_addr *addr, const u8 *mac);
@@ -590,20 +616,40 @@ int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 		   struct netlink_ext_ack *extack);
 void vtep_allow_release(struct vtep_dev *vtep, struct vtep_vni *vni);
 
+/* alias.c: peers with several addresses (peer sets) */
+int vtep_alias_init(struct vtep_dev *vtep);
+void vtep_alias_free(struct vtep_dev *vtep);	/* priv_destructor */
+/* Whether the device has a peer set at all: one read, on the datapath */
+static inline bool vtep_alias_any(struct vtep_dev *vtep)
+{
+	return atomic_read(&vtep->aliases.nelems);
+}
+const struct vtep_pset *vtep_alias_lookup(struct vtep_dev *vtep,
+					  const struct vtep_addr *a);
+bool vtep_alias_same(struct vtep_dev *vtep, const struct vtep_addr *a,
+		     const struct vtep_addr *b);
+void vtep_alias_dedup(struct vtep_dev *vtep, struct vtep_vni *vni);
+int vtep_alias_add(struct vtep_dev *vtep, const struct vtep_addr *addr,
+		   const struct vtep_addr *peer, bool replace,
+		   struct netlink_ext_ack *extack);
+int vtep_alias_del(struct vtep_dev *vtep, const struct vtep_addr *addr,
+		   struct netlink_ext_ack *extack);
+
 /* route.c: the per-device route cache (bottom halves off to get/set) */
 int vtep_route_init(struct vtep_route_cache *rc);
 void vtep_route_destroy(struct vtep_route_cache *rc);
 void vtep_route_flush(struct vtep_route_cache *rc);
 struct dst_entry *vtep_route_get(struct vtep_route_cache *rc,
 				 const struct vtep_addr *to, u32 mark, u8 tos,
-				 struct vtep_addr *from);
+				 u8 local, struct vtep_addr *from);
 void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
-		    u32 mark, u8 tos, struct dst_entry *dst,
+		    u32 mark, u8 tos, u8 local, struct dst_entry *dst,
 		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
 u32 vtep_flow_hash(struct sk_buff *skb, u32 vni);
 __be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash);
+unsigned int vtep_flow_local(u32 hash, __be16 sport, unsigned int n);
 void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);
 
 /* pmtu.c: the ICMP "too big" a router on the path would send */
@@ -633,6 +679,9 @@ struct vtep_sock {
 	struct vtep_addr local;
 	__be16 port;
 	bool zero_csum6_rx;		/* IPv6: accept zero UDP checksums */
+	u8 nlocals;			/* local, and more[0, nlocals - 1) */
+	struct vtep_addr more[VTEP_LOCAL_ADDRS_MAX - 1];
+	struct socket *more_sock[VTEP_LOCAL_ADDRS_MAX - 1];	/* receive only */
 	int refcnt;			/* under RTNL */
 	struct list_head groups;	/* joined groups, under RTNL */
 	struct rcu_head rcu;

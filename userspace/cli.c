@@ -23,6 +23,7 @@ const struct vtep_object *const vtep_objects[] = {
 	&vni_object,
 	&remote_object,
 	&peer_object,
+	&alias_object,
 	&fdb_object,
 	&neigh_object,
 	&flows_object,

@@ -94,13 +94,58 @@ static int p_srcport(void *req, char **v)
 	return 0;
 }
 
+/* "local A [local B ...]": one address is LOCAL(6), several LOCALS */
+static int p_local(void *req, char **v)
+{
+	struct link_req *r = req;
+	struct vtep_ip ip;
+	unsigned int i;
+
+	if (parse_ip(v[0], &ip))
+		return invarg("not an IPv4 or IPv6 address", v[0]);
+	if (ip_is_multicast(&ip))
+		return invarg("the local address must be unicast", v[0]);
+	if (r->nlocals == VTEP_LOCAL_ADDRS_MAX)
+		return invarg("a device has at most 8 local addresses", v[0]);
+	if (r->nlocals && ip.family != r->locals[0].family)
+		return invarg("local addresses must all be IPv4 or all IPv6",
+			      v[0]);
+	for (i = 0; i < r->nlocals; i++)
+		if (!memcmp(&ip, &r->locals[i], sizeof(ip)))
+			return invarg("local address given twice", v[0]);
+	r->locals[r->nlocals++] = ip;
+	if (r->nlocals == 1) {
+		r->local = ip;
+		r->set |= BIT(VTEP_LINK_A_LOCAL);
+	} else {
+		r->set &= ~BIT(VTEP_LINK_A_LOCAL);
+		r->set |= BIT(VTEP_LINK_A_LOCALS);
+	}
+	return 0;
+}
+
+/* VTEP_LINK_A_LOCALS { ADDR(6) ... }, if several were given */
+static void put_locals(struct nlmsghdr *nlh, const struct link_req *r)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!(r->set & BIT(VTEP_LINK_A_LOCALS)))
+		return;
+	nest = mnl_attr_nest_start(nlh, VTEP_LINK_A_LOCALS);
+	for (i = 0; i < r->nlocals; i++)
+		attr_put_ip(nlh, VTEP_LOCAL_A_ADDR, VTEP_LOCAL_A_ADDR6,
+			    &r->locals[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 #define T(t, a, f) KT(struct link_req, t, a, f)
 
 static const struct kw link_kws[] = {
 	{ "NAME", L(ADD) | L(SET) | L(DEL) | L(SHOW), L(ADD) | L(SET) | L(DEL),
 	  1, 0, NULL, T(KW_DEV, 0, name) },
-	{ "local", OPT, 0, 1, 0, NULL, T(KW_UNICAST, VTEP_LINK_A_LOCAL, local),
-	  .why = "the local address must be unicast" },
+	{ "local", OPT, 0, 1, 0, p_local, T(KW_UNICAST, VTEP_LINK_A_LOCAL, local),
+	  .why = "the local address must be unicast", .many = true },
 	{ "port", OPT, 0, 1, 0, NULL, T(KW_PORT, VTEP_LINK_A_PORT, port) },
 	{ "ttl", OPT, 0, 1, 0, p_ttl, T(KW_U8, VTEP_LINK_A_TTL, ttl) },
 	{ "tos", OPT, 0, 1, 0, p_tos, T(KW_U8, VTEP_LINK_A_TOS, tos) },
@@ -196,6 +241,7 @@ static void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 	if (r->set & ~BIT(VTEP_LINK_A_UNDERLAY)) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		kw_put(nlh, link_kws, r);
+		put_locals(nlh, r);
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, info);
@@ -210,6 +256,7 @@ static void link_build_set(struct nlmsghdr *nlh, const void *req)
 	put_dev(nlh, r->name);
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
 	kw_put(nlh, link_kws, r);
+	put_locals(nlh, r);
 	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
 		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->underlay_ifindex);
 	mnl_attr_nest_end(nlh, nest);
@@ -233,6 +280,31 @@ static void print_u32_attr(const struct nlattr *a, const char *key,
 		print_uint(PRINT_ANY, key, fmt, v);
 }
 
+/* The other local addresses, "local B local C "; JSON: "locals", all */
+static void print_locals(const struct nlattr *nest)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const struct nlattr *a;
+	struct vtep_ip ip;
+	bool first = true;
+
+	if (!nest)
+		return;
+	open_json_array("locals");
+	mnl_attr_for_each_nested(a, nest) {
+		bool v6 = mnl_attr_get_type(a) == VTEP_LOCAL_A_ADDR6;
+
+		if (!attr_ip(v6 ? NULL : a, v6 ? a : NULL, &ip))
+			continue;
+		format_ip(&ip, buf, sizeof(buf));
+		print_string(PRINT_JSON, NULL, "%s", buf);
+		if (!first)	/* the primary is "local" already */
+			print_string(PRINT_FP, NULL, "local %s ", buf);
+		first = false;
+	}
+	close_json_array();
+}
+
 static void print_link_attrs(const struct nlattr **t)
 {
 	char buf[INET6_ADDRSTRLEN], name[IFNAMSIZ];
@@ -247,6 +319,7 @@ static void print_link_attrs(const struct nlattr **t)
 			     format_ip(&ip, buf, sizeof(buf)));
 	else
 		print_null("local");
+	print_locals(t[VTEP_LINK_A_LOCALS]);
 	if (attr_u16(t[VTEP_LINK_A_PORT], &u16))
 		print_uint(PRINT_ANY, "port", "port %u ", ntohs(u16));
 	if (attr_u32(t[VTEP_LINK_A_UNDERLAY], &u32) && u32)
@@ -406,7 +479,8 @@ const struct vtep_object link_object = {
 	"       vtepctl link set NAME LINK_OPTIONS\n"
 	"       vtepctl link del NAME\n"
 	"       vtepctl link show [ NAME ]\n"
-	"Where: LINK_OPTIONS := [ local ADDR ] [ port PORT ] [ underlay IF ]\n"
+	"Where: LINK_OPTIONS := [ local ADDR [ local ADDR ... ] ] [ port PORT ]\n"
+	"                       [ underlay IF ]\n"
 	"                       [ ttl { TTL | auto } ] [ tos { TOS | inherit } ]\n"
 	"                       [ df { set | unset | inherit } ]\n"
 	"                       [ learning { on | off } ] [ ageing SECS ]\n"
@@ -416,7 +490,9 @@ const struct vtep_object link_object = {
 	"                       [ udp6zerocsumrx { on | off } ]\n"
 	"                       [ resteer { on | off } ] [ flowlet-gap USEC ]\n"
 	"                       [ sample N ] [ elephant-rate BYTES ]\n"
-	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's)\n"
+	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's);\n"
+	"               up to 8, one family: the first is the primary (the\n"
+	"               default source), each inner flow takes one by its hash\n"
 	"       PORT := 1-65535, UDP destination port (default 4789)\n"
 	"       IF   := underlay device, for multicast and for binding\n"
 	"       TTL  := 1-255; auto: the route's\n"

@@ -326,7 +326,7 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 			val = argv + 1;
 			for (i = 0; i < k->nargs; i++)
 				NEXT_ARG();
-			if (seen & BIT(k - tab)) {
+			if ((seen & BIT(k - tab)) && !k->many) {
 				if (k->nargs)
 					pr_err("duplicate \"%s\": \"%s\" is the second value",
 					       k->name, *val);

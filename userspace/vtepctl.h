@@ -132,6 +132,7 @@ struct kw {
 	const char *why;	/* KW_UNICAST, KW_GROUP, KW_SECS, KW_U32: refusal */
 	unsigned char val;	/* KW_CONST */
 	uint64_t lo, hi;	/* KW_U32, KW_U64: the row's bounds, if hi */
+	bool many;		/* may be given more than once */
 };
 
 /* The typed part of a row of request struct T */
@@ -385,7 +386,9 @@ void print_version(FILE *out, const char *sysdir);
 struct link_req {
 	uint64_t set;			/* BIT(VTEP_LINK_A_*) given */
 	char name[IFNAMSIZ];
-	struct vtep_ip local;
+	struct vtep_ip local;		/* the first of locals */
+	struct vtep_ip locals[VTEP_LOCAL_ADDRS_MAX];
+	unsigned int nlocals;		/* > 1: sent as VTEP_LINK_A_LOCALS */
 	uint16_t port;
 	char underlay[IFNAMSIZ];
 	uint32_t underlay_ifindex;	/* resolved before building */
@@ -441,6 +444,13 @@ struct neigh_req {
 };
 enum { NEIGH_ADD, NEIGH_REPLACE, NEIGH_DEL, NEIGH_SHOW };
 extern const struct vtep_object neigh_object;
+struct alias_req {
+	uint64_t set;			/* BIT(VTEP_ALIAS_A_*) given */
+	char dev[IFNAMSIZ];
+	struct vtep_ip addr, peer;
+};
+enum { ALIAS_ADD, ALIAS_REPLACE, ALIAS_DEL, ALIAS_SHOW };
+extern const struct vtep_object alias_object;
 
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */

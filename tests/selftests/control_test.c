@@ -577,3 +577,172 @@ TEST_F(vtep_dev, a_remote_listed_twice_is_found_without_a_walk)
 }
 
 TEST_HARNESS_MAIN
+
+/* ---- several local addresses; peers with several (issue 15) ---- */
+
+/* LINK_SET with VTEP_A_LINK { LOCALS { ADDR @addrs[0..n) } }, @v6: ADDR6 */
+static int set_locals(struct vnl *nl, int ifindex, const char *const *addrs,
+		      int n, bool v6)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_LINK_SET, 0, ifindex);
+	struct nlattr *link = mnl_attr_nest_start(nlh, VTEP_A_LINK);
+	struct nlattr *list = mnl_attr_nest_start(nlh, VTEP_LINK_A_LOCALS);
+	struct in6_addr a6;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (v6 || strchr(addrs[i], ':')) {
+			inet_pton(AF_INET6, addrs[i], &a6);
+			mnl_attr_put(nlh, VTEP_LOCAL_A_ADDR6, 16, &a6);
+		} else {
+			mnl_attr_put_u32(nlh, VTEP_LOCAL_A_ADDR,
+					 vnl_ip4(addrs[i]));
+		}
+	}
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, link);
+	return vnl_run(nl, nlh, NULL, NULL);
+}
+
+TEST_F(vtep_dev, local_lists_are_checked_stored_and_listed)
+{
+	static const char *const four[] = {
+		"192.0.2.1", "192.0.2.11", "192.0.2.21", "192.0.2.31",
+	};
+	static const char *const nine[] = {
+		"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5",
+		"192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9",
+	};
+	static const char *const mixed[] = { "192.0.2.1", "2001:db8::1" };
+	static const char *const twice[] = { "192.0.2.1", "192.0.2.1" };
+	static const char *const any[] = { "0.0.0.0", "192.0.2.1" };
+	struct nlmsghdr *nlh;
+	struct replies r = {};
+	struct vnl_tb tb, l;
+	struct nlattr *a;
+	int i = 0;
+
+	ASSERT_OK(set_locals(self->nl, self->ifindex, four, 4, false));
+	nlh = vnl_genl(self->nl, VTEP_CMD_LINK_GET, 0, self->ifindex);
+	ASSERT_OK(vnl_run(self->nl, nlh, keep_cb, &r));
+	vnl_attrs(reply(&r, 0), &tb);
+	vnl_nested(tb.a[VTEP_A_LINK], &l);
+	EXPECT_EQ(vnl_ip4("192.0.2.1"), mnl_attr_get_u32(l.a[VTEP_LINK_A_LOCAL]));
+	ASSERT_NE(NULL, l.a[VTEP_LINK_A_LOCALS]);
+	mnl_attr_for_each_nested(a, l.a[VTEP_LINK_A_LOCALS]) {
+		ASSERT_LT(i, 4);
+		EXPECT_EQ(VTEP_LOCAL_A_ADDR, mnl_attr_get_type(a));
+		EXPECT_EQ(vnl_ip4(four[i]), mnl_attr_get_u32(a));
+		i++;
+	}
+	EXPECT_EQ(4, i);
+
+	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, nine, 9, false),
+		       EINVAL, "at most 8 local addresses");
+	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, mixed, 2, false),
+		       EINVAL, "all be IPv4 or all IPv6");
+	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, twice, 2, false),
+		       EINVAL, "given twice");
+	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, any, 2, false),
+		       EINVAL, "wildcard only alone");
+	ASSERT_REFUSED(set_locals(self->nl, self->ifindex, four, 0, false),
+		       EINVAL, "must hold an address");
+
+	/* LOCAL alone is a list of one: no LOCALS in the reply */
+	nlh = vnl_genl(self->nl, VTEP_CMD_LINK_SET, 0, self->ifindex);
+	vnl_put_nest(nlh, VTEP_A_LINK,
+		     VNL_NEST(VNL_U32(VTEP_LINK_A_LOCAL, vnl_ip4("192.0.2.5"))));
+	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+	r.n = 0;
+	nlh = vnl_genl(self->nl, VTEP_CMD_LINK_GET, 0, self->ifindex);
+	ASSERT_OK(vnl_run(self->nl, nlh, keep_cb, &r));
+	vnl_attrs(reply(&r, 0), &tb);
+	vnl_nested(tb.a[VTEP_A_LINK], &l);
+	EXPECT_EQ(vnl_ip4("192.0.2.5"), mnl_attr_get_u32(l.a[VTEP_LINK_A_LOCAL]));
+	EXPECT_EQ(NULL, l.a[VTEP_LINK_A_LOCALS]);
+}
+
+/* ALIAS_NEW/DEL { ADDR, [PEER] }, all IPv4 */
+static int alias_cmd(struct vnl *nl, uint8_t cmd, uint16_t flags, int ifindex,
+		     const char *addr, const char *peer, mnl_cb_t cb, void *data)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, cmd, flags, ifindex);
+	struct nlattr *nest;
+
+	if (cmd != VTEP_CMD_ALIAS_GET) {
+		nest = mnl_attr_nest_start(nlh, VTEP_A_ALIAS);
+		mnl_attr_put_u32(nlh, VTEP_ALIAS_A_ADDR, vnl_ip4(addr));
+		if (peer)
+			mnl_attr_put_u32(nlh, VTEP_ALIAS_A_PEER, vnl_ip4(peer));
+		mnl_attr_nest_end(nlh, nest);
+	}
+	return vnl_run(nl, nlh, cb, data);
+}
+
+static int aliases_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int *n = data;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == VTEP_A_ALIAS)
+			(*n)++;
+	return MNL_CB_OK;
+}
+
+TEST_F(vtep_dev, aliases_are_checked_stored_and_listed)
+{
+	char addr[32];
+	int i, n = 0;
+
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+			    "198.51.100.11", "198.51.100.1", NULL, NULL));
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+				 "198.51.100.11", "198.51.100.1", NULL, NULL),
+		       EEXIST, "in a peer set already");
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, NLM_F_REPLACE,
+			    self->ifindex, "198.51.100.11", "198.51.100.1",
+			    NULL, NULL));
+	/* naming the set by another of its addresses joins the same set */
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+			    "198.51.100.12", "198.51.100.11", NULL, NULL));
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+				 "198.51.100.1", "198.51.100.1", NULL, NULL),
+		       EINVAL, "alias of itself");
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+				 "224.0.0.1", "198.51.100.1", NULL, NULL),
+		       EINVAL, "unicast");
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+				 "198.51.100.13", NULL, NULL, NULL),
+		       EINVAL, "");
+	/* a set holds 8 addresses */
+	for (i = 13; i < 18; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i);
+		ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0,
+				    self->ifindex, addr, "198.51.100.1",
+				    NULL, NULL));
+	}
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_NEW, 0, self->ifindex,
+				 "198.51.100.18", "198.51.100.1", NULL, NULL),
+		       ENOSPC, "at most 8 addresses");
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_GET, 0, self->ifindex,
+			    NULL, NULL, aliases_cb, &n));
+	EXPECT_EQ(7, n);
+
+	/* an alias leaves alone; the primary takes its set */
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_DEL, 0, self->ifindex,
+			    "198.51.100.12", NULL, NULL, NULL));
+	n = 0;
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_GET, 0, self->ifindex,
+			    NULL, NULL, aliases_cb, &n));
+	EXPECT_EQ(6, n);
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_DEL, 0, self->ifindex,
+			    "198.51.100.1", NULL, NULL, NULL));
+	n = 0;
+	ASSERT_OK(alias_cmd(self->nl, VTEP_CMD_ALIAS_GET, 0, self->ifindex,
+			    NULL, NULL, aliases_cb, &n));
+	EXPECT_EQ(0, n);
+	ASSERT_REFUSED(alias_cmd(self->nl, VTEP_CMD_ALIAS_DEL, 0, self->ifindex,
+				 "198.51.100.11", NULL, NULL, NULL),
+		       ENOENT, "in no peer set");
+}

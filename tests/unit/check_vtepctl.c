@@ -57,6 +57,11 @@ struct field {
 
 #define SUB(a) a, (unsigned int)ARRAY_SIZE(a)
 
+static const struct field locals_f[] = {
+	[VTEP_LOCAL_A_ADDR] = { "addr", K_IP4 },
+	[VTEP_LOCAL_A_ADDR6] = { "addr6", K_IP6 },
+};
+
 static const struct field link_f[] = {
 	[VTEP_LINK_A_LOCAL] = { "local", K_IP4 },
 	[VTEP_LINK_A_LOCAL6] = { "local6", K_IP6 },
@@ -82,6 +87,7 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_FLOWLET_GAP] = { "flowlet_gap", K_U32 },
 	[VTEP_LINK_A_SAMPLE] = { "sample", K_U32 },
 	[VTEP_LINK_A_ELEPHANT_RATE] = { "elephant_rate", K_U64 },
+	[VTEP_LINK_A_LOCALS] = { "locals", K_NEST, SUB(locals_f) },
 };
 
 static const struct field vni_f[] = {
@@ -111,6 +117,13 @@ static const struct field fdb_f[] = {
 	[VTEP_FDB_A_AGE] = { "age", K_U32 },
 };
 
+static const struct field alias_f[] = {
+	[VTEP_ALIAS_A_ADDR] = { "addr", K_IP4 },
+	[VTEP_ALIAS_A_ADDR6] = { "addr6", K_IP6 },
+	[VTEP_ALIAS_A_PEER] = { "peer", K_IP4 },
+	[VTEP_ALIAS_A_PEER6] = { "peer6", K_IP6 },
+};
+
 static const struct field fdb_list_f[] = {
 	[VTEP_A_FDB] = { "fdb", K_NEST, SUB(fdb_f) },
 };
@@ -124,6 +137,7 @@ static const struct field top_f[] = {
 	[VTEP_A_FDB] = { "fdb", K_NEST, SUB(fdb_f) },
 	[VTEP_A_FDB_LIST] = { "fdb_list", K_NEST, SUB(fdb_list_f) },
 	[VTEP_A_EVENT] = { "event", K_U8 },
+	[VTEP_A_ALIAS] = { "alias", K_NEST, SUB(alias_f) },
 };
 
 static const struct field info_f[] = {
@@ -363,6 +377,7 @@ int main(void)
 	srunner_add_suite(sr, suite_link());
 	srunner_add_suite(sr, suite_vni());
 	srunner_add_suite(sr, suite_remote());
+	srunner_add_suite(sr, suite_alias());
 	srunner_add_suite(sr, suite_fdb());
 	srunner_add_suite(sr, suite_stats());
 	srunner_add_suite(sr, suite_monitor());

@@ -46,6 +46,29 @@ static const struct cmd_case cases[] = {
 	  RTM_NEWLINK, CE,
 	  "ifname=vtep0 linkinfo{kind=vtep data{sample=0 elephant_rate=18446744073709551615}}" },
 	{ "link show vtep0", 0, "", VTEP_CMD_LINK_GET, 0, "ifname=vtep0" },
+	{ "link add vtep0 local 192.0.2.1 port 4790 local 192.0.2.11 local 192.0.2.21",
+	  0, "", RTM_NEWLINK, CE,
+	  "ifname=vtep0 linkinfo{kind=vtep data{port=4790 locals{addr=192.0.2.1 "
+	  "addr=192.0.2.11 addr=192.0.2.21}}}" },
+	{ "link set vtep6 local 2001:db8::1 local 2001:db8::2", 0, "",
+	  VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep6 link{locals{addr6=2001:db8::1 addr6=2001:db8::2}}" },
+	{ "link set vtep0 local 192.0.2.1 local 192.0.2.2 local 192.0.2.3 "
+	  "local 192.0.2.4 local 192.0.2.5 local 192.0.2.6 local 192.0.2.7 "
+	  "local 192.0.2.8", 0, "", VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep0 link{locals{addr=192.0.2.1 addr=192.0.2.2 addr=192.0.2.3 "
+	  "addr=192.0.2.4 addr=192.0.2.5 addr=192.0.2.6 addr=192.0.2.7 "
+	  "addr=192.0.2.8}}" },
+	BAD("link set vtep0 local 192.0.2.1 local 192.0.2.2 local 192.0.2.3 "
+	    "local 192.0.2.4 local 192.0.2.5 local 192.0.2.6 local 192.0.2.7 "
+	    "local 192.0.2.8 local 192.0.2.9",
+	    "Error: argument \"192.0.2.9\" is wrong: a device has at most 8 local addresses\n"),
+	BAD("link set vtep0 local 192.0.2.1 local 2001:db8::1",
+	    "Error: argument \"2001:db8::1\" is wrong: local addresses must all be IPv4 or all IPv6\n"),
+	BAD("link set vtep0 local 192.0.2.1 local 192.0.2.1",
+	    "Error: argument \"192.0.2.1\" is wrong: local address given twice\n"),
+	BAD("link set vtep0 local 192.0.2.1 local 239.1.1.1",
+	    "Error: argument \"239.1.1.1\" is wrong: the local address must be unicast\n"),
 	BAD("link add",
 	    "Error: \"NAME\" is required for \"link add\"\n"),
 	BAD("link add vtep0 port 0",
@@ -177,6 +200,51 @@ START_TEST(show_text_and_json)
 }
 END_TEST
 
+static int locals_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+			void *data, struct nl_ext *ext)
+{
+	static const uint32_t addrs[] = { 0xc0000201, 0xc000020b, 0xc0000215 };
+	char b[512];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *list;
+	uint32_t a = htonl(addrs[0]);
+
+	(void)f; (void)req; (void)ext;
+	nlh = reply_start(b, VTEP_CMD_LINK_GET, "vtep0", 7);
+	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
+	mnl_attr_put(nlh, VTEP_LINK_A_LOCAL, 4, &a);
+	list = mnl_attr_nest_start(nlh, VTEP_LINK_A_LOCALS);
+	for (int i = 0; i < 3; i++) {
+		a = htonl(addrs[i]);
+		mnl_attr_put(nlh, VTEP_LOCAL_A_ADDR, 4, &a);
+	}
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_put_u16(nlh, VTEP_LINK_A_PORT, htons(4789));
+	mnl_attr_nest_end(nlh, nest);
+	if (cb)
+		cb(nlh, data);
+	return 0;
+}
+
+/* several local addresses: "local A local B" in text, "locals" in JSON */
+START_TEST(show_locals)
+{
+	struct fake f = { .reply = locals_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, false, &c), 0);
+	ck_assert_str_eq(c.obuf, "7: vtep0: local 192.0.2.1 local 192.0.2.11 "
+				 "local 192.0.2.21 port 4789\n");
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
+	ck_assert_str_eq(c.obuf,
+			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
+			 "\"locals\":[\"192.0.2.1\",\"192.0.2.11\",\"192.0.2.21\"],"
+			 "\"port\":4789,\"underlay\":null}]\n");
+	cap_free(&c);
+}
+END_TEST
+
 /* the underlay is "underlay IF" in text and "underlay" in JSON */
 START_TEST(show_underlay)
 {
@@ -241,6 +309,7 @@ Suite *suite_link(void)
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, show_text_and_json);
 	tcase_add_test(tc, show_underlay);
+	tcase_add_test(tc, show_locals);
 	tcase_add_test(tc, del_checks_kind_first);
 	tcase_add_test(tc, add_exists);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@ Suite *suite_netlink(void);
 Suite *suite_link(void);
 Suite *suite_vni(void);
 Suite *suite_remote(void);
+Suite *suite_alias(void);
 Suite *suite_fdb(void);
 Suite *suite_stats(void);
 Suite *suite_monitor(void);

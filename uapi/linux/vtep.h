@@ -58,6 +58,25 @@
      share a socket (the same local address and port) must agree on it:
      opening one that does not fails with -EBUSY.
  *
+ * Several local addresses (LOCALS):
+ *     LOCALS { ADDR|ADDR6 ... } (VTEP_LOCAL_A_*, in order) gives the
+ *     device up to VTEP_LOCAL_ADDRS_MAX (8) local addresses of one family; the
+ *     first is the primary, what LOCAL/LOCAL6 say (the request may not
+ *     carry both LOCAL(6) and LOCALS: -EINVAL). Each transmitted frame
+ *     takes its outer source address from the inner flow hash (with the
+ *     outer source port it takes: an elephant moved to another port at a
+ *     flowlet gap may take another address too), so one inner flow keeps
+ *     one address and many flows spread over all of them. The device
+ *     receives on every one of them (a socket bound to each address; a
+ *     device whose list differs from another's on one of its addresses and
+ *     port cannot open: -EADDRINUSE or -EBUSY). Refused with -EINVAL: an
+ *     empty list, more than 8, mixed families, a repeated address, one not
+ *     unicast (the wildcard only alone). Like LOCAL it changes only while
+ *     the device is down (-EBUSY); LOCAL(6) alone sets a list of one.
+ *     Replies carry LOCALS only when the device has more than one address
+ *     (LOCAL/LOCAL6 always). The iproute2 plugin (ip link ... type vtep)
+ *     sets and shows the primary only; vtepctl link sets and shows the list.
+ *
  * Elephants and re-steering (settings of the link):
  *     SAMPLE (default 256, 0 = off): one transmitted frame in SAMPLE, per
  *     CPU, is sampled; a small per-CPU table of sampled flows (64 slots, by
@@ -145,6 +164,37 @@
  *     reply: IFINDEX, IFNAME, one VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX }
  *     per allowance (remotes and FDB destinations are not listed: they
  *     have their own commands).
+ *
+ * Peers with several addresses (VTEP_CMD_ALIAS_*): a receiver cannot tell
+ * that two underlay sources are one host, so the control plane says so.
+ * A peer set is a primary address and up to 7 other addresses (aliases)
+ * of the same remote VTEP; a device holds at most VTEP_ALIAS_MAX (256)
+ * aliases. With a set configured, for every VNI of the device:
+ *  - learning: a MAC learned from any address of the set is learned
+ *    behind the primary; a learned MAC that arrives from another address
+ *    of the same set has not moved (no VTEP_EVENT_FDB_MOVED, no
+ *    VTEP_STAT_FDB_MOVED, the entry keeps its destination, its age is
+ *    refreshed);
+ *  - replication: two remotes of a VNI's list that are addresses of one
+ *    set get one copy of each flooded frame (the first on the list);
+ *  - PEERS KNOWN: a frame from any address of a set is accepted when the
+ *    source itself or any address of its set is known to the VNI.
+ * Without a set, every address is a peer of its own (moves are counted).
+ *
+ * VTEP_CMD_ALIAS_NEW    IFINDEX|IFNAME, VTEP_A_ALIAS { ADDR|ADDR6,
+ *                       PEER|PEER6 }
+ *     ADDR becomes another address of the peer PEER: of the set PEER is
+ *     in, or of a new set whose primary is PEER. -EEXIST if ADDR is in a
+ *     set already (unless NLM_F_REPLACE and it is in PEER's set: a no-op),
+ *     -EINVAL if ADDR equals PEER or either is not unicast,
+ *     -EAFNOSUPPORT for the other family than the local address, -ENOSPC
+ *     past 8 addresses in a set or VTEP_ALIAS_MAX aliases on the device.
+ * VTEP_CMD_ALIAS_DEL    IFINDEX|IFNAME, VTEP_A_ALIAS { ADDR|ADDR6 }
+ *     Takes ADDR out of its set; naming a primary removes its whole set.
+ *     -ENOENT if ADDR is in no set.
+ * VTEP_CMD_ALIAS_GET    do: IFINDEX|IFNAME
+ *     reply: IFINDEX, IFNAME, one VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }
+ *     per alias (primaries are not listed on their own).
  *
  * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6 }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
@@ -310,6 +360,9 @@
 #define VTEP_DEFAULT_ELEPHANT_RATE 125000000ULL /* bytes/s: 10% of 10 Gbit/s */
 #define VTEP_ELEPHANT_RATE_MIN	1000
 #define VTEP_NEIGH_VNI_MAX	65536	/* neighbour entries per VNI */
+#define VTEP_LOCAL_ADDRS_MAX	8	/* local addresses of a device */
+#define VTEP_PEER_ADDRS_MAX	8	/* addresses of a peer set */
+#define VTEP_ALIAS_MAX		256	/* aliases of a device */
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,
@@ -335,6 +388,9 @@ enum vtep_cmd {
 	VTEP_CMD_NEIGH_NEW,
 	VTEP_CMD_NEIGH_DEL,
 	VTEP_CMD_NEIGH_GET,
+	VTEP_CMD_ALIAS_NEW,
+	VTEP_CMD_ALIAS_DEL,
+	VTEP_CMD_ALIAS_GET,
 	__VTEP_CMD_MAX,
 };
 #define VTEP_CMD_MAX (__VTEP_CMD_MAX - 1)
@@ -353,6 +409,7 @@ enum vtep_attr {
 	VTEP_A_PEER,		/* nest: VTEP_PEER_A_* */
 	VTEP_A_FLOW,		/* nest, read only: VTEP_FLOW_A_* */
 	VTEP_A_NEIGH,		/* nest: VTEP_NEIGH_A_* */
+	VTEP_A_ALIAS,		/* nest: VTEP_ALIAS_A_* */
 	__VTEP_A_MAX,
 };
 #define VTEP_A_MAX (__VTEP_A_MAX - 1)
@@ -391,9 +448,30 @@ enum vtep_link_attr {
 	VTEP_LINK_A_FLOWLET_GAP, /* u32: microseconds, 1 .. 1000000, default 500 */
 	VTEP_LINK_A_SAMPLE,	/* u32: sample 1 frame in N, 0 = off, default 256 */
 	VTEP_LINK_A_ELEPHANT_RATE, /* u64: bytes/s, default 125000000 */
+	VTEP_LINK_A_LOCALS,	/* nest: VTEP_LOCAL_A_*, every local address */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
+
+/* One local address of VTEP_LINK_A_LOCALS, repeated, the primary first */
+enum vtep_local_attr {
+	VTEP_LOCAL_A_UNSPEC,
+	VTEP_LOCAL_A_ADDR,	/* be32 */
+	VTEP_LOCAL_A_ADDR6,	/* 16 bytes */
+	__VTEP_LOCAL_A_MAX,
+};
+#define VTEP_LOCAL_A_MAX (__VTEP_LOCAL_A_MAX - 1)
+
+/* Another address of a peer (VTEP_CMD_ALIAS_*) */
+enum vtep_alias_attr {
+	VTEP_ALIAS_A_UNSPEC,
+	VTEP_ALIAS_A_ADDR,	/* be32: the other address */
+	VTEP_ALIAS_A_ADDR6,	/* 16 bytes */
+	VTEP_ALIAS_A_PEER,	/* be32: the primary address of its set */
+	VTEP_ALIAS_A_PEER6,	/* 16 bytes */
+	__VTEP_ALIAS_A_MAX,
+};
+#define VTEP_ALIAS_A_MAX (__VTEP_ALIAS_A_MAX - 1)
 
 enum vtep_vni_attr {
 	VTEP_VNI_A_UNSPEC,
@@ -473,7 +551,7 @@ enum vtep_flow_attr {
 	VTEP_FLOW_A_DST_MAC,	/* 6 bytes */
 	VTEP_FLOW_A_RATE,	/* u64: estimated bytes/s */
 	VTEP_FLOW_A_OUTER_SPORT, /* be16: the outer UDP source port it takes now */
-	VTEP_FLOW_A_OUTER_SRC,	/* be32: the device's local address */
+	VTEP_FLOW_A_OUTER_SRC,	/* be32: the local address it takes now */
 	VTEP_FLOW_A_OUTER_SRC6,	/* 16 bytes */
 	VTEP_FLOW_A_MOVES,	/* u32: outer port changes at flowlet gaps */
 	__VTEP_FLOW_A_MAX,
