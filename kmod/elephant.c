@@ -16,13 +16,21 @@
  * longer than cfg.flowlet_gap may take a new outer source port, so a new
  * path: the flow's earlier packets have left the queues by then (the gap
  * is larger than the paths' differences in delay), so the move reorders
- * nothing. Inside a burst the port never changes. The new port is drawn at
- * random from the range (never the current one). The VTEP cannot see which
- * path a port hashes to, nor the paths' loads; random choice at each gap
- * balances by itself, because a flow on a congested path is slowed by it
- * and so pauses, and moves, more often than one on an idle path (the
- * argument of flowlet switching, LetFlow, NSDI 2017). An elephant that
- * stopped being one goes back to the port of its hash, at a gap too.
+ * nothing. Inside a burst the port never changes. The VTEP cannot see which
+ * path a port hashes to, nor the paths' loads, but it sees its elephants'
+ * rates: one that shares a path with another runs slower than one alone.
+ * So at a gap only a slow elephant moves, one below VTEP_SLOW_PCT of the
+ * mean rate of the device's elephants; the new port is drawn at random from
+ * the range (never the current one). Elephants that found paths of their
+ * own stop moving, and their packets stop risking reordering; colliding
+ * ones keep trying. (Random re-choice at every gap, flowlet switching as
+ * in LetFlow, NSDI 2017, balances too, but keeps moving flows that were
+ * well placed: in the 4-path bench it moved them hundreds of times a run.)
+ * A moved elephant's rate is measured afresh (VTEP_MOVE_SETTLE) before it
+ * may move again: until then its rate is that of the path it left. A lone
+ * elephant has no one to compare with and moves at every gap. One
+ * that stopped being an elephant goes back to the port of its hash, at a
+ * gap too.
  *
  * The table of elephants is read under RCU. Writers (the sampler, in
  * softirq) hold its lock; entries are allocated with GFP_ATOMIC and
@@ -39,6 +47,10 @@
 #define VTEP_ELEPHANT_TIMEOUT	(2 * HZ)
 /* With sampling off, how often a CPU looks whether it was turned on */
 #define VTEP_SAMPLE_RECHECK	65536
+/* At a gap, an elephant below this share of the mean rate moves (percent) */
+#define VTEP_SLOW_PCT		80
+/* After a move, its rate is measured again over windows ending this late */
+#define VTEP_MOVE_SETTLE	VTEP_SAMPLE_WINDOW
 
 int vtep_elephant_init(struct vtep_dev *vtep)
 {
@@ -109,6 +121,13 @@ static struct vtep_elephant *lookup(struct vtep_dev *vtep, u32 hash, u32 vni)
 	unsigned int slot;
 
 	return find(vtep, hash, vni, &slot);
+}
+
+/* Whether @e's rate was measured on the path it took at its last move */
+static bool settled(const struct vtep_elephant *e)
+{
+	return time_after(READ_ONCE(e->sampled),
+			  READ_ONCE(e->moved) + VTEP_MOVE_SETTLE);
 }
 
 /* Whether @e was seen at the elephant rate lately: listed, steered */
@@ -191,6 +210,14 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	/* One that stopped being an elephant and is idle is a new one. */
 	e = lookup(vtep, hash, vni->id);
 	if (e && (current_elephant(e) || !reclaimable(vtep, e))) {
+		/*
+		 * A window holds a few samples: smooth (7/8 old, 1/8 new), so
+		 * one unlucky window does not make a well placed flow slow;
+		 * but until it settled after a move, the new path's rate
+		 * replaces the old one's.
+		 */
+		if (settled(e))
+			rate = rate / 8 + READ_ONCE(e->rate) / 8 * 7;
 		WRITE_ONCE(e->rate, rate);
 		WRITE_ONCE(e->sampled, jiffies);
 		/* Re-steering off: it takes the port of its hash. */
@@ -209,6 +236,7 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	e->sampled = jiffies;
 	e->seen = ktime_get_mono_fast_ns();
 	e->sport = sport;
+	e->moved = jiffies - VTEP_MOVE_SETTLE - 1;
 	vtep_flow_tuple(skb, &e->info.t);
 	e->info.vni = vni->id;
 	e->info.outer_src = vtep->cfg.local;
@@ -286,6 +314,33 @@ static __be16 random_port(const struct vtep_dev *vtep, __be16 cur)
 }
 
 /*
+ * Whether elephant @e should move: it is the only one, or it runs slower
+ * than the others (below VTEP_SLOW_PCT of the mean rate of the current
+ * elephants) on the path it settled on. Under RCU; at a gap only, so the
+ * walk of the table is rare.
+ */
+static bool slow_elephant(struct vtep_dev *vtep, const struct vtep_elephant *e)
+{
+	const struct vtep_elephant *o;
+	u64 sum = 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VTEP_ELEPHANT_SLOTS; i++) {
+		o = rcu_dereference(vtep->elephants.slot[i]);
+		if (o && current_elephant(o)) {
+			sum += READ_ONCE(o->rate);
+			n++;
+		}
+	}
+	if (n < 2)
+		return true;
+	if (!settled(e))
+		return false;
+	/* rate < PCT% of sum / n, without the division */
+	return READ_ONCE(e->rate) * n * 100 < sum * VTEP_SLOW_PCT;
+}
+
+/*
  * With cfg.resteer on: the outer port of a frame of flow @hash, whose
  * hash gives @sport. Short flows keep @sport; an elephant keeps its port
  * but after a flowlet gap. Softirq, under RCU, no lock: each frame stores
@@ -309,10 +364,16 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 	if (cmpxchg64(&e->seen, last, now) != last)
 		return READ_ONCE(e->sport);	/* another CPU took this gap */
-	next = current_elephant(e) ? random_port(vtep, cur) : sport;
+	if (!current_elephant(e))
+		next = sport;
+	else if (slow_elephant(vtep, e))
+		next = random_port(vtep, cur);
+	else
+		next = cur;
 	if (next != cur) {
 		WRITE_ONCE(e->sport, next);
 		WRITE_ONCE(e->moves, e->moves + 1);
+		WRITE_ONCE(e->moved, jiffies);
 		vtep_stats_inc(vtep, vni, VTEP_STAT_RESTEER_MOVES);
 	}
 	return next;

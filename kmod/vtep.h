@@ -277,6 +277,7 @@ struct vtep_elephant {
 	u64 rate;
 	__be16 sport;			/* the outer port it takes now */
 	u32 moves;
+	unsigned long moved;		/* jiffies: its last move */
 	struct vtep_flow_info info;	/* tuple, vni, outer_src: set once */
 	struct rcu_head rcu;
 };

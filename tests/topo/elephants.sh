@@ -5,7 +5,8 @@
 # elephant event; a ping is not. Then a UDP flow sent in bursts (200
 # datagrams, a pause, again) is captured on h1's uplink: with resteer on,
 # its outer source port changes between bursts only, never inside one,
-# and its moves count; with resteer off (the default) it keeps one port.
+# and its moves count; of two elephants at once, the slow one moves and the
+# fast one stays; with resteer off (the default) it keeps one port.
 #
 #   ┌ v1 ──────────┐                 ┌ v2 ──────────┐
 #   │ 203.0.113.1  │  TCP, UDP ────▶ │ 203.0.113.2  │
@@ -147,6 +148,59 @@ check "resteer on: the UDP flow is an elephant and moved (moves > 0)" \
 	test "${moves:-0}" -gt 0
 check "resteer on: moves match the port changes seen" \
 	test "${moves:-0}" -eq "$(awk '$1 == "changes" { print $2 }' "$TMP/on.bursts")"
+
+# ---- only a slow elephant moves ----
+# Two flows in bursts at once: A (5557 -> 7779) 200 datagrams a burst, B
+# (5558 -> 7780) 40. B runs at a fifth of A's rate, below 80% of their mean:
+# it moves at gaps, each time once its rate on the new port is measured
+# (100 ms); A, well above the mean, keeps its port once both are elephants
+# (the first bursts, while A is the only one, may move it).
+cat >"$TMP/two.py" <<'PY'
+import socket, time
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+a.bind(("203.0.113.1", 5557))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b.bind(("203.0.113.1", 5558))
+for i in range(20):
+    for _ in range(200):
+        a.sendto(b"a" * (64 + i), ("203.0.113.2", 7779))
+    for _ in range(40):
+        b.sendto(b"b" * (64 + i), ("203.0.113.2", 7780))
+    time.sleep(0.1)
+PY
+sleep 2.5	# the elephants before age out of the table (not a result)
+vtepctl_n h1 link set vtep0 elephant-rate 20000
+nq h1 tcpdump -nUi eth0 -w "$TMP/two.pcap" udp port 4789 and src host 192.0.2.1 \
+	>/dev/null 2>&1 &
+dump_pid=$!
+wait_for 20 "test -s $TMP/two.pcap"
+nq v1 $PY "$TMP/two.py"
+flows_json h1 >"$TMP/two.flows"
+sleep 1		# the capture's last packets (not a result)
+kill "$dump_pid"
+wait "$dump_pid" || true
+sed 's/^/# flows: /' "$TMP/two.flows"
+# per flow: "burst port" lines, then its port changes over bursts 10..19
+for f in 7779 7780; do
+	tshark -r "$TMP/two.pcap" -n -Y "udp.dstport == $f && !icmp" -T fields \
+		-E occurrence=a -E aggregator=, -e udp.srcport -e udp.length \
+		2>/dev/null | awk '{ split($1, p, ","); split($2, l, ",")
+			print l[2] - 8 - 64, p[1] }' | sort -u | sort -s -n -k1,1 >"$TMP/two.$f"
+	awk '$1 >= 10 { if (n++ && $2 != last) c++; last = $2 } END { print c + 0 }' \
+		"$TMP/two.$f" >"$TMP/two.$f.changes"
+	diag "flow to $f: $(wc -l <"$TMP/two.$f") (burst, port) pairs, $(cat "$TMP/two.$f.changes") changes over bursts 10-19"
+done
+check "both flows were elephants (listed)" \
+	test -n "$(flow_field "$TMP/two.flows" 17 7779 moves)" -a \
+	     -n "$(flow_field "$TMP/two.flows" 17 7780 moves)"
+check "the slow elephant (B) moved at gaps of bursts 10-19 (each move measured before the next)" \
+	test "$(cat "$TMP/two.7780.changes")" -ge 2
+check "the fast elephant (A) kept one port over bursts 10-19" \
+	test "$(cat "$TMP/two.7779.changes")" -eq 0
+check "no burst of either flow used two ports" \
+	test "$(cut -d' ' -f1 "$TMP/two.7779" | uniq -d | wc -l)" -eq 0 -a \
+	     "$(cut -d' ' -f1 "$TMP/two.7780" | uniq -d | wc -l)" -eq 0
+vtepctl_n h1 link set vtep0 elephant-rate 100000
 
 # Off again: today's behaviour, one port per flow, moves stay as they were.
 vtepctl_n h1 link set vtep0 resteer off

@@ -97,7 +97,12 @@
  *     outer UDP source port, chosen at random in PORT_MIN..PORT_MAX
  *     (another than its current one), and keeps it until the next such
  *     gap: so its packets change path only between bursts, never within
- *     one. Other flows keep the port of their inner flow hash. With
+ *     one. It moves only if it runs slower than 80% of the mean rate of
+ *     the device's elephants (it shares its path, as far as the VTEP can
+ *     tell), or is the only elephant; rates are smoothed over about a
+ *     second, and a moved elephant's rate is measured afresh (100 ms)
+ *     before it may move again. Other flows keep the port of their inner
+ *     flow hash. With
  *     RESTEER 0 every flow keeps the port of its hash, whatever the
  *     elephant table holds; turning it off moves elephants back to that
  *     port at once.
