@@ -1,0 +1,264 @@
+#!/bin/bash
+# BGP EVPN: vtep-evpn beside gobgpd on two vtep hosts, FRR's bgpd as the
+# route reflector, and a kernel-vxlan host running FRR (zebra + bgpd,
+# advertise-all-vni). Nothing is programmed by hand: replication lists and
+# FDB entries come from type-3 and type-2 routes only.
+#
+#   v11 v12 (VNI 100, 200)   v21 v22              v31 v32
+#   ┌ h1 ──────────────┐ ┌ h2 ──────────────┐ ┌ h3 ─────────────────┐ ┌ rr ──────┐
+#   │ br0 (vlan 10,20) │ │ br0 (vlan 10,20) │ │ br100 ─ vx100       │ │ FRR bgpd │
+#   │  ─ vtep0         │ │  ─ vtep0         │ │ br200 ─ vx200       │ │ reflector│
+#   │ gobgpd+vtep-evpn │ │ gobgpd+vtep-evpn │ │ FRR zebra+bgpd      │ │          │
+#   │ 192.0.2.1        │ │ 192.0.2.2        │ │ 192.0.2.3           │ │192.0.2.254
+#   └──────┬───────────┘ └──────┬───────────┘ └──────┬──────────────┘ └────┬─────┘
+#   ┌ sw ──┴────────────────────┴────────────────────┴─────────────────────┴─────┐
+#   └────────────────────────────────────────────────────────────────────────────┘
+# VNI 100 = VLAN 10 on the vtep hosts, VMs 203.0.113.1x; VNI 200 = VLAN 20,
+# VMs 203.0.113.2x: the same subnet, so a frame that crossed tenants would
+# be answered.
+. "$(dirname "$0")/lib.sh"
+
+AGENT=$TOPO_REPO/userspace/evpn/vtep-evpn
+GOBGP_OPTS=()
+ASN=65000
+RR=192.0.2.254
+EVPN_MACS=${EVPN_MACS:-1000}
+
+for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh; do
+	if [ ! -x "$bin" ]; then
+		skip "BGP EVPN" "$bin missing (scripts/deps.sh installs gobgpd, frr)"
+		topo_done
+	fi
+done
+if ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
+	skip "BGP EVPN" "python3-grpcio / python3-protobuf missing"
+	topo_done
+fi
+
+# The gobgp stubs, generated once for every agent of the run.
+STUBS=$TMP/stubs
+mkdir -p "$STUBS"
+(cd /usr/share/gocode/src/github.com/osrg/gobgp/api &&
+	/usr/bin/python3 -m grpc_tools.protoc -I. -I/usr/include --python_out="$STUBS" \
+		--grpc_python_out="$STUBS" gobgp.proto attribute.proto capability.proto)
+
+# ---- FRR, one set of daemons per namespace, as user frr ----
+# frr_start NS CONF DAEMONS...: the daemons run in NS with pathspace $P$NS
+# (their sockets and pid files under /var/run/frr/$P$NS, owned by frr)
+frr_dir() { echo "/var/run/frr/$P$1"; }
+frr_start() {
+	local ns=$1 conf=$2 d dir
+	dir=$(frr_dir "$ns")
+	mkdir -p "$dir"
+	cp "$conf" "$dir/frr.conf"
+	chown -R frr:frr /var/run/frr
+	chmod 755 /var/run/frr
+	for d in "${@:3}"; do
+		local extra=()
+		[ "$d" = bgpd ] && [ "${FRR_NOZEBRA[$ns]:-}" = 1 ] && extra=(-Z)
+		nq "$ns" /usr/lib/frr/$d -d -N "$P$ns" -u frr -g frr -f "$dir/frr.conf" \
+			-i "$dir/$d.pid" --log "file:$dir/$d.log" "${extra[@]}" \
+			>"$TMP/frr-$ns-$d.out" 2>&1 || {
+			diag "$d in $ns did not start"; cat "$TMP/frr-$ns-$d.out" "$dir/$d.log" 2>/dev/null | sed 's/^/#   /'; return 1; }
+	done
+}
+frr_stop() {
+	local ns=$1 d dir
+	dir=$(frr_dir "$ns")
+	for d in "${@:2}"; do
+		[ -e "$dir/$d.pid" ] && kill "$(cat "$dir/$d.pid")" 2>/dev/null || true
+	done
+	for d in "${@:2}"; do
+		retry 20 bash -c "! kill -0 \$(cat '$dir/$d.pid' 2>/dev/null) 2>/dev/null" || true
+	done
+}
+vtysh_n() { nq "$1" vtysh -N "$P$1" -c "$2"; }
+
+declare -A FRR_NOZEBRA
+FRR_NOZEBRA[rr]=1
+
+# ---- gobgpd and the agent on a vtep host ----
+declare -A GOBGPD_PID AGENT_PID
+gobgpd_start() {
+	local h=$1 addr=$2
+	cat >"$TMP/gobgpd-$h.toml" <<-EOF
+		[global.config]
+		  as = $ASN
+		  router-id = "$addr"
+		[[neighbors]]
+		  [neighbors.config]
+		    neighbor-address = "$RR"
+		    peer-as = $ASN
+		  [neighbors.timers.config]
+		    connect-retry = 1
+		    hold-time = 9
+		    keepalive-interval = 3
+		  [[neighbors.afi-safis]]
+		    [neighbors.afi-safis.config]
+		      afi-safi-name = "l2vpn-evpn"
+	EOF
+	ip netns exec "$P$h" gobgpd -f "$TMP/gobgpd-$h.toml" -p -l info --pprof-disable \
+		--api-hosts 127.0.0.1:50051 >>"$TMP/gobgpd-$h.log" 2>&1 &
+	GOBGPD_PID[$h]=$!
+}
+gobgpd_stop() {
+	kill "${GOBGPD_PID[$1]}" 2>/dev/null || true
+	wait "${GOBGPD_PID[$1]}" 2>/dev/null || true
+}
+agent_start() {
+	local h=$1 addr=$2
+	cat >"$TMP/evpn-$h.conf" <<-EOF
+		# vtep-evpn on $h
+		asn $ASN
+		local $addr
+		gobgpd 127.0.0.1:50051
+		dev vtep0
+		vni 100
+		vni 200
+	EOF
+	ip netns exec "$P$h" /usr/bin/python3 "$AGENT" -c "$TMP/evpn-$h.conf" --stubs "$STUBS" \
+		--vtepctl "$VTEPCTL" >>"$TMP/agent-$h.log" 2>&1 &
+	AGENT_PID[$h]=$!
+}
+agent_stop() {
+	kill "${AGENT_PID[$1]}" 2>/dev/null || true
+	wait "${AGENT_PID[$1]}" 2>/dev/null || true
+}
+gobgp_n() { nq "$1" gobgp -u 127.0.0.1 -p 50051 "${@:2}"; }
+
+show_logs() {
+	local f
+	for f in "$TMP"/agent-*.log "$TMP"/gobgpd-*.log; do
+		[ -e "$f" ] || continue
+		diag "--- $(basename "$f") (last lines)"
+		tail -n "${1:-15}" "$f" | sed 's/^/#   /'
+	done
+}
+
+# ---- the topology ----
+topo_switch
+host_add rr $RR
+host_add h1 192.0.2.1
+host_add h2 192.0.2.2
+host_add h3 192.0.2.3
+for h in h1 h2; do
+	i=${h#h}
+	vm_add $h v${i}1 02:00:00:00:0$i:01 203.0.113.1$i "" 10
+	vm_add $h v${i}2 02:00:00:00:0$i:02 203.0.113.2$i "" 20
+	vtep_add $h 192.0.2.$i
+	n $h bridge vlan del vid 1 dev vtep0
+	n $h bridge vlan add vid 10 dev vtep0
+	n $h bridge vlan add vid 20 dev vtep0
+	vtepctl_n $h vni add 100 dev vtep0 vlan 10
+	vtepctl_n $h vni add 200 dev vtep0 vlan 20
+done
+# h3: the kernel's vxlan, one bridge per VNI, as FRR's zebra expects
+vm_add h3 v31 02:00:00:00:03:01 203.0.113.13
+vm_add h3 v32 02:00:00:00:03:02 203.0.113.23
+for vni in 100 200; do
+	ipn h3 link add br$vni type bridge
+	ipn h3 link set br$vni addrgenmode none up 2>/dev/null || ipn h3 link set br$vni up
+	ipn h3 link add vx$vni type vxlan id $vni dstport 4789 local 192.0.2.3 nolearning
+	ipn h3 link set vx$vni master br$vni up
+done
+ipn h3 link set v-v31 nomaster
+ipn h3 link set v-v31 master br100
+ipn h3 link set v-v32 nomaster
+ipn h3 link set v-v32 master br200
+
+cat >"$TMP/rr.conf" <<EOF
+hostname rr
+log file $(frr_dir rr)/bgpd.log
+router bgp $ASN
+ bgp router-id $RR
+ no bgp default ipv4-unicast
+ bgp cluster-id $RR
+ neighbor VTEP peer-group
+ neighbor VTEP remote-as $ASN
+ bgp listen range 192.0.2.0/24 peer-group VTEP
+ neighbor VTEP timers 3 9
+ neighbor VTEP timers connect 1
+ address-family l2vpn evpn
+  neighbor VTEP activate
+  neighbor VTEP route-reflector-client
+ exit-address-family
+EOF
+cat >"$TMP/h3.conf" <<EOF
+hostname h3
+router bgp $ASN
+ bgp router-id 192.0.2.3
+ no bgp default ipv4-unicast
+ neighbor $RR remote-as $ASN
+ neighbor $RR timers 3 9
+ neighbor $RR timers connect 1
+ address-family l2vpn evpn
+  neighbor $RR activate
+  advertise-all-vni
+ exit-address-family
+EOF
+frr_start rr "$TMP/rr.conf" bgpd
+frr_start h3 "$TMP/h3.conf" zebra bgpd
+for h in h1 h2; do
+	gobgpd_start $h 192.0.2.${h#h}
+done
+for h in h1 h2; do
+	agent_start $h 192.0.2.${h#h}
+done
+
+# ---- (a) peering ----
+established() { gobgp_n "$1" neighbor 2>/dev/null | grep -q 'Establ'; }
+check "gobgpd on h1 peers with the reflector" wait_for 60 'established h1'
+check "gobgpd on h2 peers with the reflector" wait_for 60 'established h2'
+check "FRR on h3 peers with the reflector" \
+	wait_for 60 "vtysh_n h3 'show bgp l2vpn evpn summary' | grep -E '^$RR +4 .* [0-9]+ +[0-9]+ *\\S*\$' | grep -qv -E 'Active|Connect|Idle'"
+
+# ---- (b) type 3: replication lists ----
+remotes() { nq "$1" "$VTEPCTL" -j remote show dev vtep0 |
+	python3 -c 'import json,sys; print(" ".join(sorted("%s/%s" % (e["vni"], e["dst"]) for e in json.load(sys.stdin))))'; }
+want_rem() { [ "$(remotes "$1")" = "$2" ]; }
+check "h1's replication lists: h2 and h3 in both VNIs (type 3)" \
+	wait_for 60 "want_rem h1 '100/192.0.2.2 100/192.0.2.3 200/192.0.2.2 200/192.0.2.3'"
+check "h2's replication lists: h1 and h3 in both VNIs (type 3)" \
+	wait_for 60 "want_rem h2 '100/192.0.2.1 100/192.0.2.3 200/192.0.2.1 200/192.0.2.3'"
+diag "h1 remotes: $(remotes h1)"
+zero_entries() { bridge -n "$P$1" fdb show dev "$2" | grep '^00:00:00:00:00:00' | awk '{ print $NF == "permanent" ? $(NF-1) : $0 }' | grep -o 'dst [0-9.]*' | sort | tr '\n' ' '; }
+for vni in 100 200; do
+	check "h3's vx$vni floods to h1 and h2 (00:00:00:00:00:00 entries from type 3)" \
+		wait_for 60 "[ \"\$(zero_entries h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
+done
+[ "$TAP_FAIL" = 0 ] || { show_logs 30; vtysh_n rr 'show bgp l2vpn evpn' | sed 's/^/#   /'; }
+
+# ---- (c) type 2: every VM reaches the others of its VNI ----
+for vm in v11 v12 v21 v22 v31 v32; do
+	nq "$vm" ping -q -c 1 -W 1 203.0.113.255 -b >/dev/null 2>&1 || true	# be learned
+done
+for a in 1 2 3; do
+	for b in 1 2 3; do
+		[ $a = $b ] && continue
+		check "VNI 100: v${a}1 reaches v${b}1" ping_ok v${a}1 203.0.113.1$b
+		check "VNI 200: v${a}2 reaches v${b}2" ping_ok v${a}2 203.0.113.2$b
+	done
+done
+check "isolation: v11 (VNI 100) does not reach v22's address (VNI 200)" \
+	bash -c "! ip netns exec ${P}v11 ping -q -c 2 -W 1 203.0.113.22"
+check "isolation: v32 (VNI 200) does not reach v21's address (VNI 100)" \
+	bash -c "! ip netns exec ${P}v32 ping -q -c 2 -W 1 203.0.113.11"
+
+static_dst() { nq "$1" "$VTEPCTL" -j fdb show dev vtep0 vni "$2" static |
+	python3 -c 'import json,sys
+for e in json.load(sys.stdin):
+    if e["mac"].lower() == sys.argv[1]: print(e["dst"])' "$3"; }
+check "h1 has a static entry for v21 (VNI 100) to h2, from its type 2" \
+	wait_for 20 "[ \"\$(static_dst h1 100 02:00:00:00:02:01)\" = 192.0.2.2 ]"
+check "h1 has a static entry for v31 (VNI 100) to h3, from FRR's type 2" \
+	wait_for 20 "[ \"\$(static_dst h1 100 02:00:00:00:03:01)\" = 192.0.2.3 ]"
+check "h2 has a static entry for v12 (VNI 200) to h1" \
+	wait_for 20 "[ \"\$(static_dst h2 200 02:00:00:00:01:02)\" = 192.0.2.1 ]"
+check "FRR installed v11's MAC on h3's vx100 towards h1" \
+	wait_for 20 "bridge -n ${P}h3 fdb show dev vx100 | grep -q '02:00:00:00:01:01 dst 192.0.2.1'"
+check "h1's type 2 for v11 is MAC-only (FRR shows no IP 0.0.0.0)" \
+	bash -c "! ip netns exec ${P}h3 vtysh -N ${P}h3 -c 'show bgp l2vpn evpn route type macip' | grep -i '02:00:00:00:01:01.*0\\.0\\.0\\.0'"
+
+[ "$TAP_FAIL" = 0 ] || show_logs 30
+show_logs 6
+topo_done
