@@ -182,6 +182,7 @@ router bgp $ASN
  neighbor 192.0.2.3 peer-group VTEP
  neighbor VTEP timers 3 9
  neighbor VTEP timers connect 1
+ neighbor VTEP advertisement-interval 0
  address-family l2vpn evpn
   neighbor VTEP activate
   neighbor VTEP route-reflector-client
@@ -328,13 +329,15 @@ check "h2 has v12's entry before it stops" test "$(static_dst h2 200 $M12)" = 19
 t0=$(date +%s%N)
 ip -n "${P}h1" link del v-v12	# the VM stops: its tap/veth goes away
 ip netns del "${P}v12"
-gone_h2=1
-for i in $(seq 1 10); do	# 10 x 0.1 s: a second
-	[ -z "$(static_dst h2 200 $M12)" ] && { gone_h2=0; break; }
-	sleep 0.1
+# poll for a second (by the clock: a poll costs ~0.1 s in the VM), then
+# judge the state
+while [ $(($(date +%s%N) - t0)) -lt 1000000000 ] && [ -n "$(static_dst h2 200 $M12)" ]; do
+	sleep 0.05
 done
-diag "v12's entry left h2 after $((($(date +%s%N) - t0) / 1000000)) ms (polled every 0.1 s)"
-check "a stopped VM's entry is gone from h2 within a second" test $gone_h2 = 0
+gone_at=$((($(date +%s%N) - t0) / 1000000))
+check "a stopped VM's entry is gone from h2 within a second" test -z "$(static_dst h2 200 $M12)"
+wait_for 20 "[ -z \"\$(static_dst h2 200 $M12)\" ]" || true
+diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll itself ~0.1 s)"
 check "and from the FRR host's vx200" \
 	wait_for 4 "! bridge -n ${P}h3 fdb show dev vx200 | grep -q '$M12'"
 
@@ -353,15 +356,17 @@ mon_start() {
 	sleep 0.5
 }
 mon_stop() { kill $MON_h1 $MON_h2 2>/dev/null; wait $MON_h1 $MON_h2 2>/dev/null || true; }
-flushes() { grep -c -E '"fdb_(deleted|flushed)"' "$TMP/mon-$1" || true; }
+# static entries deleted or flushed (learned ones may age meanwhile)
+flushes() { grep -E '"fdb_(deleted|flushed)"' "$TMP/mon-$1" | grep -c -v '"learned"' || true; }
 restart_check() {	# WHAT: after the restart, each host's FDB is as before
 	local what=$1 h
 	for h in h1 h2; do
 		fdb_snap $h >"$TMP/after-$h"
 		check "restart of $what: $h's static FDB and remotes identical" \
 			diff "$TMP/before-$h" "$TMP/after-$h"
-		check "restart of $what: no FDB entry or remote deleted on $h meanwhile" \
+		check "restart of $what: no static FDB entry deleted on $h meanwhile" \
 			test "$(flushes $h)" = 0
+		grep -E '"fdb_(deleted|flushed)"' "$TMP/mon-$h" | head -n 5 | sed "s/^/# $h: /" || true
 	done
 }
 for h in h1 h2; do fdb_snap $h >"$TMP/before-$h"; done
