@@ -26,14 +26,9 @@
 
 #include "vtep.h"
 
-struct vtep_allow_key {
-	u32 vni;
-	struct vtep_addr addr;		/* padding zeroed: hashed whole */
-};
-
 struct vtep_allow {
 	struct rhash_head node;
-	struct vtep_allow_key key;
+	struct vtep_vni_addr_key key;
 	u32 nstatic;			/* static FDB entries sending here */
 	bool remote;			/* on the replication list */
 	bool explicit;			/* VTEP_CMD_PEER_NEW */
@@ -43,7 +38,7 @@ struct vtep_allow {
 static const struct rhashtable_params allow_params = {
 	.head_offset		= offsetof(struct vtep_allow, node),
 	.key_offset		= offsetof(struct vtep_allow, key),
-	.key_len		= sizeof(struct vtep_allow_key),
+	.key_len		= sizeof(struct vtep_vni_addr_key),
 	.automatic_shrinking	= true,
 };
 
@@ -59,24 +54,12 @@ void vtep_allow_free(struct vtep_dev *vtep)
 	rhashtable_destroy(&vtep->allow);
 }
 
-static void allow_key(struct vtep_allow_key *k, u32 vni,
-		      const struct vtep_addr *addr)
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	k->addr.family = addr->family;
-	if (addr->family == AF_INET6)
-		k->addr.ip6 = addr->ip6;
-	else
-		k->addr.ip4 = addr->ip4;
-}
-
 static struct vtep_allow *allow_find(struct vtep_dev *vtep, u32 vni,
 				     const struct vtep_addr *addr)
 {
-	struct vtep_allow_key k;
+	struct vtep_vni_addr_key k;
 
-	allow_key(&k, vni, addr);
+	vtep_vni_addr_key(&k, vni, addr);
 	return rhashtable_lookup_fast(&vtep->allow, &k, allow_params);
 }
 
@@ -110,7 +93,7 @@ int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		a = kzalloc(sizeof(*a), GFP_NOWAIT | __GFP_ACCOUNT);
 		if (!a)
 			return -ENOMEM;
-		allow_key(&a->key, vni, addr);
+		vtep_vni_addr_key(&a->key, vni, addr);
 		err = rhashtable_insert_fast(&vtep->allow, &a->node,
 					     allow_params);
 		if (err) {
@@ -194,12 +177,12 @@ bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
 		      const struct vtep_addr *src)
 {
 	const struct vtep_allow_set *set;
-	struct vtep_allow_key k;
+	struct vtep_vni_addr_key k;
 	unsigned int i;
 
 	if (READ_ONCE(vni->peers) != VTEP_PEERS_KNOWN)
 		return true;
-	allow_key(&k, vni->id, src);
+	vtep_vni_addr_key(&k, vni->id, src);
 	if (rhashtable_lookup(&vtep->allow, &k, allow_params))
 		return true;
 	set = rcu_dereference(vni->allowed);

@@ -291,6 +291,8 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
 		WRITE_ONCE(vni->flood, vc->flood);
 	if (vc->has_peers)
 		WRITE_ONCE(vni->peers, vc->peers);
+	if (vc->has_suppress)
+		WRITE_ONCE(vni->suppress, vc->suppress);
 	vtep->vni_gen++;
 	vtep_event_vni(vtep, VTEP_EVENT_VNI_CHANGED, vni->id);
 	return 0;
@@ -306,6 +308,7 @@ static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 	vtep_vni_unlink(vtep, vni);
 	vni_leave(vtep, vni);
 	vtep_fdb_flush(vtep, vni, VTEP_FDB_TYPE_ANY);
+	vtep_neigh_flush(vtep, vni);
 	vtep_vni_free(vni);
 }
 
@@ -477,11 +480,16 @@ static int vtep_dev_init(struct net_device *dev)
 	err = vtep_elephant_init(vtep);
 	if (err)
 		goto err_destroy_routes;
-	err = vtep_fdb_init(vtep);
+	err = vtep_neigh_init(vtep);
 	if (err)
 		goto err_free_elephants;
+	err = vtep_fdb_init(vtep);
+	if (err)
+		goto err_free_neighs;
 	return 0;
 
+err_free_neighs:
+	vtep_neigh_free(vtep);
 err_free_elephants:
 	vtep_elephant_free(vtep);
 err_destroy_routes:
@@ -507,6 +515,7 @@ static void vtep_dev_uninit(struct net_device *dev)
 	list_del_init(&vtep->net_node);
 	/* Entries first: unlinking one touches its VNI's list. */
 	vtep_fdb_uninit(vtep);
+	vtep_neigh_uninit(vtep);
 	vtep_vni_uninit(vtep);
 	gro_cells_destroy(&vtep->gro);
 }
@@ -521,6 +530,7 @@ static void vtep_dev_free(struct net_device *dev)
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	vtep_fdb_free(vtep);
+	vtep_neigh_free(vtep);
 	vtep_elephant_free(vtep);
 	vtep_route_destroy(&vtep->routes);
 	vtep_allow_free(vtep);

@@ -283,19 +283,60 @@ int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int neigh_put(struct sk_buff *skb, const void *obj)
+{
+	const struct vtep_neigh *n = obj;
+
+	return vtep_msg_put_neigh(skb, n->key.vni, &n->key.addr, n->mac);
+}
+
 /*
- * VNIs and remotes are dumped in VLAN order through vlan_map: every VNI
+ * The remotes (or neighbours) of @vni from the d->sub'th on, one message
+ * each; false when the message is full.
+ */
+static bool slot_list_put(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	struct vtep_dump *d = vtep_dump_ctx(cb);
+	struct vtep_vni_remote *vr;
+	struct vtep_neigh *n;
+	struct remote_obj r;
+	u32 i = 0;
+
+	if (d->neighs) {
+		hlist_for_each_entry_rcu(n, &vni->neighs, vnode) {
+			if (i++ < d->sub)
+				continue;
+			if (dump_msg(skb, cb, vtep, VTEP_CMD_NEIGH_GET,
+				     neigh_put, n))
+				return false;
+			d->sub = i;
+		}
+		return true;
+	}
+	r.vni = vni->id;
+	list_for_each_entry_rcu(vr, &vni->remotes, node) {
+		if (i++ < d->sub)
+			continue;
+		r.addr = &vr->peer->addr;
+		if (dump_msg(skb, cb, vtep, VTEP_CMD_REMOTE_GET, remote_put,
+			     &r))
+			return false;
+		d->sub = i;
+	}
+	return true;
+}
+
+/*
+ * VNIs, remotes and neighbours are dumped in VLAN order through vlan_map: every VNI
  * holds exactly one slot (VLAN N, or 0 for untagged), so the map lists
  * each once and gives a cursor that survives between messages.
  */
 int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vtep_dump *d = vtep_dump_ctx(cb);
-	struct vtep_vni_remote *vr;
 	struct vtep_dev *vtep;
-	struct remote_obj r;
 	struct vtep_vni *vni;
-	u32 i;
 
 	rcu_read_lock();
 	vtep = dump_dev(cb);
@@ -311,25 +352,15 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
 		vni = rcu_dereference(vtep->vlan_map[d->pos]);
 		if (!vni || (d->vni && vni->id != d->vni))
 			continue;
-		if (!d->remotes) {
+		if (!d->remotes && !d->neighs) {
 			if (dump_msg(skb, cb, vtep, VTEP_CMD_VNI_GET, vni_put,
 				     vni))
 				break;
 			continue;
 		}
-		i = 0;
-		r.vni = vni->id;
-		list_for_each_entry_rcu(vr, &vni->remotes, node) {
-			if (i++ < d->sub)
-				continue;
-			r.addr = &vr->peer->addr;
-			if (dump_msg(skb, cb, vtep, VTEP_CMD_REMOTE_GET,
-				     remote_put, &r))
-				goto out;
-			d->sub = i;
-		}
+		if (!slot_list_put(skb, cb, vtep, vni))
+			break;
 	}
-out:
 	rcu_read_unlock();
 	/* NLMSG_DONE says it too if anything changed since the first pass. */
 	if (!skb->len && cb->seq != d->seq0)

@@ -101,6 +101,8 @@ int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni)
 			  vtep_vni_group(vni)) ||
 	    nla_put_u8(skb, VTEP_VNI_A_FLOOD, READ_ONCE(vni->flood)) ||
 	    nla_put_u8(skb, VTEP_VNI_A_PEERS, READ_ONCE(vni->peers)) ||
+	    nla_put_u8(skb, VTEP_VNI_A_SUPPRESS, READ_ONCE(vni->suppress)) ||
+	    nla_put_u32(skb, VTEP_VNI_A_NEIGHS, READ_ONCE(vni->nneighs)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_REMOTES, READ_ONCE(vni->nremotes)) ||
 	    nla_put_u32(skb, VTEP_VNI_A_FDB_COUNT,
 			atomic_read(&vni->fdb_count)) ||
@@ -144,6 +146,20 @@ int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
 	if (!nest || nla_put_u32(skb, VTEP_PEER_A_VNI, vni) ||
 	    vtep_addr_put(skb, VTEP_PEER_A_ADDR, VTEP_PEER_A_ADDR6, addr) ||
 	    nla_put_u8(skb, VTEP_PEER_A_PREFIX, plen))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* VTEP_A_NEIGH { VNI, ADDR|ADDR6, LLADDR }: one overlay neighbour */
+int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
+		       const struct vtep_addr *addr, const u8 *mac)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEP_A_NEIGH);
+
+	if (!nest || nla_put_u32(skb, VTEP_NEIGH_A_VNI, vni) ||
+	    vtep_addr_put(skb, VTEP_NEIGH_A_ADDR, VTEP_NEIGH_A_ADDR6, addr) ||
+	    nla_put(skb, VTEP_NEIGH_A_LLADDR, ETH_ALEN, mac))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

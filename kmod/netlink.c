@@ -41,6 +41,8 @@ static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_FDB_COUNT]	= VTEP_READ_ONLY(VTEP_VNI_A_FDB_COUNT),
 	[VTEP_VNI_A_STATS]	= VTEP_READ_ONLY(VTEP_VNI_A_STATS),
 	[VTEP_VNI_A_LEARNED]	= VTEP_READ_ONLY(VTEP_VNI_A_LEARNED),
+	[VTEP_VNI_A_SUPPRESS]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VTEP_VNI_A_NEIGHS]	= VTEP_READ_ONLY(VTEP_VNI_A_NEIGHS),
 };
 
 static const struct nla_policy remote_policy[VTEP_REMOTE_A_MAX + 1] = {
@@ -54,6 +56,13 @@ static const struct nla_policy peer_policy[VTEP_PEER_A_MAX + 1] = {
 	[VTEP_PEER_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_PEER_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_PEER_A_PREFIX]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
+};
+
+static const struct nla_policy neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
+	[VTEP_NEIGH_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
+	[VTEP_NEIGH_A_ADDR]	= { .type = NLA_BE32 },
+	[VTEP_NEIGH_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VTEP_NEIGH_A_LLADDR]	= NLA_POLICY_ETH_ADDR,
 };
 
 static const struct nla_policy fdb_policy[VTEP_FDB_A_MAX + 1] = {
@@ -74,6 +83,7 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_FDB]		= NLA_POLICY_NESTED(fdb_policy),
 	[VTEP_A_FDB_LIST]	= NLA_POLICY_NESTED_ARRAY(fdb_policy),
 	[VTEP_A_PEER]		= NLA_POLICY_NESTED(peer_policy),
+	[VTEP_A_NEIGH]		= NLA_POLICY_NESTED(neigh_policy),
 	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 	[VTEP_A_FLOW]		= VTEP_READ_ONLY(VTEP_A_FLOW),
@@ -258,6 +268,9 @@ static int vni_parse(struct vtep_dev *vtep, struct genl_info *info, bool new,
 	vc->has_peers = tb[VTEP_VNI_A_PEERS];
 	if (vc->has_peers)
 		vc->peers = nla_get_u8(tb[VTEP_VNI_A_PEERS]);
+	vc->has_suppress = tb[VTEP_VNI_A_SUPPRESS];
+	if (vc->has_suppress)
+		vc->suppress = nla_get_u8(tb[VTEP_VNI_A_SUPPRESS]);
 	vc->has_flood = tb[VTEP_VNI_A_FLOOD];
 	if (vc->has_flood)
 		vc->flood = nla_get_u8(tb[VTEP_VNI_A_FLOOD]);
@@ -398,6 +411,59 @@ static int do_peer_get(struct vtep_dev *vtep, struct genl_info *info)
 		return -EINVAL;
 	vni = req_vni(vtep, tb[VTEP_PEER_A_VNI], info->extack);
 	return vni ? vtep_reply_peers(info, vtep, vni) : -ENOENT;
+}
+
+/*
+ * VTEP_A_NEIGH { VNI, ADDR|ADDR6, [LLADDR] }: an overlay neighbour of the
+ * VNI, of either family whatever the underlay's; LLADDR for an add.
+ */
+static int do_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[VTEP_A_NEIGH];
+	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
+	struct vtep_addr addr;
+	struct vtep_vni *vni;
+	const u8 *mac;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_NEIGH))
+		return -EINVAL;
+	err = nla_parse_nested(tb, VTEP_NEIGH_A_MAX, nest, neigh_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_NEIGH_A_VNI))
+		return -EINVAL;
+	if (!tb[VTEP_NEIGH_A_ADDR] == !tb[VTEP_NEIGH_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "Neighbour needs one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	vtep_addr_get(&addr, tb[VTEP_NEIGH_A_ADDR], tb[VTEP_NEIGH_A_ADDR6]);
+	if (!vtep_addr_is_unicast(&addr) ||
+	    (addr.family == AF_INET ? ipv4_is_loopback(addr.ip4) :
+				      ipv6_addr_loopback(&addr.ip6))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_NEIGH_A_ADDR] ?:
+				    tb[VTEP_NEIGH_A_ADDR6],
+				    "Neighbour address must be unicast");
+		return -EINVAL;
+	}
+	vni = req_vni(vtep, tb[VTEP_NEIGH_A_VNI], extack);
+	if (!vni)
+		return -ENOENT;
+	if (info->genlhdr->cmd == VTEP_CMD_NEIGH_DEL)
+		return vtep_neigh_del(vtep, vni, &addr, extack);
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_NEIGH_A_LLADDR))
+		return -EINVAL;
+	mac = nla_data(tb[VTEP_NEIGH_A_LLADDR]);
+	if (!is_valid_ether_addr(mac)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_NEIGH_A_LLADDR],
+				    "Neighbour MAC must be unicast and not zero");
+		return -EINVAL;
+	}
+	return vtep_neigh_add(vtep, vni, &addr, mac,
+			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
 }
 
 /*
@@ -543,18 +609,23 @@ static int do_fdb_one(struct vtep_dev *vtep, struct genl_info *info)
 	return err;
 }
 
-/* The optional { VNI } filter of a remote dump. */
-static int remote_filter(struct vtep_dev *vtep, struct nlattr *nest,
-			 u32 *vni, struct netlink_ext_ack *extack)
+/*
+ * The optional { VNI } filter of a remote or neighbour dump: the VNI is
+ * attribute 1 of both nests, each parsed with its own policy.
+ */
+static int vni_filter(struct vtep_dev *vtep, struct nlattr *nest,
+		      const struct nla_policy *policy, unsigned int maxtype,
+		      u32 *vni, struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[VTEP_REMOTE_A_MAX + 1];
+	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
 	int err;
 
+	BUILD_BUG_ON((int)VTEP_REMOTE_A_VNI != (int)VTEP_NEIGH_A_VNI ||
+		     VTEP_REMOTE_A_MAX > VTEP_NEIGH_A_MAX);
 	*vni = 0;
 	if (!nest)
 		return 0;
-	err = nla_parse_nested(tb, VTEP_REMOTE_A_MAX, nest, remote_policy,
-			       extack);
+	err = nla_parse_nested(tb, maxtype, nest, policy, extack);
 	if (err || !tb[VTEP_REMOTE_A_VNI])
 		return err;
 	if (!req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
@@ -644,6 +715,8 @@ static const handler_t handlers[__VTEP_CMD_MAX] = {
 	[VTEP_CMD_PEER_NEW]	= do_peer_change,
 	[VTEP_CMD_PEER_DEL]	= do_peer_change,
 	[VTEP_CMD_PEER_GET]	= do_peer_get,
+	[VTEP_CMD_NEIGH_NEW]	= do_neigh_change,
+	[VTEP_CMD_NEIGH_DEL]	= do_neigh_change,
 };
 
 /* Every "do": find the device, run the command's handler, under RTNL. */
@@ -665,9 +738,9 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Checks the request of a VNI, remote or FDB dump: the device, and the
- * filter in VTEP_A_REMOTE { VNI } or VTEP_A_FDB { VNI, TYPE }, into the
- * dump's state (struct vtep_dump).
+ * Checks the request of a VNI, remote, neighbour or FDB dump: the device,
+ * and the filter in VTEP_A_REMOTE|NEIGH { VNI } or VTEP_A_FDB { VNI,
+ * TYPE }, into the dump's state (struct vtep_dump).
  */
 static int dump_setup(struct netlink_callback *cb,
 		      struct netlink_ext_ack *extack)
@@ -686,8 +759,12 @@ static int dump_setup(struct netlink_callback *cb,
 	d->ifindex = vtep->dev->ifindex;
 	if (cmd == VTEP_CMD_REMOTE_GET) {
 		d->remotes = true;
-		err = remote_filter(vtep, attrs[VTEP_A_REMOTE], &d->vni,
-				    extack);
+		err = vni_filter(vtep, attrs[VTEP_A_REMOTE], remote_policy,
+				 VTEP_REMOTE_A_MAX, &d->vni, extack);
+	} else if (cmd == VTEP_CMD_NEIGH_GET) {
+		d->neighs = true;
+		err = vni_filter(vtep, attrs[VTEP_A_NEIGH], neigh_policy,
+				 VTEP_NEIGH_A_MAX, &d->vni, extack);
 	} else if (cmd == VTEP_CMD_FDB_GET) {
 		err = fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni, &d->type,
 				 extack);
@@ -740,7 +817,7 @@ static int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 /* Changes need CAP_NET_ADMIN in the namespace's user namespace. */
 #define DO_ADMIN(c) \
 	{ .cmd = (c), .doit = vtep_nl_doit, .flags = GENL_UNS_ADMIN_PERM }
-/* Gets need nothing; all but REMOTE_GET and FLOW_GET answer a "do" too. */
+/* Gets need nothing; all but REMOTE_, FLOW_ and NEIGH_GET answer a "do" too. */
 #define GET(c, d) { .cmd = (c), .doit = (d), .start = vtep_nl_dump_start, \
 		    .dumpit = vtep_nl_dumpit }
 
@@ -763,6 +840,9 @@ static const struct genl_ops vtep_ops[] = {
 	DO_ADMIN(VTEP_CMD_PEER_DEL),
 	{ .cmd = VTEP_CMD_PEER_GET, .doit = vtep_nl_doit },
 	GET(VTEP_CMD_FLOW_GET, NULL),
+	DO_ADMIN(VTEP_CMD_NEIGH_NEW),
+	DO_ADMIN(VTEP_CMD_NEIGH_DEL),
+	GET(VTEP_CMD_NEIGH_GET, NULL),
 };
 
 int vtep_netlink_init(void)

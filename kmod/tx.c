@@ -451,6 +451,12 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 		reason = VTEP_STAT_DROP_NO_VNI;
 		goto drop;
 	}
+	/* A request the control plane can answer goes no further. */
+	if (unlikely(READ_ONCE(tx.vni->suppress)) &&
+	    vtep_neigh_answer(vtep, tx.vni, skb, vid)) {
+		consume_skb(skb);
+		goto out;
+	}
 	tx.inner = vtep_inner(skb);
 	tx.xnet = !net_eq(vtep->net, dev_net(dev));
 	hash = vtep_flow_hash(skb, tx.vni->id);

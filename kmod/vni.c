@@ -96,6 +96,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	if (!vni)
 		return ERR_PTR(-ENOMEM);
 	INIT_HLIST_HEAD(&vni->fdb_list);
+	INIT_HLIST_HEAD(&vni->neighs);
 	err = vtep_stats_alloc(&vni->stats);
 	if (err) {
 		kfree(vni);
@@ -105,6 +106,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;
 	vni->peers = vc->has_peers ? vc->peers : VTEP_PEERS_ANY;
+	vni->suppress = vc->has_suppress && vc->suppress;
 	if (vc->has_group && vc->group.family) {
 		RCU_INIT_POINTER(vni->group, vtep_vni_group_alloc(&vc->group));
 		if (!rcu_access_pointer(vni->group)) {

@@ -10,7 +10,8 @@
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device         wires tx, rx and stats in; VNI changes and teardown
  *   tx, rx         the datapath (rx also GRO)
- *   fdb, elephant  the MAC table; elephant flows and their outer ports
+ *   fdb, elephant, neigh  the MAC table; elephant flows and their outer
+ *                  ports; the neighbour table and ARP/ND suppression
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
  *   peer, allow, route, underlay, pmtu, flow, stats
@@ -155,6 +156,7 @@ struct vtep_vni {
 	u32 id;
 	u16 vlan;			/* 0 = untagged */
 	bool flood;
+	bool suppress;			/* answer ARP/ND from neighs */
 	u8 peers;			/* enum vtep_peers */
 	struct vtep_allow_set __rcu *allowed;
 	struct vtep_group_addr __rcu *group;	/* NULL = no group */
@@ -164,6 +166,8 @@ struct vtep_vni {
 	atomic_t fdb_count;
 	atomic_t learned;		/* learned entries, against cfg.learn_max */
 	struct hlist_head fdb_list;	/* its entries (struct vtep_fdb.vnode) */
+	struct hlist_head neighs;	/* struct vtep_neigh, RCU, under RTNL */
+	u32 nneighs;			/* under RTNL */
 	struct vtep_pcpu_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -193,6 +197,39 @@ struct vtep_fdb {
 	u32 seen;			/* jiffies: last received from, or set */
 	struct vtep_peer __rcu *peer;	/* NULL in the local MAC table */
 	struct hlist_node vnode;	/* vni->fdb_list, under vtep->lock */
+	struct rcu_head rcu;
+};
+
+/*
+ * A (VNI, address) key, hashed whole: allow.c's and neigh.c's tables.
+ * vtep_vni_addr_key() zeroes the padding and the unused address bytes.
+ */
+struct vtep_vni_addr_key {
+	u32 vni;
+	struct vtep_addr addr;
+};
+
+static inline void vtep_vni_addr_key(struct vtep_vni_addr_key *k, u32 vni,
+				     const struct vtep_addr *addr)
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	k->addr.family = addr->family;
+	if (addr->family == AF_INET6)
+		k->addr.ip6 = addr->ip6;
+	else
+		k->addr.ip4 = addr->ip4;
+}
+
+/*
+ * An overlay neighbour (neigh.c): a tenant host's address and MAC in a
+ * VNI. Never changed once published; a new MAC is a new entry.
+ */
+struct vtep_neigh {
+	struct rhash_head node;		/* vtep->neighs */
+	struct vtep_vni_addr_key key;
+	u8 mac[ETH_ALEN];
+	struct hlist_node vnode;	/* vni->neighs, RCU, under RTNL */
 	struct rcu_head rcu;
 };
 
@@ -271,10 +308,11 @@ struct vtep_dev {
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
-	u32 vni_gen;			/* bumped by VNI/remote changes, for dumps */
+	u32 vni_gen;			/* bumped by VNI/remote/neigh changes, dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
+	struct rhashtable neighs;	/* struct vtep_neigh, neigh.c */
 	struct ratelimit_state refused_rs; /* VTEP_EVENT_PEER_REFUSED */
 	struct vtep_sampler __percpu *sampler;	/* elephant.c */
 	struct vtep_elephants elephants;
@@ -304,8 +342,8 @@ struct vtep_link_cfg {
 struct vtep_vni_cfg {
 	u32 id;
 	u16 vlan;			/* 0 = untagged; with has_map */
-	bool has_map, has_group, has_flood, has_peers;
-	bool flood;
+	bool has_map, has_group, has_flood, has_peers, has_suppress;
+	bool flood, suppress;
 	u8 peers;			/* enum vtep_peers; with has_peers */
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
 };
@@ -339,6 +377,7 @@ struct vtep_dump {
 	s16 err;			/* a refusal .start could not send */
 	u8 type;			/* FDB filter */
 	bool remotes;			/* slot dump: remotes, not VNIs */
+	bool neighs;			/* slot dump: neighbours, not VNIs */
 	bool sent;			/* a message went out */
 	bool moved;			/* FDB: a resize moved entries under it */
 };
@@ -401,6 +440,8 @@ int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
 		      const struct vtep_addr *addr, u8 plen);
 size_t vtep_msg_peer_size(void);
 int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
+int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
+		       const struct vtep_addr *addr, const u8 *mac);
 size_t vtep_msg_flow_size(void);
 
 /* device.c: the net_device, its settings and its VNIs */
@@ -473,6 +514,19 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 			   u32 hash, __be16 sport);
 bool vtep_elephant_snap(struct vtep_dev *vtep, unsigned int i,
 			struct vtep_flow_info *fi);
+
+/* neigh.c: the per-VNI neighbour tables, ARP/ND suppression */
+int vtep_neigh_init(struct vtep_dev *vtep);
+void vtep_neigh_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
+void vtep_neigh_free(struct vtep_dev *vtep);	/* priv_destructor */
+int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, const u8 *mac, bool replace,
+		   struct netlink_ext_ack *extack);
+int vtep_neigh_del(struct vtep_dev *vtep, struct vtep_vni *vni,
+		   const struct vtep_addr *addr, struct netlink_ext_ack *extack);
+void vtep_neigh_flush(struct vtep_dev *vtep, struct vtep_vni *vni);
+bool vtep_neigh_answer(struct vtep_dev *vtep, struct vtep_vni *vni,
+		       struct sk_buff *skb, u16 vid);
 
 /* vni.c: the VNI table and the VLAN -> VNI map */
 int vtep_vni_init(struct vtep_dev *vtep);

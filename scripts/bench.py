@@ -603,6 +603,12 @@ def replay(impl, path, n):
             "cpu_us_per_pkt": round(busy * 1e6 / HZ / max(1, pk), 3)}
 
 
+def phase_ecmp(cfg, out):
+    """The 4-path ECMP row (scripts/bench_ecmp.py), with this file's helpers"""
+    import bench_ecmp
+    bench_ecmp.phase(sys.modules[__name__], cfg, out)
+
+
 # ---- the guest's main ----
 
 def env_list(name, default):
@@ -622,7 +628,7 @@ def guest():
         "bum_reps": int(os.environ.get("BENCH_BUM_REPS", "3")),
         "learn_frames": int(os.environ.get("BENCH_LEARN_FRAMES", "50000")),
         "learn_reps": int(os.environ.get("BENCH_LEARN_REPS", "3")),
-        "phases": os.environ.get("BENCH_PHASES", "rows allow scale bum learning").split(),
+        "phases": os.environ.get("BENCH_PHASES", "rows allow scale bum learning ecmp").split(),
     }
     out = {"config": cfg, "guest": {
         "kernel": platform.release(), "nproc": os.cpu_count(),
@@ -633,7 +639,7 @@ def guest():
     iperf_server()
     phases = {"rows": phase_rows, "allow": phase_allow, "scale": phase_scale,
               "bum": phase_bum,
-              "learning": phase_learning}
+              "learning": phase_learning, "ecmp": phase_ecmp}
     out["phase_seconds"] = {}
     for ph in cfg["phases"]:
         t = time.monotonic()
@@ -879,6 +885,9 @@ def report(raw_path, kernel, outdir, ts, wall=None):
             res.setdefault("learning_vtep_vs_vxlan_cpu", {})[srcs] = c
             p("vtep vs vxlan CPU/pkt, %s source(s): %s (lower is a win)" % (srcs, fcmp(c)))
         res["learning"] = ls
+
+    import bench_ecmp
+    res["ecmp"] = bench_ecmp.report(raw, p, summary, compare, fmt, fcmp)
 
     if res["errors"]:
         p("")

@@ -11,7 +11,10 @@
 #   BENCH_VXLAN_MAX=100000 (larger vxlan tables are skipped: see issue 11)
 #   BENCH_SCALE_REPS=3 BENCH_REMOTES="1 10 100" BENCH_BUM_REPS=3
 #   BENCH_LEARN_FRAMES=50000 BENCH_LEARN_REPS=3
-#   BENCH_PHASES="rows allow scale bum learning"
+#   BENCH_PHASES="rows allow scale bum learning ecmp"
+#   BENCH_ECMP_RUNS=10 BENCH_ECMP_SECS=8 BENCH_ECMP_MBIT=25 (per path)
+#   BENCH_ECMP_QUEUE_MS=5 (tbf queue per path) BENCH_ECMP_GAP=6000 (flowlet
+#   gap, us: longer than the queue) BENCH_ECMP_SAMPLE=64 BENCH_ECMP_SEED=15
 #
 # Ratios only: nothing here passes or fails on a time.
 set -euo pipefail

@@ -24,6 +24,7 @@ const struct vtep_object *const vtep_objects[] = {
 	&remote_object,
 	&peer_object,
 	&fdb_object,
+	&neigh_object,
 	&flows_object,
 	&stats_object,
 	&monitor_object,

@@ -171,6 +171,15 @@ const char *format_mac(const uint8_t mac[6], char buf[18])
 	return buf;
 }
 
+void format_at(char *buf, size_t len, const char *word,
+	       const struct vtep_ip *addr, uint32_t vni, const char *dev)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s %s vni %u dev %s", word,
+		 format_ip(addr, ip, sizeof(ip)), vni, dev);
+}
+
 int find_word(const char *const *words, const char *w)
 {
 	for (int i = 0; words && words[i]; i++)

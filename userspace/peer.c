@@ -105,11 +105,7 @@ int peer_print(const struct nlmsghdr *nlh, void *data)
 		if (o && o->event)
 			print_string(PRINT_ANY, "event", "%s ", o->event);
 		print_string(PRINT_ANY, "prefix", "%s ", buf);
-		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
-		if (dev)
-			print_string(PRINT_ANY, "ifname", "dev %s ", dev);
-		close_json_object();
-		print_nl();
+		print_vni_dev_end(vni, dev);
 	}
 	return 0;
 }
@@ -117,11 +113,9 @@ int peer_print(const struct nlmsghdr *nlh, void *data)
 static void peer_what(const void *req, char *buf, size_t len)
 {
 	const struct peer_req *r = req;
-	char ip[INET6_ADDRSTRLEN];
 
 	if (r->set & BIT(VTEP_PEER_A_ADDR))
-		snprintf(buf, len, "peer %s vni %u dev %s",
-			 format_ip(&r->addr, ip, sizeof(ip)), r->vni, r->dev);
+		format_at(buf, len, "peer", &r->addr, r->vni, r->dev);
 	else
 		snprintf(buf, len, "peers of vni %u dev %s", r->vni, r->dev);
 }

@@ -264,6 +264,15 @@ void print_bool(const char *key, bool v)
 	print_on_off(PRINT_JSON, key, "%s", v);
 }
 
+void print_vni_dev_end(uint32_t vni, const char *dev)
+{
+	print_uint(PRINT_ANY, "vni", "vni %u ", vni);
+	if (dev)
+		print_string(PRINT_ANY, "ifname", "dev %s ", dev);
+	close_json_object();
+	print_nl();
+}
+
 void print_null(const char *key)
 {
 	if (out.json) {

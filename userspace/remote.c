@@ -50,22 +50,15 @@ static int remote_print(const struct nlmsghdr *nlh, void *data)
 	open_json_object(NULL);
 	/* "dst", as the remote VTEP of an FDB entry (and bridge fdb's) */
 	print_string(PRINT_ANY, "dst", "%s ", format_ip(&ip, buf, sizeof(buf)));
-	print_uint(PRINT_ANY, "vni", "vni %u ", vni);
-	if (attr_str(tb[VTEP_A_IFNAME]))
-		print_string(PRINT_ANY, "ifname", "dev %s ",
-			     attr_str(tb[VTEP_A_IFNAME]));
-	close_json_object();
-	print_nl();
+	print_vni_dev_end(vni, attr_str(tb[VTEP_A_IFNAME]));
 	return 0;
 }
 
 static void remote_what(const void *req, char *buf, size_t len)
 {
 	const struct remote_req *r = req;
-	char ip[INET6_ADDRSTRLEN];
 
-	snprintf(buf, len, "remote %s vni %u dev %s",
-		 format_ip(&r->addr, ip, sizeof(ip)), r->vni, r->dev);
+	format_at(buf, len, "remote", &r->addr, r->vni, r->dev);
 }
 
 const struct vtep_object remote_object = {

@@ -40,6 +40,8 @@ static const struct kw vni_kws[] = {
 	  .why = "group must be a multicast address" },
 	{ "flood", MUT, 0, 1, 0, NULL, T(KW_ON_OFF, VTEP_VNI_A_FLOOD, flood) },
 	{ "peers", MUT, 0, 1, 0, p_peers, T(KW_U8, VTEP_VNI_A_PEERS, peers) },
+	{ "suppress", MUT, 0, 1, 0, NULL,
+	  T(KW_ON_OFF, VTEP_VNI_A_SUPPRESS, suppress) },
 	{ NULL },
 };
 
@@ -108,12 +110,16 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 	if (attr_u8(t[VTEP_VNI_A_PEERS], &u8))
 		print_string(PRINT_ANY, "peers", "peers %s ",
 			     u8 == VTEP_PEERS_KNOWN ? "known" : "any");
+	if (attr_u8(t[VTEP_VNI_A_SUPPRESS], &u8))
+		print_on_off(PRINT_ANY, "suppress", "suppress %s ", u8);
 	if (attr_u32(t[VTEP_VNI_A_REMOTES], &u32))
 		print_uint(PRINT_ANY, "remote_count", "remotes %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_FDB_COUNT], &u32))
 		print_uint(PRINT_ANY, "fdb_count", "fdb %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_LEARNED], &u32))
 		print_uint(PRINT_ANY, "learned_count", "learned %u ", u32);
+	if (attr_u32(t[VTEP_VNI_A_NEIGHS], &u32))
+		print_uint(PRINT_ANY, "neigh_count", "neighs %u ", u32);
 	close_json_object();
 	print_nl();
 	return 0;
@@ -139,10 +145,10 @@ const struct vtep_object vni_object = {
 	.help =
 	"Usage: vtepctl vni { add | replace } VNI dev NAME { vlan VID | untagged }\n"
 	"                   [ group { ADDR | none } ] [ flood { on | off } ]\n"
-	"                   [ peers { any | known } ]\n"
+	"                   [ peers { any | known } ] [ suppress { on | off } ]\n"
 	"       vtepctl vni set VNI dev NAME [ vlan VID | untagged ]\n"
 	"                   [ group { ADDR | none } ] [ flood { on | off } ]\n"
-	"                   [ peers { any | known } ]\n"
+	"                   [ peers { any | known } ] [ suppress { on | off } ]\n"
 	"       vtepctl vni del VNI dev NAME\n"
 	"       vtepctl vni show [ VNI ] [ dev NAME ]\n"
 	"Where: VNI  := 1-16777215\n"
@@ -151,7 +157,8 @@ const struct vtep_object vni_object = {
 	"add fails if the VNI exists; replace creates it or updates it in place.\n"
 	"flood: flood unknown unicast (default on).\n"
 	"peers: accept frames from any underlay source (default), or only from\n"
-	"known peers: remotes, static FDB destinations, \"vtepctl peer\" prefixes.\n",
+	"known peers: remotes, static FDB destinations, \"vtepctl peer\" prefixes.\n"
+	"suppress: answer local ARP/ND requests from \"vtepctl neigh\" (default off).\n",
 	.check = vni_check,
 	.nest = VTEP_A_VNI,
 	.what = vni_what,

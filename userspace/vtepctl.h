@@ -76,6 +76,9 @@ int parse_ifname(const char *s, char name[IFNAMSIZ]);
 bool ip_is_multicast(const struct vtep_ip *ip);
 const char *format_ip(const struct vtep_ip *ip, char *buf, size_t len);
 const char *format_mac(const uint8_t mac[6], char buf[18]);
+/* What a request names: "WORD ADDR vni VNI dev NAME" */
+void format_at(char *buf, size_t len, const char *word,
+	       const struct vtep_ip *addr, uint32_t vni, const char *dev);
 
 /*
  * One keyword of an object's grammar. A row whose name is in UPPERCASE is
@@ -163,6 +166,8 @@ __attribute__((format(printf, 3, 0)))
 void print_on_off(int type, const char *key, const char *fmt, bool v);
 void print_bool(const char *key, bool v);	/* JSON only */
 void print_null(const char *key);		/* JSON only */
+/* The end of an object in a VNI: "vni VNI [dev NAME]", the line ends */
+void print_vni_dev_end(uint32_t vni, const char *dev);
 __attribute__((format(printf, 1, 2)))
 void print_text(const char *fmt, ...);		/* text only */
 void print_nl(void);				/* text: end of a line */
@@ -401,7 +406,7 @@ struct vni_req {
 	uint32_t vni;
 	uint16_t vlan;
 	struct vtep_ip group;		/* AF_UNSPEC + set bit: "none" */
-	uint8_t flood, peers;
+	uint8_t flood, peers, suppress;
 };
 enum { VNI_ADD, VNI_REPLACE, VNI_SET, VNI_DEL, VNI_SHOW };
 extern const struct vtep_object vni_object;
@@ -426,6 +431,16 @@ struct peer_req {
 enum { PEER_ADD, PEER_REPLACE, PEER_DEL, PEER_SHOW };
 extern const struct vtep_object peer_object;
 int peer_print(const struct nlmsghdr *nlh, void *data);
+
+struct neigh_req {
+	uint64_t set;			/* BIT(VTEP_NEIGH_A_*) given */
+	char dev[IFNAMSIZ];
+	struct vtep_ip addr;
+	uint8_t mac[6];
+	uint32_t vni;
+};
+enum { NEIGH_ADD, NEIGH_REPLACE, NEIGH_DEL, NEIGH_SHOW };
+extern const struct vtep_object neigh_object;
 
 struct fdb_req {
 	uint64_t set;			/* BIT(VTEP_FDB_A_*) given */

@@ -8,6 +8,9 @@
  *    multicast join whose argument sits on a userfaultfd page the test has
  *    not filled yet), every dump still runs to its end, with what it
  *    should hold; a dump that took RTNL would wait for the join;
+ *  - a neighbour table larger than a message is dumped across messages,
+ *    each entry exactly once, and a VNI filter or a VNI's deletion
+ *    leaves exactly the entries it should;
  *  - a filter that matches nothing in a large table ends in NLMSG_DONE
  *    after many empty messages (recv() returning 0), each the kernel
  *    stopping at its budget; a dump that walked the whole table in one go
@@ -96,6 +99,140 @@ static void rtnl_release(struct rtnl_holder *h)
 	munmap(h->page, h->pagesz);
 }
 
+/* ---- neighbours ---- */
+
+/* The address of neighbour @i: 2001:db8:1::(i + 1) */
+static void neigh_ip6(uint32_t i, struct in6_addr *a)
+{
+	uint32_t be = htonl(i + 1);
+
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[0] = 0x20;
+	a->s6_addr[1] = 0x01;
+	a->s6_addr[2] = 0x0d;
+	a->s6_addr[3] = 0xb8;
+	a->s6_addr[5] = 1;
+	memcpy(&a->s6_addr[12], &be, 4);
+}
+
+/* NEIGH_NEW: neighbour @i, MAC 02:00:00:(i) */
+static int neigh_add(struct vnl *nl, int ifindex, uint32_t vni, uint32_t i)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_NEIGH_NEW, NLM_F_CREATE,
+					ifindex);
+	uint8_t mac[6] = { 0x02, 0, 0, i >> 16, i >> 8, i };
+	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_NEIGH);
+	struct in6_addr a;
+
+	neigh_ip6(i, &a);
+	mnl_attr_put_u32(nlh, VTEP_NEIGH_A_VNI, vni);
+	mnl_attr_put(nlh, VTEP_NEIGH_A_ADDR6, sizeof(a), &a);
+	mnl_attr_put(nlh, VTEP_NEIGH_A_LLADDR, sizeof(mac), mac);
+	mnl_attr_nest_end(nlh, nest);
+	return vnl_run(nl, nlh, NULL, NULL);
+}
+
+struct neigh_seen {
+	uint8_t *hits;			/* per index: times listed */
+	uint32_t n, bad, vni;
+};
+
+/* Marks each listed entry's index, from its address; its MAC must match. */
+static int neigh_seen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct neigh_seen *s = data;
+	struct vnl_tb tb, t;
+	uint32_t i, vni;
+	const uint8_t *mac;
+	struct in6_addr a;
+
+	vnl_attrs(nlh, &tb);
+	if (!tb.a[VTEP_A_NEIGH])
+		return MNL_CB_OK;
+	vnl_nested(tb.a[VTEP_A_NEIGH], &t);
+	if (!t.a[VTEP_NEIGH_A_ADDR6] || !t.a[VTEP_NEIGH_A_LLADDR] ||
+	    !t.a[VTEP_NEIGH_A_VNI] ||
+	    mnl_attr_get_payload_len(t.a[VTEP_NEIGH_A_ADDR6]) != sizeof(a)) {
+		s->bad++;
+		return MNL_CB_OK;
+	}
+	memcpy(&a, mnl_attr_get_payload(t.a[VTEP_NEIGH_A_ADDR6]), sizeof(a));
+	memcpy(&i, &a.s6_addr[12], 4);
+	i = ntohl(i) - 1;
+	neigh_ip6(i, &a);
+	if (memcmp(&a, mnl_attr_get_payload(t.a[VTEP_NEIGH_A_ADDR6]), sizeof(a)))
+		i = s->n;	/* not one of ours */
+	mac = mnl_attr_get_payload(t.a[VTEP_NEIGH_A_LLADDR]);
+	vni = mnl_attr_get_u32(t.a[VTEP_NEIGH_A_VNI]);
+	if (i >= s->n || mac[3] != (uint8_t)(i >> 16) ||
+	    mac[4] != (uint8_t)(i >> 8) || mac[5] != (uint8_t)i ||
+	    (s->vni && vni != s->vni))
+		s->bad++;
+	else
+		s->hits[i]++;
+	return MNL_CB_OK;
+}
+
+static int neigh_dump(struct vnl *nl, int ifindex, uint32_t vni,
+		      struct neigh_seen *s)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_NEIGH_GET, NLM_F_DUMP,
+					ifindex);
+
+	if (vni)
+		vnl_put_nest(nlh, VTEP_A_NEIGH,
+			     VNL_NEST(VNL_U32(VTEP_NEIGH_A_VNI, vni)));
+	memset(s->hits, 0, s->n);
+	s->bad = 0;
+	s->vni = vni;
+	return vnl_run(nl, nlh, neigh_seen_cb, s);
+}
+
+#define NEIGHS	3000		/* far more than one message holds */
+
+TEST_F_TIMEOUT(vtep_dev, a_neighbour_table_is_dumped_across_messages_each_entry_once, 600)
+{
+	uint8_t hits[NEIGHS + 2];
+	struct neigh_seen s = { .hits = hits, .n = NEIGHS + 2 };
+	uint32_t i, once, other;
+
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 100, 10, NULL, 0));
+	ASSERT_OK(vni_new(self->nl, self->ifindex, 200, 20, NULL, 0));
+	for (i = 0; i < NEIGHS; i++)
+		ASSERT_OK(neigh_add(self->nl, self->ifindex, 200, i));
+	ASSERT_OK(neigh_add(self->nl, self->ifindex, 100, NEIGHS));
+	ASSERT_OK(neigh_add(self->nl, self->ifindex, 100, NEIGHS + 1));
+	/* an entry twice is refused, and counts nothing */
+	ASSERT_REFUSED(neigh_add(self->nl, self->ifindex, 200, 7), EEXIST,
+		       "exists");
+
+	ASSERT_OK(neigh_dump(self->nl, self->ifindex, 0, &s));
+	for (i = once = other = 0; i < NEIGHS + 2; i++) {
+		once += hits[i] == 1;
+		other += hits[i] > 1;
+	}
+	EXPECT_EQ(0, s.bad);
+	EXPECT_EQ(NEIGHS + 2, once);
+	EXPECT_EQ(0, other);
+
+	ASSERT_OK(neigh_dump(self->nl, self->ifindex, 100, &s));
+	EXPECT_EQ(0, s.bad);
+	for (i = once = 0; i < NEIGHS + 2; i++)
+		once += hits[i];
+	EXPECT_EQ(2, once);
+	EXPECT_EQ(1, hits[NEIGHS]);
+	EXPECT_EQ(1, hits[NEIGHS + 1]);
+
+	/* the VNI takes its table with it */
+	ASSERT_OK(vnl_vni(self->nl, VTEP_CMD_VNI_DEL, 0, self->ifindex,
+			  VNL_NEST(VNI_ID(200))));
+	ASSERT_OK(neigh_dump(self->nl, self->ifindex, 0, &s));
+	for (i = once = 0; i < NEIGHS + 2; i++)
+		once += hits[i];
+	EXPECT_EQ(2, once);
+	EXPECT_EQ(0, s.bad);
+}
+
 /* ---- a dump in a thread, waited for with a deadline ---- */
 
 struct dump_job {
@@ -168,9 +305,9 @@ TEST_F_TIMEOUT(vtep_dev, every_dump_ends_while_another_task_holds_rtnl, 300)
 {
 	static const uint8_t cmds[] = {
 		VTEP_CMD_LINK_GET, VTEP_CMD_VNI_GET, VTEP_CMD_REMOTE_GET,
-		VTEP_CMD_FDB_GET,
+		VTEP_CMD_FDB_GET, VTEP_CMD_NEIGH_GET,
 	};
-	static const int want[] = { 1, 2, 1, 5000 };	/* messages each */
+	static const int want[] = { 1, 2, 1, 5000, 2 };	/* messages each */
 	struct rtnl_holder h = {};
 	struct dump_job j = {
 		.nl = self->nl, .ifindex = self->ifindex, .flags = NLM_F_DUMP,
@@ -187,6 +324,8 @@ TEST_F_TIMEOUT(vtep_dev, every_dump_ends_while_another_task_holds_rtnl, 300)
 			      VNL_U32(VTEP_REMOTE_A_ADDR, vnl_ip4("198.51.100.9"))));
 	ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
 	ASSERT_OK(fdb_load(self->nl, self->ifindex, 100, 0, 5000));
+	ASSERT_OK(neigh_add(self->nl, self->ifindex, 100, 1));
+	ASSERT_OK(neigh_add(self->nl, self->ifindex, 200, 2));
 
 	err = rtnl_hold(&h);
 	ASSERT_EQ(0, err) TH_LOG("holding RTNL: %s", strerror(-err));

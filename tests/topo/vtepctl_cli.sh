@@ -139,7 +139,7 @@ t "link set with nothing to change" 2 "" \
 
 # ---- vni --------------------------------------------------------------------
 t "vni add untagged" 0 "" "" vni add 100 dev vtep0 untagged
-t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on peers any remotes 0 fdb 0 learned 0" "" \
+t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show dev vtep0
 t "vni add of an existing VNI fails with \"exists\"" 1 "" \
 	'Error: vni 100 dev vtep0: VNI exists' vni add 100 dev vtep0 untagged
@@ -148,9 +148,9 @@ t "vni replace run twice succeeds again" 0 "" "" vni replace 100 dev vtep0 untag
 t "vni add with VLAN, group and flood off" 0 "" "" \
 	vni add 200 dev vtep0 vlan 20 group 239.1.1.1 flood off
 tj "vni show -j VNI dev returns what was added" \
-	'd == [{"vni": 200, "ifname": "vtep0", "vlan": 20, "untagged": False, "group": "239.1.1.1", "flood": False, "peers": "any", "remote_count": 0, "fdb_count": 0, "learned_count": 0}]' \
+	'd == [{"vni": 200, "ifname": "vtep0", "vlan": 20, "untagged": False, "group": "239.1.1.1", "flood": False, "peers": "any", "suppress": False, "remote_count": 0, "fdb_count": 0, "learned_count": 0, "neigh_count": 0}]' \
 	vni show 200 dev vtep0
-t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off peers any remotes 0 fdb 0 learned 0" "" \
+t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show 200 dev vtep0
 t "vni show -p pretty-prints" 0 '[
     {
@@ -161,13 +161,15 @@ t "vni show -p pretty-prints" 0 '[
         "group": null,
         "flood": true,
         "peers": "any",
+        "suppress": false,
         "remote_count": 0,
         "fdb_count": 0,
-        "learned_count": 0
+        "learned_count": 0,
+        "neigh_count": 0
     }
 ]' "" -p vni show 100 dev vtep0
 t "vni set changes only what is given" 0 "" "" vni set 200 dev vtep0 group none flood on
-t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on peers any remotes 0 fdb 0 learned 0" "" \
+t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show 200
 t "vni replace updates a VNI in place" 0 "" "" vni replace 200 dev vtep0 vlan 21 group 239.1.1.2
 tj "vni show -j after replace" 'd[0]["vlan"] == 21 and d[0]["group"] == "239.1.1.2"' \
@@ -191,7 +193,7 @@ t "vni set of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist'
 t "vni add on an IPv6 device with an IPv6 group" 0 "" "" \
 	vni add 600 dev vtep6 untagged group ff0e::1
 tj "vni show -j of the IPv6 device" \
-	'd == [{"vni": 600, "ifname": "vtep6", "vlan": None, "untagged": True, "group": "ff0e::1", "flood": True, "peers": "any", "remote_count": 0, "fdb_count": 0, "learned_count": 0}]' \
+	'd == [{"vni": 600, "ifname": "vtep6", "vlan": None, "untagged": True, "group": "ff0e::1", "flood": True, "peers": "any", "suppress": False, "remote_count": 0, "fdb_count": 0, "learned_count": 0, "neigh_count": 0}]' \
 	vni show dev vtep6
 t "vni add on the 100,000-entry device" 0 "" "" vni add 1 dev vtep1 untagged
 tj "vni show -j of every device is one array" \
@@ -250,7 +252,7 @@ tj "remote show -j of every device" \
 	remote show
 tj "remote show -j vni without dev" \
 	'sorted(e["dst"] for e in d) == ["192.0.2.2", "192.0.2.4"]' remote show vni 100
-tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on peers any remotes 2 fdb 0 learned 0" \
+tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on peers any suppress off remotes 2 fdb 0 learned 0 neighs 0" \
 	vni show dev vtep0
 t "remote del" 0 "" "" remote del 192.0.2.4 vni 100 dev vtep0
 t "remote del of an absent address" 1 "" \
@@ -463,7 +465,7 @@ tj "-force -batch applied every other line" \
 	'sorted(e["mac"] for e in d) == ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]' \
 	fdb show dev vtep0
 tl "-force -batch added the VNI after the refused lines" \
-	"vni 400 dev vtep0 vlan 40 flood on peers any remotes 0 fdb 0 learned 0" vni show 400 dev vtep0
+	"vni 400 dev vtep0 vlan 40 flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" vni show 400 dev vtep0
 # Consecutive fdb del lines go as one FDB_DEL list, which the kernel
 # deletes whole or not at all, naming the absent entry's nest: vtepctl
 # names its line, deletes the lines before it and none after, as a run

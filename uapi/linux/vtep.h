@@ -94,7 +94,7 @@
  *     listed twice for a while, with the same 5-tuple.
  *
  * VTEP_CMD_VNI_NEW      IFINDEX|IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED,
- *                       [GROUP|GROUP6], [FLOOD], [PEERS] }
+ *                       [GROUP|GROUP6], [FLOOD], [PEERS], [SUPPRESS] }
  *     Exactly one of VLAN and UNTAGGED is required. -EEXIST if the VNI
  *     exists, unless NLM_F_REPLACE is set: then the VNI is updated in place
  *     (its FDB entries, remotes and counters are kept). -EBUSY if the VLAN
@@ -106,7 +106,8 @@
  * VTEP_CMD_VNI_GET      do: IFINDEX|IFNAME, VTEP_A_VNI { ID }
  *                       dump: IFINDEX|IFNAME; every VNI of the device
  *     reply: IFINDEX, IFNAME, VTEP_A_VNI { ID, VLAN|UNTAGGED, GROUP|GROUP6,
- *            FLOOD, PEERS, REMOTES, FDB_COUNT, LEARNED, STATS { VTEP_STAT_* } }
+ *            FLOOD, PEERS, SUPPRESS, REMOTES, FDB_COUNT, LEARNED, NEIGHS,
+ *            STATS { VTEP_STAT_* } }
  *     A dump during which a VNI or a remote of the device changed carries
  *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
@@ -182,6 +183,41 @@
  *     none matching the filter goes out empty (see "Commands" above).
  * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     Deletes every entry matching the filter (all, if none).
+ *
+ * ARP/ND suppression
+ * ------------------
+ *
+ * Each VNI has a neighbour table: overlay IPv4 and IPv6 addresses of the
+ * tenant's hosts and their MACs, as the control plane knows them (a BGP
+ * EVPN agent from MAC+IP routes, or a hook). With VTEP_VNI_A_SUPPRESS set
+ * (default 0), an ARP request or an IPv6 neighbour solicitation that a
+ * local host sends into the VNI for an address in the table is answered
+ * by the device itself (an ARP reply, or a solicited neighbour
+ * advertisement with the target link-layer address option, tagged like the
+ * request) and not sent over the underlay; each is counted in
+ * VTEP_STAT_ARP_SUPPRESSED or VTEP_STAT_ND_SUPPRESSED. Everything else is
+ * sent as before: requests for addresses the table lacks, requests whose
+ * answer would be the asker's own MAC, and those that announce or probe
+ * (gratuitous ARP: sender and target address equal; ARP probes: sender
+ * address 0.0.0.0; duplicate address detection: an NS from ::). The
+ * answer does not depend on the FDB: the table is the control plane's
+ * word for it.
+ *
+ * VTEP_CMD_NEIGH_NEW    IFINDEX|IFNAME, VTEP_A_NEIGH { VNI, ADDR|ADDR6,
+ *                       LLADDR }
+ *     Adds an entry. -EEXIST if the address has one in the VNI, unless
+ *     NLM_F_REPLACE: then its MAC is replaced (a reader sees the old MAC or
+ *     the new one, never a mix). -ENOSPC past VTEP_NEIGH_VNI_MAX entries
+ *     per VNI. -EINVAL for a multicast, broadcast, loopback or unspecified
+ *     address, or a MAC that is not unicast. Either family, whatever the
+ *     underlay's.
+ * VTEP_CMD_NEIGH_DEL    IFINDEX|IFNAME, VTEP_A_NEIGH { VNI, ADDR|ADDR6 };
+ *                       -ENOENT if absent.
+ * VTEP_CMD_NEIGH_GET    dump: IFINDEX|IFNAME, [VTEP_A_NEIGH { VNI }]
+ *     reply: one message per entry: IFINDEX, IFNAME, VTEP_A_NEIGH { VNI,
+ *            ADDR|ADDR6, LLADDR }. A dump during which an entry, a VNI or
+ *            a remote changed carries NLM_F_DUMP_INTR.
+ * Deleting a VNI deletes its neighbour table.
  *
  * VTEP_CMD_STATS_GET    do: IFINDEX|IFNAME, [VTEP_A_VNI { ID }]
  *     reply: IFINDEX, IFNAME, [VTEP_A_VNI { ID }], VTEP_A_STATS { VTEP_STAT_* }
@@ -273,6 +309,7 @@
 #define VTEP_SAMPLE_MAX		1048576
 #define VTEP_DEFAULT_ELEPHANT_RATE 125000000ULL /* bytes/s: 10% of 10 Gbit/s */
 #define VTEP_ELEPHANT_RATE_MIN	1000
+#define VTEP_NEIGH_VNI_MAX	65536	/* neighbour entries per VNI */
 
 enum vtep_cmd {
 	VTEP_CMD_UNSPEC,
@@ -295,6 +332,9 @@ enum vtep_cmd {
 	VTEP_CMD_PEER_DEL,
 	VTEP_CMD_PEER_GET,
 	VTEP_CMD_FLOW_GET,
+	VTEP_CMD_NEIGH_NEW,
+	VTEP_CMD_NEIGH_DEL,
+	VTEP_CMD_NEIGH_GET,
 	__VTEP_CMD_MAX,
 };
 #define VTEP_CMD_MAX (__VTEP_CMD_MAX - 1)
@@ -312,6 +352,7 @@ enum vtep_attr {
 	VTEP_A_EVENT,		/* u8: enum vtep_event */
 	VTEP_A_PEER,		/* nest: VTEP_PEER_A_* */
 	VTEP_A_FLOW,		/* nest, read only: VTEP_FLOW_A_* */
+	VTEP_A_NEIGH,		/* nest: VTEP_NEIGH_A_* */
 	__VTEP_A_MAX,
 };
 #define VTEP_A_MAX (__VTEP_A_MAX - 1)
@@ -367,6 +408,8 @@ enum vtep_vni_attr {
 	VTEP_VNI_A_STATS,	/* nest, read only: u64 per enum vtep_stat */
 	VTEP_VNI_A_PEERS,	/* u8: enum vtep_peers, default ANY */
 	VTEP_VNI_A_LEARNED,	/* u32, read only: learned entries */
+	VTEP_VNI_A_SUPPRESS,	/* u8: 0/1, answer ARP/ND from the neighbour table */
+	VTEP_VNI_A_NEIGHS,	/* u32, read only: neighbour table entries */
 	__VTEP_VNI_A_MAX,
 };
 #define VTEP_VNI_A_MAX (__VTEP_VNI_A_MAX - 1)
@@ -398,6 +441,17 @@ enum vtep_peer_attr {
 	__VTEP_PEER_A_MAX,
 };
 #define VTEP_PEER_A_MAX (__VTEP_PEER_A_MAX - 1)
+
+/* An overlay neighbour of a VNI (VTEP_CMD_NEIGH_*) */
+enum vtep_neigh_attr {
+	VTEP_NEIGH_A_UNSPEC,
+	VTEP_NEIGH_A_VNI,	/* u32 */
+	VTEP_NEIGH_A_ADDR,	/* be32: the tenant host's IPv4 address */
+	VTEP_NEIGH_A_ADDR6,	/* 16 bytes: its IPv6 address */
+	VTEP_NEIGH_A_LLADDR,	/* 6 bytes: its MAC */
+	__VTEP_NEIGH_A_MAX,
+};
+#define VTEP_NEIGH_A_MAX (__VTEP_NEIGH_A_MAX - 1)
 
 /*
  * An elephant flow of a device (VTEP_CMD_FLOW_GET, VTEP_EVENT_ELEPHANT), as
@@ -497,6 +551,8 @@ enum vtep_stat {
 	VTEP_STAT_ELEPHANTS,		/* tx: flows found above ELEPHANT_RATE (not drops) */
 	VTEP_STAT_ELEPHANT_FULL,	/* tx: elephants the table could not hold, or evicted */
 	VTEP_STAT_RESTEER_MOVES,	/* tx: elephants moved to another outer port at a gap */
+	VTEP_STAT_ARP_SUPPRESSED,	/* tx: ARP requests answered by the device (not drops) */
+	VTEP_STAT_ND_SUPPRESSED,	/* tx: neighbour solicitations answered by the device */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -533,6 +589,8 @@ enum vtep_stat {
 	[VTEP_STAT_DROP_PEER] = "drop_peer", \
 	[VTEP_STAT_ELEPHANTS] = "elephants", \
 	[VTEP_STAT_ELEPHANT_FULL] = "elephant_full", \
-	[VTEP_STAT_RESTEER_MOVES] = "resteer_moves",
+	[VTEP_STAT_RESTEER_MOVES] = "resteer_moves", \
+	[VTEP_STAT_ARP_SUPPRESSED] = "arp_suppressed", \
+	[VTEP_STAT_ND_SUPPRESSED] = "nd_suppressed",
 
 #endif /* _UAPI_LINUX_VTEP_H */

@@ -1,0 +1,229 @@
+#!/bin/bash
+# ARP/ND suppression (issue 16, part 2): with "vni set ... suppress on", the
+# device answers its local VMs' ARP requests and IPv6 neighbour
+# solicitations for the addresses of the VNI's neighbour table ("vtepctl
+# neigh") and sends nothing over the underlay for them; everything else
+# (unknown addresses, gratuitous ARP, ARP probes, duplicate address
+# detection, a request whose answer is the asker's own MAC) goes out as
+# before. The askers are the VMs' own kernels (ping after a neighbour
+# flush) and scapy; the underlay is captured on h1's uplink and read with
+# tshark, which decodes the VXLAN-carried ARP and ICMPv6 inside.
+#
+#   v1 (VLAN 10 on h1's VLAN-aware bridge) ── vtep0 h1 ══ h2 vtep0 ── v2 (untagged)
+#   VNI 100 on both
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+
+for tool in tcpdump tshark; do
+	command -v $tool >/dev/null || { notok "$tool is installed"; topo_done; }
+done
+
+M1=02:00:00:00:01:01 M2=02:00:00:00:02:02 M9=02:00:00:00:09:09
+topo_switch
+host_add h1 192.0.2.1
+host_add h2 192.0.2.2
+vm_add h1 v1 $M1 203.0.113.1 2001:db8:100::1 10
+vm_add h2 v2 $M2 203.0.113.2 2001:db8:100::2
+vtep_add h1 192.0.2.1
+vtep_add h2 192.0.2.2
+n h1 bridge vlan del vid 1 dev vtep0
+n h1 bridge vlan add vid 10 dev vtep0
+vtepctl_n h1 vni add 100 dev vtep0 vlan 10
+vtepctl_n h2 vni add 100 dev vtep0 untagged
+vtepctl_n h1 remote add 192.0.2.2 vni 100 dev vtep0
+vtepctl_n h2 remote add 192.0.2.1 vni 100 dev vtep0
+check "v1 reaches v2 (IPv4)" ping_ok v1 203.0.113.2
+check "v1 reaches v2 (IPv6)" retry 10 nq v1 ping -6 -q -c 1 -W 2 2001:db8:100::2
+
+# json EXPR NS ARGS...: evaluate a Python expression over d, vtepctl -j's output
+json() {
+	nq "$2" "$VTEPCTL" -j "${@:3}" | $PY -c 'import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$1"
+}
+
+# ---- the table and its CLI ----
+check "suppress is off by default" \
+	test "$(json 'd[0]["suppress"]' h1 vni show 100 dev vtep0)" = False
+vtepctl_n h1 neigh add 203.0.113.2 lladdr $M2 vni 100 dev vtep0
+vtepctl_n h1 neigh add 2001:db8:100::2 lladdr $M2 vni 100 dev vtep0
+check "neigh show lists both entries with their MAC" \
+	test "$(json 'sorted((e["dst"], e["lladdr"], e["vni"]) for e in d)' h1 neigh show dev vtep0)" = \
+	"[('2001:db8:100::2', '$M2', 100), ('203.0.113.2', '$M2', 100)]"
+check "the VNI counts its neighbours" \
+	test "$(json 'd[0]["neigh_count"]' h1 vni show 100 dev vtep0)" = 2
+
+# rc EXPECTED CMD...: the exit status of a vtepctl command
+rc() { local want=$1; shift; set +e; nq h1 "$VTEPCTL" "$@" 2>>"$TMP/cli.err"; local got=$?; set -e; test "$got" = "$want"; }
+check "add of an address with an entry is refused (exit 1)" \
+	rc 1 neigh add 203.0.113.2 lladdr $M9 vni 100 dev vtep0
+check "... and says so" grep -q "exists" "$TMP/cli.err"
+check "a multicast address is a usage error (exit 2)" \
+	rc 2 neigh add 239.1.1.1 lladdr $M9 vni 100 dev vtep0
+check "0.0.0.0 is refused by the kernel (exit 1)" \
+	rc 1 neigh add 0.0.0.0 lladdr $M9 vni 100 dev vtep0
+check "a multicast MAC is refused (exit 1)" \
+	rc 1 neigh add 203.0.113.9 lladdr 01:00:5e:00:00:01 vni 100 dev vtep0
+check "lladdr is required for add (exit 2)" rc 2 neigh add 203.0.113.9 vni 100 dev vtep0
+check "a VNI not on the device is refused (exit 1)" \
+	rc 1 neigh add 203.0.113.9 lladdr $M9 vni 999 dev vtep0
+check "del of an absent entry is refused (exit 1)" rc 1 neigh del 203.0.113.9 vni 100 dev vtep0
+check "... unless -ignore-missing" rc 0 -ignore-missing neigh del 203.0.113.9 vni 100 dev vtep0
+check "the refusals left the table as it was" \
+	test "$(json 'len(d)' h1 neigh show dev vtep0)" = 2
+
+# ---- capture and ask ----
+# underlay NAME CMD...: run CMD with h1's uplink captured into NAME.pcap,
+# its output into NAME.out
+underlay() {
+	nq h1 tcpdump -nUi eth0 -w "$TMP/$1.pcap" udp port 4789 >/dev/null 2>"$TMP/$1.err" &
+	local pid=$!
+	wait_for 20 "grep -q listening $TMP/$1.err"
+	"${@:2}" >"$TMP/$1.out" 2>&1 || true
+	sleep 1		# the capture's last packets (not a result)
+	kill $pid
+	wait $pid || true
+}
+# seen NAME FILTER: how many captured packets match the tshark filter
+seen() { tshark -r "$TMP/$1.pcap" -n -Y "$2" 2>/dev/null | wc -l; }
+
+cat >"$TMP/ask.py" <<'PY'
+# ask.py arp PSRC PDST [HWSRC] | ns SRC6 TARGET6 | dad TARGET6 | garp IP:
+# send one request from eth0 and print the answer's fields, or "none"
+import sys
+from scapy.all import (ARP, Ether, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                       ICMPv6NDOptSrcLLAddr, IPv6, conf, get_if_hwaddr, sendp, srp1)
+from scapy.utils6 import in6_getnsma, in6_getnsmac
+from socket import AF_INET6, inet_pton, inet_ntop
+conf.verb = 0
+me = get_if_hwaddr("eth0")
+op = sys.argv[1]
+if op in ("arp", "garp"):
+    psrc, pdst = (sys.argv[2], sys.argv[2]) if op == "garp" else sys.argv[2:4]
+    hw = sys.argv[4] if len(sys.argv) > 4 else me
+    q = Ether(src=me, dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc=hw, psrc=psrc, pdst=pdst)
+    if op == "garp":
+        sendp(q, iface="eth0")
+        print("sent")
+        sys.exit(0)
+    r = srp1(q, iface="eth0", timeout=3)
+    if r is None or ARP not in r:
+        print("none")
+    else:
+        a = r[ARP]
+        print(a.op, a.hwsrc, a.psrc, a.hwdst, a.pdst, r[Ether].src, r[Ether].dst)
+    sys.exit(0)
+src, tgt = ("::", sys.argv[2]) if op == "dad" else sys.argv[2:4]
+ns = inet_ntop(AF_INET6, in6_getnsma(inet_pton(AF_INET6, tgt)))
+q = Ether(src=me, dst=in6_getnsmac(inet_pton(AF_INET6, ns))) / \
+    IPv6(src=src, dst=ns, hlim=255) / ICMPv6ND_NS(tgt=tgt)
+if op != "dad":
+    q = q / ICMPv6NDOptSrcLLAddr(lladdr=me)
+r = srp1(q, iface="eth0", timeout=3, filter="icmp6")
+if r is None or ICMPv6ND_NA not in r:
+    print("none")
+else:
+    na = r[ICMPv6ND_NA]
+    ll = r[ICMPv6NDOptDstLLAddr].lladdr if ICMPv6NDOptDstLLAddr in r else "-"
+    print(na.tgt, ll, na.S, na.O, na.R, r[IPv6].src, r[IPv6].dst, r[IPv6].hlim, r[Ether].src, r[Ether].dst)
+PY
+ask() { nq v1 $PY "$TMP/ask.py" "$@"; }
+arp_req() { echo "arp.opcode == 1 && arp.dst.proto_ipv4 == $1 && arp.src.proto_ipv4 != $1"; }
+ns_req() { echo "icmpv6.type == 135 && icmpv6.nd.ns.target_address == $1"; }
+
+# ---- suppression off: requests cross the underlay (the capture sees them) ----
+underlay off ask arp 203.0.113.1 203.0.113.2
+check "suppress off: the ARP request for a known address is flooded" \
+	test "$(seen off "$(arp_req 203.0.113.2)")" -ge 1
+check "suppress off: nothing counted" test "$(stat h1 vtep0 arp_suppressed)" = 0
+
+# ---- suppression on ----
+vtepctl_n h1 vni set 100 dev vtep0 suppress on
+check "vni show says suppress on" \
+	test "$(json 'd[0]["suppress"]' h1 vni show 100 dev vtep0)" = True
+
+underlay arp ask arp 203.0.113.1 203.0.113.2
+diag "answer: $(cat "$TMP/arp.out")"
+check "an ARP request for a known address is answered: op 2, the neighbour's MAC and address, to the asker" \
+	test "$(cat "$TMP/arp.out")" = "2 $M2 203.0.113.2 $M1 203.0.113.1 $M2 $M1"
+check "... and not sent over the underlay" test "$(seen arp "$(arp_req 203.0.113.2)")" = 0
+check "... counted in arp_suppressed (device)" test "$(stat h1 vtep0 arp_suppressed)" = 1
+check "... and in the VNI's" test "$(stat h1 vtep0 arp_suppressed 100)" = 1
+
+# The VM's own kernel: its neighbour cache emptied, ping asks again.
+nq v1 ip neigh flush dev eth0
+underlay kping ping_ok v1 203.0.113.2
+check "the VM's kernel resolves v2 from the answer and pings it" ping_ok v1 203.0.113.2
+check "... its neighbour cache holds v2's MAC" \
+	nq v1 sh -c "ip neigh show 203.0.113.2 dev eth0 | grep -qi 'lladdr $M2'"
+check "... with no ARP request on the underlay" test "$(seen kping "$(arp_req 203.0.113.2)")" = 0
+
+before=$(stat h1 vtep0 arp_suppressed)
+underlay unknown ask arp 203.0.113.1 203.0.113.77
+check "an address the table lacks is flooded as before" \
+	test "$(seen unknown "$(arp_req 203.0.113.77)")" -ge 1
+underlay garp ask garp 203.0.113.1
+check "gratuitous ARP is never answered, always flooded" \
+	test "$(seen garp 'arp.opcode == 1 && arp.src.proto_ipv4 == 203.0.113.1 && arp.dst.proto_ipv4 == 203.0.113.1')" -ge 1
+underlay probe ask arp 0.0.0.0 203.0.113.2
+check "an ARP probe (sender 0.0.0.0) for a known address is flooded: it must reach the owner" \
+	test "$(seen probe 'arp.opcode == 1 && arp.src.proto_ipv4 == 0.0.0.0')" -ge 1
+vtepctl_n h1 neigh add 203.0.113.50 lladdr $M1 vni 100 dev vtep0
+underlay own ask arp 203.0.113.1 203.0.113.50
+check "a request whose answer would be the asker's own MAC is flooded" \
+	test "$(seen own "$(arp_req 203.0.113.50)")" -ge 1
+check "none of those was counted" test "$(stat h1 vtep0 arp_suppressed)" = "$before"
+
+# ---- IPv6 neighbour discovery ----
+underlay ns ask ns 2001:db8:100::1 2001:db8:100::2
+diag "answer: $(cat "$TMP/ns.out")"
+check "an NS for a known address is answered: solicited, override, v2's MAC, from the target to the asker, hop limit 255" \
+	test "$(cat "$TMP/ns.out")" = "2001:db8:100::2 $M2 1 1 0 2001:db8:100::2 2001:db8:100::1 255 $M2 $M1"
+check "... and not sent over the underlay" test "$(seen ns "$(ns_req 2001:db8:100::2)")" = 0
+check "... counted in nd_suppressed" test "$(stat h1 vtep0 nd_suppressed)" = 1
+nq v1 ip -6 neigh flush dev eth0
+underlay kping6 retry 10 nq v1 ping -6 -q -c 1 -W 2 2001:db8:100::2
+check "the VM's kernel resolves v2 over IPv6 from the answer" \
+	nq v1 sh -c "ip -6 neigh show 2001:db8:100::2 dev eth0 | grep -qi 'lladdr $M2'"
+check "... with no NS on the underlay" test "$(seen kping6 "$(ns_req 2001:db8:100::2)")" = 0
+underlay dad ask dad 2001:db8:100::2
+check "duplicate address detection (NS from ::) is flooded: it must reach the owner" \
+	test "$(seen dad "$(ns_req 2001:db8:100::2)")" -ge 1
+underlay ns_unknown ask ns 2001:db8:100::1 2001:db8:100::77
+check "an NS for an address the table lacks is flooded" \
+	test "$(seen ns_unknown "$(ns_req 2001:db8:100::77)")" -ge 1
+
+# ---- replace, delete, off ----
+vtepctl_n h1 neigh replace 203.0.113.2 lladdr $M9 vni 100 dev vtep0
+check "replace gives the address its new MAC" \
+	test "$(ask arp 203.0.113.1 203.0.113.2 | cut -d' ' -f2)" = $M9
+vtepctl_n h1 neigh replace 203.0.113.2 lladdr $M2 vni 100 dev vtep0
+vtepctl_n h1 neigh del 203.0.113.2 vni 100 dev vtep0
+before=$(stat h1 vtep0 arp_suppressed)
+underlay deleted ask arp 203.0.113.1 203.0.113.2
+check "a deleted entry is no longer answered: flooded" \
+	test "$(seen deleted "$(arp_req 203.0.113.2)")" -ge 1
+check "... not counted" test "$(stat h1 vtep0 arp_suppressed)" = "$before"
+vtepctl_n h1 neigh add 203.0.113.2 lladdr $M2 vni 100 dev vtep0
+vtepctl_n h1 vni set 100 dev vtep0 suppress off
+underlay off2 ask arp 203.0.113.1 203.0.113.2
+check "suppress off again: flooded although the entry is there" \
+	test "$(seen off2 "$(arp_req 203.0.113.2)")" -ge 1
+
+# ---- batch, and the VNI taking its table with it ----
+cat >"$TMP/batch" <<EOF
+neigh replace 203.0.113.3 lladdr 02:00:00:00:03:03 vni 100 dev vtep0
+neigh add 2001:db8:100::3 lladdr 02:00:00:00:03:03 vni 100 dev vtep0
+neigh del 203.0.113.50 vni 100 dev vtep0
+EOF
+check "-batch runs neigh lines" nq h1 "$VTEPCTL" -batch "$TMP/batch"
+check "... leaving the table as they say" \
+	test "$(json 'sorted(e["dst"] for e in d)' h1 neigh show dev vtep0 vni 100)" = \
+	"['2001:db8:100::2', '2001:db8:100::3', '203.0.113.2', '203.0.113.3']"
+vtepctl_n h1 vni del 100 dev vtep0
+vtepctl_n h1 vni add 100 dev vtep0 vlan 10
+check "a deleted VNI's neighbours go with it" test "$(json 'len(d)' h1 neigh show dev vtep0)" = 0
+vtepctl_n h1 neigh add 203.0.113.2 lladdr $M2 vni 100 dev vtep0
+check "deleting the device with entries leaves nothing behind" ipn h1 link del vtep0
+
+topo_done
