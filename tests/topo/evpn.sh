@@ -4,7 +4,7 @@
 # advertise-all-vni). Nothing is programmed by hand: replication lists and
 # FDB entries come from type-3 and type-2 routes only.
 #
-#   v11 v12 (VNI 100, 200)   v21 v22              v31 v32
+#   v11 v12 (VNI 100, 200)   v21 v22              v31 v32 (IPv4 only)
 #   ┌ h1 ──────────────┐ ┌ h2 ──────────────┐ ┌ h3 ─────────────────┐ ┌ rr ──────┐
 #   │ br0 (vlan 10,20) │ │ br0 (vlan 10,20) │ │ br100 ─ vx100       │ │ FRR bgpd │
 #   │  ─ vtep0         │ │  ─ vtep0         │ │ br200 ─ vx200       │ │ reflector│
@@ -15,7 +15,10 @@
 #   └────────────────────────────────────────────────────────────────────────────┘
 # VNI 100 = VLAN 10 on the vtep hosts, VMs 203.0.113.1x; VNI 200 = VLAN 20,
 # VMs 203.0.113.2x: the same subnet, so a frame that crossed tenants would
-# be answered.
+# be answered. The vtep hosts' VMs have IPv6 too (2001:db8::1x, ::2x). The
+# agents learn their VMs' addresses from ARP and ND, advertise MAC+IP
+# routes, fill the other host's neighbour table and, with "suppress on",
+# the device answers the VMs' ARP and NS for remote VMs itself.
 . "$(dirname "$0")/lib.sh"
 
 AGENT=$TOPO_REPO/userspace/evpn/vtep-evpn
@@ -24,7 +27,8 @@ ASN=65000
 RR=192.0.2.254
 EVPN_MACS=${EVPN_MACS:-1000}
 
-for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh; do
+for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh \
+	/usr/bin/tcpdump /usr/bin/tshark; do
 	if [ ! -x "$bin" ]; then
 		skip "BGP EVPN" "$bin missing (scripts/deps.sh installs gobgpd, frr)"
 		topo_done
@@ -117,6 +121,7 @@ agent_start() {
 		dev vtep0
 		vni 100
 		vni 200
+		suppress on
 	EOF
 	ip netns exec "$P$h" /usr/bin/python3 "$AGENT" -c "$TMP/evpn-$h.conf" --stubs "$STUBS" \
 		--vtepctl "$VTEPCTL" >>"$TMP/agent-$h.log" 2>&1 &
@@ -145,8 +150,8 @@ host_add h2 192.0.2.2
 host_add h3 192.0.2.3
 for h in h1 h2; do
 	i=${h#h}
-	vm_add $h v${i}1 02:00:00:00:0$i:01 203.0.113.1$i "" 10
-	vm_add $h v${i}2 02:00:00:00:0$i:02 203.0.113.2$i "" 20
+	vm_add $h v${i}1 02:00:00:00:0$i:01 203.0.113.1$i 2001:db8::1$i 10
+	vm_add $h v${i}2 02:00:00:00:0$i:02 203.0.113.2$i 2001:db8::2$i 20
 	vtep_add $h 192.0.2.$i
 	n $h bridge vlan del vid 1 dev vtep0
 	n $h bridge vlan add vid 10 dev vtep0
@@ -267,20 +272,76 @@ check "h2 has a static entry for v12 (VNI 200) to h1" \
 	wait_for 20 "[ \"\$(static_dst h2 200 02:00:00:00:01:02)\" = 192.0.2.1 ]"
 check "FRR installed v11's MAC on h3's vx100 towards h1" \
 	wait_for 20 "bridge -n ${P}h3 fdb show dev vx100 | grep -q '02:00:00:00:01:01 dst 192.0.2.1'"
-check "h1's type 2 for v11 reaches FRR as MAC-only (no IP, not 0.0.0.0)" \
+macip_frr() { vtysh_n h3 'show bgp l2vpn evpn route type macip'; }
+check "h1's MAC-only type 2 for v11 reaches FRR (no IP, not 0.0.0.0)" \
 	bash -c "out=\$(ip netns exec ${P}h3 vtysh -N ${P}h3 -c 'show bgp l2vpn evpn route type macip' 2>/dev/null)
-		grep -q '\[48\]:\[02:00:00:00:01:01\]' <<<\"\$out\" &&
-		! grep -q '\[48\]:\[02:00:00:00:01:01\]:\[32\]' <<<\"\$out\""
+		grep -Eq '\[48\]:\[02:00:00:00:01:01\]( |\$)' <<<\"\$out\" &&
+		! grep -q '\[48\]:\[02:00:00:00:01:01\]:\[32\]:\[0.0.0.0\]' <<<\"\$out\""
 
 [ "$TAP_FAIL" = 0 ] || show_logs 20
 
-# ---- ARP/ND suppression (the module's, programmed from MAC+IP routes) ----
-if ! nq h1 "$VTEPCTL" neigh show dev vtep0 >/dev/null 2>&1; then
-	skip "ARP suppression from type-2 MAC+IP routes" "vtepctl neigh show fails: no ARP/ND suppression in this vtepctl/module yet"
-else
-	diag "h1 neighbours: $(nq h1 "$VTEPCTL" neigh show dev vtep0 | head -n 5 | tr '\n' ';')"
-	skip "ARP suppression from type-2 MAC+IP routes" "the vtep hosts advertise MAC-only routes (no MAC+IP source yet)"
-fi
+# ---- MAC+IP routes and ARP/ND suppression ----
+# The pings above had each VM send ARP; now v11 and v21 speak IPv6 (NS and
+# NA). h2's agent learns v21's addresses from what v21 sends, advertises
+# MAC+IP routes; h1's agent makes them neighbours of VNI 100.
+M11=02:00:00:00:01:01 M21=02:00:00:00:02:01
+check "VNI 100: v11 reaches v21 over IPv6" retry 10 nq v11 ping -6 -q -c 1 -W 2 2001:db8::12
+check "VNI 100: v21 reaches v11 over IPv6" retry 10 nq v21 ping -6 -q -c 1 -W 2 2001:db8::11
+# rib_has NS MAC IP: gobgpd on NS holds a type 2 for MAC and IP ("<nil>": MAC only)
+rib_has() { gobgp_n "$1" global rib -a evpn 2>/dev/null | grep -qF "[mac:$2][ip:$3]"; }
+check "h2 advertises v21's MAC+IP route for its IPv4 address (from its ARP), seen in h1's gobgpd" \
+	wait_for 20 "rib_has h1 $M21 203.0.113.12"
+check "... and for its IPv6 address (from its NS/NA)" wait_for 20 "rib_has h1 $M21 2001:db8::12"
+check "... and still the MAC-only route" rib_has h1 $M21 '<nil>'
+check "h1 advertises v11's MAC+IP routes (IPv4, IPv6)" \
+	wait_for 20 "rib_has h1 $M11 203.0.113.11 && rib_has h1 $M11 2001:db8::11"
+check "v12's (VNI 200) MAC+IP route reaches h2's gobgpd" \
+	wait_for 20 "rib_has h2 02:00:00:00:01:02 203.0.113.21"
+check "FRR on h3 shows v21's MAC+IP routes" \
+	wait_for 20 "macip_frr | grep -qF '[48]:[$M21]:[32]:[203.0.113.12]' &&
+		macip_frr | grep -qF '[48]:[$M21]:[128]:[2001:db8::12]'"
+# neigh_mac NS VNI IP: the MAC of IP in NS's neighbour table of VNI
+neigh_mac() { nq "$1" "$VTEPCTL" -j neigh show dev vtep0 vni "$2" |
+	python3 -c 'import json,sys
+for e in json.load(sys.stdin):
+    if e["dst"] == sys.argv[1]: print(e["lladdr"].lower())' "$3"; }
+check "h1's neighbour table of VNI 100 has v21's IPv4 address with its MAC" \
+	wait_for 20 "[ \"\$(neigh_mac h1 100 203.0.113.12)\" = $M21 ]"
+check "... and its IPv6 address" wait_for 20 "[ \"\$(neigh_mac h1 100 2001:db8::12)\" = $M21 ]"
+check "... and not in VNI 200's" test -z "$(neigh_mac h1 200 203.0.113.12)"
+check "h2's has v11's addresses" \
+	wait_for 20 "[ \"\$(neigh_mac h2 100 203.0.113.11)\" = $M11 ] && [ \"\$(neigh_mac h2 100 2001:db8::11)\" = $M11 ]"
+check "the agents switched suppression on in both VNIs (suppress on)" \
+	test "$(for h in h1 h2; do nq $h "$VTEPCTL" -j vni show dev vtep0; done |
+		python3 -c 'import json,sys; print(sorted(e["suppress"] for l in sys.stdin for e in json.loads(l)))')" = \
+	"[True, True, True, True]"
+diag "h1 neighbours: $(nq h1 "$VTEPCTL" neigh show dev vtep0 | tr '\n' ';')"
+
+# v21 silenced (it ignores ARP, its IPv6 is off): only h1's device can answer
+ask() { nq v11 /usr/bin/python3 "$TOPO_REPO/tests/topo/nd_ask.py" "$@"; }
+nq v21 sysctl -qw net.ipv4.conf.eth0.arp_ignore=8 net.ipv6.conf.eth0.disable_ipv6=1
+a0=$(stat h1 vtep0 arp_suppressed) n0=$(stat h1 vtep0 nd_suppressed)
+underlay_on h1 evarp ask arp 203.0.113.11 203.0.113.12
+diag "answer: $(cat "$TMP/evarp.out")"
+check "v11's ARP request for v21 is answered on h1 with v21's MAC (v21 is silent)" \
+	test "$(cat "$TMP/evarp.out")" = "2 $M21 203.0.113.12 $M11 203.0.113.11 $M21 $M11"
+check "... and not sent over the underlay" test "$(seen evarp "$(arp_req 203.0.113.12)")" = 0
+check "... counted in h1's arp_suppressed" test "$(stat h1 vtep0 arp_suppressed)" -gt "$a0"
+underlay_on h1 evns ask ns 2001:db8::11 2001:db8::12
+diag "answer: $(cat "$TMP/evns.out")"
+check "v11's NS for v21 is answered on h1: solicited, override, v21's MAC" \
+	test "$(cat "$TMP/evns.out")" = "2001:db8::12 $M21 1 1 0 2001:db8::12 2001:db8::11 255 $M21 $M11"
+check "... and not sent over the underlay" test "$(seen evns "$(ns_req 2001:db8::12)")" = 0
+check "... counted in h1's nd_suppressed" test "$(stat h1 vtep0 nd_suppressed)" -gt "$n0"
+nq v21 sysctl -qw net.ipv4.conf.eth0.arp_ignore=0 net.ipv6.conf.eth0.disable_ipv6=0
+nq v21 ip addr add 2001:db8::12/64 dev eth0 nodad
+# v11's own kernel, its neighbour cache emptied
+nq v11 ip neigh flush dev eth0
+underlay_on h1 evping ping_ok v11 203.0.113.12
+check "v11's kernel resolves v21 from h1's answer and pings it" \
+	nq v11 sh -c "ip neigh show 203.0.113.12 dev eth0 | grep -qi 'lladdr $M21'"
+check "... with no ARP request for it on the underlay" test "$(seen evping "$(arp_req 203.0.113.12)")" = 0
+check "v11 reaches v21 again" ping_ok v11 203.0.113.12
 
 # ---- (d) MAC moves with sequence numbers: v21's MAC h2 -> h1 -> h2 ----
 M=02:00:00:00:02:01
@@ -326,6 +387,7 @@ ip netns del "${P}m1"
 # ---- a stopped VM: its entry is gone from the other hosts ----
 M12=02:00:00:00:01:02
 check "h2 has v12's entry before it stops" test "$(static_dst h2 200 $M12)" = 192.0.2.1
+check "... and its address as a neighbour" test "$(neigh_mac h2 200 203.0.113.21)" = $M12
 t0=$(date +%s%N)
 ip -n "${P}h1" link del v-v12	# the VM stops: its tap/veth goes away
 ip netns del "${P}v12"
@@ -340,12 +402,15 @@ wait_for 20 "[ -z \"\$(static_dst h2 200 $M12)\" ]" || true
 diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll itself ~0.1 s)"
 check "and from the FRR host's vx200" \
 	wait_for 4 "! bridge -n ${P}h3 fdb show dev vx200 | grep -q '$M12'"
+check "and its address from h2's neighbour table (its MAC+IP route withdrawn)" \
+	wait_for 4 "[ -z \"\$(neigh_mac h2 200 203.0.113.21)\" ]"
 
 # ---- (e) restarts: gobgpd, the agent, the reflector; no flush ----
 fdb_snap() { nq "$1" "$VTEPCTL" -j fdb show dev vtep0 static |
 	python3 -c 'import json,sys
 for e in sorted(json.load(sys.stdin), key=lambda e: (e["vni"], e["mac"])):
-    print(e["vni"], e["mac"], e["dst"])'; nq "$1" "$VTEPCTL" remote show dev vtep0 | sort; }
+    print(e["vni"], e["mac"], e["dst"])'; nq "$1" "$VTEPCTL" remote show dev vtep0 | sort
+	nq "$1" "$VTEPCTL" neigh show dev vtep0 | sort; }
 resyncs() { grep -c 'resync:' "$TMP/agent-$1.log" || true; }
 mon_start() {
 	local h
@@ -362,7 +427,7 @@ restart_check() {	# WHAT: after the restart, each host's FDB is as before
 	local what=$1 h
 	for h in h1 h2; do
 		fdb_snap $h >"$TMP/after-$h"
-		check "restart of $what: $h's static FDB and remotes identical" \
+		check "restart of $what: $h's static FDB, remotes and neighbours identical" \
 			diff "$TMP/before-$h" "$TMP/after-$h"
 		check "restart of $what: no static FDB entry deleted on $h meanwhile" \
 			test "$(flushes $h)" = 0
