@@ -26,6 +26,9 @@ GOBGP_OPTS=()
 ASN=65000
 RR=192.0.2.254
 EVPN_MACS=${EVPN_MACS:-1000}
+# more agent options; EVPN_AGENT_ARGS="--snoop off" shows that the MAC+IP
+# and suppression checks fail without the agent's address learning
+read -ra AGENT_ARGS <<<"${EVPN_AGENT_ARGS:-}"
 
 for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh \
 	/usr/bin/tcpdump /usr/bin/tshark; do
@@ -124,7 +127,7 @@ agent_start() {
 		suppress on
 	EOF
 	ip netns exec "$P$h" /usr/bin/python3 "$AGENT" -c "$TMP/evpn-$h.conf" --stubs "$STUBS" \
-		--vtepctl "$VTEPCTL" >>"$TMP/agent-$h.log" 2>&1 &
+		--vtepctl "$VTEPCTL" "${AGENT_ARGS[@]}" >>"$TMP/agent-$h.log" 2>&1 &
 	AGENT_PID[$h]=$!
 }
 agent_stop() {
