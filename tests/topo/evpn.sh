@@ -403,7 +403,7 @@ done
 gone_at=$((($(date +%s%N) - t0) / 1000000))
 check "a stopped VM's entry is gone from h2 within a second" test -z "$(static_dst h2 200 $M12)"
 wait_for 20 "[ -z \"\$(static_dst h2 200 $M12)\" ]" || true
-diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll itself ~0.1 s)"
+diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll: vtepctl and grep)"
 check "and from the FRR host's vx200" \
 	wait_for 4 "! bridge -n ${P}h3 fdb show dev vx200 | grep -q '$M12'"
 check "and its address from h2's neighbour table (its MAC+IP route withdrawn)" \
