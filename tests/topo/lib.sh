@@ -191,6 +191,25 @@ for e in json.load(sys.stdin):
         print(e.get("dst", ""))' "$4"
 }
 
+# ---- the underlay, captured (tcpdump, read with tshark) ----
+# underlay_on HOST NAME CMD...: run CMD with HOST's uplink captured into
+# NAME.pcap (VXLAN only), its output into NAME.out
+underlay_on() {
+	nq "$1" tcpdump -nUi eth0 -w "$TMP/$2.pcap" udp port 4789 >/dev/null 2>"$TMP/$2.err" &
+	local pid=$!
+	wait_for 20 "grep -q listening $TMP/$2.err"
+	"${@:3}" >"$TMP/$2.out" 2>&1 || true
+	sleep 1		# the capture's last packets (not a result)
+	kill $pid
+	wait $pid || true
+}
+# seen NAME FILTER: how many captured packets match the tshark filter
+# (tshark decodes the ARP and ICMPv6 inside VXLAN on port 4789)
+seen() { tshark -r "$TMP/$1.pcap" -n -Y "$2" 2>/dev/null | wc -l; }
+# the tshark filters of an ARP request and an NS for an address
+arp_req() { echo "arp.opcode == 1 && arp.dst.proto_ipv4 == $1 && arp.src.proto_ipv4 != $1"; }
+ns_req() { echo "icmpv6.type == 135 && icmpv6.nd.ns.target_address == $1"; }
+
 # ---- cleanup ----
 topo_cleanup() {
 	local ns pids

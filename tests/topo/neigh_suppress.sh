@@ -72,64 +72,9 @@ check "... unless -ignore-missing" rc 0 -ignore-missing neigh del 203.0.113.9 vn
 check "the refusals left the table as it was" \
 	test "$(json 'len(d)' h1 neigh show dev vtep0)" = 2
 
-# ---- capture and ask ----
-# underlay NAME CMD...: run CMD with h1's uplink captured into NAME.pcap,
-# its output into NAME.out
-underlay() {
-	nq h1 tcpdump -nUi eth0 -w "$TMP/$1.pcap" udp port 4789 >/dev/null 2>"$TMP/$1.err" &
-	local pid=$!
-	wait_for 20 "grep -q listening $TMP/$1.err"
-	"${@:2}" >"$TMP/$1.out" 2>&1 || true
-	sleep 1		# the capture's last packets (not a result)
-	kill $pid
-	wait $pid || true
-}
-# seen NAME FILTER: how many captured packets match the tshark filter
-seen() { tshark -r "$TMP/$1.pcap" -n -Y "$2" 2>/dev/null | wc -l; }
-
-cat >"$TMP/ask.py" <<'PY'
-# ask.py arp PSRC PDST [HWSRC] | ns SRC6 TARGET6 | dad TARGET6 | garp IP:
-# send one request from eth0 and print the answer's fields, or "none"
-import sys
-from scapy.all import (ARP, Ether, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
-                       ICMPv6NDOptSrcLLAddr, IPv6, conf, get_if_hwaddr, sendp, srp1)
-from scapy.utils6 import in6_getnsma, in6_getnsmac
-from socket import AF_INET6, inet_pton, inet_ntop
-conf.verb = 0
-me = get_if_hwaddr("eth0")
-op = sys.argv[1]
-if op in ("arp", "garp"):
-    psrc, pdst = (sys.argv[2], sys.argv[2]) if op == "garp" else sys.argv[2:4]
-    hw = sys.argv[4] if len(sys.argv) > 4 else me
-    q = Ether(src=me, dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc=hw, psrc=psrc, pdst=pdst)
-    if op == "garp":
-        sendp(q, iface="eth0")
-        print("sent")
-        sys.exit(0)
-    r = srp1(q, iface="eth0", timeout=3)
-    if r is None or ARP not in r:
-        print("none")
-    else:
-        a = r[ARP]
-        print(a.op, a.hwsrc, a.psrc, a.hwdst, a.pdst, r[Ether].src, r[Ether].dst)
-    sys.exit(0)
-src, tgt = ("::", sys.argv[2]) if op == "dad" else sys.argv[2:4]
-ns = inet_ntop(AF_INET6, in6_getnsma(inet_pton(AF_INET6, tgt)))
-q = Ether(src=me, dst=in6_getnsmac(inet_pton(AF_INET6, ns))) / \
-    IPv6(src=src, dst=ns, hlim=255) / ICMPv6ND_NS(tgt=tgt)
-if op != "dad":
-    q = q / ICMPv6NDOptSrcLLAddr(lladdr=me)
-r = srp1(q, iface="eth0", timeout=3, filter="icmp6")
-if r is None or ICMPv6ND_NA not in r:
-    print("none")
-else:
-    na = r[ICMPv6ND_NA]
-    ll = r[ICMPv6NDOptDstLLAddr].lladdr if ICMPv6NDOptDstLLAddr in r else "-"
-    print(na.tgt, ll, na.S, na.O, na.R, r[IPv6].src, r[IPv6].dst, r[IPv6].hlim, r[Ether].src, r[Ether].dst)
-PY
-ask() { nq v1 $PY "$TMP/ask.py" "$@"; }
-arp_req() { echo "arp.opcode == 1 && arp.dst.proto_ipv4 == $1 && arp.src.proto_ipv4 != $1"; }
-ns_req() { echo "icmpv6.type == 135 && icmpv6.nd.ns.target_address == $1"; }
+# ---- capture and ask (lib.sh: underlay_on, seen; nd_ask.py) ----
+underlay() { underlay_on h1 "$@"; }
+ask() { nq v1 $PY "$TOPO_REPO/tests/topo/nd_ask.py" "$@"; }
 
 # ---- suppression off: requests cross the underlay (the capture sees them) ----
 underlay off ask arp 203.0.113.1 203.0.113.2
