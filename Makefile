@@ -174,6 +174,7 @@ tests: $(TEST_BINS) $(FUZZ_BINS) ## build vtepctl, the unit tests, the selftests
 
 unit: tests/unit/check_vtepctl ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
+	/usr/bin/python3 tests/unit/test_evpn.py
 
 # One selftest or topology script in a VM, e.g.
 #   make vm-test T=tests/topo/learning.sh KERNEL=6.12

@@ -90,6 +90,12 @@ if [ -x tests/unit/check_vtepctl ]; then
 		tee "$LOGDIR/unit.log" | grep -E '^(not )?ok' | sed 's/^/unit: /' >>"$TAP"
 	grep -E '^not ok' "$LOGDIR/unit.log" | sed 's/^/#   /'
 fi
+echo "# unit tests of vtep-evpn (python, on the host)"
+/usr/bin/python3 tests/unit/test_evpn.py >"$LOGDIR/unit-evpn.log" 2>&1
+grep -E '^(not )?ok' "$LOGDIR/unit-evpn.log" | sed 's/^/unit: /' >>"$TAP"
+grep -E '^(not ok|#)' "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
+grep -qE '^(not )?ok' "$LOGDIR/unit-evpn.log" ||
+	say "not ok - unit: tests/unit/test_evpn.py ran no test"
 
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
