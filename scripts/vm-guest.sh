@@ -18,6 +18,27 @@ ip link set lo up
 for m in veth bridge vxlan sch_ingress cls_bpf 8021q dummy; do
 	modprobe -q "$m" 2>/dev/null || echo "# vm: modprobe $m failed"
 done
+# Hold the networking static keys the tests would otherwise flip thousands
+# of times (netstamp: every ping's SO_TIMESTAMP; UDP encap, IPv4 and IPv6:
+# every vxlan or vtep socket opened and closed) enabled for the guest's
+# life. Each flip rewrites kernel text; under multi-threaded TCG another
+# vCPU now and then still executes the transient int3 of the rewrite
+# (seen as "Oops: int3" in __netif_receive_skb_core, a panic in softirq).
+# The sockets are never bound: they receive nothing.
+mkfifo /tmp/vtep-keys
+python3 -c '
+import socket, time
+SO_TIMESTAMP, ENCAP, ESPINUDP = 29, 100, 2
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s4.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+s4.setsockopt(socket.IPPROTO_UDP, ENCAP, ESPINUDP)
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_UDP, ENCAP, ESPINUDP)
+print("held", flush=True)
+time.sleep(1 << 30)
+' >/tmp/vtep-keys 2>&1 &
+read -r held </tmp/vtep-keys
+[ "$held" = held ] || echo "# vm: could not hold the static keys: $held"
 rc=0
 if [ "$vtep_module" = 1 ]; then
 	if ! insmod "build/$vtep_kname/vtep.ko"; then
