@@ -59,9 +59,13 @@ static int __init vtep_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&vtep_net_ops);
+	err = vtep_peer_cache_init();
 	if (err)
 		return err;
+
+	err = register_pernet_subsys(&vtep_net_ops);
+	if (err)
+		goto err_uninit_peer_cache;
 
 	/* Underlay devices' MTU changes and unregistration */
 	err = vtep_dev_notifier_init();
@@ -86,6 +90,8 @@ err_uninit_notifier:
 	vtep_dev_notifier_uninit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&vtep_net_ops);
+err_uninit_peer_cache:
+	vtep_peer_cache_uninit();
 	return err;
 }
 
@@ -95,8 +101,12 @@ static void __exit vtep_exit(void)
 	vtep_netlink_uninit();
 	vtep_dev_notifier_uninit();
 	unregister_pernet_subsys(&vtep_net_ops);
-	/* RCU callbacks of freed entries and remotes run code of this module. */
+	/*
+	 * RCU callbacks of freed entries, remotes and peers run code of this
+	 * module, and the last peers go back to their cache in them.
+	 */
 	rcu_barrier();
+	vtep_peer_cache_uninit();
 }
 
 module_init(vtep_init);

@@ -4,7 +4,8 @@
  * by every FDB entry and replication-list entry that sends to it. A peer is
  * an address, a count and an RCU head (48 bytes): no route cache of its own
  * (route.c caches routes per device and CPU), so a million entries behind a
- * million peers cost no per-CPU memory and no per-peer setup.
+ * million peers cost no per-CPU memory and no per-peer setup. Peers come
+ * from a cache of their own: kmalloc would round each up to 64 bytes.
  *
  * Who holds a reference: each FDB entry and each replication list entry,
  * one each. The datapath takes none: it reaches a peer only through an
@@ -21,6 +22,25 @@
 #include <linux/slab.h>
 
 #include "vtep.h"
+
+static struct kmem_cache *peer_cache;
+
+int vtep_peer_cache_init(void)
+{
+	peer_cache = KMEM_CACHE(vtep_peer, SLAB_ACCOUNT);
+	return peer_cache ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): the last peers are freed by RCU callbacks. */
+void vtep_peer_cache_uninit(void)
+{
+	kmem_cache_destroy(peer_cache);
+}
+
+static void peer_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(peer_cache, container_of(head, struct vtep_peer, rcu));
+}
 
 static u32 peer_hash(const void *data, u32 len, u32 seed)
 {
@@ -85,7 +105,7 @@ static bool peer_room(struct vtep_dev *vtep)
  * without bound. The table is an rhashtable, so a lookup costs the same at
  * any size.
  *
- * The peer is charged to the memory cgroup of the caller (__GFP_ACCOUNT):
+ * The peer is charged to the memory cgroup of the caller (SLAB_ACCOUNT):
  * a netlink request's sender; from softirq, whatever memcg is current
  * there, which is usually the root (see vtep_fdb_learn_new()).
  */
@@ -106,7 +126,7 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 		return ERR_PTR(-ENOSPC);
 
 	/* Allocate unlocked (GFP_KERNEL may sleep), then look again. */
-	new = kzalloc(sizeof(*new), gfp | __GFP_ACCOUNT);
+	new = kmem_cache_zalloc(peer_cache, gfp);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	new->addr = *addr;
@@ -125,7 +145,7 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 
 	if (!p)
 		return new;
-	kfree(new);
+	kmem_cache_free(peer_cache, new);
 	return p;
 }
 
@@ -141,5 +161,5 @@ void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p)
 	if (!refcount_dec_and_test(&p->ref))
 		return;
 	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
-	kfree_rcu(p, rcu);
+	call_rcu(&p->rcu, peer_free_rcu);
 }

@@ -585,6 +585,8 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 			struct netlink_ext_ack *extack);
 
 /* peer.c: shared, refcounted remote VTEPs */
+int vtep_peer_cache_init(void);		/* module init */
+void vtep_peer_cache_uninit(void);
 int vtep_peer_init(struct vtep_dev *vtep);
 void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
 /* ERR_PTR(-ENOMEM), or -ENOSPC for a new peer past cfg.peer_max */
