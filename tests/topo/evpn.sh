@@ -382,10 +382,10 @@ pinger_stop() {
 	while [ "$(date +%s%N)" -lt $(($1 + 2000000000)) ]; do sleep 0.1; done
 	kill -INT "$PINGER" 2>/dev/null; wait "$PINGER" 2>/dev/null || true
 }
-# resumed NS T0: from NS's pinger's output, print "MS YES": MS the time from T0 (ns)
-# to the first reply received after it ("none": no reply at all), YES
-# "yes" if a request sent within the second after T0 was answered (a
-# reply's send time is its receive time less its round trip), else "no"
+# resumed NS T0: from NS's pinger's output, print "MS YES": MS the time
+# from T0 (ns) to the first reply received after it ("none": no reply at
+# all), YES "yes" if a request sent within the second after T0 was
+# answered (a reply's send time is its receive time less its round trip)
 resumed() {
 	awk -v t0="$2" '
 		BEGIN { t0 /= 1e6; ok = "no" }
@@ -397,25 +397,35 @@ resumed() {
 		}
 		END { print (first == "" ? "none" : first), ok }' "$TMP/ping.$1"
 }
-# A migrated VM announces itself (QEMU and Linux guests send a gratuitous
-# ARP): h1's bridge learns the MAC on its new port, the agent advertises it.
-# v31 (behind the FRR host) pings the VM's address throughout, so the
-# outage the move causes is measured on the traffic itself.
-pinger v31 203.0.113.12
-sleep 0.3
-t0=$(date +%s%N)
-nq m1 busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
+# announce VM PEER: PEER starts pinging the VM's address, then the VM
+# announces itself (QEMU and Linux guests send a gratuitous ARP after a
+# migration); t0 is the announce's time. The outage a move causes is thus
+# measured on the traffic itself.
+announce() {
+	pinger "$2" 203.0.113.12
+	sleep 0.3
+	t0=$(date +%s%N)
+	nq "$1" busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
+}
+# check_resumed MOVE PEER: stop PEER's pinger; was it answered again in time?
+check_resumed() {
+	local r
+	pinger_stop "$t0"
+	r=$(resumed "$2" "$t0")
+	diag "move $1: $2's ping (every 100 ms) to the VM answered again ${r% *} ms after the announce"
+	check "move $1: $2's ping resumes within a second of the announce (a request sent in it is answered)" \
+		test "${r#* }" = yes
+}
+# h1's bridge learns the MAC on its new port, the agent advertises it;
+# v31 (behind the FRR host) pings the VM throughout.
+announce m1 v31
 ms=$(follow h2 100 $M 192.0.2.1)
 check "h2 points the moved MAC at h1" test "$(static_dst h2 100 $M)" = 192.0.2.1
 diag "move 1: h2's FDB followed in $ms ms from the VM's announce"
 check "FRR's kernel FDB on h3 points the MAC at h1" \
 	wait_for 20 "bridge -n ${P}h3 fdb show dev vx100 | grep -q '$M dst 192.0.2.1'"
 check "moved VM (now behind h1) reaches v31 behind the FRR host" ping_ok m1 203.0.113.13
-pinger_stop "$t0"
-r=$(resumed v31 "$t0"); ms=${r% *} within=${r#* }
-diag "move 1: v31's ping (every 100 ms) to the VM answered again $ms ms after the announce"
-check "move 1: v31's ping resumes within a second of the announce (a request sent in it is answered)" \
-	test "$within" = yes
+check_resumed 1 v31
 check "h1 advertises the moved MAC with MAC mobility sequence 1 (seen in h2's gobgpd)" \
 	wait_for 10 "[ \"\$(seq_on h2)\" = 'mac-mobility: 1 ' ]"
 check "h2 dropped its stale bridge entry for the MAC" \
@@ -426,19 +436,12 @@ nq m1 ip addr flush dev eth0
 nq m1 ip link set eth0 address 02:00:00:00:02:98
 nq v21 ip link set eth0 address $M
 nq v21 ip addr add 203.0.113.12/24 dev eth0
-pinger v11 203.0.113.12
-sleep 0.3
-t0=$(date +%s%N)
-nq v21 busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
+announce v21 v11
 ms=$(follow h1 100 $M 192.0.2.2)
 check "h1 points the MAC back at h2" test "$(static_dst h1 100 $M)" = 192.0.2.2
 diag "move 2: h1's FDB followed in $ms ms from the VM's announce"
 check "VM back on h2 reaches v11" ping_ok v21 203.0.113.11
-pinger_stop "$t0"
-r=$(resumed v11 "$t0"); ms=${r% *} within=${r#* }
-diag "move 2: v11's ping (every 100 ms) to the VM answered again $ms ms after the announce"
-check "move 2: v11's ping resumes within a second of the announce (a request sent in it is answered)" \
-	test "$within" = yes
+check_resumed 2 v11
 check "h2 advertises it with sequence 2 (seen in h1's gobgpd)" \
 	wait_for 10 "[ \"\$(seq_on h1)\" = 'mac-mobility: 2 ' ]"
 check "FRR's kernel FDB on h3 points the MAC back at h2" \
