@@ -195,8 +195,10 @@ bool kw_is_positional(const struct kw *k)
 
 static const struct kw *kw_find(const struct kw *tab, const char *w)
 {
+	/* the first letter first: -batch runs this for every word of a line */
 	for (const struct kw *k = tab; k->name; k++)
-		if (!kw_is_positional(k) && !strcmp(k->name, w))
+		if (k->name[0] == w[0] && !kw_is_positional(k) &&
+		    !strcmp(k->name, w))
 			return k;
 	return NULL;
 }
