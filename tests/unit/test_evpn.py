@@ -185,6 +185,45 @@ def the_configuration_file_is_read_and_errors_are_refused():
             os.unlink(f.name)
 
 
+@test
+def withdrawals_leave_together_marked_and_at_the_top_sequence():
+    """withdraw() queues; flush_wd() sends the burst as one AddPathStream of
+    is_withdraw paths, each at sequence 0xffffffff (gobgpd refuses a
+    withdrawal below the best path's); a route re-queued for advertising
+    meanwhile stays, one never advertised is not sent"""
+    ev.load_stubs(None)
+    m1, m2, m3 = "02:00:00:00:02:01", "02:00:00:00:02:02", "02:00:00:00:02:03"
+    sent = []
+
+    class Stub:
+        def AddPathStream(self, reqs, timeout=None):
+            sent.extend(reqs)
+
+    a = ev.Agent.__new__(ev.Agent)
+    a.stub, a.local, a.asn = Stub(), "192.0.2.1", 65000
+    a.to_adv, a.to_wd = {}, set()
+    k1, k2, k1ip = (ev.T2, 100, m1), (ev.T2, 100, m2), (ev.T2, 100, m1, "203.0.113.5")
+    a.advertised = {k1: 1, k2: 0, k1ip: 1}
+    a.withdraw(k1, k1ip)
+    a.withdraw(k2)
+    a.withdraw((ev.T2, 100, m3))
+    assert not sent, "sent before the flush"
+    a.to_adv[k2] = 1            # m2 is back before the burst left
+    a.flush_wd()
+    assert len(sent) == 1, sent
+    got = set()
+    for p in sent[0].paths:
+        assert p.is_withdraw, p
+        n = ev.unpack(p.nlri, ev.attr.EVPNMACIPAdvertisementRoute)
+        seqs = [c.sequence_num for pa in p.pattrs
+                for ec in [ev.unpack(pa, ev.attr.ExtendedCommunitiesAttribute)] if ec
+                for c in [ev.unpack(x, ev.attr.MacMobilityExtended) for x in ec.communities] if c]
+        assert seqs == [0xffffffff], seqs
+        got.add((n.mac_address, n.ip_address))
+    assert got == {(m1, ""), (m1, "203.0.113.5")}, got
+    assert a.advertised == {k2: 0} and a.to_wd == set(), (a.advertised, a.to_wd)
+
+
 def main():
     failed = 0
     stderr = sys.stderr
