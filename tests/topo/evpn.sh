@@ -360,27 +360,19 @@ n h1 bridge vlan del vid 1 dev v-m1
 n h1 bridge vlan add vid 10 dev v-m1 pvid untagged
 ipn m1 addr add 203.0.113.12/24 dev eth0
 ipn m1 link set eth0 mtu $VM_MTU up
-# follow NS VNI MAC DST: ms until NS's static entry for MAC points at DST,
-# polled every 50 ms for up to 20 s (vtepctl and grep: no python3 start)
-follow() {
-	local t0=$(date +%s%N)
-	while ! nq "$1" "$VTEPCTL" fdb show dev vtep0 vni "$2" static |
-		grep -qi "^$3 vni $2 dst $4 "; do
-		[ $(($(date +%s%N) - t0)) -lt 20000000000 ] || break
+# poll_ms T0 LIMIT CMD...: run CMD every 50 ms until it succeeds or LIMIT
+# ms have passed since T0 (ns); print the ms since T0. The polled commands
+# are vtepctl and grep: no python3, whose start costs ~0.3 s in the VM.
+poll_ms() {
+	until "${@:3}" || [ $(($(date +%s%N) - $1)) -ge $(($2 * 1000000)) ]; do
 		sleep 0.05
 	done
-	echo $((($(date +%s%N) - t0) / 1000000))
+	echo $((($(date +%s%N) - $1) / 1000000))
 }
-# pinger NS DST: a ping every 100 ms in the background (iputils: -D stamps
-# each reply with the wall clock, the clock of `date +%s%N`); PINGER is its pid
-pinger() {
-	ip netns exec "$P$1" ping -D -n -i 0.1 -W 10 "$2" >"$TMP/ping.$1" 2>&1 &
-	PINGER=$!
-}
-# pinger_stop T0: stop the pinger, 2 s after T0 at the earliest
-pinger_stop() {
-	while [ "$(date +%s%N)" -lt $(($1 + 2000000000)) ]; do sleep 0.1; done
-	kill -INT "$PINGER" 2>/dev/null; wait "$PINGER" 2>/dev/null || true
+# has_dst NS VNI MAC DST: NS's static entry for MAC points at DST
+has_dst() {
+	nq "$1" "$VTEPCTL" fdb show dev vtep0 vni "$2" static |
+		grep -qi "^$3 vni $2 dst $4 "
 }
 # resumed NS T0: from NS's pinger's output, print "MS YES": MS the time
 # from T0 (ns) to the first reply received after it ("none": no reply at
@@ -397,20 +389,24 @@ resumed() {
 		}
 		END { print (first == "" ? "none" : first), ok }' "$TMP/ping.$1"
 }
-# announce VM PEER: PEER starts pinging the VM's address, then the VM
-# announces itself (QEMU and Linux guests send a gratuitous ARP after a
+# announce VM PEER: PEER starts pinging the VM's address every 100 ms
+# (iputils: -D stamps each reply with the clock of `date +%s%N`), then the
+# VM announces itself (QEMU and Linux guests send a gratuitous ARP after a
 # migration); t0 is the announce's time. The outage a move causes is thus
 # measured on the traffic itself.
 announce() {
-	pinger "$2" 203.0.113.12
+	ip netns exec "$P$2" ping -D -n -i 0.1 -W 10 203.0.113.12 >"$TMP/ping.$2" 2>&1 &
+	PINGER=$!
 	sleep 0.3
 	t0=$(date +%s%N)
 	nq "$1" busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
 }
-# check_resumed MOVE PEER: stop PEER's pinger; was it answered again in time?
+# check_resumed MOVE PEER: stop PEER's ping (2 s after the announce at the
+# earliest); was it answered again in time?
 check_resumed() {
 	local r
-	pinger_stop "$t0"
+	while [ "$(date +%s%N)" -lt $((t0 + 2000000000)) ]; do sleep 0.1; done
+	kill -INT "$PINGER" 2>/dev/null; wait "$PINGER" 2>/dev/null || true
 	r=$(resumed "$2" "$t0")
 	diag "move $1: $2's ping (every 100 ms) to the VM answered again ${r% *} ms after the announce"
 	check "move $1: $2's ping resumes within a second of the announce (a request sent in it is answered)" \
@@ -419,7 +415,7 @@ check_resumed() {
 # h1's bridge learns the MAC on its new port, the agent advertises it;
 # v31 (behind the FRR host) pings the VM throughout.
 announce m1 v31
-ms=$(follow h2 100 $M 192.0.2.1)
+ms=$(poll_ms "$t0" 20000 has_dst h2 100 $M 192.0.2.1)
 check "h2 points the moved MAC at h1" test "$(static_dst h2 100 $M)" = 192.0.2.1
 diag "move 1: h2's FDB followed in $ms ms from the VM's announce"
 check "FRR's kernel FDB on h3 points the MAC at h1" \
@@ -437,7 +433,7 @@ nq m1 ip link set eth0 address 02:00:00:00:02:98
 nq v21 ip link set eth0 address $M
 nq v21 ip addr add 203.0.113.12/24 dev eth0
 announce v21 v11
-ms=$(follow h1 100 $M 192.0.2.2)
+ms=$(poll_ms "$t0" 20000 has_dst h1 100 $M 192.0.2.2)
 check "h1 points the MAC back at h2" test "$(static_dst h1 100 $M)" = 192.0.2.2
 diag "move 2: h1's FDB followed in $ms ms from the VM's announce"
 check "VM back on h2 reaches v11" ping_ok v21 203.0.113.11
@@ -456,13 +452,9 @@ check "... and its address as a neighbour" test "$(neigh_mac h2 200 203.0.113.21
 t0=$(date +%s%N)
 ip -n "${P}h1" link del v-v12	# the VM stops: its tap/veth goes away
 ip netns del "${P}v12"
-# poll for a second (by the clock), then judge the state; the poll is
-# vtepctl and grep (no python3, whose start costs ~0.3 s in the VM)
-has_m12() { nq h2 "$VTEPCTL" fdb show dev vtep0 vni 200 static | grep -qi "^$M12 "; }
-while [ $(($(date +%s%N) - t0)) -lt 1000000000 ] && has_m12; do
-	sleep 0.05
-done
-gone_at=$((($(date +%s%N) - t0) / 1000000))
+# poll for a second (by the clock), then judge the state
+m12_gone() { ! nq h2 "$VTEPCTL" fdb show dev vtep0 vni 200 static | grep -qi "^$M12 "; }
+gone_at=$(poll_ms "$t0" 1000 m12_gone)
 check "a stopped VM's entry is gone from h2 within a second" test -z "$(static_dst h2 200 $M12)"
 wait_for 20 "[ -z \"\$(static_dst h2 200 $M12)\" ]" || true
 diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll: vtepctl and grep)"
