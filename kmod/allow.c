@@ -7,8 +7,17 @@
  * the destination of one of the VNI's static FDB entries, or the control
  * plane allowed it (VTEP_CMD_PEER_NEW). The three are counted together in
  * one entry per (VNI, address) of vtep->allow, an rhashtable with a secret
- * seed, so receive asks a single hash lookup however many peers, entries
- * and VNIs there are. An entry lives while anything counts in it.
+ * seed. An entry lives while anything counts in it.
+ *
+ * One exception keeps a million static entries behind a million peers
+ * from costing a million allow entries too: the static entries of the
+ * first VNI that sends to a peer are counted in the peer itself (svni,
+ * nstatic); only a second VNI's static entries to the same peer take an
+ * allow entry. Receive asks at most two hash lookups (the peer's table,
+ * then the allow table) however many peers, entries and VNIs there are.
+ * The count of a (VNI, peer) pair is the peer's own (if svni is that VNI)
+ * plus the allow entry's; a put takes from the peer's first, so both reach
+ * zero together.
  *
  * Allowed prefixes shorter than an address cannot be found by a hash of
  * the address; a VNI has at most VTEP_ALLOW_PREFIXES of them, checked only
@@ -144,6 +153,35 @@ void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr
 	allow_put(vtep, a);
 }
 
+/*
+ * Count a static FDB entry of @vni sending to @p; vtep->lock held. In the
+ * peer while the peer's count is free or already @vni's, else in the
+ * allow table. The VNI is written before the count: receive reads them in
+ * the other order, so a count it sees is never paired with an older VNI.
+ */
+int vtep_allow_static_get(struct vtep_dev *vtep, u32 vni, struct vtep_peer *p)
+{
+	lockdep_assert_held(&vtep->lock);
+	if (p->nstatic && p->svni != vni)
+		return vtep_allow_get(vtep, vni, &p->addr, VTEP_ALLOW_STATIC);
+	if (!p->nstatic) {
+		WRITE_ONCE(p->svni, vni);
+		smp_wmb();	/* pairs with vtep_allow_check()'s smp_rmb() */
+	}
+	WRITE_ONCE(p->nstatic, p->nstatic + 1);
+	return 0;
+}
+
+/* Undo one vtep_allow_static_get(); vtep->lock held. */
+void vtep_allow_static_put(struct vtep_dev *vtep, u32 vni, struct vtep_peer *p)
+{
+	lockdep_assert_held(&vtep->lock);
+	if (p->nstatic && p->svni == vni)
+		WRITE_ONCE(p->nstatic, p->nstatic - 1);
+	else
+		vtep_allow_put(vtep, vni, &p->addr, VTEP_ALLOW_STATIC);
+}
+
 /* Whether @addr is on the replication list of @vni (RTNL or vtep->lock). */
 bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
 			  const struct vtep_addr *addr)
@@ -178,10 +216,17 @@ bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
 {
 	const struct vtep_allow_set *set;
 	struct vtep_vni_addr_key k;
+	struct vtep_peer *p;
 	unsigned int i;
 
 	if (READ_ONCE(vni->peers) != VTEP_PEERS_KNOWN)
 		return true;
+	p = vtep_peer_lookup_rcu(vtep, src);
+	if (p && READ_ONCE(p->nstatic)) {
+		smp_rmb();	/* the count before its VNI */
+		if (READ_ONCE(p->svni) == vni->id)
+			return true;
+	}
 	vtep_vni_addr_key(&k, vni->id, src);
 	if (rhashtable_lookup(&vtep->allow, &k, allow_params))
 		return true;

@@ -132,7 +132,7 @@ static bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 	hlist_del_init(&f->vnode);
 	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	if (f->flags & VTEP_FDB_STATIC)
-		vtep_allow_put(vtep, f->key.vni, &r->addr, VTEP_ALLOW_STATIC);
+		vtep_allow_static_put(vtep, f->key.vni, r);
 	if (gone) {
 		vtep_fdb_info(f, r, f->flags, gone);
 		/* Not found when the VNI itself is being destroyed */
@@ -208,8 +208,7 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 		p = rcu_dereference_protected(o->f ? o->f->peer : NULL,
 					      lockdep_is_held(&vtep->lock));
 		if (o->ev)
-			vtep_allow_put(vtep, e[n].vni->id, &p->addr,
-				       VTEP_ALLOW_STATIC);
+			vtep_allow_static_put(vtep, e[n].vni->id, p);
 		if (o->ev == VTEP_EVENT_FDB_ADDED) {
 			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
 					       vtep_fdb_params);
@@ -267,8 +266,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 					      lockdep_is_held(&vtep->lock));
 		if (p == o->peer && !learned)
 			return 0;	/* unchanged: success, no event */
-		err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
-				     VTEP_ALLOW_STATIC);
+		err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
 		if (err)
 			return err;
 		/*
@@ -280,8 +278,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		err = rhashtable_replace_fast(&vtep->fdb, &f->node,
 					      &o->new->node, vtep_fdb_params);
 		if (err) {
-			vtep_allow_put(vtep, e->vni->id, &o->peer->addr,
-				       VTEP_ALLOW_STATIC);
+			vtep_allow_static_put(vtep, e->vni->id, o->peer);
 			return err;
 		}
 		hlist_replace_rcu(&f->vnode, &o->new->vnode);
@@ -299,15 +296,13 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 	}
 	if (vtep_fdb_static_full(vtep))
 		goto full;
-	err = vtep_allow_get(vtep, e->vni->id, &o->peer->addr,
-			     VTEP_ALLOW_STATIC);
+	err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
 	if (err)
 		return err;
 	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,
 					    vtep_fdb_params);
 	if (err) {
-		vtep_allow_put(vtep, e->vni->id, &o->peer->addr,
-			       VTEP_ALLOW_STATIC);
+		vtep_allow_static_put(vtep, e->vni->id, o->peer);
 		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
 		return err;
 	}
@@ -422,8 +417,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		wp = rcu_dereference_protected(was->peer,
 					       lockdep_is_held(&vtep->lock));
 		if (was->flags & VTEP_FDB_STATIC)
-			vtep_allow_put(vtep, e[i].vni->id, &wp->addr,
-				       VTEP_ALLOW_STATIC);
+			vtep_allow_static_put(vtep, e[i].vni->id, wp);
 		vtep_peer_put(vtep, wp);
 		kfree_rcu(was, rcu);
 	}

@@ -2,7 +2,8 @@
 /*
  * Peers: one refcounted object per remote VTEP address of a device, shared
  * by every FDB entry and replication-list entry that sends to it. A peer is
- * an address, a count and an RCU head (48 bytes): no route cache of its own
+ * an address, a count, the allow-list's static count of one VNI (allow.c)
+ * and an RCU head (56 bytes): no route cache of its own
  * (route.c caches routes per device and CPU), so a million entries behind a
  * million peers cost no per-CPU memory and no per-peer setup. Peers come
  * from a cache of their own: kmalloc would round each up to 64 bytes.
@@ -15,8 +16,9 @@
  *
  * The table vtep->peers (an rhashtable, so finding a peer costs the same at
  * ten peers or a million, and its seed is secret from senders that learning
- * turns into peers) is only for finding an existing peer when an entry is
- * added or learned; it is written under vtep->lock.
+ * turns into peers) is for finding an existing peer when an entry is added
+ * or learned, and for receive's allow-list check; it is written under
+ * vtep->lock.
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -162,4 +164,11 @@ void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p)
 		return;
 	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
 	call_rcu(&p->rcu, peer_free_rcu);
+}
+
+/* The peer of @addr, if any; RCU held (receive), no reference taken. */
+struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,
+				       const struct vtep_addr *addr)
+{
+	return rhashtable_lookup(&vtep->peers, addr, peer_params);
 }

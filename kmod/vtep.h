@@ -115,6 +115,14 @@ struct vtep_peer {
 	struct rhash_head node;		/* vtep->peers, under vtep->lock */
 	struct vtep_addr addr;
 	refcount_t ref;
+	/*
+	 * The allow-list's count of the static entries of one VNI that send
+	 * here (allow.c): a peer usually serves a single VNI, and keeping
+	 * that count here spares a (VNI, peer) entry per destination.
+	 * Written under vtep->lock, read by receive under RCU.
+	 */
+	u32 svni;
+	u32 nstatic;
 	struct rcu_head rcu;
 };
 
@@ -594,6 +602,8 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,
+				       const struct vtep_addr *addr);
 
 /* allow.c: the per-VNI peer allow-list */
 enum vtep_allow_why {
@@ -607,6 +617,8 @@ int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		   enum vtep_allow_why why);
 void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		    enum vtep_allow_why why);
+int vtep_allow_static_get(struct vtep_dev *vtep, u32 vni, struct vtep_peer *p);
+void vtep_allow_static_put(struct vtep_dev *vtep, u32 vni, struct vtep_peer *p);
 bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
 			  const struct vtep_addr *addr);
 bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,

@@ -104,6 +104,56 @@ send 192.0.2.5,100,02:00:00:00:0d:03
 wait_for 20 'test "$(drops vtep0 100)" -ge 6'
 check "after fdb del it is refused too" test "$(drops vtep0 100)" -eq 6 -a "$(rx vtep0 100)" -eq 4
 
+# One destination, static in two VNIs: the first VNI's entries are counted
+# in the peer, the second's in the allow table; each VNI knows the peer
+# exactly while entries of its own point there, whichever count holds them.
+# accepted VNI SRC MAC: one frame from SRC is delivered (else dropped)
+accepted() {
+	local r0 d0
+	r0=$(rx vtep0 "$1") d0=$(drops vtep0 "$1")
+	send "$2,$1,$3"
+	wait_for 20 "test \$(rx vtep0 $1) -gt $r0 -o \$(drops vtep0 $1) -gt $d0"
+	test "$(rx vtep0 "$1")" -gt "$r0"
+}
+refused() { ! accepted "$@"; }
+vtepctl_n h1 fdb add 02:00:00:00:61:01 vni 100 dst 192.0.2.6 dev vtep0
+vtepctl_n h1 fdb add 02:00:00:00:61:02 vni 200 dst 192.0.2.6 dev vtep0
+check "a destination static in two VNIs is known in the first" accepted 100 192.0.2.6 02:00:00:00:6a:01
+check "and in the second" accepted 200 192.0.2.6 02:00:00:00:6a:02
+vtepctl_n h1 fdb del 02:00:00:00:61:01 vni 100 dev vtep0
+check "its entry of the first VNI deleted, the first refuses it" \
+	refused 100 192.0.2.6 02:00:00:00:6a:03
+check "and the second still knows it" accepted 200 192.0.2.6 02:00:00:00:6a:04
+vtepctl_n h1 fdb add 02:00:00:00:61:03 vni 200 dst 192.0.2.6 dev vtep0
+vtepctl_n h1 fdb del 02:00:00:00:61:02 vni 200 dev vtep0
+check "a second entry of the second VNI added, the first one deleted: still known" \
+	accepted 200 192.0.2.6 02:00:00:00:6a:05
+vtepctl_n h1 fdb del 02:00:00:00:61:03 vni 200 dev vtep0
+check "its last entry deleted, the second VNI refuses it too" \
+	refused 200 192.0.2.6 02:00:00:00:6a:06
+
+# What a static entry behind a destination of its own costs: the entry and
+# the peer, two objects of slab. The peer allow-list needs no third (the
+# VNI's count is in the peer). Counted in objects, not bytes, so that
+# slub_debug's redzones do not matter.
+NMEM=20000
+$PY - "$NMEM" >"$TMP/mem.batch" <<'EOF2'
+import sys
+for i in range(int(sys.argv[1])):
+    print("fdb add 0a:00:00:%02x:%02x:%02x vni 100 dst 2001:db8:1::%x:%x dev vtep6"
+          % (i >> 16, (i >> 8) & 255, i & 255, (i + 1) >> 16, (i + 1) & 0xffff))
+EOF2
+objs() { sleep 1; awk 'NR > 2 { n += $2 } END { print n }' /proc/slabinfo; }
+vtepctl_n h1 link set vtep6 max-peers 0
+O0=$(objs)
+vtepctl_n h1 -batch "$TMP/mem.batch"
+O1=$(objs)
+diag "slab objects per static entry with its own destination: $(( (O1 - O0) * 100 / NMEM ))/100"
+check "a static entry with its own destination costs the entry and the peer only" \
+	test $(( (O1 - O0) * 100 / NMEM )) -le 230
+check "and every entry is in the table" \
+	test "$(nq h1 "$VTEPCTL" -j link show vtep6 | $PY -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["fdb_count"])')" = "$NMEM"
+
 # IPv6 underlay: a prefix lets a source in, a stranger stays out.
 send 2001:db8::41,100,02:00:00:00:0c:01,4790 2001:db8::3,100,02:00:00:00:0c:02,4790
 wait_for 20 'test "$(rx vtep6 100)" -ge 1 -a "$(drops vtep6 100)" -ge 1' ||
