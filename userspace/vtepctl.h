@@ -49,6 +49,17 @@ enum {
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1ULL << (n))
 
+/* strcmp() == 0 for the short words of a command line, without a call:
+ * -batch compares several on every line */
+static inline bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 struct nlmsghdr;
 struct nlattr;
 

@@ -178,6 +178,8 @@ static const struct {
 	{ "vtep0", 1 }, { "a", 1 }, { "abcdefghijklmno", 1 },
 	{ "abcdefghijklmnop", 0 }, { "", 0 }, { "a/b", 0 }, { "a b", 0 },
 	{ "a:1", 0 }, { ".", 0 }, { "..", 0 }, { "a\tb", 0 },
+	{ "...", 1 }, { ".a", 1 }, { "a\nb", 0 }, { "a\vb", 0 }, { "a\fb", 0 },
+	{ "a\rb", 0 }, { "\xc3\xa9", 1 },
 };
 
 START_TEST(ifname_values)
@@ -189,6 +191,93 @@ START_TEST(ifname_values)
 		      "parse_ifname(\"%s\") returned %d", name_cases[_i].in, r);
 	if (!r)
 		ck_assert_str_eq(name, name_cases[_i].in);
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	int ok;
+	uint64_t want;
+} u64_cases[] = {
+	{ "0", 1, 0 },
+	{ "18446744073709551615", 1, UINT64_MAX },
+	{ "000018446744073709551615", 1, UINT64_MAX },
+	{ "18446744073709551616", 0, 0 },
+	{ "18446744073709551620", 0, 0 },
+	{ "99999999999999999999", 0, 0 },
+	{ "184467440737095516150", 0, 0 },
+	{ "1-", 0, 0 },
+	{ "", 0, 0 },
+};
+
+START_TEST(u64_values)
+{
+	uint64_t v = 7;
+	int r = parse_u64(u64_cases[_i].in, 0, UINT64_MAX, &v);
+
+	ck_assert_msg((r == 0) == u64_cases[_i].ok, "parse_u64(\"%s\") returned %d",
+		      u64_cases[_i].in, r);
+	ck_assert_msg(v == (u64_cases[_i].ok ? u64_cases[_i].want : 7),
+		      "parse_u64(\"%s\") = %llu", u64_cases[_i].in,
+		      (unsigned long long)v);
+}
+END_TEST
+
+/*
+ * parse_ip() reads the plain IPv6 forms itself: it must take exactly what
+ * inet_pton() takes, as the same address, over strings made of what
+ * addresses are made of (and some of what they are not).
+ */
+static void ip_agrees(const char *s)
+{
+	struct vtep_ip ip = { 0 };
+	unsigned char want[16] = { 0 };
+	int family = 0;
+
+	if (inet_pton(AF_INET, s, want) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, s, want) == 1)
+		family = AF_INET6;
+	ck_assert_msg(parse_ip(s, &ip) == (family ? 0 : -1),
+		      "parse_ip(\"%s\") disagrees with inet_pton", s);
+	if (!family)
+		return;
+	ck_assert_msg(ip.family == family, "parse_ip(\"%s\"): family %d", s,
+		      ip.family);
+	ck_assert_msg(!memcmp(&ip.v6, want, family == AF_INET ? 4 : 16),
+		      "parse_ip(\"%s\"): other bytes", s);
+}
+
+START_TEST(ip_agrees_with_inet_pton)
+{
+	static const char *const fixed[] = {
+		"::", "::1", "1::", "1::2", ":", ":::", "1:::2", "::1::",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7",
+		"1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3::5:6:7:8",
+		"1::3:4:5:6:7:8", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+		"12345::", "0000:0:00:000:0000::ffff", "ABCD:ef01::Ff",
+		"1:", ":1", "1::2:", "::ffff:192.0.2.1", "1::2%eth0",
+		"2001:db8:1::0:1", "g::", "1 ::", "::-1",
+	};
+	static const char alphabet[] = "0123456789abcdefABCDEF:::::.g%";
+	unsigned int seed = 1;
+	char s[48];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fixed); i++)
+		ip_agrees(fixed[i]);
+	for (unsigned int i = 0; i < 200000; i++) {
+		unsigned int len;
+
+		seed = seed * 1103515245 + 12345;
+		len = (seed >> 16) % 40;
+		for (unsigned int j = 0; j < len; j++) {
+			seed = seed * 1103515245 + 12345;
+			/* mostly hex digits and colons, now and then a stray */
+			s[j] = alphabet[(seed >> 16) % (i % 4 ? 27 : 30)];
+		}
+		s[len] = 0;
+		ip_agrees(s);
+	}
 }
 END_TEST
 
@@ -325,6 +414,8 @@ Suite *suite_parse(void)
 	tcase_add_loop_test(tc, port_values, 0, ARRAY_SIZE(port_cases));
 	tcase_add_loop_test(tc, mac_values, 0, ARRAY_SIZE(mac_cases));
 	tcase_add_loop_test(tc, ip_values, 0, ARRAY_SIZE(ip_cases));
+	tcase_add_test(tc, ip_agrees_with_inet_pton);
+	tcase_add_loop_test(tc, u64_values, 0, ARRAY_SIZE(u64_cases));
 	tcase_add_loop_test(tc, ifname_values, 0, ARRAY_SIZE(name_cases));
 	tcase_add_test(tc, on_off_and_seconds);
 	tcase_add_test(tc, format_mac_pads);
