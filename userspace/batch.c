@@ -7,10 +7,24 @@
  * queues lines: see fdb.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vtepctl.h"
+
+/* What makeargs() sees in a byte: one table look-up a character */
+enum { C_END = 1, C_BLANK = 2, C_QUOTE = 4, C_COMMENT = 8 };
+
+static const unsigned char char_class[256] = {
+	[0] = C_END,
+	[' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_BLANK, ['\n'] = C_BLANK,
+	['"'] = C_QUOTE, ['\''] = C_QUOTE,
+	['#'] = C_COMMENT,
+};
+
+#define CLASS(c) char_class[(unsigned char)(c)]
 
 /*
  * Split a line into words in place: blanks separate, '...' and "..."
@@ -23,13 +37,13 @@ int makeargs(char *line, char **argv, int max)
 	int argc = 0;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (CLASS(*p) & C_BLANK)
 			p++;
-		if (!*p || *p == '#')
+		if (CLASS(*p) & (C_END | C_COMMENT))
 			break;
 		if (argc == max)
 			return -1;
-		if (*p == '"' || *p == '\'') {
+		if (CLASS(*p) & C_QUOTE) {
 			char *end = strchr(p + 1, *p);
 
 			if (!end)
@@ -40,7 +54,7 @@ int makeargs(char *line, char **argv, int max)
 			continue;
 		}
 		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+		while (!(CLASS(*p) & (C_END | C_BLANK)))
 			p++;
 		if (*p)
 			*p++ = 0;
@@ -52,22 +66,86 @@ int makeargs(char *line, char **argv, int max)
 
 /* ---- the file ---- */
 
+/*
+ * Lines come from blocks read whole (a million-line file is read in 256
+ * calls, not split by stdio a line at a time); a line longer than the
+ * buffer grows it.
+ */
+#define READ_BLOCK (256 * 1024)
+
+struct reader {
+	int fd;
+	char *buf;
+	size_t cap;			/* buf holds cap + 1 bytes */
+	size_t start, end;		/* the bytes not yet handed out */
+	bool eof;
+};
+
+/* The next line, NUL-terminated in place without its newline, or NULL */
+static char *next_line(struct reader *r)
+{
+	for (;;) {
+		char *line = r->buf + r->start;
+		char *nl = memchr(line, '\n', r->end - r->start);
+		ssize_t n;
+
+		if (nl) {
+			*nl = 0;
+			r->start = (size_t)(nl - r->buf) + 1;
+			return line;
+		}
+		if (r->eof) {
+			if (r->start == r->end)
+				return NULL;
+			r->buf[r->end] = 0;	/* the last line has no newline */
+			r->start = r->end;
+			return line;
+		}
+		memmove(r->buf, line, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+		if (r->end == r->cap) {
+			char *p = realloc(r->buf, r->cap * 2 + 1);
+
+			if (!p) {
+				pr_err("out of memory");
+				return NULL;
+			}
+			r->buf = p;
+			r->cap *= 2;
+		}
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)		/* a read error ends the file, as getline's did */
+			r->eof = true;
+		else
+			r->end += (size_t)n;
+	}
+}
+
 int batch_read(struct vtep_ctx *ctx, const char *file,
 	       int (*line_fn)(struct vtep_ctx *ctx, int argc, char **argv),
 	       int (*flush)(struct vtep_ctx *ctx))
 {
 	bool is_stdin = !strcmp(file, "-");
-	char *line = NULL, *argv[BATCH_MAX_ARGS + 1];
-	size_t cap = 0;
-	FILE *f;
+	struct reader r = { .cap = READ_BLOCK };
+	char *line, *argv[BATCH_MAX_ARGS + 1];
 
-	f = is_stdin ? stdin : fopen(file, "r");
-	if (!f) {
+	r.fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0) {
 		pr_err("cannot open \"%s\": %s", file, strerror(errno));
 		return VTEP_EXIT_USAGE;
 	}
+	r.buf = malloc(r.cap + 1);
+	if (!r.buf) {
+		pr_err("out of memory");
+		if (!is_stdin)
+			close(r.fd);
+		return VTEP_EXIT_REFUSED;
+	}
 	ctx->batch_file = is_stdin ? "stdin" : file;
-	while (getline(&line, &cap, f) >= 0) {
+	while ((line = next_line(&r))) {
 		int argc, status = VTEP_EXIT_USAGE;
 
 		ctx->line++;
@@ -92,8 +170,8 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 	flush(ctx);
 	print_flush();
 	err_set_location(NULL, 0);
-	free(line);
+	free(r.buf);
 	if (!is_stdin)
-		fclose(f);
+		close(r.fd);
 	return ctx->failed ? ctx->status : 0;
 }
