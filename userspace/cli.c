@@ -36,7 +36,7 @@ const struct vtep_object *const vtep_objects[] = {
 static const struct vtep_object *find_object(const char *name)
 {
 	for (int i = 0; vtep_objects[i]; i++)
-		if (!strcmp(vtep_objects[i]->name, name))
+		if (str_eq(vtep_objects[i]->name, name))
 			return vtep_objects[i];
 	return NULL;
 }
@@ -104,10 +104,10 @@ static int find_cmd(const struct vtep_object *o, int *argc, char ***argv)
 		return 0;
 	if (*argc == 0)
 		return o->default_cmd;
-	if (!strcmp((*argv)[0], "help"))
+	if (str_eq((*argv)[0], "help"))
 		return -2;
 	for (cmd = 0; o->ops[cmd].name; cmd++)
-		if (!strcmp(o->ops[cmd].name, (*argv)[0]))
+		if (str_eq(o->ops[cmd].name, (*argv)[0]))
 			break;
 	if (!o->ops[cmd].name) {
 		pr_msg("Command \"%s\" is unknown, try \"vtepctl %s help\".",
@@ -163,10 +163,29 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 
 #define LINE_HELP (-1)	/* the line asks for help */
 
+/* Room for any object's request: -batch parses a line without malloc */
+union vtep_any_req {
+	struct link_req link;
+	struct vni_req vni;
+	struct remote_req remote;
+	struct peer_req peer;
+	struct alias_req alias;
+	struct fdb_req fdb;
+	struct neigh_req neigh;
+	struct stats_req stats;
+	struct flows_req flows;
+	struct monitor_req monitor;
+};
+
+size_t vtep_req_room(void)
+{
+	return sizeof(union vtep_any_req);
+}
+
 /* Parse: the object, its command, its arguments; 0, LINE_HELP or an exit
- * status. *reqp is the request to run, NULL for the help object. */
+ * status. *reqp is the request to run (in room), NULL for the help object. */
 static int parse_line(const struct vtep_object *o, int *cmd, int *argc,
-		      char ***argv, void **reqp)
+		      char ***argv, union vtep_any_req *room, void **reqp)
 {
 	int err;
 
@@ -183,11 +202,11 @@ static int parse_line(const struct vtep_object *o, int *cmd, int *argc,
 		return LINE_HELP;
 	if (*cmd < 0)
 		return VTEP_EXIT_USAGE;
-	*reqp = calloc(1, o->req_size);
-	if (!*reqp) {
-		pr_err("out of memory");
+	if (o->req_size > sizeof(*room)) {
+		pr_err("internal error: the %s request does not fit", o->name);
 		return VTEP_EXIT_REFUSED;
 	}
+	*reqp = room;
 	err = obj_parse(o, *cmd, *argc, *argv, *reqp);
 	if (err == KW_HELP)
 		return LINE_HELP;
@@ -202,6 +221,7 @@ static int parse_line(const struct vtep_object *o, int *cmd, int *argc,
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 {
 	const struct vtep_object *o;
+	union vtep_any_req room;
 	void *req;
 	int cmd = 0, err, queued;
 
@@ -209,21 +229,18 @@ int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 	o = find_object(argv[0]);
 	argc--;
 	argv++;
-	err = parse_line(o, &cmd, &argc, &argv, &req);
+	err = parse_line(o, &cmd, &argc, &argv, &room, &req);
 	err_defer(false);
 	if (!err && req && ctx->batch_file && o->batch) {
 		queued = o->batch(ctx, cmd, req);
 		if (queued) {
 			if (queued > 0)
 				ctx->queued = o;
-			free(req);
 			return queued > 0 ? 0 : ctx_status(ctx);
 		}
 	}
-	if (flush_queue(ctx) && !ctx->force) {
-		free(req);
+	if (flush_queue(ctx) && !ctx->force)
 		return VTEP_EXIT_REFUSED;	/* an earlier line's refusal */
-	}
 	err_emit_deferred();
 	if (err == LINE_HELP) {
 		fputs(o->help, stdout);
@@ -234,7 +251,6 @@ int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 		err = help_run(argc, argv) ? VTEP_EXIT_USAGE : 0;
 	}
 	ctx->missing_ok = false;
-	free(req);
 	return err;
 }
 

@@ -386,6 +386,8 @@ int vtepctl_main(int argc, char **argv);
 /* Run one command line; returns its exit status (VTEP_EXIT_*) */
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
 int run_batch(struct vtep_ctx *ctx, const char *file);
+/* The largest request vtep_dispatch() parses into (every req_size fits) */
+size_t vtep_req_room(void);
 void vtep_usage(FILE *out);
 /* The loaded module's version, from sysdir (/sys/module/vtep): "not
  * loaded" without sysdir, "unknown" without its version file */

@@ -57,6 +57,17 @@ START_TEST(help_lists_every_keyword)
 }
 END_TEST
 
+/* The dispatcher parses into a buffer of vtep_req_room() bytes */
+START_TEST(request_fits_the_dispatcher)
+{
+	const struct vtep_object *o = vtep_objects[_i];
+
+	ck_assert_msg(o->req_size <= vtep_req_room(),
+		      "struct %s_req (%zu bytes) is not in union vtep_any_req",
+		      o->name, o->req_size);
+}
+END_TEST
+
 START_TEST(usage_lists_every_object)
 {
 	char *text = NULL;
@@ -477,6 +488,7 @@ Suite *suite_cli(void)
 
 	tcase_add_loop_test(tc, help_lists_every_keyword, 0, (int)nobjects());
 	tcase_add_test(tc, usage_lists_every_object);
+	tcase_add_loop_test(tc, request_fits_the_dispatcher, 0, (int)nobjects());
 	tcase_add_loop_test(tc, man_page_lists_every_keyword, 0, (int)nobjects());
 	tcase_add_test(tc, man_page_lists_options);
 	tcase_add_loop_test(tc, dispatch, 0, ARRAY_SIZE(dispatch_cases));
