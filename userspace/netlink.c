@@ -300,7 +300,7 @@ static void sock_close(struct nl_sock *s)
 }
 
 static int transact(struct vtep_nl *nl, struct nl_sock *s,
-		    struct nlmsghdr *nlh, nl_cb cb, void *data)
+		    struct nlmsghdr *nlh, nl_cb cb, void *data, bool warn)
 {
 	struct nl_state st = { 0 };
 
@@ -332,7 +332,7 @@ static int transact(struct vtep_nl *nl, struct nl_sock *s,
 		}
 	}
 	nl->ext = st.ext;
-	if (!st.ext.err && st.ext.msg[0])
+	if (warn && !st.ext.err && st.ext.msg[0])
 		pr_warn("%s", st.ext.msg);
 	if (st.ext.err)
 		return st.ext.err;
@@ -344,7 +344,14 @@ static int transact(struct vtep_nl *nl, struct nl_sock *s,
 int nl_request(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data)
 {
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	return transact(nl, &nl->genl, nlh, cb, data);
+	return transact(nl, &nl->genl, nlh, cb, data, true);
+}
+
+int nl_request_quiet(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb,
+		     void *data)
+{
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	return transact(nl, &nl->genl, nlh, cb, data, false);
 }
 
 /* Returns -EINTR, after reading it whole, if the dump was interrupted */
@@ -353,7 +360,7 @@ int nl_dump(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data)
 	int err;
 
 	nlh->nlmsg_flags |= NLM_F_DUMP;
-	err = transact(nl, &nl->genl, nlh, cb, data);
+	err = transact(nl, &nl->genl, nlh, cb, data, true);
 	return err;
 }
 
@@ -368,7 +375,7 @@ int nl_rtnl_request(struct vtep_nl *nl, struct nlmsghdr *nlh)
 		}
 	}
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	return transact(nl, &nl->rtnl, nlh, NULL, NULL);
+	return transact(nl, &nl->rtnl, nlh, NULL, NULL, true);
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -496,21 +503,24 @@ const char *nl_strerror(int err)
 	}
 }
 
-void nl_perror(const struct vtep_nl *nl, const char *what)
+const char *nl_errmsg(const struct vtep_nl *nl, char *buf, size_t len)
 {
 	const struct nl_ext *e = &nl->ext;
-	char miss[64];
-	const char *m;
 
-	if (e->msg[0]) {
-		m = e->msg;
-	} else if (e->has_miss) {
-		snprintf(miss, sizeof(miss), "missing attribute (type %u)",
-			 e->miss_type);
-		m = miss;
-	} else {
-		m = nl_strerror(e->err);
+	if (e->msg[0])
+		return e->msg;
+	if (e->has_miss) {
+		snprintf(buf, len, "missing attribute (type %u)", e->miss_type);
+		return buf;
 	}
+	return nl_strerror(e->err);
+}
+
+void nl_perror(const struct vtep_nl *nl, const char *what)
+{
+	char buf[64];
+	const char *m = nl_errmsg(nl, buf, sizeof(buf));
+
 	if (what)
 		pr_err("%s: %s", what, m);
 	else

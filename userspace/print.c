@@ -386,6 +386,27 @@ static void err_vprint(const char *kind, const char *fmt, va_list ap)
 		kind ? kind : "", kind ? ": " : "", msg);
 }
 
+/*
+ * For a thread other than the parser's (fdb's -batch sender): the location
+ * is the caller's, nothing is deferred and the output buffer is not
+ * touched (the parser flushed it before the thread started). One fprintf,
+ * so a line is never split by another thread's.
+ */
+void pr_at(const char *file, unsigned int line, const char *kind,
+	   const char *fmt, ...)
+{
+	char msg[768], loc[320] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (file)
+		snprintf(loc, sizeof(loc), "%.300s:%u: ", file, line);
+	fprintf(err_out ? err_out : stderr, "%s%s%s%s\n", loc,
+		kind ? kind : "", kind ? ": " : "", msg);
+}
+
 void pr_msg(const char *fmt, ...)
 {
 	va_list ap;

@@ -198,6 +198,11 @@ __attribute__((format(printf, 1, 2)))
 void pr_msg(const char *fmt, ...);	/* the same stream, no "Error: " */
 __attribute__((format(printf, 1, 2)))
 void pr_warn(const char *fmt, ...);
+/* The same at FILE:LINE given (file NULL: none), kind "Error", "Warning"
+ * or NULL; safe from another thread than the parser's */
+__attribute__((format(printf, 4, 5)))
+void pr_at(const char *file, unsigned int line, const char *kind,
+	   const char *fmt, ...);
 int invarg(const char *why, const char *arg);
 
 /* ---- netlink.c -------------------------------------------------------- */
@@ -232,10 +237,16 @@ struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,
 struct nlmsghdr *nl_genl_msg(struct vtep_nl *nl, void *buf, uint8_t cmd,
 			     uint16_t flags);
 int nl_request(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data);
+/* The same, printing nothing: a warning the kernel acks a success with is
+ * left in nl_last_error()->msg for the caller to print */
+int nl_request_quiet(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb,
+		     void *data);
 int nl_dump(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data);
 int nl_rtnl_request(struct vtep_nl *nl, struct nlmsghdr *nlh);
 const struct nl_ext *nl_last_error(const struct vtep_nl *nl);
 void nl_perror(const struct vtep_nl *nl, const char *what);
+/* What nl_perror() says of the last request, without printing it */
+const char *nl_errmsg(const struct vtep_nl *nl, char *buf, size_t len);
 const char *nl_strerror(int err);
 int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	       nl_cb cb, void *data, struct nl_state *st);
