@@ -10,7 +10,9 @@
  *   monitor.c          events (prints them with fdb.c's and vni.c's printers)
  *   link.c fdb.c vni.c remote.c stats.c flow.c
  *                      one object each: keyword rows, command table, hooks,
- *                      reply printing; fdb.c also coalesces -batch adds
+ *                      reply printing
+ *   fdb_batch.c        -batch fdb lines: coalesced into lists, sent by a
+ *                      thread while the next lines are parsed
  *   request.c          what the objects share: parse by table, messages
  *                      from typed rows, a request reported, show and dump
  *   parse.c            pure parsers of one argument and the keyword walker
@@ -505,6 +507,11 @@ unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 			     size_t limit);
 int fdb_batch_find(const struct fdb_batch_entry *e, unsigned int n,
 		   uint32_t off);
+/* fdb_batch.c: queue an add, replace or delete (FDB_*) of -batch: 1, or
+ * -1 if it failed or an earlier line's refusal stops the file */
+int fdb_batch_queue(struct vtep_ctx *ctx, int cmd, const struct fdb_req *r);
+/* Send the queue, wait until it is sent; returns the entries refused */
+int fdb_batch_flush(struct vtep_ctx *ctx);
 
 struct stats_req {
 	uint64_t set;

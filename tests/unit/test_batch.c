@@ -5,9 +5,12 @@
  * stand-in kernel that applies a list whole or not at all.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -126,17 +129,65 @@ START_TEST(offset_to_entry)
 }
 END_TEST
 
+/* pthread_create, made to fail on demand: vtepctl's calls come here */
+static bool no_threads;
+
+int pthread_create(pthread_t *t, const pthread_attr_t *attr,
+		   void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *,
+			   void *(*)(void *), void *);
+
+	if (no_threads)
+		return EAGAIN;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+	return real(t, attr, fn, arg);
+}
+
 /* ---- a stand-in kernel with an FDB: MAC bytes 4-5 carry the line ---- */
 
 struct fdb_kernel {
 	unsigned int bad;		/* the line whose entry is refused */
 	bool no_offset;			/* refuse without naming the entry */
 	bool no_del_list;		/* an older kernel: FDB_DEL takes no list */
-	unsigned int applied[8192];
+	unsigned int applied[32768];
 	unsigned int napplied;
 	unsigned int lists, entries_max;
 	char order[256];		/* one letter per request */
+	/* who sent each request: 'p' the parser (the test's thread), 's'
+	 * another (the sender), if parser is set */
+	pthread_t parser;
+	bool parser_set;
+	char who[256];
+	unsigned int applied_before_other;	/* at the first other request */
+	/* if set, the first list waits until the parser stops moving and
+	 * notes the line it stopped at */
+	const unsigned int *line;
+	unsigned int line_seen;
 };
+
+/* Read while the parser may write it: a probe that only has to see the
+ * parser stand still, so not synchronised (and not for TSan to report) */
+__attribute__((no_sanitize_thread))
+static unsigned int line_now(const unsigned int *line)
+{
+	return __atomic_load_n(line, __ATOMIC_RELAXED);
+}
+
+/* The line the parser stands still at (or is at after 5 s) */
+static unsigned int wait_for_parser(const unsigned int *line)
+{
+	struct timespec ms = { 0, 5 * 1000 * 1000 };
+	unsigned int last = line_now(line), still = 0;
+
+	for (int i = 0; i < 1000 && still < 40; i++) {
+		nanosleep(&ms, NULL);
+		still = line_now(line) == last ? still + 1 : 0;
+		last = line_now(line);
+	}
+	return last;
+}
 
 static unsigned int line_of(const struct nlattr *fdb)
 {
@@ -162,10 +213,16 @@ static int fdb_kernel(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 			 genl_cmd_of(req) == VTEP_CMD_FDB_DEL ? 'D' : 'o';
 
 		k->order[len] = c;
+		if (k->parser_set)
+			k->who[len] = pthread_equal(pthread_self(), k->parser) ?
+				      'p' : 's';
 	}
 	if (genl_cmd_of(req) != VTEP_CMD_FDB_NEW &&
-	    genl_cmd_of(req) != VTEP_CMD_FDB_DEL)
+	    genl_cmd_of(req) != VTEP_CMD_FDB_DEL) {
+		if (!strchr(k->order, 'o') || k->order[len] == 'o')
+			k->applied_before_other = k->napplied;
 		return 0;
+	}
 	mnl_attr_for_each(a, req, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) == VTEP_A_FDB_LIST)
 			list = a;
@@ -181,7 +238,10 @@ static int fdb_kernel(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 		k->applied[k->napplied++] = line_of(one);
 		return 0;
 	}
-	k->lists++;
+	if (k->line && !k->lists++)
+		k->line_seen = wait_for_parser(k->line);
+	else if (!k->line)
+		k->lists++;
 	mnl_attr_for_each_nested(e, list) {
 		n++;
 		if (line_of(e) != k->bad)
@@ -212,15 +272,24 @@ static char *write_file(const char *text)
 	return path;
 }
 
-/* n "fdb add" lines, line i adding MAC 02:00:00:00:hi(i):lo(i) */
-static char *fdb_lines(unsigned int n, const char *dev)
+/* "fdb add" lines first .. first + n - 1, line i adding MAC
+ * 02:00:00:00:hi(i):lo(i), at p; returns the end */
+static char *add_lines(char *p, unsigned int first, unsigned int n,
+		       const char *dev)
 {
-	char *text = malloc(n * 80 + 1), *p = text;
-
-	for (unsigned int i = 1; i <= n; i++)
+	for (unsigned int i = first; i < first + n; i++)
 		p += sprintf(p, "fdb add 02:00:00:00:%02x:%02x vni 100 dst 192.0.2.2 dev %s\n",
 			     i >> 8, i & 0xff, dev);
 	*p = 0;
+	return p;
+}
+
+/* n "fdb add" lines, line i adding MAC 02:00:00:00:hi(i):lo(i) */
+static char *fdb_lines(unsigned int n, const char *dev)
+{
+	char *text = malloc(n * 80 + 1);
+
+	add_lines(text, 1, n, dev);
 	return text;
 }
 
@@ -302,14 +371,20 @@ static const struct {
 	bool force;
 	bool no_offset;
 	unsigned int bad;
+	unsigned int lines;
 } refuse_cases[] = {
-	{ false, false, 1500 },
-	{ true, false, 1500 },
-	{ false, true, 1500 },		/* found by sending one at a time */
-	{ true, true, 1500 },
-	{ false, false, 1 },
-	{ true, false, 4000 },
-	{ false, false, 1791 },		/* first of the second list */
+	{ false, false, 1500, 4000 },
+	{ true, false, 1500, 4000 },
+	{ false, true, 1500, 4000 },	/* found by sending one at a time */
+	{ true, true, 1500, 4000 },
+	{ false, false, 1, 4000 },
+	{ true, false, 4000, 4000 },
+	{ false, false, 1791, 4000 },	/* first of the second list */
+	/* in the second list, while the parser is lists ahead */
+	{ false, false, 2500, 20000 },
+	{ true, false, 2500, 20000 },
+	{ false, true, 2500, 20000 },
+	{ false, false, 19999, 20000 },
 };
 
 static void refused_line(unsigned int i, bool del)
@@ -318,7 +393,8 @@ static void refused_line(unsigned int i, bool del)
 	struct fake f = { .reply = fdb_kernel, .priv = &k,
 			  .ext_msg = del ? "no such FDB entry" :
 				     "FDB entry exists (NLM_F_REPLACE replaces it)" };
-	char *text = del ? fdb_del_lines(4000, "vtep0") : fdb_lines(4000, "vtep0");
+	unsigned int lines = refuse_cases[i].lines;
+	char *text = del ? fdb_del_lines(lines, "vtep0") : fdb_lines(lines, "vtep0");
 	unsigned int bad = refuse_cases[i].bad, j = 0;
 	char *path, want[256];
 	struct cap c;
@@ -332,7 +408,7 @@ static void refused_line(unsigned int i, bool del)
 		 path, bad, bad >> 8, bad & 0xff, f.ext_msg);
 	ck_assert_msg(!strcmp(c.ebuf, want), "stderr:\n%s\nwant\n%s", c.ebuf, want);
 	/* exactly the lines a line-by-line run would have applied, in order */
-	for (unsigned int l = 1; l <= (refuse_cases[i].force ? 4000 : bad - 1); l++) {
+	for (unsigned int l = 1; l <= (refuse_cases[i].force ? lines : bad - 1); l++) {
 		if (l == bad)
 			continue;
 		ck_assert_msg(j < k.napplied && k.applied[j] == l,
@@ -343,7 +419,7 @@ static void refused_line(unsigned int i, bool del)
 	ck_assert_uint_eq(k.napplied, j);
 	/* in lists, not a message a line (but for the one-at-a-time search) */
 	if (!refuse_cases[i].no_offset)
-		ck_assert_uint_lt(f.n, 20);
+		ck_assert_uint_lt(f.n, 30);
 	ck_assert(strchr(k.order, del ? 'A' : 'D') == NULL);
 	cap_free(&c);
 	free(text);
@@ -572,6 +648,218 @@ START_TEST(status_of_first_failure)
 }
 END_TEST
 
+/* The nest written directly is the one the keyword table builds */
+START_TEST(entry_as_the_keyword_table_builds_it)
+{
+	static const int fam[] = { AF_INET, AF_INET6, 0 };
+	char buf[2][1024];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fam); i++) {
+		struct fdb_batch_entry e;
+		struct fdb_req r = { .set = BIT(VTEP_FDB_A_VNI) |
+					    BIT(VTEP_FDB_A_MAC) };
+		struct nlmsghdr *batch, *table;
+		const struct nlattr *nest;
+
+		entry(&e, 300 + i, AF_INET);
+		e.vni = 0x123456;
+		e.dst.family = fam[i];
+		if (fam[i] == AF_INET6)
+			inet_pton(AF_INET6, "2001:db8:1::9:1", &e.dst.v6);
+		r.vni = e.vni;
+		memcpy(r.mac, e.mac, 6);
+		r.dst = e.dst;
+		if (fam[i])
+			r.set |= BIT(VTEP_FDB_A_DST);
+		memset(buf, 0, sizeof(buf));	/* libmnl leaves padding as is */
+		batch = genl_msg(buf[0], 0x42, VTEP_CMD_FDB_NEW, 0);
+		ck_assert_uint_eq(fdb_batch_build(batch, "vtep0", &e, 1, 1024), 1);
+		table = genl_msg(buf[1], 0x42, VTEP_CMD_FDB_NEW, 0);
+		put_dev(table, "vtep0");
+		nest = mnl_attr_nest_start(table, VTEP_A_FDB_LIST);
+		fdb_put_entry(table, &r);
+		mnl_attr_nest_end(table, (struct nlattr *)nest);
+		ck_assert_uint_eq(batch->nlmsg_len, table->nlmsg_len);
+		ck_assert_msg(!memcmp(batch, table, batch->nlmsg_len),
+			      "family %d: the entry differs from fdb_put_entry's",
+			      fam[i]);
+	}
+}
+END_TEST
+
+/*
+ * While the kernel holds the first list, the parser goes on: it queues a
+ * second list and fills a third, and waits there (two lists handed off
+ * at most). The lists come from a thread of their own; everything is
+ * applied, in order.
+ */
+START_TEST(parser_runs_ahead_of_the_kernel)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	struct vtep_ctx ctx = { 0 };
+	char *text = fdb_lines(20000, "vtep0");
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	k.line = &ctx.line;
+	ck_assert_int_eq(run_file_ctx(&ctx, text, &f, &c, NULL), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	/* 1790 entries a list: the parser stopped handing off the third */
+	ck_assert_msg(k.line_seen > 2 * 1790 && k.line_seen <= 3 * 1790 + 1,
+		      "the parser stood at line %u while the first list was in the kernel",
+		      k.line_seen);
+	ck_assert_uint_eq(k.napplied, 20000);
+	for (unsigned int i = 0; i < 20000; i++)
+		ck_assert_uint_eq(k.applied[i], i + 1);
+	ck_assert_msg(!strchr(k.who, 'p'), "a list went from the parser: %s",
+		      k.who);
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/* One list, or one command: no thread; more lists: a sender thread */
+START_TEST(a_thread_only_for_several_lists)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char *text = fdb_lines(1790, "vtep0");
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.who, "p");
+	cap_free(&c);
+	free(text);
+
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	f.n = 0;
+	ck_assert_int_eq(run_cmd("fdb add 02:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0",
+				 &f, false, &c), 0);
+	ck_assert_str_eq(k.who, "p");
+	cap_free(&c);
+
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	f.n = 0;
+	text = fdb_lines(1791, "vtep0");
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "AA");
+	ck_assert_str_eq(k.who, "ss");
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/* Without a thread (none could start) the parser sends, as before: the
+ * same lists, the same refusal, nothing after it */
+START_TEST(the_parser_sends_if_no_thread_starts)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k, .ext_msg = "exists" };
+	char *text = fdb_lines(20000, "vtep0"), want[256], *path;
+	struct cap c;
+
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	k.bad = 2500;
+	no_threads = true;
+	ck_assert_int_eq(run_file(text, false, &f, &c, &path), 1);
+	no_threads = false;
+	snprintf(want, sizeof(want),
+		 "%s:2500: Error: fdb 02:00:00:00:09:c4 vni 100 dev vtep0: exists\n",
+		 path);
+	ck_assert_str_eq(c.ebuf, want);
+	ck_assert_str_eq(k.who, "ppp");	/* list 1, list 2 refused, 1791-2499 */
+	ck_assert_uint_eq(k.napplied, 2499);
+	for (unsigned int i = 0; i < 2499; i++)
+		ck_assert_uint_eq(k.applied[i], i + 1);
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/* A line of another object waits until every list before it is applied,
+ * and is sent by the parser itself */
+START_TEST(other_lines_wait_for_every_list)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k };
+	char *text = malloc(8001 * 80), *p;
+	struct cap c;
+
+	p = add_lines(text, 1, 4000, "vtep0");
+	p += sprintf(p, "vni add 200 dev vtep0 vlan 20\n");
+	add_lines(p, 4002, 4000, "vtep0");
+	memset(&k, 0, sizeof(k));
+	k.parser = pthread_self();
+	k.parser_set = true;
+	ck_assert_int_eq(run_file(text, false, &f, &c, NULL), 0);
+	ck_assert_str_eq(k.order, "AAAoAAA");
+	ck_assert_str_eq(k.who, "ssspsss");
+	ck_assert_uint_eq(k.applied_before_other, 4000);
+	ck_assert_uint_eq(k.napplied, 8000);
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
+/*
+ * A line that fails to parse while lists before it are in flight: their
+ * refusal comes first and, without -force, is the only error (the file
+ * stopped there); with -force both come, in file order, and the rest runs.
+ */
+static const struct {
+	unsigned int bad_line;		/* does not parse */
+	bool force;
+} late_cases[] = {
+	{ 1795, false }, { 1795, true },	/* the first list in flight */
+	{ 4001, false }, { 4001, true },	/* after three lists */
+};
+
+START_TEST(parse_error_after_lists_in_flight)
+{
+	static struct fdb_kernel k;
+	struct fake f = { .reply = fdb_kernel, .priv = &k, .ext_msg = "exists" };
+	unsigned int bad = late_cases[_i].bad_line;
+	char *text = malloc(6001 * 80), *p, want[1024], *path;
+	struct cap c;
+
+	p = add_lines(text, 1, bad - 1, "vtep0");
+	p += sprintf(p, "fdb add 02:00:00:00:ff:ff vni 100 dst 192.0.2.2 dev vtep0 extra\n");
+	add_lines(p, bad + 1, 6000 - bad, "vtep0");
+	memset(&k, 0, sizeof(k));
+	k.bad = 1500;
+	ck_assert_int_eq(run_file(text, late_cases[_i].force, &f, &c, &path), 1);
+	if (late_cases[_i].force)
+		snprintf(want, sizeof(want),
+			 "%s:1500: Error: fdb 02:00:00:00:05:dc vni 100 dev vtep0: exists\n"
+			 "%s:%u: Error: unknown keyword \"extra\" for \"fdb add\", try \"vtepctl fdb help\"\n",
+			 path, path, bad);
+	else
+		snprintf(want, sizeof(want),
+			 "%s:1500: Error: fdb 02:00:00:00:05:dc vni 100 dev vtep0: exists\n",
+			 path);
+	ck_assert_msg(!strcmp(c.ebuf, want), "stderr:\n%s\nwant\n%s", c.ebuf, want);
+	ck_assert_uint_eq(k.napplied, late_cases[_i].force ? 5998 : 1499);
+	for (unsigned int i = 0, l = 1; i < k.napplied; i++, l++) {
+		l += l == 1500 || l == bad;
+		ck_assert_uint_eq(k.applied[i], l);
+	}
+	cap_free(&c);
+	free(text);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct vtep_ctx ctx = { 0 };
@@ -606,6 +894,13 @@ Suite *suite_batch(void)
 	tcase_add_test(tc, deletes_on_a_kernel_without_lists);
 	tcase_add_test(tc, deletes_one_list_a_device);
 	tcase_add_test(tc, ignore_missing_deletes_one_message_a_line);
+	tcase_add_test(tc, entry_as_the_keyword_table_builds_it);
+	tcase_add_test(tc, parser_runs_ahead_of_the_kernel);
+	tcase_add_test(tc, a_thread_only_for_several_lists);
+	tcase_add_test(tc, the_parser_sends_if_no_thread_starts);
+	tcase_add_test(tc, other_lines_wait_for_every_list);
+	tcase_add_loop_test(tc, parse_error_after_lists_in_flight, 0,
+			    ARRAY_SIZE(late_cases));
 	tcase_add_test(tc, missing_file);
 	tcase_add_loop_test(tc, status_of_first_failure, 0,
 			    ARRAY_SIZE(status_cases));
