@@ -91,7 +91,7 @@ style: ## checkpatch over kmod/ (fetched with the kernel cache); an ERROR fails
 vtepctl: userspace/vtepctl ## build the CLI
 
 userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
 
 # The ip(8) plugin: only vtep_link_util exported, nothing linked but libc
 # (ip itself provides the iproute2 functions it calls), checked against $(IP).
@@ -149,7 +149,7 @@ deb: ## build the vtep-dkms and vtepctl .debs into build/deb/ (dpkg-buildpackage
 	lintian --fail-on error $(DEB_DIR)/*.changes
 
 tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \
+	$(CC) $(CFLAGS) -pthread -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \
 		$(MNL_LIBS) $(shell pkg-config --libs check)
 
 tests/selftests/%_test: tests/selftests/%_test.c $(SELFTEST_HDR) uapi/linux/vtep.h
