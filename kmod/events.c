@@ -66,14 +66,24 @@ static size_t vtep_event_size(size_t obj)
 	     + obj;
 }
 
+/*
+ * Whether anyone listens to the device's events. A batch asks once, not
+ * once an entry: a listener that joins meanwhile subscribed after the
+ * batch was applied, and is owed none of its events.
+ */
+bool vtep_events_wanted(struct vtep_dev *vtep)
+{
+	return genl_has_listeners(&vtep_genl_family, dev_net(vtep->dev),
+				  VTEP_MCGRP_EVENTS_IDX);
+}
+
 static struct sk_buff *vtep_event_start(struct vtep_dev *vtep,
 					enum vtep_event ev, size_t obj,
 					void **hdr, gfp_t gfp)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&vtep_genl_family, dev_net(vtep->dev),
-				VTEP_MCGRP_EVENTS_IDX))
+	if (!vtep_events_wanted(vtep))
 		return NULL;
 	skb = genlmsg_new(vtep_event_size(obj), gfp);
 	if (!skb)

@@ -424,7 +424,9 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	vtep_fdb_ops_put(vtep, op, n);
 	spin_unlock_bh(&vtep->lock);
 
-	for (i = 0; i < n && !err; i++) {
+	if (err || !vtep_events_wanted(vtep))
+		goto out_free;
+	for (i = 0; i < n; i++) {
 		if (!op[i].ev)
 			continue;
 		vtep_fdb_info_of(e[i].vni->id, e[i].mac, &e[i].dst,
@@ -490,6 +492,8 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		if (vtep_fdb_unlink(vtep, g[i].f, &g[done].info))
 			done++;
 	spin_unlock_bh(&vtep->lock);
+	if (!vtep_events_wanted(vtep))
+		done = 0;
 	for (i = 0; i < done; i++) {
 		vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &g[i].info,
 			       GFP_KERNEL);

@@ -734,6 +734,7 @@ extern struct genl_family vtep_genl_family;
 int vtep_events_register(const struct genl_ops *ops, unsigned int n_ops,
 			 const struct nla_policy *policy, unsigned int maxattr);
 void vtep_events_unregister(void);
+bool vtep_events_wanted(struct vtep_dev *vtep);
 void vtep_event_fdb(struct vtep_dev *vtep, enum vtep_event ev,
 		    const struct vtep_fdb_info *i, gfp_t gfp);
 void vtep_event_vni(struct vtep_dev *vtep, enum vtep_event ev, u32 vni);
