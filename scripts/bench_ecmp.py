@@ -101,6 +101,11 @@ def setup(b, cfg):
              "net.ipv6.conf.default.disable_ipv6=1", ns=ns)
     for ns in ("rA", "rB") + tuple("p%d" % k for k in range(1, PATHS + 1)):
         b.sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=ns)
+    # plain and re-steered runs reuse the same client ports back to back:
+    # no TIME_WAIT may hold one ("iperf3: unable to connect stream:
+    # Address already in use" ended a phase after 2 of 10 runs)
+    for ns in ("eA", "eB"):
+        b.sh("sysctl", "-qw", "net.ipv4.tcp_max_tw_buckets=0", ns=ns)
     link(b, "eA", "eth0", "rA", "a0")
     addr(b, "eA", "eth0", UND_A + "/30")
     addr(b, "rA", "a0", "192.0.2.2/30")
