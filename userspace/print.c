@@ -368,43 +368,53 @@ bool err_emit_deferred(void)
 	return had;
 }
 
-static void err_vprint(const char *kind, const char *fmt, va_list ap)
+/*
+ * One diagnostic line, "[FILE:LINE: ][KIND: ]MESSAGE\n", into buf: the
+ * shape every error, warning and message takes, whichever thread prints it.
+ */
+static void err_format(char *buf, size_t size, const char *file,
+		       unsigned int line, const char *kind, const char *fmt,
+		       va_list ap)
 {
-	char msg[768], err_loc[320] = "";
+	char msg[768], loc[320] = "";
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (err_file)
-		snprintf(err_loc, sizeof(err_loc), "%.300s:%u: ", err_file,
-			 err_line);
+	if (file)
+		snprintf(loc, sizeof(loc), "%.300s:%u: ", file, line);
+	snprintf(buf, size, "%s%s%s%s\n", loc, kind ? kind : "",
+		 kind ? ": " : "", msg);
+}
+
+static void err_vprint(const char *kind, const char *fmt, va_list ap)
+{
+	char out[sizeof(deferred)];
+
 	if (deferring) {
-		snprintf(deferred, sizeof(deferred), "%s%s%s%s\n", err_loc,
-			 kind ? kind : "", kind ? ": " : "", msg);
+		err_format(deferred, sizeof(deferred), err_file, err_line,
+			   kind, fmt, ap);
 		return;
 	}
+	err_format(out, sizeof(out), err_file, err_line, kind, fmt, ap);
 	print_flush();
-	fprintf(err_out ? err_out : stderr, "%s%s%s%s\n", err_loc,
-		kind ? kind : "", kind ? ": " : "", msg);
+	fputs(out, err_out ? err_out : stderr);
 }
 
 /*
  * For a thread other than the parser's (fdb's -batch sender): the location
  * is the caller's, nothing is deferred and the output buffer is not
- * touched (the parser flushed it before the thread started). One fprintf,
+ * touched (the parser flushed it before the thread started). One fputs,
  * so a line is never split by another thread's.
  */
 void pr_at(const char *file, unsigned int line, const char *kind,
 	   const char *fmt, ...)
 {
-	char msg[768], loc[320] = "";
+	char out[sizeof(deferred)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_format(out, sizeof(out), file, line, kind, fmt, ap);
 	va_end(ap);
-	if (file)
-		snprintf(loc, sizeof(loc), "%.300s:%u: ", file, line);
-	fprintf(err_out ? err_out : stderr, "%s%s%s%s\n", loc,
-		kind ? kind : "", kind ? ": " : "", msg);
+	fputs(out, err_out ? err_out : stderr);
 }
 
 void pr_msg(const char *fmt, ...)
