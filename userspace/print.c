@@ -387,16 +387,16 @@ static void err_format(char *buf, size_t size, const char *file,
 
 static void err_vprint(const char *kind, const char *fmt, va_list ap)
 {
-	char out[sizeof(deferred)];
+	char text[sizeof(deferred)];
 
 	if (deferring) {
 		err_format(deferred, sizeof(deferred), err_file, err_line,
 			   kind, fmt, ap);
 		return;
 	}
-	err_format(out, sizeof(out), err_file, err_line, kind, fmt, ap);
+	err_format(text, sizeof(text), err_file, err_line, kind, fmt, ap);
 	print_flush();
-	fputs(out, err_out ? err_out : stderr);
+	fputs(text, err_out ? err_out : stderr);
 }
 
 /*
@@ -408,13 +408,13 @@ static void err_vprint(const char *kind, const char *fmt, va_list ap)
 void pr_at(const char *file, unsigned int line, const char *kind,
 	   const char *fmt, ...)
 {
-	char out[sizeof(deferred)];
+	char text[sizeof(deferred)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	err_format(out, sizeof(out), file, line, kind, fmt, ap);
+	err_format(text, sizeof(text), file, line, kind, fmt, ap);
 	va_end(ap);
-	fputs(out, err_out ? err_out : stderr);
+	fputs(text, err_out ? err_out : stderr);
 }
 
 void pr_msg(const char *fmt, ...)
