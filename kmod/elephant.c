@@ -21,7 +21,13 @@
  * rates: one that shares a path with another runs slower than one alone.
  * So at a gap only a slow elephant moves, one below VTEP_SLOW_PCT of the
  * mean rate of the device's elephants; the new port is drawn at random from
- * the range (never the current one). Elephants that found paths of their
+ * the range (never the current one). The rates compared are exact:
+ * while re-steering is on, every frame of a flow already in the table is
+ * counted (it is looked up per frame anyway, to choose its port), over
+ * windows of VTEP_SAMPLE_WINDOW; sampling only finds the elephants. A rate
+ * from 1 sample in 64 holds a few samples a window and swung as much as
+ * the gap between a lone flow and two sharing a path, moving well placed
+ * flows and leaving shared ones. Elephants that found paths of their
  * own stop moving, and their packets stop risking reordering; colliding
  * ones keep trying. (Random re-choice at every gap, flowlet switching as
  * in LetFlow, NSDI 2017, balances too, but keeps moving flows that were
@@ -38,6 +44,7 @@
  */
 #include <linux/random.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 
 #include "vtep.h"
 
@@ -126,7 +133,7 @@ static struct vtep_elephant *lookup(struct vtep_dev *vtep, u32 hash, u32 vni)
 /* Whether @e's rate was measured on the path it took at its last move */
 static bool settled(const struct vtep_elephant *e)
 {
-	return time_after(READ_ONCE(e->sampled),
+	return time_after(READ_ONCE(e->rated),
 			  READ_ONCE(e->moved) + VTEP_MOVE_SETTLE);
 }
 
@@ -216,13 +223,16 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 		 * but until it settled after a move, the new path's rate
 		 * replaces the old one's.
 		 */
+		/* Re-steering on: every frame is counted (vtep_count()). */
+		if (READ_ONCE(vtep->cfg.resteer))
+			return;
 		if (settled(e))
 			rate = rate / 8 + READ_ONCE(e->rate) / 8 * 7;
 		WRITE_ONCE(e->rate, rate);
 		WRITE_ONCE(e->sampled, jiffies);
+		WRITE_ONCE(e->rated, jiffies);
 		/* Re-steering off: it takes the port of its hash. */
-		if (!READ_ONCE(vtep->cfg.resteer))
-			WRITE_ONCE(e->sport, sport);
+		WRITE_ONCE(e->sport, sport);
 		return;
 	}
 	e = kzalloc(sizeof(*e), GFP_ATOMIC);
@@ -234,9 +244,11 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	e->vni = vni->id;
 	e->rate = rate;
 	e->sampled = jiffies;
+	e->rated = jiffies;
 	e->seen = ktime_get_mono_fast_ns();
 	e->sport = sport;
 	e->moved = jiffies - VTEP_MOVE_SETTLE - 1;
+	e->win_start = e->seen;
 	vtep_flow_tuple(skb, &e->info.t);
 	e->info.vni = vni->id;
 	e->info.outer_src = vtep->cfg.local;
@@ -341,13 +353,46 @@ static bool slow_elephant(struct vtep_dev *vtep, const struct vtep_elephant *e)
 }
 
 /*
+ * A frame of @len bytes of elephant @e at @now, with re-steering on: into
+ * the window's count. The CPU that closes a window (one at least
+ * VTEP_SAMPLE_WINDOW long) turns it into the rate: the first windows after
+ * a move replace the rate of the path it left, later ones are averaged
+ * with it (half each: counts are exact, only TCP's own swings are smoothed).
+ * A flow below the elephant rate is not refreshed: it ages out as when
+ * sampled. Lockless: two CPUs sending one flow at once may lose a frame's
+ * count, which an estimate can afford.
+ */
+static void vtep_count(struct vtep_dev *vtep, struct vtep_elephant *e,
+		       u64 now, unsigned int len)
+{
+	u64 start = READ_ONCE(e->win_start);
+	u64 bytes = READ_ONCE(e->win_bytes) + len;
+	u64 span = now - start, rate;
+
+	if (span < jiffies_to_nsecs(VTEP_SAMPLE_WINDOW)) {
+		WRITE_ONCE(e->win_bytes, bytes);
+		return;
+	}
+	if (cmpxchg64(&e->win_start, start, now) != start)
+		return;		/* another CPU closed it */
+	WRITE_ONCE(e->win_bytes, 0);
+	rate = mul_u64_u64_div_u64(bytes, NSEC_PER_SEC, span);
+	if (settled(e))
+		rate = rate / 2 + READ_ONCE(e->rate) / 2;
+	WRITE_ONCE(e->rate, rate);
+	WRITE_ONCE(e->rated, jiffies);
+	if (rate >= READ_ONCE(vtep->cfg.elephant_rate))
+		WRITE_ONCE(e->sampled, jiffies);
+}
+
+/*
  * With cfg.resteer on: the outer port of a frame of flow @hash, whose
  * hash gives @sport. Short flows keep @sport; an elephant keeps its port
  * but after a flowlet gap. Softirq, under RCU, no lock: each frame stores
  * its time; at a gap, one CPU wins the time's exchange and moves the flow.
  */
 __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
-			   u32 hash, __be16 sport)
+			   u32 hash, __be16 sport, unsigned int len)
 {
 	struct vtep_elephant *e = lookup(vtep, hash, vni->id);
 	__be16 cur, next;
@@ -356,6 +401,7 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!e)
 		return sport;
 	now = ktime_get_mono_fast_ns();
+	vtep_count(vtep, e, now, len);
 	last = READ_ONCE(e->seen);
 	cur = READ_ONCE(e->sport);
 	if (now - last <= gap_ns(vtep)) {
@@ -374,6 +420,9 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 		WRITE_ONCE(e->sport, next);
 		WRITE_ONCE(e->moves, e->moves + 1);
 		WRITE_ONCE(e->moved, jiffies);
+		/* The next window counts the new path only */
+		WRITE_ONCE(e->win_bytes, 0);
+		WRITE_ONCE(e->win_start, now);
 		vtep_stats_inc(vtep, vni, VTEP_STAT_RESTEER_MOVES);
 	}
 	return next;

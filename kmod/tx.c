@@ -487,7 +487,8 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	tx.sport = vtep_flow_port(vtep, hash);
 	/* Off, re-steering changes nothing: not even a lookup. */
 	if (READ_ONCE(vtep->cfg.resteer))
-		tx.sport = vtep_elephant_steer(vtep, tx.vni, hash, tx.sport);
+		tx.sport = vtep_elephant_steer(vtep, tx.vni, hash, tx.sport,
+						    skb->len);
 	/* Set only while down: read plainly. One address: nothing to choose. */
 	if (unlikely(vtep->cfg.nlocals > 1))
 		tx.local = vtep_flow_local(hash, tx.sport, vtep->cfg.nlocals);

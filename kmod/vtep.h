@@ -274,18 +274,23 @@ struct vtep_flow_info {
 /*
  * An elephant flow of the device (elephant.c). The key (hash, vni) and the
  * tuple are set before it is published and never change; the rest is
- * written in place, a field at a time: seen by every frame of the flow
- * (without a lock) while re-steering is on, the others by the sampler
- * under the table's lock, or at a flowlet gap by the one CPU that won it.
+ * written in place, a field at a time: seen and the window's count by
+ * every frame of the flow (without a lock) while re-steering is on, the
+ * others by the sampler under the table's lock, by the CPU that closed a
+ * counting window, or at a flowlet gap by the one CPU that won it.
  */
 struct vtep_elephant {
 	u32 hash, vni;
 	u64 seen;			/* ns (mono fast clock): last frame */
 	unsigned long sampled;		/* jiffies: last window at the rate */
+	unsigned long rated;		/* jiffies: rate last written */
 	u64 rate;
 	__be16 sport;			/* the outer port it takes now */
 	u32 moves;
 	unsigned long moved;		/* jiffies: its last move */
+	/* Re-steering on: every frame counted, in windows (vtep_count()) */
+	u64 win_start;			/* ns (mono fast clock) */
+	u64 win_bytes;
 	struct vtep_flow_info info;	/* tuple, vni, outer_src: set once */
 	struct rcu_head rcu;
 };
@@ -546,7 +551,7 @@ static inline bool vtep_elephant_due(struct vtep_dev *vtep)
 void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
 			  struct sk_buff *skb, u32 hash, __be16 sport);
 __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
-			   u32 hash, __be16 sport);
+			   u32 hash, __be16 sport, unsigned int len);
 bool vtep_elephant_snap(struct vtep_dev *vtep, unsigned int i,
 			struct vtep_flow_info *fi);
 
