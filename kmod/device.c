@@ -149,7 +149,7 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 		       struct netlink_ext_ack *extack)
 {
 	const struct vtep_cfg *cfg = &lc->cfg;
-	bool ageing_changed;
+	bool ageing_changed, sample_changed;
 
 	ASSERT_RTNL();
 	if (vtep_is_up(vtep) && (lc->set & VTEP_LINK_DOWN_ONLY)) {
@@ -169,6 +169,7 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	}
 
 	ageing_changed = cfg->ageing != vtep->cfg.ageing;
+	sample_changed = cfg->sample != vtep->cfg.sample;
 	/* Dumps read the whole of it without RTNL, under cfg_seq. */
 	preempt_disable();
 	write_seqcount_begin(&vtep->cfg_seq);
@@ -179,6 +180,8 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 	vtep_route_flush(&vtep->routes);
 	if (ageing_changed && vtep_is_up(vtep))
 		vtep_fdb_ageing_start(vtep);
+	if (sample_changed)
+		vtep_elephant_resample(vtep);
 	if (vtep->dev->reg_state == NETREG_REGISTERED)
 		vtep_mtu_update(vtep);
 	return 0;

@@ -78,6 +78,23 @@ int vtep_elephant_init(struct vtep_dev *vtep)
 }
 
 /* No reader is left: the device's last reference went. */
+/*
+ * cfg.sample changed: each CPU samples its next frame, which counts down
+ * from the new N. Without this, a CPU would first finish the countdown of
+ * the old N (or of VTEP_SAMPLE_RECHECK with sampling off): up to a million
+ * frames. A CPU's decrement racing this store may win; either value is a
+ * countdown within the old or the new N.
+ */
+void vtep_elephant_resample(struct vtep_dev *vtep)
+{
+	int cpu;
+
+	if (!vtep->sampler)	/* not registered yet: it starts at 1 */
+		return;
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(vtep->sampler, cpu)->countdown, 1);
+}
+
 void vtep_elephant_free(struct vtep_dev *vtep)
 {
 	unsigned int i;

@@ -543,6 +543,7 @@ void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
 /* elephant.c: elephant flows, found by sampling, and re-steering */
 int vtep_elephant_init(struct vtep_dev *vtep);
 void vtep_elephant_free(struct vtep_dev *vtep);	/* priv_destructor */
+void vtep_elephant_resample(struct vtep_dev *vtep);	/* RTNL */
 /* Per frame: one per-CPU decrement; true when this frame is to be sampled */
 static inline bool vtep_elephant_due(struct vtep_dev *vtep)
 {

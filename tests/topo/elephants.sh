@@ -41,6 +41,9 @@ check "the settings are refused out of range" \
 		 ! ip netns exec ${P}h1 $VTEPCTL link set vtep0 elephant-rate 999"
 
 # Every frame sampled; 100 kB/s makes an elephant (a ping is ~100 B/s).
+# Back to every frame: each CPU samples its next frame at once, not after
+# finishing the countdown from 1048576 (the "resteer off" checks below find
+# the flow again only so).
 vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000
 
 # flows_json NS: the device's elephants
@@ -201,6 +204,40 @@ check "no burst of either flow used two ports" \
 	test "$(cut -d' ' -f1 "$TMP/two.7779" | uniq -d | wc -l)" -eq 0 -a \
 	     "$(cut -d' ' -f1 "$TMP/two.7780" | uniq -d | wc -l)" -eq 0
 vtepctl_n h1 link set vtep0 elephant-rate 100000
+
+# ---- with re-steering on, an elephant's rate counts every frame ----
+# One UDP flow (5559 -> 7781): 10 bursts of 200 datagrams, every frame
+# sampled, so it is found; then sampling (nearly) off and 10 bursts of 20.
+# Its listed rate must follow the second phase: a tenth. Sampled rates
+# would stay at the first phase's (no more samples) or jump (the one
+# sample left, times 1048576).
+cat >"$TMP/rate.py" <<'PY'
+import socket, sys, time
+n = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.1", 5559))
+for i in range(10):
+    for _ in range(n):
+        s.sendto(b"r" * 64, ("203.0.113.2", 7781))
+    time.sleep(0.1)
+PY
+sleep 2.5	# the elephants before age out of the table (not a result)
+vtepctl_n h1 link set vtep0 elephant-rate 5000
+nq v1 $PY "$TMP/rate.py" 200
+flows_json h1 >"$TMP/rate1.flows"
+vtepctl_n h1 link set vtep0 sample 1048576
+nq v1 $PY "$TMP/rate.py" 20
+flows_json h1 >"$TMP/rate2.flows"
+r1=$(flow_field "$TMP/rate1.flows" 17 7781 rate)
+r2=$(flow_field "$TMP/rate2.flows" 17 7781 rate)
+diag "counted rates: ${r1:-not listed} B/s at 200 a burst, ${r2:-not listed} B/s at 20"
+check "the flow is an elephant at 200 datagrams a burst" test -n "$r1"
+check "sampling nearly off, its rate follows the bursts of 20 (under a third of the first)" \
+	test -n "$r2" -a "${r2:-0}" -gt 0 -a "$((${r2:-0} * 3))" -lt "${r1:-0}"
+# Back to every frame: each CPU samples its next frame at once, not after
+# finishing the countdown from 1048576 (the "resteer off" checks below find
+# the flow again only so).
+vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000
 
 # Off again: today's behaviour, one port per flow, moves stay as they were.
 vtepctl_n h1 link set vtep0 resteer off

@@ -99,9 +99,13 @@
  *     gap: so its packets change path only between bursts, never within
  *     one. It moves only if it runs slower than 80% of the mean rate of
  *     the device's elephants (it shares its path, as far as the VTEP can
- *     tell), or is the only elephant; rates are smoothed over about a
- *     second, and a moved elephant's rate is measured afresh (100 ms)
- *     before it may move again. Other flows keep the port of their inner
+ *     tell), or is the only elephant. While RESTEER is 1 an elephant's
+ *     rate is not sampled but counted from every one of its frames, over
+ *     windows of at least 100 ms, each averaged half and half with the
+ *     rate before (so the listed rate is exact whatever SAMPLE is; sampling
+ *     only finds the elephants); a moved elephant's rate is measured afresh
+ *     (its first windows on the new path replace the old rate) before it
+ *     may move again. Other flows keep the port of their inner
  *     flow hash. With
  *     RESTEER 0 every flow keeps the port of its hash, whatever the
  *     elephant table holds; turning it off moves elephants back to that
