@@ -248,9 +248,10 @@ def phase(b, cfg, out):
     cfg.setdefault("ecmp_secs", int(os.environ.get("BENCH_ECMP_SECS", "8")))
     cfg.setdefault("ecmp_mbit", int(os.environ.get("BENCH_ECMP_MBIT", "25")))
     # re-steering keeps a flow's order only if its gap outlasts the
-    # difference of the paths' delays: at most the queue of a path
+    # difference of the paths' delays: at most the queue of a path, plus
+    # the TCG guest's timer jitter (tbf releases on a timer), so twice it
     cfg.setdefault("ecmp_queue_ms", int(os.environ.get("BENCH_ECMP_QUEUE_MS", "5")))
-    cfg.setdefault("ecmp_gap", int(os.environ.get("BENCH_ECMP_GAP", "6000")))
+    cfg.setdefault("ecmp_gap", int(os.environ.get("BENCH_ECMP_GAP", "10000")))
     cfg.setdefault("ecmp_sample", int(os.environ.get("BENCH_ECMP_SAMPLE", "64")))
     res = out.setdefault("ecmp", {"calibration": [], "plain": [], "resteer": []})
     res["config"] = {k: cfg[k] for k in cfg if k.startswith("ecmp_")}
