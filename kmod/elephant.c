@@ -372,9 +372,13 @@ static bool slow_elephant(struct vtep_dev *vtep, const struct vtep_elephant *e)
 /*
  * A frame of @len bytes of elephant @e at @now, with re-steering on: into
  * the window's count. The CPU that closes a window (one at least
- * VTEP_SAMPLE_WINDOW long) turns it into the rate: the first windows after
- * a move replace the rate of the path it left, later ones are averaged
- * with it (half each: counts are exact, only TCP's own swings are smoothed).
+ * VTEP_SAMPLE_WINDOW long) turns it into the rate: the windows that close
+ * within VTEP_MOVE_SETTLE of a move replace the rate (the first holds both
+ * paths' frames, the next the new path's only), later ones are averaged
+ * with it (half each: counts are exact, only TCP's own swings are
+ * smoothed). Windows follow each other without a hole, so every frame is
+ * in one: a window restarted at a move that came late in a burst would
+ * hold the burst's tail only, and read as a near idle flow.
  * A flow below the elephant rate is not refreshed: it ages out as when
  * sampled. Lockless: two CPUs sending one flow at once may lose a frame's
  * count, which an estimate can afford.
@@ -437,9 +441,6 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 		WRITE_ONCE(e->sport, next);
 		WRITE_ONCE(e->moves, e->moves + 1);
 		WRITE_ONCE(e->moved, jiffies);
-		/* The next window counts the new path only */
-		WRITE_ONCE(e->win_bytes, 0);
-		WRITE_ONCE(e->win_start, now);
 		vtep_stats_inc(vtep, vni, VTEP_STAT_RESTEER_MOVES);
 	}
 	return next;

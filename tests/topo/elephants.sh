@@ -41,9 +41,6 @@ check "the settings are refused out of range" \
 		 ! ip netns exec ${P}h1 $VTEPCTL link set vtep0 elephant-rate 999"
 
 # Every frame sampled; 100 kB/s makes an elephant (a ping is ~100 B/s).
-# Back to every frame: each CPU samples its next frame at once, not after
-# finishing the countdown from 1048576 (the "resteer off" checks below find
-# the flow again only so).
 vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000
 
 # flows_json NS: the device's elephants
@@ -206,38 +203,40 @@ check "no burst of either flow used two ports" \
 vtepctl_n h1 link set vtep0 elephant-rate 100000
 
 # ---- with re-steering on, an elephant's rate counts every frame ----
-# One UDP flow (5559 -> 7781): 10 bursts of 200 datagrams, every frame
-# sampled, so it is found; then sampling (nearly) off and 10 bursts of 20.
-# Its listed rate must follow the second phase: a tenth. Sampled rates
-# would stay at the first phase's (no more samples) or jump (the one
-# sample left, times 1048576).
+# One UDP flow (5559 -> 7781), for 1.5 s: 20 datagrams every 10 ms, every
+# frame sampled, so it is found; then sampling (nearly) off and 2 every
+# 10 ms. Its listed rate must follow the second phase: a tenth. Sampled
+# rates would stay at the first phase's (no more samples) or jump (the one
+# sample left, times 1048576). A gap of 1 s: the lone elephant stays put.
 cat >"$TMP/rate.py" <<'PY'
 import socket, sys, time
 n = int(sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("203.0.113.1", 5559))
-for i in range(10):
+end = time.monotonic() + 1.5
+while time.monotonic() < end:
     for _ in range(n):
         s.sendto(b"r" * 64, ("203.0.113.2", 7781))
-    time.sleep(0.1)
+    time.sleep(0.01)
 PY
 sleep 2.5	# the elephants before age out of the table (not a result)
-vtepctl_n h1 link set vtep0 elephant-rate 5000
-nq v1 $PY "$TMP/rate.py" 200
+vtepctl_n h1 link set vtep0 elephant-rate 5000 flowlet-gap 1000000
+nq v1 $PY "$TMP/rate.py" 20
 flows_json h1 >"$TMP/rate1.flows"
 vtepctl_n h1 link set vtep0 sample 1048576
-nq v1 $PY "$TMP/rate.py" 20
+nq v1 $PY "$TMP/rate.py" 2
 flows_json h1 >"$TMP/rate2.flows"
+sed 's/^/# flows: /' "$TMP/rate1.flows" "$TMP/rate2.flows"
 r1=$(flow_field "$TMP/rate1.flows" 17 7781 rate)
 r2=$(flow_field "$TMP/rate2.flows" 17 7781 rate)
-diag "counted rates: ${r1:-not listed} B/s at 200 a burst, ${r2:-not listed} B/s at 20"
-check "the flow is an elephant at 200 datagrams a burst" test -n "$r1"
-check "sampling nearly off, its rate follows the bursts of 20 (under a third of the first)" \
+diag "counted rates: ${r1:-not listed} B/s at 20 per 10 ms, ${r2:-not listed} B/s at 2"
+check "the flow is an elephant at 20 datagrams every 10 ms" test -n "$r1"
+check "sampling nearly off, its rate follows 2 every 10 ms (under a third of the first)" \
 	test -n "$r2" -a "${r2:-0}" -gt 0 -a "$((${r2:-0} * 3))" -lt "${r1:-0}"
 # Back to every frame: each CPU samples its next frame at once, not after
 # finishing the countdown from 1048576 (the "resteer off" checks below find
 # the flow again only so).
-vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000
+vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000 flowlet-gap 20000
 
 # Off again: today's behaviour, one port per flow, moves stay as they were.
 vtepctl_n h1 link set vtep0 resteer off
