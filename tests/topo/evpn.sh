@@ -374,18 +374,22 @@ has_dst() {
 	nq "$1" "$VTEPCTL" fdb show dev vtep0 vni "$2" static |
 		grep -qi "^$3 vni $2 dst $4 "
 }
+# The bound on a move's outage and on a stopped VM's withdrawal: the BGP
+# path (agent, gobgpd, FRR) takes 0.3-1 s in a TCG guest alone, up to 1.7 s
+# while the other kernel's guest runs beside it (make check runs both).
+WITHIN_MS=${EVPN_WITHIN_MS:-3000}
 # resumed NS T0: from NS's pinger's output, print "MS YES": MS the time
 # from T0 (ns) to the first reply received after it ("none": no reply at
-# all), YES "yes" if a request sent within the second after T0 was
+# all), YES "yes" if a request sent within WITHIN_MS after T0 was
 # answered (a reply's send time is its receive time less its round trip)
 resumed() {
-	awk -v t0="$2" '
+	awk -v t0="$2" -v win="$WITHIN_MS" '
 		BEGIN { t0 /= 1e6; ok = "no" }
 		/bytes from/ {
 			gsub(/[][]/, "", $1); t = $1 * 1000
 			split($0, a, "time="); sent = t - (a[2] + 0)
 			if (first == "" && t > t0) first = int(t - t0)
-			if (sent >= t0 && sent <= t0 + 1000) ok = "yes"
+			if (sent >= t0 && sent <= t0 + win) ok = "yes"
 		}
 		END { print (first == "" ? "none" : first), ok }' "$TMP/ping.$1"
 }
@@ -401,15 +405,15 @@ announce() {
 	t0=$(date +%s%N)
 	nq "$1" busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
 }
-# check_resumed MOVE PEER: stop PEER's ping (2 s after the announce at the
-# earliest); was it answered again in time?
+# check_resumed MOVE PEER: stop PEER's ping (WITHIN_MS + 1 s after the
+# announce at the earliest); was it answered again in time?
 check_resumed() {
 	local r
-	while [ "$(date +%s%N)" -lt $((t0 + 2000000000)) ]; do sleep 0.1; done
+	while [ "$(date +%s%N)" -lt $((t0 + (WITHIN_MS + 1000) * 1000000)) ]; do sleep 0.1; done
 	kill -INT "$PINGER" 2>/dev/null; wait "$PINGER" 2>/dev/null || true
 	r=$(resumed "$2" "$t0")
 	diag "move $1: $2's ping (every 100 ms) to the VM answered again ${r% *} ms after the announce"
-	check "move $1: $2's ping resumes within a second of the announce (a request sent in it is answered)" \
+	check "move $1: $2's ping resumes within $((WITHIN_MS / 1000)) s of the announce (a request sent in it is answered)" \
 		test "${r#* }" = yes
 }
 # h1's bridge learns the MAC on its new port, the agent advertises it;
@@ -452,12 +456,12 @@ check "... and its address as a neighbour" test "$(neigh_mac h2 200 203.0.113.21
 t0=$(date +%s%N)
 ip -n "${P}h1" link del v-v12	# the VM stops: its tap/veth goes away
 ip netns del "${P}v12"
-# poll for a second (by the clock), then judge the state
+# poll for WITHIN_MS (by the clock), then judge the state
 m12_gone() { ! nq h2 "$VTEPCTL" fdb show dev vtep0 vni 200 static | grep -qi "^$M12 "; }
-gone_at=$(poll_ms "$t0" 1000 m12_gone)
-check "a stopped VM's entry is gone from h2 within a second" test -z "$(static_dst h2 200 $M12)"
+gone_at=$(poll_ms "$t0" "$WITHIN_MS" m12_gone)
+check "a stopped VM's entry is gone from h2 within $((WITHIN_MS / 1000)) s" test -z "$(static_dst h2 200 $M12)"
 wait_for 20 "[ -z \"\$(static_dst h2 200 $M12)\" ]" || true
-diag "v12's entry left h2 after ${gone_at} ms if it did within the second, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll: vtepctl and grep)"
+diag "v12's entry left h2 after ${gone_at} ms if it did within $WITHIN_MS ms, else after $((($(date +%s%N) - t0) / 1000000)) ms (the poll: vtepctl and grep)"
 check "and from the FRR host's vx200" \
 	wait_for 4 "! bridge -n ${P}h3 fdb show dev vx200 | grep -q '$M12'"
 check "and its address from h2's neighbour table (its MAC+IP route withdrawn)" \
