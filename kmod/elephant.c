@@ -61,15 +61,12 @@
 
 int vtep_elephant_init(struct vtep_dev *vtep)
 {
-	int cpu;
-
 	vtep->sampler = alloc_percpu_gfp(struct vtep_sampler,
 					 GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vtep->sampler)
 		return -ENOMEM;
 	/* The first frame on each CPU is sampled and sets the countdown. */
-	for_each_possible_cpu(cpu)
-		per_cpu_ptr(vtep->sampler, cpu)->countdown = 1;
+	vtep_elephant_resample(vtep);
 	spin_lock_init(&vtep->elephants.lock);
 	/* Elephant events: a burst of 10, then one per second */
 	ratelimit_state_init(&vtep->elephant_rs, HZ, 10);
@@ -77,9 +74,8 @@ int vtep_elephant_init(struct vtep_dev *vtep)
 	return 0;
 }
 
-/* No reader is left: the device's last reference went. */
 /*
- * cfg.sample changed: each CPU samples its next frame, which counts down
+ * cfg.sample changed (and at init): each CPU samples its next frame, which counts down
  * from the new N. Without this, a CPU would first finish the countdown of
  * the old N (or of VTEP_SAMPLE_RECHECK with sampling off): up to a million
  * frames. A CPU's decrement racing this store may win; either value is a
@@ -95,6 +91,7 @@ void vtep_elephant_resample(struct vtep_dev *vtep)
 		WRITE_ONCE(per_cpu_ptr(vtep->sampler, cpu)->countdown, 1);
 }
 
+/* No reader is left: the device's last reference went. */
 void vtep_elephant_free(struct vtep_dev *vtep)
 {
 	unsigned int i;
@@ -234,15 +231,15 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 	/* One that stopped being an elephant and is idle is a new one. */
 	e = lookup(vtep, hash, vni->id);
 	if (e && (current_elephant(e) || !reclaimable(vtep, e))) {
+		/* Re-steering on: every frame is counted (vtep_count()). */
+		if (READ_ONCE(vtep->cfg.resteer))
+			return;
 		/*
 		 * A window holds a few samples: smooth (7/8 old, 1/8 new), so
 		 * one unlucky window does not make a well placed flow slow;
 		 * but until it settled after a move, the new path's rate
 		 * replaces the old one's.
 		 */
-		/* Re-steering on: every frame is counted (vtep_count()). */
-		if (READ_ONCE(vtep->cfg.resteer))
-			return;
 		if (settled(e))
 			rate = rate / 8 + READ_ONCE(e->rate) / 8 * 7;
 		WRITE_ONCE(e->rate, rate);
