@@ -76,11 +76,19 @@ printf '%s\n' "$*" >"$run/cmd"
 : >"$run/out"
 
 # slub_debug (redzones, poisoning, owner tracking) catches memory bugs in
-# tests; `make bench` turns it off (VTEP_VM_SLUB_DEBUG=) so that it measures
-# the allocator the users run.
-slub=${VTEP_VM_SLUB_DEBUG-FZPU}
+# tests, on the caches vtep allocates from: kmalloc-* (kmalloc-cg-* too,
+# for its accounted allocations) and its own vtep_peer. On every cache it
+# made the suites a fifth slower (fork and exec, the tests' main cost in
+# a TCG guest, allocate from dozens of others). `make bench` turns it off
+# (VTEP_VM_SLUB_DEBUG=) so that it measures the allocator the users run.
+slub=${VTEP_VM_SLUB_DEBUG-FZPU,kmalloc-*,vtep_peer}
 
-accel="-accel tcg,thread=multi"
+# One host thread runs both vCPUs (thread=single): `make check` runs two
+# guests at once on this 2-core machine, and with a thread per vCPU the
+# four contended for the cores and for TCG's cross-vCPU TLB flushes (the
+# tests fork and exec all the time): isolation.sh took 105-114 s in each
+# of two guests at once with thread=multi, 70-83 s with thread=single.
+accel="-accel tcg,thread=${VTEP_VM_TCG_THREAD:-single}"
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm"
 fi
