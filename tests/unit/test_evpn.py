@@ -253,6 +253,11 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
             d = types.SimpleNamespace(paths=list(table))
             return [types.SimpleNamespace(destination=d)]
 
+        def ListPeer(self, req, timeout=None):
+            st = types.SimpleNamespace(neighbor_address="192.0.2.254",
+                                       session_state=ev.pb.PeerState.ESTABLISHED)
+            return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
+
     a = ev.Agent.__new__(ev.Agent)
     a.stub, a.vtep, a.dev, a.local = Stub(), Vtep(), "vtep0", "192.0.2.1"
     a.is_local_path = lambda p: False
@@ -260,6 +265,7 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
     a.read_programmed = lambda: None
     a.local_macs, a.neighs, a.remotes = {}, {}, set()
     a.hold, a.vtep_hold = 0.2, 10.0
+    a.peers = {"192.0.2.254": True}
     a.pending, a.leaving, a.left = {}, {}, {}
     a.routes, a.bymac = {kA: vA, kB: vB}, {}
     a.fdb = {(100, kA[2]): vA[0], (200, kB[2]): vB[0]}
@@ -284,6 +290,44 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
     a.expire_pending()
     a.program()
     assert "fdb del %s vni 100 dev vtep0" % kA[2] in batches[-1], batches[-1]
+
+
+@test
+def withdrawals_are_applied_only_while_the_sessions_are_up():
+    """a gobgpd being stopped withdraws every route it learned; on a loaded
+    host they trickle in over more than --hold before the stream ends (seen:
+    one of the FRR host's MACs deleted on h1). Withdrawals due are applied
+    only if gobgpd says every session is up; else they are dropped and the
+    agent waits for the next resync"""
+    ev.load_stubs(None)
+    k = (ev.T2, 200, "02:00:00:00:03:02", "", "192.0.2.3:200")
+    state = [ev.pb.PeerState.ESTABLISHED]
+
+    class Stub:
+        def ListPeer(self, req, timeout=None):
+            st = types.SimpleNamespace(neighbor_address="192.0.2.254", session_state=state[0])
+            return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
+
+    def agent():
+        a = ev.Agent.__new__(ev.Agent)
+        a.stub, a.hold, a.vtep_hold = Stub(), 0.2, 10.0
+        a.peers = {"192.0.2.254": True}
+        a.leaving, a.left, a.absent = {}, {}, set()
+        a.routes, a.bymac = {}, {}
+        for m in ("02:00:00:00:03:02", "02:00:00:00:03:03", "02:00:00:00:03:04"):
+            a.set_route((ev.T2, 200, m, "", "192.0.2.3:200"), ("192.0.2.3", 0, ""))
+        a.pending = {k: time.monotonic() - 1}   # one VM's (not a burst)
+        a.frozen, a.dirty, a.resync_at = False, False, None
+        return a
+    state[0] = ev.pb.PeerState.IDLE         # the session went as gobgpd stops
+    a = agent()
+    a.expire_pending()
+    assert k in a.routes and not a.pending and a.frozen, (a.routes, a.pending)
+    assert a.peers == {"192.0.2.254": False}, a.peers
+    state[0] = ev.pb.PeerState.ESTABLISHED  # a VM stopped: applied
+    a = agent()
+    a.expire_pending()
+    assert k not in a.routes and a.dirty and not a.frozen, a.routes
 
 
 def main():
