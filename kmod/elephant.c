@@ -78,8 +78,8 @@ int vtep_elephant_init(struct vtep_dev *vtep)
  * At init and whenever cfg.sample changes: each CPU samples its next
  * frame, which counts down from the new N. Without this, a CPU would first
  * finish the countdown of the old N (or of VTEP_SAMPLE_RECHECK with
- * sampling off): up to a million frames. A CPU's decrement racing this store may win; either value is a
- * countdown within the old or the new N.
+ * sampling off): up to a million frames. A CPU's decrement racing this
+ * store may win; either value is a countdown within the old or the new N.
  */
 void vtep_elephant_resample(struct vtep_dev *vtep)
 {

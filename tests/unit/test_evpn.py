@@ -226,6 +226,11 @@ def withdrawals_leave_together_marked_and_at_the_top_sequence():
     assert a.advertised == {k2: 0} and a.to_wd == set(), (a.advertised, a.to_wd)
 
 
+def reflector_peer(session_state):
+    """ListPeer's answer: the reflector 192.0.2.254 in SESSION_STATE"""
+    st = types.SimpleNamespace(neighbor_address="192.0.2.254", session_state=session_state)
+    return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
+
 @test
 def a_route_missing_from_the_table_at_a_resync_is_held():
     """gobgpd came back: the table read at the resync may lack a route the
@@ -254,9 +259,7 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
             return [types.SimpleNamespace(destination=d)]
 
         def ListPeer(self, req, timeout=None):
-            st = types.SimpleNamespace(neighbor_address="192.0.2.254",
-                                       session_state=ev.pb.PeerState.ESTABLISHED)
-            return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
+            return reflector_peer(ev.pb.PeerState.ESTABLISHED)
 
     a = ev.Agent.__new__(ev.Agent)
     a.stub, a.vtep, a.dev, a.local = Stub(), Vtep(), "vtep0", "192.0.2.1"
@@ -305,8 +308,7 @@ def withdrawals_are_applied_only_while_the_sessions_are_up():
 
     class Stub:
         def ListPeer(self, req, timeout=None):
-            st = types.SimpleNamespace(neighbor_address="192.0.2.254", session_state=state[0])
-            return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
+            return reflector_peer(state[0])
 
     def agent():
         a = ev.Agent.__new__(ev.Agent)
