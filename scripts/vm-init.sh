@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the test VM's initramfs: mount the host's / over 9p, read-only,
-# give it writable /tmp /run /var and the guest kernel's modules, and run
-# scripts/vm-guest.sh inside it. Power off whatever happens.
+# give it writable /tmp /run /var and the guest kernel's modules, switch
+# to it and run scripts/vm-guest.sh. Power off whatever happens.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -34,5 +34,8 @@ mount --rbind /sys $R/sys
 mount --rbind /dev $R/dev
 mount -t devpts devpts $R/dev/pts 2>/dev/null
 export vtep_repo vtep_run vtep_kname vtep_kver vtep_module vtep_cache
-chroot $R /bin/bash "$vtep_repo/scripts/vm-guest.sh"
-poweroff -f
+# switch_root, not chroot: the kernel refuses a user namespace to a
+# chrooted process (unshare -U fails with EPERM), and the tests run some
+# requests as root of one. The new root's shell is PID 1: it must not
+# exit, so it powers off itself (the host's static busybox).
+exec switch_root $R /bin/sh -c '/bin/bash "$vtep_repo/scripts/vm-guest.sh"; exec /bin/busybox poweroff -f'
