@@ -67,14 +67,14 @@ static unsigned int vtep_overhead(const struct vtep_dev *vtep)
  */
 static int vtep_max_mtu(const struct vtep_dev *vtep)
 {
-	struct net_device *lower;
+	struct net_device *lower = vtep->lower;
 	int mtu = ETH_DATA_LEN;
 
-	if (vtep->cfg.underlay) {
+	/* Not registered yet (newlink): the lower is linked after. */
+	if (!lower && vtep->cfg.underlay)
 		lower = __dev_get_by_index(vtep->net, vtep->cfg.underlay);
-		if (lower)
-			mtu = lower->mtu;
-	}
+	if (lower)
+		mtu = lower->mtu;
 	return max_t(int, mtu - vtep_overhead(vtep), ETH_MIN_MTU);
 }
 
@@ -99,11 +99,44 @@ static void vtep_mtu_update(struct vtep_dev *vtep)
 }
 
 /*
- * Apply settings from rtnetlink (IFLA_INFO_DATA) or genl (VTEP_A_LINK),
- * under RTNL. What the request says was checked when it was parsed; here
- * only what the device's state allows, before anything changes, so a
- * refused request changes nothing.
+ * Make @lower (NULL: none) the device's underlay in the graph of stacked
+ * devices, as vlan and macvlan do: the device is @lower's upper device.
+ * The core refuses a link that closes a loop (a vtep whose underlay is,
+ * through any number of devices, itself) and one that stacks more than
+ * MAX_NEST_DEV devices; both would recurse without bound in the MTU
+ * notifier and in unregistration. The new link is made before the old
+ * one goes, so a refusal leaves the device as it was. Under RTNL, while
+ * the device is registered.
  */
+static int vtep_lower_set(struct vtep_dev *vtep, struct net_device *lower,
+			  struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
+	if (lower == vtep->lower)
+		return 0;
+	if (lower) {
+		err = netdev_upper_dev_link(lower, vtep->dev, extack);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack,
+				       "Underlay device is this device or stacked on it (a loop)");
+			return err;
+		}
+		if (err == -EMLINK) {
+			NL_SET_ERR_MSG(extack,
+				       "Too many devices stacked on the underlay device");
+			return err;
+		}
+		if (err)
+			return err;
+	}
+	if (vtep->lower)
+		netdev_upper_dev_unlink(vtep->lower, vtep->dev);
+	vtep->lower = lower;
+	return 0;
+}
+
 /*
  * Store @from as the device's settings. The datapath reads them without a
  * lock, a field at a time (READ_ONCE), so each is written once, whole; the
@@ -145,11 +178,19 @@ static void vtep_cfg_publish(struct vtep_cfg *to, const struct vtep_cfg *from)
 	WRITE_ONCE(to->port_range, from->port_range);
 }
 
+/*
+ * Apply settings from rtnetlink (IFLA_INFO_DATA) or genl (VTEP_A_LINK),
+ * under RTNL. What the request says was checked when it was parsed; here
+ * only what the device's state allows, before anything changes, so a
+ * refused request changes nothing.
+ */
 int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 		       struct netlink_ext_ack *extack)
 {
 	const struct vtep_cfg *cfg = &lc->cfg;
 	bool ageing_changed, sample_changed;
+	struct net_device *lower = NULL;
+	int err;
 
 	ASSERT_RTNL();
 	if (vtep_is_up(vtep) && (lc->set & VTEP_LINK_DOWN_ONLY)) {
@@ -162,10 +203,19 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 			       "Cannot change the address family of a device with VNIs");
 		return -EBUSY;
 	}
-	if ((lc->set & BIT(VTEP_LINK_A_UNDERLAY)) && cfg->underlay &&
-	    !__dev_get_by_index(vtep->net, cfg->underlay)) {
-		NL_SET_ERR_MSG(extack, "Underlay device does not exist");
-		return -ENODEV;
+	if ((lc->set & BIT(VTEP_LINK_A_UNDERLAY)) && cfg->underlay) {
+		lower = __dev_get_by_index(vtep->net, cfg->underlay);
+		if (!lower) {
+			NL_SET_ERR_MSG(extack, "Underlay device does not exist");
+			return -ENODEV;
+		}
+	}
+	/* The last check: it links the new underlay (newlink: after register) */
+	if ((lc->set & BIT(VTEP_LINK_A_UNDERLAY)) &&
+	    vtep->dev->reg_state == NETREG_REGISTERED) {
+		err = vtep_lower_set(vtep, lower, extack);
+		if (err)
+			return err;
 	}
 
 	ageing_changed = cfg->ageing != vtep->cfg.ageing;
@@ -218,6 +268,16 @@ int vtep_dev_newlink(struct net_device *dev, struct net *net,
 	err = register_netdevice(dev);
 	if (err)
 		return err;
+	if (vtep->cfg.underlay) {
+		err = vtep_lower_set(vtep, __dev_get_by_index(vtep->net,
+							      vtep->cfg.underlay),
+				     extack);
+		if (err) {
+			/* The core frees it: it is registered now */
+			unregister_netdevice(dev);
+			return err;
+		}
+	}
 	vn = net_generic(vtep->net, vtep_net_id);
 	list_add(&vtep->net_node, &vn->devs);
 	return 0;
@@ -312,6 +372,7 @@ static int vtep_vni_update(struct vtep_dev *vtep, struct vtep_vni *vni,
  */
 static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 {
+	vtep_underlay_unclaim(vtep, vni);
 	vtep_vni_unlink(vtep, vni);
 	vni_leave(vtep, vni);
 	vtep_fdb_flush(vtep, vni, VTEP_FDB_TYPE_ANY);
@@ -343,10 +404,14 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 	vni = vtep_vni_alloc(vtep, vc, extack);
 	if (IS_ERR(vni))
 		return PTR_ERR(vni);
+	/* While up: the VNI's frames on the socket are this device's only */
+	err = vtep_underlay_claim(vtep, vni, extack);
+	if (err)
+		goto err_free;
 	err = vni_join(vtep, vtep_vni_group(vni), &vni->mc);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "Cannot join the multicast group");
-		goto err_free;
+		goto err_unclaim;
 	}
 	err = vtep_vni_insert(vtep, vni, extack);
 	if (err)
@@ -356,6 +421,8 @@ int vtep_dev_vni_add(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 
 err_leave:
 	vni_leave(vtep, vni);
+err_unclaim:
+	vtep_underlay_unclaim(vtep, vni);
 err_free:
 	vtep_vni_free(vni);
 	return err;
@@ -525,6 +592,7 @@ static void vtep_dev_uninit(struct net_device *dev)
 	struct vtep_dev *vtep = netdev_priv(dev);
 
 	list_del_init(&vtep->net_node);
+	vtep_lower_set(vtep, NULL, NULL);
 	/* Entries first: unlinking one touches its VNI's list. */
 	vtep_fdb_uninit(vtep);
 	vtep_neigh_uninit(vtep);
@@ -606,7 +674,7 @@ static int vtep_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	vn = net_generic(dev_net(dev), vtep_net_id);
 	list_for_each_entry_safe(vtep, next, &vn->devs, net_node) {
-		if (vtep->cfg.underlay != dev->ifindex || vtep->dev == dev ||
+		if (vtep->lower != dev ||
 		    vtep->dev->reg_state != NETREG_REGISTERED)
 			continue;
 		if (event == NETDEV_CHANGEMTU)

@@ -170,8 +170,10 @@ static u64 gap_ns(const struct vtep_dev *vtep)
 static bool reclaimable(const struct vtep_dev *vtep,
 			const struct vtep_elephant *e)
 {
+	/* Signed: another CPU's frame may be later than this CPU's clock */
 	return !current_elephant(e) &&
-	       ktime_get_mono_fast_ns() - READ_ONCE(e->seen) > gap_ns(vtep);
+	       (s64)(ktime_get_mono_fast_ns() - READ_ONCE(e->seen)) >
+	       (s64)gap_ns(vtep);
 }
 
 /*
@@ -385,9 +387,14 @@ static void vtep_count(struct vtep_dev *vtep, struct vtep_elephant *e,
 {
 	u64 start = READ_ONCE(e->win_start);
 	u64 bytes = READ_ONCE(e->win_bytes) + len;
-	u64 span = now - start, rate;
+	/*
+	 * Signed: another CPU may have started the window after this CPU
+	 * read its clock; unsigned, that wraps to a window of 584 years.
+	 */
+	s64 span = now - start;
+	u64 rate;
 
-	if (span < jiffies_to_nsecs(VTEP_SAMPLE_WINDOW)) {
+	if (span < (s64)jiffies_to_nsecs(VTEP_SAMPLE_WINDOW)) {
 		WRITE_ONCE(e->win_bytes, bytes);
 		return;
 	}
@@ -422,7 +429,11 @@ __be16 vtep_elephant_steer(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vtep_count(vtep, e, now, len);
 	last = READ_ONCE(e->seen);
 	cur = READ_ONCE(e->sport);
-	if (now - last <= gap_ns(vtep)) {
+	/*
+	 * Signed, as above: a later frame of the flow on another CPU stored
+	 * a time after this CPU's @now; that is no gap, the burst goes on.
+	 */
+	if ((s64)(now - last) <= (s64)gap_ns(vtep)) {
 		WRITE_ONCE(e->seen, now);
 		return cur;
 	}

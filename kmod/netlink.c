@@ -779,6 +779,13 @@ static int vtep_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	struct vtep_dev *vtep;
 	int err;
 
+	/* Which VNIs a device has is tenants' state (see vtep_ops) */
+	if (info->genlhdr->cmd == VTEP_CMD_STATS_GET && info->attrs[VTEP_A_VNI] &&
+	    !netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+				CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "A VNI's counters need CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	rtnl_lock();
 	vtep = req_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(vtep)) {
@@ -868,38 +875,45 @@ static int vtep_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return vtep_dump_slots(skb, cb);
 }
 
-/* Changes need CAP_NET_ADMIN in the namespace's user namespace. */
+/*
+ * The rule of the safety model (vtep.h): what names tenants' state (their
+ * VNIs, MACs, flows, neighbours, peers) needs CAP_NET_ADMIN in the user
+ * namespace that owns the device's network namespace, to change it, to
+ * read it, and to hear its events (events.c); the device's settings and
+ * counters are anyone's in the namespace, as rtnetlink shows them.
+ */
 #define DO_ADMIN(c) \
 	{ .cmd = (c), .doit = vtep_nl_doit, .flags = GENL_UNS_ADMIN_PERM }
-/* Gets need nothing; all but REMOTE_, FLOW_ and NEIGH_GET answer a "do" too. */
-#define GET(c, d) { .cmd = (c), .doit = (d), .start = vtep_nl_dump_start, \
-		    .dumpit = vtep_nl_dumpit }
+/* A get; all but REMOTE_, FLOW_ and NEIGH_GET answer a "do" too. */
+#define GET(c, d, f) { .cmd = (c), .doit = (d), .start = vtep_nl_dump_start, \
+		       .dumpit = vtep_nl_dumpit, .flags = (f) }
+#define ADMIN GENL_UNS_ADMIN_PERM
 
 static const struct genl_ops vtep_ops[] = {
-	GET(VTEP_CMD_LINK_GET, vtep_nl_doit),
+	GET(VTEP_CMD_LINK_GET, vtep_nl_doit, 0),
 	DO_ADMIN(VTEP_CMD_LINK_SET),
 	DO_ADMIN(VTEP_CMD_VNI_NEW),
 	DO_ADMIN(VTEP_CMD_VNI_SET),
 	DO_ADMIN(VTEP_CMD_VNI_DEL),
-	GET(VTEP_CMD_VNI_GET, vtep_nl_doit),
+	GET(VTEP_CMD_VNI_GET, vtep_nl_doit, ADMIN),
 	DO_ADMIN(VTEP_CMD_REMOTE_NEW),
 	DO_ADMIN(VTEP_CMD_REMOTE_DEL),
-	GET(VTEP_CMD_REMOTE_GET, NULL),
+	GET(VTEP_CMD_REMOTE_GET, NULL, ADMIN),
 	DO_ADMIN(VTEP_CMD_FDB_NEW),
 	DO_ADMIN(VTEP_CMD_FDB_DEL),
-	GET(VTEP_CMD_FDB_GET, vtep_nl_doit),
+	GET(VTEP_CMD_FDB_GET, vtep_nl_doit, ADMIN),
 	DO_ADMIN(VTEP_CMD_FDB_FLUSH),
 	{ .cmd = VTEP_CMD_STATS_GET, .doit = vtep_nl_doit },
 	DO_ADMIN(VTEP_CMD_PEER_NEW),
 	DO_ADMIN(VTEP_CMD_PEER_DEL),
-	{ .cmd = VTEP_CMD_PEER_GET, .doit = vtep_nl_doit },
-	GET(VTEP_CMD_FLOW_GET, NULL),
+	DO_ADMIN(VTEP_CMD_PEER_GET),
+	GET(VTEP_CMD_FLOW_GET, NULL, ADMIN),
 	DO_ADMIN(VTEP_CMD_NEIGH_NEW),
 	DO_ADMIN(VTEP_CMD_NEIGH_DEL),
-	GET(VTEP_CMD_NEIGH_GET, NULL),
+	GET(VTEP_CMD_NEIGH_GET, NULL, ADMIN),
 	DO_ADMIN(VTEP_CMD_ALIAS_NEW),
 	DO_ADMIN(VTEP_CMD_ALIAS_DEL),
-	{ .cmd = VTEP_CMD_ALIAS_GET, .doit = vtep_nl_doit },
+	DO_ADMIN(VTEP_CMD_ALIAS_GET),
 };
 
 int vtep_netlink_init(void)

@@ -194,6 +194,18 @@ static int vtep_rtnl_parse(struct net_device *dev, struct nlattr *data[],
 }
 
 /*
+ * Who may create a device (the safety model, vtep.h): by default only a
+ * caller with CAP_NET_ADMIN in the initial user namespace. Root of a user
+ * namespace of its own (which any local user can make on Debian's
+ * defaults, and which the module's autoload aliases reach) may create one
+ * only when the host's administrator says so with this parameter.
+ */
+static bool userns_create;
+module_param(userns_create, bool, 0644);
+MODULE_PARM_DESC(userns_create,
+		 "Let root of a non-initial user namespace create vtep devices (default: N)");
+
+/*
  * IFLA_LINK names the underlay device too, unless the nest does; either is
  * an ifindex of the creator's namespace (@src_net), where "ip link add
  * link IF" looked IF up, even when the device is created in another one.
@@ -205,6 +217,12 @@ static int vtep_newlink(struct net *src_net, struct net_device *dev,
 	struct vtep_link_cfg lc;
 	int err;
 
+	/* The caller's: rtnetlink runs newlink in the requester's context */
+	if (!READ_ONCE(userns_create) && !capable(CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "Creating a vtep device needs CAP_NET_ADMIN in the initial user namespace (see the module parameter userns_create)");
+		return -EPERM;
+	}
 	err = vtep_rtnl_parse(dev, data, &lc, extack);
 	if (err)
 		return err;

@@ -24,20 +24,6 @@
 
 #include "vtep.h"
 
-/* The device of this socket that carries VNI @id, and the VNI */
-static struct vtep_dev *vtep_rx_find(struct vtep_sock *vs, u32 id,
-				     struct vtep_vni **vni)
-{
-	struct vtep_dev *vtep;
-
-	list_for_each_entry_rcu(vtep, &vs->devs, sock_node) {
-		*vni = vtep_vni_lookup(vtep, id);
-		if (*vni)
-			return vtep;
-	}
-	return NULL;
-}
-
 /* The outer source address: where the inner source MAC lives */
 static void vtep_rx_outer_src(const struct sock *sk, const struct sk_buff *skb,
 			      struct vtep_addr *src)
@@ -174,15 +160,13 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	vtep = vtep_rx_find(vs, be32_to_cpu(vh->vni) >> 8, &vni);
-	if (!vtep) {
-		vtep = list_first_or_null_rcu(&vs->devs, struct vtep_dev,
-					      sock_node);
-		if (!vtep)
-			goto free;
+	/* The one device of the socket that owns the VNI (underlay.c) */
+	vni = vtep_underlay_vni(vs, be32_to_cpu(vh->vni) >> 8);
+	if (!vni) {
 		reason = VTEP_STAT_DROP_UNKNOWN_VNI;
 		goto drop;
 	}
+	vtep = vni->vtep;
 	if (skb->len < VTEP_HLEN + ETH_HLEN) {
 		reason = VTEP_STAT_DROP_BAD_INNER;
 		goto drop;

@@ -207,6 +207,91 @@ static int vtep_sock_bind_more(struct vtep_dev *vtep, struct vtep_sock *vs)
 	return 0;
 }
 
+/* ---- the socket's VNIs: one device per VNI ---- */
+
+static const struct rhashtable_params vtep_sock_vni_params = {
+	.head_offset		= offsetof(struct vtep_vni, snode),
+	.key_offset		= offsetof(struct vtep_vni, id),
+	.key_len		= sizeof(u32),
+	.automatic_shrinking	= true,
+};
+
+/* Receive, under RCU: the VNI @id of the socket, its device in ->vtep */
+struct vtep_vni *vtep_underlay_vni(struct vtep_sock *vs, u32 id)
+{
+	return rhashtable_lookup(&vs->vnis, &id, vtep_sock_vni_params);
+}
+
+/*
+ * Claim @vni of an open device on its socket, under RTNL. Two devices
+ * with the same local address and port share a socket; a VNI on it
+ * belongs to one of them, or receive could hand one tenant's frames to
+ * another (root of another namespace adding the same VNI to a device of
+ * its own on the same address). Like vxlan: -EEXIST for the second. A
+ * device that is down claims nothing; it claims every VNI at open.
+ */
+int vtep_underlay_claim(struct vtep_dev *vtep, struct vtep_vni *vni,
+			struct netlink_ext_ack *extack)
+{
+	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
+	int err;
+
+	ASSERT_RTNL();
+	if (!vs || vni->claimed)
+		return 0;
+	err = rhashtable_lookup_insert_fast(&vs->vnis, &vni->snode,
+					    vtep_sock_vni_params);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG(extack,
+			       "VNI is in use by another device on this local address and port");
+	if (err)
+		return err;
+	vni->claimed = true;
+	return 0;
+}
+
+void vtep_underlay_unclaim(struct vtep_dev *vtep, struct vtep_vni *vni)
+{
+	struct vtep_sock *vs = rtnl_dereference(vtep->sock);
+
+	ASSERT_RTNL();
+	if (!vs || !vni->claimed)
+		return;
+	WARN_ON_ONCE(rhashtable_remove_fast(&vs->vnis, &vni->snode,
+					    vtep_sock_vni_params));
+	vni->claimed = false;
+}
+
+/*
+ * Claim (or, @claim false, give back) every VNI of the device. Each VNI
+ * holds one slot of the VLAN map (0: untagged), so walking the map under
+ * RTNL meets each exactly once. On a refusal, the ones claimed are given
+ * back and the VNI is named in *@id.
+ */
+static int vtep_claim_all(struct vtep_dev *vtep, bool claim, u32 *id)
+{
+	struct vtep_vni *vni;
+	unsigned int vid;
+	int err;
+
+	for (vid = 0; vid < VLAN_N_VID; vid++) {
+		vni = rtnl_dereference(vtep->vlan_map[vid]);
+		if (!vni)
+			continue;
+		if (!claim) {
+			vtep_underlay_unclaim(vtep, vni);
+			continue;
+		}
+		err = vtep_underlay_claim(vtep, vni, NULL);
+		if (err) {
+			*id = vni->id;
+			vtep_claim_all(vtep, false, id);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 					  const struct vtep_underlay_ops *ops)
 {
@@ -217,6 +302,11 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	vs = kzalloc(sizeof(*vs), GFP_KERNEL);
 	if (!vs)
 		return ERR_PTR(-ENOMEM);
+	err = rhashtable_init(&vs->vnis, &vtep_sock_vni_params);
+	if (err) {
+		kfree(vs);
+		return ERR_PTR(err);
+	}
 	INIT_LIST_HEAD(&vs->devs);
 	INIT_LIST_HEAD(&vs->groups);
 	vtep_local(vtep, &vs->local);
@@ -227,18 +317,22 @@ static struct vtep_sock *vtep_sock_create(struct vtep_dev *vtep,
 	ifindex = vtep_local_ifindex(vtep, &vs->local);
 	sock = vtep_sock_bind(vtep->net, &vs->local, vs->port, ifindex, false);
 	if (IS_ERR(sock)) {
-		kfree(vs);
-		return ERR_CAST(sock);
+		err = PTR_ERR(sock);
+		goto err_free;
 	}
 	vs->sock = sock;
 	vtep_sock_setup(vtep->net, sock, vs);
 	err = vtep_sock_bind_more(vtep, vs);
-	if (err) {
-		udp_tunnel_sock_release(sock);
-		kfree(vs);
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto err_release;
 	return vs;
+
+err_release:
+	udp_tunnel_sock_release(sock);
+err_free:
+	rhashtable_destroy(&vs->vnis);
+	kfree(vs);
+	return ERR_PTR(err);
 }
 
 /*
@@ -251,6 +345,8 @@ int vtep_underlay_open(struct vtep_dev *vtep,
 	struct vtep_net *vn = net_generic(vtep->net, vtep_net_id);
 	struct vtep_addr local;
 	struct vtep_sock *vs;
+	u32 id = 0;
+	int err;
 
 	ASSERT_RTNL();
 	if (WARN_ON(rtnl_dereference(vtep->sock)))
@@ -284,7 +380,14 @@ found:
 	vs->refcnt++;
 	list_add_rcu(&vtep->sock_node, &vs->devs);
 	rcu_assign_pointer(vtep->sock, vs);
-	return 0;
+	err = vtep_claim_all(vtep, true, &id);
+	if (err) {
+		netdev_info(vtep->dev,
+			    "VNI %u is in use by another device on this local address and port\n",
+			    id);
+		vtep_underlay_close(vtep);
+	}
+	return err;
 }
 
 /*
@@ -348,6 +451,7 @@ void vtep_underlay_close(struct vtep_dev *vtep)
 	ASSERT_RTNL();
 	if (!vs)
 		return;
+	vtep_claim_all(vtep, false, NULL);
 	RCU_INIT_POINTER(vtep->sock, NULL);
 	list_del_rcu(&vtep->sock_node);
 	/*
@@ -368,6 +472,9 @@ void vtep_underlay_close(struct vtep_dev *vtep)
 	}
 	vtep_sock_release_more(vs);
 	udp_tunnel_sock_release(vs->sock);
+	/* No socket delivers to vs now: no receiver reads the table. */
+	WARN_ON_ONCE(atomic_read(&vs->vnis.nelems));
+	rhashtable_destroy(&vs->vnis);
 	kfree_rcu(vs, rcu);
 }
 

@@ -103,6 +103,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 		return ERR_PTR(err);
 	}
 	vni->id = vc->id;
+	vni->vtep = vtep;
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;
 	vni->peers = vc->has_peers ? vc->peers : VTEP_PEERS_ANY;

@@ -15,7 +15,8 @@
  *   events         the genl family and its "events" group
  *   vni, msg       VNI table; the attributes of every message
  *   peer, allow, alias, route, underlay, pmtu, flow, stats
- *   addr.h, compat.h
+ *   addr.h, compat.h, elephant.h and underlay.h (structs and prototypes
+ *                  of those files, included by this one)
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
  *    that reads a struct nlattr. They turn a request into a plain struct
@@ -42,6 +43,32 @@
  *    learning and ageing write the FDB from softirq and the workqueue.
  *  - Readers on the datapath use RCU (rcu_read_lock_bh / softirq) only;
  *    so do dumps (dump.c), which read the settings under cfg_seq.
+ *
+ * The safety model: who may do what (README, "Who may do what").
+ *  - Creating a device (RTM_NEWLINK, rtnl.c) needs CAP_NET_ADMIN in the
+ *    initial user namespace. The module autoloads, and on Debian's defaults
+ *    any local user can be root of a user and network namespace of its own;
+ *    such a root may create devices only when the administrator sets the
+ *    module parameter userns_create.
+ *  - Changing a device, and reading or hearing of what names tenants (VNIs,
+ *    FDB, flows, neighbours, remotes, peers, aliases, a VNI's counters),
+ *    needs CAP_NET_ADMIN in the user namespace that owns the device's
+ *    network namespace (GENL_UNS_ADMIN_PERM, netlink.c; the events group,
+ *    events.c): a namespace's root programs its own devices. The device's
+ *    settings and counters are anyone's in the namespace, as rtnetlink shows
+ *    them. Other namespaces do not see the device at all.
+ * Invariants, whatever the sequence of requests and whoever sends them:
+ *  - No loop and no unbounded stack of devices: a device is its underlay's
+ *    upper device (netdev_upper_dev_link(), device.c), so the core refuses
+ *    a loop and more than MAX_NEST_DEV levels; notifiers and unregistration
+ *    recurse at most that deep.
+ *  - One owner per (socket, VNI): an open device claims its VNIs on its
+ *    socket (underlay.c); a second device on the same address and port
+ *    gets -EEXIST, and receive hands a VNI's frames to its owner only.
+ *  - Every table is bounded by a setting (fdb_max, learn_max, peer_max,
+ *    remote_max, the VNI and neighbour limits), and what requests allocate
+ *    is charged to the requester's memory cgroup (GFP_KERNEL_ACCOUNT).
+ *  - Nothing is visible to a caller that the events would not show it.
  */
 #ifndef _VTEP_H
 #define _VTEP_H
@@ -174,6 +201,14 @@ struct vtep_allow_set {
 struct vtep_vni {
 	struct rhash_head node;		/* vtep->vnis, keyed by id */
 	u32 id;
+	/*
+	 * While the device is up, the VNI is also in its socket's table
+	 * (underlay.c): one device per VNI on a socket, and receive finds
+	 * the VNI, then its device, in one lookup.
+	 */
+	struct rhash_head snode;	/* vtep_sock.vnis, RTNL */
+	struct vtep_dev *vtep;
+	bool claimed;			/* in the socket's table, RTNL */
 	u16 vlan;			/* 0 = untagged */
 	bool flood;
 	bool suppress;			/* answer ARP/ND from neighs */
@@ -253,67 +288,7 @@ struct vtep_neigh {
 	struct rcu_head rcu;
 };
 
-/* An inner flow as a sampled frame showed it (flow.c) */
-struct vtep_flow_tuple {
-	struct vtep_addr src, dst;	/* AF_UNSPEC: not IP, see the MACs */
-	u8 smac[ETH_ALEN], dmac[ETH_ALEN];
-	u8 proto;
-	__be16 sport, dport;
-};
-
-/* What a message says about an elephant: a copy, taken once */
-struct vtep_flow_info {
-	struct vtep_flow_tuple t;
-	u32 vni;
-	__be16 outer_sport;
-	u32 moves;
-	u64 rate;			/* bytes/s */
-	struct vtep_addr outer_src;
-};
-
-/*
- * An elephant flow of the device (elephant.c). The key (hash, vni) and the
- * tuple are set before it is published and never change; the rest is
- * written in place, a field at a time: seen and the window's count by
- * every frame of the flow (without a lock) while re-steering is on, the
- * others by the sampler under the table's lock, by the CPU that closed a
- * counting window, or at a flowlet gap by the one CPU that won it.
- */
-struct vtep_elephant {
-	u32 hash, vni;
-	u64 seen;			/* ns (mono fast clock): last frame */
-	unsigned long sampled;		/* jiffies: last window at the rate */
-	unsigned long rated;		/* jiffies: rate last written */
-	u64 rate;
-	__be16 sport;			/* the outer port it takes now */
-	u32 moves;
-	unsigned long moved;		/* jiffies: its last move */
-	/* Re-steering on: every frame counted, in windows (vtep_count()) */
-	u64 win_start;			/* ns (mono fast clock) */
-	u64 win_bytes;
-	struct vtep_flow_info info;	/* tuple, vni, outer_src: set once */
-	struct rcu_head rcu;
-};
-
-#define VTEP_ELEPHANT_SLOTS	64	/* a power of two */
-
-/* The elephants of a device: each flow may sit in one of two slots */
-struct vtep_elephants {
-	spinlock_t lock;		/* writers of slot[] */
-	struct vtep_elephant __rcu *slot[VTEP_ELEPHANT_SLOTS];
-};
-
-/* Per CPU: the countdown to the next sample, and the flows sampled */
-struct vtep_sample {
-	u32 hash, vni;
-	u64 bytes;			/* sampled since start */
-	unsigned long start;		/* jiffies: the window's start */
-};
-
-struct vtep_sampler {
-	u32 countdown;
-	struct vtep_sample s[VTEP_ELEPHANT_SLOTS];
-};
+#include "elephant.h"
 
 struct vtep_sock;
 struct vtep_group;
@@ -325,6 +300,7 @@ struct vtep_dev {
 	struct list_head sock_node;	/* vs->devs, RCU, under RTNL */
 	struct vtep_sock __rcu *sock;	/* set while up */
 	struct vtep_cfg cfg;
+	struct net_device *lower;	/* cfg.underlay's device, RTNL */
 
 	spinlock_t lock;		/* see the top of this file */
 	struct rhashtable fdb;
@@ -677,42 +653,7 @@ void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);
 void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 		     u8 inner, u16 vid, int mtu);
 
-/* underlay.c: the per-netns state, shared UDP sockets, multicast joins */
-extern unsigned int vtep_net_id;
-struct vtep_net {
-	struct list_head devs;		/* vtep_dev whose net is this one, RTNL */
-	struct list_head socks;		/* vtep_sock, under RTNL */
-};
-
-/* What the file above hands the underlay's sockets (rx.c's functions) */
-struct vtep_underlay_ops {
-	int (*encap_rcv)(struct sock *sk, struct sk_buff *skb);
-	struct sk_buff *(*gro_receive)(struct sock *sk, struct list_head *head,
-				       struct sk_buff *skb);
-	int (*gro_complete)(struct sock *sk, struct sk_buff *skb, int nhoff);
-};
-
-struct vtep_sock {
-	struct list_head node;		/* vtep_net->socks, under RTNL */
-	struct socket *sock;
-	const struct vtep_underlay_ops *ops;
-	struct list_head devs;		/* vtep_dev.sock_node, RCU */
-	struct vtep_addr local;
-	__be16 port;
-	bool zero_csum6_rx;		/* IPv6: accept zero UDP checksums */
-	u8 nlocals;			/* local, and more[0, nlocals - 1) */
-	struct vtep_addr more[VTEP_LOCAL_ADDRS_MAX - 1];
-	struct socket *more_sock[VTEP_LOCAL_ADDRS_MAX - 1];	/* receive only */
-	int refcnt;			/* under RTNL */
-	struct list_head groups;	/* joined groups, under RTNL */
-	struct rcu_head rcu;
-};
-int vtep_underlay_open(struct vtep_dev *vtep,
-		       const struct vtep_underlay_ops *ops);
-void vtep_underlay_close(struct vtep_dev *vtep);
-struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
-				      const struct vtep_addr *group);
-void vtep_underlay_leave(struct vtep_dev *vtep, struct vtep_group *g);
+#include "underlay.h"
 
 /* stats.c */
 int vtep_stats_alloc(struct vtep_pcpu_stats __percpu **stats);

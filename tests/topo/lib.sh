@@ -238,8 +238,16 @@ TAP_DONE=0
 trap on_exit EXIT
 trap 'diag "failed: $BASH_COMMAND"' ERR
 
+# userns_create Y|N: whether root of a user namespace may create vtep
+# devices (the module parameter; N, the default, refuses it). topo_done
+# puts it back to N.
+userns_create() {
+	echo "$1" >/sys/module/vtep/parameters/userns_create
+}
+
 # topo_done: clean up, check that nothing of ours is left, print the plan
 topo_done() {
+	[ -w /sys/module/vtep/parameters/userns_create ] && userns_create N
 	topo_cleanup
 	if ip netns list | grep -q "^$P"; then
 		notok "every namespace of the test is gone"

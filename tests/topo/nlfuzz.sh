@@ -82,9 +82,11 @@ state >"$TMP/state.after" 2>&1
 check "the unprivileged user changed nothing (link, VNIs, remotes, FDB)" \
 	diff "$TMP/state.before" "$TMP/state.after"
 
-# Root of its own user and network namespace, started by nobody. (The
-# test VM runs its guest chrooted, and CLONE_NEWUSER refuses a chrooted
-# caller: then this part is skipped.)
+# Root of its own user and network namespace, started by nobody, with
+# the module's userns_create on (off, creation is refused: safety_test).
+# (Where CLONE_NEWUSER is refused, e.g. a chrooted caller, this part is
+# skipped.)
+userns_create Y
 if ! setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>"$TMP/unshare.err"; then
 	skip "root of a user namespace (unshare -Urn)" "cannot create one here: $(head -n1 "$TMP/unshare.err")"
 else
@@ -101,6 +103,7 @@ fuzz "root of a user namespace (unshare -Urn, $((NMSG / 4)) messages)" \
 		fi
 		exec "$0" -n "$1" -s "$2" -d vtep0 -r' "$FUZZ" $((NMSG / 4)) $((SEED + 3))
 fi
+userns_create N
 
 dev_del
 SLAB1=$(slab_settle)

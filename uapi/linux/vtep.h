@@ -34,8 +34,14 @@
  * Commands
  * --------
  *
- * Commands that change state need CAP_NET_ADMIN in the device's network
- * namespace (-EPERM otherwise). Those that get need nothing; so that
+ * Commands that change state need CAP_NET_ADMIN in the user namespace that
+ * owns the device's network namespace (-EPERM otherwise). So do the gets
+ * that name tenants' state, as its events do: VNI_GET, REMOTE_GET,
+ * FDB_GET, FLOW_GET, NEIGH_GET, PEER_GET, ALIAS_GET and STATS_GET of a
+ * VNI. LINK_GET and STATS_GET of the device need nothing (rtnetlink shows
+ * the same to anyone in the namespace). Creating a device (RTM_NEWLINK)
+ * needs CAP_NET_ADMIN in the initial user namespace, unless the module
+ * parameter userns_create lets root of another one create devices. So that
  * readers cannot hold up the host, dumps take no RTNL and each message
  * walks a bounded part of a table: a dump whose filter matches little in a
  * large table arrives as empty datagrams (recv() returns 0) between its
