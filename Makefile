@@ -35,6 +35,10 @@ IP      ?= /usr/sbin/ip
 MODULE_KO ?= vtep.ko
 INSTALL_MOD_PATH ?=
 MAN8    := $(firstword $(wildcard userspace/vtepctl.8 vtepctl.8))
+# vtep-evpn's python: Debian's, where python3-grpcio and friends are.
+PYTHON3 ?= /usr/bin/python3
+# gobgp's .proto files (golang-github-osrg-gobgp-dev), for vtep-evpn's stubs.
+GOBGP_API ?= /usr/share/gocode/src/github.com/osrg/gobgp/api
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -52,7 +56,7 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
 	style sparse deps clean help plugin install modules_install \
-	dkms-src dkms-install deb bench soak debug-kernel
+	dkms-src dkms-install deb bench soak debug-kernel evpn-stubs install-evpn
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -116,6 +120,42 @@ install: userspace/vtepctl userspace/ip/link_vtep.so ## install vtepctl, its man
 	install -m 755 examples/libvirt-qemu-hook $(DESTDIR)$(EXAMPLEDIR)/libvirt-qemu-hook
 	install -m 644 examples/ifupdown-vtep examples/vtep0.conf $(DESTDIR)$(EXAMPLEDIR)/
 
+# vtep-evpn imports gobgp's gRPC stubs, generated here and never at run
+# time, from one of two fixed places beside itself: build/evpn-stubs in this
+# tree, PREFIX/lib/vtep-evpn beside PREFIX/sbin/vtep-evpn when installed. It
+# refuses them unless they and the directories above them are owned by root
+# or its user and only they can write them (see vtep-evpn(8)).
+EVPN_STUBS   := build/evpn-stubs
+GOBGP_PROTOS := gobgp.proto attribute.proto capability.proto
+evpn-stubs: $(EVPN_STUBS)/gobgp_pb2.py ## generate vtep-evpn's gRPC stubs into build/evpn-stubs (python3-grpc-tools)
+
+$(EVPN_STUBS)/gobgp_pb2.py: $(wildcard $(addprefix $(GOBGP_API)/,$(GOBGP_PROTOS)))
+	@test -e $(GOBGP_API)/gobgp.proto || { echo "no $(GOBGP_API)/gobgp.proto:" \
+		"install golang-github-osrg-gobgp-dev (make deps) or set GOBGP_API" >&2; exit 1; }
+	@$(PYTHON3) -c 'import grpc_tools.protoc' 2>/dev/null || { echo "no grpc_tools in" \
+		"$(PYTHON3): install python3-grpc-tools (make deps)" >&2; exit 1; }
+	rm -rf $(EVPN_STUBS) $(EVPN_STUBS).tmp
+	install -d -m 755 build $(EVPN_STUBS).tmp
+	$(PYTHON3) -m grpc_tools.protoc -I$(GOBGP_API) --python_out=$(EVPN_STUBS).tmp \
+		--grpc_python_out=$(EVPN_STUBS).tmp $(addprefix $(GOBGP_API)/,$(GOBGP_PROTOS))
+	chmod 644 $(EVPN_STUBS).tmp/*.py
+	mv $(EVPN_STUBS).tmp $(EVPN_STUBS)
+
+# The agent in PREFIX/sbin (its stubs are looked for in ../lib/vtep-evpn),
+# the stubs read-only, the man page, its unit and a drop-in binding
+# gobgpd's unauthenticated gRPC API to 127.0.0.1:50051.
+install-evpn: $(EVPN_STUBS)/gobgp_pb2.py ## install vtep-evpn, its stubs, man page, unit and the gobgpd drop-in (DESTDIR, PREFIX)
+	install -D -m 755 userspace/evpn/vtep-evpn $(DESTDIR)$(PREFIX)/sbin/vtep-evpn
+	install -d -m 755 $(DESTDIR)$(PREFIX)/lib/vtep-evpn
+	install -m 644 $(EVPN_STUBS)/*.py $(DESTDIR)$(PREFIX)/lib/vtep-evpn/
+	install -D -m 644 userspace/evpn/vtep-evpn.8 $(DESTDIR)$(MANDIR)/man8/vtep-evpn.8
+	install -d -m 755 $(DESTDIR)$(SYSTEMDDIR)/gobgpd.service.d
+	sed 's|/usr/sbin/vtep-evpn|$(PREFIX)/sbin/vtep-evpn|' examples/vtep-evpn.service \
+		>$(DESTDIR)$(SYSTEMDDIR)/vtep-evpn.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/vtep-evpn.service
+	install -m 644 examples/gobgpd-api-loopback.conf \
+		$(DESTDIR)$(SYSTEMDDIR)/gobgpd.service.d/vtep-evpn-api-loopback.conf
+
 vtep.ko: $(KSRC)
 	$(MAKE) module
 
@@ -170,11 +210,11 @@ tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
 FUZZ_BINS := tests/fuzz/nlfuzz
-tests: $(TEST_BINS) $(FUZZ_BINS) ## build vtepctl, the unit tests, the selftests and the BPF observers
+tests: $(TEST_BINS) $(FUZZ_BINS) $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, vtep-evpn's stubs
 
-unit: tests/unit/check_vtepctl ## run the unit tests on the host
+unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
-	/usr/bin/python3 tests/unit/test_evpn.py
+	$(PYTHON3) tests/unit/test_evpn.py
 
 # One selftest or topology script in a VM, e.g.
 #   make vm-test T=tests/topo/learning.sh KERNEL=6.12

@@ -8,6 +8,8 @@
 #  - depmod resolves the module's dependencies (udp_tunnel, ip6_udp_tunnel)
 #    in a copy of each cached kernel's module tree;
 #  - `make install` puts every file where it belongs under DESTDIR/PREFIX;
+#  - `make install-evpn` installs vtep-evpn with its gRPC stubs (which the
+#    installed agent loads), its unit and gobgpd's loopback drop-in;
 #  - the ip plugin's symbol check accepts it and refuses a bad plugin;
 #  - bash completion offers only words vtepctl's help knows.
 #
@@ -153,6 +155,17 @@ check "make install honours PREFIX in the unit's paths" bash -c "
 	make --no-print-directory install DESTDIR='$TMP/inst2' PREFIX=/opt/vtep >/dev/null &&
 	grep -q '^ExecStart=/opt/vtep/sbin/vtepctl -batch' '$TMP/inst2/opt/vtep/lib/systemd/system/vtep@.service' &&
 	test -x '$TMP/inst2/opt/vtep/sbin/vtepctl'"
+# The installed agent gets past its stubs to its first vtepctl call.
+check "make install-evpn installs vtep-evpn, its stubs (which it loads), man page, unit, gobgpd drop-in" bash -c "
+	make --no-print-directory install-evpn DESTDIR='$TMP/evpn' PREFIX=/usr >/dev/null &&
+	cd '$TMP/evpn' && test -x usr/sbin/vtep-evpn && test -e usr/share/man/man8/vtep-evpn.8 &&
+	test \$(stat -c %a usr/lib/vtep-evpn/gobgp_pb2.py) = 644 &&
+	grep -q '^ExecStart=/usr/sbin/vtep-evpn ' usr/lib/systemd/system/vtep-evpn.service &&
+	grep -q '^Environment=GOBGPD_OPTIONS=--api-hosts=127.0.0.1:50051' \
+		usr/lib/systemd/system/gobgpd.service.d/vtep-evpn-api-loopback.conf &&
+	printf 'asn 65000\nlocal 192.0.2.1\n' >c.conf &&
+	{ /usr/bin/python3 usr/sbin/vtep-evpn -c c.conf --vtepctl /bin/false >out 2>&1 || true; } &&
+	{ grep -q 'vtepctl -j vni show' out || { cat out; false; }; }"
 
 # ---- the ip plugin's symbol check ----
 check "the ip plugin exports only vtep_link_util and needs only what /usr/sbin/ip and libc export" \

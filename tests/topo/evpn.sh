@@ -42,12 +42,12 @@ if ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
 	topo_done
 fi
 
-# The gobgp stubs, generated once for every agent of the run.
-STUBS=$TMP/stubs
-mkdir -p "$STUBS"
-(cd /usr/share/gocode/src/github.com/osrg/gobgp/api &&
-	/usr/bin/python3 -m grpc_tools.protoc -I. -I/usr/include --python_out="$STUBS" \
-		--grpc_python_out="$STUBS" gobgp.proto attribute.proto capability.proto)
+# The agent imports gobgp's stubs from build/evpn-stubs of the repository
+# only (make tests builds them on the host; here they are read-only).
+if [ ! -e "$TOPO_REPO/build/evpn-stubs/gobgp_pb2.py" ]; then
+	notok "vtep-evpn's gobgp stubs are built ($TOPO_REPO/build/evpn-stubs: make evpn-stubs)"
+	topo_done
+fi
 
 # ---- FRR, one set of daemons per namespace, as user frr ----
 # frr_start NS CONF DAEMONS...: the daemons run in NS with pathspace $P$NS
@@ -126,7 +126,7 @@ agent_start() {
 		vni 200
 		suppress on
 	EOF
-	ip netns exec "$P$h" /usr/bin/python3 "$AGENT" -c "$TMP/evpn-$h.conf" --stubs "$STUBS" \
+	ip netns exec "$P$h" /usr/bin/python3 "$AGENT" -c "$TMP/evpn-$h.conf" \
 		--vtepctl "$VTEPCTL" "${AGENT_ARGS[@]}" >>"$TMP/agent-$h.log" 2>&1 &
 	AGENT_PID[$h]=$!
 }

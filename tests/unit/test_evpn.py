@@ -1,15 +1,19 @@
 #!/usr/bin/python3
 """Host unit tests of vtep-evpn's pure parts: the packet filter that passes
 ARP and NS/NA to the agent, the parser that turns them into (vlan, ip, mac),
-the address rules, and the configuration file. Prints TAP.
+the address rules, and the configuration file; where it imports gobgp's
+stubs from (build/evpn-stubs, `make evpn-stubs`) and which gobgpd it
+accepts. Prints TAP.
 
 The frames are built here byte by byte (no scapy), so each test states the
 layout it feeds."""
 import importlib.machinery
 import importlib.util
 import os
+import shutil
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -331,24 +335,245 @@ def withdrawals_are_applied_only_while_the_sessions_are_up():
     a.expire_pending()
     assert k not in a.routes and a.dirty and not a.frozen, a.routes
 
+# ---- where the gobgp stubs come from: a module planted where the agent
+# imports from runs as root ----
+STUB_NAMES = ("gobgp_pb2.py", "gobgp_pb2_grpc.py", "attribute_pb2.py", "capability_pb2.py")
+
+
+def plant(d, marker):
+    """stubs in D that, once imported, write D into MARKER and exit 42"""
+    os.makedirs(d, mode=0o755, exist_ok=True)
+    os.chmod(d, 0o755)
+    for f in STUB_NAMES:
+        with open(os.path.join(d, f), "w") as fh:
+            fh.write("open(%r, 'a').write(%r)\nraise SystemExit(42)\n" % (marker, d + "\n"))
+        os.chmod(os.path.join(d, f), 0o644)
+
+
+def agent_copy(top, where=("tree", "userspace", "evpn")):
+    """the agent copied to TOP/WHERE/vtep-evpn, mode 755; its path"""
+    d = os.path.join(top, *where)
+    os.makedirs(d)
+    for i in range(len(where)):
+        os.chmod(os.path.join(top, *where[:i + 1]), 0o755)
+    shutil.copy(AGENT, os.path.join(d, "vtep-evpn"))
+    os.chmod(os.path.join(d, "vtep-evpn"), 0o755)
+    return os.path.join(d, "vtep-evpn")
+
+
+def run_agent(agent, top, env=None):
+    """the agent run to its stubs and a step beyond (vtepctl /bin/false
+    fails its first, reading the device), $TMPDIR in TOP/tmp; (exit code,
+    stderr). ENV: more environment, None removes a variable"""
+    conf = os.path.join(top, "empty.conf")
+    open(conf, "w").close()
+    tmp = os.path.join(top, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    e = dict(os.environ, TMPDIR=tmp)
+    e.pop("XDG_RUNTIME_DIR", None)
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    r = subprocess.run([sys.executable, agent, "-c", conf, "--asn", "65000",
+                        "--local", "192.0.2.1", "--vtepctl", "/bin/false"],
+                       env=e, capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stderr
+
+
+@test
+def stubs_in_the_temporary_directory_are_never_imported():
+    """a user planted gobgp_pb2*.py in $TMPDIR/vtep-evpn-stubs-0 (/tmp under
+    systemd), $XDG_RUNTIME_DIR/... or $VTEP_EVPN_STUBS: the agent imported
+    them, as root. It looks beside itself only; with no stubs there it
+    stops, naming where it looked and what to build, and generates
+    nothing at run time"""
+    top = tempfile.mkdtemp()
+    try:
+        agent = agent_copy(top)
+        tmp = os.path.join(top, "tmp")
+        planted = os.path.join(tmp, "vtep-evpn-stubs-%d" % os.getuid())
+        marker = os.path.join(top, "imported")
+        plant(planted, marker)
+        before = sorted(os.listdir(tmp)), sorted(os.listdir(planted))
+        for env in ({}, {"XDG_RUNTIME_DIR": tmp}, {"VTEP_EVPN_STUBS": planted}):
+            rc, err = run_agent(agent, top, env)
+            assert not os.path.exists(marker), (env, "imported " + open(marker).read(), err)
+            assert (sorted(os.listdir(tmp)), sorted(os.listdir(planted))) == before, \
+                (env, "written in $TMPDIR", os.listdir(tmp), os.listdir(planted))
+            want = os.path.join(os.path.realpath(top), "tree", "build", "evpn-stubs")
+            assert rc == 1 and want in err and "make evpn-stubs" in err, (env, rc, err)
+    finally:
+        shutil.rmtree(top)
+
+
+@test
+def stubs_others_can_write_are_refused():
+    """the stubs of build/evpn-stubs beside the agent in a source tree, or
+    of PREFIX/lib/vtep-evpn beside PREFIX/sbin/vtep-evpn, are imported
+    (the control) only if they, all in their directory and the directories
+    above it (sticky ones like /tmp aside) belong to root or the agent's
+    user and no one else can write them; else the agent stops, naming
+    the culprit"""
+    top = tempfile.mkdtemp()
+    root = os.geteuid() == 0
+
+    def setup(name):
+        t = os.path.join(top, name)
+        os.mkdir(t, 0o755)
+        agent = agent_copy(t)
+        stubs = os.path.join(t, "tree", "build", "evpn-stubs")
+        os.mkdir(os.path.join(t, "tree", "build"), 0o755)
+        plant(stubs, os.path.join(t, "imported"))
+        return t, agent, stubs
+
+    def imported(t):
+        return os.path.exists(os.path.join(t, "imported"))
+    try:
+        # the controls: a tree's, an installation's
+        t, agent, stubs = setup("control")
+        rc, err = run_agent(agent, t)
+        assert rc == 42 and imported(t), ("safe stubs not imported", rc, err)
+        t = os.path.join(top, "installed")
+        os.mkdir(t, 0o755)
+        agent = agent_copy(t, ("usr", "sbin"))
+        os.mkdir(os.path.join(t, "usr", "lib"), 0o755)
+        plant(os.path.join(t, "usr", "lib", "vtep-evpn"), os.path.join(t, "imported"))
+        rc, err = run_agent(agent, t)
+        assert rc == 42 and imported(t), ("installed stubs not imported", rc, err)
+
+        def chown(p):
+            os.chown(p, 65534, 65534)
+
+        def pycache(p):
+            os.mkdir(os.path.join(p, "__pycache__"))
+            os.chmod(os.path.join(p, "__pycache__"), 0o777)
+            return os.path.join(p, "__pycache__")
+
+        def symlink(p):
+            other = os.path.join(os.path.dirname(os.path.dirname(p)), "elsewhere.py")
+            shutil.copy(os.path.join(p, "gobgp_pb2.py"), other)
+            os.unlink(os.path.join(p, "gobgp_pb2.py"))
+            os.symlink(other, os.path.join(p, "gobgp_pb2.py"))
+        cases = [
+            ("world-writable", lambda p: os.chmod(p, 0o777) or p, "writable by group or others"),
+            ("group-writable", lambda p: os.chmod(p, 0o775) or p, "writable by group or others"),
+            ("a stub writable", lambda p: os.chmod(os.path.join(p, "gobgp_pb2.py"), 0o666) or
+             os.path.join(p, "gobgp_pb2.py"), "writable by group or others"),
+            ("__pycache__ writable", pycache, "writable by group or others"),
+            ("build/ writable", lambda p: os.chmod(os.path.dirname(p), 0o777) or os.path.dirname(p),
+             "writable by group or others"),
+            ("a stub a symlink", lambda p: symlink(p) or os.path.join(p, "gobgp_pb2.py"),
+             "not a regular file"),
+            ("a stub missing", lambda p: os.unlink(os.path.join(p, "capability_pb2.py")) or
+             "capability_pb2.py", "lacks"),
+        ]
+        if root:
+            cases += [
+                ("owned by nobody", lambda p: chown(p) or p, "owned by uid 65534"),
+                ("a stub owned by nobody", lambda p: chown(os.path.join(p, "attribute_pb2.py")) or
+                 os.path.join(p, "attribute_pb2.py"), "owned by uid 65534"),
+                ("build/ owned by nobody", lambda p: chown(os.path.dirname(p)) or os.path.dirname(p),
+                 "owned by uid 65534"),
+            ]
+        for n, (name, spoil, why) in enumerate(cases):
+            t, agent, stubs = setup("case%d" % n)
+            culprit = spoil(stubs)
+            rc, err = run_agent(agent, t)
+            assert not imported(t), (name, "imported", err)
+            assert rc == 1 and "refusing" in err and why in err and \
+                culprit[len(t):] in err, (name, rc, err)
+    finally:
+        for d, _, _ in os.walk(top):
+            os.chmod(d, 0o755)
+        shutil.rmtree(top)
+
+
+@test
+def a_gobgpd_off_this_host_is_refused_unless_allowed():
+    """gobgpd's gRPC API has no authentication: whoever reaches it rewrites
+    the fabric's routes and this host's FDB. The agent talks to a gobgpd on
+    a loopback address only (gobgpd --api-hosts 127.0.0.1:50051), unless
+    --allow-remote-api (allow-remote-api on) says otherwise"""
+    started = []
+
+    class Agent:
+        def __init__(self, a):
+            started.append(a.gobgpd)
+
+        def run(self):
+            pass
+
+    def run(conf_text, *args):
+        with open(conf, "w") as f:
+            f.write(conf_text)
+        sys.argv = ["vtep-evpn", "-c", conf, "--asn", "65000", "--local", "192.0.2.1"] + list(args)
+        del started[:]
+        with tempfile.TemporaryFile("w+") as sys.stderr:    # main() gives faulthandler its fd
+            try:
+                ev.main()
+                rc = 0
+            except SystemExit as e:
+                rc = e.code
+            finally:
+                sys.stderr.seek(0)
+                err = sys.stderr.read()
+                sys.stderr = stderr
+        return rc, err
+    fd, conf = tempfile.mkstemp(suffix=".conf")
+    os.close(fd)
+    argv, agent, stderr = sys.argv, ev.Agent, sys.stderr
+    ev.Agent = Agent
+    try:
+        for remote in ("192.0.2.254:50051", "0.0.0.0:50051", "[::]:50051", "gobgpd.example:50051"):
+            rc, err = run("", "--gobgpd", remote)
+            assert rc == 2 and not started, (remote, rc, started)
+            assert "%s is not a loopback address" % remote in err and "--api-hosts 127.0.0.1" in err and \
+                "--allow-remote-api" in err, err
+            rc, err = run("gobgpd %s\n" % remote)
+            assert rc == 2 and not started, (remote, rc, started)
+            rc, err = run("", "--gobgpd", remote, "--allow-remote-api")
+            assert rc == 0 and started == [remote], (remote, rc, err)
+            rc, err = run("gobgpd %s\nallow-remote-api on\n" % remote)
+            assert rc == 0 and started == [remote], (remote, rc, err)
+            rc, err = run("gobgpd %s\nallow-remote-api off\n" % remote)
+            assert rc == 2 and not started, (remote, rc, started)
+        rc, err = run("allow-remote-api yes\n")
+        assert rc == 2 and "allow-remote-api" in err, (rc, err)
+        for local in ("127.0.0.1:50051", "[::1]:50051", "localhost:50051"):
+            rc, err = run("", "--gobgpd", local)
+            assert rc == 0 and started == [local], (local, rc, err)
+        rc, err = run("")
+        assert rc == 0 and started == ["127.0.0.1:50051"], (rc, err)
+    finally:
+        sys.argv, ev.Agent, sys.stderr = argv, agent, stderr
+        os.unlink(conf)
+    for t in ("127.0.0.1:50051", "127.0.0.2:50051", "[::1]:50051", "localhost:50051",
+              "ipv4:127.0.0.1:50051", "dns:///localhost:50051", "unix:/run/gobgpd.sock"):
+        assert ev.api_is_local(t), t
+    for t in ("192.0.2.254:50051", "0.0.0.0:50051", ":50051", "[2001:db8::1]:50051", "[::]:50051",
+              "[::ffff:192.0.2.254]:50051", "gobgpd.example:50051", "localhost.example:50051",
+              "ipv4:127.0.0.1:50051,192.0.2.254:50051", "192.0.2.254"):
+        assert not ev.api_is_local(t), t
+
 
 def main():
     failed = 0
     stderr = sys.stderr
     for n, fn in enumerate(T, 1):
+        log = sys.stderr = tempfile.TemporaryFile("w+")    # die() writes there
         try:
-            sys.stderr = open(os.devnull, "w")     # die() writes there
             fn()
             print("ok %d - evpn:%s" % (n, fn.__name__))
-        except Exception:       # one test's failure must not stop the others
+        except (Exception, SystemExit):     # one test's failure must not stop the others
             failed += 1
-            sys.stderr = stderr
             print("not ok %d - evpn:%s" % (n, fn.__name__))
-            for line in traceback.format_exc().splitlines():
+            log.seek(0)     # what the agent said (die(): no gobgp stubs, make evpn-stubs)
+            for line in traceback.format_exc().splitlines() + log.read().splitlines():
                 print("#   " + line)
         finally:
-            if sys.stderr is not stderr:
-                sys.stderr.close()
+            log.close()
             sys.stderr = stderr
     print("1..%d" % len(T))
     return 1 if failed else 0
