@@ -233,6 +233,40 @@ diag "counted rates: ${r1:-not listed} B/s at 20 per 10 ms, ${r2:-not listed} B/
 check "the flow is an elephant at 20 datagrams every 10 ms" test -n "$r1"
 check "sampling nearly off, its rate follows 2 every 10 ms (under a third of the first)" \
 	test -n "$r2" -a "${r2:-0}" -gt 0 -a "$((${r2:-0} * 3))" -lt "${r1:-0}"
+# ---- one elephant sent from both CPUs at once: no move without a gap ----
+# Two threads, each pinned to its own CPU, send one flow (one socket, one
+# 5-tuple) without a pause for 2 s; the gap is 1 s. Each CPU stores the
+# flow's last time and compares its own clock with the other's: compared
+# unsigned, a later time stored by the other CPU read as a gap of 2^64 ns
+# and moved the flow mid-burst (issue 24, finding 4).
+cat >"$TMP/twocpu.py" <<'PY'
+import os, socket, threading, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.1", 5560))
+end = time.monotonic() + 2
+def send(cpu):
+    os.sched_setaffinity(0, {cpu})
+    while time.monotonic() < end:
+        for _ in range(20):
+            s.sendto(b"c" * 64, ("203.0.113.2", 7782))
+t = [threading.Thread(target=send, args=(c,)) for c in (0, 1)]
+for x in t: x.start()
+for x in t: x.join()
+PY
+sleep 2.5	# the flow before ages out: this one is the lone elephant (not a result)
+sample=$(nq h1 "$VTEPCTL" -j link show vtep0 | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["sample"])')
+vtepctl_n h1 link set vtep0 sample 1
+m0=$(stat h1 vtep0 resteer_moves)
+nq v1 $PY "$TMP/twocpu.py"
+m1=$(stat h1 vtep0 resteer_moves)
+flows_json h1 >"$TMP/twocpu.flows"
+sed 's/^/# flows: /' "$TMP/twocpu.flows"
+check "one elephant from two CPUs at once is listed" \
+	test -n "$(flow_field "$TMP/twocpu.flows" 17 7782 rate)"
+check "one elephant from two CPUs at once never moved without a gap (resteer_moves $m0 -> $m1)" \
+	test "$m1" -eq "$m0"
+vtepctl_n h1 link set vtep0 sample "$sample"
+
 # Back to every frame: each CPU samples its next frame at once, not after
 # finishing the countdown from 1048576 (the "resteer off" checks below find
 # the flow again only so).
