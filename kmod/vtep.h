@@ -10,6 +10,8 @@
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device         wires tx, rx and stats in; VNI changes and teardown
  *   tx, rx         the datapath (rx also GRO)
+ *   fdb_batch, learn  the control plane's FDB batches; learning and the
+ *                  local MAC table (both use fdb's entries, via fdb.h)
  *   fdb, elephant, neigh  the MAC table; elephant flows and their outer
  *                  ports; the neighbour table and ARP/ND suppression
  *   events         the genl family and its "events" group
@@ -518,7 +520,7 @@ struct sk_buff *vtep_rx_gro_receive(struct sock *sk, struct list_head *head,
 				    struct sk_buff *skb);
 int vtep_rx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 
-/* fdb.c: the MAC table */
+/* fdb.c, fdb_batch.c, learn.c: the MAC table */
 int vtep_fdb_init(struct vtep_dev *vtep);
 void vtep_fdb_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
 void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
