@@ -20,6 +20,7 @@
  * never refreshes it, so a silent MAC that moved away expires.
  */
 #include <linux/etherdevice.h>
+#include <linux/memcontrol.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -125,6 +126,8 @@ bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 	}
 	if (f->flags & VTEP_FDB_STATIC)
 		atomic_dec(&vtep->static_count);
+	else
+		atomic_dec(&vtep->learned);
 	vtep_peer_put(vtep, r);
 	atomic_dec(&vtep->fdb_count);
 	atomic_inc(&vtep->generation);
@@ -346,6 +349,7 @@ static void vtep_fdb_ageing_work(struct work_struct *work)
 	s.ht = &vtep->locals;
 	s.ev = VTEP_EVENT_UNSPEC;
 	vtep_sweep_pass(vtep, &s);
+	vtep_peer_reap(vtep);
 	queue_delayed_work(system_power_efficient_wq, &vtep->ageing,
 			   vtep_fdb_ageing_period(ageing));
 }
@@ -377,9 +381,13 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 
 	atomic_set(&vtep->fdb_count, 0);
 	atomic_set(&vtep->static_count, 0);
+	atomic_set(&vtep->learned, 0);
 	atomic_set(&vtep->local_count, 0);
 	atomic_set(&vtep->generation, 0);
 	INIT_DELAYED_WORK(&vtep->ageing, vtep_fdb_ageing_work);
+	/* Move events: a burst of 10, then one per second (learn.c) */
+	ratelimit_state_init(&vtep->move_rs, HZ, 10);
+	ratelimit_set_flags(&vtep->move_rs, RATELIMIT_MSG_ON_RELEASE);
 
 	err = rhashtable_init(&vtep->fdb, &vtep_fdb_params);
 	if (err)
@@ -387,6 +395,13 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 	err = rhashtable_init(&vtep->locals, &vtep_fdb_params);
 	if (err)
 		goto err_destroy_fdb;
+	/*
+	 * ndo_init runs in the creator's RTM_NEWLINK: what learning will
+	 * allocate is charged to its memory cgroup (learn.c), held until the
+	 * device is freed. NULL without memory cgroups; the root's is not
+	 * counted, so learning from a root-cgroup creator is charged to none.
+	 */
+	vtep->memcg = get_mem_cgroup_from_mm(current->mm);
 	return 0;
 
 err_destroy_fdb:
@@ -414,6 +429,7 @@ void vtep_fdb_uninit(struct vtep_dev *vtep)
 	s.ht = &vtep->locals;
 	while (atomic_read(&vtep->locals.nelems))
 		vtep_sweep_pass(vtep, &s);
+	vtep_peer_reap(vtep);
 }
 
 /*
@@ -427,4 +443,5 @@ void vtep_fdb_free(struct vtep_dev *vtep)
 		     atomic_read(&vtep->locals.nelems));
 	rhashtable_destroy(&vtep->fdb);
 	rhashtable_destroy(&vtep->locals);
+	mem_cgroup_put(vtep->memcg);
 }

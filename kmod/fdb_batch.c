@@ -79,6 +79,7 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 			if (!(o->was->flags & VTEP_FDB_STATIC)) {
 				atomic_dec(&vtep->static_count);
 				atomic_inc(&e[n].vni->learned);
+				atomic_inc(&vtep->learned);
 			}
 			o->peer = p;
 			kfree_rcu(o->f, rcu);
@@ -136,6 +137,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		if (learned) {
 			atomic_inc(&vtep->static_count);
 			atomic_dec(&e->vni->learned);
+			atomic_dec(&vtep->learned);
 		}
 		atomic_inc(&vtep->generation);
 		o->was = f;

@@ -6,8 +6,11 @@
  * removal.
  */
 #include <linux/etherdevice.h>
+#include <linux/memcontrol.h>
 #include <linux/rhashtable.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 
 #include "vtep.h"
 #include "fdb.h"
@@ -15,28 +18,95 @@
 /* Local MACs kept for move notices when the device sets no static limit */
 #define VTEP_LOCALS_MAX		(1U << 20)
 
+/*
+ * What learning allocates, from softirq or the transmit path: never
+ * sleeping, and without GFP_ATOMIC's __GFP_HIGH, which memcg lets past
+ * memory.max (a forced charge): at the creator's limit a MAC is not
+ * learned. Failures are counted (DROP_FDB_FULL), not logged.
+ */
+#define VTEP_LEARN_GFP		(GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN)
+
+/*
+ * Charge what learning allocates to the device's creator (vtep->memcg,
+ * taken by vtep_fdb_init()). In softirq the kernel has no task to charge
+ * and would charge nobody; in a sender's task it would charge the sender.
+ * Bottom halves are off in both, so the CPU's (or task's) active memcg
+ * set here is ours until learn_charge_end().
+ */
+static struct mem_cgroup *learn_charge_begin(struct vtep_dev *vtep)
+{
+	return set_active_memcg(vtep->memcg);
+}
+
+static void learn_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
+/* At cfg.learn_max learned entries on @vni, or cfg.learn_max_dev on the device */
 static bool vtep_fdb_learn_full(struct vtep_dev *vtep,
 				const struct vtep_vni *vni)
 {
 	u32 max = READ_ONCE(vtep->cfg.learn_max);
+	u32 dev_max = READ_ONCE(vtep->cfg.learn_max_dev);
 
-	return max && atomic_read(&vni->learned) >= max;
+	return (max && atomic_read(&vni->learned) >= max) ||
+	       (dev_max && atomic_read(&vtep->learned) >= dev_max);
 }
 
-/* A learned MAC showed up behind another peer: point the entry there. */
+/*
+ * A device owned by a user namespace other than the initial one may not
+ * make learning unbounded: its owner is not trusted with the host's
+ * memory (the creator's memcg still bounds what it learns, but a host
+ * without memory limits has none). The owner is the user namespace of
+ * the network namespace the device was created from (vtep->net). RTNL.
+ */
+int vtep_learn_limits_check(const struct vtep_dev *vtep,
+			    const struct vtep_cfg *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	if (vtep->net->user_ns == &init_user_ns)
+		return 0;
+	if (!cfg->learn_max) {
+		NL_SET_ERR_MSG(extack, "LEARN_MAX (max-learned) 0, unlimited, is refused to a device of a user namespace");
+		return -EINVAL;
+	}
+	if (!cfg->learn_max_dev) {
+		NL_SET_ERR_MSG(extack, "LEARN_MAX_DEV (max-learned-dev) 0, unlimited, is refused to a device of a user namespace");
+		return -EINVAL;
+	}
+	if (!cfg->peer_max) {
+		NL_SET_ERR_MSG(extack, "PEER_MAX (max-peers) 0, unlimited, is refused to a device of a user namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A learned MAC showed up behind another peer: point the entry there, in
+ * place (one pointer; readers see the old peer or the new). A MAC that
+ * flaps between two sources moves on every frame: the peer it leaves is
+ * parked, not freed, so moving back finds it (no allocation, no RCU free),
+ * and FDB_MOVED events are rate-limited per device (a burst of 10, then 1
+ * a second), the others counted in MOVE_EVENTS_SUPPRESSED. Every move is
+ * counted (FDB_MOVED); one to a new peer needs room under cfg.peer_max
+ * and in the creator's memcg, like learning.
+ */
 static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 			  struct vtep_fdb *f, const struct vtep_addr *src)
 {
 	struct vtep_fdb_info info;
 	struct vtep_peer *r, *old;
+	struct mem_cgroup *memcg;
 	bool moved = false;
 
-	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
+	memcg = learn_charge_begin(vtep);
+	r = vtep_peer_get(vtep, src, VTEP_LEARN_GFP);
+	learn_charge_end(memcg);
 	if (IS_ERR(r)) {
-		/* At cfg.peer_max: not learned, and said so */
-		if (PTR_ERR(r) == -ENOSPC)
-			vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
-		return;		/* out of memory: the next frame tries again */
+		/* At cfg.peer_max or the memcg's limit: not moved, said so */
+		vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
+		return;
 	}
 
 	spin_lock_bh(&vtep->lock);
@@ -51,44 +121,44 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 		r = old;
 		moved = true;
 	}
-	vtep_peer_put(vtep, r);
+	/* The peer it left stays for its return (a flap costs no allocation) */
+	vtep_peer_park(vtep, r);
 	spin_unlock_bh(&vtep->lock);
-	if (moved) {
-		vtep_fdb_info_of(vni->id, f->key.mac, src,
-				 VTEP_FDB_TYPE_LEARNED, &info);
-		vtep_event_fdb(vtep, VTEP_EVENT_FDB_MOVED, &info, GFP_ATOMIC);
+	if (!moved)
+		return;
+	if (!__ratelimit(&vtep->move_rs)) {
+		vtep_stats_inc(vtep, vni, VTEP_STAT_MOVE_EVENTS_SUPPRESSED);
+		return;
 	}
+	vtep_fdb_info_of(vni->id, f->key.mac, src, VTEP_FDB_TYPE_LEARNED,
+			 &info);
+	vtep_event_fdb(vtep, VTEP_EVENT_FDB_MOVED, &info, GFP_ATOMIC);
 }
 
 /*
  * A MAC not in the table, behind @src. At cfg.learn_max learned entries on
- * the VNI, or cfg.peer_max peers when @src is new, the frame is still
+ * the VNI, cfg.learn_max_dev on the device, cfg.peer_max peers when @src
+ * is new, or the creator's memcg at its memory.max, the frame is still
  * delivered (rx.c goes on) but nothing is learned: DROP_FDB_FULL counts it.
- *
- * The entry (and a new peer) are charged to a memory cgroup
- * (__GFP_ACCOUNT), but in softirq the kernel knows no task to charge: the
- * charge goes to the remote memcg set active on the CPU, if any, else to
- * none (the root). The limits above are what bounds this memory.
  */
 static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 			       const u8 *mac, const struct vtep_addr *src)
 {
 	struct vtep_fdb_info info;
+	struct mem_cgroup *memcg;
 	struct vtep_peer *r;
 	struct vtep_fdb *f;
 	int err;
 
 	if (vtep_fdb_learn_full(vtep, vni))
 		goto full;
-	f = kzalloc(sizeof(*f), GFP_ATOMIC | __GFP_ACCOUNT);
-	if (!f)
-		return;
-	r = vtep_peer_get(vtep, src, GFP_ATOMIC);
+	memcg = learn_charge_begin(vtep);
+	f = kzalloc(sizeof(*f), VTEP_LEARN_GFP);
+	r = f ? vtep_peer_get(vtep, src, VTEP_LEARN_GFP) : ERR_PTR(-ENOMEM);
+	learn_charge_end(memcg);
 	if (IS_ERR(r)) {
 		kfree(f);
-		if (PTR_ERR(r) == -ENOSPC)
-			goto full;
-		return;
+		goto full;
 	}
 	vtep_fdb_make_key(&f->key, vni->id, mac);
 	RCU_INIT_POINTER(f->peer, r);
@@ -112,6 +182,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		atomic_inc(&vtep->fdb_count);
 		atomic_inc(&vni->fdb_count);
 		atomic_inc(&vni->learned);
+		atomic_inc(&vtep->learned);
 		atomic_inc(&vtep->generation);
 	} else {
 		vtep_peer_put(vtep, r);
@@ -173,6 +244,7 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
 			       const struct vtep_fdb_key *key, u32 now)
 {
 	u32 max = READ_ONCE(vtep->cfg.fdb_max) ?: VTEP_LOCALS_MAX;
+	struct mem_cgroup *memcg;
 	struct vtep_fdb *f;
 	int err;
 
@@ -182,8 +254,10 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
 	 */
 	if (atomic_read(&vtep->local_count) >= max)
 		return false;
-	/* Charged like a learned entry (see vtep_fdb_learn_new()) */
-	f = kzalloc(sizeof(*f), GFP_ATOMIC | __GFP_ACCOUNT);
+	/* Charged like a learned entry, to the device's creator */
+	memcg = learn_charge_begin(vtep);
+	f = kzalloc(sizeof(*f), VTEP_LEARN_GFP);
+	learn_charge_end(memcg);
 	if (!f)
 		return false;
 	f->key = *key;

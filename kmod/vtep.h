@@ -91,6 +91,7 @@ struct vtep_cfg {
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;			/* static entries, 0 = unlimited */
 	u32 learn_max;			/* learned entries per VNI, 0 = unlimited */
+	u32 learn_max_dev;		/* learned entries of the device, 0 = unlimited */
 	u32 peer_max;			/* peers of the device, 0 = unlimited */
 	u32 remote_max;			/* replication entries per VNI, 0 = unlimited */
 	bool resteer;			/* move elephants at flowlet gaps */
@@ -332,6 +333,8 @@ struct vtep_dev {
 	struct rhashtable fdb;
 	atomic_t fdb_count;
 	atomic_t static_count;		/* static entries, against cfg.fdb_max */
+	atomic_t learned;		/* learned entries, against cfg.learn_max_dev */
+	struct mem_cgroup *memcg;	/* the creator's: learning is charged there */
 	struct rhashtable locals;	/* local MACs seen, for move notices */
 	atomic_t local_count;
 	struct rhashtable vnis;
@@ -339,6 +342,8 @@ struct vtep_dev {
 	u32 vni_gen;			/* bumped by VNI/remote/neigh changes, dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
+	u32 peers_parked;		/* kept at no reference, vtep->lock */
+	struct ratelimit_state move_rs;	/* VTEP_EVENT_FDB_MOVED */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
 	struct rhashtable neighs;	/* struct vtep_neigh, neigh.c */
 	struct rhashtable aliases;	/* addresses of peer sets, alias.c */
@@ -538,6 +543,9 @@ unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src);
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+int vtep_learn_limits_check(const struct vtep_dev *vtep,
+			    const struct vtep_cfg *cfg,
+			    struct netlink_ext_ack *extack);
 /* start: on open and when cfg.ageing changes while up (runs a sweep now) */
 void vtep_fdb_ageing_start(struct vtep_dev *vtep);
 void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
@@ -610,6 +618,8 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p);
+void vtep_peer_reap(struct vtep_dev *vtep);
 struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,
 				       const struct vtep_addr *addr);
 
