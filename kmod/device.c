@@ -684,4 +684,7 @@ void vtep_dev_setup(struct net_device *dev)
 	 */
 	ratelimit_state_init(&vtep->miss_rs, HZ, 200);
 	ratelimit_set_flags(&vtep->miss_rs, RATELIMIT_MSG_ON_RELEASE);
+	/* ICMP too-big replies (pmtu.c): 50 a second, as icmp_msgs_burst */
+	ratelimit_state_init(&vtep->pmtu_rs, HZ, 50);
+	ratelimit_set_flags(&vtep->pmtu_rs, RATELIMIT_MSG_ON_RELEASE);
 }

@@ -362,6 +362,7 @@ struct vtep_dev {
 
 	/* miss events (tx.c): each device its own budget */
 	struct ratelimit_state miss_rs;
+	struct ratelimit_state pmtu_rs;	/* ICMP too-big replies (pmtu.c) */
 	/* around writes of cfg, so a dump without RTNL reads one state */
 	seqcount_t cfg_seq;
 };
