@@ -224,11 +224,14 @@ err:
  * cfg.peer_max peers. On an error *bad is the index of the refused entry.
  *
  * The whole batch is applied under one hold of vtep->lock, so learning
- * cannot slip an entry in between a check and the add, and no reader sees
- * a table that is half this batch and half not unless the table itself
- * refuses an entry half way (out of memory, or a MAC twice in the batch
- * without @replace): what was applied is then put back, and events go out
- * only for a batch that stayed. netlink.c has checked every entry: a
+ * cannot slip an entry in between a check and the add, and no other
+ * writer sees it half done. Readers do: the datapath and dumps read under
+ * RCU, without the lock, and see each entry from the moment it goes in,
+ * a table part old and part this batch while it is applied; when an entry
+ * is refused half way (a limit, out of memory, a MAC twice in the batch
+ * without @replace), what was applied is put back, so a reader may have
+ * sent to, or dumped, entries that then vanish. Events go out only for a
+ * batch that stayed, so listeners never see such entries. netlink.c has checked every entry: a
  * unicast MAC, a unicast destination of the device's family.
  */
 int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,

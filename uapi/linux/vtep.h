@@ -215,7 +215,8 @@
  *     or not at all, under one hold of the table's lock (so learning cannot
  *     interleave): on the first refused entry, what this message added or
  *     replaced is put back as it was, no event is sent, the error is that
- *     entry's, and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
+ *     entry's (the datapath and dumps, which do not take the lock, may
+ *     have seen the entries applied before it), and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
  *     nest. -ENOSPC when the device's static limit (FDB_MAX) or peer
  *     limit (PEER_MAX, for an entry sending to a new address) would be
  *     exceeded; learned entries never count against FDB_MAX. -ENOENT
