@@ -9,7 +9,7 @@
  *
  * What a set changes, for every VNI of the device:
  *  - rx.c learns a frame from any address of a set behind the primary,
- *    and fdb.c does not count a move between two addresses of one set;
+ *    and learn.c does not count a move between two addresses of one set;
  *  - tx.c sends a flood once per set: a replication-list entry whose set
  *    an earlier entry of the list already reaches is marked (vr->dup),
  *    here, whenever the list or the sets change;

@@ -48,6 +48,7 @@ static void vtep_cfg_defaults(struct vtep_cfg *cfg)
 	cfg->move_notice = true;
 	cfg->ageing = VTEP_DEFAULT_AGEING;
 	cfg->learn_max = VTEP_DEFAULT_LEARN_MAX;
+	cfg->learn_max_dev = VTEP_DEFAULT_LEARN_MAX_DEV;
 	cfg->peer_max = VTEP_DEFAULT_PEER_MAX;
 	cfg->remote_max = VTEP_DEFAULT_REMOTE_MAX;
 	cfg->flowlet_gap = VTEP_DEFAULT_FLOWLET_GAP;
@@ -203,6 +204,8 @@ int vtep_dev_configure(struct vtep_dev *vtep, const struct vtep_link_cfg *lc,
 			       "Cannot change the address family of a device with VNIs");
 		return -EBUSY;
 	}
+	if (vtep_learn_limits_check(vtep, cfg, extack))
+		return -EINVAL;
 	if ((lc->set & BIT(VTEP_LINK_A_UNDERLAY)) && cfg->underlay) {
 		lower = __dev_get_by_index(vtep->net, cfg->underlay);
 		if (!lower) {
@@ -749,4 +752,7 @@ void vtep_dev_setup(struct net_device *dev)
 	 */
 	ratelimit_state_init(&vtep->miss_rs, HZ, 200);
 	ratelimit_set_flags(&vtep->miss_rs, RATELIMIT_MSG_ON_RELEASE);
+	/* ICMP too-big replies (pmtu.c): 50 a second, as icmp_msgs_burst */
+	ratelimit_state_init(&vtep->pmtu_rs, HZ, 50);
+	ratelimit_set_flags(&vtep->pmtu_rs, RATELIMIT_MSG_ON_RELEASE);
 }

@@ -41,6 +41,7 @@ const struct vtep_link_field vtep_link_fields[] = {
 	FIELD(VTEP_LINK_A_FLOWLET_GAP, flowlet_gap),
 	FIELD(VTEP_LINK_A_SAMPLE, sample),
 	FIELD(VTEP_LINK_A_ELEPHANT_RATE, elephant_rate),
+	FIELD(VTEP_LINK_A_LEARN_MAX_DEV, learn_max_dev),
 };
 
 const unsigned int vtep_n_link_fields = ARRAY_SIZE(vtep_link_fields);

@@ -25,6 +25,12 @@
 
 #include "vtep.h"
 
+/*
+ * Peers a device keeps at no reference, for a MAC moving back (see
+ * vtep_peer_park()); they count against cfg.peer_max while kept.
+ */
+#define VTEP_PEER_PARKED_MAX	64
+
 static struct kmem_cache *peer_cache;
 
 int vtep_peer_cache_init(void)
@@ -80,6 +86,7 @@ static const struct rhashtable_params peer_params = {
 
 int vtep_peer_init(struct vtep_dev *vtep)
 {
+	vtep->peers_parked = 0;
 	return rhashtable_init(&vtep->peers, &peer_params);
 }
 
@@ -99,6 +106,19 @@ static bool peer_room(struct vtep_dev *vtep)
 }
 
 /*
+ * A new reference on @p, found in the table under vtep->lock: a parked
+ * peer (no reference, kept by vtep_peer_park()) is in use again.
+ */
+static void peer_hold(struct vtep_dev *vtep, struct vtep_peer *p)
+{
+	lockdep_assert_held(&vtep->lock);
+	if (refcount_inc_not_zero(&p->ref))
+		return;
+	refcount_set(&p->ref, 1);
+	vtep->peers_parked--;
+}
+
+/*
  * The peer for @addr with a new reference, created if needed. Takes
  * vtep->lock itself, so callers must not hold it; @gfp is GFP_ATOMIC when
  * learning from softirq. ERR_PTR(-ENOMEM) when out of memory, -ENOSPC when
@@ -108,8 +128,8 @@ static bool peer_room(struct vtep_dev *vtep)
  * any size.
  *
  * The peer is charged to the memory cgroup of the caller (SLAB_ACCOUNT):
- * a netlink request's sender; from softirq, whatever memcg is current
- * there, which is usually the root (see vtep_fdb_learn_new()).
+ * a netlink request's sender; learning sets the device creator's active
+ * (learn.c).
  */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				    const struct vtep_addr *addr, gfp_t gfp)
@@ -119,7 +139,7 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	spin_lock_bh(&vtep->lock);
 	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
 	if (p)
-		refcount_inc(&p->ref);
+		peer_hold(vtep, p);
 	spin_unlock_bh(&vtep->lock);
 	if (p)
 		return p;
@@ -142,7 +162,7 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
 						     &new->node, peer_params);
 	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
-		refcount_inc(&p->ref);
+		peer_hold(vtep, p);
 	spin_unlock_bh(&vtep->lock);
 
 	if (!p)
@@ -164,6 +184,53 @@ void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p)
 		return;
 	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
 	call_rcu(&p->rcu, peer_free_rcu);
+}
+
+/*
+ * Drop a reference as vtep_peer_put() does, but keep the peer, unused, in
+ * the table when it was the last: learning moves a MAC from this peer and
+ * may well move it back (a MAC flapping between two sources, a VM
+ * migrating back), and a kept peer spares an allocation and an RCU free
+ * per move. At most VTEP_PEER_PARKED_MAX are kept; vtep_peer_reap() frees
+ * them. vtep->lock held.
+ */
+void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p)
+{
+	lockdep_assert_held(&vtep->lock);
+	if (!refcount_dec_and_test(&p->ref))
+		return;
+	if (vtep->peers_parked < VTEP_PEER_PARKED_MAX) {
+		vtep->peers_parked++;
+		return;
+	}
+	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
+	call_rcu(&p->rcu, peer_free_rcu);
+}
+
+/* Free the parked peers; process context (ageing, teardown). */
+void vtep_peer_reap(struct vtep_dev *vtep)
+{
+	struct rhashtable_iter iter;
+	struct vtep_peer *p;
+
+	if (!READ_ONCE(vtep->peers_parked))
+		return;
+	rhashtable_walk_enter(&vtep->peers, &iter);
+	rhashtable_walk_start(&iter);
+	while ((p = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(p) || refcount_read(&p->ref))
+			continue;
+		spin_lock_bh(&vtep->lock);
+		if (!refcount_read(&p->ref) &&
+		    !rhashtable_remove_fast(&vtep->peers, &p->node,
+					    peer_params)) {
+			vtep->peers_parked--;
+			call_rcu(&p->rcu, peer_free_rcu);
+		}
+		spin_unlock_bh(&vtep->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 }
 
 /* The peer of @addr, if any; RCU held (receive), no reference taken. */

@@ -184,11 +184,18 @@ static struct sk_buff *icmp6_too_big(const struct sk_buff *skb, int mtu)
  * packet that fits. It comes back out of @dev, as if from the frame's
  * destination: the sender sits behind our bridge port, not in this host's
  * routing table. Softirq; best effort.
+ *
+ * Rate-limited per device (vtep->pmtu_rs: a burst of 50, then 50 a second,
+ * as the kernel's own ICMP sender allows by default, icmp_msgs_burst, but
+ * per device so one tenant's flood does not silence another's answers);
+ * the rest are counted in VTEP_STAT_PMTU_SUPPRESSED. A sender that missed
+ * its answer learns from the next one: its packets are still dropped.
  */
 void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 		     u8 inner, u16 vid, int mtu)
 {
 	const struct ethhdr *eth = eth_hdr(skb);
+	struct vtep_dev *vtep = netdev_priv(dev);
 	struct sk_buff *n = NULL;
 	struct ethhdr *neth;
 
@@ -200,6 +207,11 @@ void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 		n = icmp6_too_big(skb, mtu);
 	if (!n)
 		return;
+	if (!__ratelimit(&vtep->pmtu_rs)) {
+		kfree_skb(n);
+		vtep_stats_inc(vtep, NULL, VTEP_STAT_PMTU_SUPPRESSED);
+		return;
+	}
 
 	neth = skb_push(n, ETH_HLEN);
 	memcpy(neth->h_dest, eth->h_source, ETH_ALEN);

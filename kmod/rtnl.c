@@ -63,6 +63,7 @@ const struct nla_policy vtep_link_policy[VTEP_LINK_A_MAX + 1] = {
 	[VTEP_LINK_A_SAMPLE]	  = NLA_POLICY_FULL_RANGE(NLA_U32, &sample_range),
 	[VTEP_LINK_A_ELEPHANT_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
 	[VTEP_LINK_A_LOCALS]	  = NLA_POLICY_NESTED(locals_policy),
+	[VTEP_LINK_A_LEARN_MAX_DEV] = { .type = NLA_U32 },
 };
 
 /* NL_SET_ERR_MSG_ATTR() takes only a literal; these are literals too. */

@@ -10,6 +10,8 @@
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device         wires tx, rx and stats in; VNI changes and teardown
  *   tx, rx         the datapath (rx also GRO)
+ *   fdb_batch, learn  the control plane's FDB batches; learning and the
+ *                  local MAC table (both use fdb's entries, via fdb.h)
  *   fdb, elephant, neigh  the MAC table; elephant flows and their outer
  *                  ports; the neighbour table and ARP/ND suppression
  *   events         the genl family and its "events" group
@@ -65,9 +67,12 @@
  *  - One owner per (socket, VNI): an open device claims its VNIs on its
  *    socket (underlay.c); a second device on the same address and port
  *    gets -EEXIST, and receive hands a VNI's frames to its owner only.
- *  - Every table is bounded by a setting (fdb_max, learn_max, peer_max,
- *    remote_max, the VNI and neighbour limits), and what requests allocate
- *    is charged to the requester's memory cgroup (GFP_KERNEL_ACCOUNT).
+ *  - Every table is bounded by a setting (fdb_max, learn_max and
+ *    learn_max_dev, peer_max, remote_max, the VNI and neighbour limits),
+ *    none of which a device of a non-initial user namespace may set to 0
+ *    (unlimited). What requests allocate is charged to the requester's
+ *    memory cgroup (GFP_KERNEL_ACCOUNT), what learning allocates in softirq
+ *    to the device creator's (set_active_memcg(), learn.c).
  *  - Nothing is visible to a caller that the events would not show it.
  */
 #ifndef _VTEP_H
@@ -116,6 +121,7 @@ struct vtep_cfg {
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;			/* static entries, 0 = unlimited */
 	u32 learn_max;			/* learned entries per VNI, 0 = unlimited */
+	u32 learn_max_dev;		/* learned entries of the device, 0 = unlimited */
 	u32 peer_max;			/* peers of the device, 0 = unlimited */
 	u32 remote_max;			/* replication entries per VNI, 0 = unlimited */
 	bool resteer;			/* move elephants at flowlet gaps */
@@ -306,6 +312,8 @@ struct vtep_dev {
 	struct rhashtable fdb;
 	atomic_t fdb_count;
 	atomic_t static_count;		/* static entries, against cfg.fdb_max */
+	atomic_t learned;		/* learned entries, against cfg.learn_max_dev */
+	struct mem_cgroup *memcg;	/* the creator's: learning is charged there */
 	struct rhashtable locals;	/* local MACs seen, for move notices */
 	atomic_t local_count;
 	struct rhashtable vnis;
@@ -313,6 +321,8 @@ struct vtep_dev {
 	u32 vni_gen;			/* bumped by VNI/remote/neigh changes, dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
 	struct rhashtable peers;	/* struct vtep_peer, by address */
+	u32 peers_parked;		/* kept at no reference, vtep->lock */
+	struct ratelimit_state move_rs;	/* VTEP_EVENT_FDB_MOVED */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
 	struct rhashtable neighs;	/* struct vtep_neigh, neigh.c */
 	struct rhashtable aliases;	/* addresses of peer sets, alias.c */
@@ -331,6 +341,7 @@ struct vtep_dev {
 
 	/* miss events (tx.c): each device its own budget */
 	struct ratelimit_state miss_rs;
+	struct ratelimit_state pmtu_rs;	/* ICMP too-big replies (pmtu.c) */
 	/* around writes of cfg, so a dump without RTNL reads one state */
 	seqcount_t cfg_seq;
 };
@@ -494,7 +505,7 @@ struct sk_buff *vtep_rx_gro_receive(struct sock *sk, struct list_head *head,
 				    struct sk_buff *skb);
 int vtep_rx_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 
-/* fdb.c: the MAC table */
+/* fdb.c, fdb_batch.c, learn.c: the MAC table */
 int vtep_fdb_init(struct vtep_dev *vtep);
 void vtep_fdb_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
 void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
@@ -512,6 +523,9 @@ unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src);
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+int vtep_learn_limits_check(const struct vtep_dev *vtep,
+			    const struct vtep_cfg *cfg,
+			    struct netlink_ext_ack *extack);
 /* start: on open and when cfg.ageing changes while up (runs a sweep now) */
 void vtep_fdb_ageing_start(struct vtep_dev *vtep);
 void vtep_fdb_ageing_stop(struct vtep_dev *vtep);
@@ -584,6 +598,8 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p);
+void vtep_peer_reap(struct vtep_dev *vtep);
 struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,
 				       const struct vtep_addr *addr);
 

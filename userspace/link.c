@@ -159,6 +159,9 @@ static const struct kw link_kws[] = {
 	{ "max-learned", OPT, 0, 1, 0, NULL,
 	  T(KW_U32, VTEP_LINK_A_LEARN_MAX, learn_max),
 	  .why = "max-learned must be 0-4294967295 (0 = no limit)" },
+	{ "max-learned-dev", OPT, 0, 1, 0, NULL,
+	  T(KW_U32, VTEP_LINK_A_LEARN_MAX_DEV, learn_max_dev),
+	  .why = "max-learned-dev must be 0-4294967295 (0 = no limit)" },
 	{ "max-peers", OPT, 0, 1, 0, NULL,
 	  T(KW_U32, VTEP_LINK_A_PEER_MAX, peer_max),
 	  .why = "max-peers must be 0-4294967295 (0 = no limit)" },
@@ -350,6 +353,8 @@ static void print_link_attrs(const struct nlattr **t)
 	print_u32_attr(t[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
 	print_u32_attr(t[VTEP_LINK_A_LEARN_MAX], "max_learned",
 		       "max-learned %u ");
+	print_u32_attr(t[VTEP_LINK_A_LEARN_MAX_DEV], "max_learned_dev",
+		       "max-learned-dev %u ");
 	print_u32_attr(t[VTEP_LINK_A_PEER_MAX], "max_peers", "max-peers %u ");
 	print_u32_attr(t[VTEP_LINK_A_REMOTE_MAX], "max_remotes",
 		       "max-remotes %u ");
@@ -484,7 +489,8 @@ const struct vtep_object link_object = {
 	"                       [ ttl { TTL | auto } ] [ tos { TOS | inherit } ]\n"
 	"                       [ df { set | unset | inherit } ]\n"
 	"                       [ learning { on | off } ] [ ageing SECS ]\n"
-	"                       [ max-fdb N ] [ max-learned N ] [ max-peers N ]\n"
+	"                       [ max-fdb N ] [ max-learned N ]\n"
+	"                       [ max-learned-dev N ] [ max-peers N ]\n"
 	"                       [ max-remotes N ] [ srcport MIN MAX ]\n"
 	"                       [ udpcsum { on | off } ] [ move-notice { on | off } ]\n"
 	"                       [ udp6zerocsumrx { on | off } ]\n"

@@ -420,7 +420,7 @@ struct link_req {
 	uint32_t underlay_ifindex;	/* resolved before building */
 	uint8_t ttl, tos, df, learning, udp_csum, move_notice;
 	uint8_t udp6_zero_csum_rx;
-	uint32_t ageing, fdb_max, learn_max, peer_max, remote_max;
+	uint32_t ageing, fdb_max, learn_max, learn_max_dev, peer_max, remote_max;
 	uint16_t port_min, port_max;
 	uint8_t resteer;
 	uint32_t flowlet_gap, sample;

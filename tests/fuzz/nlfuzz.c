@@ -85,6 +85,7 @@ static const struct adesc link_a[] = {
 	[VTEP_LINK_A_UDP_CSUM] = { K_BOOL }, [VTEP_LINK_A_MOVE_NOTICE] = { K_BOOL },
 	[VTEP_LINK_A_FDB_COUNT] = { K_U32 }, [VTEP_LINK_A_VNI_COUNT] = { K_U32 },
 	[VTEP_LINK_A_LEARN_MAX] = { K_U32 }, [VTEP_LINK_A_PEER_MAX] = { K_U32 },
+	[VTEP_LINK_A_LEARN_MAX_DEV] = { K_U32 },
 	[VTEP_LINK_A_REMOTE_MAX] = { K_U32 },
 };
 static const struct adesc vni_a[] = {

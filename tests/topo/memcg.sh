@@ -11,7 +11,8 @@
 #     its own netns)                   ┴ vtep0 (2001:db8::1)
 #       vtepctl -batch: vni add V dev vtep0 vlan V, V = 1..NVNI (charged?)
 #       vtepctl -batch: fdb add ... vni 100 dst 2001:db8:1::N, N = 1..CAP
-#       (each entry behind its own peer: max-peers 0, so memory is the limit)
+#       (each entry behind its own peer: max-peers far above CAP, so memory
+#       is the limit; 0, unlimited, is refused to a user namespace)
 #
 # CAP entries are several times what MAX holds: a load that succeeds whole
 # was not charged.
@@ -74,7 +75,7 @@ EV0=$(awk '$1 == "max" { print $2 }' "$G/memory.events")
 # charge that cannot be met fails instead of killing it), then loads.
 cat >"$TMP/loader.sh" <<EOF
 ip link set lo up
-$VTEPCTL link add vtep0 local 2001:db8::1 max-peers 0 max-learned 0 || exit 10
+$VTEPCTL link add vtep0 local 2001:db8::1 max-peers 4000000000 max-learned 4000000000 || exit 10
 cat $G/memory.current >$TMP/vni.before
 $VTEPCTL -batch $TMP/vni.batch || exit 11
 cat $G/memory.current >$TMP/vni.after

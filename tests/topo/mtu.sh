@@ -17,6 +17,7 @@
 #   ┌ sw ──┴─────────────────────────────────────┴─────────┐
 #   └──────────────────────────────────────────────────────┘
 . "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
 
 topo_switch
 host_add h1 192.0.2.1
@@ -59,6 +60,29 @@ nq v1 ping -6 -c 1 -W 2 -s 1400 2001:db8:100::2 >/dev/null 2>&1 || true
 check "DF set: an IPv6 packet too big is dropped and counted" test "$(stat h1 vtep0 drop_too_big)" -eq 2
 check "and its sender learned the path MTU from our packet too big" \
 	wait_for 10 'ip -n ${P}v1 -6 route get 2001:db8:100::2 | grep -q "mtu 1350"'
+
+# A burst of packets too big (-M probe: DF, whatever v1 learned): each is
+# dropped and counted; the answers are rate-limited per device and the
+# others counted, so a sender cannot make the VTEP answer at line rate.
+NBIG=200
+unreach() { nq v1 nstat -az IcmpInDestUnreachs | awk '/IcmpInDestUnreachs/ { print $2 }'; }
+big0=$(stat h1 vtep0 drop_too_big) sup0=$(stat h1 vtep0 pmtu_suppressed) un0=$(unreach)
+nq v1 $PY -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 3)	# IP_MTU_DISCOVER: IP_PMTUDISC_PROBE
+for i in range(int(sys.argv[1])):
+    try:
+        s.sendto(bytes(1422), ("203.0.113.2", 9))
+    except OSError:
+        pass' $NBIG
+wait_for 20 '[ $(($(stat h1 vtep0 drop_too_big) - big0)) -ge $NBIG ]' || true
+big=$(($(stat h1 vtep0 drop_too_big) - big0))
+sup=$(($(stat h1 vtep0 pmtu_suppressed) - sup0))
+un=$(($(unreach) - un0))
+diag "$NBIG too big: dropped $big, answered $un, answers suppressed $sup"
+check "a burst of $NBIG packets too big is dropped and counted" test "$big" -eq $NBIG
+check "their answers are rate-limited, the others counted ($sup)" test "$sup" -gt 0
+check "each was answered or counted as suppressed" test $((un + sup)) -eq $NBIG
 
 # TCP with TSO on the VM: the first GSO packets are too big, the ICMP
 # errors shrink the MSS, the transfer completes.

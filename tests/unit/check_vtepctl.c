@@ -81,6 +81,7 @@ static const struct field link_f[] = {
 	[VTEP_LINK_A_VNI_COUNT] = { "vni_count", K_U32 },
 	[VTEP_LINK_A_UDP6_ZERO_CSUM_RX] = { "udp6_zero_csum_rx", K_U8 },
 	[VTEP_LINK_A_LEARN_MAX] = { "learn_max", K_U32 },
+	[VTEP_LINK_A_LEARN_MAX_DEV] = { "learn_max_dev", K_U32 },
 	[VTEP_LINK_A_PEER_MAX] = { "peer_max", K_U32 },
 	[VTEP_LINK_A_REMOTE_MAX] = { "remote_max", K_U32 },
 	[VTEP_LINK_A_RESTEER] = { "resteer", K_U8 },

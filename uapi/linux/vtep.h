@@ -221,7 +221,8 @@
  *     or not at all, under one hold of the table's lock (so learning cannot
  *     interleave): on the first refused entry, what this message added or
  *     replaced is put back as it was, no event is sent, the error is that
- *     entry's, and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
+ *     entry's (the datapath and dumps, which do not take the lock, may
+ *     have seen the entries applied before it), and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
  *     nest. -ENOSPC when the device's static limit (FDB_MAX) or peer
  *     limit (PEER_MAX, for an entry sending to a new address) would be
  *     exceeded; learned entries never count against FDB_MAX. -ENOENT
@@ -336,6 +337,9 @@
  *  - LEARN_MAX (default VTEP_DEFAULT_LEARN_MAX): learned entries per VNI
  *    (VTEP_VNI_A_LEARNED). A frame from a new MAC beyond it is delivered
  *    but not learned, and counted in VTEP_STAT_DROP_FDB_FULL.
+ *  - LEARN_MAX_DEV (default VTEP_DEFAULT_LEARN_MAX_DEV): learned entries
+ *    of the device, all its VNIs together, so that many VNIs do not
+ *    multiply LEARN_MAX. Beyond it, as beyond LEARN_MAX.
  *  - PEER_MAX (default VTEP_DEFAULT_PEER_MAX): peers (distinct underlay
  *    addresses FDB entries and remotes send to) of the device. An add
  *    that needs a new one beyond it gets -ENOSPC; a frame from a new
@@ -343,10 +347,18 @@
  *  - REMOTE_MAX (default VTEP_DEFAULT_REMOTE_MAX): replication-list
  *    entries per VNI (-ENOSPC beyond it).
  * Lowering a limit removes nothing; it refuses what would go beyond it.
+ * A device owned by a user namespace other than the initial one (created
+ * from a network namespace such a user namespace owns) may not set
+ * LEARN_MAX, LEARN_MAX_DEV or PEER_MAX to 0 (unlimited): -EINVAL, and the
+ * extack names the limit.
+ *
  * What requests allocate (entries, peers, remotes, VNIs and their per-CPU
- * counters and route caches) is charged to the requester's memory cgroup;
- * what learning allocates in softirq has no task to charge, and the limits
- * above are what bound it.
+ * counters and route caches) is charged to the requester's memory cgroup.
+ * What learning allocates (learned entries, the peers they send to, the
+ * local MACs of move notices) is charged to the memory cgroup of the
+ * device's creator, as it was when the device was created: at that
+ * cgroup's memory.max a MAC is not learned (counted in
+ * VTEP_STAT_DROP_FDB_FULL), whatever the limits above allow.
  */
 #ifndef _UAPI_LINUX_VTEP_H
 #define _UAPI_LINUX_VTEP_H
@@ -366,6 +378,7 @@
 #define VTEP_DEFAULT_PORT_MAX	65535
 #define VTEP_TOS_INHERIT	1	/* VTEP_LINK_A_TOS: copy the inner TOS */
 #define VTEP_DEFAULT_LEARN_MAX	16384	/* learned entries per VNI */
+#define VTEP_DEFAULT_LEARN_MAX_DEV 262144 /* learned entries per device */
 #define VTEP_DEFAULT_PEER_MAX	65536	/* peers per device */
 #define VTEP_DEFAULT_REMOTE_MAX	1024	/* replication entries per VNI */
 #define VTEP_DEFAULT_FLOWLET_GAP 500	/* microseconds */
@@ -464,6 +477,7 @@ enum vtep_link_attr {
 	VTEP_LINK_A_SAMPLE,	/* u32: sample 1 frame in N, 0 = off, default 256 */
 	VTEP_LINK_A_ELEPHANT_RATE, /* u64: bytes/s, default 125000000 */
 	VTEP_LINK_A_LOCALS,	/* nest: VTEP_LOCAL_A_*, every local address */
+	VTEP_LINK_A_LEARN_MAX_DEV, /* u32: learned entries of the device, 0 = unlimited */
 	__VTEP_LINK_A_MAX,
 };
 #define VTEP_LINK_A_MAX (__VTEP_LINK_A_MAX - 1)
@@ -599,7 +613,7 @@ enum vtep_event {
 	VTEP_EVENT_FDB_CHANGED,	/* replaced by the control plane */
 	VTEP_EVENT_FDB_DELETED,	/* by the control plane or a flush */
 	VTEP_EVENT_FDB_LEARNED,	/* new entry learned from a received frame */
-	VTEP_EVENT_FDB_MOVED,	/* learned MAC seen behind another remote */
+	VTEP_EVENT_FDB_MOVED,	/* learned MAC seen behind another remote (rate-limited) */
 	VTEP_EVENT_FDB_AGED,	/* learned entry expired */
 	VTEP_EVENT_FDB_MISS,	/* transmit to an unknown unicast MAC */
 	VTEP_EVENT_VNI_ADDED,
@@ -636,7 +650,7 @@ enum vtep_stat {
 	VTEP_STAT_DROP_TOO_SHORT,	/* rx: header or inner frame too short */
 	VTEP_STAT_DROP_UNKNOWN_VNI,	/* rx: VNI not configured */
 	VTEP_STAT_DROP_BAD_INNER,	/* rx: inner frame not Ethernet-sized */
-	VTEP_STAT_DROP_FDB_FULL,	/* rx: delivered, not learned: learned limit */
+	VTEP_STAT_DROP_FDB_FULL,	/* rx: delivered, not learned: a limit or memory */
 	VTEP_STAT_DROP_LOOP,		/* rx: inner source MAC is our own */
 	VTEP_STAT_DROP_RX_ERROR,	/* rx: allocation/GRO failure */
 	VTEP_STAT_DROP_BAD_SRC_MAC,	/* rx: inner source MAC multicast, broadcast or zero */
@@ -646,6 +660,8 @@ enum vtep_stat {
 	VTEP_STAT_RESTEER_MOVES,	/* tx: elephants moved to another outer port at a gap */
 	VTEP_STAT_ARP_SUPPRESSED,	/* tx: ARP requests answered by the device (not drops) */
 	VTEP_STAT_ND_SUPPRESSED,	/* tx: neighbour solicitations answered by the device */
+	VTEP_STAT_MOVE_EVENTS_SUPPRESSED, /* rx: FDB_MOVED events over the rate limit (not drops) */
+	VTEP_STAT_PMTU_SUPPRESSED,	/* tx: ICMP too-big replies over the rate limit */
 	__VTEP_STAT_MAX,
 };
 #define VTEP_STAT_MAX (__VTEP_STAT_MAX - 1)
@@ -684,6 +700,8 @@ enum vtep_stat {
 	[VTEP_STAT_ELEPHANT_FULL] = "elephant_full", \
 	[VTEP_STAT_RESTEER_MOVES] = "resteer_moves", \
 	[VTEP_STAT_ARP_SUPPRESSED] = "arp_suppressed", \
-	[VTEP_STAT_ND_SUPPRESSED] = "nd_suppressed",
+	[VTEP_STAT_ND_SUPPRESSED] = "nd_suppressed", \
+	[VTEP_STAT_MOVE_EVENTS_SUPPRESSED] = "move_events_suppressed", \
+	[VTEP_STAT_PMTU_SUPPRESSED] = "pmtu_suppressed",
 
 #endif /* _UAPI_LINUX_VTEP_H */

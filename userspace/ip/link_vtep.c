@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"                [ port PORT ] [ ttl { TTL | auto } ]\n"
 		"                [ tos { TOS | inherit } ] [ df { set | unset | inherit } ]\n"
 		"                [ learning { on | off } ] [ ageing SECS ] [ max-fdb N ]\n"
-		"                [ max-learned N ] [ max-peers N ] [ max-remotes N ]\n"
+		"                [ max-learned N ] [ max-learned-dev N ] [ max-peers N ]\n"
+		"                [ max-remotes N ]\n"
 		"                [ srcport MIN MAX ] [ udpcsum { on | off } ]\n"
 		"                [ move-notice { on | off } ] [ resteer { on | off } ]\n"
 		"                [ flowlet-gap USEC ] [ sample N ] [ elephant-rate BYTES ]\n"
@@ -175,6 +176,7 @@ static const struct {
 } max_kws[] = {
 	{ "max-fdb", VTEP_LINK_A_FDB_MAX },
 	{ "max-learned", VTEP_LINK_A_LEARN_MAX },
+	{ "max-learned-dev", VTEP_LINK_A_LEARN_MAX_DEV },
 	{ "max-peers", VTEP_LINK_A_PEER_MAX },
 	{ "max-remotes", VTEP_LINK_A_REMOTE_MAX },
 };
@@ -441,6 +443,8 @@ static void vtep_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	print_u32(tb[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
 	print_u32(tb[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
 	print_u32(tb[VTEP_LINK_A_LEARN_MAX], "max_learned", "max-learned %u ");
+	print_u32(tb[VTEP_LINK_A_LEARN_MAX_DEV], "max_learned_dev",
+		  "max-learned-dev %u ");
 	print_u32(tb[VTEP_LINK_A_PEER_MAX], "max_peers", "max-peers %u ");
 	print_u32(tb[VTEP_LINK_A_REMOTE_MAX], "max_remotes", "max-remotes %u ");
 	if (get_u16(tb[VTEP_LINK_A_PORT_MIN], &u16) &&

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control plane's FDB batches (VTEP_CMD_FDB_NEW and FDB_DEL with a
+ * VTEP_A_FDB_LIST, or one entry): static entries added, replaced or
+ * deleted all or none, with their events once the batch stayed.
+ */
+#include <linux/etherdevice.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "vtep.h"
+#include "fdb.h"
+
+/*
+ * Two limits that do not meet: cfg.fdb_max caps the static entries of the
+ * device (the control plane's), cfg.learn_max the learned ones of each VNI,
+ * so a flood of learned MACs never makes a static add fail.
+ */
+static bool vtep_fdb_static_full(struct vtep_dev *vtep)
+{
+	u32 max = READ_ONCE(vtep->cfg.fdb_max);
+
+	return max && atomic_read(&vtep->static_count) >= max;
+}
+
+/* One entry of a control-plane batch, while it is applied */
+struct vtep_fdb_op {
+	struct vtep_fdb *new;		/* allocated; NULL once in the table */
+	struct vtep_peer *peer;		/* a reference, until it is used */
+	struct vtep_fdb *f;		/* the entry added, or the replacement */
+	struct vtep_fdb *was;		/* replaced: out of the table, kept */
+	enum vtep_event ev;		/* UNSPEC: nothing changed */
+};
+
+/* Free what the batch did not use; vtep->lock held. */
+static void vtep_fdb_ops_put(struct vtep_dev *vtep, struct vtep_fdb_op *op,
+			     unsigned int n)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		if (op[i].peer)
+			vtep_peer_put(vtep, op[i].peer);
+		kfree(op[i].new);
+	}
+}
+
+/* Put back what ops [0, @n) changed, last first; vtep->lock held. */
+static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
+			      const struct vtep_fdb_cfg *e,
+			      struct vtep_fdb_op *op, unsigned int n)
+{
+	struct vtep_peer *p;
+
+	while (n--) {
+		struct vtep_fdb_op *o = &op[n];
+
+		p = rcu_dereference_protected(o->f ? o->f->peer : NULL,
+					      lockdep_is_held(&vtep->lock));
+		if (o->ev)
+			vtep_allow_static_put(vtep, e[n].vni->id, p);
+		if (o->ev == VTEP_EVENT_FDB_ADDED) {
+			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
+					       vtep_fdb_params);
+			hlist_del_init(&o->f->vnode);
+			atomic_dec(&vtep->fdb_count);
+			atomic_dec(&vtep->static_count);
+			atomic_dec(&e[n].vni->fdb_count);
+			o->peer = p;
+			kfree_rcu(o->f, rcu);
+		} else if (o->ev == VTEP_EVENT_FDB_CHANGED) {
+			/* The entry as it was, back in its place, whole */
+			WARN_ON_ONCE(rhashtable_replace_fast(&vtep->fdb,
+							     &o->f->node,
+							     &o->was->node,
+							     vtep_fdb_params));
+			hlist_replace_rcu(&o->f->vnode, &o->was->vnode);
+			if (!(o->was->flags & VTEP_FDB_STATIC)) {
+				atomic_dec(&vtep->static_count);
+				atomic_inc(&e[n].vni->learned);
+				atomic_inc(&vtep->learned);
+			}
+			o->peer = p;
+			kfree_rcu(o->f, rcu);
+			o->was = NULL;
+		}
+		o->ev = VTEP_EVENT_UNSPEC;
+	}
+	atomic_inc(&vtep->generation);
+}
+
+/*
+ * Apply op @i: add the entry, or point an existing one at the new peer and
+ * make it static: a learned entry always (what the data plane guessed
+ * gives way to what the control plane says), a static one only with
+ * @replace. vtep->lock held.
+ */
+static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+			     struct vtep_fdb_op *o, bool replace,
+			     struct netlink_ext_ack *extack)
+{
+	struct vtep_peer *p;
+	struct vtep_fdb *f;
+	int err;
+
+	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
+	if (f) {
+		bool learned = !(f->flags & VTEP_FDB_STATIC);
+
+		if (!replace && !learned) {
+			NL_SET_ERR_MSG(extack, "FDB entry exists");
+			return -EEXIST;
+		}
+		if (learned && vtep_fdb_static_full(vtep))
+			goto full;
+		p = rcu_dereference_protected(f->peer,
+					      lockdep_is_held(&vtep->lock));
+		if (p == o->peer && !learned)
+			return 0;	/* unchanged: success, no event */
+		err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
+		if (err)
+			return err;
+		/*
+		 * The new entry takes the old one's place in one pointer
+		 * write: a reader finds the old entry or the new one, never
+		 * the new peer with the old flags. The old one waits for
+		 * the commit (or goes back on an undo).
+		 */
+		err = rhashtable_replace_fast(&vtep->fdb, &f->node,
+					      &o->new->node, vtep_fdb_params);
+		if (err) {
+			vtep_allow_static_put(vtep, e->vni->id, o->peer);
+			return err;
+		}
+		hlist_replace_rcu(&f->vnode, &o->new->vnode);
+		if (learned) {
+			atomic_inc(&vtep->static_count);
+			atomic_dec(&e->vni->learned);
+			atomic_dec(&vtep->learned);
+		}
+		atomic_inc(&vtep->generation);
+		o->was = f;
+		o->f = o->new;
+		o->new = NULL;
+		o->peer = NULL;		/* the entry has it now */
+		o->ev = VTEP_EVENT_FDB_CHANGED;
+		return 0;
+	}
+	if (vtep_fdb_static_full(vtep))
+		goto full;
+	err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
+	if (err)
+		return err;
+	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,
+					    vtep_fdb_params);
+	if (err) {
+		vtep_allow_static_put(vtep, e->vni->id, o->peer);
+		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
+		return err;
+	}
+	hlist_add_head(&o->new->vnode, &e->vni->fdb_list);
+	atomic_inc(&vtep->fdb_count);
+	atomic_inc(&vtep->static_count);
+	atomic_inc(&e->vni->fdb_count);
+	o->f = o->new;
+	o->new = NULL;
+	o->peer = NULL;
+	o->ev = VTEP_EVENT_FDB_ADDED;
+	return 0;
+full:
+	NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
+	return -ENOSPC;
+}
+
+/* Allocate every entry and take every peer before the lock is taken. */
+static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
+				const struct vtep_fdb_cfg *e,
+				struct vtep_fdb_op *op, unsigned int n,
+				unsigned int *bad, struct netlink_ext_ack *extack)
+{
+	struct vtep_peer *p;
+	unsigned int i;
+	int err = -ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		op[i].new = kzalloc(sizeof(*op[i].new), GFP_KERNEL_ACCOUNT);
+		if (!op[i].new)
+			goto err;
+		/* Batches often repeat a destination: share the lookup. */
+		if (i && vtep_addr_equal(&e[i].dst, &e[i - 1].dst)) {
+			op[i].peer = op[i - 1].peer;
+			refcount_inc(&op[i].peer->ref);
+		} else {
+			p = vtep_peer_get(vtep, &e[i].dst, GFP_KERNEL);
+			if (IS_ERR(p)) {
+				err = PTR_ERR(p);
+				if (err == -ENOSPC)
+					NL_SET_ERR_MSG(extack,
+						       "Too many peers (max-peers)");
+				goto err;
+			}
+			op[i].peer = p;
+		}
+		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
+		op[i].new->flags = VTEP_FDB_STATIC;
+		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
+		op[i].new->seen = (u32)jiffies;
+	}
+	return 0;
+err:
+	*bad = i;
+	spin_lock_bh(&vtep->lock);
+	vtep_fdb_ops_put(vtep, op, i + 1);
+	spin_unlock_bh(&vtep->lock);
+	return err;
+}
+
+/*
+ * Add @n static entries from the control plane (RTNL), all or none. A
+ * learned entry for the MAC gets the new peer and becomes static (CHANGED
+ * event); so does a static one with @replace (no event when nothing
+ * changed), without it -EEXIST. -ENOSPC at cfg.fdb_max static entries or
+ * cfg.peer_max peers. On an error *bad is the index of the refused entry.
+ *
+ * The whole batch is applied under one hold of vtep->lock, so learning
+ * cannot slip an entry in between a check and the add, and no other
+ * writer sees it half done. Readers do: the datapath and dumps read under
+ * RCU, without the lock, and see each entry from the moment it goes in,
+ * a table part old and part this batch while it is applied; when an entry
+ * is refused half way (a limit, out of memory, a MAC twice in the batch
+ * without @replace), what was applied is put back, so a reader may have
+ * sent to, or dumped, entries that then vanish. Events go out only for a
+ * batch that stayed, so listeners never see such entries. netlink.c has checked every entry: a
+ * unicast MAC, a unicast destination of the device's family.
+ */
+int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, bool replace, unsigned int *bad,
+		       struct netlink_ext_ack *extack)
+{
+	struct vtep_fdb_info info;
+	struct vtep_fdb_op *op;
+	unsigned int i;
+	int err;
+
+	ASSERT_RTNL();
+	*bad = 0;
+	op = kvcalloc(n, sizeof(*op), GFP_KERNEL_ACCOUNT);
+	if (!op)
+		return -ENOMEM;
+	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad, extack);
+	if (err)
+		goto out_free;
+
+	spin_lock_bh(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		err = vtep_fdb_op_apply(vtep, &e[i], &op[i], replace, extack);
+		if (err) {
+			*bad = i;
+			vtep_fdb_ops_undo(vtep, e, op, i);
+			break;
+		}
+	}
+	if (!err)
+		atomic_inc(&vtep->generation);
+	/* Replaced entries and their peers go; so do the unused allocations. */
+	for (i = 0; i < n && !err; i++) {
+		struct vtep_fdb *was = op[i].was;
+		struct vtep_peer *wp;
+
+		if (!was)
+			continue;
+		wp = rcu_dereference_protected(was->peer,
+					       lockdep_is_held(&vtep->lock));
+		if (was->flags & VTEP_FDB_STATIC)
+			vtep_allow_static_put(vtep, e[i].vni->id, wp);
+		vtep_peer_put(vtep, wp);
+		kfree_rcu(was, rcu);
+	}
+	vtep_fdb_ops_put(vtep, op, n);
+	spin_unlock_bh(&vtep->lock);
+
+	if (err || !vtep_events_wanted(vtep))
+		goto out_free;
+	for (i = 0; i < n; i++) {
+		if (!op[i].ev)
+			continue;
+		vtep_fdb_info_of(e[i].vni->id, e[i].mac, &e[i].dst,
+				 VTEP_FDB_TYPE_STATIC, &info);
+		vtep_event_fdb(vtep, op[i].ev, &info, GFP_KERNEL);
+		cond_resched();
+	}
+out_free:
+	kvfree(op);
+	return err;
+}
+
+/* Whether @f is what a delete of @e names (with its destination, if given) */
+static bool vtep_fdb_del_match(struct vtep_dev *vtep, const struct vtep_fdb *f,
+			       const struct vtep_fdb_cfg *e)
+{
+	const struct vtep_peer *p;
+
+	if (!f)
+		return false;
+	if (!e->match_dst)
+		return true;
+	p = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
+	return vtep_addr_equal(&p->addr, &e->dst);
+}
+
+/*
+ * Delete @n entries, static or learned (RTNL), all or none: -ENOENT and
+ * *bad when one is absent, or (e->match_dst) points elsewhere than e->dst,
+ * so that a hook deletes only the entry it installed.
+ */
+int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		       unsigned int n, unsigned int *bad,
+		       struct netlink_ext_ack *extack)
+{
+	struct vtep_fdb_gone {
+		struct vtep_fdb *f;	/* found by the check, under the lock */
+		struct vtep_fdb_info info;
+	} *g;
+	struct vtep_fdb_key key;
+	unsigned int i, done = 0;
+	int err = 0;
+
+	ASSERT_RTNL();
+	*bad = 0;
+	g = kvmalloc_array(n, sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (!g)
+		return -ENOMEM;
+	spin_lock_bh(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
+		g[i].f = rhashtable_lookup_fast(&vtep->fdb, &key,
+						vtep_fdb_params);
+		if (!vtep_fdb_del_match(vtep, g[i].f, &e[i])) {
+			NL_SET_ERR_MSG(extack, "no such FDB entry");
+			*bad = i;
+			err = -ENOENT;
+			break;
+		}
+	}
+	/* All there, and the lock held since: each goes (a MAC named twice, once). */
+	for (i = 0; i < n && !err; i++)
+		if (vtep_fdb_unlink(vtep, g[i].f, &g[done].info))
+			done++;
+	spin_unlock_bh(&vtep->lock);
+	if (!vtep_events_wanted(vtep))
+		done = 0;
+	for (i = 0; i < done; i++) {
+		vtep_event_fdb(vtep, VTEP_EVENT_FDB_DELETED, &g[i].info,
+			       GFP_KERNEL);
+		cond_resched();
+	}
+	kvfree(g);
+	return err;
+}
