@@ -200,7 +200,7 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
 		-Iuapi -c $< -o $@
 
-# The netlink fuzzer (tests/topo/nlfuzz.sh)
+# The fuzzers: netlink (tests/topo/nlfuzz.sh), topology (tests/topo/topofuzz.sh)
 tests/fuzz/%: tests/fuzz/%.c uapi/linux/vtep.h
 	$(CC) $(CFLAGS) -o $@ $< $(MNL_LIBS)
 
@@ -209,7 +209,7 @@ tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
-FUZZ_BINS := tests/fuzz/nlfuzz
+FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
 tests: $(TEST_BINS) $(FUZZ_BINS) $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, vtep-evpn's stubs
 
 unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host

@@ -10,17 +10,17 @@
 # well, at the size of `make check`. Prints one line at the end:
 #   N passed, N failed[, N skipped]
 #
-# Knobs: SOAK_KERNELS ("6.1 6.12 6.1-rt 6.1-debug"), SOAK_SUITES (the five scripts),
+# Knobs: SOAK_KERNELS ("6.1 6.12 6.1-rt 6.1-debug"), SOAK_SUITES (the six scripts),
 # SOAK_VM_TIMEOUT (per VM, 21600 s), SOAK_TEST_TIMEOUT (per suite, 10800 s),
 # and each suite's own size variables (STORM_K, STORM_RANDOM, NLFUZZ_N,
-# CHURN_N, LIFE_N, MACFLOOD_N, ...), passed into the VM.
+# CHURN_N, LIFE_N, MACFLOOD_N, TOPOFUZZ_N, ...), passed into the VM.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO" || exit 2
 CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
 KERNELS=${SOAK_KERNELS:-"6.1 6.12 6.1-rt 6.1-debug"}
-SUITES=${SOAK_SUITES:-"tests/topo/storm.sh tests/topo/nlfuzz.sh tests/topo/churn.sh tests/topo/lifecycle_traffic.sh tests/topo/macflood.sh"}
+SUITES=${SOAK_SUITES:-"tests/topo/storm.sh tests/topo/nlfuzz.sh tests/topo/churn.sh tests/topo/lifecycle_traffic.sh tests/topo/macflood.sh tests/topo/topofuzz.sh"}
 LOGDIR=$REPO/build/soak
 rm -rf "$LOGDIR"
 mkdir -p "$LOGDIR"
@@ -31,7 +31,7 @@ say() { printf '%s\n' "$*" | tee -a "$TAP"; }
 # The suites' size variables, forwarded into the guest's command line.
 knobs="SOAK=1"
 for v in STORM_K STORM_RANDOM STORM_SEED NLFUZZ_N NLFUZZ_SEED CHURN_N CHURN_SEED \
-	 LIFE_N MACFLOOD_N MACFLOOD_LIMIT; do
+	 LIFE_N MACFLOOD_N MACFLOOD_LIMIT TOPOFUZZ_N TOPOFUZZ_RUNS TOPOFUZZ_SEED; do
 	[ -z "${!v:-}" ] || knobs="$knobs $v=${!v}"
 done
 
@@ -70,7 +70,7 @@ for k in $KERNELS; do
 	echo "# soak on $k took $(($(date +%s) - t0)) s"
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k soak: /" >>"$TAP"
 	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
-	grep -aE '^# .*(took|slab|nlfuzz:|flood:|random|shapes:)' "$LOGDIR/vm-$k.log" | sed "s/^/$k /"
+	grep -aE '^# .*(took|slab|nlfuzz:|topofuzz:|flood:|random|shapes:)' "$LOGDIR/vm-$k.log" | sed "s/^/$k /"
 	if [ "$k" = 6.1-rt ]; then
 		echo "# every VM test on $k, at the size of make check"
 		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-3000}" -- \
