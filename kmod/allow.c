@@ -59,6 +59,7 @@ int vtep_allow_init(struct vtep_dev *vtep)
 /* Every FDB entry, remote and VNI has let go of its own by now. */
 void vtep_allow_free(struct vtep_dev *vtep)
 {
+	kfree(vtep->allow_spare);
 	WARN_ON_ONCE(atomic_read(&vtep->allow.nelems));
 	rhashtable_destroy(&vtep->allow);
 }
@@ -82,13 +83,42 @@ static void allow_put(struct vtep_dev *vtep, struct vtep_allow *a)
 }
 
 /*
+ * Before taking vtep->lock for a request that may count a new (VNI, peer)
+ * pair: allocate the entry it would need, where the allocation may sleep
+ * and reclaim (charged to the requester's memory cgroup). Under RTNL, the
+ * one context that consumes the spare besides refilling it.
+ */
+void vtep_allow_reserve(struct vtep_dev *vtep)
+{
+	struct vtep_allow *a;
+
+	ASSERT_RTNL();
+	if (READ_ONCE(vtep->allow_spare))
+		return;
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	if (!a)
+		return;		/* vtep_allow_get() tries without sleeping */
+	spin_lock_bh(&vtep->lock);
+	vtep->allow_spare = a;
+	spin_unlock_bh(&vtep->lock);
+}
+
+/* Whether the next new pair has its entry already; vtep->lock held. */
+bool vtep_allow_reserved(struct vtep_dev *vtep)
+{
+	lockdep_assert_held(&vtep->lock);
+	return vtep->allow_spare;
+}
+
+/*
  * Count @addr as a peer of VNI @vni for @why; vtep->lock held, by a
  * control-plane request. A remote or an explicit allowance counted twice
  * is -EEXIST: the replication list's duplicate check, in one lookup.
  *
- * A new entry is charged to the requester's memory cgroup without sleeping
- * and without GFP_ATOMIC's __GFP_HIGH, which memcg lets past memory.max:
- * at the limit this fails (-ENOMEM) and the request is refused whole.
+ * A new entry is the one vtep_allow_reserve() allocated. Without one, it
+ * is charged to the requester's memory cgroup without sleeping and
+ * without GFP_ATOMIC's __GFP_HIGH, which memcg lets past memory.max: at
+ * the limit this fails (-ENOMEM) and the request is refused whole.
  */
 int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		   enum vtep_allow_why why)
@@ -99,7 +129,10 @@ int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 	lockdep_assert_held(&vtep->lock);
 	a = allow_find(vtep, vni, addr);
 	if (!a) {
-		a = kzalloc(sizeof(*a), GFP_NOWAIT | __GFP_ACCOUNT);
+		a = vtep->allow_spare;
+		vtep->allow_spare = NULL;
+		if (!a)
+			a = kzalloc(sizeof(*a), GFP_NOWAIT | __GFP_ACCOUNT);
 		if (!a)
 			return -ENOMEM;
 		vtep_vni_addr_key(&a->key, vni, addr);
@@ -344,6 +377,8 @@ int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	set = set_copy(old, &pe, -1);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
+	if (exact)
+		vtep_allow_reserve(vtep);
 	spin_lock_bh(&vtep->lock);
 	if (exact)
 		err = vtep_allow_get(vtep, vni->id, &pe.addr,

@@ -4,6 +4,7 @@
  * VTEP_A_FDB_LIST, or one entry): static entries added, replaced or
  * deleted all or none, with their events once the batch stayed.
  */
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -22,6 +23,15 @@ static bool vtep_fdb_static_full(struct vtep_dev *vtep)
 
 	return max && atomic_read(&vtep->static_count) >= max;
 }
+
+/*
+ * A batch holds vtep->lock (bottom halves off) for this many entries at
+ * a time, a few microseconds, not for the whole batch: a batch of 2,000
+ * held it for milliseconds, during which this CPU's softirqs waited.
+ */
+#define VTEP_BATCH_CHUNK	64
+/* Times an entry is tried again that the table refused for now */
+#define VTEP_BATCH_RETRIES	100
 
 /* One entry of a control-plane batch, while it is applied */
 struct vtep_fdb_op {
@@ -173,6 +183,23 @@ full:
 	return -ENOSPC;
 }
 
+/*
+ * Between two chunks of a batch: let go of vtep->lock, so softirqs and
+ * learning run; refill the allow-list's spare entry where sleeping is
+ * allowed; with @wait, sleep a millisecond for the table's resize.
+ */
+static void batch_pause(struct vtep_dev *vtep, bool wait)
+	__must_hold(&vtep->lock)
+{
+	spin_unlock_bh(&vtep->lock);
+	vtep_allow_reserve(vtep);
+	if (wait)
+		usleep_range(1000, 2000);
+	else
+		cond_resched();
+	spin_lock_bh(&vtep->lock);
+}
+
 /* Allocate every entry and take every peer before the lock is taken. */
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				const struct vtep_fdb_cfg *e,
@@ -223,15 +250,24 @@ err:
  * changed), without it -EEXIST. -ENOSPC at cfg.fdb_max static entries or
  * cfg.peer_max peers. On an error *bad is the index of the refused entry.
  *
- * The whole batch is applied under one hold of vtep->lock, so learning
- * cannot slip an entry in between a check and the add, and no other
- * writer sees it half done. Readers do: the datapath and dumps read under
- * RCU, without the lock, and see each entry from the moment it goes in,
- * a table part old and part this batch while it is applied; when an entry
- * is refused half way (a limit, out of memory, a MAC twice in the batch
- * without @replace), what was applied is put back, so a reader may have
- * sent to, or dumped, entries that then vanish. Events go out only for a
- * batch that stayed, so listeners never see such entries. netlink.c has checked every entry: a
+ * The batch is applied under vtep->lock in chunks of VTEP_BATCH_CHUNK
+ * entries, the lock let go between them, so bottom halves are never off
+ * for long; RTNL, held throughout, keeps every other control-plane writer
+ * out. Each entry's check and add are one hold of the lock, so learning
+ * cannot slip an entry in between; between chunks learning and ageing
+ * run, and touch only learned entries, which a later entry of the batch
+ * replaces as it would have anyway. An entry the table refuses for now
+ * (growing) is tried again after a pause; the allow-list's entries are
+ * allocated between chunks (vtep_allow_reserve()), where allocating may
+ * sleep, so no transient allocation failure ends a batch.
+ *
+ * Readers (the datapath and dumps, under RCU, without the lock) see each
+ * entry from the moment it goes in, a table part old and part this batch
+ * while it is applied; when an entry is refused half way (a limit, out of
+ * memory, a MAC twice in the batch without @replace), what was applied is
+ * put back, so a reader may have sent to, or dumped, entries that then
+ * vanish. Events go out only for a batch that stayed, so listeners never
+ * see such entries. netlink.c has checked every entry: a
  * unicast MAC, a unicast destination of the device's family.
  */
 int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
@@ -240,7 +276,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 {
 	struct vtep_fdb_info info;
 	struct vtep_fdb_op *op;
-	unsigned int i;
+	unsigned int i, tries = 0;
 	int err;
 
 	ASSERT_RTNL();
@@ -252,9 +288,25 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	if (err)
 		goto out_free;
 
+	vtep_allow_reserve(vtep);
 	spin_lock_bh(&vtep->lock);
 	for (i = 0; i < n; i++) {
+		if ((i && !(i % VTEP_BATCH_CHUNK)) || !vtep_allow_reserved(vtep))
+			batch_pause(vtep, false);
 		err = vtep_fdb_op_apply(vtep, &e[i], &op[i], replace, extack);
+		/*
+		 * The table refuses an insert while it grows (-EBUSY), or
+		 * when it cannot grow without sleeping (-ENOMEM): its worker
+		 * resizes it, in process context, once the lock is let go.
+		 */
+		if ((err == -EBUSY || err == -ENOMEM) &&
+		    tries++ < VTEP_BATCH_RETRIES) {
+			if (extack)
+				extack->_msg = NULL;
+			batch_pause(vtep, true);
+			i--;
+			continue;
+		}
 		if (err) {
 			*bad = i;
 			vtep_fdb_ops_undo(vtep, e, op, i);

@@ -349,6 +349,7 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	}
 	vr->peer = r;
 
+	vtep_allow_reserve(vtep);
 	spin_lock_bh(&vtep->lock);
 	err = vtep_allow_get(vtep, vni->id, addr, VTEP_ALLOW_REMOTE);
 	if (err) {

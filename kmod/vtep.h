@@ -324,6 +324,7 @@ struct vtep_dev {
 	u32 peers_parked;		/* kept at no reference, vtep->lock */
 	struct ratelimit_state move_rs;	/* VTEP_EVENT_FDB_MOVED */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
+	struct vtep_allow *allow_spare;	/* for the next new pair, vtep->lock */
 	struct rhashtable neighs;	/* struct vtep_neigh, neigh.c */
 	struct rhashtable aliases;	/* addresses of peer sets, alias.c */
 	struct list_head psets;		/* struct vtep_pset, under RTNL */
@@ -611,6 +612,8 @@ enum vtep_allow_why {
 };
 int vtep_allow_init(struct vtep_dev *vtep);
 void vtep_allow_free(struct vtep_dev *vtep);	/* priv_destructor */
+void vtep_allow_reserve(struct vtep_dev *vtep);
+bool vtep_allow_reserved(struct vtep_dev *vtep);
 int vtep_allow_get(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
 		   enum vtep_allow_why why);
 void vtep_allow_put(struct vtep_dev *vtep, u32 vni, const struct vtep_addr *addr,
