@@ -56,8 +56,8 @@ for f in json.load(open(sys.argv[4])):
 }
 
 # ---- detection: iperf3 TCP is an elephant, a ping is not ----
-nq h1 "$VTEPCTL" -j monitor dev vtep0 >"$TMP/monitor.out" 2>&1 &
-mon_pid=$!
+monitor_start h1 "$TMP/monitor.out" -j monitor dev vtep0
+mon_pid=$MON
 n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3.log"
 sleep 0.5	# the server's listen (not a result)
 # (its round trips, for the report: what a flowlet gap must exceed)

@@ -43,8 +43,7 @@ for v in 100 200; do
 	vtepctl_n h2 remote add 192.0.2.1 vni $v dev vtep0
 done
 
-ip netns exec "${P}h1" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
-MON=$!
+monitor_start h1 "$TMP/monitor" monitor
 ip netns exec "${P}h2" tcpdump -i eth0 -n -U --immediate-mode -w "$TMP/h2.pcap" udp port 4789 2>"$TMP/tcpdump.err" &
 TCPDUMP=$!
 retry 20 grep -q listening "$TMP/tcpdump.err"

@@ -32,9 +32,7 @@ done
 vm_add h1 vm $M 203.0.113.10
 vm_add h1 vmx $MX 203.0.113.11
 
-ip netns exec "${P}h3" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
-MON=$!
-retry 10 nq h3 "$VTEPCTL" link show vtep0 >/dev/null
+monitor_start h3 "$TMP/monitor" monitor
 
 check "vm reaches v3" ping_ok vm 203.0.113.3
 check "vmx reaches v3" ping_ok vmx 203.0.113.3

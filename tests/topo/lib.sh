@@ -238,6 +238,27 @@ TAP_DONE=0
 trap on_exit EXIT
 trap 'diag "failed: $BASH_COMMAND"' ERR
 
+# monitor_start NS FILE [ARGS...]: `vtepctl ARGS` (a monitor) in NS, in
+# the background, its output in FILE and its pid in MON; returns once it
+# listens. A monitor started in the background subscribes some time later
+# (on a loaded guest, after the test's first events: a learned event was
+# missed so): a VNI added and deleted on NS's vtep0 until the monitor
+# reports it proves the subscription. The monitor then also lists that
+# VNI, 16777214 on VLAN 4093, which no test uses.
+monitor_start() {
+	local ns=$1 out=$2 i
+	shift 2
+	ip netns exec "$P$ns" "$VTEPCTL" "$@" >"$out" 2>&1 &
+	MON=$!
+	for i in $(seq 1 50); do
+		nq "$ns" "$VTEPCTL" vni add 16777214 dev vtep0 vlan 4093 >/dev/null 2>&1 || true
+		nq "$ns" "$VTEPCTL" vni del 16777214 dev vtep0 >/dev/null 2>&1 || true
+		grep -q 16777214 "$out" && return 0
+		sleep 0.2
+	done
+	diag "monitor in $ns: no event of its own seen (not listening?)"
+}
+
 # userns_create Y|N: whether root of a user namespace may create vtep
 # devices (the module parameter; N, the default, refuses it). topo_done
 # puts it back to N.

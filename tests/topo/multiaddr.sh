@@ -50,8 +50,7 @@ vxlan_add h3 192.0.2.3 100
 n h3 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
 n h3 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.2
 
-ip netns exec "${P}h2" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
-retry 10 nq h2 "$VTEPCTL" link show vtep0 >/dev/null
+monitor_start h2 "$TMP/monitor" monitor
 
 # ---- the list, as vtepctl shows it ----
 nq h1 "$VTEPCTL" link show vtep0 >"$TMP/show"

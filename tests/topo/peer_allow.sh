@@ -37,8 +37,7 @@ vtepctl_n h1 vni add 100 dev vtep6 untagged peers known
 vtepctl_n h1 peer add 2001:db8::40/122 vni 100 dev vtep6
 ipn h1 link set vtep6 up
 
-ip netns exec "${P}h1" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
-retry 10 nq h1 "$VTEPCTL" link show vtep0 >/dev/null
+monitor_start h1 "$TMP/monitor" monitor
 
 cat >"$TMP/send.py" <<'PY'
 import sys
