@@ -52,7 +52,7 @@ if bad:
 
 # ---- every option, through add, show (JSON and text) and set ----
 ALL="local 192.0.2.1 dev eth0 port 4790 ttl 64 tos 0x10 df set learning off ageing 600
-     max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000
+     max-fdb 1000 max-learned 100 max-learned-dev 262144 max-peers 200 max-remotes 300 srcport 40000 50000
      udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000"
 check "ip link add with every option" ipn h1 link add vtep1 type vtep $ALL
 check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
@@ -63,7 +63,7 @@ check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
 	'resteer': True, 'flowlet_gap': 2000, 'sample': 64, 'elephant_rate': 5000000,
 	'vni_count': 0, 'fdb_count': 0}"
 check "ip -d link show prints them as a vtep line" bash -c "
-	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000 vnis 0 fdb 0'"
+	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-learned-dev 262144 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000 vnis 0 fdb 0'"
 # keys_of: the device's settings as sorted JSON, without its name/index
 keys_of() {
 	python3 -c 'import json, sys

@@ -118,13 +118,13 @@ echo "TAP version 13"
 ip netns add "$NS" && ip -n "$NS" link set lo up || { echo "not ok 1 netns $NS"; exit 1; }
 
 # ---- link -------------------------------------------------------------------
-LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 32768 65535 udpcsum off move-notice on resteer off flowlet-gap 500 sample 256 elephant-rate 125000000"
+LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 32768 65535 udpcsum off move-notice on resteer off flowlet-gap 500 sample 256 elephant-rate 125000000"
 t "link add creates a device" 0 "" "" link add vtep0 local 192.0.2.1
 t "link add of an existing device fails with \"exists\"" 1 "" \
 	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
 t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
 tj "link show -j has every key with its default" \
-	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": None, "ttl": 0, "tos": "0x0", "df": "unset", "learning": True, "ageing": 300, "limit": 0, "max_learned": 16384, "max_peers": 65536, "max_remotes": 1024, "port_range": {"low": 32768, "high": 65535}, "udp_csum": False, "move_notice": True, "resteer": False, "flowlet_gap": 500, "sample": 256, "elephant_rate": 125000000, "vni_count": 0, "fdb_count": 0}]' \
+	'd == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": None, "ttl": 0, "tos": "0x0", "df": "unset", "learning": True, "ageing": 300, "limit": 0, "max_learned": 16384, "max_learned_dev": 262144, "max_peers": 65536, "max_remotes": 1024, "port_range": {"low": 32768, "high": 65535}, "udp_csum": False, "move_notice": True, "resteer": False, "flowlet_gap": 500, "sample": 256, "elephant_rate": 125000000, "vni_count": 0, "fdb_count": 0}]' \
 	link show vtep0
 t "link add with an IPv6 local address" 0 "" "" link add vtep6 local 2001:db8::1
 t "link add vtep1 without options" 0 "" "" link add vtep1
@@ -422,13 +422,13 @@ t "link set of the port while up is refused" 1 "" \
 ip -n "$NS" link set vtep0 down
 t "link set of every setting" 0 "" "" link set vtep0 learning off ageing 60 max-fdb 100000 \
 	srcport 40000 50000 ttl 64 tos inherit df inherit udpcsum on move-notice off port 4790 underlay dummy0
-t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" "" \
+t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" "" \
 	link show vtep0
 tj "link show -j after set" \
 	'd[0]["port"] == 4790 and d[0]["underlay"] == "dummy0" and d[0]["ttl"] == 64 and d[0]["tos"] == "0x1" and d[0]["df"] == "inherit" and d[0]["learning"] is False and d[0]["ageing"] == 60 and d[0]["limit"] == 100000 and d[0]["port_range"] == {"low": 40000, "high": 50000} and d[0]["udp_csum"] is True and d[0]["move_notice"] is False' \
 	link show vtep0
 t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
-tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 max-learned 16384 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" \
+tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" \
 	link show vtep0
 t "a source port range upside down is refused" 2 "" \
 	'Error: argument "40000" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535' \
