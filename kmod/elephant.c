@@ -291,15 +291,57 @@ static void elephant(struct vtep_dev *vtep, struct vtep_vni *vni,
 		vtep_event_elephant(vtep, &fi);
 }
 
+/* The rate @bytes sampled one in @n over @span jiffies make */
+static u64 sample_rate(u64 bytes, u32 n, unsigned long span)
+{
+	/* bytes < 2^40 in any window and n <= 2^20: no overflow */
+	return div64_u64(min_t(u64, bytes * n, U64_MAX / HZ) * HZ, span);
+}
+
+/*
+ * What the other CPUs' current windows saw of flow (@hash, @vni). A sender
+ * that moves between CPUs (the scheduler's choice: often where softirqs
+ * run in threads, as on PREEMPT_RT) spreads one flow over several CPUs'
+ * samples, each of which sees only its part: measured on one CPU, a flow
+ * at 1.3 times the elephant rate shared by two was found late or never.
+ * A window older than two (the flow left that CPU) or shorter than half
+ * of one does not count. Read without a lock, each field one word: a
+ * torn pair skews one estimate, nothing else.
+ */
+static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
+		       unsigned long now)
+{
+	unsigned int cpu, self = smp_processor_id(), slot = slot_a(hash);
+	const struct vtep_sample *o;
+	unsigned long span;
+	u64 sum = 0;
+
+	for_each_online_cpu(cpu) {
+		if (cpu == self)
+			continue;
+		o = &per_cpu_ptr(vtep->sampler, cpu)->s[slot];
+		if (READ_ONCE(o->hash) != hash || READ_ONCE(o->vni) != vni)
+			continue;
+		span = now - READ_ONCE(o->start);
+		if (span < VTEP_SAMPLE_WINDOW / 2 ||
+		    span > 2 * VTEP_SAMPLE_WINDOW)
+			continue;
+		sum += sample_rate(READ_ONCE(o->bytes), n, span);
+	}
+	return sum;
+}
+
 /*
  * The frame @skb of flow @hash, to leave with outer port @sport, is the
- * one in N to sample (vtep_elephant_due()). Softirq, under RCU.
+ * one in N to sample (vtep_elephant_due()). Softirq, under RCU. Other
+ * CPUs read this CPU's samples (others_rate()): fields are written whole.
  */
 void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
 			  struct sk_buff *skb, u32 hash, __be16 sport)
 {
 	struct vtep_sampler *sp = this_cpu_ptr(vtep->sampler);
 	u32 n = READ_ONCE(vtep->cfg.sample);
+	u64 limit = READ_ONCE(vtep->cfg.elephant_rate);
 	unsigned long now = jiffies, span;
 	struct vtep_sample *s;
 	u64 rate;
@@ -309,20 +351,21 @@ void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
 		return;
 	s = &sp->s[slot_a(hash)];
 	if (s->hash != hash || s->vni != vni->id) {
-		s->hash = hash;
-		s->vni = vni->id;
-		s->bytes = 0;
-		s->start = now;
+		WRITE_ONCE(s->hash, hash);
+		WRITE_ONCE(s->vni, vni->id);
+		WRITE_ONCE(s->bytes, 0);
+		WRITE_ONCE(s->start, now);
 	}
-	s->bytes += skb->len;
+	WRITE_ONCE(s->bytes, s->bytes + skb->len);
 	span = now - s->start;
 	if (span < VTEP_SAMPLE_WINDOW)
 		return;
-	/* bytes < 2^40 in any window and n <= 2^20: no overflow */
-	rate = div64_u64(min_t(u64, s->bytes * n, U64_MAX / HZ) * HZ, span);
-	s->bytes = 0;
-	s->start = now;
-	if (rate >= READ_ONCE(vtep->cfg.elephant_rate))
+	rate = sample_rate(s->bytes, n, span);
+	WRITE_ONCE(s->bytes, 0);
+	WRITE_ONCE(s->start, now);
+	if (rate < limit)
+		rate += others_rate(vtep, hash, vni->id, n, now);
+	if (rate >= limit)
 		elephant(vtep, vni, skb, hash, sport, rate);
 }
 
