@@ -36,17 +36,6 @@ static int bring_up(struct vnl *nl, int ifindex)
 	return vni_new(nl, ifindex, VNI, 0, NULL, 0);
 }
 
-static int link_set_u32(struct vnl *nl, int ifindex, uint16_t attr,
-			uint32_t v)
-{
-	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_LINK_SET, 0, ifindex);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-
-	mnl_attr_put_u32(nlh, attr, v);
-	mnl_attr_nest_end(nlh, nest);
-	return vnl_run(nl, nlh, NULL, NULL);
-}
-
 /* Sockets bound to 192.0.2.2-9, sending to vtep0's port */
 struct senders {
 	int fd[10];
@@ -171,17 +160,6 @@ TEST_F(vtep_dev, learn_max_dev_caps_the_learned_entries_of_all_vnis)
 }
 
 /* ---- a user namespace's device ---- */
-
-static int write_file(const char *path, const char *what)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, what, strlen(what)) == (ssize_t)strlen(what);
-	close(fd);
-	return ok ? 0 : -1;
-}
 
 /* RTM_NEWLINK vtep0 with one u32 setting */
 static int newlink_u32(struct vnl *rt, uint16_t attr, uint32_t v)

@@ -36,18 +36,6 @@ static int bring_up(struct __test_metadata *_metadata, struct vnl *nl,
 	return vni_new(nl, ifindex, VNI, 0, NULL, 0);
 }
 
-/* LINK_SET of one u32 setting */
-static int link_set_u32(struct vnl *nl, int ifindex, uint16_t attr,
-			uint32_t v)
-{
-	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_LINK_SET, 0, ifindex);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-
-	mnl_attr_put_u32(nlh, attr, v);
-	mnl_attr_nest_end(nlh, nest);
-	return vnl_run(nl, nlh, NULL, NULL);
-}
-
 /* One VXLAN frame of VNI 100 from 192.0.2.@from, inner source MAC @i */
 static int send_frame(int from, uint32_t i)
 {

@@ -41,17 +41,6 @@ static int newlink_on(struct vnl *rt, const char *name, const char *local,
 	return vnl_run(rt, nlh, NULL, NULL);
 }
 
-/* genl LINK_SET: the underlay of @ifindex becomes @underlay */
-static int set_underlay(struct vnl *nl, int ifindex, int underlay)
-{
-	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_LINK_SET, 0, ifindex);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-
-	mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, underlay);
-	mnl_attr_nest_end(nlh, nest);
-	return vnl_run(nl, nlh, NULL, NULL);
-}
-
 /* ---- the graph of devices ---- */
 
 /*
@@ -65,14 +54,16 @@ TEST_F(vtep_dev, an_underlay_loop_is_refused)
 
 	ASSERT_EQ(0, sh("ip link add d0 type dummy && ip link set d0 mtu 65535"));
 	d0 = if_nametoindex("d0");
-	ASSERT_OK(set_underlay(self->nl, self->ifindex, d0));
+	ASSERT_OK(link_set_u32(self->nl, self->ifindex, VTEP_LINK_A_UNDERLAY, d0));
 	ASSERT_EQ(0, newlink_on(self->rt, "va", "192.0.2.2", self->ifindex))
 		TH_LOG("va on vtep0: %s", self->rt->msg);
 	va = if_nametoindex("va");
 	ASSERT_NE(0, va);
 
-	ASSERT_REFUSED(set_underlay(self->nl, self->ifindex, va), EBUSY, "loop");
-	ASSERT_REFUSED(set_underlay(self->nl, self->ifindex, self->ifindex),
+	ASSERT_REFUSED(link_set_u32(self->nl, self->ifindex, VTEP_LINK_A_UNDERLAY,
+				    va), EBUSY, "loop");
+	ASSERT_REFUSED(link_set_u32(self->nl, self->ifindex, VTEP_LINK_A_UNDERLAY,
+				    self->ifindex),
 		       EBUSY, "loop");
 	/* refused whole: vtep0 is still on d0, and d0 takes both with it */
 	ASSERT_EQ(0, sh("ip link set d0 mtu 9000"));
@@ -107,8 +98,8 @@ TEST_F(vtep_dev, a_stack_of_devices_is_bounded)
 	/* and the same limit through genl: the top device onto another */
 	ASSERT_EQ(0, sh("ip link add d1 type dummy"));
 	ASSERT_EQ(0, sh("ip link add t1 link d1 type vtep"));
-	EXPECT_EQ(-EMLINK, set_underlay(self->nl, if_nametoindex("t1"),
-					if_nametoindex(below)));
+	EXPECT_EQ(-EMLINK, link_set_u32(self->nl, if_nametoindex("t1"),
+					VTEP_LINK_A_UNDERLAY, if_nametoindex(below)));
 	ASSERT_EQ(0, sh("ip link del d0"));
 	EXPECT_EQ(0, if_nametoindex("s1"));
 	EXPECT_EQ(0, if_nametoindex(below));
@@ -168,19 +159,6 @@ TEST_F(vtep_dev, a_vni_of_a_shared_socket_has_one_owner)
 
 /* ---- who may create a device ---- */
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int err;
-
-	if (!f)
-		return -errno;
-	err = fputs(text, f) < 0 ? -EIO : 0;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
-}
-
 /*
  * As nobody, become root of a new user and network namespace (what any
  * local user can do on Debian's defaults), then try to create a vtep and
@@ -223,7 +201,7 @@ static int as_userns_root(bool allowed)
 	if (newlink_on(rt, "vb", "192.0.2.2", va))
 		return 31;
 	vb = if_nametoindex("vb");
-	if (set_underlay(nl, va, vb) != -EBUSY)
+	if (link_set_u32(nl, va, VTEP_LINK_A_UNDERLAY, vb) != -EBUSY)
 		return 32;
 	return sh("ip link del d0") || if_nametoindex("vb") ? 33 : 0;
 }

@@ -69,6 +69,30 @@ FIXTURE_TEARDOWN(vtep_dev)
 		       self->nl->msg);						\
 } while (0)
 
+/* genl LINK_SET of one u32 setting */
+static inline int link_set_u32(struct vnl *nl, int ifindex, uint16_t attr,
+			       uint32_t v)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_LINK_SET, 0, ifindex);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
+
+	mnl_attr_put_u32(nlh, attr, v);
+	mnl_attr_nest_end(nlh, nest);
+	return vnl_run(nl, nlh, NULL, NULL);
+}
+
+/* Write @text to the file @path (a sysctl, a parameter, a map): 0 or -1 */
+static inline int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 /* The offset of @a within the request that holds it */
 static inline uint32_t offset_in(const struct nlmsghdr *nlh, const void *a)
 {

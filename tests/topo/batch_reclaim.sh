@@ -18,30 +18,12 @@
 
 MAX=$((32 << 20))
 N=20000
-CG=/sys/fs/cgroup
-MOUNTED=0
-G=$CG/vtep-reclaim-$$
 BIG=${vtep_cache:-}/${vtep_kname:-}/vmlinux
-
-reclaim_cleanup() {
-	[ -d "$G" ] && rmdir "$G" 2>/dev/null
-	[ "$MOUNTED" = 1 ] && umount "$CG" 2>/dev/null
-	true
-}
-trap 'rc=$?; reclaim_cleanup; (exit $rc); on_exit' EXIT
-
-if [ ! -e "$CG/cgroup.controllers" ]; then
-	mount -t cgroup2 none "$CG" || { notok "mount cgroup2"; topo_done; }
-	MOUNTED=1
-fi
-if ! grep -qw memory "$CG/cgroup.controllers" || [ ! -r "$BIG" ]; then
-	skip "batch under memory pressure" "no memory controller, or no $BIG to cache"
+if [ ! -r "$BIG" ]; then
+	skip "batch under memory pressure" "no $BIG to cache"
 	topo_done
 fi
-echo +memory >"$CG/cgroup.subtree_control"
-mkdir "$G"
-echo "$MAX" >"$G/memory.max"
-[ -e "$G/memory.swap.max" ] && echo 0 >"$G/memory.swap.max"
+memcg_group vtep-reclaim "$MAX"
 
 awk -v n=$N 'BEGIN {
 	for (v = 0; v < 2; v++)

@@ -22,29 +22,7 @@
 MAX=$((16 << 20))
 NVNI=4000
 CAP=$(size MEMCG_CAP 600000 600000)
-CG=/sys/fs/cgroup
-MOUNTED=0
-G=$CG/vtep-memcg-$$
-
-memcg_cleanup() {
-	[ -d "$G" ] && rmdir "$G" 2>/dev/null
-	[ "$MOUNTED" = 1 ] && umount "$CG" 2>/dev/null
-	true
-}
-trap 'rc=$?; memcg_cleanup; (exit $rc); on_exit' EXIT
-
-if [ ! -e "$CG/cgroup.controllers" ]; then
-	mount -t cgroup2 none "$CG" || { notok "mount cgroup2"; topo_done; }
-	MOUNTED=1
-fi
-if ! grep -qw memory "$CG/cgroup.controllers"; then
-	skip "memory cgroup" "no memory controller in this kernel"
-	topo_done
-fi
-echo +memory >"$CG/cgroup.subtree_control"
-mkdir "$G"
-echo "$MAX" >"$G/memory.max"
-[ -e "$G/memory.swap.max" ] && echo 0 >"$G/memory.swap.max"
+memcg_group vtep-memcg "$MAX"
 
 # Unprivileged where the kernel allows it (it refuses user namespaces to
 # a chrooted process), with the module's userns_create on for it.
