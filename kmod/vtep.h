@@ -8,7 +8,7 @@
  *   main
  *   netlink        genl policies, parsers, dispatch of commands and dumps
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
- *   device         wires tx, rx and stats in; VNI changes and teardown
+ *   device, dev_vni  wires tx, rx and stats in, teardown; VNI changes
  *   tx, rx         the datapath (rx also GRO)
  *   fdb_batch, learn  the control plane's FDB batches; learning and the
  *                  local MAC table (both use fdb's entries, via fdb.h)
@@ -488,6 +488,8 @@ int vtep_dev_vni_set(struct vtep_dev *vtep, const struct vtep_vni_cfg *vc,
 		     struct netlink_ext_ack *extack);
 int vtep_dev_vni_del(struct vtep_dev *vtep, u32 id,
 		     struct netlink_ext_ack *extack);
+/* dev_vni.c (with the three above): every VNI's group, joined or left */
+int vtep_dev_groups(struct vtep_dev *vtep, bool join);
 
 /* tx.c */
 netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev);
