@@ -469,8 +469,16 @@ static int vtep_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	vn = net_generic(dev_net(dev), vtep_net_id);
 	list_for_each_entry_safe(vtep, next, &vn->devs, net_node) {
-		if (vtep->lower != dev ||
-		    vtep->dev->reg_state != NETREG_REGISTERED)
+		if (vtep->lower != dev)
+			continue;
+		/*
+		 * Unlinked now, even if the vtep goes in the same batch (a
+		 * namespace's exit): the core checks @dev has no upper device
+		 * left before the vtep's own uninit would unlink it.
+		 */
+		if (event == NETDEV_UNREGISTER)
+			vtep_lower_set(vtep, NULL, NULL);
+		if (vtep->dev->reg_state != NETREG_REGISTERED)
 			continue;
 		if (event == NETDEV_CHANGEMTU)
 			vtep_mtu_update(vtep);
