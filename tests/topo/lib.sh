@@ -29,8 +29,18 @@ VM_MTU=${VM_MTU:-1450}
 echo "TAP version 13"
 
 # ---- TAP ----
-ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $*"; }
-notok() { TAP_N=$((TAP_N + 1)); TAP_FAIL=1; echo "not ok $TAP_N $*"; }
+# VTEP_TIMING=1 (e.g. scripts/vm.sh -- env VTEP_TIMING=1 bash
+# scripts/vm-tests.sh T): before each result, the milliseconds since the one
+# before, to see where a script spends its time.
+TAP_T=${EPOCHREALTIME/./}
+tap_time() {
+	[ -n "${VTEP_TIMING:-}" ] || return 0
+	local now=${EPOCHREALTIME/./}
+	echo "# +$(((now - TAP_T) / 1000)) ms"
+	TAP_T=$now
+}
+ok() { tap_time; TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $*"; }
+notok() { tap_time; TAP_N=$((TAP_N + 1)); TAP_FAIL=1; echo "not ok $TAP_N $*"; }
 diag() { echo "# $*"; }
 # check NAME CMD...: ok if CMD succeeds; else not ok, with its output.
 check() {
