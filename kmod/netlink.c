@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vtep: the generic netlink family's requests (uapi/linux/vtep.h is their
- * spec): the policies, the parsers that turn attributes into plain structs
- * for the files below, and the dispatch of every command and dump. dump.c
- * writes the replies and the dumps; rtnl.c parses the link nest, shared
- * with rtnetlink.
+ * spec): the policies, the parsers of the device's and its VNIs' requests,
+ * and the dispatch of every command and dump. nl_tables.c parses the
+ * requests of the tables (remotes, aliases, peers, neighbours, the FDB);
+ * dump.c writes the replies and the dumps; rtnl.c parses the link nest,
+ * shared with rtnetlink.
  *
  * Validation is declared in the policies below and done by the genetlink
  * core before a handler runs, strictly: an unknown, truncated or
@@ -22,6 +23,7 @@
 #include <net/netns/generic.h>
 
 #include "vtep.h"
+#include "nl.h"
 
 /* Not const: 6.1's struct nla_policy points at a non-const range. */
 static struct netlink_range_validation vni_range = {
@@ -45,34 +47,34 @@ static const struct nla_policy vni_policy[VTEP_VNI_A_MAX + 1] = {
 	[VTEP_VNI_A_NEIGHS]	= VTEP_READ_ONLY(VTEP_VNI_A_NEIGHS),
 };
 
-static const struct nla_policy remote_policy[VTEP_REMOTE_A_MAX + 1] = {
+const struct nla_policy vtep_remote_policy[VTEP_REMOTE_A_MAX + 1] = {
 	[VTEP_REMOTE_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_REMOTE_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_REMOTE_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
-static const struct nla_policy peer_policy[VTEP_PEER_A_MAX + 1] = {
+const struct nla_policy vtep_peer_policy[VTEP_PEER_A_MAX + 1] = {
 	[VTEP_PEER_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_PEER_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_PEER_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_PEER_A_PREFIX]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
 };
 
-static const struct nla_policy neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
+const struct nla_policy vtep_neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
 	[VTEP_NEIGH_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_NEIGH_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_NEIGH_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_NEIGH_A_LLADDR]	= NLA_POLICY_ETH_ADDR,
 };
 
-static const struct nla_policy alias_policy[VTEP_ALIAS_A_MAX + 1] = {
+const struct nla_policy vtep_alias_policy[VTEP_ALIAS_A_MAX + 1] = {
 	[VTEP_ALIAS_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_ALIAS_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_ALIAS_A_PEER]	= { .type = NLA_BE32 },
 	[VTEP_ALIAS_A_PEER6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
-static const struct nla_policy fdb_policy[VTEP_FDB_A_MAX + 1] = {
+const struct nla_policy vtep_fdb_policy[VTEP_FDB_A_MAX + 1] = {
 	[VTEP_FDB_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_FDB_A_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[VTEP_FDB_A_DST]	= { .type = NLA_BE32 },
@@ -86,15 +88,15 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[VTEP_A_LINK]		= NLA_POLICY_NESTED(vtep_link_policy),
 	[VTEP_A_VNI]		= NLA_POLICY_NESTED(vni_policy),
-	[VTEP_A_REMOTE]		= NLA_POLICY_NESTED(remote_policy),
-	[VTEP_A_FDB]		= NLA_POLICY_NESTED(fdb_policy),
-	[VTEP_A_FDB_LIST]	= NLA_POLICY_NESTED_ARRAY(fdb_policy),
-	[VTEP_A_PEER]		= NLA_POLICY_NESTED(peer_policy),
-	[VTEP_A_NEIGH]		= NLA_POLICY_NESTED(neigh_policy),
+	[VTEP_A_REMOTE]		= NLA_POLICY_NESTED(vtep_remote_policy),
+	[VTEP_A_FDB]		= NLA_POLICY_NESTED(vtep_fdb_policy),
+	[VTEP_A_FDB_LIST]	= NLA_POLICY_NESTED_ARRAY(vtep_fdb_policy),
+	[VTEP_A_PEER]		= NLA_POLICY_NESTED(vtep_peer_policy),
+	[VTEP_A_NEIGH]		= NLA_POLICY_NESTED(vtep_neigh_policy),
 	[VTEP_A_STATS]		= VTEP_READ_ONLY(VTEP_A_STATS),
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 	[VTEP_A_FLOW]		= VTEP_READ_ONLY(VTEP_A_FLOW),
-	[VTEP_A_ALIAS]		= NLA_POLICY_NESTED(alias_policy),
+	[VTEP_A_ALIAS]		= NLA_POLICY_NESTED(vtep_alias_policy),
 };
 
 /* The device a request names, with a reference the caller drops. */
@@ -126,8 +128,8 @@ static struct vtep_dev *req_dev(struct net *net, struct nlattr **attrs,
 }
 
 /* The VNI @id names; under RTNL, which keeps it alive after RCU. */
-static struct vtep_vni *req_vni(struct vtep_dev *vtep, struct nlattr *id,
-				struct netlink_ext_ack *extack)
+struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
+			     struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 
@@ -144,8 +146,8 @@ static struct vtep_vni *req_vni(struct vtep_dev *vtep, struct nlattr *id,
  * of the IPv4 and IPv6 attributes, unicast, and of the family of the
  * device's local address.
  */
-static int peer_addr_parse(const struct vtep_dev *vtep, struct nlattr *nest,
-			   struct nlattr *a4, struct nlattr *a6, int type4,
+int vtep_nl_peer_addr(const struct vtep_dev *vtep, struct nlattr *nest,
+		      struct nlattr *a4, struct nlattr *a6, int type4,
 			   struct vtep_addr *addr,
 			   struct netlink_ext_ack *extack)
 {
@@ -317,417 +319,8 @@ static int do_vni_get(struct vtep_dev *vtep, struct genl_info *info)
 	err = vni_nest(info, tb);
 	if (err)
 		return err;
-	vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+	vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
 	return vni ? vtep_reply_vni(info, vtep, vni) : -ENOENT;
-}
-
-/*
- * The nest @type of a REMOTE or PEER command (their VNI and addresses are
- * attributes 1, 2 and 3 alike): parsed with @policy into @tb, the VNI
- * found and the address checked.
- */
-static int vni_addr_nest(struct vtep_dev *vtep, struct genl_info *info,
-			 int type, const struct nla_policy *policy,
-			 unsigned int maxtype, struct nlattr **tb,
-			 struct vtep_vni **vni, struct vtep_addr *addr)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *nest = info->attrs[type];
-	int err;
-
-	BUILD_BUG_ON((int)VTEP_REMOTE_A_VNI != (int)VTEP_PEER_A_VNI ||
-		     (int)VTEP_REMOTE_A_ADDR != (int)VTEP_PEER_A_ADDR ||
-		     (int)VTEP_REMOTE_A_ADDR6 != (int)VTEP_PEER_A_ADDR6);
-	if (GENL_REQ_ATTR_CHECK(info, type))
-		return -EINVAL;
-	err = nla_parse_nested(tb, maxtype, nest, policy, extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_REMOTE_A_VNI))
-		return -EINVAL;
-	*vni = req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack);
-	if (!*vni)
-		return -ENOENT;
-	return peer_addr_parse(vtep, nest, tb[VTEP_REMOTE_A_ADDR],
-			       tb[VTEP_REMOTE_A_ADDR6], VTEP_REMOTE_A_ADDR, addr,
-			       extack);
-}
-
-static int do_remote_change(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct nlattr *tb[VTEP_REMOTE_A_MAX + 1];
-	struct vtep_addr addr;
-	struct vtep_vni *vni;
-	int err;
-
-	err = vni_addr_nest(vtep, info, VTEP_A_REMOTE, remote_policy,
-			    VTEP_REMOTE_A_MAX, tb, &vni, &addr);
-	if (err)
-		return err;
-	if (info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL)
-		err = vtep_vni_remote_del(vtep, vni, &addr, info->extack);
-	else
-		err = vtep_vni_remote_add(vtep, vni, &addr,
-					  info->nlhdr->nlmsg_flags &
-					  NLM_F_REPLACE, info->extack);
-	/* One copy of a flood per peer, however many of its addresses */
-	if (!err && vtep_alias_any(vtep))
-		vtep_alias_dedup(vtep, vni);
-	return err;
-}
-
-/*
- * VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }: ADDR is another address of the
- * peer PEER; a delete names ADDR only.
- */
-static int do_alias_change(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct nlattr *nest = info->attrs[VTEP_A_ALIAS];
-	struct nlattr *tb[VTEP_ALIAS_A_MAX + 1];
-	struct vtep_addr addr, peer;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_ALIAS))
-		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_ALIAS_A_MAX, nest, alias_policy,
-			       info->extack);
-	if (err)
-		return err;
-	err = peer_addr_parse(vtep, nest, tb[VTEP_ALIAS_A_ADDR],
-			      tb[VTEP_ALIAS_A_ADDR6], VTEP_ALIAS_A_ADDR, &addr,
-			      info->extack);
-	if (err)
-		return err;
-	if (info->genlhdr->cmd == VTEP_CMD_ALIAS_DEL)
-		return vtep_alias_del(vtep, &addr, info->extack);
-	err = peer_addr_parse(vtep, nest, tb[VTEP_ALIAS_A_PEER],
-			      tb[VTEP_ALIAS_A_PEER6], VTEP_ALIAS_A_PEER, &peer,
-			      info->extack);
-	return err ?: vtep_alias_add(vtep, &addr, &peer,
-				     info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
-				     info->extack);
-}
-
-static int do_alias_get(struct vtep_dev *vtep, struct genl_info *info)
-{
-	return vtep_reply_aliases(info, vtep);
-}
-
-/*
- * VTEP_A_PEER { VNI, ADDR|ADDR6, [PREFIX] }: an address or prefix allowed
- * to send the VNI's frames. The prefix length defaults to the whole
- * address and may not exceed it.
- */
-static int do_peer_change(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
-	struct vtep_addr addr;
-	struct vtep_vni *vni;
-	u8 plen, bits;
-	int err;
-
-	err = vni_addr_nest(vtep, info, VTEP_A_PEER, peer_policy,
-			    VTEP_PEER_A_MAX, tb, &vni, &addr);
-	if (err)
-		return err;
-	bits = addr.family == AF_INET6 ? 128 : 32;
-	plen = tb[VTEP_PEER_A_PREFIX] ? nla_get_u8(tb[VTEP_PEER_A_PREFIX]) : bits;
-	if (plen > bits) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_PEER_A_PREFIX],
-				    "Prefix is longer than the address");
-		return -EINVAL;
-	}
-	if (info->genlhdr->cmd == VTEP_CMD_PEER_DEL)
-		return vtep_allow_del(vtep, vni, &addr, plen, extack);
-	return vtep_allow_add(vtep, vni, &addr, plen,
-			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
-}
-
-/* PEER_GET: VTEP_A_PEER { VNI }, the VNI's explicit allowances */
-static int do_peer_get(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct nlattr *nest = info->attrs[VTEP_A_PEER];
-	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
-	struct vtep_vni *vni;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_PEER))
-		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_PEER_A_MAX, nest, peer_policy,
-			       info->extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, VTEP_PEER_A_VNI))
-		return -EINVAL;
-	vni = req_vni(vtep, tb[VTEP_PEER_A_VNI], info->extack);
-	return vni ? vtep_reply_peers(info, vtep, vni) : -ENOENT;
-}
-
-/*
- * VTEP_A_NEIGH { VNI, ADDR|ADDR6, [LLADDR] }: an overlay neighbour of the
- * VNI, of either family whatever the underlay's; LLADDR for an add.
- */
-static int do_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *nest = info->attrs[VTEP_A_NEIGH];
-	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
-	struct vtep_addr addr;
-	struct vtep_vni *vni;
-	const u8 *mac;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_NEIGH))
-		return -EINVAL;
-	err = nla_parse_nested(tb, VTEP_NEIGH_A_MAX, nest, neigh_policy,
-			       extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_NEIGH_A_VNI))
-		return -EINVAL;
-	if (!tb[VTEP_NEIGH_A_ADDR] == !tb[VTEP_NEIGH_A_ADDR6]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "Neighbour needs one address, IPv4 or IPv6");
-		return -EINVAL;
-	}
-	vtep_addr_get(&addr, tb[VTEP_NEIGH_A_ADDR], tb[VTEP_NEIGH_A_ADDR6]);
-	if (!vtep_addr_is_unicast(&addr) ||
-	    (addr.family == AF_INET ? ipv4_is_loopback(addr.ip4) :
-				      ipv6_addr_loopback(&addr.ip6))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_NEIGH_A_ADDR] ?:
-				    tb[VTEP_NEIGH_A_ADDR6],
-				    "Neighbour address must be unicast");
-		return -EINVAL;
-	}
-	vni = req_vni(vtep, tb[VTEP_NEIGH_A_VNI], extack);
-	if (!vni)
-		return -ENOENT;
-	if (info->genlhdr->cmd == VTEP_CMD_NEIGH_DEL)
-		return vtep_neigh_del(vtep, vni, &addr, extack);
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_NEIGH_A_LLADDR))
-		return -EINVAL;
-	mac = nla_data(tb[VTEP_NEIGH_A_LLADDR]);
-	if (!is_valid_ether_addr(mac)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_NEIGH_A_LLADDR],
-				    "Neighbour MAC must be unicast and not zero");
-		return -EINVAL;
-	}
-	return vtep_neigh_add(vtep, vni, &addr, mac,
-			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
-}
-
-/*
- * A VTEP_A_FDB nest: VNI and MAC; the destination for an add, and for a
- * delete optionally (it must then match).
- */
-static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
-		     struct vtep_fdb_cfg *e, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
-	int err;
-
-	err = nla_parse_nested(tb, VTEP_FDB_A_MAX, nest, fdb_policy, extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_FDB_A_VNI) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_FDB_A_MAC))
-		return -EINVAL;
-	memset(e, 0, sizeof(*e));
-	ether_addr_copy(e->mac, nla_data(tb[VTEP_FDB_A_MAC]));
-	if (!is_valid_ether_addr(e->mac)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_MAC],
-				    "VTEP_FDB_A_MAC must be a unicast address");
-		return -EINVAL;
-	}
-	e->vni = req_vni(vtep, tb[VTEP_FDB_A_VNI], extack);
-	if (!e->vni)
-		return -ENOENT;
-	if (cmd == VTEP_CMD_FDB_GET)
-		return 0;
-	if (cmd == VTEP_CMD_FDB_DEL) {
-		if (!tb[VTEP_FDB_A_DST] && !tb[VTEP_FDB_A_DST6])
-			return 0;
-		e->match_dst = true;
-	} else if (tb[VTEP_FDB_A_TYPE] &&
-		   nla_get_u8(tb[VTEP_FDB_A_TYPE]) == VTEP_FDB_TYPE_LEARNED) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_TYPE],
-				    "FDB entries of the control plane must be static");
-		return -EOPNOTSUPP;
-	}
-	return peer_addr_parse(vtep, nest, tb[VTEP_FDB_A_DST],
-			       tb[VTEP_FDB_A_DST6], VTEP_FDB_A_DST, &e->dst,
-			       extack);
-}
-
-/* The VTEP_A_FDB nests of a request: the one, or every one of the list */
-static int fdb_nests(struct genl_info *info, struct nlattr ***at,
-		     unsigned int *n)
-{
-	struct nlattr *list = info->attrs[VTEP_A_FDB_LIST];
-	struct nlattr *a;
-	int rem;
-
-	*n = 0;
-	if (info->attrs[VTEP_A_FDB] && list) {
-		NL_SET_ERR_MSG_ATTR(info->extack, list,
-				    "A request carries VTEP_A_FDB or VTEP_A_FDB_LIST, not both");
-		return -EINVAL;
-	}
-	if (!list) {
-		if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
-			return -EINVAL;
-		*at = kmalloc(sizeof(**at), GFP_KERNEL);
-		if (!*at)
-			return -ENOMEM;
-		(*at)[(*n)++] = info->attrs[VTEP_A_FDB];
-		return 0;
-	}
-	nla_for_each_nested(a, list, rem) {
-		if (nla_type(a) != VTEP_A_FDB) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a,
-					    "VTEP_A_FDB_LIST must hold VTEP_A_FDB entries only");
-			return -EINVAL;
-		}
-		(*n)++;
-	}
-	*at = kvmalloc_array(*n ?: 1, sizeof(**at), GFP_KERNEL_ACCOUNT);
-	if (!*at)
-		return -ENOMEM;
-	*n = 0;
-	nla_for_each_nested(a, list, rem)
-		(*at)[(*n)++] = a;
-	return 0;
-}
-
-/*
- * FDB_NEW and FDB_DEL, of one entry or a batch: every entry is parsed and
- * checked before fdb.c applies the whole batch or none of it; an error
- * points at the entry refused.
- */
-static int do_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
-{
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
-	struct netlink_ext_ack *extack = info->extack;
-	u8 cmd = info->genlhdr->cmd;
-	struct vtep_fdb_cfg *e = NULL;
-	struct nlattr **at = NULL;
-	unsigned int n, i, bad;
-	int err;
-
-	err = fdb_nests(info, &at, &n);
-	if (err || !n)
-		goto out;
-	e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL_ACCOUNT);
-	if (!e) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		err = fdb_parse(vtep, at[i], cmd, &e[i], extack);
-		if (err) {
-			NL_SET_BAD_ATTR(extack, at[i]);
-			goto out;
-		}
-	}
-	if (cmd == VTEP_CMD_FDB_NEW)
-		err = vtep_fdb_add_batch(vtep, e, n, replace, &bad, extack);
-	else
-		err = vtep_fdb_del_batch(vtep, e, n, &bad, extack);
-	if (err)
-		NL_SET_BAD_ATTR(extack, at[bad]);
-out:
-	kvfree(e);
-	kvfree(at);
-	return err;
-}
-
-/* FDB_GET: the entry a VTEP_A_FDB { VNI, MAC } names */
-static int do_fdb_one(struct vtep_dev *vtep, struct genl_info *info)
-{
-	struct nlattr *nest = info->attrs[VTEP_A_FDB];
-	struct vtep_fdb_cfg e;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_FDB))
-		return -EINVAL;
-	err = fdb_parse(vtep, nest, VTEP_CMD_FDB_GET, &e, info->extack);
-	if (err)
-		return err;
-	err = vtep_reply_fdb(info, vtep, &e);
-	if (err == -ENOENT)
-		NL_SET_ERR_MSG_ATTR(info->extack, nest, "no such FDB entry");
-	return err;
-}
-
-/*
- * The optional { VNI } filter of a remote or neighbour dump: the VNI is
- * attribute 1 of both nests, each parsed with its own policy.
- */
-static int vni_filter(struct vtep_dev *vtep, struct nlattr *nest,
-		      const struct nla_policy *policy, unsigned int maxtype,
-		      u32 *vni, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
-	int err;
-
-	BUILD_BUG_ON((int)VTEP_REMOTE_A_VNI != (int)VTEP_NEIGH_A_VNI ||
-		     VTEP_REMOTE_A_MAX > VTEP_NEIGH_A_MAX);
-	*vni = 0;
-	if (!nest)
-		return 0;
-	err = nla_parse_nested(tb, maxtype, nest, policy, extack);
-	if (err || !tb[VTEP_REMOTE_A_VNI])
-		return err;
-	if (!req_vni(vtep, tb[VTEP_REMOTE_A_VNI], extack))
-		return -ENOENT;
-	*vni = nla_get_u32(tb[VTEP_REMOTE_A_VNI]);
-	return 0;
-}
-
-/* The optional { VNI, TYPE } filter of an FDB dump or flush. */
-static int fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
-		      u8 *type, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
-	int err, i;
-
-	*vni = 0;
-	*type = VTEP_FDB_TYPE_ANY;
-	if (!nest)
-		return 0;
-	err = nla_parse_nested(tb, VTEP_FDB_A_MAX, nest, fdb_policy, extack);
-	if (err)
-		return err;
-	for (i = VTEP_FDB_A_MAC; i <= VTEP_FDB_A_DST6; i++) {
-		if (tb[i]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "FDB filter must hold only VTEP_FDB_A_VNI and VTEP_FDB_A_TYPE");
-			return -EINVAL;
-		}
-	}
-	if (tb[VTEP_FDB_A_VNI]) {
-		if (!req_vni(vtep, tb[VTEP_FDB_A_VNI], extack))
-			return -ENOENT;
-		*vni = nla_get_u32(tb[VTEP_FDB_A_VNI]);
-	}
-	if (tb[VTEP_FDB_A_TYPE])
-		*type = nla_get_u8(tb[VTEP_FDB_A_TYPE]);
-	return 0;
-}
-
-static int do_fdb_flush(struct vtep_dev *vtep, struct genl_info *info)
-{
-	u32 vni;
-	u8 type;
-	int err;
-
-	err = fdb_filter(vtep, info->attrs[VTEP_A_FDB], &vni, &type,
-			 info->extack);
-	if (!err)
-		vtep_fdb_flush(vtep, vni ? vtep_vni_lookup(vtep, vni) : NULL,
-			       type);
-	return err;
 }
 
 static int do_stats_get(struct vtep_dev *vtep, struct genl_info *info)
@@ -740,7 +333,7 @@ static int do_stats_get(struct vtep_dev *vtep, struct genl_info *info)
 		err = vni_nest(info, tb);
 		if (err)
 			return err;
-		vni = req_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
+		vni = vtep_nl_vni(vtep, tb[VTEP_VNI_A_ID], info->extack);
 		if (!vni)
 			return -ENOENT;
 	}
@@ -756,21 +349,21 @@ static const handler_t handlers[__VTEP_CMD_MAX] = {
 	[VTEP_CMD_VNI_SET]	= do_vni_change,
 	[VTEP_CMD_VNI_DEL]	= do_vni_change,
 	[VTEP_CMD_VNI_GET]	= do_vni_get,
-	[VTEP_CMD_REMOTE_NEW]	= do_remote_change,
-	[VTEP_CMD_REMOTE_DEL]	= do_remote_change,
-	[VTEP_CMD_FDB_NEW]	= do_fdb_change,
-	[VTEP_CMD_FDB_DEL]	= do_fdb_change,
-	[VTEP_CMD_FDB_GET]	= do_fdb_one,
-	[VTEP_CMD_FDB_FLUSH]	= do_fdb_flush,
+	[VTEP_CMD_REMOTE_NEW]	= vtep_nl_remote_change,
+	[VTEP_CMD_REMOTE_DEL]	= vtep_nl_remote_change,
+	[VTEP_CMD_FDB_NEW]	= vtep_nl_fdb_change,
+	[VTEP_CMD_FDB_DEL]	= vtep_nl_fdb_change,
+	[VTEP_CMD_FDB_GET]	= vtep_nl_fdb_get,
+	[VTEP_CMD_FDB_FLUSH]	= vtep_nl_fdb_flush,
 	[VTEP_CMD_STATS_GET]	= do_stats_get,
-	[VTEP_CMD_PEER_NEW]	= do_peer_change,
-	[VTEP_CMD_PEER_DEL]	= do_peer_change,
-	[VTEP_CMD_PEER_GET]	= do_peer_get,
-	[VTEP_CMD_NEIGH_NEW]	= do_neigh_change,
-	[VTEP_CMD_NEIGH_DEL]	= do_neigh_change,
-	[VTEP_CMD_ALIAS_NEW]	= do_alias_change,
-	[VTEP_CMD_ALIAS_DEL]	= do_alias_change,
-	[VTEP_CMD_ALIAS_GET]	= do_alias_get,
+	[VTEP_CMD_PEER_NEW]	= vtep_nl_peer_change,
+	[VTEP_CMD_PEER_DEL]	= vtep_nl_peer_change,
+	[VTEP_CMD_PEER_GET]	= vtep_nl_peer_get,
+	[VTEP_CMD_NEIGH_NEW]	= vtep_nl_neigh_change,
+	[VTEP_CMD_NEIGH_DEL]	= vtep_nl_neigh_change,
+	[VTEP_CMD_ALIAS_NEW]	= vtep_nl_alias_change,
+	[VTEP_CMD_ALIAS_DEL]	= vtep_nl_alias_change,
+	[VTEP_CMD_ALIAS_GET]	= vtep_nl_alias_get,
 };
 
 /* Every "do": find the device, run the command's handler, under RTNL. */
@@ -820,15 +413,15 @@ static int dump_setup(struct netlink_callback *cb,
 	d->ifindex = vtep->dev->ifindex;
 	if (cmd == VTEP_CMD_REMOTE_GET) {
 		d->remotes = true;
-		err = vni_filter(vtep, attrs[VTEP_A_REMOTE], remote_policy,
-				 VTEP_REMOTE_A_MAX, &d->vni, extack);
+		err = vtep_nl_vni_filter(vtep, attrs[VTEP_A_REMOTE], vtep_remote_policy,
+					 VTEP_REMOTE_A_MAX, &d->vni, extack);
 	} else if (cmd == VTEP_CMD_NEIGH_GET) {
 		d->neighs = true;
-		err = vni_filter(vtep, attrs[VTEP_A_NEIGH], neigh_policy,
-				 VTEP_NEIGH_A_MAX, &d->vni, extack);
+		err = vtep_nl_vni_filter(vtep, attrs[VTEP_A_NEIGH], vtep_neigh_policy,
+					 VTEP_NEIGH_A_MAX, &d->vni, extack);
 	} else if (cmd == VTEP_CMD_FDB_GET) {
-		err = fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni, &d->type,
-				 extack);
+		err = vtep_nl_fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni, &d->type,
+					 extack);
 	}
 	dev_put(vtep->dev);
 	return err;

@@ -7,6 +7,7 @@
  *
  *   main
  *   netlink        genl policies, parsers, dispatch of commands and dumps
+ *   nl_tables      the requests of the tables (remote, alias, peer, neigh, FDB)
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device, dev_vni  wires tx, rx and stats in, teardown; VNI changes
  *   tx, rx         the datapath (rx also GRO)
