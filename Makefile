@@ -201,8 +201,11 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 		-Iuapi -c $< -o $@
 
 # The fuzzers: netlink (tests/topo/nlfuzz.sh), topology (tests/topo/topofuzz.sh)
-tests/fuzz/%: tests/fuzz/%.c uapi/linux/vtep.h
+tests/fuzz/nlfuzz: tests/fuzz/nlfuzz.c tests/fuzz/fuzz.h uapi/linux/vtep.h
 	$(CC) $(CFLAGS) -o $@ $< $(MNL_LIBS)
+TOPOFUZZ_SRC := tests/fuzz/topofuzz.c tests/fuzz/topofuzz_nl.c tests/fuzz/topofuzz_act.c
+tests/fuzz/topofuzz: $(TOPOFUZZ_SRC) tests/fuzz/topofuzz.h tests/fuzz/fuzz.h uapi/linux/vtep.h
+	$(CC) $(CFLAGS) -o $@ $(TOPOFUZZ_SRC) $(MNL_LIBS)
 
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz

@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fuzz.h"
+
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -50,16 +52,7 @@
 #define RBUF (256 * 1024)
 #define CORPUS 64
 
-static uint64_t rs;
-static uint32_t rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs >> 11);
-}
-static uint32_t rn(uint32_t n) { return n ? rnd() % n : 0; }
-static bool chance(int pct) { return (int)rn(100) < pct; }
+uint64_t rs;
 
 enum kind { K_U8, K_U16, K_U32, K_BE16, K_VNI, K_VLAN, K_IFX, K_A4, K_G4,
 	    K_A6, K_G6, K_MAC, K_STR, K_FLAG, K_BOOL, K_FDBTYPE, K_DF,
