@@ -200,6 +200,31 @@ static void batch_pause(struct vtep_dev *vtep, bool wait)
 	spin_lock_bh(&vtep->lock);
 }
 
+/*
+ * One entry of a batch. The table refuses an insert while it grows
+ * (-EBUSY), or when it cannot grow without sleeping (-ENOMEM): its worker
+ * resizes it, in process context, once the lock is let go. So the lock
+ * is let go and the insert tried again, VTEP_BATCH_RETRIES times in all
+ * for the batch.
+ */
+static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+			  struct vtep_fdb_op *op, bool replace,
+			  unsigned int *tries, struct netlink_ext_ack *extack)
+	__must_hold(&vtep->lock)
+{
+	int err;
+
+	for (;;) {
+		err = vtep_fdb_op_apply(vtep, e, op, replace, extack);
+		if ((err != -EBUSY && err != -ENOMEM) ||
+		    (*tries)++ >= VTEP_BATCH_RETRIES)
+			return err;
+		if (extack)
+			extack->_msg = NULL;
+		batch_pause(vtep, true);
+	}
+}
+
 /* Allocate every entry and take every peer before the lock is taken. */
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				const struct vtep_fdb_cfg *e,
@@ -267,7 +292,7 @@ err:
  * memory, a MAC twice in the batch without @replace), what was applied is
  * put back, so a reader may have sent to, or dumped, entries that then
  * vanish. Events go out only for a batch that stayed, so listeners never
- * see such entries. netlink.c has checked every entry: a
+ * see such entries. nl_tables.c has checked every entry: a
  * unicast MAC, a unicast destination of the device's family.
  */
 int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
@@ -293,20 +318,8 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	for (i = 0; i < n; i++) {
 		if ((i && !(i % VTEP_BATCH_CHUNK)) || !vtep_allow_reserved(vtep))
 			batch_pause(vtep, false);
-		err = vtep_fdb_op_apply(vtep, &e[i], &op[i], replace, extack);
-		/*
-		 * The table refuses an insert while it grows (-EBUSY), or
-		 * when it cannot grow without sleeping (-ENOMEM): its worker
-		 * resizes it, in process context, once the lock is let go.
-		 */
-		if ((err == -EBUSY || err == -ENOMEM) &&
-		    tries++ < VTEP_BATCH_RETRIES) {
-			if (extack)
-				extack->_msg = NULL;
-			batch_pause(vtep, true);
-			i--;
-			continue;
-		}
+		err = op_apply_retry(vtep, &e[i], &op[i], replace, &tries,
+				     extack);
 		if (err) {
 			*bad = i;
 			vtep_fdb_ops_undo(vtep, e, op, i);
