@@ -54,7 +54,7 @@ SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
-.PHONY: all module cached-modules vtepctl tests check unit vm-test demo \
+.PHONY: all module cached-modules vtepctl tests check unit vm-test mutants demo \
 	style sparse deps clean help plugin install modules_install \
 	dkms-src dkms-install deb bench soak debug-kernel evpn-stubs install-evpn
 
@@ -229,6 +229,9 @@ check: ## install, build, run every test (host + VMs), print the summary
 
 bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
+
+mutants: ## planted bugs (allow check off, a counter not counted, learning off, ...) the suite must catch (KERNEL=6.1)
+	@KERNEL=$(or $(KERNEL),6.1) bash scripts/mutants.sh
 
 soak: ## the reliability suites at full size on 6.1, 6.12, 6.1 PREEMPT_RT and 6.1-debug (hours)
 	@bash scripts/soak.sh
