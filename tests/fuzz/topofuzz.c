@@ -536,11 +536,11 @@ int main(int argc, char **argv)
 		teardown();
 
 	printf("# topofuzz: seed %lu: %lu steps in %ld ms; requests applied %lu, refused %lu (%lu mutated); "
-	       "frames %lu (delivered %lu, owner but not delivered %lu); deepest chain %lu; "
+	       "frames %lu (delivered %lu, owner but not delivered %lu, by a device the model cannot place %lu); deepest chain %lu; "
 	       "cycle requests %lu; up devices sharing a socket %lu times; "
 	       "learning bursts %lu (%lu entries learned, %lu judged by the memory oracle)\n",
 	       seed, done, ms_now(), applied, refused, n_mutated, n_frames, n_delivered,
-	       n_undelivered, max_depth, cycles_sent, shared_seen, n_bursts, n_burst_learned,
+	       n_undelivered, n_unjudged, max_depth, cycles_sent, shared_seen, n_bursts, n_burst_learned,
 	       n_burst_checked);
 	printf("# topofuzz: actions:");
 	for (a = 0; a < n_actions; a++)

@@ -128,7 +128,7 @@ extern unsigned long act_count[];
 extern const char *const addrs[];
 extern const uint16_t ports[];
 extern unsigned long applied, refused, n_frames, n_delivered, n_undelivered;
-extern unsigned long n_bursts, n_burst_learned, n_burst_checked;
+extern unsigned long n_bursts, n_burst_learned, n_burst_checked, n_unjudged;
 int result(int err);
 int link_up(int ns, int ifindex, bool up);
 

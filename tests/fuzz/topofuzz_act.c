@@ -23,7 +23,7 @@ static struct dev *pick(int kinds, int ns)
 }
 
 unsigned long applied, refused, n_frames, n_delivered, n_undelivered;
-unsigned long n_bursts, n_burst_learned, n_burst_checked;
+unsigned long n_bursts, n_burst_learned, n_burst_checked, n_unjudged;
 
 int result(int err)
 {
@@ -390,7 +390,15 @@ static void act_frame(void)
 		for (grew = 0, i = 0; i < DEV_MAX; i++)
 			if (devs[i].used && devs[i].kind == D_VTEP && devs[i].rx > before[i]) {
 				grew++;
-				if (&devs[i] != owner)
+				/*
+				 * A vtep whose creating request was mutated
+				 * past its name (the kernel named it vtepN)
+				 * has sockets the model cannot place: it
+				 * cannot be judged.
+				 */
+				if (!devs[i].src_sure)
+					n_unjudged++;
+				else if (&devs[i] != owner)
 					finding(F_DELIVERY, "VNI %d to ns%d %s:%u: received by %s (ns%d), owner %s",
 						VNI_BASE + v, ns, addrs[ai], port, devs[i].name,
 						devs[i].ns, owner ? owner->name : "none");
