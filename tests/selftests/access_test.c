@@ -183,45 +183,6 @@ TEST_F(vtep_dev, an_fdb_add_raises_an_event)
 	vnl_close(ev);
 }
 
-/*
- * Reads all that is queued on @ev; counts the events @what of @ifindex,
- * and in @other those of @other_ifindex.
- */
-static int count_events(struct vnl *ev, uint8_t what, int ifindex,
-			 int other_ifindex, int *other)
-{
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(ev->sk), .events = POLLIN };
-	int found = 0;
-
-	while (poll(&pfd, 1, 0) == 1) {
-		ssize_t n = mnl_socket_recvfrom(ev->sk, ev->rcv, VNL_BUF);
-		const struct nlmsghdr *m;
-		int len = n;
-
-		if (n < 0)
-			return -errno;
-		for (m = (void *)ev->rcv; mnl_nlmsg_ok(m, len);
-		     m = mnl_nlmsg_next(m, &len)) {
-			const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
-			struct vnl_tb tb;
-
-			if (m->nlmsg_type != ev->family ||
-			    g->cmd != VTEP_CMD_EVENT)
-				continue;
-			vnl_attrs(m, &tb);
-			if (!tb.a[VTEP_A_EVENT] || !tb.a[VTEP_A_IFINDEX] ||
-			    mnl_attr_get_u8(tb.a[VTEP_A_EVENT]) != what)
-				continue;
-			if ((int)mnl_attr_get_u32(tb.a[VTEP_A_IFINDEX]) == ifindex)
-				found++;
-			else if (other && (int)mnl_attr_get_u32(tb.a[VTEP_A_IFINDEX]) ==
-				 other_ifindex)
-				(*other)++;
-		}
-	}
-	return found;
-}
-
 /* CAP_NET_ADMIN in the effective set only, so it can come back */
 static int net_admin_effective(bool on)
 {

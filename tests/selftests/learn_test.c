@@ -305,37 +305,6 @@ TEST(learned_entries_are_charged_to_the_creators_memcg)
 
 /* ---- a flapping MAC ---- */
 
-/* Reads what is queued on @ev; counts FDB_MOVED events of @ifindex */
-static int moved_events(struct vnl *ev, int ifindex)
-{
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(ev->sk), .events = POLLIN };
-	int found = 0;
-
-	while (poll(&pfd, 1, 0) == 1) {
-		ssize_t n = mnl_socket_recvfrom(ev->sk, ev->rcv, VNL_BUF);
-		const struct nlmsghdr *m;
-		int len = n;
-
-		if (n <= 0)
-			break;
-		for (m = (void *)ev->rcv; mnl_nlmsg_ok(m, len);
-		     m = mnl_nlmsg_next(m, &len)) {
-			const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
-			struct vnl_tb tb;
-
-			if (m->nlmsg_type != ev->family ||
-			    g->cmd != VTEP_CMD_EVENT)
-				continue;
-			vnl_attrs(m, &tb);
-			if (tb.a[VTEP_A_EVENT] && tb.a[VTEP_A_IFINDEX] &&
-			    mnl_attr_get_u32(tb.a[VTEP_A_IFINDEX]) == (uint32_t)ifindex &&
-			    mnl_attr_get_u8(tb.a[VTEP_A_EVENT]) == VTEP_EVENT_FDB_MOVED)
-				found++;
-		}
-	}
-	return found;
-}
-
 #define FLAPS	300
 
 TEST_F(vtep_dev, a_flapping_mac_moves_on_every_frame_with_rate_limited_events)
@@ -363,7 +332,7 @@ TEST_F(vtep_dev, a_flapping_mac_moves_on_every_frame_with_rate_limited_events)
 	moved = stat_of(self->nl, self->ifindex, 0, VTEP_STAT_FDB_MOVED);
 	suppressed = stat_of(self->nl, self->ifindex, 0,
 			     VTEP_STAT_MOVE_EVENTS_SUPPRESSED);
-	events = moved_events(ev, self->ifindex);
+	events = count_events(ev, VTEP_EVENT_FDB_MOVED, self->ifindex, 0, NULL);
 	TH_LOG("%d frames: %llu moves, %d FDB_MOVED events, %llu suppressed",
 	       FLAPS + 1, (unsigned long long)moved, events,
 	       (unsigned long long)suppressed);
