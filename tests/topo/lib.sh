@@ -180,23 +180,24 @@ nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 # as long a wait as before, when it slept 0.5 s between tries; CMD's
 # arguments are expanded once, by the caller: see wait_for)
 retry() {
-	local n=$1 i=0 end=$((${EPOCHREALTIME/./} + $1 * 500000))
+	local _rt_n=$1 _rt_i=0 _rt_end=$((${EPOCHREALTIME/./} + $1 * 500000))
 	shift
 	while :; do
 		"$@" && return 0
-		i=$((i + 1))
-		[ $i -ge "$n" ] && [ "${EPOCHREALTIME/./}" -ge $end ] && return 1
+		_rt_i=$((_rt_i + 1))
+		[ $_rt_i -ge "$_rt_n" ] && [ "${EPOCHREALTIME/./}" -ge $_rt_end ] && return 1
 		nap 0.1
 	done
 }
 # wait_for N 'SHELL CONDITION': evaluate the condition (afresh each time)
 # until it holds, every 0.1 s, at most as long as retry N
 wait_for() {
-	local n=$1 i=0 end=$((${EPOCHREALTIME/./} + $1 * 500000))
+	# (its locals are named so that the condition sees the caller's)
+	local _wf_i=0 _wf_end=$((${EPOCHREALTIME/./} + $1 * 500000))
 	while :; do
 		eval "$2" && return 0
-		i=$((i + 1))
-		[ $i -ge "$n" ] && [ "${EPOCHREALTIME/./}" -ge $end ] && return 1
+		_wf_i=$((_wf_i + 1))
+		[ $_wf_i -ge "$1" ] && [ "${EPOCHREALTIME/./}" -ge $_wf_end ] && return 1
 		nap 0.1
 	done
 }
