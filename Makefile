@@ -207,13 +207,18 @@ TOPOFUZZ_SRC := tests/fuzz/topofuzz.c tests/fuzz/topofuzz_nl.c tests/fuzz/topofu
 tests/fuzz/topofuzz: $(TOPOFUZZ_SRC) tests/fuzz/topofuzz.h tests/fuzz/fuzz.h uapi/linux/vtep.h
 	$(CC) $(CFLAGS) -o $@ $(TOPOFUZZ_SRC) $(MNL_LIBS)
 
+# The tests' in-process drivers (vtepctl's code linked in): warnings fail
+tests/drivers/nlcmd: tests/drivers/nlcmd.c $(USER_SRC) $(USER_HDR)
+	$(CC) $(CFLAGS) -Werror -pthread -o $@ $< $(USER_SRC) $(MNL_LIBS)
+
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
 FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
-tests: $(TEST_BINS) $(FUZZ_BINS) $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, vtep-evpn's stubs
+DRIVER_BINS := tests/drivers/nlcmd
+tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, vtep-evpn's stubs
 
 unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
@@ -245,5 +250,5 @@ demo: ## boot a VM and show the overlay working
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
 		tests/bpf/*.o tests/bpf/portcount userspace/ip/link_vtep.so \
-		$(FUZZ_BINS)
+		$(FUZZ_BINS) $(DRIVER_BINS)
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 PKGS="build-essential gcc make bc flex bison kmod cpio xz-utils zstd
       pkg-config libelf-dev dwarves sparse
-      qemu-system-x86 busybox-static iproute2 iperf3 tcpdump tshark ethtool
+      qemu-system-x86 busybox-static iproute2 iperf3 tcpdump tshark ethtool jq
       libmnl-dev libbpf-dev bpftool clang llvm check python3-scapy tcpreplay
       procps psmisc util-linux iputils-ping zlib1g-dev
       dkms dh-dkms debhelper lintian

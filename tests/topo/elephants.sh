@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-for tool in iperf3 tcpdump tshark; do
+for tool in iperf3 tcpdump jq; do
 	if ! command -v $tool >/dev/null; then
 		skip "elephants" "$tool not installed"
 		topo_done
@@ -30,11 +30,9 @@ done
 two_vteps
 
 check "the defaults: resteer off, flowlet-gap 500, sample 256, elephant-rate 125000000" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL -j link show vtep0 | $PY -c '
-import json, sys
-l = json.load(sys.stdin)[0]
-sys.exit(not (l[\"resteer\"] is False and l[\"flowlet_gap\"] == 500 and
-              l[\"sample\"] == 256 and l[\"elephant_rate\"] == 125000000))'"
+	bash -c "ip netns exec ${P}h1 $VTEPCTL -j link show vtep0 | jq -e '.[0] |
+		.resteer == false and .flowlet_gap == 500 and .sample == 256 and
+		.elephant_rate == 125000000'"
 check "the settings are refused out of range" \
 	bash -c "! ip netns exec ${P}h1 $VTEPCTL link set vtep0 flowlet-gap 0 &&
 		 ! ip netns exec ${P}h1 $VTEPCTL link set vtep0 sample 1048577 &&
@@ -48,39 +46,34 @@ flows_json() { nq "$1" "$VTEPCTL" -j flows show dev vtep0; }
 # flow_field FILE PROTO DPORT FIELD: a field of the elephant to DPORT in a
 # saved `flows show` ("" if none)
 flow_field() {
-	$PY -c 'import json, sys
-proto, dport, field = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-for f in json.load(open(sys.argv[4])):
-    if f.get("proto") == proto and f.get("dport") == dport:
-        print(f[field])' "$2" "$3" "$4" "$1"
+	jq -r --argjson p "$2" --argjson d "$3" --arg f "$4" \
+		'.[] | select(.proto == $p and .dport == $d) | .[$f]' "$1"
 }
+# no_elephants: wait until h1 lists no elephant (each is listed until 2 s
+# after its last window at the rate), so the next flow is the only one
+no_elephants() { wait_for 20 '[ "$(flows_json h1 | jq length)" = 0 ]'; }
 
 # ---- detection: iperf3 TCP is an elephant, a ping is not ----
 monitor_start h1 "$TMP/monitor.out" -j monitor dev vtep0
 mon_pid=$MON
 n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3.log"
-sleep 0.5	# the server's listen (not a result)
+retry 20 bash -c "ip netns exec ${P}v2 ss -Htln | grep -q 203.0.113.2:5201"
 # (its round trips, for the report: what a flowlet gap must exceed)
 diag "ping v1 -> v2: $(nq v1 ping -q -c 5 -i 0.2 203.0.113.2 | tail -n 1)"
 check "iperf3 TCP from port 40001 moves 200 MB" \
 	nq v1 iperf3 -c 203.0.113.2 --cport 40001 -n 200M
 flows_json h1 >"$TMP/flows.json"
 sed 's/^/# flows: /' "$TMP/flows.json"
-check "the TCP flow is listed with its 5-tuple, VNI, rate and outer port" \
-	$PY -c 'import json, sys
-fl = [f for f in json.load(open(sys.argv[1])) if f.get("proto") == 6]
 # (once per flow hash: a TCP socket may pick a new hash, so a new port,
 # during the transfer, as with the kernel vxlan; the 5-tuple is the same)
-assert len(fl) >= 1, fl
-for f in fl:
-    assert (f["vni"], f["src"], f["dst"], f["sport"], f["dport"]) == \
-           (100, "203.0.113.1", "203.0.113.2", 40001, 5201), f
-    assert f["rate"] >= 100000 and 32768 <= f["outer_sport"] <= 65535, f
-    assert f["outer_src"] == "192.0.2.1" and f["moves"] == 0, f' "$TMP/flows.json"
+check "the TCP flow is listed with its 5-tuple, VNI, rate and outer port" \
+	jq -e '[.[] | select(.proto == 6)] | length >= 1 and
+		all(.vni == 100 and .src == "203.0.113.1" and .dst == "203.0.113.2" and
+		    .sport == 40001 and .dport == 5201 and .rate >= 100000 and
+		    .outer_sport >= 32768 and .outer_sport <= 65535 and
+		    .outer_src == "192.0.2.1" and .moves == 0)' "$TMP/flows.json"
 check "the ping is not listed (not an elephant)" \
-	$PY -c 'import json, sys
-assert not [f for f in json.load(open(sys.argv[1])) if f.get("proto") == 1]' \
-	"$TMP/flows.json"
+	jq -e '[.[] | select(.proto == 1)] | length == 0' "$TMP/flows.json"
 check "an elephant event named the TCP flow" \
 	wait_for 10 "grep -q '\"event\":\"elephant\".*\"proto\":6.*\"sport\":40001,\"dport\":5201' $TMP/monitor.out"
 kill "$mon_pid"
@@ -114,12 +107,10 @@ bursts() {
 	sleep 1		# the capture's last packets (not a result)
 	kill "$dump_pid"
 	wait "$dump_pid" || true
-	# each field twice, outer and inner: the inner UDP length gives the burst
+	# the outer source port; the inner UDP payload's length gives the burst
 	# (v2's ICMP port unreachable quotes the datagrams: h1's packets only)
-	tshark -r "$TMP/$1.pcap" -n -Y 'udp.dstport == 7777 && !icmp' -T fields \
-		-E occurrence=a -E aggregator=, -e udp.srcport -e udp.length \
-		2>/dev/null | awk '{ split($1, p, ","); split($2, l, ",")
-			print p[1], l[2] - 8 - 64 }' >"$TMP/$1.ports"
+	vxlan_pkts "$TMP/$1.pcap" | awk '$8 ~ /\.7777:$/ && $9 == "UDP," {
+		print $2, $NF - 64 }' >"$TMP/$1.ports"
 }
 # per_burst FILE: "burst packets distinct_ports port" per burst, and
 # "changes N" (bursts whose port differs from the burst before)
@@ -168,7 +159,7 @@ for i in range(20):
         b.sendto(b"b" * (64 + i), ("203.0.113.2", 7780))
     time.sleep(0.1)
 PY
-sleep 2.5	# the elephants before age out of the table (not a result)
+no_elephants
 vtepctl_n h1 link set vtep0 elephant-rate 20000
 nq h1 tcpdump -nUi eth0 -w "$TMP/two.pcap" udp port 4789 and src host 192.0.2.1 \
 	>/dev/null 2>&1 &
@@ -180,12 +171,11 @@ sleep 1		# the capture's last packets (not a result)
 kill "$dump_pid"
 wait "$dump_pid" || true
 sed 's/^/# flows: /' "$TMP/two.flows"
+vxlan_pkts "$TMP/two.pcap" >"$TMP/two.pkts"
 # per flow: "burst port" lines, then its port changes over bursts 10..19
 for f in 7779 7780; do
-	tshark -r "$TMP/two.pcap" -n -Y "udp.dstport == $f && !icmp" -T fields \
-		-E occurrence=a -E aggregator=, -e udp.srcport -e udp.length \
-		2>/dev/null | awk '{ split($1, p, ","); split($2, l, ",")
-			print l[2] - 8 - 64, p[1] }' | sort -u | sort -s -n -k1,1 >"$TMP/two.$f"
+	awk -v f="$f" '$8 ~ "\\." f ":$" && $9 == "UDP," { print $NF - 64, $2 }' \
+		"$TMP/two.pkts" | sort -u | sort -s -n -k1,1 >"$TMP/two.$f"
 	awk '$1 >= 10 { if (n++ && $2 != last) c++; last = $2 } END { print c + 0 }' \
 		"$TMP/two.$f" >"$TMP/two.$f.changes"
 	diag "flow to $f: $(wc -l <"$TMP/two.$f") (burst, port) pairs, $(cat "$TMP/two.$f.changes") changes over bursts 10-19"
@@ -219,7 +209,7 @@ while time.monotonic() < end:
         s.sendto(b"r" * 64, ("203.0.113.2", 7781))
     time.sleep(0.01)
 PY
-sleep 2.5	# the elephants before age out of the table (not a result)
+no_elephants
 vtepctl_n h1 link set vtep0 elephant-rate 5000 flowlet-gap 1000000
 nq v1 $PY "$TMP/rate.py" 20
 flows_json h1 >"$TMP/rate1.flows"
@@ -253,8 +243,8 @@ t = [threading.Thread(target=send, args=(c,)) for c in (0, 1)]
 for x in t: x.start()
 for x in t: x.join()
 PY
-sleep 2.5	# the flow before ages out: this one is the lone elephant (not a result)
-sample=$(nq h1 "$VTEPCTL" -j link show vtep0 | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["sample"])')
+no_elephants	# the flow before: this one is the lone elephant
+sample=$(nq h1 "$VTEPCTL" -j link show vtep0 | jq -r '.[0].sample')
 vtepctl_n h1 link set vtep0 sample 1
 m0=$(stat h1 vtep0 resteer_moves)
 nq v1 $PY "$TMP/twocpu.py"
@@ -274,7 +264,7 @@ vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000 flowlet-gap 20000
 
 # Off again: today's behaviour, one port per flow, moves stay as they were.
 vtepctl_n h1 link set vtep0 resteer off
-sleep 2.5	# the last elephant ages out of the table (not a result)
+no_elephants	# the last elephant
 bursts off
 per_burst "$TMP/off.ports" >"$TMP/off.bursts"
 sed 's/^/# resteer off: /' "$TMP/off.bursts"

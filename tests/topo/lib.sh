@@ -62,6 +62,17 @@ n() { pretty "$1" "${@:2}"; ip netns exec "$P$1" "${@:2}"; }
 # nq NS CMD...: the same, quietly (for commands run many times)
 nq() { ip netns exec "$P$1" "${@:2}"; }
 ipn() { pretty "$1" ip "${@:2}"; ip -n "$P$1" "${@:2}"; }
+# ipb NS: the ip commands on stdin (one a line, without "ip") in NS, by one
+# ip -batch process, each echoed as a TAP comment; fails at the first that
+# fails
+ipb() {
+	local line lines=()
+	while IFS= read -r line; do
+		pretty "$1" ip "$line"
+		lines+=("$line")
+	done
+	printf '%s\n' "${lines[@]}" | ip -n "$P$1" -batch -
+}
 vtepctl_n() { pretty "$1" vtepctl "${@:2}"; ip netns exec "$P$1" "$VTEPCTL" "${@:2}"; }
 
 ns_add() {
@@ -79,8 +90,7 @@ ns_add() {
 topo_switch() {
 	ns_add sw
 	# No IGMP/MLD snooping: without a querier it would prune group floods.
-	ipn sw link add name br0 type bridge mcast_snooping 0
-	ipn sw link set br0 up
+	printf '%s\n' "link add name br0 type bridge mcast_snooping 0" "link set br0 up" | ipb sw
 }
 
 # host NAME IPV4 [IPV6]: a host on the switch, its uplink named eth0
@@ -90,11 +100,13 @@ host_add() {
 	ns_add "$name" ${ip6:+ipv6}
 	ip link add name eth0 netns "$P$name" type veth peer name "u-$name" netns "${P}sw"
 	ipn sw link set "u-$name" master br0 up
-	ipn "$name" addr add "$ip4/24" dev eth0
-	[ -z "$ip6" ] || ipn "$name" addr add "$ip6/64" dev eth0 nodad
-	ipn "$name" link set eth0 up
-	ipn "$name" link add name br0 type bridge
-	ipn "$name" link set br0 up
+	{
+		echo "addr add $ip4/24 dev eth0"
+		[ -z "$ip6" ] || echo "addr add $ip6/64 dev eth0 nodad"
+		echo "link set eth0 up"
+		echo "link add name br0 type bridge"
+		echo "link set br0 up"
+	} | ipb "$name"
 }
 
 # vm_add HOST VM MAC IPV4 [IPV6] [VLAN]: a VM behind the host's bridge,
@@ -111,10 +123,12 @@ vm_add() {
 		n "$host" bridge vlan del vid 1 dev "v-$vm"
 		n "$host" bridge vlan add vid "$vlan" dev "v-$vm" pvid untagged
 	fi
-	ipn "$vm" addr add "$ip4/24" dev eth0
-	[ -z "$ip6" ] || ipn "$vm" addr add "$ip6/64" dev eth0 nodad
-	# What a DHCP server of the overlay would announce: the tunnel's MTU.
-	ipn "$vm" link set eth0 mtu "$VM_MTU" up
+	# (what a DHCP server of the overlay would announce: the tunnel's MTU)
+	{
+		echo "addr add $ip4/24 dev eth0"
+		[ -z "$ip6" ] || echo "addr add $ip6/64 dev eth0 nodad"
+		echo "link set eth0 mtu $VM_MTU up"
+	} | ipb "$vm"
 }
 
 # vtep_add HOST LOCAL [OPTIONS...]: our vtep0 on HOST, a port of its bridge
@@ -156,49 +170,53 @@ two_vteps() {
 }
 
 # ---- waiting (on events, never on elapsed time as a result) ----
-# retry N CMD...: run CMD until it succeeds, at most N times (CMD's
+# nap SECONDS: sleep without a process (sleep(1) is a fork and exec, 83 ms
+# in a TCG guest): a read that times out on a FIFO no one writes
+mkfifo "$TMP/.nap"
+exec {NAP_FD}<>"$TMP/.nap"
+nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
+# retry N CMD...: run CMD until it succeeds, every 0.1 s, giving up once
+# it failed N times and N half-seconds have passed (so as many tries and
+# as long a wait as before, when it slept 0.5 s between tries; CMD's
 # arguments are expanded once, by the caller: see wait_for)
 retry() {
-	local i
-	for ((i = 0; i < $1; i++)); do
-		"${@:2}" && return 0
-		sleep 0.5
+	local _rt_n=$1 _rt_i=0 _rt_end=$((${EPOCHREALTIME/./} + $1 * 500000))
+	shift
+	while :; do
+		"$@" && return 0
+		_rt_i=$((_rt_i + 1))
+		[ $_rt_i -ge "$_rt_n" ] && [ "${EPOCHREALTIME/./}" -ge $_rt_end ] && return 1
+		nap 0.1
 	done
-	return 1
 }
 # wait_for N 'SHELL CONDITION': evaluate the condition (afresh each time)
-# until it holds, at most N times
+# until it holds, every 0.1 s, at most as long as retry N
 wait_for() {
-	local i
-	for ((i = 0; i < $1; i++)); do
+	# (its locals are named so that the condition sees the caller's)
+	local _wf_i=0 _wf_end=$((${EPOCHREALTIME/./} + $1 * 500000))
+	while :; do
 		eval "$2" && return 0
-		sleep 0.5
+		_wf_i=$((_wf_i + 1))
+		[ $_wf_i -ge "$1" ] && [ "${EPOCHREALTIME/./}" -ge $_wf_end ] && return 1
+		nap 0.1
 	done
-	return 1
 }
 # ping_ok NS DST: the VM can reach DST (ARP included); a few tries
 ping_ok() { retry 10 nq "$1" ping -q -c 1 -W 2 "$2" >/dev/null; }
 
-# stat NS DEV NAME [VNI]: one counter from vtepctl -j stats show
+# stat NS DEV NAME [VNI]: one counter from vtepctl -j stats show (jq, not
+# a python3 per counter: 490 ms to start in a TCG guest)
 stat() {
 	local vni=${4:+vni $4}
 	nq "$1" "$VTEPCTL" -j stats show dev "$2" $vni |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)
-if isinstance(d, list):
-    d = d[0]
-s = d.get("stats", d)
-print(s.get(sys.argv[1], 0))' "$3"
+		jq -r --arg k "$3" '(if type == "array" then .[0] else . end) |
+			(.stats // .) | .[$k] // 0'
 }
 
 # fdb_dst NS DEV VNI MAC: the remote an FDB entry points at ("" if none)
 fdb_dst() {
 	nq "$1" "$VTEPCTL" -j fdb show dev "$2" vni "$3" |
-		python3 -c 'import json,sys
-mac = sys.argv[1].lower()
-for e in json.load(sys.stdin):
-    if e.get("mac", "").lower() == mac:
-        print(e.get("dst", ""))' "$4"
+		jq -r --arg m "${4,,}" '.[] | select((.mac // "" | ascii_downcase) == $m) | .dst // ""'
 }
 
 # ---- the underlay, captured (tcpdump, read with tshark) ----
@@ -212,6 +230,19 @@ underlay_on() {
 	sleep 1		# the capture's last packets (not a result)
 	kill $pid
 	wait $pid || true
+}
+# vxlan_pkts PCAP: one line per VXLAN packet of a capture: its outer
+# source address, source port, destination address and VNI, then its inner
+# packet as tcpdump prints it, e.g.
+#   192.0.2.1 40000 192.0.2.2 100 IP 203.0.113.1.5555 > 203.0.113.2.7777: UDP, length 64
+# (tcpdump -r: tshark takes 5.7 s to start in a TCG guest)
+vxlan_pkts() {
+	tcpdump -ntr "$1" 2>/dev/null | awk '
+		/: VXLAN, / {
+			s = $2; sp = s; sub(/.*\./, "", sp); sub(/\.[0-9]+$/, "", s)
+			d = $4; sub(/\.[0-9]+:$/, "", d); vni = $NF
+			if ((getline inner) > 0) print s, sp, d, vni, inner
+		}'
 }
 # seen NAME FILTER: how many captured packets match the tshark filter
 # (tshark decodes the ARP and ICMPv6 inside VXLAN on port 4789)

@@ -28,14 +28,24 @@ for i in 1 2; do
 	vm_add h$i v$i 02:00:00:00:0$i:0$i 203.0.113.$i
 done
 
+# The steps of a cycle go in few processes (a process per step, under
+# TCG, took longer than the step): ip -n, ip -batch, and
+# tests/drivers/nlcmd, which runs vtepctl and ip lines in one process.
+NLCMD=$TOPO_REPO/tests/drivers/nlcmd
+# nlc NS: the vtepctl and ip lines on stdin, run in NS by one nlcmd
+nlc() { nq "$1" "$NLCMD" >/dev/null; }
+
 vtep_up() {	# vtep_up HOST: our VTEP on HOST, VNI 100, the other hosts as remotes
 	local h=$1 i j
 	i=${h#h}
-	vtep_add "$h" 192.0.2.$i >/dev/null
-	nq "$h" "$VTEPCTL" vni add 100 dev vtep0 untagged
-	for j in 1 2 3; do
-		[ "$i" = "$j" ] || nq "$h" "$VTEPCTL" remote add 192.0.2.$j vni 100 dev vtep0
-	done
+	{
+		echo "vtepctl link add vtep0 local 192.0.2.$i underlay eth0"
+		echo "ip link set vtep0 master br0 up"
+		echo "vtepctl vni add 100 dev vtep0 untagged"
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] || echo "vtepctl remote add 192.0.2.$j vni 100 dev vtep0"
+		done
+	} | nlc "$h"
 }
 FLOODS=()
 floods_start() {
@@ -56,49 +66,60 @@ vteps_del() {
 
 # A: create, traffic, delete under the flood
 cycle_dev() {
-	vtep_up h1
+	vtep_up h1 || return 4
 	ping_ok v1 203.0.113.2 || return 1
 	ip -n "${P}h1" link del vtep0
 }
 # B: rmmod with both devices carrying the flood, then insmod
 cycle_mod() {
-	vtep_up h1
-	ip -n "${P}h2" link show vtep0 >/dev/null 2>&1 || vtep_up h2
+	vtep_up h1 || return 4
+	ip -n "${P}h2" link show vtep0 >/dev/null 2>&1 || vtep_up h2 || return 4
 	ping_ok v1 203.0.113.2 || return 1
 	rmmod vtep || return 2
 	insmod "$VTEP_KO" || return 3
-	vtep_up h2
+	vtep_up h2 || return 4
 }
 # C: a host and its flooding VM deleted under traffic
 NC=0
 cycle_ns() {
-	local h=h3c$NC v=v3c$NC rc=0
+	local h=h3c$NC v=v3c$NC rc=0 flood buf
 	NC=$((NC + 1))
 	# (a module cycle before leaves h1 without its device)
-	ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1
+	ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1 || return 4
 	ns_add "$h"
-	ip link add name eth0 netns "$P$h" type veth peer name "u-$h" netns "${P}sw"
-	nq sw ip link set "u-$h" master br0 up
-	nq "$h" ip addr add 192.0.2.3/24 dev eth0
-	nq "$h" ip link set eth0 up
-	nq "$h" ip link add name br0 type bridge
-	nq "$h" ip link set br0 up
-	nq "$h" "$VTEPCTL" link add vtep0 local 192.0.2.3 underlay eth0
-	nq "$h" ip link set vtep0 master br0 up
-	nq "$h" "$VTEPCTL" vni add 100 dev vtep0 untagged
-	nq "$h" "$VTEPCTL" remote add 192.0.2.1 vni 100 dev vtep0
 	ns_add "$v"
-	ip link add name eth0 netns "$P$v" address 02:00:00:00:03:03 type veth peer name "v-$v" netns "$P$h"
-	nq "$h" ip link set "v-$v" master br0 up
-	nq "$v" ip addr add 203.0.113.3/24 dev eth0
-	nq "$v" ip link set eth0 mtu "$VM_MTU" up
-	nq "$v" ip neigh replace 203.0.113.1 lladdr $M1 dev eth0 nud permanent
+	ip -n "$P$h" -batch - <<-EOF || return 5
+	link add name eth0 type veth peer name u-$h netns ${P}sw
+	addr add 192.0.2.3/24 dev eth0
+	link set eth0 up
+	link add name br0 type bridge
+	link set br0 up
+	link add name v-$v type veth peer name eth0 netns $P$v address 02:00:00:00:03:03
+	link set v-$v master br0 up
+	EOF
+	ip -n "${P}sw" link set "u-$h" master br0 up || return 5
+	nlc "$h" <<-EOF || return 6
+	vtepctl link add vtep0 local 192.0.2.3 underlay eth0
+	ip link set vtep0 master br0 up
+	vtepctl vni add 100 dev vtep0 untagged
+	vtepctl remote add 192.0.2.1 vni 100 dev vtep0
+	EOF
+	ip -n "$P$v" -batch - <<-EOF || return 7
+	addr add 203.0.113.3/24 dev eth0
+	link set eth0 mtu $VM_MTU up
+	neigh replace 203.0.113.1 lladdr $M1 dev eth0 nud permanent
+	EOF
 	retry 10 nq "$v" ping -q -c 1 -W 2 203.0.113.1 >/dev/null || rc=1
-	nq "$v" ping -f -q 203.0.113.1 >/dev/null 2>&1 &
-	sleep 0.5
+	nq "$v" ping -f 203.0.113.1 >"$TMP/flood.$v" 2>&1 &
+	flood=$!
+	# Mid-flood: once it has sent 20 requests (not after a fixed time).
+	# ping -f prints a dot for each and a backspace for each reply; read
+	# without a process.
+	wait_for 20 'IFS= read -r -N 40 buf <"$TMP/flood.$v"; [ ${#buf} -ge 40 ]' || rc=8
 	ip netns del "$P$h" || rc=2
-	kill $! 2>/dev/null; wait $! 2>/dev/null
+	kill $flood 2>/dev/null; wait $flood 2>/dev/null
 	ip netns del "$P$v" || rc=3
+	rm -f "$TMP/flood.$v"
 	return $rc
 }
 

@@ -4,7 +4,10 @@
 # the source-port range between two ranges, as fast as vtepctl can. Every
 # tunnel packet must go to one of the two groups, never to an address made
 # of both, and take a source port from one range or the other, never from a
-# range made of one's low bound and the other's high. A race is a matter of
+# range made of one's low bound and the other's high. The changes go
+# through tests/drivers/nlcmd, one process making them as fast as the
+# kernel takes them for as long as the flood lasts (a vtepctl process per
+# change made a few hundred in 10 s). A race is a matter of
 # chance: this shows the published values whole on every packet seen, it
 # cannot show a race impossible.
 #
@@ -38,12 +41,11 @@ while time.monotonic() < end:
 print(n)
 PY
 
-# tshark decodes the capture (the outer headers: each field's first
-# occurrence); awk checks every packet's destination and
-# source port against the two configurations.
+# The capture's outer headers (lib.sh's vxlan_pkts: source, source port,
+# destination); awk checks every packet's destination and source port
+# against the two configurations.
 check_capture() {
-	tshark -r "$1" -n -Y 'udp.dstport == 4789' -T fields -E occurrence=f -e ipv6.dst -e udp.srcport \
-		2>/dev/null | awk -v g1=$G1 -v g2=$G2 '
+	vxlan_pkts "$1" | awk '{ print $3, $2 }' | awk -v g1=$G1 -v g2=$G2 '
 		{ n++ }
 		$1 != g1 && $1 != g2 { bad_dst++; print "# to", $1 }
 		!(($2 >= 1000 && $2 <= 1099) || ($2 >= 3000 && $2 <= 3099)) { bad_port++; print "# from port", $2 }
@@ -56,26 +58,33 @@ check_capture() {
 nq h1 tcpdump -nUi eth0 -w "$TMP/tx.pcap" udp port 4789 >/dev/null 2>&1 &
 dump_pid=$!
 wait_for 20 "test -s $TMP/tx.pcap"
-nq v1 $PY "$TMP/flood.py" 10 >"$TMP/sent" &
+# Changes for CHANGE_S seconds, inside a flood 2 s longer.
+CHANGE_S=${TORN_CHANGE_S:-4}
+nq v1 $PY "$TMP/flood.py" $((CHANGE_S + 2)) >"$TMP/sent" &
 flood_pid=$!
-changes=0
-while kill -0 $flood_pid 2>/dev/null; do
-	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group $G2
-	nq h1 "$VTEPCTL" link set vtep0 srcport 3000 3099
-	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group none
-	nq h1 "$VTEPCTL" vni set 100 dev vtep0 group $G1
-	nq h1 "$VTEPCTL" link set vtep0 srcport 1000 1099
-	changes=$((changes + 5))
-done
+# the flood is on once v1's uplink sends (python takes a while to start)
+v1_tx() { ip -n "${P}v1" -j -s link show eth0 | jq '.[0].stats64.tx.packets'; }
+tx0=$(v1_tx)
+wait_for 40 '[ "$(v1_tx)" -gt $((tx0 + 10)) ]' || true
+nq h1 "$TOPO_REPO/tests/drivers/nlcmd" -r "$CHANGE_S" >"$TMP/changes" <<EOF || true
+vtepctl vni set 100 dev vtep0 group $G2
+vtepctl link set vtep0 srcport 3000 3099
+vtepctl vni set 100 dev vtep0 group none
+vtepctl vni set 100 dev vtep0 group $G1
+vtepctl link set vtep0 srcport 1000 1099
+EOF
+read -r changes applied refused <"$TMP/changes" || changes=0 refused=0
+still=$(kill -0 $flood_pid 2>/dev/null && echo "the flood still ran" || echo "the flood had ended")
 wait $flood_pid
 sleep 1
 kill $dump_pid
 wait $dump_pid || true
-diag "$(cat "$TMP/sent") frames flooded during $changes changes"
+diag "$(cat "$TMP/sent") frames flooded during $changes changes ($refused refused; when they ended, $still)"
 
 check "every tunnel packet went to one whole group, from one whole port range" \
 	check_capture "$TMP/tx.pcap"
-check "the changes were made under traffic" test "$changes" -ge 20
+check "the changes were made under traffic, each applied" \
+	test "$changes" -ge 20 -a "$refused" = 0
 check "no warning in the kernel log" bash -c "! dmesg | grep -q 'WARNING'"
 
 topo_done
