@@ -320,3 +320,95 @@ topo_done() {
 	TAP_DONE=1
 	exit $TAP_FAIL
 }
+
+# ==== cheap waits, counters and captures (added with evpn.sh's speed-up) ====
+# In a TCG guest a fork+exec costs ~83 ms, `ip netns exec` ~186 ms and a
+# python3 ~490 ms: these helpers poll every 0.1 s by the clock, read
+# vtepctl's text output with awk, and read a capture once with tcpdump.
+
+# poll_for SECS 'CONDITION': evaluate CONDITION (afresh each time) every
+# 0.1 s until it holds, for at most SECS seconds (an integer) by the clock
+poll_for() {
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	until eval "$2"; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+# poll_in NS SECS 'CONDITION' [INTERVAL]: poll_for with the loop inside NS,
+# one ip netns exec for the whole wait instead of one per try. CONDITION is
+# bash run in NS, with $VTEPCTL set; INTERVAL seconds between tries (0.1)
+poll_in() {
+	ip netns exec "$P$1" bash -c '
+		VTEPCTL=$1
+		end=$((${EPOCHREALTIME/./} + $2 * 1000000))
+		until eval "$3"; do
+			[ "${EPOCHREALTIME/./}" -lt "$end" ] || exit 1
+			sleep "$4"
+		done' poll_in "$VTEPCTL" "$2" "$3" "${4:-0.1}"
+}
+
+# poll_hint SECS 'HINT' 'CONDITION': poll_for CONDITION when it is costly
+# (a netns exec, a dump): the cheap HINT (bash alone, no process: a log
+# line) is tried every 0.2 s, and CONDITION when HINT holds, first and
+# every 3 s regardless; at most SECS seconds. In a TCG guest both vCPUs
+# run on one host thread: a poll's CPU is taken from what it waits for.
+poll_hint() {
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000)) next=0 now
+	while :; do
+		now=${EPOCHREALTIME/./}
+		if [ "$now" -ge "$next" ] || eval "$2"; then
+			eval "$3" && return 0
+			next=$((now + 3000000))
+		fi
+		[ "$now" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+# count_in FILE TEXT: set COUNT to how many times TEXT occurs in FILE (0
+# if there is no FILE), read by bash alone: no grep, no $(...), for small
+# files polled often
+count_in() {
+	local s= t
+	[ ! -e "$1" ] || IFS= read -r -d '' s <"$1" || true
+	t=${s//"$2"/}
+	COUNT=$(((${#s} - ${#t}) / ${#2}))
+}
+
+# vstat NS DEV NAME [VNI]: one counter from vtepctl stats show (its text;
+# 0 if the device has no such counter), as stat prints it, without python3
+vstat() {
+	local vni=${4:+vni $4}
+	nq "$1" "$VTEPCTL" stats show dev "$2" $vni |
+		awk -v n="$3" '$1 == n { v = $2 } END { print v + 0 }'
+}
+
+# underlay_cap HOST DST NAME CMD...: run CMD with HOST's uplink captured
+# (VXLAN only) into NAME.pcap, its output into NAME.out, and the capture
+# decoded once by tcpdump into NAME.txt (tcpdump shows what VXLAN on port
+# 4789 carries: ARP, IPv6, ICMP). The capture starts once tcpdump listens
+# and ends once a marker datagram HOST sends to DST's port 4789 after CMD
+# (its UDP length, 25, no VXLAN packet has) is in it: what CMD made HOST
+# send is in the capture by then.
+underlay_cap() {
+	local host=$1 dst=$2 name=$3 pid
+	shift 3
+	nq "$host" tcpdump -nUi eth0 -w "$TMP/$name.pcap" udp port 4789 >/dev/null 2>"$TMP/$name.err" &
+	pid=$!
+	poll_for 20 "grep -q listening '$TMP/$name.err'" || diag "tcpdump on $host: not listening?"
+	"$@" >"$TMP/$name.out" 2>&1 || true
+	nq "$host" bash -c "echo vtep-capture-end >/dev/udp/$dst/4789" || true
+	poll_for 10 "tcpdump -nr '$TMP/$name.pcap' 'dst host $dst and udp[4:2] = 25' 2>/dev/null | grep -q ." ||
+		diag "capture $name: its end marker never showed"
+	kill "$pid"
+	wait "$pid" || true
+	tcpdump -nr "$TMP/$name.pcap" >"$TMP/$name.txt" 2>/dev/null || true
+}
+# arp_reqs NAME IP: ARP requests for IP (not gratuitous) in NAME's capture
+arp_reqs() {
+	awk -v t="who-has $2 " -v s="tell $2," \
+		'index($0, "ARP, Request ") && index($0, t) && !index($0, s)' "$TMP/$1.txt" | wc -l
+}
+# ns_reqs NAME IP6: neighbour solicitations for IP6 in NAME's capture
+ns_reqs() { grep -cF "neighbor solicitation, who has $2," "$TMP/$1.txt" || true; }
+# ==== end of the cheap helpers ====
