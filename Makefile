@@ -139,6 +139,9 @@ $(EVPN_STUBS)/gobgp_pb2.py: $(wildcard $(addprefix $(GOBGP_API)/,$(GOBGP_PROTOS)
 	$(PYTHON3) -m grpc_tools.protoc -I$(GOBGP_API) --python_out=$(EVPN_STUBS).tmp \
 		--grpc_python_out=$(EVPN_STUBS).tmp $(addprefix $(GOBGP_API)/,$(GOBGP_PROTOS))
 	chmod 644 $(EVPN_STUBS).tmp/*.py
+	# compiled now: the agent (and the test guests, whose tree is
+	# read-only) would otherwise compile 660 kB of stubs at every start
+	$(PYTHON3) -m compileall -q $(EVPN_STUBS).tmp
 	mv $(EVPN_STUBS).tmp $(EVPN_STUBS)
 
 # The agent in PREFIX/sbin (its stubs are looked for in ../lib/vtep-evpn),
