@@ -215,12 +215,15 @@ FRAMES_DIR := build/frames
 tests/tools/%: tests/tools/%.c
 	$(CC) $(CFLAGS) -Werror -o $@ $<
 
-$(FRAMES_DIR)/.made: tests/frames/mkframes.py
+$(FRAMES_DIR)/.made: tests/frames/mkframes.py tests/storm/gen.py
 	@$(PYTHON3) -c 'import scapy.all' 2>/dev/null || { echo "no scapy in" \
 		"$(PYTHON3): install python3-scapy (make deps)" >&2; exit 1; }
 	rm -rf $(FRAMES_DIR) $(FRAMES_DIR).tmp
 	mkdir -p $(FRAMES_DIR).tmp
 	$(PYTHON3) tests/frames/mkframes.py $(FRAMES_DIR).tmp
+	$(PYTHON3) tests/storm/gen.py pcaps --seed 1 --out $(FRAMES_DIR).tmp/storm
+	$(PYTHON3) tests/storm/gen.py random --count 200 --seed 1 \
+		--out $(FRAMES_DIR).tmp/storm-warm >/dev/null
 	mv $(FRAMES_DIR).tmp $(FRAMES_DIR)
 	touch $@
 
