@@ -217,11 +217,31 @@ tests/drivers/nlcmd: tests/drivers/nlcmd.c $(USER_SRC) $(USER_HDR)
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
 
+# The frames the topology tests send, made here once (scapy, on the host)
+# and sent in the guest by tests/tools/pcapsend; ndask asks ARP/ND
+# questions. A guest imports no scapy: 10 s a start under TCG.
+TOOLS      := tests/tools/pcapsend tests/tools/ndask
+FRAMES_DIR := build/frames
+tests/tools/%: tests/tools/%.c
+	$(CC) $(CFLAGS) -Werror -o $@ $<
+
+$(FRAMES_DIR)/.made: tests/frames/mkframes.py tests/storm/gen.py
+	@$(PYTHON3) -c 'import scapy.all' 2>/dev/null || { echo "no scapy in" \
+		"$(PYTHON3): install python3-scapy (make deps)" >&2; exit 1; }
+	rm -rf $(FRAMES_DIR) $(FRAMES_DIR).tmp
+	mkdir -p $(FRAMES_DIR).tmp
+	$(PYTHON3) tests/frames/mkframes.py $(FRAMES_DIR).tmp
+	$(PYTHON3) tests/storm/gen.py pcaps --seed 1 --out $(FRAMES_DIR).tmp/storm
+	$(PYTHON3) tests/storm/gen.py random --count 200 --seed 1 \
+		--out $(FRAMES_DIR).tmp/storm-warm >/dev/null
+	mv $(FRAMES_DIR).tmp $(FRAMES_DIR)
+	touch $@
+
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
 FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
 DRIVER_BINS := tests/drivers/nlcmd
-tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, vtep-evpn's stubs
+tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS) $(FRAMES_DIR)/.made $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, the drivers, the test frames and their senders, vtep-evpn's stubs
 
 unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
@@ -253,5 +273,5 @@ demo: ## boot a VM and show the overlay working
 clean: ## remove build outputs (the kernel cache stays)
 	rm -rf build userspace/vtepctl tests/unit/check_vtepctl $(SELFTESTS) \
 		tests/bpf/*.o tests/bpf/portcount userspace/ip/link_vtep.so \
-		$(FUZZ_BINS) $(DRIVER_BINS)
+		$(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS)
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

@@ -409,7 +409,7 @@ diag "h1 neighbours: $(nq h1 "$VTEPCTL" neigh show dev vtep0 | tr '\n' ';')"
 # v21 silenced (it ignores ARP, its IPv6 is off): only h1's device can answer.
 # The captures end on a marker h1 sends the reflector (underlay_cap) and
 # are decoded once by tcpdump, not by a tshark per check.
-ask() { nq v11 /usr/bin/python3 "$TOPO_REPO/tests/topo/nd_ask.py" "$@"; }
+ask() { nq v11 "$NDASK" "$@"; }
 nq v21 sysctl -qw net.ipv4.conf.eth0.arp_ignore=8 net.ipv6.conf.eth0.disable_ipv6=1
 a0=$(vstat h1 vtep0 arp_suppressed) n0=$(vstat h1 vtep0 nd_suppressed)
 underlay_cap h1 $RR evarp ask arp 203.0.113.11 203.0.113.12

@@ -412,3 +412,112 @@ arp_reqs() {
 # ns_reqs NAME IP6: neighbour solicitations for IP6 in NAME's capture
 ns_reqs() { grep -cF "neighbor solicitation, who has $2," "$TMP/$1.txt" || true; }
 # ==== end of the cheap helpers ====
+
+# ---- frames made on the host, captures read as text (issue 25) ----
+# The frames a test crafts are made once on the host by `make tests`
+# (tests/frames/mkframes.py, tests/storm/gen.py pcaps) into $FRAMES and sent
+# here by tests/tools/pcapsend; ARP and ND questions are asked by
+# tests/tools/ndask. No guest imports scapy (10 s each in a TCG guest),
+# none starts tshark (6 s) or a python3 (0.5 s) to read a counter.
+FRAMES=$TOPO_REPO/build/frames
+PCAPSEND=$TOPO_REPO/tests/tools/pcapsend
+NDASK=$TOPO_REPO/tests/tools/ndask
+# frames_need FILE...: the built frames and tools exist (else: a failed
+# test naming them, and the end)
+frames_need() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || { notok "$f exists (make tests)"; topo_done; }
+	done
+}
+# pcap_send NS [pcapsend options] IFACE FILE...: send the frames of FILEs
+# from NS's IFACE (pcapsend enters NS itself: no ip netns exec)
+pcap_send() { "$PCAPSEND" -n "$P$1" "${@:2}"; }
+
+# jstat NS DEV NAME [VNI]: `stat` read with jq
+jstat() {
+	local vni=${4:+vni $4}
+	nq "$1" "$VTEPCTL" -j stats show dev "$2" $vni |
+		jq -r --arg k "$3" '(if type == "array" then .[0] else . end) | (.stats // .) | (.[$k] // 0)'
+}
+# jstat_sum NS DEV NAME...: the sum of counters of DEV, one read
+jstat_sum() {
+	nq "$1" "$VTEPCTL" -j stats show dev "$2" |
+		jq -r '(if type == "array" then .[0] else . end) | (.stats // .) as $s |
+			[$ARGS.positional[] | $s[.] // 0] | add' --args "${@:3}"
+}
+# jfdb_dst NS DEV VNI MAC: `fdb_dst` read with jq
+jfdb_dst() {
+	nq "$1" "$VTEPCTL" -j fdb show dev "$2" vni "$3" |
+		jq -r --arg m "${4,,}" '.[] | select((.mac // "" | ascii_downcase) == $m) | .dst // ""'
+}
+# vjq NS FILTER ARGS...: vtepctl -j ARGS in NS, through the jq FILTER
+vjq() { nq "$1" "$VTEPCTL" -j "${@:3}" | jq -c -r "$2"; }
+
+# poll N CONDITION: `wait_for` every 0.05 s (N tries): for conditions
+# evaluated in the shell itself, no process started
+poll() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		eval "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# file_has FILE STRING: FILE holds STRING (bash reads it: no grep started)
+file_has() {
+	local lines
+	[ -e "$1" ] || return 1
+	mapfile -t lines <"$1"
+	[[ "${lines[*]}" == *"$2"* ]]
+}
+
+# cap_start HOST NAME IFACE [FILTER...]: tcpdump on HOST's IFACE, each
+# packet decoded as text (VXLAN on port 4789 with its inner frame) into
+# NAME.txt as it comes (--immediate-mode); returns once it listens
+declare -A CAP_PID
+cap_start() {
+	local host=$1 name=$2 ifc=$3
+	shift 3
+	ip netns exec "$P$host" tcpdump --immediate-mode -nl -i "$ifc" "$@" \
+		>"$TMP/$name.txt" 2>"$TMP/$name.err" &
+	CAP_PID[$name]=$!
+	poll 400 "file_has $TMP/$name.err 'listening on'" ||
+		{ diag "capture $name: tcpdump does not listen"; return 1; }
+}
+# cap_stop HOST NAME: every packet before this point is in NAME.txt, the
+# capture ends. A marker frame (VXLAN VNI 16777215, to a MAC nobody has)
+# leaves HOST's eth0 after them and the capture waits for it: no sleep.
+# Fails (a failed step) if tcpdump never printed it.
+cap_stop() {
+	pcap_send "$1" eth0 "$FRAMES/marker.pcap"
+	local seen=0
+	poll 400 "file_has $TMP/$2.txt 'vni 16777215'" && seen=1
+	kill "${CAP_PID[$2]}"
+	wait "${CAP_PID[$2]}" || true
+	[ $seen = 1 ] || { diag "capture $2: the marker never came: packets lost?"; return 1; }
+}
+# underlay_text HOST NAME CMD...: `underlay_on` read as text: CMD run with
+# HOST's uplink captured (VXLAN only) into NAME.txt, its output in NAME.out
+underlay_text() {
+	cap_start "$1" "$2" eth0 udp port 4789
+	"${@:3}" >"$TMP/$2.out" 2>&1 || true
+	cap_stop "$1" "$2"
+}
+# re IP: IP as an extended regular expression (dots literal)
+re() { echo "${1//./\\.}"; }
+# seen_arp_req NAME IP: ARP requests for IP from another sender in NAME.txt
+# (tshark's arp.opcode == 1 && arp.dst.proto_ipv4 == IP && arp.src.proto_ipv4 != IP)
+seen_arp_req() {
+	grep -E "ARP, Request who-has $(re "$2")( \([0-9a-f:]+\))? tell " "$TMP/$1.txt" |
+		grep -vc " tell $(re "$2")," || true
+}
+# seen_arp_from NAME SENDER [TARGET]: ARP requests from SENDER (for TARGET, or any)
+seen_arp_from() {
+	local t='[0-9.]+'
+	[ -z "${3:-}" ] || t=$(re "$3")
+	grep -Ec "ARP, Request who-has $t( \([0-9a-f:]+\))? tell $(re "$2")," "$TMP/$1.txt" || true
+}
+# seen_ns NAME IP6: neighbour solicitations for IP6 in NAME.txt
+# (icmpv6.type == 135 && icmpv6.nd.ns.target_address == IP6)
+seen_ns() { grep -c "ICMP6, neighbor solicitation, who has $2," "$TMP/$1.txt" || true; }

@@ -3,19 +3,20 @@
 # accepts frames only from its remotes, the destinations of its static FDB
 # entries and the prefixes of `vtepctl peer`; anything else is dropped
 # before learning or delivery, counted in drop_peer and reported in a
-# peer_refused event. Frames are crafted with scapy on h3, from any outer
-# source of the underlay subnet; h2 is the kernel's vxlan, a known peer.
+# peer_refused event. Frames are made on the host (tests/frames/mkframes.py)
+# and sent from h3 with any outer source of the underlay subnet; h2 is the
+# kernel's vxlan, a known peer.
 #
 #   ┌ v2 ┐                                        ┌ v1 ┐
 #   ┌ h2 ┴──────────────┐   ┌ h3 ─────────────┐   ┌ h1 ┴──────────────────┐
-#   │ vx100 192.0.2.2   │   │ scapy 192.0.2.3 │   │ vtep0 192.0.2.1       │
+#   │ vx100 192.0.2.2   │   │ pcap 192.0.2.3  │   │ vtep0 192.0.2.1       │
 #   │ (kernel vxlan)    │   │ sends as .2-.99 │   │ VNI 100 untagged      │
 #   └─────────┬─────────┘   └────────┬────────┘   │ VNI 200 vlan 20       │
 #             │                      │            │ vtep6 2001:db8::1     │
 #   ┌ sw ─────┴──────────────────────┴────────────┴───────────────────────┘
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
+frames_need "$PCAPSEND" "$FRAMES/peer-192.0.2.2-100-02_00_00_00_0a_01.pcap"
 V1=02:00:00:00:01:01 V2=02:00:00:00:02:02
 STATIC=02:00:00:00:44:44	# behind 192.0.2.4 (static), sends nothing itself
 
@@ -23,6 +24,9 @@ topo_switch
 host_add h1 192.0.2.1 2001:db8::1
 host_add h2 192.0.2.2
 host_add h3 192.0.2.3 2001:db8::3
+# the MACs the frames were made with
+ipn h1 link set eth0 address 02:00:00:00:e0:01
+ipn h3 link set eth0 address 02:00:00:00:e0:03
 vm_add h1 v1 $V1 203.0.113.1
 vm_add h2 v2 $V2 203.0.113.2
 vtep_add h1 192.0.2.1
@@ -39,26 +43,22 @@ ipn h1 link set vtep6 up
 
 monitor_start h1 "$TMP/monitor" monitor
 
-cat >"$TMP/send.py" <<'PY'
-import sys
-from scapy.all import Ether, IP, IPv6, UDP, Raw, send, conf
-from scapy.layers.vxlan import VXLAN
-conf.verb = 0
-def frame(src, vni, mac, dport=4789):
-    ip = IPv6(src=src, dst="2001:db8::1") if ":" in src else IP(src=src, dst="192.0.2.1")
-    return (ip / UDP(sport=40000, dport=dport) / VXLAN(vni=vni, flags=0x08) /
-            Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / IP(src="203.0.113.9", dst="203.0.113.1") /
-            UDP(sport=9, dport=9) / Raw(b"x" * 32))
-# src vni mac [port]
-for arg in sys.argv[1:]:
-    a = arg.split(",")
-    send(frame(a[0], int(a[1]), a[2], int(a[3]) if len(a) > 3 else 4789))
-PY
-send() { n h3 $PY "$TMP/send.py" "$@"; }
+# send SRC,VNI,MAC[,PORT]...: from h3, one VXLAN frame each claiming outer
+# source SRC, a broadcast from MAC in VNI (to port 4789 or PORT); its pcap
+# is build/frames/peer-SRC-VNI-MAC[-PORT].pcap (":" as "_")
+send() {
+	local a f=()
+	for a; do
+		a=${a//:/_}
+		f+=("$FRAMES/peer-${a//,/-}.pcap")
+	done
+	diag "[h3] send $*"
+	pcap_send h3 eth0 "${f[@]}"
+}
 export -f nq
 export P
-rx() { stat h1 "$1" rx_packets "$2"; }
-drops() { stat h1 "$1" drop_peer "$2"; }
+rx() { jstat h1 "$1" rx_packets "$2"; }
+drops() { jstat h1 "$1" drop_peer "$2"; }
 
 check "the VNI says it takes known peers only" \
 	bash -c "nq h1 $VTEPCTL vni show 100 dev vtep0 | grep -q 'peers known'"
@@ -70,7 +70,7 @@ send 192.0.2.2,100,02:00:00:00:0a:01 192.0.2.4,100,02:00:00:00:0a:02 192.0.2.70,
 wait_for 20 'test "$(rx vtep0 100)" -ge 3'
 check "frames of a remote, a static destination and an allowed prefix are delivered" \
 	test "$(rx vtep0 100)" -eq 3
-check "and learned from" test "$(fdb_dst h1 vtep0 100 02:00:00:00:0a:03)" = 192.0.2.70
+check "and learned from" test "$(jfdb_dst h1 vtep0 100 02:00:00:00:0a:03)" = 192.0.2.70
 check "nothing was refused" test "$(drops vtep0)" -eq 0
 
 # Strangers: .3 in the VNI, .3 with the static and a learned MAC spoofed,
@@ -83,11 +83,11 @@ wait_for 20 'test "$(drops vtep0)" -ge 6'
 check "strangers' frames are dropped and counted in drop_peer" test "$(drops vtep0)" -eq 6
 check "per VNI: 4 in VNI 100" test "$(drops vtep0 100)" -eq 4
 check "and 2 in VNI 200 (the remote of VNI 100 is a stranger there)" test "$(drops vtep0 200)" -eq 2
-check "a VNI not configured is still unknown, not a peer drop" test "$(stat h1 vtep0 drop_unknown_vni)" -eq 1
+check "a VNI not configured is still unknown, not a peer drop" test "$(jstat h1 vtep0 drop_unknown_vni)" -eq 1
 check "nothing of theirs was delivered" test "$(rx vtep0 100)" -eq 3 -a "$(rx vtep0 200)" -eq 0
-check "nothing was learned from a stranger" test -z "$(fdb_dst h1 vtep0 100 02:00:00:00:0b:01)"
-check "a spoofed static MAC still points at its peer" test "$(fdb_dst h1 vtep0 100 $STATIC)" = 192.0.2.4
-check "a spoofed learned MAC did not move" test "$(fdb_dst h1 vtep0 100 02:00:00:00:0a:01)" = 192.0.2.2
+check "nothing was learned from a stranger" test -z "$(jfdb_dst h1 vtep0 100 02:00:00:00:0b:01)"
+check "a spoofed static MAC still points at its peer" test "$(jfdb_dst h1 vtep0 100 $STATIC)" = 192.0.2.4
+check "a spoofed learned MAC did not move" test "$(jfdb_dst h1 vtep0 100 02:00:00:00:0a:01)" = 192.0.2.2
 check "a peer_refused event names the stranger" \
 	wait_for 10 "grep -q 'peer_refused 192.0.2.3/32 vni 100 dev vtep0' $TMP/monitor"
 
@@ -136,12 +136,10 @@ check "its last entry deleted, the second VNI refuses it too" \
 # VNI's count is in the peer). Counted in objects, not bytes, so that
 # slub_debug's redzones do not matter.
 NMEM=20000
-$PY - "$NMEM" >"$TMP/mem.batch" <<'EOF2'
-import sys
-for i in range(int(sys.argv[1])):
-    print("fdb add 0a:00:00:%02x:%02x:%02x vni 100 dst 2001:db8:1::%x:%x dev vtep6"
-          % (i >> 16, (i >> 8) & 255, i & 255, (i + 1) >> 16, (i + 1) & 0xffff))
-EOF2
+awk -v n="$NMEM" 'BEGIN { for (i = 0; i < n; i++)
+	printf "fdb add 0a:00:00:%02x:%02x:%02x vni 100 dst 2001:db8:1::%x:%x dev vtep6\n",
+		int(i / 65536), int(i / 256) % 256, i % 256, int((i + 1) / 65536), (i + 1) % 65536 }' \
+	>"$TMP/mem.batch"
 objs() { sleep 1; awk 'NR > 2 { n += $2 } END { print n }' /proc/slabinfo; }
 vtepctl_n h1 link set vtep6 max-peers 0
 O0=$(objs)
@@ -151,7 +149,7 @@ diag "slab objects per static entry with its own destination: $(( (O1 - O0) * 10
 check "a static entry with its own destination costs the entry and the peer only" \
 	test $(( (O1 - O0) * 100 / NMEM )) -le 230
 check "and every entry is in the table" \
-	test "$(nq h1 "$VTEPCTL" -j link show vtep6 | $PY -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["fdb_count"])')" = "$NMEM"
+	test "$(vjq h1 '(if type == "array" then .[0] else . end).fdb_count' link show vtep6)" = "$NMEM"
 
 # IPv6 underlay: a prefix lets a source in, a stranger stays out.
 send 2001:db8::41,100,02:00:00:00:0c:01,4790 2001:db8::3,100,02:00:00:00:0c:02,4790
@@ -166,10 +164,10 @@ check "v2 (behind the kernel's vxlan, a remote) reaches v1" ping_ok v2 203.0.113
 before=$(drops vtep0)
 nq v2 ping -q -i 0.05 -c 100 203.0.113.1 >"$TMP/ping" 2>&1 &
 ping_pid=$!
-for i in $(seq 20); do
-	nq h1 "$VTEPCTL" vni set 100 dev vtep0 peers any
-	nq h1 "$VTEPCTL" vni set 100 dev vtep0 peers known
-done
+# (one netns exec for the 40 vtepctl runs)
+nq h1 bash -c 'for i in $(seq 20); do
+	"$0" vni set 100 dev vtep0 peers any && "$0" vni set 100 dev vtep0 peers known || exit 1
+done' "$VTEPCTL"
 wait $ping_pid || true
 check "switching the mode 40 times under traffic dropped none of the peer's frames" \
 	test "$(drops vtep0)" -eq "$before"

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Malformed storm: named malformed shapes (tests/storm/gen.py, scapy) and
-# seeded random mutations, sent from an underlay host at our VTEP over an
-# IPv4 and an IPv6 underlay. Each shape must be delivered or dropped as
+# Malformed storm: named malformed shapes (made on the host by
+# tests/storm/gen.py pcaps, sent and judged by tests/storm/shapes.sh) and
+# seeded random mutations (gen.py random, in the guest, without scapy),
+# sent from an underlay host at our VTEP over an IPv4 and an IPv6 underlay. Each shape must be delivered or dropped as
 # expected, under the one drop counter of its reason (or, when the stack
 # drops it before us, under none); every frame reaching the module counts
 # exactly once; the kernel log stays clean; unreclaimable slab returns to
@@ -22,6 +23,9 @@ K=$(size STORM_K 25 2000)
 NRAND=$(size STORM_RANDOM 2000 1000000)
 SEED=${STORM_SEED:-$(date +%s)}
 GEN=$TOPO_REPO/tests/storm/gen.py
+SHAPES=$TOPO_REPO/tests/storm/shapes.sh
+frames_need "$PCAPSEND" "$FRAMES/storm.manifest" "$FRAMES/storm-warm-payload.pcap"
+read -r -a OUTCOMES <"$FRAMES/storm.outcomes"
 H1MAC=02:00:00:00:e0:01 H2MAC=02:00:00:00:e0:02 VTEPMAC=02:00:00:00:ee:01
 diag "storm: $K frames per shape, $NRAND random frames, seed $SEED"
 
@@ -50,19 +54,9 @@ vteps_down() {
 	ipn h1 link del vtep0
 	ipn h1 link del vtep6
 }
-# gen.py runs in h1 (reading the counters) and sends from h2.
-STATS4="$VTEPCTL -j stats show dev vtep0"
-STATS6="$VTEPCTL -j stats show dev vtep6"
-# outcomes DEV: the sum of the rx outcome counters of DEV
-outcomes() {
-	nq h1 "$VTEPCTL" -j stats show dev "$1" | $PY -c 'import json, sys
-sys.path.insert(0, sys.argv[1])
-from gen import RX_OUTCOMES
-d = json.load(sys.stdin)
-d = d[0] if isinstance(d, list) else d
-s = d.get("stats", d)
-print(sum(s.get(k, 0) for k in RX_OUTCOMES))' "$TOPO_REPO/tests/storm"
-}
+# outcomes DEV: the sum of the rx outcome counters of DEV (gen.py's
+# RX_OUTCOMES, written beside the shapes)
+outcomes() { jstat_sum h1 "$1" "${OUTCOMES[@]}"; }
 softnet_drops() {	# (no gawk in the VM: bash does the hex)
 	local s=0 a b rest
 	while read -r a b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
@@ -73,17 +67,17 @@ OLD_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
 sysctl -qw net.core.netdev_max_backlog=100000
 
 # Warm-up round: the first device, socket and reassembly queue allocate
-# caches once; the baseline is taken after it.
-n h2 $PY "$GEN" random --count 200 --seed 1 --out "$TMP/warm" --vtep-mac $VTEPMAC
+# caches once; the baseline is taken after it. (Its 200 frames, seed 1,
+# made by `make tests`.)
 vteps_up
-nq h2 tcpreplay -q --topspeed -i eth0 "$TMP/warm-payload.pcap" >/dev/null 2>&1
+pcap_send h2 -k eth0 "$FRAMES/storm-warm-payload.pcap" >/dev/null 2>&1 || true
 vteps_down
 SLAB0=$(slab_settle)
 
 vteps_up
 t0=$(date +%s)
-nq h1 $PY "$GEN" shapes --send-netns "${P}h2" --count "$K" --seed "$SEED" \
-	--vtep-mac $VTEPMAC --stats4 "$STATS4" --stats6 "$STATS6" \
+# (the shapes' frames were made with seed 1: IP IDs, nothing else)
+nq h1 bash "$SHAPES" "$FRAMES/storm" "$K" "${P}h2" \
 	>"$TMP/shapes.out" 2>"$TMP/shapes.err" || true
 nshapes=0
 while IFS=$'\t' read -r tag status name detail; do
@@ -98,20 +92,21 @@ while IFS=$'\t' read -r tag status name detail; do
 	esac
 done <"$TMP/shapes.out"
 check "the generator sent at least 30 named shapes ($nshapes)" test "$nshapes" -ge 30
-[ ! -s "$TMP/shapes.err" ] || sed 's/^/#   gen.py: /' "$TMP/shapes.err" | tail -n 20
+[ ! -s "$TMP/shapes.err" ] || sed 's/^/#   shapes.sh: /' "$TMP/shapes.err" | tail -n 20
 
 # Seeded random mutations, outer headers kept valid: each frame reaches the
 # module and is counted exactly once.
 t0=$(date +%s)
 # (no process substitution: the VM has no /dev/fd)
-nq h2 $PY "$GEN" random --count "$NRAND" --seed "$SEED" --out "$TMP/rand" \
+# (no network: the frames are written, h2 sends them below)
+$PY "$GEN" random --count "$NRAND" --seed "$SEED" --out "$TMP/rand" \
 	--vtep-mac $VTEPMAC >"$TMP/rand.count"
 read -r _ npay _ nany <"$TMP/rand.count"
 diag "random: generated in $(($(date +%s) - t0)) s"
 before=$(outcomes vtep0)
 drops0=$(softnet_drops)
 t0=$(date +%s)
-nq h2 tcpreplay -q --topspeed -i eth0 "$TMP/rand-payload.pcap" >"$TMP/replay.out" 2>&1 || true
+pcap_send h2 -k eth0 "$TMP/rand-payload.pcap" >"$TMP/replay.out" 2>&1 || true
 wait_for 20 '[ $(($(outcomes vtep0) - before)) -ge $npay ]' || true
 got=$(($(outcomes vtep0) - before))
 lost=$(($(softnet_drops) - drops0))
@@ -120,17 +115,16 @@ check "random mutations (seed $SEED): every frame counted once ($got of $npay, $
 	test "$got" -le "$npay" -a "$got" -ge $((npay - lost))
 before=$(outcomes vtep0)
 t0=$(date +%s)
-nq h2 tcpreplay -q --topspeed -i eth0 "$TMP/rand-any.pcap" >>"$TMP/replay.out" 2>&1 || true
+pcap_send h2 -k eth0 "$TMP/rand-any.pcap" >>"$TMP/replay.out" 2>&1 || true
 sleep 1
 got=$(($(outcomes vtep0) - before))
 diag "random (mutated anywhere): replayed in $(($(date +%s) - t0)) s, $got reached the module"
 check "random mutations anywhere: no frame counted twice ($got)" \
 	test "$got" -le "$nany"
-grep -i 'error\|fail' "$TMP/replay.out" | head -n 5 | sed 's/^/#   tcpreplay: /' || true
+head -n 5 "$TMP/replay.out" | sed 's/^/#   pcapsend: /' || true
 
 # Still working: a valid frame of each family is delivered.
-nq h1 $PY "$GEN" shapes --send-netns "${P}h2" --count 1 --only "delivered" \
-	--vtep-mac $VTEPMAC --stats4 "$STATS4" --stats6 "$STATS6" >"$TMP/after.out" 2>&1 || true
+nq h1 bash "$SHAPES" "$FRAMES/storm" 1 "${P}h2" delivered >"$TMP/after.out" 2>&1 || true
 nafter=$(grep -c $'^RESULT\tok\t' "$TMP/after.out" || true)
 check "after the storm a valid frame is still delivered over IPv4 and IPv6" \
 	test "$nafter" -ge 2
