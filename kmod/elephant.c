@@ -8,9 +8,10 @@
  * collide share a link while another idles. Sampling one transmitted frame
  * in N (cfg.sample) finds them cheaply: the frames not sampled cost one
  * per-CPU decrement and a branch (vtep_elephant_due()). Each CPU keeps the
- * flows it sampled in a small table, by flow hash; a flow whose sampled
- * bytes times N over a window of at least VTEP_SAMPLE_WINDOW reach
- * cfg.elephant_rate enters the device's table of elephants.
+ * flows it sampled in a small table, two slots a flow by its hash
+ * (sample_slot()); a flow whose sampled bytes times N over a window of at
+ * least VTEP_SAMPLE_WINDOW reach cfg.elephant_rate enters the device's
+ * table of elephants.
  *
  * With cfg.resteer on, an elephant's frame that follows a gap in the flow
  * longer than cfg.flowlet_gap may take a new outer source port, so a new
@@ -311,7 +312,8 @@ static u64 sample_rate(u64 bytes, u32 n, unsigned long span)
 static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
 		       unsigned long now)
 {
-	unsigned int cpu, self = smp_processor_id(), slot = slot_a(hash);
+	unsigned int s[2] = { slot_a(hash), slot_b(hash) };
+	unsigned int cpu, self = smp_processor_id(), i;
 	const struct vtep_sample *o;
 	unsigned long span;
 	u64 sum = 0;
@@ -319,8 +321,13 @@ static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
 	for_each_online_cpu(cpu) {
 		if (cpu == self)
 			continue;
-		o = &per_cpu_ptr(vtep->sampler, cpu)->s[slot];
-		if (READ_ONCE(o->hash) != hash || READ_ONCE(o->vni) != vni)
+		for (i = 0; i < 2; i++) {
+			o = &per_cpu_ptr(vtep->sampler, cpu)->s[s[i]];
+			if (READ_ONCE(o->hash) == hash &&
+			    READ_ONCE(o->vni) == vni)
+				break;
+		}
+		if (i == 2)
 			continue;
 		span = now - READ_ONCE(o->start);
 		if (span < VTEP_SAMPLE_WINDOW / 2 ||
@@ -329,6 +336,32 @@ static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
 		sum += sample_rate(READ_ONCE(o->bytes), n, span);
 	}
 	return sum;
+}
+
+/*
+ * This CPU's window for flow (@hash, @vni), of its two slots: the one it
+ * holds, else one that is free (its window closed: no bytes) or whose
+ * flow left (not sampled for two windows). NULL if both hold open windows
+ * of other flows: this sample is not counted. A flow never resets another
+ * one's open window, so two flows that share a slot take turns (a window
+ * each) instead of restarting each other's at every frame, which left
+ * both unmeasured for as long as both ran.
+ */
+static struct vtep_sample *sample_slot(struct vtep_sampler *sp, u32 hash,
+				       u32 vni, unsigned long now)
+{
+	struct vtep_sample *s[2] = { &sp->s[slot_a(hash)],
+				     &sp->s[slot_b(hash)] };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (s[i]->hash == hash && s[i]->vni == vni)
+			return s[i];
+	for (i = 0; i < 2; i++)
+		if (!s[i]->bytes ||
+		    now - s[i]->start > 2 * VTEP_SAMPLE_WINDOW)
+			return s[i];
+	return NULL;
 }
 
 /*
@@ -349,8 +382,10 @@ void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
 	sp->countdown = n ?: VTEP_SAMPLE_RECHECK;
 	if (!n)
 		return;
-	s = &sp->s[slot_a(hash)];
-	if (s->hash != hash || s->vni != vni->id) {
+	s = sample_slot(sp, hash, vni->id, now);
+	if (!s)
+		return;
+	if (s->hash != hash || s->vni != vni->id || !s->bytes) {
 		WRITE_ONCE(s->hash, hash);
 		WRITE_ONCE(s->vni, vni->id);
 		WRITE_ONCE(s->bytes, 0);
@@ -361,8 +396,8 @@ void vtep_elephant_sample(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (span < VTEP_SAMPLE_WINDOW)
 		return;
 	rate = sample_rate(s->bytes, n, span);
+	/* Closed: the slot is free; this flow's next sample opens the next. */
 	WRITE_ONCE(s->bytes, 0);
-	WRITE_ONCE(s->start, now);
 	if (rate < limit)
 		rate += others_rate(vtep, hash, vni->id, n, now);
 	if (rate >= limit)
