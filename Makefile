@@ -56,7 +56,7 @@ KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
 .PHONY: all module cached-modules vtepctl tests check unit vm-test mutants demo \
 	style sparse deps clean help plugin install modules_install \
-	dkms-src dkms-install deb bench soak debug-kernel evpn-stubs install-evpn
+	dkms-src dkms-install deb bench bench-insns soak debug-kernel evpn-stubs install-evpn
 
 all: module vtepctl ## build ./vtep.ko (against KDIR) and vtepctl
 
@@ -255,8 +255,22 @@ vm-test: build/$(KERNEL)/vtep.ko tests ## run test T in a VM on KERNEL (a selfte
 check: ## install, build, run every test (host + VMs), print the summary
 	@bash scripts/check.sh
 
-bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale (KERNEL=6.1|6.12)
+bench: ## one VM: vtep vs kernel vxlan, veth, geneve; table scale; then exact instructions per packet (KERNEL=6.1|6.12)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/bench.sh
+	@[ "$(BENCH_INSNS)" = 0 ] || KERNEL=$(or $(KERNEL),6.1) bash scripts/insns.sh
+
+bench-insns: ## guest kernel instructions per packet, counted by a QEMU plugin: veth, vxlan, vtep, geneve (KERNEL=6.1|6.12)
+	@KERNEL=$(or $(KERNEL),6.1) bash scripts/insns.sh
+
+# The instruction counter of `make bench`: a QEMU TCG plugin (host) and
+# the guest's window marks.
+build/bench/insncount.so: bench/insncount.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o $@ $<
+
+build/bench/insnmark: bench/insnmark.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Werror -o $@ $<
 
 mutants: ## planted bugs (allow check off, a counter not counted, learning off, ...) the suite must catch (KERNEL=6.1)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/mutants.sh

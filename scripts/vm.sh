@@ -13,6 +13,8 @@
 # the end, or when the guest does not finish within the timeout (it is then
 # killed). Runs are serialised with a lock: two TCG guests on two cores only
 # slow each other down.
+# VTEP_VM_QEMU_ARGS: more arguments for QEMU (word-split), e.g. the
+# instruction-counting plugin of `make bench` (scripts/insns.sh).
 set -euo pipefail
 
 CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
@@ -103,7 +105,7 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp 2 -
 	-append "console=ttyS0 panic=-1 oops=panic ${slub:+slub_debug=$slub} quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
 	-serial "file:$run/console" -serial "file:$run/out" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
-	</dev/null >"$run/qemu.log" 2>&1 || rc=$?
+	${VTEP_VM_QEMU_ARGS:-} </dev/null >"$run/qemu.log" 2>&1 || rc=$?
 flock -u 9
 
 tr -d '\r' <"$run/out"

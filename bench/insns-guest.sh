@@ -1,0 +1,122 @@
+#!/bin/bash
+# Runs in the bench VM under the insncount plugin (scripts/insns.sh): for
+# each row (raw veth, the kernel's vxlan, vtep, geneve if present), pktgen
+# sends INSNS_PKTS frames of 64 bytes from namespace iA, through the row's
+# device (its tx, the underlay veth) into iB (the row's rx), where the
+# inner frame, for a MAC nobody owns, ends in ip_rcv: the same end for
+# every row. Each run is one insnmark window: the write that starts pktgen
+# and nothing else. Rows are interleaved INSNS_REPS times. Prints, on the
+# results port:
+#   INSNS-RUN ROW REP WINDOW SENT DELIVERED
+#   INSNS-KALLSYMS-BEGIN, base64 of the gzipped text symbols, INSNS-KALLSYMS-END
+set -uo pipefail
+
+PKTS=${INSNS_PKTS:-100000}
+REPS=${INSNS_REPS:-3}
+ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve"}
+MARK=$PWD/build/bench/insnmark
+VTEPCTL=$PWD/userspace/vtepctl
+DST_MAC=02:00:00:00:00:bb	# the inner frames' destination: no one's
+window=0
+
+modprobe pktgen || { echo "INSNS-ERROR modprobe pktgen failed"; exit 1; }
+modprobe geneve 2>/dev/null || true
+
+# row_setup ROW: namespaces a_ROW and b_ROW, an underlay veth, the row's
+# devices; prints the name of the device pktgen sends on and of the one
+# that counts the frames delivered. Every row is set up before the first
+# run: a namespace's teardown runs later in a worker, and would land in a
+# window.
+row_setup() {
+	local A=a_$1 B=b_$1
+
+	ip netns add $A && ip netns add $B || return 1
+	ip -n $A link add u0 type veth peer name u0 netns $B
+	ip -n $A link set u0 address 02:00:00:00:00:01
+	ip -n $B link set u0 address 02:00:00:00:00:02
+	for ns in $A $B; do
+		ip -n $ns link set lo up
+		ip -n $ns link set u0 up
+	done
+	ip -n $A addr add 192.0.2.1/24 dev u0
+	ip -n $B addr add 192.0.2.2/24 dev u0
+	ip -n $A neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev u0 nud permanent
+	ip -n $B neigh replace 192.0.2.1 lladdr 02:00:00:00:00:01 dev u0 nud permanent
+	case $1 in
+	veth)
+		echo "u0 u0" ;;
+	vxlan)
+		ip -n $A link add t0 type vxlan id 100 dstport 4789 local 192.0.2.1 dev u0 nolearning
+		ip -n $B link add t0 type vxlan id 100 dstport 4789 local 192.0.2.2 dev u0
+		ip netns exec $A bridge fdb add $DST_MAC dev t0 dst 192.0.2.2 self permanent
+		echo "t0 t0" ;;
+	vtep)
+		for ns in $A $B; do
+			ip -n $ns link add t0 type vtep || return 1
+		done
+		ip netns exec $A "$VTEPCTL" link set t0 local 192.0.2.1 learning off
+		ip netns exec $B "$VTEPCTL" link set t0 local 192.0.2.2 learning on
+		for ns in $A $B; do
+			ip netns exec $ns "$VTEPCTL" vni add 100 dev t0 untagged || return 1
+		done
+		ip netns exec $A "$VTEPCTL" fdb add $DST_MAC vni 100 dst 192.0.2.2 dev t0
+		echo "t0 t0" ;;
+	geneve)
+		ip -n $A link add t0 type geneve id 100 remote 192.0.2.2 2>/dev/null || return 1
+		ip -n $B link add t0 type geneve id 100 remote 192.0.2.1
+		echo "t0 t0" ;;
+	esac
+	if [ "$1" != veth ]; then
+		for ns in $A $B; do
+			ip -n $ns link set t0 mtu 1450 up
+		done
+	fi
+}
+
+rx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
+
+# run ROW REP TXDEV RXDEV: one pktgen run of PKTS frames in a window
+run() {
+	local pg=/proc/net/pktgen dev=$3 r0 r1 A=a_$1 B=b_$1
+	ip netns exec $A sh -c "
+		echo rem_device_all >$pg/kpktgend_0 &&
+		echo 'add_device $dev' >$pg/kpktgend_0 &&
+		for c in 'count $PKTS' 'clone_skb 0' 'pkt_size 60' 'delay 0' \
+			 'burst 1' 'dst 198.51.100.2' 'src_min 198.51.100.1' \
+			 'src_max 198.51.100.1' 'dst_mac $DST_MAC' \
+			 'udp_src_min 9' 'udp_src_max 9' 'udp_dst_min 9' 'udp_dst_max 9'; do
+			echo \"\$c\" >$pg/$dev || exit 1
+		done" || { echo "INSNS-ERROR $1: pktgen setup failed"; return 1; }
+	r0=$(rx_packets $B "$4")
+	ip netns exec $A "$MARK" $pg/pgctrl start ||
+		{ echo "INSNS-ERROR $1: pktgen run failed"; return 1; }
+	r1=$(rx_packets $B "$4")
+	echo "INSNS-RUN $1 $2 $window $PKTS $((r1 - r0))"
+	window=$((window + 1))
+}
+
+declare -A TX RX
+for row in $ROWS; do
+	if devs=$(row_setup "$row") && [ -n "$devs" ]; then
+		TX[$row]=${devs% *}
+		RX[$row]=${devs#* }
+	else
+		echo "INSNS-SKIP $row: cannot set it up"
+	fi
+done
+# Interleaved: a row's runs spread over the whole time, as the others'.
+for rep in $(seq 1 "$REPS"); do
+	for row in $ROWS; do
+		[ -n "${TX[$row]:-}" ] || continue
+		run "$row" "$rep" "${TX[$row]}" "${RX[$row]}"
+	done
+done
+# The symbols, to name the blocks (Debian's System.map is a stub): every
+# text symbol, gzipped, base64 between two marker lines.
+echo "INSNS-KALLSYMS-BEGIN"
+awk '$2 ~ /^[tTwW]$/' /proc/kallsyms | gzip -1 | base64 -w 76
+echo "INSNS-KALLSYMS-END"
+for row in $ROWS; do
+	ip netns del "a_$row" 2>/dev/null
+	ip netns del "b_$row" 2>/dev/null
+done

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Report of scripts/insns.sh: guest kernel instructions per packet.
+
+insns.py LOG WINDOWS_DIR KERNEL JSON_OUT
+
+LOG is the guest's output (bench/insns-guest.sh): INSNS-RUN lines map
+counting windows to rows; the guest's text symbols follow, gzipped, in
+base64. WINDOWS_DIR/w.N are the plugin's counts
+for window N (bench/insncount.c): "VADDR INSNS EXECS" per block. Only
+kernel addresses count: the window also holds the few user instructions
+of insnmark's write(2).
+"""
+import base64
+import bisect
+import gzip
+import json
+import statistics
+import sys
+
+KERNEL_MIN = 0xFFFF800000000000
+
+
+def parse_log(path):
+    runs, b64, inside = [], [], False
+    with open(path, errors="replace") as f:
+        for line in f:
+            w = line.split()
+            if not w:
+                continue
+            if inside:
+                if w[0] == "INSNS-KALLSYMS-END":
+                    inside = False
+                else:
+                    b64.append(w[0])
+            elif w[0] == "INSNS-RUN" and len(w) == 6:
+                runs.append({"row": w[1], "rep": int(w[2]), "window": int(w[3]),
+                             "sent": int(w[4]), "delivered": int(w[5])})
+            elif w[0] == "INSNS-KALLSYMS-BEGIN":
+                inside = True
+            elif w[0] in ("INSNS-ERROR", "INSNS-SKIP"):
+                print("#", line.strip())
+    syms = []
+    if b64:
+        text = gzip.decompress(base64.b64decode("".join(b64))).decode()
+        for line in text.splitlines():
+            w = line.split()
+            if len(w) >= 3:
+                mod = w[3].strip("[]") if len(w) > 3 else ""
+                syms.append((int(w[0], 16), w[2], mod))
+    return runs, syms
+
+
+class Symbolizer:
+    def __init__(self, syms):
+        syms.sort()
+        self.addrs = [s[0] for s in syms]
+        self.syms = syms
+        self.cache = {}
+
+    def __call__(self, addr):
+        r = self.cache.get(addr)
+        if r is None:
+            i = bisect.bisect_right(self.addrs, addr) - 1
+            if i < 0:
+                r = ("?", "")
+            else:
+                _, name, mod = self.syms[i]
+                r = (name + ("@" + mod if mod else ""), mod)
+            self.cache[addr] = r
+        return r
+
+
+def read_window(path, sym):
+    """(kernel instructions, {function: instructions}, {module: instructions})"""
+    total, funcs, mods = 0, {}, {}
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if len(w) != 3:
+                continue
+            a = int(w[0], 16)
+            if a < KERNEL_MIN:
+                continue
+            n = int(w[1]) * int(w[2])
+            total += n
+            name, mod = sym(a)
+            funcs[name] = funcs.get(name, 0) + n
+            if mod:
+                mods[mod] = mods.get(mod, 0) + n
+    return total, funcs, mods
+
+
+def main():
+    log, wdir, kernel, out = sys.argv[1:5]
+    runs, syms = parse_log(log)
+    if not runs:
+        raise SystemExit("insns: the guest ran no window (see %s)" % log)
+    if not syms:
+        raise SystemExit("insns: the guest sent no symbols (see %s)" % log)
+    sym = Symbolizer(syms)
+    rows = {}
+    for r in runs:
+        total, funcs, mods = read_window("%s/w.%d" % (wdir, r["window"]), sym)
+        n = r["sent"]
+        rows.setdefault(r["row"], []).append({
+            "per_pkt": total / n, "delivered": r["delivered"], "sent": n,
+            "funcs": {k: v / n for k, v in funcs.items()},
+            "mods": {k: v / n for k, v in mods.items()}})
+    res = {"kernel": kernel, "rows": {}}
+    for row, rs in rows.items():
+        v = [x["per_pkt"] for x in rs]
+        med = statistics.median(v)
+        names = set().union(*(x["funcs"] for x in rs))
+        res["rows"][row] = {
+            "per_pkt": med, "runs": v,
+            "spread_pct": 100 * (max(v) - min(v)) / med if med else 0,
+            "delivered": min(x["delivered"] / x["sent"] for x in rs),
+            "funcs": {k: statistics.median(x["funcs"].get(k, 0) for x in rs)
+                      for k in names},
+            "mods": {k: statistics.median(x["mods"].get(k, 0) for x in rs)
+                     for k in set().union(*(x["mods"] for x in rs))}}
+    R = res["rows"]
+    veth = R.get("veth", {}).get("per_pkt")
+    vx = R.get("vxlan", {}).get("per_pkt")
+    nruns = max(len(r["runs"]) for r in R.values())
+    print("instructions per packet (guest kernel, tx and rx), %s: %d frames x %d runs"
+          % (kernel, runs[0]["sent"], nruns))
+    print("%-8s %10s %8s %10s %9s %10s" %
+          ("row", "insns/pkt", "spread", "over veth", "vs vxlan", "delivered"))
+    for row in ("veth", "vxlan", "vtep", "geneve"):
+        if row not in R:
+            continue
+        r = R[row]
+        over = r["per_pkt"] - veth if veth is not None and row != "veth" else None
+        ratio = over / (vx - veth) if over is not None and vx and veth and vx > veth else None
+        r["over_veth"], r["vs_vxlan"] = over, ratio
+        print("%-8s %10.0f %7.2f%% %10s %9s %9.1f%%" % (
+            row, r["per_pkt"], r["spread_pct"],
+            "-" if over is None else "%.0f" % over,
+            "-" if ratio is None else "%.3f" % ratio, 100 * r["delivered"]))
+    if "vtep" in R and "vxlan" in R:
+        a, b = R["vtep"], R["vxlan"]
+        print("module code alone: vtep %.0f, vxlan %.0f (+ udp_tunnel %.0f / %.0f)" % (
+            a["mods"].get("vtep", 0), b["mods"].get("vxlan", 0),
+            a["mods"].get("udp_tunnel", 0), b["mods"].get("udp_tunnel", 0)))
+        diff = {k: a["funcs"].get(k, 0) - b["funcs"].get(k, 0)
+                for k in set(a["funcs"]) | set(b["funcs"])}
+        top = sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:25]
+        res["vtep_minus_vxlan"] = dict(top)
+        print("where vtep and vxlan differ (instructions per packet, vtep - vxlan):")
+        for k, d in top:
+            if abs(d) < 5:
+                break
+            print("  %+7.0f  %-40s (vtep %.0f, vxlan %.0f)" % (
+                d, k, a["funcs"].get(k, 0), b["funcs"].get(k, 0)))
+    if "vtep" in R:
+        top = sorted(R["vtep"]["funcs"].items(), key=lambda kv: -kv[1])[:15]
+        print("vtep row's costliest functions (instructions per packet):")
+        for k, v in top:
+            print("  %7.0f  %s" % (v, k))
+    for r in R.values():
+        r["funcs"] = dict(sorted(r["funcs"].items(), key=lambda kv: -kv[1])[:60])
+    with open(out, "w") as f:
+        json.dump(res, f, indent=1)
+    print("# written: %s" % out)
+
+
+if __name__ == "__main__":
+    main()
