@@ -376,7 +376,7 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 
 	/* One cache line per MAC: the point of sharing remotes. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb) > 64);
-	/* No padding in the key: it is hashed as bytes. */
+	/* Packed: vtep_fdb_hashfn() reads the MAC at offset 4. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) != sizeof(u32) + ETH_ALEN);
 
 	atomic_set(&vtep->fdb_count, 0);
@@ -389,9 +389,13 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 	ratelimit_state_init(&vtep->move_rs, HZ, 10);
 	ratelimit_set_flags(&vtep->move_rs, RATELIMIT_MSG_ON_RELEASE);
 
+	vtep->local_seen = alloc_percpu_gfp(struct vtep_local_seen,
+					    GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vtep->local_seen)
+		return -ENOMEM;
 	err = rhashtable_init(&vtep->fdb, &vtep_fdb_params);
 	if (err)
-		return err;
+		goto err_free_seen;
 	err = rhashtable_init(&vtep->locals, &vtep_fdb_params);
 	if (err)
 		goto err_destroy_fdb;
@@ -406,6 +410,8 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 
 err_destroy_fdb:
 	rhashtable_destroy(&vtep->fdb);
+err_free_seen:
+	free_percpu(vtep->local_seen);
 	return err;
 }
 
@@ -443,5 +449,6 @@ void vtep_fdb_free(struct vtep_dev *vtep)
 		     atomic_read(&vtep->locals.nelems));
 	rhashtable_destroy(&vtep->fdb);
 	rhashtable_destroy(&vtep->locals);
+	free_percpu(vtep->local_seen);
 	mem_cgroup_put(vtep->memcg);
 }

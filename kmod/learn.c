@@ -286,19 +286,35 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
  */
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 {
+	struct vtep_local_seen *ls = this_cpu_ptr(vtep->local_seen);
 	u32 ageing = READ_ONCE(vtep->cfg.ageing);
 	u32 now = (u32)jiffies, seen;
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
+	bool is_new;
+
+	/*
+	 * This CPU refreshed it this tick: not new, and no lookup (a VM's
+	 * stream sends many frames a tick). Were the entry removed within
+	 * the tick, the next tick's frame adds it again and announces it.
+	 */
+	if (ls->when == now && ls->vni == vni && ether_addr_equal(ls->mac, mac))
+		return false;
 
 	vtep_fdb_make_key(&key, vni, mac);
 	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
-	if (!f)
-		return vtep_fdb_local_add(vtep, &key, now);
-
-	seen = READ_ONCE(f->seen);
-	if (seen == now)
-		return false;
-	WRITE_ONCE(f->seen, now);
-	return ageing && now - seen > (unsigned long)ageing * HZ;
+	if (!f) {
+		is_new = vtep_fdb_local_add(vtep, &key, now);
+	} else {
+		seen = READ_ONCE(f->seen);
+		is_new = false;
+		if (seen != now) {
+			WRITE_ONCE(f->seen, now);
+			is_new = ageing && now - seen > (unsigned long)ageing * HZ;
+		}
+	}
+	ls->vni = vni;
+	ether_addr_copy(ls->mac, mac);
+	ls->when = now;
+	return is_new;
 }

@@ -263,6 +263,17 @@ struct vtep_fdb {
 };
 
 /*
+ * Per CPU: the local MAC (and VNI) this CPU last found in vtep->locals,
+ * and the tick it did. A frame from the same MAC in the same tick needs no
+ * lookup: its entry was refreshed this tick, so it is not new (learn.c).
+ */
+struct vtep_local_seen {
+	u32 vni;
+	u32 when;			/* jiffies, as vtep_fdb.seen */
+	u8 mac[ETH_ALEN];
+};
+
+/*
  * A (VNI, address) key, hashed whole: allow.c's and neigh.c's tables.
  * vtep_vni_addr_key() zeroes the padding and the unused address bytes.
  */
@@ -316,6 +327,7 @@ struct vtep_dev {
 	atomic_t learned;		/* learned entries, against cfg.learn_max_dev */
 	struct mem_cgroup *memcg;	/* the creator's: learning is charged there */
 	struct rhashtable locals;	/* local MACs seen, for move notices */
+	struct vtep_local_seen __percpu *local_seen;	/* learn.c */
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
