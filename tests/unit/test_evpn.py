@@ -7,8 +7,6 @@ accepts. Prints TAP.
 
 The frames are built here byte by byte (no scapy), so each test states the
 layout it feeds."""
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import socket
@@ -20,12 +18,25 @@ import time
 import traceback
 import types
 
+sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-AGENT = os.path.join(HERE, "..", "..", "userspace", "evpn", "vtep-evpn")
-loader = importlib.machinery.SourceFileLoader("vtep_evpn", AGENT)
-spec = importlib.util.spec_from_loader("vtep_evpn", loader)
-ev = importlib.util.module_from_spec(spec)
-loader.exec_module(ev)
+TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
+EVPN = os.path.join(TOP, "userspace", "evpn")
+AGENT = os.path.join(EVPN, "vtep-evpn")
+STUBS = os.path.join(TOP, "build", "evpn-stubs")
+sys.path.insert(0, EVPN)
+from vtep_evpn import agent, capture, config, evpn, stubs  # noqa: E402
+from vtep_evpn.evpn import T2, T3  # noqa: E402
+
+
+def need_stubs():
+    """gobgp's stubs of this tree (make evpn-stubs), as the agent loads them"""
+    if stubs.pb is None:
+        if not os.path.isfile(os.path.join(STUBS, "gobgp_pb2.py")):
+            raise AssertionError("no %s/gobgp_pb2.py: make evpn-stubs" % STUBS)
+        sys.path.insert(0, STUBS)
+        stubs.load(STUBS)
+    return stubs
 
 VM = bytes.fromhex("020000000201")
 OTHER = bytes.fromhex("020000000299")
@@ -87,7 +98,7 @@ def test(fn):
 
 @test
 def filter_passes_arp_tagged_ns_na_and_nothing_else():
-    f = ev.SNOOP_BPF
+    f = capture.SNOOP_BPF
     assert bpf_run(f, eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11")))
     assert bpf_run(f, eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11"), vlan=10))
     assert bpf_run(f, eth(VM, 0x86dd, icmp6("2001:db8::12", 135, "2001:db8::11", 1, VM)))
@@ -105,64 +116,64 @@ def filter_passes_arp_tagged_ns_na_and_nothing_else():
 def arp_request_reply_and_gratuitous_give_the_sender():
     for op in (1, 2):
         fr = eth(VM, 0x0806, arp(op, VM, "203.0.113.12", "203.0.113.11"))
-        assert ev.parse_snoop(fr, 100) == (100, "203.0.113.12", "02:00:00:00:02:01"), op
+        assert capture.parse_snoop(fr, 100) == (100, "203.0.113.12", "02:00:00:00:02:01"), op
     garp = eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.12"))
-    assert ev.parse_snoop(garp, 5) == (5, "203.0.113.12", "02:00:00:00:02:01")
+    assert capture.parse_snoop(garp, 5) == (5, "203.0.113.12", "02:00:00:00:02:01")
 
 
 @test
 def the_vlan_of_a_tagged_frame_is_the_tags():
     fr = eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11"), vlan=0x2014)
-    assert ev.parse_snoop(fr, None) == (20, "203.0.113.12", "02:00:00:00:02:01")
+    assert capture.parse_snoop(fr, None) == (20, "203.0.113.12", "02:00:00:00:02:01")
 
 
 @test
 def arp_probes_and_foreign_senders_are_ignored():
     probe = eth(VM, 0x0806, arp(1, VM, "0.0.0.0", "203.0.113.12"))
-    assert ev.parse_snoop(probe, 1) is None
+    assert capture.parse_snoop(probe, 1) is None
     # a VM speaks for itself only: sender hardware address of another MAC
     proxy = eth(VM, 0x0806, arp(2, OTHER, "203.0.113.12", "203.0.113.11"))
-    assert ev.parse_snoop(proxy, 1) is None
+    assert capture.parse_snoop(proxy, 1) is None
     # multicast source MAC
     mc = bytes.fromhex("010000000201")
-    assert ev.parse_snoop(eth(mc, 0x0806, arp(1, mc, "203.0.113.12", "203.0.113.11")), 1) is None
+    assert capture.parse_snoop(eth(mc, 0x0806, arp(1, mc, "203.0.113.12", "203.0.113.11")), 1) is None
     # not Ethernet/IPv4 ARP, not request or reply, cut short
     bad = bytearray(eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11")))
     bad[14 + 7] = 3         # RARP request
-    assert ev.parse_snoop(bytes(bad), 1) is None
-    assert ev.parse_snoop(eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11"))[:40], 1) is None
+    assert capture.parse_snoop(bytes(bad), 1) is None
+    assert capture.parse_snoop(eth(VM, 0x0806, arp(1, VM, "203.0.113.12", "203.0.113.11"))[:40], 1) is None
 
 
 @test
 def ns_gives_its_source_and_na_its_target():
     ns = eth(VM, 0x86dd, icmp6("2001:db8::12", 135, "2001:db8::11", 1, VM))
-    assert ev.parse_snoop(ns, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
+    assert capture.parse_snoop(ns, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
     # without the option, the frame's source MAC
     ns = eth(VM, 0x86dd, icmp6("2001:db8::12", 135, "2001:db8::11"))
-    assert ev.parse_snoop(ns, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
+    assert capture.parse_snoop(ns, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
     na = eth(VM, 0x86dd, icmp6("2001:db8::12", 136, "2001:db8::12", 2, VM))
-    assert ev.parse_snoop(na, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
+    assert capture.parse_snoop(na, 100) == (100, "2001:db8::12", "02:00:00:00:02:01")
 
 
 @test
 def dad_link_local_hop_limit_and_foreign_options_are_ignored():
     dad = eth(VM, 0x86dd, icmp6("::", 135, "2001:db8::12"))
-    assert ev.parse_snoop(dad, 1) is None
+    assert capture.parse_snoop(dad, 1) is None
     ll = eth(VM, 0x86dd, icmp6("fe80::2", 135, "fe80::1", 1, VM))
-    assert ev.parse_snoop(ll, 1) is None
+    assert capture.parse_snoop(ll, 1) is None
     routed = eth(VM, 0x86dd, icmp6("2001:db8::12", 135, "2001:db8::11", 1, VM, hlim=64))
-    assert ev.parse_snoop(routed, 1) is None
+    assert capture.parse_snoop(routed, 1) is None
     other = eth(VM, 0x86dd, icmp6("2001:db8::12", 136, "2001:db8::12", 2, OTHER))
-    assert ev.parse_snoop(other, 1) is None
+    assert capture.parse_snoop(other, 1) is None
 
 
 @test
 def only_addresses_a_vm_may_own_are_kept():
-    assert ev.snoop_addr("203.0.113.5") == "203.0.113.5"
-    assert ev.snoop_addr("2001:db8::5") == "2001:db8::5"
+    assert capture.snoop_addr("203.0.113.5") == "203.0.113.5"
+    assert capture.snoop_addr("2001:db8::5") == "2001:db8::5"
     for a in ("0.0.0.0", "255.255.255.255", "127.0.0.1", "169.254.1.1",
               "224.0.0.1", "0.1.2.3", "::", "::1", "fe80::1", "ff02::1", "x"):
-        assert ev.snoop_addr(a) is None, a
+        assert capture.snoop_addr(a) is None, a
 
 
 @test
@@ -171,7 +182,7 @@ def the_configuration_file_is_read_and_errors_are_refused():
         f.write("# a comment\nasn 65000\nlocal 192.0.2.1\nvni 100 vlan 10\n"
                 "vni 200\nsuppress on   # trailing comment\nmax-ips 4\n")
     try:
-        c = ev.parse_config(f.name)
+        c = config.parse_config(f.name)
         assert c["vnis"] == {100: 10, 200: None}, c
         assert (c["asn"], c["local"], c["suppress"], c["max-ips"]) == \
             ("65000", "192.0.2.1", "on", "4"), c
@@ -182,7 +193,7 @@ def the_configuration_file_is_read_and_errors_are_refused():
             f.write(bad)
         try:
             try:
-                ev.parse_config(f.name)
+                config.parse_config(f.name)
             except SystemExit as e:
                 assert e.code == 2, (bad, e.code)
             else:
@@ -191,49 +202,141 @@ def the_configuration_file_is_read_and_errors_are_refused():
             os.unlink(f.name)
 
 
+# ---- the agent, built through its constructor, beside fakes of vtepctl
+# and gobgpd ----
+RR = "192.0.2.254"
+
+
+def settings(*args, conf=""):
+    """config.settings() of the command line ARGS and the file text CONF,
+    AS 65000 and local 192.0.2.1 unless given"""
+    fd, path = tempfile.mkstemp(suffix=".conf")
+    with os.fdopen(fd, "w") as f:
+        f.write(conf)
+    try:
+        base = [] if "--asn" in args or "asn " in conf else ["--asn", "65000"]
+        base += [] if "--local" in args or "local " in conf else ["--local", "192.0.2.1"]
+        return config.settings(["-c", path, "--vtepctl", "/bin/false", "--bridge", "br0"] +
+                               base + list(args))
+    finally:
+        os.unlink(path)
+
+
+class FakeVtep:
+    """vtepctl: the device's VNIS and static FDB entries FDB ((vni, mac) ->
+    dst) as its JSON says them; the batches it was given"""
+
+    def __init__(self, vnis=(100, 200), fdb=None):
+        self.vnis, self.fdb, self.batches = vnis, dict(fdb or {}), []
+
+    def json(self, *args):
+        if args[:2] == ("vni", "show"):
+            return [{"vni": v} for v in self.vnis]
+        if args[:2] == ("fdb", "show"):
+            return [{"vni": v, "mac": m, "dst": d} for (v, m), d in self.fdb.items()]
+        return []
+
+    def batch(self, lines):
+        self.batches.append(list(lines))
+        return 0
+
+    def lines(self, word=""):
+        return [l for b in self.batches for l in b if word in l.split()]
+
+
+class FakeGobgpd:
+    """gobgpd's gRPC API as the agent calls it: a table of PATHS, PEERS
+    (address -> (session state, admin state, configured admin-down, was up))"""
+
+    def __init__(self, paths=(), peers=None, router_id="192.0.2.1"):
+        pb = need_stubs().pb
+        self.paths = list(paths)
+        self.peers = peers if peers is not None else {RR: (pb.PeerState.ESTABLISHED, pb.PeerState.UP,
+                                                            False, True)}
+        self.router_id = router_id
+        self.sent, self.enabled = [], []
+
+    def GetBgp(self, req, timeout=None):
+        pb = stubs.pb
+        return pb.GetBgpResponse(**{"global": pb.Global(asn=65000, router_id=self.router_id)})
+
+    def ListPath(self, req, timeout=None):
+        return [types.SimpleNamespace(destination=types.SimpleNamespace(paths=list(self.paths)))]
+
+    def ListPeer(self, req, timeout=None):
+        pb = stubs.pb
+        out = []
+        for a, (st, adm, conf_down, was_up) in self.peers.items():
+            peer = pb.Peer(conf=pb.PeerConf(neighbor_address=a, admin_down=conf_down),
+                           state=pb.PeerState(neighbor_address=a, session_state=st, admin_state=adm))
+            if was_up:
+                peer.timers.state.uptime.seconds = 1700000000
+            out.append(pb.ListPeerResponse(peer=peer))
+        return out
+
+    def EnablePeer(self, req, timeout=None):
+        self.enabled.append(req.address)
+
+    def AddPathStream(self, reqs, timeout=None):
+        self.sent.extend(reqs)
+
+    def WatchEvent(self, req):
+        return iter(())
+
+
+def new_agent(gobgpd=None, vtep=None, *args, conf=""):
+    """an Agent of settings(ARGS, CONF) on VTEP, discovered and connected
+    to GOBGPD"""
+    gobgpd = gobgpd or FakeGobgpd()
+    a = agent.Agent(settings(*args, conf=conf), vtep=vtep or FakeVtep(),
+                    dial=lambda target: (types.SimpleNamespace(close=lambda: None), gobgpd))
+    a.discover()
+    assert a.connect()
+    return a
+
+
+def remote_path(nh, key, seq=0, withdraw=False, asn=65000, vnis=(100, 200)):
+    """a path of the VTEP NH (AS ASN) for KEY, as gobgpd gives it from the
+    reflector"""
+    c = evpn.Codec(asn, nh, {v: None for v in vnis})
+    p = c.make_path(key, seq)
+    p.neighbor_ip = RR
+    p.is_withdraw = withdraw
+    return p
+
+
 @test
 def withdrawals_leave_together_marked_and_at_the_top_sequence():
     """withdraw() queues; flush_wd() sends the burst as one AddPathStream of
     is_withdraw paths, each at sequence 0xffffffff (gobgpd refuses a
     withdrawal below the best path's); a route re-queued for advertising
     meanwhile stays, one never advertised is not sent"""
-    ev.load_stubs(None)
+    st = need_stubs()
     m1, m2, m3 = "02:00:00:00:02:01", "02:00:00:00:02:02", "02:00:00:00:02:03"
-    sent = []
-
-    class Stub:
-        def AddPathStream(self, reqs, timeout=None):
-            sent.extend(reqs)
-
-    a = ev.Agent.__new__(ev.Agent)
-    a.stub, a.local, a.asn = Stub(), "192.0.2.1", 65000
-    a.to_adv, a.to_wd = {}, set()
-    k1, k2, k1ip = (ev.T2, 100, m1), (ev.T2, 100, m2), (ev.T2, 100, m1, "203.0.113.5")
+    g = FakeGobgpd()
+    a = new_agent(g)
+    del g.sent[:]
+    k1, k2, k1ip = (T2, 100, m1), (T2, 100, m2), (T2, 100, m1, "203.0.113.5")
     a.advertised = {k1: 1, k2: 0, k1ip: 1}
     a.withdraw(k1, k1ip)
     a.withdraw(k2)
-    a.withdraw((ev.T2, 100, m3))
-    assert not sent, "sent before the flush"
+    a.withdraw((T2, 100, m3))
+    assert not g.sent, "sent before the flush"
     a.to_adv[k2] = 1            # m2 is back before the burst left
     a.flush_wd()
-    assert len(sent) == 1, sent
+    assert len(g.sent) == 1, g.sent
     got = set()
-    for p in sent[0].paths:
+    for p in g.sent[0].paths:
         assert p.is_withdraw, p
-        n = ev.unpack(p.nlri, ev.attr.EVPNMACIPAdvertisementRoute)
+        n = st.unpack(p.nlri, st.attr.EVPNMACIPAdvertisementRoute)
         seqs = [c.sequence_num for pa in p.pattrs
-                for ec in [ev.unpack(pa, ev.attr.ExtendedCommunitiesAttribute)] if ec
-                for c in [ev.unpack(x, ev.attr.MacMobilityExtended) for x in ec.communities] if c]
+                for ec in [st.unpack(pa, st.attr.ExtendedCommunitiesAttribute)] if ec
+                for c in [st.unpack(x, st.attr.MacMobilityExtended) for x in ec.communities] if c]
         assert seqs == [0xffffffff], seqs
         got.add((n.mac_address, n.ip_address))
     assert got == {(m1, ""), (m1, "203.0.113.5")}, got
     assert a.advertised == {k2: 0} and a.to_wd == set(), (a.advertised, a.to_wd)
 
-
-def reflector_peer(session_state):
-    """ListPeer's answer: the reflector 192.0.2.254 in SESSION_STATE"""
-    st = types.SimpleNamespace(neighbor_address="192.0.2.254", session_state=session_state)
-    return [types.SimpleNamespace(peer=types.SimpleNamespace(state=st))]
 
 @test
 def a_route_missing_from_the_table_at_a_resync_is_held():
@@ -242,61 +345,38 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
     host's MACs, deleted and re-added). A route known before and missing
     now is held --vtep-hold, so its entry stays; if it arrives meanwhile
     nothing is deleted, if it does not it is deleted when the hold ends"""
-    ev.load_stubs(None)
-    kA = (ev.T2, 100, "02:00:00:00:02:01", "", "192.0.2.2:100")
-    kB = (ev.T2, 200, "02:00:00:00:03:02", "", "192.0.2.3:200")
-    vA, vB = ("192.0.2.2", 0, ""), ("192.0.2.3", 0, "")
-
-    def path(k, v):
-        return types.SimpleNamespace(kv=(k, v), is_withdraw=False)
-    table = [path(kA, vA)]          # kB's update has not come yet
-    batches = []
-
-    class Vtep:
-        def batch(self, lines):
-            batches.append(list(lines))
-            return 0
-
-    class Stub:
-        def ListPath(self, req, timeout=None):
-            d = types.SimpleNamespace(paths=list(table))
-            return [types.SimpleNamespace(destination=d)]
-
-        def ListPeer(self, req, timeout=None):
-            return reflector_peer(ev.pb.PeerState.ESTABLISHED)
-
-    a = ev.Agent.__new__(ev.Agent)
-    a.stub, a.vtep, a.dev, a.local = Stub(), Vtep(), "vtep0", "192.0.2.1"
-    a.is_local_path = lambda p: False
-    a.decode = lambda p: p.kv
-    a.read_programmed = lambda: None
-    a.local_macs, a.neighs, a.remotes = {}, {}, set()
-    a.hold, a.vtep_hold = 0.2, 10.0
-    a.peers = {"192.0.2.254": True}
-    a.pending, a.leaving, a.left = {}, {}, {}
-    a.routes, a.bymac = {kA: vA, kB: vB}, {}
-    a.fdb = {(100, kA[2]): vA[0], (200, kB[2]): vB[0]}
-    a.frozen = True             # as after losing gobgpd
+    need_stubs()
+    mA, mB = "02:00:00:00:02:01", "02:00:00:00:03:02"
+    pA = remote_path("192.0.2.2", (T2, 100, mA))
+    pB = remote_path("192.0.2.3", (T2, 200, mB))
+    g = FakeGobgpd([pA, pB])
+    vtep = FakeVtep(fdb={(100, mA): "192.0.2.2", (200, mB): "192.0.2.3"})
+    a = new_agent(g, vtep, "--hold", "0.2", "--vtep-hold", "10")
+    a.resync()                  # both known
+    kA, kB = a.codec.decode(pA)[0], a.codec.decode(pB)[0]
+    assert kA in a.rt.routes and kB in a.rt.routes, a.rt.routes
+    a.disconnected("test")      # gobgpd went, and came back without kB yet
+    g.paths = [pA]
+    assert a.connect()
     a.resync()
-    dels = [l for b in batches for l in b if " del " in " %s " % l]
-    assert not dels, dels
-    assert kB in a.pending and a.pending[kB] > time.monotonic() + 5, a.pending
+    assert not vtep.lines("del"), vtep.batches
+    assert kB in a.rt.pending and a.rt.pending[kB] > time.monotonic() + 5, a.rt.pending
     a.expire_pending()          # within the hold: kept
-    assert kB in a.routes, a.routes
+    assert kB in a.rt.routes, a.rt.routes
     # kB's update arrives: the hold is over and nothing was deleted
-    a.on_paths([path(kB, vB)])
+    a.on_paths([pB])
     a.program()
-    assert kB not in a.pending, a.pending
-    assert not [l for b in batches for l in b if " del " in " %s " % l], batches
+    assert kB not in a.rt.pending, a.rt.pending
+    assert not vtep.lines("del"), vtep.batches
     # a route that never comes back is deleted when its hold ends
-    table[:] = [path(kB, vB)]
+    g.paths = [pB]
     a.frozen = True
     a.resync()
-    a.pending[kA] = time.monotonic() - 1
-    a.leaving.clear()
+    a.rt.pending[kA] = time.monotonic() - 1
+    a.rt.leaving.clear()
     a.expire_pending()
     a.program()
-    assert "fdb del %s vni 100 dev vtep0" % kA[2] in batches[-1], batches[-1]
+    assert "fdb del %s vni 100 dev vtep0" % mA in vtep.batches[-1], vtep.batches[-1]
 
 
 @test
@@ -304,36 +384,29 @@ def withdrawals_are_applied_only_while_the_sessions_are_up():
     """a gobgpd being stopped withdraws every route it learned; on a loaded
     host they trickle in over more than --hold before the stream ends (seen:
     one of the FRR host's MACs deleted on h1). Withdrawals due are applied
-    only if gobgpd says every session is up; else they are dropped and the
+    only if gobgpd says a session is up; else they are dropped and the
     agent waits for the next resync"""
-    ev.load_stubs(None)
-    k = (ev.T2, 200, "02:00:00:00:03:02", "", "192.0.2.3:200")
-    state = [ev.pb.PeerState.ESTABLISHED]
+    pb = need_stubs().pb
+    macs = ("02:00:00:00:03:02", "02:00:00:00:03:03", "02:00:00:00:03:04")
 
-    class Stub:
-        def ListPeer(self, req, timeout=None):
-            return reflector_peer(state[0])
+    def agent_with_one_withdrawn(state):
+        g = FakeGobgpd([remote_path("192.0.2.3", (T2, 200, m)) for m in macs])
+        a = new_agent(g, None, "--hold", "0")
+        a.resync()
+        assert not a.frozen and len(a.rt.routes) == 3, a.rt.routes
+        g.peers[RR] = (state,) + g.peers[RR][1:]
+        a.on_paths([remote_path("192.0.2.3", (T2, 200, macs[0]), withdraw=True)])
+        k = a.codec.decode(remote_path("192.0.2.3", (T2, 200, macs[0])))[0]
+        assert k in a.rt.pending, a.rt.pending       # one VM's (not a burst)
+        return a, k
+    a, k = agent_with_one_withdrawn(pb.PeerState.IDLE)  # the session went as gobgpd stops
+    a.expire_pending()
+    assert k in a.rt.routes and not a.rt.pending and a.frozen, (a.rt.routes, a.rt.pending)
+    assert a.peers == {RR: False}, a.peers
+    a, k = agent_with_one_withdrawn(pb.PeerState.ESTABLISHED)  # a VM stopped: applied
+    a.expire_pending()
+    assert k not in a.rt.routes and a.dirty and not a.frozen, a.rt.routes
 
-    def agent():
-        a = ev.Agent.__new__(ev.Agent)
-        a.stub, a.hold, a.vtep_hold = Stub(), 0.2, 10.0
-        a.peers = {"192.0.2.254": True}
-        a.leaving, a.left, a.absent = {}, {}, set()
-        a.routes, a.bymac = {}, {}
-        for m in ("02:00:00:00:03:02", "02:00:00:00:03:03", "02:00:00:00:03:04"):
-            a.set_route((ev.T2, 200, m, "", "192.0.2.3:200"), ("192.0.2.3", 0, ""))
-        a.pending = {k: time.monotonic() - 1}   # one VM's (not a burst)
-        a.frozen, a.dirty, a.resync_at = False, False, None
-        return a
-    state[0] = ev.pb.PeerState.IDLE         # the session went as gobgpd stops
-    a = agent()
-    a.expire_pending()
-    assert k in a.routes and not a.pending and a.frozen, (a.routes, a.pending)
-    assert a.peers == {"192.0.2.254": False}, a.peers
-    state[0] = ev.pb.PeerState.ESTABLISHED  # a VM stopped: applied
-    a = agent()
-    a.expire_pending()
-    assert k not in a.routes and a.dirty and not a.frozen, a.routes
 
 # ---- where the gobgp stubs come from: a module planted where the agent
 # imports from runs as root ----
@@ -350,14 +423,24 @@ def plant(d, marker):
         os.chmod(os.path.join(d, f), 0o644)
 
 
-def agent_copy(top, where=("tree", "userspace", "evpn")):
-    """the agent copied to TOP/WHERE/vtep-evpn, mode 755; its path"""
+def agent_copy(top, where=("tree", "userspace", "evpn"), lib=None):
+    """the agent copied to TOP/WHERE/vtep-evpn, mode 755, and its package
+    beside it (a tree's layout), or into TOP/LIB (an installation's); the
+    agent's path"""
     d = os.path.join(top, *where)
     os.makedirs(d)
     for i in range(len(where)):
         os.chmod(os.path.join(top, *where[:i + 1]), 0o755)
     shutil.copy(AGENT, os.path.join(d, "vtep-evpn"))
     os.chmod(os.path.join(d, "vtep-evpn"), 0o755)
+    pkg = os.path.join(top, *lib) if lib else d
+    os.makedirs(pkg, mode=0o755, exist_ok=True)
+    shutil.copytree(os.path.join(EVPN, "vtep_evpn"), os.path.join(pkg, "vtep_evpn"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for root, dirs, files in os.walk(os.path.join(pkg, "vtep_evpn")):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
     return os.path.join(d, "vtep-evpn")
 
 
@@ -437,8 +520,7 @@ def stubs_others_can_write_are_refused():
         assert rc == 42 and imported(t), ("safe stubs not imported", rc, err)
         t = os.path.join(top, "installed")
         os.mkdir(t, 0o755)
-        agent = agent_copy(t, ("usr", "sbin"))
-        os.mkdir(os.path.join(t, "usr", "lib"), 0o755)
+        agent = agent_copy(t, ("usr", "sbin"), ("usr", "lib", "vtep-evpn"))
         plant(os.path.join(t, "usr", "lib", "vtep-evpn"), os.path.join(t, "imported"))
         rc, err = run_agent(agent, t)
         assert rc == 42 and imported(t), ("installed stubs not imported", rc, err)
@@ -450,6 +532,12 @@ def stubs_others_can_write_are_refused():
             os.mkdir(os.path.join(p, "__pycache__"))
             os.chmod(os.path.join(p, "__pycache__"), 0o777)
             return os.path.join(p, "__pycache__")
+
+        def pkg_writable(p, f=""):
+            """the package beside the agent: P is TREE/build/evpn-stubs"""
+            q = os.path.join(os.path.dirname(os.path.dirname(p)), "userspace", "evpn", "vtep_evpn", f)
+            os.chmod(q, 0o666 if f else 0o777)
+            return q.rstrip("/")
 
         def symlink(p):
             other = os.path.join(os.path.dirname(os.path.dirname(p)), "elsewhere.py")
@@ -468,6 +556,9 @@ def stubs_others_can_write_are_refused():
              "not a regular file"),
             ("a stub missing", lambda p: os.unlink(os.path.join(p, "capability_pb2.py")) or
              "capability_pb2.py", "lacks"),
+            ("the agent's package writable", lambda p: pkg_writable(p), "writable by group or others"),
+            ("a module of the package writable", lambda p: pkg_writable(p, "agent.py"),
+             "writable by group or others"),
         ]
         if root:
             cases += [
@@ -496,66 +587,47 @@ def a_gobgpd_off_this_host_is_refused_unless_allowed():
     the fabric's routes and this host's FDB. The agent talks to a gobgpd on
     a loopback address only (gobgpd --api-hosts 127.0.0.1:50051), unless
     --allow-remote-api (allow-remote-api on) says otherwise"""
-    started = []
-
-    class Agent:
-        def __init__(self, a):
-            started.append(a.gobgpd)
-
-        def run(self):
-            pass
-
     def run(conf_text, *args):
-        with open(conf, "w") as f:
-            f.write(conf_text)
-        sys.argv = ["vtep-evpn", "-c", conf, "--asn", "65000", "--local", "192.0.2.1"] + list(args)
-        del started[:]
-        with tempfile.TemporaryFile("w+") as sys.stderr:    # main() gives faulthandler its fd
+        """(exit code, stderr, the gobgpd the agent would talk to)"""
+        stderr = sys.stderr
+        with tempfile.TemporaryFile("w+") as sys.stderr:
             try:
-                ev.main()
-                rc = 0
+                s = settings(*args, conf=conf_text)
+                rc, target = 0, s.gobgpd
             except SystemExit as e:
-                rc = e.code
+                rc, target = e.code, None
             finally:
                 sys.stderr.seek(0)
                 err = sys.stderr.read()
                 sys.stderr = stderr
-        return rc, err
-    fd, conf = tempfile.mkstemp(suffix=".conf")
-    os.close(fd)
-    argv, agent, stderr = sys.argv, ev.Agent, sys.stderr
-    ev.Agent = Agent
-    try:
-        for remote in ("192.0.2.254:50051", "0.0.0.0:50051", "[::]:50051", "gobgpd.example:50051"):
-            rc, err = run("", "--gobgpd", remote)
-            assert rc == 2 and not started, (remote, rc, started)
-            assert "%s is not a loopback address" % remote in err and "--api-hosts 127.0.0.1" in err and \
-                "--allow-remote-api" in err, err
-            rc, err = run("gobgpd %s\n" % remote)
-            assert rc == 2 and not started, (remote, rc, started)
-            rc, err = run("", "--gobgpd", remote, "--allow-remote-api")
-            assert rc == 0 and started == [remote], (remote, rc, err)
-            rc, err = run("gobgpd %s\nallow-remote-api on\n" % remote)
-            assert rc == 0 and started == [remote], (remote, rc, err)
-            rc, err = run("gobgpd %s\nallow-remote-api off\n" % remote)
-            assert rc == 2 and not started, (remote, rc, started)
-        rc, err = run("allow-remote-api yes\n")
-        assert rc == 2 and "allow-remote-api" in err, (rc, err)
-        for local in ("127.0.0.1:50051", "[::1]:50051", "localhost:50051"):
-            rc, err = run("", "--gobgpd", local)
-            assert rc == 0 and started == [local], (local, rc, err)
-        rc, err = run("")
-        assert rc == 0 and started == ["127.0.0.1:50051"], (rc, err)
-    finally:
-        sys.argv, ev.Agent, sys.stderr = argv, agent, stderr
-        os.unlink(conf)
+        return rc, err, target
+    for remote in ("192.0.2.254:50051", "0.0.0.0:50051", "[::]:50051", "gobgpd.example:50051"):
+        rc, err, got = run("", "--gobgpd", remote)
+        assert rc == 2 and got is None, (remote, rc, got)
+        assert "%s is not a loopback address" % remote in err and "--api-hosts 127.0.0.1" in err and \
+            "--allow-remote-api" in err, err
+        rc, err, got = run("gobgpd %s\n" % remote)
+        assert rc == 2 and got is None, (remote, rc, got)
+        rc, err, got = run("", "--gobgpd", remote, "--allow-remote-api")
+        assert rc == 0 and got == remote, (remote, rc, err)
+        rc, err, got = run("gobgpd %s\nallow-remote-api on\n" % remote)
+        assert rc == 0 and got == remote, (remote, rc, err)
+        rc, err, got = run("gobgpd %s\nallow-remote-api off\n" % remote)
+        assert rc == 2 and got is None, (remote, rc, got)
+    rc, err, got = run("allow-remote-api yes\n")
+    assert rc == 2 and "allow-remote-api" in err, (rc, err)
+    for local in ("127.0.0.1:50051", "[::1]:50051", "localhost:50051"):
+        rc, err, got = run("", "--gobgpd", local)
+        assert rc == 0 and got == local, (local, rc, err)
+    rc, err, got = run("")
+    assert rc == 0 and got == "127.0.0.1:50051", (rc, err)
     for t in ("127.0.0.1:50051", "127.0.0.2:50051", "[::1]:50051", "localhost:50051",
               "ipv4:127.0.0.1:50051", "dns:///localhost:50051", "unix:/run/gobgpd.sock"):
-        assert ev.api_is_local(t), t
+        assert config.api_is_local(t), t
     for t in ("192.0.2.254:50051", "0.0.0.0:50051", ":50051", "[2001:db8::1]:50051", "[::]:50051",
               "[::ffff:192.0.2.254]:50051", "gobgpd.example:50051", "localhost.example:50051",
               "ipv4:127.0.0.1:50051,192.0.2.254:50051", "192.0.2.254"):
-        assert not ev.api_is_local(t), t
+        assert not config.api_is_local(t), t
 
 
 def main():

@@ -1,0 +1,514 @@
+# The agent: the local MACs and addresses it advertises, gobgpd's session
+# and table, and the main loop that brings the device to the routes.
+import ipaddress
+import json
+import queue
+import subprocess
+import threading
+import time
+from collections import OrderedDict
+
+from . import bridge as bridgemod
+from . import capture, gobgp, stubs
+from .evpn import T2, T3, Codec
+from .program import Programmer, Vtep
+from .routes import Routes
+from .util import die, dbg, ipkey, log
+
+
+class Agent:
+    """the agent of settings S (config.settings()); VTEP (vtepctl) and DIAL
+    (gobgpd's address -> (channel, stub) or None) given for tests"""
+
+    def __init__(self, s, vtep=None, dial=None):
+        self.asn = s.asn
+        self.local = s.local
+        self.addr = s.gobgpd
+        self.vtep = vtep or Vtep(s.vtepctl)
+        self.dial = dial or gobgp.dial
+        self.dev = s.dev
+        self.bridge = s.bridge
+        self.vnis = dict(s.vnis)    # vni -> bridge vlan (None: untagged)
+        self.vlan2vni = {}
+        self.br = bridgemod.Bridge(self.bridge, self.dev, self.vlan2vni)
+        self.codec = Codec(self.asn, self.local, self.vnis)
+        self.prog = Programmer(self.vtep, self.dev, self.vnis)
+        self.rt = Routes(s.hold, s.vtep_hold)
+        self.hold = s.hold
+        self.settle = s.settle
+        self.to_adv = {}            # local MACs to advertise, in one burst
+        self.to_wd = set()          # our routes to withdraw, in one burst
+        self.q = queue.Queue()
+        self.local_macs = {}        # (vni, mac) -> {"port", "vlan", "seq"}
+        self.advertised = {}        # our paths in gobgpd: key -> seq
+        self.suppress = s.suppress  # "on", "off" or None (left as it is)
+        self.snoop = s.snoop
+        self.max_ips = s.max_ips
+        self.local_ips = {}         # (vni, mac) -> OrderedDict ip -> None, oldest first
+        self.ip_owner = {}          # (vni, ip) -> local mac
+        self.early = OrderedDict()  # (port, mac) -> {ip: when}: seen before the bridge said so
+        self.gen = 0                # connection generation (stale threads)
+        self.stub = None
+        self.channel = None
+        self.frozen = True          # deletions held until the next resync
+        self.peers = {}             # address -> established
+        self.last_table = 0.0
+        self.up_since = 0.0         # when the last peer came up
+        self.resync_now = False
+        self.dirty = False
+        self.resynced_once = False
+
+    # -- setup --
+    def discover(self):
+        vl = self.vtep.json("vni", "show", "dev", self.dev)
+        known = {e["vni"]: e for e in vl}
+        if not self.vnis:
+            self.vnis.update({v: None for v in known})
+        for vni in list(self.vnis):
+            if vni not in known:
+                die("VNI %d is not on %s (vtepctl vni add %d dev %s ...)" %
+                    (vni, self.dev, vni, self.dev), 2)
+            if self.vnis[vni] is None:
+                self.vnis[vni] = known[vni].get("vlan")
+        self.vlan2vni.clear()
+        self.vlan2vni.update({vlan: vni for vni, vlan in self.vnis.items()})
+        if not self.bridge:
+            r = subprocess.run(["ip", "-j", "link", "show", "dev", self.dev],
+                               capture_output=True, text=True)
+            try:
+                self.bridge = json.loads(r.stdout)[0].get("master")
+            except (ValueError, IndexError):
+                pass
+            if not self.bridge:
+                die("%s is not a bridge port (and no bridge given)" % self.dev, 2)
+            self.br.bridge = self.bridge
+        if self.suppress:
+            lines = ["vni set %d dev %s suppress %s" % (vni, self.dev, self.suppress)
+                     for vni in sorted(self.vnis)]
+            if self.vtep.batch(lines):
+                die("cannot switch ARP/ND suppression %s on %s" % (self.suppress, self.dev))
+        log("device %s, bridge %s, local %s, AS %d, VNIs %s" %
+            (self.dev, self.bridge, self.local, self.asn,
+             ", ".join("%d (vlan %s)" % (v, self.vnis[v] or "untagged")
+                       for v in sorted(self.vnis))))
+
+    # -- local MACs from the bridge --
+    def on_bridge_line(self, line):
+        e = self.br.parse(line)
+        if not e:
+            return
+        deleted, k, port, vlan = e
+        if deleted:
+            self.local_gone(k)
+        else:
+            self.local_seen(k, port, vlan)
+
+    def local_seen(self, k, port, vlan):
+        cur = self.local_macs.get(k)
+        if cur:
+            cur["port"], cur["vlan"] = port, vlan
+            return
+        rb = self.rt.remote_best(k)
+        seq = rb[1] + 1 if rb else 0
+        self.local_macs[k] = {"port": port, "vlan": vlan, "seq": seq}
+        if rb:
+            log("MAC %s vni %d moved here from %s: sequence %d" % (k[1], k[0], rb[0], seq))
+        self.advertise_mac(k)
+        now = time.monotonic()
+        for ip, t in self.early.pop((port, k[1]), {}).items():
+            if now - t < 10:
+                self.local_ip(k, ip)
+        self.dirty = True
+
+    def local_gone(self, k):
+        if self.local_macs.pop(k, None) is not None:
+            self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+            self.dirty = True
+
+    def sync_bridge(self):
+        seen = self.br.dump()
+        for k in list(self.local_macs):
+            if k not in seen:
+                self.local_gone(k)
+        for k, (port, vlan) in seen.items():
+            self.local_seen(k, port, vlan)
+
+    # -- local addresses, from the ARP and ND the VMs send --
+    def local_ip(self, k, ip):
+        """the VM of local MAC k said it owns ip: a MAC+IP route, with the
+        MAC's sequence; at most --max-ips per MAC, the oldest one goes"""
+        if self.max_ips == 0:
+            return
+        ips = self.local_ips.setdefault(k, OrderedDict())
+        if ip in ips:
+            ips.move_to_end(ip)
+            return
+        owner = self.ip_owner.get((k[0], ip))
+        if owner is not None and owner != k[1]:   # the address moved between local VMs
+            self.drop_ip((k[0], owner), ip)
+        while len(ips) >= self.max_ips:
+            self.drop_ip(k, next(iter(ips)))
+        ips[ip] = None
+        self.ip_owner[(k[0], ip)] = k[1]
+        self.to_adv[(T2, k[0], k[1], ip)] = self.local_macs[k]["seq"]
+        dbg("MAC %s vni %d has %s" % (k[1], k[0], ip))
+
+    def forget_ip(self, k, ip):
+        """the key of the MAC+IP route to withdraw, if k had ip"""
+        ips = self.local_ips.get(k)
+        if ips is None or ip not in ips:
+            return []
+        del ips[ip]
+        if not ips:
+            del self.local_ips[k]
+        if self.ip_owner.get((k[0], ip)) == k[1]:
+            del self.ip_owner[(k[0], ip)]
+        return [(T2, k[0], k[1], ip)]
+
+    def drop_ip(self, k, ip):
+        self.withdraw(*self.forget_ip(k, ip))
+
+    def forget_ips(self, k):
+        return [w for ip in list(self.local_ips.get(k, ())) for w in self.forget_ip(k, ip)]
+
+    def on_snoop(self, port, vlan, ip, mac):
+        """a frame from bridge port `port` (untagged, or of `vlan`)"""
+        for vni in self.vnis:
+            l = self.local_macs.get((vni, mac))
+            if l and l["port"] == port and (vlan is None or l["vlan"] in (vlan, None)):
+                self.local_ip((vni, mac), ip)
+                return
+        # the bridge's FDB event may come after the frame: keep it a while
+        if port in (self.dev, self.bridge):
+            return
+        self.early.setdefault((port, mac), {})[ip] = time.monotonic()
+        while len(self.early) > 4096:
+            self.early.popitem(last=False)
+
+    def check_moves(self):
+        """A remote route that beats our own for a MAC we have: the VM moved
+        away and our bridge entry is stale. Withdraw ours, forget the entry."""
+        for k, l in list(self.local_macs.items()):
+            rb = self.rt.remote_best(k)
+            if rb and (rb[1] > l["seq"] or (rb[1] == l["seq"] and ipkey(rb[0]) < ipkey(self.local))):
+                log("MAC %s vni %d moved to %s (sequence %d > %d): withdrawing ours" %
+                    (k[1], k[0], rb[0], rb[1], l["seq"]))
+                del self.local_macs[k]
+                self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+                cmd = ["bridge", "fdb", "del", k[1], "dev", l["port"], "master"]
+                if l["vlan"] is not None:
+                    cmd += ["vlan", str(l["vlan"])]
+                subprocess.run(cmd, capture_output=True)
+
+    # -- our routes in gobgpd --
+    def desired_local(self):
+        d = {(T3, vni): 0 for vni in self.vnis}
+        for (vni, mac), l in self.local_macs.items():
+            d[(T2, vni, mac)] = l["seq"]
+            for ip in self.local_ips.get((vni, mac), ()):
+                d[(T2, vni, mac, ip)] = l["seq"]
+        return d
+
+    def advertise_mac(self, k):
+        # queued: the main loop sends a burst as one AddPathStream
+        seq = self.local_macs[k]["seq"]
+        self.to_adv[(T2, k[0], k[1])] = seq
+        for ip in self.local_ips.get(k, ()):
+            self.to_adv[(T2, k[0], k[1], ip)] = seq
+
+    def flush_adv(self):
+        adv, self.to_adv = self.to_adv, {}
+        if self.stub is None:
+            return  # reconcile_local advertises them on the next connect
+        try:
+            gobgp.add_paths(self.stub, [self.codec.make_path(k, seq) for k, seq in adv.items()])
+            self.advertised.update(adv)
+        except stubs.grpc.RpcError as e:
+            log("AddPathStream (%d routes): %s" % (len(adv), e))
+
+    def withdraw(self, *keys):
+        """our routes `keys` out of gobgpd: queued, and sent by the main loop
+        with the burst's other withdrawals (flush_wd)"""
+        for key in keys:
+            self.to_adv.pop(key, None)
+            if self.stub is None or key not in self.advertised:
+                self.advertised.pop(key, None)
+                continue
+            self.to_wd.add(key)
+
+    def flush_wd(self):
+        """The queued withdrawals as one AddPathStream of paths marked
+        is_withdraw (gobgpd applies them as DeletePath does, but DeletePath
+        takes one path a call: 1,000 MACs leaving were 1,000 round trips,
+        30-60 s). A route queued again for advertising meanwhile stays."""
+        wd, self.to_wd = self.to_wd, set()
+        wd = [k for k in wd if k not in self.to_adv]
+        if self.stub is None or not wd:
+            return  # reconcile_local withdraws them on the next connect
+        paths = []
+        for key in wd:
+            # gobgpd checks a withdrawal's MAC mobility sequence against the
+            # best path's as if it were an update (and refuses ours once a
+            # remote's is higher): withdraw with the highest sequence.
+            path = self.codec.make_path(key, 0xffffffff)
+            path.is_withdraw = True
+            paths.append(path)
+        try:
+            gobgp.add_paths(self.stub, paths)
+        except stubs.grpc.RpcError as e:
+            log("AddPathStream (%d withdrawals): %s" % (len(paths), e))
+        for key in wd:
+            self.advertised.pop(key, None)
+
+    def reconcile_local(self):
+        """Make gobgpd's local EVPN paths exactly ours (after our start or its
+        restart): delete what we no longer have, add what it lacks."""
+        have = {}
+        for p in gobgp.list_paths(self.stub):
+            if not self.codec.is_local_path(p):
+                continue
+            k, v = self.codec.decode(p)
+            if k:
+                have[self.codec.key_local(k)] = v[1]
+        # What gobgpd still holds of a MAC that is still here (we restarted):
+        # its sequence, and the addresses we learned, which a VM announces
+        # only when it next speaks ARP or ND.
+        for k, seq in sorted(have.items(), key=lambda i: len(i[0])):
+            l = self.local_macs.get((k[1], k[2])) if k[0] == T2 else None
+            if l is None:
+                continue
+            if len(k) == 3 and seq > l["seq"]:
+                l["seq"] = seq
+            elif len(k) == 4:
+                self.local_ip((k[1], k[2]), k[3])
+        want = self.desired_local()
+        self.to_adv = {}
+        self.to_wd = set()
+        self.advertised = dict(have)
+        for k in have:
+            if k not in want:
+                self.withdraw(k)
+        adds = [self.codec.make_path(k, s) for k, s in want.items() if have.get(k) != s]
+        if adds:
+            gobgp.add_paths(self.stub, adds)
+        self.advertised = dict(want)
+        log("gobgpd has our %d routes (%d added, %d were there)" %
+            (len(want), len(adds), len(have)))
+
+    # -- routes of the others --
+    def on_paths(self, paths):
+        now = time.monotonic()
+        for p in paths:
+            if self.codec.is_local_path(p):
+                continue
+            k, v = self.codec.decode(p)
+            if k is None:
+                continue
+            if v[0] == self.local:
+                continue
+            self.last_table = now
+            if p.is_withdraw:
+                self.rt.withdrawn(k, v, now)
+            else:
+                self.rt.learned(k, v)
+                self.dirty = True
+        self.check_moves()
+
+    def expire_pending(self):
+        """Apply the withdrawals held long enough (Routes.due), if gobgpd
+        says its sessions are up"""
+        due = self.rt.due(time.monotonic())
+        if due and not self.sessions_up():
+            self.freeze("withdrawals due while a session is down")
+            return
+        if due:
+            self.rt.apply(due)
+            self.dirty = True
+
+    def sessions_up(self):
+        """Asked of gobgpd before withdrawals are applied: a gobgpd that is
+        stopping drops its sessions and withdraws every route it learned,
+        and on a loaded host these withdrawals trickle in over longer than
+        --hold, before the stream or the peer event says so (a clean-clone
+        make check saw one of the FRR host's MACs deleted on h1 when h1's
+        gobgpd was stopped). A down or unanswered session updates the
+        peers; its withdrawals are dropped, and the next resync decides."""
+        try:
+            now = gobgp.list_peers(self.stub, 2) if self.stub else {}
+        except stubs.grpc.RpcError:
+            now = {}
+        if not now:                 # gone, or no answer
+            self.peers = {a: False for a in self.peers}
+            return False
+        self.peers.update(now)
+        return all(self.peers.values())
+
+    def program(self):
+        self.prog.program(self.rt.routes, self.local_macs, self.frozen)
+
+    # -- gobgpd --
+    def connect(self):
+        c = self.dial(self.addr)
+        if c is None:
+            return False
+        ch, stub = c
+        self.gen += 1
+        self.stub = stub
+        self.channel = ch
+        gen = self.gen
+        gobgp.watch(stub, lambda ev, data: self.q.put((ev, (gen, data))))
+        self.peers = gobgp.list_peers(stub, 5)
+        self.up_since = time.monotonic()
+        # peers already up: gobgpd holds their routes, resync at once
+        self.resync_now = bool(self.peers) and all(self.peers.values())
+        log("connected to gobgpd at %s (peers: %s)" % (self.addr, ", ".join(
+            "%s %s" % (a, "up" if u else "down") for a, u in self.peers.items()) or "none"))
+        self.reconcile_local()
+        self.freeze("connected")
+        # Neighbours configured admin-down in gobgpd.conf wait for us: a
+        # restarted gobgpd then sends its End-of-RIB only once it holds our
+        # routes again, and the reflector's graceful-restart helper keeps
+        # them (a peer enabled at once would flush them to every VTEP).
+        pb = stubs.pb
+        for r in stub.ListPeer(pb.ListPeerRequest(), timeout=5):
+            if r.peer.state.admin_state == pb.PeerState.DOWN:
+                a = r.peer.conf.neighbor_address
+                stub.EnablePeer(pb.EnablePeerRequest(address=a), timeout=5)
+                log("enabled peer %s (admin-down until our routes were in)" % a)
+        return True
+
+    def freeze(self, why):
+        n = self.rt.clear_pending()
+        if n:
+            log("%s: %d withdrawals held back, not applied" % (why, n))
+        self.frozen = True
+
+    def disconnected(self, err):
+        log("lost gobgpd (%s): keeping the FDB as it is until it is back" % err)
+        self.freeze("gobgpd gone")
+        self.stub = None
+        try:
+            self.channel.close()
+        except Exception:
+            pass
+
+    def on_peer(self, ev):
+        a = gobgp.peer_address(ev.peer)
+        try:
+            ipaddress.ip_address(a)
+        except ValueError:
+            return  # gobgpd's own events ("<nil>")
+        up = ev.peer.state.session_state == stubs.pb.PeerState.ESTABLISHED
+        was = self.peers.get(a)
+        self.peers[a] = up
+        if was and not up:
+            log("peer %s down: keeping its routes until it is back" % a)
+            self.freeze("peer %s down" % a)
+            self.resync_now = False
+        elif up and not was:
+            log("peer %s up (peers %s)" % (a, self.peers))
+            self.last_table = self.up_since = time.monotonic()
+
+    def resync(self):
+        """Mark and sweep: the routes gobgpd has now replace ours; the
+        module's static entries are re-read and brought to them."""
+        snap = {}
+        for p in gobgp.list_paths(self.stub):
+            if self.codec.is_local_path(p):
+                continue
+            k, v = self.codec.decode(p)
+            if k and v[0] != self.local:
+                snap[k] = v
+        self.rt.replace(snap, time.monotonic())
+        self.resync_now = False
+        self.prog.read()
+        self.frozen = False
+        self.check_moves()
+        self.program()
+        self.dirty = False
+        log("resync: %d remote routes, %d static FDB entries, %d remotes" %
+            (len(snap), len(self.prog.fdb), len(self.prog.remotes)))
+        self.resynced_once = True
+
+    def start_threads(self):
+        put = (lambda ev, data: self.q.put((ev, data)))
+        threading.Thread(target=bridgemod.monitor_loop, args=(put,), daemon=True).start()
+        if self.snoop:
+            threading.Thread(target=capture.snoop_loop, daemon=True,
+                             args=(lambda r: self.q.put(("snoop", r)),
+                                   (self.dev, self.bridge))).start()
+
+    def step(self, timeout=None):
+        """one turn of the main loop"""
+        now = time.monotonic()
+        if self.stub is None and now >= self.next_connect:
+            try:
+                if not self.connect():
+                    self.next_connect = now + 0.5
+            except stubs.grpc.RpcError as e:
+                log("gobgpd at %s: %s" % (self.addr, e))
+                self.stub = None
+                self.next_connect = now + 1
+        # the resync: once every peer is up and the table was quiet a while
+        if self.stub is not None and self.frozen and self.peers and all(self.peers.values()):
+            if self.resync_now or (now - self.last_table >= self.settle and self.last_table > self.up_since) \
+                    or now - self.up_since >= 10:
+                try:
+                    self.resync()
+                except stubs.grpc.RpcError as e:
+                    log("resync: %s" % e)
+        if timeout is None:
+            timeout = 0.05 if (self.dirty or self.rt.pending or self.frozen) else 1.0
+        try:
+            ev, data = self.q.get(timeout=timeout)
+        except queue.Empty:
+            ev = None
+        while ev is not None:
+            self.handle(ev, data)
+            try:
+                ev, data = self.q.get_nowait()
+            except queue.Empty:
+                ev = None
+        if self.to_wd:
+            self.flush_wd()
+        if self.to_adv:
+            self.flush_adv()
+        if self.rt.pending:
+            self.expire_pending()
+        if self.dirty:
+            self.dirty = False
+            self.program()
+        if time.monotonic() >= self.next_bridge:
+            self.next_bridge = time.monotonic() + 30
+            self.sync_bridge()
+
+    def run(self):
+        self.discover()
+        self.prog.read()
+        self.sync_bridge()     # the local MACs, before gobgpd is told ours
+        self.start_threads()
+        self.next_connect = 0.0
+        self.next_bridge = time.monotonic() + 30
+        while True:
+            self.step()
+
+    def handle(self, ev, data):
+        if ev == "br":
+            self.on_bridge_line(data)
+        elif ev == "brdump":
+            self.sync_bridge()
+        elif ev == "snoop":
+            self.on_snoop(*data)
+        elif ev == "bgp":
+            gen, r = data
+            if gen != self.gen or self.stub is None:
+                return
+            which = r.WhichOneof("event")
+            if which == "table":
+                self.on_paths(r.table.paths)
+            elif which == "peer":
+                self.on_peer(r.peer)
+        elif ev == "bgpdown":
+            gen, err = data
+            if gen == self.gen and self.stub is not None:
+                self.disconnected(err)
