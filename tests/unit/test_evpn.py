@@ -295,11 +295,22 @@ def new_agent(gobgpd=None, vtep=None, *args, conf=""):
     return a
 
 
-def remote_path(nh, key, seq=0, withdraw=False, asn=65000, vnis=(100, 200)):
+def remote_path(nh, key, seq=0, withdraw=False, asn=65000, vnis=(100, 200), exports=None):
     """a path of the VTEP NH (AS ASN) for KEY, as gobgpd gives it from the
-    reflector"""
+    reflector; its route targets FRR's auto-RT, or EXPORTS[vni] (2-octet
+    AS type)"""
     c = evpn.Codec(asn, nh, {v: None for v in vnis})
     p = c.make_path(key, seq)
+    if exports:
+        st = stubs
+        for pa in p.pattrs:
+            ec = st.unpack(pa, st.attr.ExtendedCommunitiesAttribute)
+            if ec:
+                keep = [c for c in ec.communities if not c.Is(st.attr.TwoOctetAsSpecificExtended.DESCRIPTOR)]
+                del ec.communities[:]
+                ec.communities.extend([st.pack(st.attr.TwoOctetAsSpecificExtended(
+                    is_transitive=True, sub_type=2, asn=a, local_admin=n)) for a, n in exports[key[1]]] + keep)
+                pa.Pack(ec)
     p.neighbor_ip = RR
     p.is_withdraw = withdraw
     return p
@@ -406,6 +417,121 @@ def withdrawals_are_applied_only_while_the_sessions_are_up():
     a, k = agent_with_one_withdrawn(pb.PeerState.ESTABLISHED)  # a VM stopped: applied
     a.expire_pending()
     assert k not in a.rt.routes and a.dirty and not a.frozen, a.rt.routes
+
+
+def ecs_of(path):
+    """the extended communities of PATH, unpacked"""
+    st = stubs
+    out = []
+    for pa in path.pattrs:
+        ec = st.unpack(pa, st.attr.ExtendedCommunitiesAttribute)
+        for c in ec.communities if ec else ():
+            out.append(st.unpack(c, st.attr.TwoOctetAsSpecificExtended,
+                                 st.attr.FourOctetAsSpecificExtended, st.attr.EncapExtended,
+                                 st.attr.MacMobilityExtended))
+    return out
+
+
+def rts_of(path):
+    """(type, asn, number) of PATH's route targets: type 2 or 4 octets"""
+    st = stubs
+    return [(4 if isinstance(e, st.attr.FourOctetAsSpecificExtended) else 2, e.asn, e.local_admin)
+            for e in ecs_of(path) if isinstance(e, (st.attr.TwoOctetAsSpecificExtended,
+                                                    st.attr.FourOctetAsSpecificExtended))
+            and e.sub_type == 2]
+
+
+@test
+def routes_of_other_ases_are_imported_on_the_vni_as_frr_does():
+    """eBGP, an AS a host: FRR's auto-RT is AS:VNI with the sender's AS
+    (its low 16 bits), and FRR imports it on the VNI with the AS masked.
+    The agent of AS 65000 imports the routes of AS 65001 and of the 4-byte
+    AS 4200000001 in VNIs 100 and 70000; a route of a VNI it does not run,
+    or whose RT names another VNI, it leaves"""
+    need_stubs()
+    vtep = FakeVtep(vnis=(100, 70000))
+    a = new_agent(None, vtep)
+    m = "02:00:00:00:05:01"
+    for asn in (65000, 65001, 4200000001):
+        for vni in (100, 70000):
+            p = remote_path("192.0.2.5", (T2, vni, m), asn=asn, vnis=(100, 70000, 300))
+            assert rts_of(p) == [(2, asn & 0xFFFF, vni)], rts_of(p)
+            k, v = a.codec.decode(p)
+            assert k is not None and k[:3] == (T2, vni, m) and v[0] == "192.0.2.5", (asn, vni, k)
+        p = remote_path("192.0.2.5", (T3, 70000), asn=asn, vnis=(100, 70000))
+        k, v = a.codec.decode(p)
+        assert k is not None and k[:2] == (T3, 70000), (asn, k)
+    # VNI 300 is not ours; a route of VNI 100 whose only RT names 70000
+    assert a.codec.decode(remote_path("192.0.2.5", (T2, 300, m), vnis=(100, 300)))[0] is None
+    p = remote_path("192.0.2.5", (T2, 100, m), exports={100: [(65001, 70000)]})
+    assert a.codec.decode(p)[0] is None, "imported on a foreign RT"
+
+
+@test
+def the_vni_is_the_routes_label_not_its_route_target():
+    """RFC 8365: the label carries the VNI. A route of VNI 200 (its label)
+    with a manual RT 65000:5000, which VNI 200 imports, is VNI 200's"""
+    need_stubs()
+    a = new_agent(None, None, conf="vni 100\nvni 200 import-rt 65000:5000\n")
+    m = "02:00:00:00:05:02"
+    p = remote_path("192.0.2.5", (T2, 200, m), exports={200: [(65000, 5000)]})
+    k, v = a.codec.decode(p)
+    assert k is not None and k[:3] == (T2, 200, m), k
+    p = remote_path("192.0.2.5", (T3, 200), exports={200: [(65000, 5000)]})
+    k, v = a.codec.decode(p)
+    assert k is not None and k[:2] == (T3, 200), k
+
+
+@test
+def manual_and_wildcard_import_rts_replace_the_auto_rt():
+    """import-rt ASN:NN matches exactly, *:NN any AS; a VNI with import
+    RTs takes no route on its auto-RT, one without keeps the auto-RT"""
+    need_stubs()
+    a = new_agent(None, FakeVtep(vnis=(100, 200, 300)), conf="vni 100 import-rt 65010:100\n"
+                  "vni 200 import-rt *:777 import-rt 65020:1\nvni 300\n")
+    m = "02:00:00:00:05:03"
+    cases = [(100, [(65010, 100)], True), (100, [(65001, 100)], False),
+             (100, [(65010, 101)], False), (200, [(65099, 777)], True),
+             (200, [(65020, 1)], True), (200, [(65021, 1)], False),
+             (200, [(65001, 200)], False), (300, [(4200000001, 300)], True),
+             (300, [(65001, 301)], False)]
+    for vni, rts, want in cases:
+        p = remote_path("192.0.2.5", (T2, vni, m), vnis=(100, 200, 300), exports={vni: rts})
+        k = a.codec.decode(p)[0]
+        assert (k is not None) == want, (vni, rts, want, k)
+
+
+@test
+def exported_rts_are_frrs_auto_rt_or_the_configured_ones():
+    """by default AS:VNI with the AS's low 16 bits in a 2-octet-AS RT, as
+    FRR's auto-RT (a 4-byte AS is not cut silently anywhere else: a
+    configured RT of a 4-byte AS goes out as a 4-octet-AS RT); configured
+    export RTs replace it"""
+    need_stubs()
+    for asn in (65000, 4200000001):
+        a = new_agent(None, FakeVtep(vnis=(100, 70000)), "--asn", str(asn))
+        for vni in (100, 70000):
+            assert rts_of(a.codec.make_path((T3, vni), 0)) == [(2, asn & 0xFFFF, vni)], (asn, vni)
+            assert rts_of(a.codec.make_path((T2, vni, "02:00:00:00:05:04"), 3)) == \
+                [(2, asn & 0xFFFF, vni)]
+    a = new_agent(None, None, "--asn", "4200000001",
+                  conf="vni 100 export-rt 4200000001:100 export-rt 65000:7\nvni 200\n")
+    assert rts_of(a.codec.make_path((T3, 100), 0)) == [(4, 4200000001, 100), (2, 65000, 7)], \
+        rts_of(a.codec.make_path((T3, 100), 0))
+    assert rts_of(a.codec.make_path((T3, 200), 0)) == [(2, 4200000001 & 0xFFFF, 200)]
+    # a number a 4-octet-AS RT cannot carry is refused, not cut
+    for bad in ("vni 100 export-rt 4200000001:70000\n", "vni 100 import-rt 4200000001:70000\n",
+                "vni 100 export-rt *:100\n", "vni 100 import-rt 65000\n",
+                "vni 100 export-rt 4294967296:1\n"):
+        try:
+            with tempfile.TemporaryFile("w+") as sys.stderr:
+                settings(conf=bad)
+        except SystemExit as e:
+            assert e.code == 2, (bad, e.code)
+        else:
+            raise AssertionError("accepted: %r" % bad)
+        finally:
+            sys.stderr = sys.__stderr__
 
 
 # ---- where the gobgp stubs come from: a module planted where the agent

@@ -31,7 +31,7 @@ class Agent:
         self.vnis = dict(s.vnis)    # vni -> bridge vlan (None: untagged)
         self.vlan2vni = {}
         self.br = bridgemod.Bridge(self.bridge, self.dev, self.vlan2vni)
-        self.codec = Codec(self.asn, self.local, self.vnis)
+        self.codec = Codec(self.asn, self.local, self.vnis, s.import_rts, s.export_rts)
         self.prog = Programmer(self.vtep, self.dev, self.vnis)
         self.rt = Routes(s.hold, s.vtep_hold)
         self.hold = s.hold
@@ -267,7 +267,7 @@ class Agent:
         for p in gobgp.list_paths(self.stub):
             if not self.codec.is_local_path(p):
                 continue
-            k, v = self.codec.decode(p)
+            k, v = self.codec.decode(p, local=True)
             if k:
                 have[self.codec.key_local(k)] = v[1]
         # What gobgpd still holds of a MAC that is still here (we restarted):

@@ -4,13 +4,59 @@ import argparse
 import ipaddress
 import os
 
+from .evpn import rt_ok
 from .util import PROG, die
 
 DEFAULT_CONFIG = "/etc/vtep/evpn.conf"
 
 
+def parse_rt(text, wildcard=False):
+    """(asn, number) of route target ASN:NN; (None, NN) for *:NN if
+    WILDCARD; ValueError saying why not"""
+    asn, sep, nn = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        a = None if wildcard and asn == "*" else int(asn)
+        n = int(nn)
+    except ValueError:
+        raise ValueError("route target %s is not %s" % (text, "ASN:NN or *:NN" if wildcard else "ASN:NN"))
+    why = rt_ok(a, n)
+    if why:
+        raise ValueError("route target %s: %s" % (text, why))
+    return a, n
+
+
+def parse_vni(w, conf):
+    """vni VNI [vlan VLAN] [import-rt RT]... [export-rt RT]..."""
+    if len(w) < 2:
+        raise ValueError("vni without a VNI")
+    vni = int(w[1])
+    if len(w) % 2:
+        raise ValueError("%s without a value" % w[-1])
+    vlan, imports, exports = None, [], []
+    for k, v in zip(w[2::2], w[3::2]):
+        if k == "vlan" and vlan is None:
+            vlan = int(v)
+        elif k == "import-rt":
+            imports.append(parse_rt(v, wildcard=True))
+        elif k == "export-rt":
+            exports.append(parse_rt(v))
+        else:
+            raise ValueError("%s: not vlan (once), import-rt or export-rt" % k)
+    conf["vnis"][vni] = vlan
+    if imports:
+        conf["import-rts"][vni] = imports
+    if exports:
+        conf["export-rts"][vni] = exports
+
+
+KEYS = ("asn", "local", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
+        "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api")
+
+
 def parse_config(path):
-    conf = {"vnis": {}}
+    conf = {"vnis": {}, "import-rts": {}, "export-rts": {}}
     if not path:
         return conf
     try:
@@ -25,17 +71,18 @@ def parse_config(path):
             k = w[0]
             try:
                 if k == "vni":
-                    vni = int(w[1])
-                    opts = dict(zip(w[2::2], w[3::2]))
-                    conf["vnis"][vni] = int(opts["vlan"]) if "vlan" in opts else None
-                elif k in ("asn", "local", "gobgpd", "dev", "bridge", "hold", "vtep-hold",
-                           "settle", "vtepctl", "suppress", "max-ips", "snoop",
-                           "allow-remote-api") and len(w) == 2:
-                    conf[k] = w[1]
+                    parse_vni(w, conf)
+                elif k not in KEYS:
+                    raise ValueError("%s is no setting (%s, vni)" % (k, ", ".join(KEYS)))
+                elif len(w) != 2:
+                    raise ValueError("%s takes one value" % k)
                 else:
-                    raise ValueError
-            except (ValueError, IndexError, KeyError):
-                die("%s:%d: cannot parse \"%s\"" % (path, n, line.strip()), 2)
+                    conf[k] = w[1]
+            except ValueError as e:
+                why = str(e)
+                if why.startswith("invalid literal"):
+                    why = "%s is not a number" % why.rpartition(": ")[2]
+                die("%s:%d: \"%s\": %s" % (path, n, line.split("#", 1)[0].strip(), why), 2)
     return conf
 
 
@@ -135,6 +182,7 @@ def settings(argv):
         if not 0 < vni < 2 ** 24:
             die("VNI %d out of range" % vni, 2)
     a.vnis = vnis
+    a.import_rts, a.export_rts = conf["import-rts"], conf["export-rts"]
     if not api_is_local(a.gobgpd) and a.allow_remote_api != "on":
         die("gobgpd %s is not a loopback address, and gobgpd's gRPC API has no "
             "authentication: run gobgpd beside the agent with --api-hosts "

@@ -1,22 +1,76 @@
 # EVPN routes to and from gobgp's messages: our type 2 and 3 routes as
 # paths, the others' paths as the keys and values the agent keeps.
+#
+# Route targets, as FRR sets and reads them for a VNI: exported, the
+# configured export RTs, else FRR's auto-RT, AS:VNI with the AS's low 16
+# bits in a 2-octet-AS RT (FRR's, whatever the AS, so an eBGP fabric of
+# 4-byte ASes agrees); imported, a route whose RT matches the configured
+# import RTs of its VNI (ASN:NN exactly, *:NN on NN alone), else the
+# auto-RT on the VNI alone with the AS masked, as FRR matches its auto-RT in
+# eBGP, where every host has its own AS. The VNI is the route's label (RFC
+# 8365 section 5.1.3: the MAC/IP route's label, the PMSI tunnel's label of
+# an inclusive multicast route), never read from the RT.
 import ipaddress
 
 from . import stubs
 from .gobgp import family
 
 T2, T3 = 2, 3
+RT = 0x02                   # the route-target subtype of the AS-specific types
+
+
+def auto_rt(asn, vni):
+    """FRR's auto-RT of VNI for AS ASN"""
+    return (asn & 0xFFFF, vni)
+
+
+def rt_ok(asn, nn):
+    """why ASN:NN is no route target, or None: a 2-octet AS takes a 32-bit
+    number, a 4-octet AS a 16-bit one"""
+    if asn is not None and not 0 <= asn < 2 ** 32:
+        return "AS %d out of range" % asn
+    if asn is not None and asn > 0xFFFF and nn > 0xFFFF:
+        return "AS %d has 4 octets, and its route target's number must be 0-65535" % asn
+    if not 0 <= nn < 2 ** 32:
+        return "number %d out of range" % nn
+    return None
 
 
 class Codec:
     """routes of this VTEP (AS ASN, underlay address LOCAL) in the VNIs
-    of VNIS (a dict the agent fills)"""
+    of VNIS (a dict the agent fills); IMPORTS and EXPORTS: vni -> [(asn or
+    None for any, number)], the configured route targets"""
 
-    def __init__(self, asn, local, vnis):
+    def __init__(self, asn, local, vnis, imports=None, exports=None):
         self.asn, self.local, self.vnis = asn, local, vnis
+        self.imports, self.exports = imports or {}, exports or {}
+
+    def export_rts(self, vni):
+        return self.exports.get(vni) or [auto_rt(self.asn, vni)]
+
+    def import_rts(self, vni):
+        return self.imports.get(vni) or [(None, vni)]
+
+    def imported(self, vni, rts):
+        """whether a route of VNI with the route targets RTS is ours"""
+        if vni not in self.vnis:
+            return False
+        want = self.import_rts(vni)
+        return any((a is None or a == ra) and n == rn for ra, rn in rts for a, n in want)
 
     def rd(self, vni):
         return stubs.pack(stubs.attr.RouteDistinguisherIPAddress(admin=self.local, assigned=vni))
+
+    @staticmethod
+    def rt(asn, nn):
+        """the extended community of route target ASN:NN: 4-octet-AS type
+        if the AS needs it"""
+        attr = stubs.attr
+        if asn > 0xFFFF:
+            return stubs.pack(attr.FourOctetAsSpecificExtended(is_transitive=True, sub_type=RT,
+                                                               asn=asn, local_admin=nn))
+        return stubs.pack(attr.TwoOctetAsSpecificExtended(is_transitive=True, sub_type=RT,
+                                                          asn=asn, local_admin=nn))
 
     def make_path(self, key, seq):
         attr, pack = stubs.attr, stubs.pack
@@ -30,9 +84,8 @@ class Codec:
                 rd=self.rd(vni), esi=attr.EthernetSegmentIdentifier(type=0, value=bytes(9)),
                 ethernet_tag=0, mac_address=key[2], ip_address=key[3] if len(key) > 3 else "",
                 labels=[vni])
-        ecs = [pack(attr.TwoOctetAsSpecificExtended(is_transitive=True, sub_type=0x02,
-                                                   asn=self.asn, local_admin=vni)),
-               pack(attr.EncapExtended(tunnel_type=8))]
+        ecs = [self.rt(a, n) for a, n in self.export_rts(vni)] + \
+            [pack(attr.EncapExtended(tunnel_type=8))]
         if key[0] == T2 and seq:
             ecs.append(pack(attr.MacMobilityExtended(is_sticky=False, sequence_num=seq)))
         pattrs = [pack(attr.OriginAttribute(origin=0)),
@@ -47,30 +100,39 @@ class Codec:
     def is_local_path(p):
         return p.neighbor_ip in ("", "<nil>") and not p.is_from_external
 
-    def decode(self, p):
-        """(key, (nexthop, seq, ip)) of an EVPN path we import, else (None, None)"""
+    def decode(self, p, local=False):
+        """(key, (nexthop, seq, ip)) of an EVPN path we import (LOCAL: of
+        ours, whatever its route targets), else (None, None)"""
         attr, unpack = stubs.attr, stubs.unpack
         n = unpack(p.nlri, attr.EVPNMACIPAdvertisementRoute,
                    attr.EVPNInclusiveMulticastEthernetTagRoute)
         if n is None:
             return None, None
-        nh, seq, vni = None, 0, None
+        nh, seq, rts = None, 0, []
+        vni = n.labels[0] if isinstance(n, attr.EVPNMACIPAdvertisementRoute) and n.labels else None
         for a in p.pattrs:
             m = unpack(a, attr.NextHopAttribute, attr.MpReachNLRIAttribute,
-                       attr.ExtendedCommunitiesAttribute)
+                       attr.ExtendedCommunitiesAttribute, attr.PmsiTunnelAttribute)
             if isinstance(m, attr.NextHopAttribute):
                 nh = m.next_hop
             elif isinstance(m, attr.MpReachNLRIAttribute):
                 nh = m.next_hops[0] if m.next_hops else nh
+            elif isinstance(m, attr.PmsiTunnelAttribute):
+                if isinstance(n, attr.EVPNInclusiveMulticastEthernetTagRoute):
+                    vni = m.label
             elif isinstance(m, attr.ExtendedCommunitiesAttribute):
                 for c in m.communities:
-                    e = unpack(c, attr.TwoOctetAsSpecificExtended, attr.MacMobilityExtended)
-                    if isinstance(e, attr.TwoOctetAsSpecificExtended):
-                        if e.sub_type == 0x02 and e.asn == self.asn and e.local_admin in self.vnis:
-                            vni = e.local_admin
-                    elif isinstance(e, attr.MacMobilityExtended):
+                    e = unpack(c, attr.TwoOctetAsSpecificExtended, attr.FourOctetAsSpecificExtended,
+                               attr.MacMobilityExtended)
+                    if isinstance(e, attr.MacMobilityExtended):
                         seq = e.sequence_num
-        if vni is None or not nh:
+                    elif e is not None and e.sub_type == RT:
+                        rts.append((e.asn, e.local_admin))
+        if not vni and isinstance(n, attr.EVPNInclusiveMulticastEthernetTagRoute):
+            vni = n.ethernet_tag        # no PMSI tunnel: a VLAN-aware bundle's tag
+        if not nh or vni not in self.vnis:
+            return None, None
+        if not local and not self.imported(vni, rts):
             return None, None
         rdm = unpack(n.rd, attr.RouteDistinguisherIPAddress, attr.RouteDistinguisherTwoOctetASN,
                      attr.RouteDistinguisherFourOctetASN)
