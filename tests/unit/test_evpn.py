@@ -441,6 +441,15 @@ def rts_of(path):
             and e.sub_type == 2]
 
 
+def rd_of(path):
+    st = stubs
+    n = st.unpack(path.nlri, st.attr.EVPNMACIPAdvertisementRoute,
+                  st.attr.EVPNInclusiveMulticastEthernetTagRoute)
+    rd = st.unpack(n.rd, st.attr.RouteDistinguisherIPAddress)
+    assert rd is not None, ("not a type-1 RD", n.rd)
+    return rd.admin, rd.assigned
+
+
 @test
 def routes_of_other_ases_are_imported_on_the_vni_as_frr_does():
     """eBGP, an AS a host: FRR's auto-RT is AS:VNI with the sender's AS
@@ -532,6 +541,69 @@ def exported_rts_are_frrs_auto_rt_or_the_configured_ones():
             raise AssertionError("accepted: %r" % bad)
         finally:
             sys.stderr = sys.__stderr__
+
+
+@test
+def rds_are_router_id_and_an_index_unique_for_any_vni():
+    """type 1 RDs, ROUTER-ID:N, as FRR's: an RD's number has 16 bits, so
+    VNI:VNI put 70000 on 4464 and 65636 on 100. Every VNI of a host gets
+    its own RD, whatever its VNIs"""
+    need_stubs()
+    for vnis in ((100, 65636), (4464, 70000), (1, 2, 65535, 65536, 70000, 16777215)):
+        a = new_agent(None, FakeVtep(vnis=vnis))
+        rds = [rd_of(a.codec.make_path((T3, v), 0)) for v in vnis] + \
+            [rd_of(a.codec.make_path((T2, v, "02:00:00:00:05:05"), 0)) for v in vnis]
+        assert all(r[0] == "192.0.2.1" and 0 < r[1] <= 0xFFFF for r in rds), rds
+        assert len(set(rds)) == len(vnis), (vnis, rds)
+        # a VNI up to 65535 keeps its own number, as before
+        assert all(rd_of(a.codec.make_path((T3, v), 0))[1] == v for v in vnis if v <= 0xFFFF)
+
+
+@test
+def an_ipv6_underlay_takes_its_rds_from_the_router_id():
+    """an IPv6 local address has no room in a type-1 RD (gobgp made it
+    0.0.0.0:VNI on every host): the RDs take gobgpd's router ID, or
+    router-id of the configuration; with neither, the agent says so and
+    advertises nothing"""
+    need_stubs()
+    g = FakeGobgpd(router_id="192.0.2.9")
+    a = new_agent(g, None, "--local", "2001:db8::1")
+    p = a.codec.make_path((T3, 100), 0)
+    assert rd_of(p) == ("192.0.2.9", 100), rd_of(p)
+    st = stubs
+    n = st.unpack(p.nlri, st.attr.EVPNInclusiveMulticastEthernetTagRoute)
+    assert n.ip_address == "2001:db8::1", n
+    a = new_agent(g, None, "--local", "2001:db8::1", "--router-id", "198.51.100.7")
+    assert rd_of(a.codec.make_path((T3, 100), 0)) == ("198.51.100.7", 100)
+    g = FakeGobgpd(router_id="0.0.0.0")
+    a = agent.Agent(settings("--local", "2001:db8::1"), vtep=FakeVtep(),
+                    dial=lambda target: (types.SimpleNamespace(close=lambda: None), g))
+    a.discover()
+    with tempfile.TemporaryFile("w+") as err:
+        sys.stderr = err
+        try:
+            assert not a.connect()
+        finally:
+            sys.stderr = sys.__stderr__
+        err.seek(0)
+        said = err.read()
+    assert "router-id" in said and not g.sent, (said, g.sent)
+
+
+@test
+def our_routes_under_an_old_rd_are_withdrawn_as_they_are():
+    """a new router ID (or an RD index moved by a VNI added) gives our
+    routes new RDs: the ones gobgpd still holds under the old RD are
+    withdrawn with that RD, not left beside the new ones"""
+    need_stubs()
+    old = evpn.Codec(65000, "192.0.2.1", {100: None, 200: None})
+    held = [old.make_path((T3, 100), 0), old.make_path((T3, 200), 0)]
+    g = FakeGobgpd(held, router_id="192.0.2.77")
+    new_agent(g)
+    wd = [p for r in g.sent for p in r.paths if p.is_withdraw]
+    assert sorted(rd_of(p) for p in wd) == [("192.0.2.1", 100), ("192.0.2.1", 200)], wd
+    added = [p for r in g.sent for p in r.paths if not p.is_withdraw]
+    assert sorted(rd_of(p) for p in added) == [("192.0.2.77", 100), ("192.0.2.77", 200)], added
 
 
 # ---- where the gobgp stubs come from: a module planted where the agent

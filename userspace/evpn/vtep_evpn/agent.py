@@ -31,7 +31,8 @@ class Agent:
         self.vnis = dict(s.vnis)    # vni -> bridge vlan (None: untagged)
         self.vlan2vni = {}
         self.br = bridgemod.Bridge(self.bridge, self.dev, self.vlan2vni)
-        self.codec = Codec(self.asn, self.local, self.vnis, s.import_rts, s.export_rts)
+        self.router_id = s.router_id  # configured, else gobgpd's (connect)
+        self.codec = Codec(self.asn, self.local, self.vnis, s.router_id, s.import_rts, s.export_rts)
         self.prog = Programmer(self.vtep, self.dev, self.vnis)
         self.rt = Routes(s.hold, s.vtep_hold)
         self.hold = s.hold
@@ -263,13 +264,23 @@ class Agent:
     def reconcile_local(self):
         """Make gobgpd's local EVPN paths exactly ours (after our start or its
         restart): delete what we no longer have, add what it lacks."""
-        have = {}
+        have, stale = {}, []
         for p in gobgp.list_paths(self.stub):
             if not self.codec.is_local_path(p):
                 continue
             k, v = self.codec.decode(p, local=True)
-            if k:
-                have[self.codec.key_local(k)] = v[1]
+            if not k:
+                continue
+            if k[-1] != self.codec.rd_text(k[1]):
+                # ours under another RD (a new router ID, VNIs added):
+                # withdrawn as it is, or it would linger beside the new one
+                stale.append(stubs.pb.Path(nlri=p.nlri, pattrs=p.pattrs, family=p.family,
+                                           is_withdraw=True))
+                continue
+            have[self.codec.key_local(k)] = v[1]
+        if stale:
+            gobgp.add_paths(self.stub, stale)
+            log("withdrew %d routes of ours under an old RD" % len(stale))
         # What gobgpd still holds of a MAC that is still here (we restarted):
         # its sequence, and the addresses we learned, which a VM announces
         # only when it next speaks ARP or ND.
@@ -352,6 +363,9 @@ class Agent:
         if c is None:
             return False
         ch, stub = c
+        if not self.take_router_id(stub):
+            ch.close()
+            return False
         self.gen += 1
         self.stub = stub
         self.channel = ch
@@ -375,6 +389,21 @@ class Agent:
                 a = r.peer.conf.neighbor_address
                 stub.EnablePeer(pb.EnablePeerRequest(address=a), timeout=5)
                 log("enabled peer %s (admin-down until our routes were in)" % a)
+        return True
+
+    def take_router_id(self, stub):
+        """the RDs' router ID: configured, else gobgpd's, else the local
+        address if IPv4; False, said, if there is none"""
+        if self.router_id is None:
+            rid = getattr(stub.GetBgp(stubs.pb.GetBgpRequest(), timeout=5), "global").router_id
+            if rid and rid != "0.0.0.0" and ipaddress.ip_address(rid).version == 4:
+                if rid != self.codec.router_id:
+                    log("RDs %s:N (gobgpd's router ID)" % rid)
+                self.codec.router_id = rid
+        if self.codec.router_id is None:
+            log("no router ID for the RDs (ROUTER-ID:N): local %s is not IPv4 and gobgpd has "
+                "none; set router-id in gobgpd.conf or in the configuration" % self.local)
+            return False
         return True
 
     def freeze(self, why):

@@ -51,7 +51,7 @@ def parse_vni(w, conf):
         conf["export-rts"][vni] = exports
 
 
-KEYS = ("asn", "local", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
+KEYS = ("asn", "local", "router-id", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
         "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api")
 
 
@@ -114,7 +114,8 @@ def arg_parser():
     ap.add_argument("-c", "--config", default=None,
                     help="configuration file (default %s if it exists)" % DEFAULT_CONFIG)
     ap.add_argument("--asn", type=int)
-    ap.add_argument("--local", help="this VTEP's underlay address (next hop, RD, PMSI)")
+    ap.add_argument("--local", help="this VTEP's underlay address (next hop, PMSI)")
+    ap.add_argument("--router-id", help="the IPv4 address of the RDs (default: gobgpd's router ID)")
     ap.add_argument("--gobgpd", help="gobgpd's gRPC address (default 127.0.0.1:50051)")
     ap.add_argument("--allow-remote-api", action="store_true", default=None,
                     help="accept a --gobgpd that is not a loopback address")
@@ -146,6 +147,7 @@ def settings(argv):
     try:
         a.asn = a.asn if a.asn is not None else int(conf.get("asn", 0))
         a.local = a.local or conf.get("local")
+        a.router_id = a.router_id or conf.get("router-id")
         a.gobgpd = a.gobgpd or conf.get("gobgpd", "127.0.0.1:50051")
         a.dev = a.dev or conf.get("dev", "vtep0")
         a.bridge = a.bridge or conf.get("bridge")
@@ -181,6 +183,12 @@ def settings(argv):
     for vni in vnis:
         if not 0 < vni < 2 ** 24:
             die("VNI %d out of range" % vni, 2)
+    if a.router_id is not None:
+        try:
+            if ipaddress.ip_address(a.router_id).version != 4 or a.router_id == "0.0.0.0":
+                raise ValueError
+        except ValueError:
+            die("router-id %s is not an IPv4 address (the RDs are ROUTER-ID:N)" % a.router_id, 2)
     a.vnis = vnis
     a.import_rts, a.export_rts = conf["import-rts"], conf["export-rts"]
     if not api_is_local(a.gobgpd) and a.allow_remote_api != "on":

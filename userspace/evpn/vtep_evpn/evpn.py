@@ -10,7 +10,12 @@
 # eBGP, where every host has its own AS. The VNI is the route's label (RFC
 # 8365 section 5.1.3: the MAC/IP route's label, the PMSI tunnel's label of
 # an inclusive multicast route), never read from the RT.
+#
+# Route distinguishers: type 1, ROUTER-ID:INDEX, as FRR's auto-RD, one
+# INDEX a VNI, so every VNI of 24 bits gets its own RD on either underlay
+# (an RD's number has 16 bits, and an IPv6 address has no room in it).
 import ipaddress
+import itertools
 
 from . import stubs
 from .gobgp import family
@@ -36,14 +41,30 @@ def rt_ok(asn, nn):
     return None
 
 
+def rd_indexes(vnis):
+    """vni -> the number of its RD: a VNI up to 65535 its own, the others
+    the lowest numbers no VNI of the first kind has, in the order of VNIs"""
+    small = {v for v in vnis if v <= 0xFFFF}
+    free = (i for i in itertools.count(1) if i not in small)
+    ix = {v: v for v in small}
+    for v, i in zip(sorted(v for v in vnis if v > 0xFFFF), free):
+        ix[v] = i
+    return ix
+
+
 class Codec:
     """routes of this VTEP (AS ASN, underlay address LOCAL) in the VNIs
-    of VNIS (a dict the agent fills); IMPORTS and EXPORTS: vni -> [(asn or
+    of VNIS (a dict the agent fills); ROUTER_ID (IPv4) names the RDs, LOCAL
+    if none is given and it is IPv4; IMPORTS and EXPORTS: vni -> [(asn or
     None for any, number)], the configured route targets"""
 
-    def __init__(self, asn, local, vnis, imports=None, exports=None):
+    def __init__(self, asn, local, vnis, router_id=None, imports=None, exports=None):
         self.asn, self.local, self.vnis = asn, local, vnis
+        if router_id is None and ipaddress.ip_address(local).version == 4:
+            router_id = local
+        self.router_id = router_id
         self.imports, self.exports = imports or {}, exports or {}
+        self.rdix = ({}, ())
 
     def export_rts(self, vni):
         return self.exports.get(vni) or [auto_rt(self.asn, vni)]
@@ -58,8 +79,19 @@ class Codec:
         want = self.import_rts(vni)
         return any((a is None or a == ra) and n == rn for ra, rn in rts for a, n in want)
 
+    def rd_index(self, vni):
+        ix, of = self.rdix
+        if of != tuple(sorted(self.vnis)):
+            ix = rd_indexes(self.vnis)
+            self.rdix = (ix, tuple(sorted(self.vnis)))
+        return ix[vni]
+
+    def rd_text(self, vni):
+        return "%s:%d" % (self.router_id, self.rd_index(vni))
+
     def rd(self, vni):
-        return stubs.pack(stubs.attr.RouteDistinguisherIPAddress(admin=self.local, assigned=vni))
+        return stubs.pack(stubs.attr.RouteDistinguisherIPAddress(admin=self.router_id,
+                                                                 assigned=self.rd_index(vni)))
 
     @staticmethod
     def rt(asn, nn):
