@@ -419,6 +419,57 @@ def withdrawals_are_applied_only_while_the_sessions_are_up():
     assert k not in a.rt.routes and a.dirty and not a.frozen, a.rt.routes
 
 
+@test
+def deletions_flow_while_one_of_two_reflectors_is_up():
+    """two reflectors, one stopped for maintenance: the other still has
+    every route, and a VM stopped meanwhile must be withdrawn everywhere.
+    One session down froze every deletion until all were up again"""
+    pb = need_stubs().pb
+    RR2 = "192.0.2.253"
+    macs = ("02:00:00:00:03:02", "02:00:00:00:03:03", "02:00:00:00:03:04")
+    up = (pb.PeerState.ESTABLISHED, pb.PeerState.UP, False, True)
+    g = FakeGobgpd([remote_path("192.0.2.3", (T2, 200, m)) for m in macs], peers={RR: up, RR2: up})
+    vtep = FakeVtep(fdb={(200, m): "192.0.2.3" for m in macs})
+    a = new_agent(g, vtep, "--hold", "0")
+    a.resync()
+    assert not a.frozen and a.peers == {RR: True, RR2: True}, a.peers
+    g.peers[RR2] = (pb.PeerState.IDLE,) + up[1:]
+    a.on_peer(types.SimpleNamespace(peer=pb.Peer(state=pb.PeerState(
+        neighbor_address=RR2, session_state=pb.PeerState.IDLE))))
+    assert not a.frozen, "frozen by one reflector of two"
+    gone = remote_path("192.0.2.3", (T2, 200, macs[0]), withdraw=True)
+    a.on_paths([gone])
+    a.expire_pending()
+    a.program()
+    assert "fdb del %s vni 200 dev vtep0" % macs[0] in vtep.lines("del"), vtep.batches
+    # and with no session up, nothing is deleted
+    g.peers[RR] = (pb.PeerState.IDLE,) + up[1:]
+    a.on_peer(types.SimpleNamespace(peer=pb.Peer(state=pb.PeerState(
+        neighbor_address=RR, session_state=pb.PeerState.IDLE))))
+    assert a.frozen
+    a.on_paths([remote_path("192.0.2.3", (T2, 200, macs[1]), withdraw=True)])
+    a.expire_pending()
+    a.program()
+    assert len(vtep.lines("del")) == 1, vtep.lines("del")
+
+
+@test
+def a_restart_enables_waiting_neighbours_and_leaves_drained_ones_down():
+    """neighbours configured admin-down wait for the agent (a restarted
+    gobgpd opens them once it holds our routes): enabled. One an operator
+    disabled (gobgp neighbor X disable: a reflector drained), whether it
+    was configured admin-down or not, was up before: left down"""
+    pb = need_stubs().pb
+    idle, down = pb.PeerState.IDLE, pb.PeerState.DOWN
+    g = FakeGobgpd(peers={
+        "192.0.2.251": (idle, down, True, False),    # waiting since gobgpd started
+        "192.0.2.252": (idle, down, False, True),    # drained
+        "192.0.2.253": (idle, down, True, True),     # waited, enabled, then drained
+        RR: (pb.PeerState.ESTABLISHED, pb.PeerState.UP, True, True)})
+    new_agent(g)
+    assert g.enabled == ["192.0.2.251"], g.enabled
+
+
 def ecs_of(path):
     """the extended communities of PATH, unpacked"""
     st = stubs

@@ -13,7 +13,7 @@ from . import capture, gobgp, stubs
 from .evpn import T2, T3, Codec
 from .program import Programmer, Vtep
 from .routes import Routes
-from .util import die, dbg, ipkey, log
+from .util import NOTICE, WARNING, die, dbg, ipkey, log
 
 
 class Agent:
@@ -330,7 +330,7 @@ class Agent:
         says its sessions are up"""
         due = self.rt.due(time.monotonic())
         if due and not self.sessions_up():
-            self.freeze("withdrawals due while a session is down")
+            self.freeze("withdrawals due while no session is up")
             return
         if due:
             self.rt.apply(due)
@@ -342,8 +342,10 @@ class Agent:
         and on a loaded host these withdrawals trickle in over longer than
         --hold, before the stream or the peer event says so (a clean-clone
         make check saw one of the FRR host's MACs deleted on h1 when h1's
-        gobgpd was stopped). A down or unanswered session updates the
-        peers; its withdrawals are dropped, and the next resync decides."""
+        gobgpd was stopped). Up if one session is: with two reflectors, one
+        in maintenance must not stop the fabric's deletions (the other
+        still has every route). With none up, or no answer, the
+        withdrawals are dropped and the next resync decides."""
         try:
             now = gobgp.list_peers(self.stub, 2) if self.stub else {}
         except stubs.grpc.RpcError:
@@ -352,7 +354,7 @@ class Agent:
             self.peers = {a: False for a in self.peers}
             return False
         self.peers.update(now)
-        return all(self.peers.values())
+        return any(self.peers.values())
 
     def program(self):
         self.prog.program(self.rt.routes, self.local_macs, self.frozen)
@@ -379,17 +381,27 @@ class Agent:
             "%s %s" % (a, "up" if u else "down") for a, u in self.peers.items()) or "none"))
         self.reconcile_local()
         self.freeze("connected")
-        # Neighbours configured admin-down in gobgpd.conf wait for us: a
-        # restarted gobgpd then sends its End-of-RIB only once it holds our
-        # routes again, and the reflector's graceful-restart helper keeps
-        # them (a peer enabled at once would flush them to every VTEP).
+        self.enable_waiting(stub)
+        return True
+
+    def enable_waiting(self, stub):
+        """Neighbours configured admin-down in gobgpd.conf wait for us: a
+        restarted gobgpd then sends its End-of-RIB only once it holds our
+        routes again, and the reflector's graceful-restart helper keeps
+        them (a peer enabled at once would flush them to every VTEP). Only
+        those are enabled: configured admin-down and never up since gobgpd
+        started. One an operator disabled (gobgp neighbor ... disable: a
+        reflector drained for maintenance) stays down across our restarts."""
         pb = stubs.pb
         for r in stub.ListPeer(pb.ListPeerRequest(), timeout=5):
-            if r.peer.state.admin_state == pb.PeerState.DOWN:
-                a = r.peer.conf.neighbor_address
+            if r.peer.state.admin_state != pb.PeerState.DOWN:
+                continue
+            a = r.peer.conf.neighbor_address
+            if r.peer.conf.admin_down and not r.peer.timers.state.HasField("uptime"):
                 stub.EnablePeer(pb.EnablePeerRequest(address=a), timeout=5)
-                log("enabled peer %s (admin-down until our routes were in)" % a)
-        return True
+                log("enabled peer %s (admin-down until our routes were in)" % a, NOTICE)
+            else:
+                log("peer %s is admin-down (disabled in gobgpd): left down" % a, NOTICE)
 
     def take_router_id(self, stub):
         """the RDs' router ID: configured, else gobgpd's, else the local
@@ -431,7 +443,15 @@ class Agent:
         was = self.peers.get(a)
         self.peers[a] = up
         if was and not up:
-            log("peer %s down: keeping its routes until it is back" % a)
+            n = sum(self.peers.values())
+            if n:
+                # the routes it had come from the others too: gobgpd's best
+                # paths move to theirs, and real withdrawals go on
+                log("peer %s down; %d of %d sessions up: applying withdrawals still" %
+                    (a, n, len(self.peers)), WARNING)
+                return
+            log("peer %s down, and no session is up: keeping every route until one is back" % a,
+                WARNING)
             self.freeze("peer %s down" % a)
             self.resync_now = False
         elif up and not was:
@@ -478,8 +498,8 @@ class Agent:
                 log("gobgpd at %s: %s" % (self.addr, e))
                 self.stub = None
                 self.next_connect = now + 1
-        # the resync: once every peer is up and the table was quiet a while
-        if self.stub is not None and self.frozen and self.peers and all(self.peers.values()):
+        # the resync: once a peer is up and the table was quiet a while
+        if self.stub is not None and self.frozen and any(self.peers.values()):
             if self.resync_now or (now - self.last_table >= self.settle and self.last_table > self.up_since) \
                     or now - self.up_since >= 10:
                 try:
