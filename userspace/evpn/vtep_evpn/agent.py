@@ -2,6 +2,7 @@
 # and table, and the main loop that brings the device to the routes.
 import ipaddress
 import json
+import os
 import queue
 import subprocess
 import threading
@@ -11,9 +12,13 @@ from collections import OrderedDict
 from . import bridge as bridgemod
 from . import capture, gobgp, stubs
 from .evpn import T2, T3, Codec
-from .program import Programmer, Vtep
+from .program import NO_MODULE, Programmer, Vtep, VtepError
 from .routes import Routes
-from .util import NOTICE, WARNING, die, dbg, ipkey, log
+from .util import ERR, NOTICE, WARNING, Backoff, die, dbg, ipkey, log
+
+
+GOBGPD_RETRY_MAX = 5           # seconds between tries to reach gobgpd, at most
+MODULE_WAIT = 120               # seconds the vtep module is waited for at start
 
 
 class Agent:
@@ -58,8 +63,36 @@ class Agent:
         self.resync_now = False
         self.dirty = False
         self.resynced_once = False
+        self.next_connect = self.next_bridge = 0.0
+        self.tries = 0              # failed tries to connect to gobgpd
+        self.retry = Backoff(0.5, GOBGPD_RETRY_MAX)
+        self.why = None
 
     # -- setup --
+    def wait_device(self, sleep=time.sleep, bound=MODULE_WAIT):
+        """discover(), the vtep module waited for BOUND seconds, said at
+        each try (loaded by vtep@.service, which may still be starting);
+        any other failure says what is missing, and goes to the caller"""
+        wait, waited = Backoff(1, 10), 0.0
+        while True:
+            try:
+                return self.discover()
+            except VtepError as e:
+                if e.rc != NO_MODULE:
+                    if e.rc != 127 and not os.path.exists(os.path.join("/sys/class/net", self.dev)):
+                        raise VtepError("%s; there is no device %s (vtep@%s.service creates it, "
+                                        "dev in the configuration names it)" %
+                                        (e, self.dev, self.dev), e.rc)
+                    raise
+                if waited >= bound:
+                    raise VtepError("the vtep module is not loaded, waited %g s (modprobe vtep; "
+                                    "vtep-dkms builds it)" % waited, e.rc)
+                d = wait.next()
+                log("the vtep module is not loaded (%s): waiting for it, the next try in %g s" %
+                    (e, d), WARNING)
+                sleep(d)
+                waited += d
+
     def discover(self):
         vl = self.vtep.json("vni", "show", "dev", self.dev)
         known = {e["vni"]: e for e in vl}
@@ -91,7 +124,10 @@ class Agent:
         log("device %s, bridge %s, local %s, AS %d, VNIs %s" %
             (self.dev, self.bridge, self.local, self.asn,
              ", ".join("%d (vlan %s)" % (v, self.vnis[v] or "untagged")
-                       for v in sorted(self.vnis))))
+                       for v in sorted(self.vnis))), NOTICE)
+        if self.asn > 0xFFFF and any(v not in self.codec.exports for v in self.vnis):
+            log("AS %d has 4 octets: the auto route targets are %d:VNI, its low 16 bits, "
+                "as FRR's" % (self.asn, self.asn & 0xFFFF), NOTICE)
 
     # -- local MACs from the bridge --
     def on_bridge_line(self, line):
@@ -225,7 +261,7 @@ class Agent:
             gobgp.add_paths(self.stub, [self.codec.make_path(k, seq) for k, seq in adv.items()])
             self.advertised.update(adv)
         except stubs.grpc.RpcError as e:
-            log("AddPathStream (%d routes): %s" % (len(adv), e))
+            log("AddPathStream (%d routes): %s" % (len(adv), gobgp.why(e)), ERR)
 
     def withdraw(self, *keys):
         """our routes `keys` out of gobgpd: queued, and sent by the main loop
@@ -257,7 +293,7 @@ class Agent:
         try:
             gobgp.add_paths(self.stub, paths)
         except stubs.grpc.RpcError as e:
-            log("AddPathStream (%d withdrawals): %s" % (len(paths), e))
+            log("AddPathStream (%d withdrawals): %s" % (len(paths), gobgp.why(e)), ERR)
         for key in wd:
             self.advertised.pop(key, None)
 
@@ -280,7 +316,7 @@ class Agent:
             have[self.codec.key_local(k)] = v[1]
         if stale:
             gobgp.add_paths(self.stub, stale)
-            log("withdrew %d routes of ours under an old RD" % len(stale))
+            log("withdrew %d routes of ours under an old RD" % len(stale), NOTICE)
         # What gobgpd still holds of a MAC that is still here (we restarted):
         # its sequence, and the addresses we learned, which a VM announces
         # only when it next speaks ARP or ND.
@@ -361,10 +397,9 @@ class Agent:
 
     # -- gobgpd --
     def connect(self):
-        c = self.dial(self.addr)
-        if c is None:
-            return False
-        ch, stub = c
+        """talk to gobgpd, our routes into it; False, why in self.why, if
+        not (gobgp.Unreachable and grpc's errors go to the caller)"""
+        ch, stub = self.dial(self.addr)
         if not self.take_router_id(stub):
             ch.close()
             return False
@@ -378,7 +413,10 @@ class Agent:
         # peers already up: gobgpd holds their routes, resync at once
         self.resync_now = bool(self.peers) and all(self.peers.values())
         log("connected to gobgpd at %s (peers: %s)" % (self.addr, ", ".join(
-            "%s %s" % (a, "up" if u else "down") for a, u in self.peers.items()) or "none"))
+            "%s %s" % (a, "up" if u else "down") for a, u in self.peers.items()) or "none"), NOTICE)
+        if not self.peers:
+            log("gobgpd has no neighbours: nothing is learned or advertised until it has "
+                "([[neighbors]] in /etc/gobgpd.conf)", WARNING)
         self.reconcile_local()
         self.freeze("connected")
         self.enable_waiting(stub)
@@ -410,22 +448,47 @@ class Agent:
             rid = getattr(stub.GetBgp(stubs.pb.GetBgpRequest(), timeout=5), "global").router_id
             if rid and rid != "0.0.0.0" and ipaddress.ip_address(rid).version == 4:
                 if rid != self.codec.router_id:
-                    log("RDs %s:N (gobgpd's router ID)" % rid)
+                    log("RDs %s:N (gobgpd's router ID)" % rid, NOTICE)
                 self.codec.router_id = rid
         if self.codec.router_id is None:
-            log("no router ID for the RDs (ROUTER-ID:N): local %s is not IPv4 and gobgpd has "
-                "none; set router-id in gobgpd.conf or in the configuration" % self.local)
+            self.why = "no router ID for the RDs (ROUTER-ID:N): local %s is not IPv4 and " \
+                "gobgpd has none; set router-id in /etc/gobgpd.conf or in the agent's " \
+                "configuration" % self.local
+            log(self.why, ERR)
             return False
         return True
+
+    def try_connect(self, now):
+        """connect, or try again later: every 0.5 s at first, doubling up to
+        GOBGPD_RETRY_MAX s; said at the 1st, 2nd, 4th, 8th... failure"""
+        try:
+            if self.connect():
+                if self.tries:
+                    log("gobgpd at %s answered after %d tries" % (self.addr, self.tries + 1), NOTICE)
+                self.tries = 0
+                self.retry.reset()
+                return
+            why = self.why
+        except gobgp.Unreachable as e:
+            why = str(e)
+        except stubs.grpc.RpcError as e:
+            why = gobgp.why(e)
+            self.stub = None
+        self.tries += 1
+        delay = self.retry.next()
+        self.next_connect = now + delay
+        if self.tries & (self.tries - 1) == 0:
+            log("gobgpd at %s %s; try %d, the next in %g s" % (self.addr, why, self.tries, delay),
+                WARNING)
 
     def freeze(self, why):
         n = self.rt.clear_pending()
         if n:
-            log("%s: %d withdrawals held back, not applied" % (why, n))
+            log("%s: %d withdrawals held back, not applied" % (why, n), WARNING)
         self.frozen = True
 
     def disconnected(self, err):
-        log("lost gobgpd (%s): keeping the FDB as it is until it is back" % err)
+        log("lost gobgpd (%s): keeping the FDB as it is until it is back" % err, WARNING)
         self.freeze("gobgpd gone")
         self.stub = None
         try:
@@ -455,7 +518,7 @@ class Agent:
             self.freeze("peer %s down" % a)
             self.resync_now = False
         elif up and not was:
-            log("peer %s up (peers %s)" % (a, self.peers))
+            log("peer %s up (peers %s)" % (a, self.peers), NOTICE)
             self.last_table = self.up_since = time.monotonic()
 
     def resync(self):
@@ -476,7 +539,7 @@ class Agent:
         self.program()
         self.dirty = False
         log("resync: %d remote routes, %d static FDB entries, %d remotes" %
-            (len(snap), len(self.prog.fdb), len(self.prog.remotes)))
+            (len(snap), len(self.prog.fdb), len(self.prog.remotes)), NOTICE)
         self.resynced_once = True
 
     def start_threads(self):
@@ -491,13 +554,7 @@ class Agent:
         """one turn of the main loop"""
         now = time.monotonic()
         if self.stub is None and now >= self.next_connect:
-            try:
-                if not self.connect():
-                    self.next_connect = now + 0.5
-            except stubs.grpc.RpcError as e:
-                log("gobgpd at %s: %s" % (self.addr, e))
-                self.stub = None
-                self.next_connect = now + 1
+            self.try_connect(now)
         # the resync: once a peer is up and the table was quiet a while
         if self.stub is not None and self.frozen and any(self.peers.values()):
             if self.resync_now or (now - self.last_table >= self.settle and self.last_table > self.up_since) \
@@ -505,7 +562,7 @@ class Agent:
                 try:
                     self.resync()
                 except stubs.grpc.RpcError as e:
-                    log("resync: %s" % e)
+                    log("resync: %s" % gobgp.why(e), WARNING)
         if timeout is None:
             timeout = 0.05 if (self.dirty or self.rt.pending or self.frozen) else 1.0
         try:
@@ -532,11 +589,10 @@ class Agent:
             self.sync_bridge()
 
     def run(self):
-        self.discover()
+        self.wait_device()
         self.prog.read()
         self.sync_bridge()     # the local MACs, before gobgpd is told ours
         self.start_threads()
-        self.next_connect = 0.0
         self.next_bridge = time.monotonic() + 30
         while True:
             self.step()

@@ -4,7 +4,7 @@ import json
 import subprocess
 import time
 
-from .util import log
+from .util import WARNING, log
 
 
 class Bridge:
@@ -67,5 +67,5 @@ def monitor_loop(put):
         for line in p.stdout:
             put("br", line)
         p.wait()
-        log("bridge monitor ended (exit %s); restarting it" % p.returncode)
+        log("bridge monitor ended (exit %s); restarting it" % p.returncode, WARNING)
         time.sleep(1)

@@ -5,7 +5,7 @@ import socket
 import struct
 import time
 
-from .util import log
+from .util import WARNING, log
 
 # A kernel filter passes ARP, VLAN-tagged frames and ICMPv6 NS/NA (next
 # header 58 at 20, type at 54) of an untagged frame; python parses the rest.
@@ -123,5 +123,5 @@ def snoop_loop(put, skip):
                 if r:
                     put((addr[0],) + r)
         except OSError as e:
-            log("ARP/ND snooping: %s; retrying in 5 s" % e)
+            log("ARP/ND snooping: %s; retrying in 5 s" % e, WARNING)
             time.sleep(5)

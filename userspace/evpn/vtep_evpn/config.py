@@ -81,7 +81,7 @@ def parse_config(path):
             except ValueError as e:
                 why = str(e)
                 if why.startswith("invalid literal"):
-                    why = "%s is not a number" % why.rpartition(": ")[2]
+                    why = "%s is not a number" % why.rpartition(": ")[2].strip("'")
                 die("%s:%d: \"%s\": %s" % (path, n, line.split("#", 1)[0].strip(), why), 2)
     return conf
 

@@ -15,16 +15,34 @@ def list_peers(stub, timeout):
             for r in stub.ListPeer(pb.ListPeerRequest(), timeout=timeout)}
 
 
+class Unreachable(Exception):
+    """no gobgpd to talk to, and why"""
+
+
+def why(e):
+    """a gRPC error in a few words"""
+    try:
+        return "%s: %s" % (e.code().name, e.details())
+    except AttributeError:
+        return str(e)
+
+
 def dial(target):
-    """(channel, stub) of the gobgpd at TARGET if it answers, else None"""
+    """(channel, stub) of the gobgpd at TARGET; Unreachable if it does not
+    answer or is not running BGP"""
     grpc, pb = stubs.grpc, stubs.pb
     ch = grpc.insecure_channel(target)
     stub = stubs.stub_mod.GobgpApiStub(ch)
     try:
         stub.GetBgp(pb.GetBgpRequest(), timeout=2)
-    except grpc.RpcError:
+    except grpc.RpcError as e:
         ch.close()
-        return None
+        if e.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            raise Unreachable("does not answer: is gobgpd running (Debian's gobgpd.service "
+                              "starts only if /etc/gobgpd.conf exists), its API on %s "
+                              "(gobgpd --api-hosts)?" % target)
+        raise Unreachable("answers, but %s: is its BGP configured ([global.config] in "
+                          "/etc/gobgpd.conf)?" % why(e))
     return ch, stub
 
 

@@ -3,7 +3,18 @@ import json
 import subprocess
 
 from .evpn import T3
-from .util import ipkey, log
+from .util import ERR, ipkey, log
+
+
+NO_MODULE = 3                   # vtepctl's exit status: the vtep module is not loaded
+
+
+class VtepError(RuntimeError):
+    """vtepctl failed; RC its exit status"""
+
+    def __init__(self, msg, rc):
+        RuntimeError.__init__(self, msg)
+        self.rc = rc
 
 
 class Vtep:
@@ -12,21 +23,30 @@ class Vtep:
     def __init__(self, vtepctl):
         self.vtepctl = vtepctl
 
+    def run(self, args, **kw):
+        try:
+            return subprocess.run([self.vtepctl] + args, capture_output=True, text=True, **kw)
+        except OSError as e:
+            raise VtepError("cannot run %s: %s (install vtepctl, or give its path: vtepctl in "
+                            "the configuration, --vtepctl)" % (self.vtepctl, e.strerror), 127)
+
     def json(self, *args):
-        r = subprocess.run([self.vtepctl, "-j"] + list(args),
-                           capture_output=True, text=True)
+        r = self.run(["-j"] + list(args))
         if r.returncode != 0:
-            raise RuntimeError("vtepctl -j %s: %s" % (" ".join(args), r.stderr.strip()))
-        return json.loads(r.stdout or "[]")
+            raise VtepError("vtepctl -j %s: %s (exit %d)" % (" ".join(args), r.stderr.strip(),
+                                                           r.returncode), r.returncode)
+        try:
+            return json.loads(r.stdout or "[]")
+        except ValueError as e:
+            raise VtepError("vtepctl -j %s: unreadable JSON: %s" % (" ".join(args), e), 1)
 
     def batch(self, lines):
         if not lines:
             return 0
-        r = subprocess.run([self.vtepctl, "-force", "-batch", "-"],
-                           input="\n".join(lines) + "\n", capture_output=True, text=True)
+        r = self.run(["-force", "-batch", "-"], input="\n".join(lines) + "\n")
         if r.returncode != 0:
             log("vtepctl -batch (%d lines) exit %d: %s" %
-                (len(lines), r.returncode, r.stderr.strip()[:500]))
+                (len(lines), r.returncode, r.stderr.strip()[:500]), ERR)
         return r.returncode
 
 

@@ -1,6 +1,6 @@
 # The other VTEPs' routes, and the holds their withdrawals wait out.
 from .evpn import T2, T3
-from .util import ipkey, log
+from .util import NOTICE, ipkey, log
 
 
 class Routes:
@@ -120,7 +120,8 @@ class Routes:
             # a burst (3 within a hold) or all of them: a VTEP leaving
             if len(macs) >= min(3, len(total.get(nh, ()))) and nh not in self.leaving:
                 self.leaving[nh] = now + self.vtep_hold
-                log("a burst of withdrawals from %s: held %g s (a restart?)" % (nh, self.vtep_hold))
+                log("a burst of withdrawals from %s: held %g s (a restart?)" % (nh, self.vtep_hold),
+                    NOTICE)
         due = []
         for k, t in self.pending.items():
             nh = self.routes.get(k, ("",))[0]
