@@ -624,6 +624,32 @@ def a_missing_module_is_waited_for_a_while_then_named():
     assert sum(slept) >= 60 and slept[-1] == 10 and "modprobe vtep" in err, (slept, err)
 
 
+@test
+def the_example_and_the_man_pages_configurations_are_accepted():
+    """examples/evpn.conf, with its commented settings too, and the man
+    page's CONFIGURATION FILE and EXAMPLES blocks parse"""
+    texts = []
+    ex = open(os.path.join(TOP, "examples", "evpn.conf")).read()
+    texts += [ex, "\n".join(l[2:] if l.startswith("# ") and not l.startswith("# /") and
+                            not l.startswith("#  ") else l for l in ex.splitlines())]
+    man = open(os.path.join(EVPN, "vtep-evpn.8")).read()
+    for sect in (".SH CONFIGURATION FILE", ".SH EXAMPLES"):
+        block = man[man.index(sect):]
+        block = block[block.index(".in +4\n") + 7:block.index(".in\n")]
+        texts.append(block.replace("\\-", "-"))
+    assert "import-rt" in texts[1] and "asn 4200000001" in texts[3], texts
+    for t in texts:
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write(t)
+            f.flush()
+            with Said() as said:
+                try:
+                    c = config.parse_config(f.name)
+                except SystemExit:
+                    c = None
+            assert c and c["vnis"], (t, said.text)
+
+
 def ecs_of(path):
     """the extended communities of PATH, unpacked"""
     st = stubs
