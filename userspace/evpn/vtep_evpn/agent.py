@@ -443,18 +443,20 @@ class Agent:
 
     def take_router_id(self, stub):
         """the RDs' router ID: configured, else gobgpd's, else the local
-        address if IPv4; False, said, if there is none"""
+        address if IPv4; False, why in self.why, if there is none"""
         if self.router_id is None:
             rid = getattr(stub.GetBgp(stubs.pb.GetBgpRequest(), timeout=5), "global").router_id
-            if rid and rid != "0.0.0.0" and ipaddress.ip_address(rid).version == 4:
+            try:
+                ok = ipaddress.ip_address(rid).version == 4 and rid != "0.0.0.0"
+            except ValueError:
+                ok = False
+            if ok:
                 if rid != self.codec.router_id:
                     log("RDs %s:N (gobgpd's router ID)" % rid, NOTICE)
                 self.codec.router_id = rid
         if self.codec.router_id is None:
-            self.why = "no router ID for the RDs (ROUTER-ID:N): local %s is not IPv4 and " \
-                "gobgpd has none; set router-id in /etc/gobgpd.conf or in the agent's " \
-                "configuration" % self.local
-            log(self.why, ERR)
+            self.why = "gives no router ID for the RDs (ROUTER-ID:N), and local %s is not " \
+                "IPv4: set router-id in /etc/gobgpd.conf or in the agent's configuration" % self.local
             return False
         return True
 

@@ -177,7 +177,7 @@ def settings(argv):
     if not a.local:
         die("no local address (local in the configuration, or --local)", 2)
     try:
-        ipaddress.ip_address(a.local)
+        a.local = str(ipaddress.ip_address(a.local))   # as gobgpd writes next hops
     except ValueError:
         die("local %s is not an address" % a.local, 2)
     for vni in vnis:

@@ -64,7 +64,7 @@ class Codec:
             router_id = local
         self.router_id = router_id
         self.imports, self.exports = imports or {}, exports or {}
-        self.rdix = ({}, ())
+        self.rdix = {}
 
     def export_rts(self, vni):
         return self.exports.get(vni) or [auto_rt(self.asn, vni)]
@@ -80,11 +80,10 @@ class Codec:
         return any((a is None or a == ra) and n == rn for ra, rn in rts for a, n in want)
 
     def rd_index(self, vni):
-        ix, of = self.rdix
-        if of != tuple(sorted(self.vnis)):
-            ix = rd_indexes(self.vnis)
-            self.rdix = (ix, tuple(sorted(self.vnis)))
-        return ix[vni]
+        # computed again only when the VNIs change (the agent sets them once)
+        if vni not in self.rdix or len(self.rdix) != len(self.vnis):
+            self.rdix = rd_indexes(self.vnis)
+        return self.rdix[vni]
 
     def rd_text(self, vni):
         return "%s:%d" % (self.router_id, self.rd_index(vni))
