@@ -1,12 +1,17 @@
 #!/usr/bin/python3
-"""Host unit tests of vtep-evpn's pure parts: the packet filter that passes
-ARP and NS/NA to the agent, the parser that turns them into (vlan, ip, mac),
-the address rules, and the configuration file; where it imports gobgp's
-stubs from (build/evpn-stubs, `make evpn-stubs`) and which gobgpd it
-accepts. Prints TAP.
+"""Host unit tests of vtep-evpn (userspace/evpn/vtep_evpn): the packet
+filter that passes ARP and NS/NA to the agent, the parser that turns them
+into (vlan, ip, mac), the address rules, the configuration file, the
+bridge monitor's lines; route targets, RDs and labels as FRR has them;
+the agent itself, built through its constructor beside fakes of vtepctl
+and of gobgpd's gRPC API (withdrawals, holds, sessions, neighbours,
+retries, logging); where it imports gobgp's stubs and its package from
+(build/evpn-stubs, `make evpn-stubs`) and which gobgpd it accepts. Prints
+TAP.
 
 The frames are built here byte by byte (no scapy), so each test states the
-layout it feeds."""
+layout it feeds; the paths are made by the agent's own codec, as another
+VTEP's agent would."""
 import os
 import shutil
 import socket
@@ -14,6 +19,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import types
@@ -281,7 +287,11 @@ class FakeGobgpd:
         self.sent.extend(reqs)
 
     def WatchEvent(self, req):
-        return iter(())
+        """a stream that stays open, with no event"""
+        def stream():
+            threading.Event().wait()
+            yield None
+        return stream()
 
 
 class Said:
@@ -467,6 +477,15 @@ def deletions_flow_while_one_of_two_reflectors_is_up():
     a.expire_pending()
     a.program()
     assert len(vtep.lines("del")) == 1, vtep.lines("del")
+    # gobgpd restarted with one reflector of two in maintenance: the agent
+    # resyncs with the one up (once the table is quiet), not never
+    g.peers[RR] = up
+    a = new_agent(g, vtep, "--hold", "0")
+    assert a.frozen and a.peers == {RR: True, RR2: False}, a.peers
+    a.up_since, a.next_bridge = time.monotonic() - 11, time.monotonic() + 100
+    with Said():
+        a.step(timeout=0)
+    assert not a.frozen and a.resynced_once, "no resync with one reflector of two"
 
 
 @test
