@@ -897,17 +897,23 @@ def an_ipv6_underlay_takes_its_rds_from_the_router_id():
 
 
 @test
-def our_routes_under_an_old_rd_are_withdrawn_as_they_are():
+def our_routes_under_an_old_rd_are_withdrawn_under_it():
     """a new router ID (or an RD index moved by a VNI added) gives our
     routes new RDs: the ones gobgpd still holds under the old RD are
     withdrawn with that RD, not left beside the new ones"""
     need_stubs()
     old = evpn.Codec(65000, "192.0.2.1", {100: None, 200: None})
-    held = [old.make_path((T3, 100), 0), old.make_path((T3, 200), 0)]
+    m = "02:00:00:00:05:07"
+    held = [old.make_path((T3, 100), 0), old.make_path((T3, 200), 0), old.make_path((T2, 100, m), 2)]
     g = FakeGobgpd(held, router_id="192.0.2.77")
     new_agent(g)
     wd = [p for r in g.sent for p in r.paths if p.is_withdraw]
-    assert sorted(rd_of(p) for p in wd) == [("192.0.2.1", 100), ("192.0.2.1", 200)], wd
+    assert sorted(rd_of(p) for p in wd) == [("192.0.2.1", 100), ("192.0.2.1", 100),
+                                            ("192.0.2.1", 200)], wd
+    # the MAC's at the top sequence, as gobgpd wants a withdrawal
+    seqs = [e.sequence_num for p in wd for e in ecs_of(p)
+            if isinstance(e, stubs.attr.MacMobilityExtended)]
+    assert seqs == [0xffffffff], seqs
     added = [p for r in g.sent for p in r.paths if not p.is_withdraw]
     assert sorted(rd_of(p) for p in added) == [("192.0.2.77", 100), ("192.0.2.77", 200)], added
 

@@ -191,9 +191,12 @@ class Local:
                 continue
             if k[-1] != self.codec.rd_text(k[1]):
                 # ours under another RD (a new router ID, VNIs added):
-                # withdrawn as it is, or it would linger beside the new one
-                stale.append(stubs.pb.Path(nlri=p.nlri, pattrs=p.pattrs, family=p.family,
-                                           is_withdraw=True))
+                # withdrawn under that RD, or it would linger beside the
+                # new one; at the top sequence, as flush_wd's
+                w = self.codec.make_path(self.codec.key_local(k), 0xffffffff)
+                w.nlri.CopyFrom(p.nlri)
+                w.is_withdraw = True
+                stale.append(w)
                 continue
             have[self.codec.key_local(k)] = v[1]
         if stale:
