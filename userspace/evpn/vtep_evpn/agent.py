@@ -1,5 +1,6 @@
-# The agent: the local MACs and addresses it advertises, gobgpd's session
-# and table, and the main loop that brings the device to the routes.
+# The agent: gobgpd's session and table, the device and the bridge it
+# reads at start, and the main loop that brings the device to the routes
+# (this host's side is local.py's).
 import ipaddress
 import json
 import os
@@ -16,14 +17,14 @@ from .program import NO_MODULE, Programmer, Vtep, VtepError
 from .routes import Routes
 from .util import NOTICE, WARNING, Backoff, die, log
 
-
 GOBGPD_RETRY_MAX = 5           # seconds between tries to reach gobgpd, at most
 MODULE_WAIT = 120               # seconds the vtep module is waited for at start
 
 
 class Agent:
     """the agent of settings S (config.settings()); VTEP (vtepctl) and DIAL
-    (gobgpd's address -> (channel, stub) or None) given for tests"""
+    (gobgpd's address -> (channel, stub), or gobgp.Unreachable) given for
+    tests"""
 
     def __init__(self, s, vtep=None, dial=None):
         self.asn = s.asn
