@@ -122,10 +122,12 @@ install: userspace/vtepctl userspace/ip/link_vtep.so ## install vtepctl, its man
 
 # vtep-evpn imports gobgp's gRPC stubs, generated here and never at run
 # time, from one of two fixed places beside itself: build/evpn-stubs in this
-# tree, PREFIX/lib/vtep-evpn beside PREFIX/sbin/vtep-evpn when installed. It
-# refuses them unless they and the directories above them are owned by root
-# or its user and only they can write them (see vtep-evpn(8)).
+# tree, PREFIX/lib/vtep-evpn beside PREFIX/sbin/vtep-evpn when installed
+# (with its package, vtep_evpn, which in the tree is beside it). It refuses
+# them unless they and the directories above them are owned by root or its
+# user and only they can write them (see vtep-evpn(8)).
 EVPN_STUBS   := build/evpn-stubs
+EVPN_PKG     := $(wildcard userspace/evpn/vtep_evpn/*.py)
 GOBGP_PROTOS := gobgp.proto attribute.proto capability.proto
 evpn-stubs: $(EVPN_STUBS)/gobgp_pb2.py ## generate vtep-evpn's gRPC stubs into build/evpn-stubs (python3-grpc-tools)
 
@@ -144,13 +146,16 @@ $(EVPN_STUBS)/gobgp_pb2.py: $(wildcard $(addprefix $(GOBGP_API)/,$(GOBGP_PROTOS)
 	$(PYTHON3) -m compileall -q $(EVPN_STUBS).tmp
 	mv $(EVPN_STUBS).tmp $(EVPN_STUBS)
 
-# The agent in PREFIX/sbin (its stubs are looked for in ../lib/vtep-evpn),
-# the stubs read-only, the man page, its unit and a drop-in binding
-# gobgpd's unauthenticated gRPC API to 127.0.0.1:50051.
-install-evpn: $(EVPN_STUBS)/gobgp_pb2.py ## install vtep-evpn, its stubs, man page, unit and the gobgpd drop-in (DESTDIR, PREFIX)
+# The agent's entry point in PREFIX/sbin, its package (vtep_evpn) and stubs
+# read-only in PREFIX/lib/vtep-evpn, where the entry point looks for them;
+# the man page, its unit and a drop-in binding gobgpd's unauthenticated
+# gRPC API to 127.0.0.1:50051.
+install-evpn: $(EVPN_STUBS)/gobgp_pb2.py ## install vtep-evpn, its package and stubs, man page, unit and the gobgpd drop-in (DESTDIR, PREFIX)
 	install -D -m 755 userspace/evpn/vtep-evpn $(DESTDIR)$(PREFIX)/sbin/vtep-evpn
 	install -d -m 755 $(DESTDIR)$(PREFIX)/lib/vtep-evpn
 	install -m 644 $(EVPN_STUBS)/*.py $(DESTDIR)$(PREFIX)/lib/vtep-evpn/
+	install -d -m 755 $(DESTDIR)$(PREFIX)/lib/vtep-evpn/vtep_evpn
+	install -m 644 $(EVPN_PKG) $(DESTDIR)$(PREFIX)/lib/vtep-evpn/vtep_evpn/
 	install -D -m 644 userspace/evpn/vtep-evpn.8 $(DESTDIR)$(MANDIR)/man8/vtep-evpn.8
 	install -d -m 755 $(DESTDIR)$(SYSTEMDDIR)/gobgpd.service.d
 	sed 's|/usr/sbin/vtep-evpn|$(PREFIX)/sbin/vtep-evpn|' examples/vtep-evpn.service \

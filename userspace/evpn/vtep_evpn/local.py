@@ -1,0 +1,228 @@
+# This host's side: the MACs the bridge learned on VM ports, the addresses
+# their VMs announce, and the routes that advertise them in gobgpd.
+import subprocess
+import time
+from collections import OrderedDict
+
+from . import gobgp, stubs
+from .evpn import T2, T3
+from .util import ERR, NOTICE, dbg, ipkey, log
+
+
+class Local:
+    """the local MACs and addresses of the VNIs of VNIS, and our routes in
+    gobgpd (through STUB, None while there is none), made by CODEC; at most
+    MAX_IPS addresses a MAC; REMOTE_BEST((vni, mac)) is the other VTEPs'
+    best route for a MAC, (nexthop, seq) or None; LOCAL our address"""
+
+    def __init__(self, codec, vnis, max_ips, remote_best, local):
+        self.codec, self.vnis, self.max_ips = codec, vnis, max_ips
+        self.remote_best, self.local = remote_best, local
+        self.stub = None
+        self.local_macs = {}        # (vni, mac) -> {"port", "vlan", "seq"}
+        self.local_ips = {}         # (vni, mac) -> OrderedDict ip -> None, oldest first
+        self.ip_owner = {}          # (vni, ip) -> local mac
+        self.early = OrderedDict()  # (port, mac) -> {ip: when}: seen before the bridge said so
+        self.to_adv = {}            # local MACs to advertise, in one burst
+        self.to_wd = set()          # our routes to withdraw, in one burst
+        self.advertised = {}        # our paths in gobgpd: key -> seq
+
+    def local_seen(self, k, port, vlan):
+        """the bridge has MAC k on PORT: True if it is new here"""
+        cur = self.local_macs.get(k)
+        if cur:
+            cur["port"], cur["vlan"] = port, vlan
+            return False
+        rb = self.remote_best(k)
+        seq = rb[1] + 1 if rb else 0
+        self.local_macs[k] = {"port": port, "vlan": vlan, "seq": seq}
+        if rb:
+            log("MAC %s vni %d moved here from %s: sequence %d" % (k[1], k[0], rb[0], seq))
+        self.advertise_mac(k)
+        now = time.monotonic()
+        for ip, t in self.early.pop((port, k[1]), {}).items():
+            if now - t < 10:
+                self.local_ip(k, ip)
+        return True
+
+    def local_gone(self, k):
+        """the bridge forgot MAC k: True if it was here"""
+        if self.local_macs.pop(k, None) is not None:
+            self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+            return True
+        return False
+
+    def local_ip(self, k, ip):
+        """the VM of local MAC k said it owns ip: a MAC+IP route, with the
+        MAC's sequence; at most --max-ips per MAC, the oldest one goes"""
+        if self.max_ips == 0:
+            return
+        ips = self.local_ips.setdefault(k, OrderedDict())
+        if ip in ips:
+            ips.move_to_end(ip)
+            return
+        owner = self.ip_owner.get((k[0], ip))
+        if owner is not None and owner != k[1]:   # the address moved between local VMs
+            self.drop_ip((k[0], owner), ip)
+        while len(ips) >= self.max_ips:
+            self.drop_ip(k, next(iter(ips)))
+        ips[ip] = None
+        self.ip_owner[(k[0], ip)] = k[1]
+        self.to_adv[(T2, k[0], k[1], ip)] = self.local_macs[k]["seq"]
+        dbg("MAC %s vni %d has %s" % (k[1], k[0], ip))
+
+    def forget_ip(self, k, ip):
+        """the key of the MAC+IP route to withdraw, if k had ip"""
+        ips = self.local_ips.get(k)
+        if ips is None or ip not in ips:
+            return []
+        del ips[ip]
+        if not ips:
+            del self.local_ips[k]
+        if self.ip_owner.get((k[0], ip)) == k[1]:
+            del self.ip_owner[(k[0], ip)]
+        return [(T2, k[0], k[1], ip)]
+
+    def drop_ip(self, k, ip):
+        self.withdraw(*self.forget_ip(k, ip))
+
+    def forget_ips(self, k):
+        return [w for ip in list(self.local_ips.get(k, ())) for w in self.forget_ip(k, ip)]
+
+    def on_snoop(self, port, vlan, ip, mac, skip):
+        """a frame from bridge port `port` (untagged, or of `vlan`); the
+        ports of SKIP (the vtep device, the bridge) have no VMs"""
+        for vni in self.vnis:
+            l = self.local_macs.get((vni, mac))
+            if l and l["port"] == port and (vlan is None or l["vlan"] in (vlan, None)):
+                self.local_ip((vni, mac), ip)
+                return
+        # the bridge's FDB event may come after the frame: keep it a while
+        if port in skip:
+            return
+        self.early.setdefault((port, mac), {})[ip] = time.monotonic()
+        while len(self.early) > 4096:
+            self.early.popitem(last=False)
+
+    def check_moves(self):
+        """A remote route that beats our own for a MAC we have: the VM moved
+        away and our bridge entry is stale. Withdraw ours, forget the entry."""
+        for k, l in list(self.local_macs.items()):
+            rb = self.remote_best(k)
+            if rb and (rb[1] > l["seq"] or (rb[1] == l["seq"] and ipkey(rb[0]) < ipkey(self.local))):
+                log("MAC %s vni %d moved to %s (sequence %d > %d): withdrawing ours" %
+                    (k[1], k[0], rb[0], rb[1], l["seq"]))
+                del self.local_macs[k]
+                self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+                cmd = ["bridge", "fdb", "del", k[1], "dev", l["port"], "master"]
+                if l["vlan"] is not None:
+                    cmd += ["vlan", str(l["vlan"])]
+                subprocess.run(cmd, capture_output=True)
+
+    def desired_local(self):
+        """our routes: key -> sequence"""
+        d = {(T3, vni): 0 for vni in self.vnis}
+        for (vni, mac), l in self.local_macs.items():
+            d[(T2, vni, mac)] = l["seq"]
+            for ip in self.local_ips.get((vni, mac), ()):
+                d[(T2, vni, mac, ip)] = l["seq"]
+        return d
+
+    def advertise_mac(self, k):
+        # queued: the main loop sends a burst as one AddPathStream
+        seq = self.local_macs[k]["seq"]
+        self.to_adv[(T2, k[0], k[1])] = seq
+        for ip in self.local_ips.get(k, ()):
+            self.to_adv[(T2, k[0], k[1], ip)] = seq
+
+    def flush_adv(self):
+        adv, self.to_adv = self.to_adv, {}
+        if self.stub is None:
+            return  # reconcile_local advertises them on the next connect
+        try:
+            gobgp.add_paths(self.stub, [self.codec.make_path(k, seq) for k, seq in adv.items()])
+            self.advertised.update(adv)
+        except stubs.grpc.RpcError as e:
+            log("AddPathStream (%d routes): %s" % (len(adv), gobgp.why(e)), ERR)
+
+    def withdraw(self, *keys):
+        """our routes `keys` out of gobgpd: queued, and sent by the main loop
+        with the burst's other withdrawals (flush_wd)"""
+        for key in keys:
+            self.to_adv.pop(key, None)
+            if self.stub is None or key not in self.advertised:
+                self.advertised.pop(key, None)
+                continue
+            self.to_wd.add(key)
+
+    def flush_wd(self):
+        """The queued withdrawals as one AddPathStream of paths marked
+        is_withdraw (gobgpd applies them as DeletePath does, but DeletePath
+        takes one path a call: 1,000 MACs leaving were 1,000 round trips,
+        30-60 s). A route queued again for advertising meanwhile stays."""
+        wd, self.to_wd = self.to_wd, set()
+        wd = [k for k in wd if k not in self.to_adv]
+        if self.stub is None or not wd:
+            return  # reconcile_local withdraws them on the next connect
+        paths = []
+        for key in wd:
+            # gobgpd checks a withdrawal's MAC mobility sequence against the
+            # best path's as if it were an update (and refuses ours once a
+            # remote's is higher): withdraw with the highest sequence.
+            path = self.codec.make_path(key, 0xffffffff)
+            path.is_withdraw = True
+            paths.append(path)
+        try:
+            gobgp.add_paths(self.stub, paths)
+        except stubs.grpc.RpcError as e:
+            log("AddPathStream (%d withdrawals): %s" % (len(paths), gobgp.why(e)), ERR)
+        for key in wd:
+            self.advertised.pop(key, None)
+
+    def reconcile_local(self):
+        """Make gobgpd's local EVPN paths exactly ours (after our start or its
+        restart): delete what we no longer have, add what it lacks."""
+        have, stale = {}, []
+        for p in gobgp.list_paths(self.stub):
+            if not self.codec.is_local_path(p):
+                continue
+            k, v = self.codec.decode(p, local=True)
+            if not k:
+                continue
+            if k[-1] != self.codec.rd_text(k[1]):
+                # ours under another RD (a new router ID, VNIs added):
+                # withdrawn under that RD, or it would linger beside the
+                # new one; at the top sequence, as flush_wd's
+                w = self.codec.make_path(self.codec.key_local(k), 0xffffffff)
+                w.nlri.CopyFrom(p.nlri)
+                w.is_withdraw = True
+                stale.append(w)
+                continue
+            have[self.codec.key_local(k)] = v[1]
+        if stale:
+            gobgp.add_paths(self.stub, stale)
+            log("withdrew %d routes of ours under an old RD" % len(stale), NOTICE)
+        # What gobgpd still holds of a MAC that is still here (we restarted):
+        # its sequence, and the addresses we learned, which a VM announces
+        # only when it next speaks ARP or ND.
+        for k, seq in sorted(have.items(), key=lambda i: len(i[0])):
+            l = self.local_macs.get((k[1], k[2])) if k[0] == T2 else None
+            if l is None:
+                continue
+            if len(k) == 3 and seq > l["seq"]:
+                l["seq"] = seq
+            elif len(k) == 4:
+                self.local_ip((k[1], k[2]), k[3])
+        want = self.desired_local()
+        self.to_adv = {}
+        self.to_wd = set()
+        self.advertised = dict(have)
+        for k in have:
+            if k not in want:
+                self.withdraw(k)
+        adds = [self.codec.make_path(k, s) for k, s in want.items() if have.get(k) != s]
+        if adds:
+            gobgp.add_paths(self.stub, adds)
+        self.advertised = dict(want)
+        log("gobgpd has our %d routes (%d added, %d were there)" %
+            (len(want), len(adds), len(have)))

@@ -1,0 +1,23 @@
+# vtep-evpn's main: the settings, gobgp's stubs, the agent.
+import faulthandler
+import signal
+
+from . import config, stubs, util
+from .agent import Agent
+from .util import die
+
+
+def main(argv, stubs_dir):
+    """the agent with the command line ARGV, gobgp's stubs from STUBS_DIR
+    (found and vetted by the vtep-evpn entry point)"""
+    s = config.settings(argv)
+    faulthandler.register(signal.SIGUSR1)   # a stack dump on demand
+    util.verbose = s.verbose
+    stubs.load(stubs_dir)
+    try:
+        Agent(s).run()
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as e:
+        die(str(e))
+    return 0
