@@ -159,7 +159,8 @@ def main():
         for k, v in top:
             print("  %7.0f  %s" % (v, k))
     for r in R.values():
-        r["funcs"] = dict(sorted(r["funcs"].items(), key=lambda kv: -kv[1])[:60])
+        r["funcs"] = dict(sorted(((k, v) for k, v in r["funcs"].items() if v >= 0.5),
+                                 key=lambda kv: -kv[1]))
     with open(out, "w") as f:
         json.dump(res, f, indent=1)
     print("# written: %s" % out)

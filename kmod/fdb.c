@@ -389,9 +389,9 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 	ratelimit_state_init(&vtep->move_rs, HZ, 10);
 	ratelimit_set_flags(&vtep->move_rs, RATELIMIT_MSG_ON_RELEASE);
 
-	vtep->local_seen = alloc_percpu_gfp(struct vtep_local_seen,
-					    GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!vtep->local_seen)
+	vtep->seen = alloc_percpu_gfp(struct vtep_pcpu_seen,
+				      GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vtep->seen)
 		return -ENOMEM;
 	err = rhashtable_init(&vtep->fdb, &vtep_fdb_params);
 	if (err)
@@ -411,7 +411,7 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 err_destroy_fdb:
 	rhashtable_destroy(&vtep->fdb);
 err_free_seen:
-	free_percpu(vtep->local_seen);
+	free_percpu(vtep->seen);
 	return err;
 }
 
@@ -449,6 +449,6 @@ void vtep_fdb_free(struct vtep_dev *vtep)
 		     atomic_read(&vtep->locals.nelems));
 	rhashtable_destroy(&vtep->fdb);
 	rhashtable_destroy(&vtep->locals);
-	free_percpu(vtep->local_seen);
+	free_percpu(vtep->seen);
 	mem_cgroup_put(vtep->memcg);
 }

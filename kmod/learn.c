@@ -205,6 +205,21 @@ full:
 	vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
 }
 
+/* Whether this CPU noted (@vni, @mac) at tick @now (struct vtep_seen) */
+static bool vtep_seen_now(const struct vtep_seen *n, u32 vni, const u8 *mac,
+			  u32 now)
+{
+	return n->when == now && n->vni == vni && ether_addr_equal(n->mac, mac);
+}
+
+static void vtep_seen_note(struct vtep_seen *n, u32 vni, const u8 *mac,
+			   u32 now)
+{
+	n->vni = vni;
+	ether_addr_copy(n->mac, mac);
+	n->when = now;
+}
+
 /*
  * Learn that @mac on @vni lives behind @src, from a received frame that rx.c
  * found worth learning from (learning on, unicast MAC and source). Static
@@ -215,10 +230,18 @@ full:
 void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    const u8 *mac, const struct vtep_addr *src)
 {
+	struct vtep_pcpu_seen *ps = this_cpu_ptr(vtep->seen);
+	u32 now = (u32)jiffies;
 	struct vtep_peer *r;
 	struct vtep_fdb *f;
-	u32 now;
 
+	/*
+	 * This CPU found it behind @src this tick: nothing to do. Were it
+	 * removed within the tick, the next tick's frame learns it again.
+	 */
+	if (vtep_seen_now(&ps->learned, vni->id, mac, now) &&
+	    vtep_addr_equal(&ps->src, src))
+		return;
 	f = vtep_fdb_lookup(vtep, vni->id, mac);
 	if (!f) {
 		vtep_fdb_learn_new(vtep, vni, mac, src);
@@ -233,9 +256,10 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 		vtep_fdb_move(vtep, vni, f, src);
 		return;
 	}
-	now = (u32)jiffies;
 	if (READ_ONCE(f->seen) != now)
 		WRITE_ONCE(f->seen, now);
+	vtep_seen_note(&ps->learned, vni->id, mac, now);
+	ps->src = *src;
 }
 
 /* ---- the local MAC table (MAC-move notice) ---- */
@@ -286,20 +310,20 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
  */
 bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 {
-	struct vtep_local_seen *ls = this_cpu_ptr(vtep->local_seen);
-	u32 ageing = READ_ONCE(vtep->cfg.ageing);
-	u32 now = (u32)jiffies, seen;
+	struct vtep_seen *ls = &this_cpu_ptr(vtep->seen)->local;
+	u32 ageing, now = (u32)jiffies, seen;
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
 	bool is_new;
 
 	/*
-	 * This CPU refreshed it this tick: not new, and no lookup (a VM's
-	 * stream sends many frames a tick). Were the entry removed within
-	 * the tick, the next tick's frame adds it again and announces it.
+	 * This CPU refreshed it this tick: not new, and no lookup. Were the
+	 * entry removed within the tick, the next tick's frame adds it
+	 * again and announces it.
 	 */
-	if (ls->when == now && ls->vni == vni && ether_addr_equal(ls->mac, mac))
+	if (vtep_seen_now(ls, vni, mac, now))
 		return false;
+	ageing = READ_ONCE(vtep->cfg.ageing);
 
 	vtep_fdb_make_key(&key, vni, mac);
 	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
@@ -313,8 +337,6 @@ bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
 			is_new = ageing && now - seen > (unsigned long)ageing * HZ;
 		}
 	}
-	ls->vni = vni;
-	ether_addr_copy(ls->mac, mac);
-	ls->when = now;
+	vtep_seen_note(ls, vni, mac, now);
 	return is_new;
 }

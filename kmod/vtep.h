@@ -263,14 +263,21 @@ struct vtep_fdb {
 };
 
 /*
- * Per CPU: the local MAC (and VNI) this CPU last found in vtep->locals,
- * and the tick it did. A frame from the same MAC in the same tick needs no
- * lookup: its entry was refreshed this tick, so it is not new (learn.c).
+ * Per CPU, per device (learn.c): the MAC this CPU last refreshed in each
+ * table, and the tick it did. Another frame of that MAC in that tick needs
+ * no lookup: a VM's stream sends many a tick. Transmit: the local MAC
+ * (move notices); receive: the learned source, behind @src.
  */
-struct vtep_local_seen {
+struct vtep_seen {
 	u32 vni;
 	u32 when;			/* jiffies, as vtep_fdb.seen */
 	u8 mac[ETH_ALEN];
+};
+
+struct vtep_pcpu_seen {
+	struct vtep_seen local;
+	struct vtep_seen learned;
+	struct vtep_addr src;
 };
 
 /*
@@ -327,7 +334,7 @@ struct vtep_dev {
 	atomic_t learned;		/* learned entries, against cfg.learn_max_dev */
 	struct mem_cgroup *memcg;	/* the creator's: learning is charged there */
 	struct rhashtable locals;	/* local MACs seen, for move notices */
-	struct vtep_local_seen __percpu *local_seen;	/* learn.c */
+	struct vtep_pcpu_seen __percpu *seen;	/* learn.c */
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
