@@ -90,12 +90,20 @@ if [ -x tests/unit/check_vtepctl ]; then
 		tee "$LOGDIR/unit.log" | grep -E '^(not )?ok' | sed 's/^/unit: /' >>"$TAP"
 	grep -E '^not ok' "$LOGDIR/unit.log" | sed 's/^/#   /'
 fi
+# tests/unit/test_evpn.py runs every tests/unit/evpn/test_*.py, one TAP
+# stream; a file that does not import is a "not ok" of its own.
 echo "# unit tests of vtep-evpn (python, on the host)"
 /usr/bin/python3 tests/unit/test_evpn.py >"$LOGDIR/unit-evpn.log" 2>&1
+evpn_rc=$?
 grep -E '^(not )?ok' "$LOGDIR/unit-evpn.log" | sed 's/^/unit: /' >>"$TAP"
 grep -E '^(not ok|#)' "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
-grep -qE '^(not )?ok' "$LOGDIR/unit-evpn.log" ||
-	say "not ok - unit: tests/unit/test_evpn.py ran no test"
+if ! grep -qE '^(not )?ok' "$LOGDIR/unit-evpn.log"; then
+	say "not ok - unit: tests/unit/test_evpn.py ran no test (log: build/check/unit-evpn.log)"
+	tail -n 10 "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
+elif [ "$evpn_rc" -ne 0 ] && ! grep -q '^not ok' "$LOGDIR/unit-evpn.log"; then
+	say "not ok - unit: tests/unit/test_evpn.py exited $evpn_rc (log: build/check/unit-evpn.log)"
+	tail -n 10 "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
+fi
 
 # One VM per kernel, all at once: a TCG guest running the tests one after
 # another keeps about one host core busy (its second vCPU mostly idles), so
