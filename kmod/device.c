@@ -17,6 +17,7 @@
 #include <net/rtnetlink.h>
 
 #include "vtep.h"
+#include "msg.h"
 
 /* Settings that need the underlay socket reopened: only while down */
 #define VTEP_LINK_DOWN_ONLY (BIT(VTEP_LINK_A_LOCAL) | BIT(VTEP_LINK_A_LOCAL6) | \

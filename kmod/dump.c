@@ -23,6 +23,7 @@
 #include <net/netns/generic.h>
 
 #include "vtep.h"
+#include "msg.h"
 
 /* Fills the part of a message that describes one object. */
 typedef int (*put_t)(struct sk_buff *skb, const void *obj);

@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 
 #include "vtep.h"
+#include "msg.h"
 
 enum vtep_mcgrp {
 	VTEP_MCGRP_EVENTS_IDX,		/* index into vtep_mcgrps[] */

@@ -11,6 +11,7 @@
 #include <net/netlink.h>
 
 #include "vtep.h"
+#include "msg.h"
 
 #define FIELD(a, f) { .attr = (a), .off = offsetof(struct vtep_cfg, f), \
 		      .len = sizeof_field(struct vtep_cfg, f) }

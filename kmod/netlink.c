@@ -23,6 +23,7 @@
 #include <net/netns/generic.h>
 
 #include "vtep.h"
+#include "msg.h"
 #include "nl.h"
 
 /* Not const: 6.1's struct nla_policy points at a non-const range. */

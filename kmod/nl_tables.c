@@ -13,6 +13,7 @@
 #include <net/ipv6.h>
 
 #include "vtep.h"
+#include "msg.h"
 #include "nl.h"
 
 /*

@@ -11,6 +11,7 @@
 #include <net/rtnetlink.h>
 
 #include "vtep.h"
+#include "msg.h"
 
 /* Limits beyond what fits the policy's s16 min/max go through a range. */
 static struct netlink_range_validation ageing_range = {

@@ -19,7 +19,9 @@
  *   vni, msg       VNI table; the attributes of every message
  *   peer, allow, alias, route, underlay, pmtu, flow, stats
  *   addr.h, compat.h, elephant.h and underlay.h (structs and prototypes
- *                  of those files, included by this one)
+ *                  of those files, included by this one); msg.h (the
+ *                  prototypes of dump and msg, for the files that build
+ *                  messages: not the datapath's)
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
  *    that reads a struct nlattr. They turn a request into a plain struct
@@ -447,50 +449,6 @@ int vtep_nl_link_parse(struct nlattr **tb, const struct vtep_cfg *cur,
 		       struct netlink_ext_ack *extack);
 int vtep_rtnl_init(void);
 void vtep_rtnl_uninit(void);
-
-/* dump.c: the replies of the commands that get, and the dumps */
-int vtep_reply_link(struct genl_info *info, struct vtep_dev *vtep);
-int vtep_reply_vni(struct genl_info *info, struct vtep_dev *vtep,
-		   const struct vtep_vni *vni);
-int vtep_reply_fdb(struct genl_info *info, struct vtep_dev *vtep,
-		   const struct vtep_fdb_cfg *e);
-int vtep_reply_peers(struct genl_info *info, struct vtep_dev *vtep,
-		     const struct vtep_vni *vni);
-int vtep_reply_stats(struct genl_info *info, struct vtep_dev *vtep,
-		     const struct vtep_vni *vni);
-int vtep_reply_aliases(struct genl_info *info, struct vtep_dev *vtep);
-int vtep_dump_links(struct sk_buff *skb, struct netlink_callback *cb);
-int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb);
-int vtep_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb);
-int vtep_dump_flows(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* msg.c: the attributes of every reply and event */
-struct vtep_link_field {		/* a setting sent and taken as is */
-	u16 attr;
-	u8 off, len;			/* in struct vtep_cfg */
-};
-extern const struct vtep_link_field vtep_link_fields[];
-extern const unsigned int vtep_n_link_fields;
-int vtep_msg_put_dev(struct sk_buff *skb, const struct net_device *dev);
-int vtep_msg_put_link(struct sk_buff *skb, const struct vtep_dev *vtep);
-size_t vtep_msg_link_size(void);
-int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni);
-int vtep_msg_put_vni_id(struct sk_buff *skb, u32 id);
-int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
-			const struct vtep_addr *addr);
-int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
-		     bool age);
-size_t vtep_msg_fdb_size(void);
-int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
-		      const struct vtep_addr *addr, u8 plen);
-size_t vtep_msg_peer_size(void);
-int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
-		       const struct vtep_addr *peer);
-size_t vtep_msg_alias_size(void);
-int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
-int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
-		       const struct vtep_addr *addr, const u8 *mac);
-size_t vtep_msg_flow_size(void);
 
 /* device.c: the net_device, its settings and its VNIs */
 void vtep_dev_setup(struct net_device *dev);
