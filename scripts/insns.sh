@@ -9,6 +9,8 @@
 # `make bench` (BENCH_INSNS=0 leaves it out); alone: `make bench-insns`.
 #
 #   KERNEL=6.1|6.12 INSNS_PKTS=100000 INSNS_REPS=3 INSNS_ROWS="veth vxlan vtep geneve"
+#   INSNS_TAP=1: also TAP lines (make check): every frame delivered, and
+#   vtep's tunnel overhead below vxlan's
 #
 # Writes build/bench/insns-<kernel>-<timestamp>.json and insns-latest.txt.
 set -euo pipefail
@@ -20,8 +22,8 @@ OUT=build/bench
 mkdir -p "$OUT"
 
 make --no-print-directory "build/$KERNEL/vtep.ko" userspace/vtepctl \
-	"$OUT/insncount.so" "$OUT/insnmark" >"$OUT/insns-build.log" 2>&1 ||
-	{ tail -n 30 "$OUT/insns-build.log"; echo "insns: build failed" >&2; exit 1; }
+	"$OUT/insncount.so" "$OUT/insnmark" >"$OUT/insns-build-$KERNEL.log" 2>&1 ||
+	{ tail -n 30 "$OUT/insns-build-$KERNEL.log"; echo "insns: build failed" >&2; exit 1; }
 
 ts=$(date -u +%Y%m%dT%H%M%SZ)
 win=$OUT/insns-$KERNEL-$ts.d
