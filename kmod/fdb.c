@@ -28,6 +28,7 @@
 
 #include "vtep.h"
 #include "fdb.h"
+#include "learn.h"
 
 /* Entries visited between two reschedule points of a sweep */
 #define VTEP_SWEEP_BATCH	256

@@ -14,6 +14,7 @@
 
 #include "vtep.h"
 #include "fdb.h"
+#include "learn.h"
 
 /* Local MACs kept for move notices when the device sets no static limit */
 #define VTEP_LOCALS_MAX		(1U << 20)
@@ -205,13 +206,6 @@ full:
 	vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_FDB_FULL);
 }
 
-/* Whether this CPU noted (@vni, @mac) at tick @now (struct vtep_seen) */
-static bool vtep_seen_now(const struct vtep_seen *n, u32 vni, const u8 *mac,
-			  u32 now)
-{
-	return n->when == now && n->vni == vni && ether_addr_equal(n->mac, mac);
-}
-
 static void vtep_seen_note(struct vtep_seen *n, u32 vni, const u8 *mac,
 			   u32 now)
 {
@@ -227,8 +221,8 @@ static void vtep_seen_note(struct vtep_seen *n, u32 vni, const u8 *mac,
  * `seen` refreshed, without the lock and without writing when unchanged,
  * so a busy flow does not bounce the entry's cache line between CPUs.
  */
-void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
-		    const u8 *mac, const struct vtep_addr *src)
+void vtep_fdb_learn_slow(struct vtep_dev *vtep, struct vtep_vni *vni,
+			 const u8 *mac, const struct vtep_addr *src)
 {
 	struct vtep_pcpu_seen *ps = this_cpu_ptr(vtep->seen);
 	u32 now = (u32)jiffies;
@@ -236,12 +230,10 @@ void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
 	struct vtep_fdb *f;
 
 	/*
-	 * This CPU found it behind @src this tick: nothing to do. Were it
-	 * removed within the tick, the next tick's frame learns it again.
+	 * Not found behind @src by this CPU this tick (learn.h). Noted once
+	 * it is: were it removed within the tick, the next tick's frame
+	 * learns it again.
 	 */
-	if (vtep_seen_now(&ps->learned, vni->id, mac, now) &&
-	    vtep_addr_equal(&ps->src, src))
-		return;
 	f = vtep_fdb_lookup(vtep, vni->id, mac);
 	if (!f) {
 		vtep_fdb_learn_new(vtep, vni, mac, src);
@@ -308,22 +300,21 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
  * be flooded as a move notice. Records or refreshes the MAC either way.
  * @mac is unicast: tx.c asks only about those.
  */
-bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac)
+bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
+				const u8 *mac)
 {
 	struct vtep_seen *ls = &this_cpu_ptr(vtep->seen)->local;
-	u32 ageing, now = (u32)jiffies, seen;
+	u32 ageing = READ_ONCE(vtep->cfg.ageing);
+	u32 now = (u32)jiffies, seen;
 	struct vtep_fdb_key key;
 	struct vtep_fdb *f;
 	bool is_new;
 
 	/*
-	 * This CPU refreshed it this tick: not new, and no lookup. Were the
-	 * entry removed within the tick, the next tick's frame adds it
-	 * again and announces it.
+	 * Not refreshed by this CPU this tick (learn.h). Noted once it is:
+	 * were the entry removed within the tick, the next tick's frame
+	 * adds it again and announces it.
 	 */
-	if (vtep_seen_now(ls, vni, mac, now))
-		return false;
-	ageing = READ_ONCE(vtep->cfg.ageing);
 
 	vtep_fdb_make_key(&key, vni, mac);
 	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);

@@ -23,6 +23,7 @@
 #include <net/sock.h>
 
 #include "vtep.h"
+#include "learn.h"
 
 /* The outer source address: where the inner source MAC lives */
 static void vtep_rx_outer_src(const struct sock *sk, const struct sk_buff *skb,

@@ -21,7 +21,8 @@
  *   addr.h, compat.h, elephant.h and underlay.h (structs and prototypes
  *                  of those files, included by this one); msg.h (the
  *                  prototypes of dump and msg, for the files that build
- *                  messages: not the datapath's)
+ *                  messages: not the datapath's); learn.h (what tx and rx
+ *                  ask learn per frame, with its per-CPU note inline)
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
  *    that reads a struct nlattr. They turn a request into a plain struct
@@ -265,24 +266,6 @@ struct vtep_fdb {
 };
 
 /*
- * Per CPU, per device (learn.c): the MAC this CPU last refreshed in each
- * table, and the tick it did. Another frame of that MAC in that tick needs
- * no lookup: a VM's stream sends many a tick. Transmit: the local MAC
- * (move notices); receive: the learned source, behind @src.
- */
-struct vtep_seen {
-	u32 vni;
-	u32 when;			/* jiffies, as vtep_fdb.seen */
-	u8 mac[ETH_ALEN];
-};
-
-struct vtep_pcpu_seen {
-	struct vtep_seen local;
-	struct vtep_seen learned;
-	struct vtep_addr src;
-};
-
-/*
  * A (VNI, address) key, hashed whole: allow.c's and neigh.c's tables.
  * vtep_vni_addr_key() zeroes the padding and the unused address bytes.
  */
@@ -501,9 +484,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       struct netlink_ext_ack *extack);
 unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
 			    u8 type);
-void vtep_fdb_learn(struct vtep_dev *vtep, struct vtep_vni *vni,
-		    const u8 *mac, const struct vtep_addr *src);
-bool vtep_fdb_local_is_new(struct vtep_dev *vtep, u32 vni, const u8 *mac);
+/* vtep_fdb_learn(), vtep_fdb_local_is_new(): learn.h */
 int vtep_learn_limits_check(const struct vtep_dev *vtep,
 			    const struct vtep_cfg *cfg,
 			    struct netlink_ext_ack *extack);
