@@ -57,7 +57,7 @@ AGENT_VNIS=([h1]="100 70000 4464" [h2]="100 70000 4464")
 declare -A VM_MAC=([v11]=02:00:00:00:01:01 [v12]=02:00:00:00:01:02 [v21]=02:00:00:00:02:01
 	[v22]=02:00:00:00:02:02 [v31]=02:00:00:00:03:01 [v32]=02:00:00:00:03:02)
 {
-	for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32; do
+	for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do
 		echo "netns add $P$ns"
 		NSLIST+=("$ns")
 	done
@@ -68,6 +68,7 @@ declare -A VM_MAC=([v11]=02:00:00:00:01:01 [v12]=02:00:00:00:01:02 [v21]=02:00:0
 		h=h${vm:1:1}
 		echo "link add name eth0 netns $P$vm address ${VM_MAC[$vm]} type veth peer name v-$vm netns $P$h"
 	done
+	echo "link add name eth0 netns ${P}m1 address 02:00:00:00:01:99 type veth peer name v-m1 netns ${P}h1"
 } >"$TMP/setup.ip"
 ip -batch "$TMP/setup.ip"
 printf '%s\n' "link set lo up" "link add name br0 type bridge mcast_snooping 0" "link set br0 up" \
@@ -80,10 +81,12 @@ done
 for i in 1 2; do
 	printf '%s\n' "link add name br0 type bridge vlan_filtering 1" "link set br0 up" \
 		"link set v-v${i}1 master br0 up" "link set v-v${i}2 master br0 up" >>"$TMP/setup-h$i.ip"
+	[ $i = 2 ] || echo "link set v-m1 master br0 up" >>"$TMP/setup-h$i.ip"
 	printf '%s\n' "vlan del vid 1 dev v-v${i}1" "vlan add vid 10 dev v-v${i}1 pvid untagged" \
 		"vlan del vid 1 dev v-v${i}2" "vlan add vid 20 dev v-v${i}2 pvid untagged" \
 		"vlan del vid 1 dev vtep0" "vlan add vid 10 dev vtep0" "vlan add vid 20 dev vtep0" \
 		"vlan add vid 30 dev vtep0" >"$TMP/setup-h$i.br"
+	[ $i = 2 ] || printf '%s\n' "vlan del vid 1 dev v-m1" "vlan add vid 10 dev v-m1 pvid untagged" >>"$TMP/setup-h$i.br"
 	printf '%s\n' "vni add 100 dev vtep0 vlan 10" "vni add 70000 dev vtep0 vlan 20" \
 		"vni add 4464 dev vtep0 vlan 30" >"$TMP/setup-h$i.vni"
 	printf '%s\n' "$VTEPCTL link add vtep0 local 192.0.2.$i underlay eth0" "ip link set vtep0 master br0 up" \
@@ -102,7 +105,9 @@ for i in 1 2 3; do
 			"link set eth0 mtu $VM_MTU up" >"$TMP/setup-v$i$j.ip"
 	done
 done
-for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32; do setup_ns $ns; done
+# m1, behind h1 in VLAN 10 (VNI 100): where v21 moves to; down till then
+printf '%s\n' "link set lo up" "link set eth0 mtu $VM_MTU" >"$TMP/setup-m1.ip"
+for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do setup_ns $ns; done
 diag "topology made $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
 # The spine: an AS of its own, eBGP to each host, next hops unchanged
@@ -199,26 +204,28 @@ if [ "$TAP_FAIL" != 0 ]; then
 fi
 
 # ---- no RD collision: VNIs 4464 and 70000 of one host ----
-# t3_rds NS IP: the RDs of IP's type-3 routes in NS's FRR, sorted
-t3_rds() {
-	vtysh_n "$1" 'show bgp l2vpn evpn route type multicast' |
-		awk -v r="[3]:[0]:[32]:[$2]" '/^Route Distinguisher:/ { rd = $3 } index($0, r) { print rd }' |
+# frr_table NS TYPE: NS's FRR table of EVPN routes of TYPE into NS-TYPE
+frr_table() { vtysh_n "$1" "show bgp l2vpn evpn route type $2" >"$TMP/$1-$2"; }
+# t_rds NS-TYPE PREFIX: the RDs under which the table has PREFIX, sorted
+t_rds() {
+	awk -v r="$2" '/^Route Distinguisher:/ { rd = $3 } index($0, r) { print rd }' "$TMP/$1" |
 		sort -u | tr '\n' ' '
 }
-check "the spine has h1's type 3 of VNIs 100, 4464 and 70000 under three RDs (192.0.2.1:1 for 70000)" \
-	poll_for 20 "[ \"\$(t3_rds spine 192.0.2.1)\" = '192.0.2.1:1 192.0.2.1:100 192.0.2.1:4464 ' ]"
-check "... and h2's" \
-	poll_for 20 "[ \"\$(t3_rds spine 192.0.2.2)\" = '192.0.2.2:1 192.0.2.2:100 192.0.2.2:4464 ' ]"
-diag "h1's type-3 RDs at the spine: $(t3_rds spine 192.0.2.1)"
-# the route targets FRR's auto-RT: AS & 0xFFFF : VNI, 2-octet-AS type
+# rt_of NS-TYPE RD PREFIX: the route targets of PREFIX under RD
 rt_of() {
-	vtysh_n spine 'show bgp l2vpn evpn route type multicast' |
-		awk -v rd="$2" -v r="[3]:[0]:[32]:[$3]" '/^Route Distinguisher:/ { in_rd = ($3 == rd) }
-			in_rd && index($0, r) { f = 1; next } f && /RT:/ { print; exit }' |
-		grep -o 'RT:[0-9:]*'
+	awk -v rd="$2" -v r="$3" '/^Route Distinguisher:/ { in_rd = ($3 == rd) }
+		in_rd && index($0, r) { f = 1; next } f && /RT:/ { print; exit }' "$TMP/$1" |
+		grep -o 'RT:[0-9:]*' | tr '\n' ' '
 }
-check "h1 (AS ${AS[h1]}) exports RT $((AS[h1] & 0xFFFF)):70000 with VNI 70000's type 3" \
-	test "$(rt_of spine 192.0.2.1:1 192.0.2.1)" = "RT:$((AS[h1] & 0xFFFF)):70000"
+T3H1='[3]:[0]:[32]:[192.0.2.1]' T3H2='[3]:[0]:[32]:[192.0.2.2]'
+check "the spine has h1's type 3 of VNIs 100, 4464 and 70000 under three RDs (192.0.2.1:1 for 70000)" \
+	poll_for 20 "frr_table spine multicast && [ \"\$(t_rds spine-multicast '$T3H1')\" = '192.0.2.1:1 192.0.2.1:100 192.0.2.1:4464 ' ]"
+check "... and h2's" test "$(t_rds spine-multicast "$T3H2")" = '192.0.2.2:1 192.0.2.2:100 192.0.2.2:4464 '
+diag "h1's type-3 RDs at the spine: $(t_rds spine-multicast "$T3H1")"
+# FRR's auto-RT: AS & 0xFFFF : VNI, in a 2-octet-AS route target
+check "h1 (AS ${AS[h1]}) exports RT $((AS[h1] & 0xFFFF)):70000 with VNI 70000's type 3, h2 65002:70000" \
+	test "$(rt_of spine-multicast 192.0.2.1:1 "$T3H1")$(rt_of spine-multicast 192.0.2.2:1 "$T3H2")" = \
+	"RT:$((AS[h1] & 0xFFFF)):70000 RT:65002:70000 "
 
 # ---- type 2: every VM reaches the others of its VNI, in every pair ----
 pids=()
@@ -270,15 +277,41 @@ check "FRR installed h1's and h2's VMs of VNI 100 on h3's vx100" \
 	poll_for 20 "[ \"\$(kfdb h3 vx100)\" = '$M:01:01/192.0.2.1 $M:02:01/192.0.2.2 ' ]"
 check "... and those of VNI 70000 on vx70000" \
 	poll_for 20 "[ \"\$(kfdb h3 vx70000)\" = '$M:01:02/192.0.2.1 $M:02:02/192.0.2.2 ' ]"
-# t2_rd NS MAC: the RDs of MAC's type-2 routes in NS's FRR
-t2_rds() {
-	vtysh_n "$1" 'show bgp l2vpn evpn route type macip' |
-		awk -v r="[2]:[0]:[48]:[$2]" '/^Route Distinguisher:/ { rd = $3 } index($0, r) { print rd }' |
-		sort -u | tr '\n' ' '
-}
+M12=$M:01:02 M21=$M:02:01 M22=$M:02:02
 check "FRR on h3 holds v12's type 2 (VNI 70000) under h1's RD 192.0.2.1:1" \
-	test "$(t2_rds h3 $M:01:02)" = "192.0.2.1:1 "
-check "... and v22's under h2's RD 192.0.2.2:1" test "$(t2_rds h3 $M:02:02)" = "192.0.2.2:1 "
+	poll_for 10 "frr_table h3 macip && [ \"\$(t_rds h3-macip '[2]:[0]:[48]:[$M12]')\" = '192.0.2.1:1 ' ]"
+check "... and v22's under h2's RD 192.0.2.2:1" test "$(t_rds h3-macip "[2]:[0]:[48]:[$M22]")" = "192.0.2.2:1 "
+
+# ---- a MAC move over eBGP: v21's MAC from h2 to h1 (m1) ----
+# v21 leaves h2 without its port going away (it takes another MAC): h2's
+# bridge keeps a stale entry, as after a live migration, and h2 still
+# advertises the MAC. m1 takes v21's MAC and address behind h1 and
+# announces itself (a gratuitous ARP, as QEMU does after a migration): h1
+# advertises the MAC with MAC mobility sequence 1 through the spine, h2
+# drops its stale entry, and h2 and FRR on h3 point the MAC at h1.
+WITHIN_MS=${EVPN_WITHIN_MS:-3000}	# evpn.sh's bound on a loaded guest
+printf '%s\n' "addr flush dev eth0" "link set eth0 address 02:00:00:00:02:99" >"$TMP/v21-leave.ip"
+printf '%s\n' "link set eth0 address $M21" "addr add 203.0.113.12/24 dev eth0" "link set eth0 up" >"$TMP/m1-up.ip"
+ip -n "${P}v21" -batch "$TMP/v21-leave.ip"
+ip -n "${P}m1" -batch "$TMP/m1-up.ip"
+t0=$(date +%s%N)
+nq m1 busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
+# (each poll ends when its entry points at h1, or WITHIN_MS after t0)
+ms=$(poll_ms h2 "$t0" "$WITHIN_MS" "$(has_dst 100 $M21 192.0.2.1)")
+ms3=$(poll_ms h3 "$t0" "$WITHIN_MS" "bridge fdb show dev vx100 | grep -q '^$M21 dst 192.0.2.1 '")
+diag "move: h2's FDB followed after ${ms} ms, h3's after ${ms3} ms (the polls stop at $WITHIN_MS)"
+# has_static NS VNI/MAC/DST: NS has that static entry
+has_static() { [[ " $(static "$1")" == *" $2 "* ]]; }
+check "move: h2 points v21's MAC at h1 within $((WITHIN_MS / 1000)) s of the announce" \
+	has_static h2 "100/$M21/192.0.2.1"
+check "move: FRR on h3 points it at h1 within $((WITHIN_MS / 1000)) s" \
+	bash -c "bridge -n ${P}h3 fdb show dev vx100 | grep -q '^$M21 dst 192.0.2.1 '"
+check "move: h2 dropped its stale bridge entry for the MAC" \
+	poll_for 5 "! bridge -n ${P}h2 fdb show br br0 | grep -q '^$M21 dev v-v21'"
+mobility() { gobgp_n h2 global rib -a evpn | grep -F "[mac:$M21]" | grep -o 'mac-mobility: [0-9]*' | sort -u; }
+check "move: h1 advertises it with MAC mobility sequence 1 (seen in h2's gobgpd)" \
+	test "$(mobility)" = "mac-mobility: 1"
+check "move: v31 (FRR host) reaches the moved VM behind h1" ping_ok v31 203.0.113.12
 
 [ "$TAP_FAIL" = 0 ] || show_logs 30
 show_logs 4
