@@ -26,7 +26,9 @@
 . "$(dirname "$0")/lib.sh"
 T_START=${EPOCHREALTIME/./}
 
-AGENT=$TOPO_REPO/userspace/evpn/vtep-evpn
+# EVPN_AGENT: another agent to run (one of before issue 27 fails from the
+# type-3 checks on: it imported nothing in eBGP)
+AGENT=${EVPN_AGENT:-$TOPO_REPO/userspace/evpn/vtep-evpn}
 AGENT_ARGS=()
 RR=192.0.2.254		# the spine: gobgpd's one neighbour
 RR_AS=65100
