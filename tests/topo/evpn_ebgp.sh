@@ -2,7 +2,7 @@
 # BGP EVPN over eBGP, an AS a host (issue 27): vtep-evpn beside gobgpd on
 # a host of a 4-byte AS and one of a 2-byte AS, FRR (zebra + bgpd,
 # advertise-all-vni, its auto route targets) with the kernel's vxlan on a
-# third of a 4-byte AS, each peering with an FRR spine in its own AS.
+# third of a 4-byte AS, each peering with two FRR spines of another AS.
 # VNIs 100 and 70000 side by side (70000 & 0xFFFF = 4464, and VNI 4464 on
 # the vtep hosts too: their RDs must differ). Nothing is programmed by
 # hand: replication lists and FDB entries come from type-3 and type-2
@@ -21,8 +21,10 @@
 # VNI 100 = VLAN 10 on the vtep hosts, VMs 203.0.113.1x; VNI 70000 =
 # VLAN 20, VMs 203.0.113.2x: one subnet, so a frame that crossed VNIs
 # would be answered. VNI 4464 = VLAN 30, no VM: its type 3 only. The
-# spine keeps the VTEPs' addresses as next hops (attribute-unchanged
-# next-hop), as a fabric's spine does.
+# spines keep the VTEPs' addresses as next hops (attribute-unchanged
+# next-hop), as a fabric's spines do. spine2 (192.0.2.253), as the
+# spine, peers with every host; it is stopped (maintenance) before a VM
+# stops, whose routes must still be withdrawn everywhere.
 . "$(dirname "$0")/lib.sh"
 T_START=${EPOCHREALTIME/./}
 
@@ -30,7 +32,8 @@ T_START=${EPOCHREALTIME/./}
 # type-3 checks on: it imported nothing in eBGP)
 AGENT=${EVPN_AGENT:-$TOPO_REPO/userspace/evpn/vtep-evpn}
 AGENT_ARGS=()
-RR=192.0.2.254		# the spine: gobgpd's one neighbour
+RR=192.0.2.254 RR2=192.0.2.253	# the spines: gobgpd's neighbours
+RR_LIST="$RR $RR2"
 RR_AS=65100
 declare -A AS=([h1]=4200000001 [h2]=65002 [h3]=4200000003)
 
@@ -52,6 +55,7 @@ fi
 # the daemons' helpers (frr_start, gobgpd_start, agent_start, setup_ns)
 EVPN_HELPERS_ONLY=1 . "$(dirname "$0")/evpn_topo.inc"
 FRR_NOZEBRA[spine]=1
+FRR_NOZEBRA[spine2]=1
 HOST_AS=([h1]=${AS[h1]} [h2]=${AS[h2]})
 AGENT_VNIS=([h1]="100 70000 4464" [h2]="100 70000 4464")
 
@@ -59,11 +63,11 @@ AGENT_VNIS=([h1]="100 70000 4464" [h2]="100 70000 4464")
 declare -A VM_MAC=([v11]=02:00:00:00:01:01 [v12]=02:00:00:00:01:02 [v21]=02:00:00:00:02:01
 	[v22]=02:00:00:00:02:02 [v31]=02:00:00:00:03:01 [v32]=02:00:00:00:03:02)
 {
-	for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do
+	for ns in sw spine spine2 h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do
 		echo "netns add $P$ns"
 		NSLIST+=("$ns")
 	done
-	for h in spine h1 h2 h3; do
+	for h in spine spine2 h1 h2 h3; do
 		echo "link add name eth0 netns $P$h type veth peer name u-$h netns ${P}sw"
 	done
 	for vm in v11 v12 v21 v22 v31 v32; do
@@ -74,10 +78,10 @@ declare -A VM_MAC=([v11]=02:00:00:00:01:01 [v12]=02:00:00:00:01:02 [v21]=02:00:0
 } >"$TMP/setup.ip"
 ip -batch "$TMP/setup.ip"
 printf '%s\n' "link set lo up" "link add name br0 type bridge mcast_snooping 0" "link set br0 up" \
-	"link set u-spine master br0 up" "link set u-h1 master br0 up" "link set u-h2 master br0 up" \
+	"link set u-spine master br0 up" "link set u-spine2 master br0 up" "link set u-h1 master br0 up" "link set u-h2 master br0 up" \
 	"link set u-h3 master br0 up" >"$TMP/setup-sw.ip"
-for h in spine h1 h2 h3; do
-	case $h in spine) a=$RR ;; *) a=192.0.2.${h#h} ;; esac
+for h in spine spine2 h1 h2 h3; do
+	case $h in spine) a=$RR ;; spine2) a=$RR2 ;; *) a=192.0.2.${h#h} ;; esac
 	printf '%s\n' "link set lo up" "addr add $a/24 dev eth0" "link set eth0 up" >"$TMP/setup-$h.ip"
 done
 for i in 1 2; do
@@ -109,16 +113,18 @@ for i in 1 2 3; do
 done
 # m1, behind h1 in VLAN 10 (VNI 100): where v21 moves to; down till then
 printf '%s\n' "link set lo up" "link set eth0 mtu $VM_MTU" >"$TMP/setup-m1.ip"
-for ns in sw spine h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do setup_ns $ns; done
+for ns in sw spine spine2 h1 h2 h3 v11 v12 v21 v22 v31 v32 m1; do setup_ns $ns; done
 diag "topology made $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
-# The spine: an AS of its own, eBGP to each host, next hops unchanged
-{
+# The spines: an AS of their own, eBGP to each host, next hops unchanged
+# spine_conf NS ADDR: the configuration of spine NS into NS.conf
+spine_conf() {
+	local h a
 	cat <<-EOF
-		hostname spine
-		log file $(frr_dir spine)/bgpd.log
+		hostname $1
+		log file $(frr_dir $1)/bgpd.log
 		router bgp $RR_AS
-		 bgp router-id $RR
+		 bgp router-id $2
 		 no bgp default ipv4-unicast
 		 no bgp ebgp-requires-policy
 	EOF
@@ -133,19 +139,24 @@ diag "topology made $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the scr
 		printf '  %s\n' "neighbor $a activate" "neighbor $a attribute-unchanged next-hop"
 	done
 	echo " exit-address-family"
-} >"$TMP/spine.conf"
+}
+spine_conf spine $RR >"$TMP/spine.conf"
+spine_conf spine2 $RR2 >"$TMP/spine2.conf"
 cat >"$TMP/h3.conf" <<EOF
 hostname h3
 router bgp ${AS[h3]}
  bgp router-id 192.0.2.3
  no bgp default ipv4-unicast
  no bgp ebgp-requires-policy
- neighbor $RR remote-as $RR_AS
- neighbor $RR timers 3 9
- neighbor $RR timers connect 1
- neighbor $RR advertisement-interval 0
+ neighbor SPINE peer-group
+ neighbor SPINE remote-as $RR_AS
+ neighbor SPINE timers 3 9
+ neighbor SPINE timers connect 1
+ neighbor SPINE advertisement-interval 0
+ neighbor $RR peer-group SPINE
+ neighbor $RR2 peer-group SPINE
  address-family l2vpn evpn
-  neighbor $RR activate
+  neighbor SPINE activate
   advertise-all-vni
  exit-address-family
 EOF
@@ -156,26 +167,30 @@ for h in h1 h2; do
 done
 frr_start spine "$TMP/spine.conf" bgpd &
 frr_spine=$!
+frr_start spine2 "$TMP/spine2.conf" bgpd &
+frr_spine2=$!
 frr_start h3 "$TMP/h3.conf" zebra bgpd &
 frr_h3=$!
 wait $frr_spine
+wait $frr_spine2
 wait $frr_h3
 diag "daemons started $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
 # ---- the sessions: eBGP, each host in its own AS ----
-# ebgp_up: the spine has its three sessions up, each external, to the AS
-# each host has
+# ebgp_up NS: spine NS has its three sessions up, each external, to the
+# AS each host has
 ebgp_up() {
-	vtysh_n spine 'show bgp neighbors' >"$TMP/spine-nb" || return 1
+	vtysh_n $1 'show bgp neighbors' >"$TMP/$1-nb" || return 1
 	local h
 	for h in h1 h2 h3; do
 		grep -q "^BGP neighbor is 192.0.2.${h#h}, remote AS ${AS[$h]}, local AS $RR_AS, external link" \
-			"$TMP/spine-nb" || return 1
+			"$TMP/$1-nb" || return 1
 	done
-	[ "$(grep -c 'BGP state = Established' "$TMP/spine-nb")" = 3 ]
+	[ "$(grep -c 'BGP state = Established' "$TMP/$1-nb")" = 3 ]
 }
 check "the spine (AS $RR_AS) has eBGP sessions up with h1 (AS ${AS[h1]}), h2 (AS ${AS[h2]}) and h3 (AS ${AS[h3]})" \
-	poll_for 60 ebgp_up
+	poll_for 60 "ebgp_up spine"
+check "... and spine2" poll_for 20 "ebgp_up spine2"
 diag "sessions up $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
 # ---- type 3 both ways: replication lists ----
@@ -268,6 +283,8 @@ static() {
 			d != "" { print v "/" tolower($1) "/" d }' | sort | tr '\n' ' '
 }
 M=02:00:00:00
+# has_static NS VNI/MAC/DST: NS has that static entry
+has_static() { [[ " $(static "$1")" == *" $2 "* ]]; }
 check "h1's static FDB: h2's and h3's VMs, each in its VNI (type 2 from gobgpd and from FRR)" \
 	poll_for 20 "[ \"\$(static h1)\" = '100/$M:02:01/192.0.2.2 100/$M:03:01/192.0.2.3 70000/$M:02:02/192.0.2.2 70000/$M:03:02/192.0.2.3 ' ]"
 check "h2's static FDB: h1's and h3's VMs, each in its VNI" \
@@ -284,6 +301,24 @@ check "FRR on h3 holds v12's type 2 (VNI 70000) under h1's RD 192.0.2.1:1" \
 	poll_for 10 "frr_table h3 macip && [ \"\$(t_rds h3-macip '[2]:[0]:[48]:[$M12]')\" = '192.0.2.1:1 ' ]"
 check "... and v22's under h2's RD 192.0.2.2:1" test "$(t_rds h3-macip "[2]:[0]:[48]:[$M22]")" = "192.0.2.2:1 "
 
+# ---- spine2 stopped (maintenance): a stopped VM is still withdrawn ----
+# The agents learn that one session of two is down (their log says so),
+# then v22 stops; its MAC must leave h1 and FRR's h3 through the spine.
+WITHIN_MS=${EVPN_WITHIN_MS:-3000}	# evpn.sh's bound on a loaded guest
+frr_stop spine2 bgpd
+# one_down H: H's agent logged spine2's session down, the spine's up
+one_down() { count_in "$TMP/agent-$1.log" "peer $RR2 down; 1 of 2 sessions up"; [ $COUNT -gt 0 ]; }
+check "spine2 stopped: h1's and h2's agents see 1 of 2 sessions up" poll_for 30 "one_down h1 && one_down h2"
+check "h1 has v22's entry (VNI 70000) before it stops" has_static h1 "70000/$M22/192.0.2.2"
+t0=$(date +%s%N)
+ip -n "${P}h2" link del v-v22	# the VM stops: its tap/veth goes away
+ms=$(poll_ms h1 "$t0" "$WITHIN_MS" "! \"\$VTEPCTL\" fdb show dev vtep0 vni 70000 static | grep -qi '^$M22 '")
+ms3=$(poll_ms h3 "$t0" "$WITHIN_MS" "! bridge fdb show dev vx70000 | grep -q '^$M22 dst'")
+diag "v22's entry left h1 after ${ms} ms, h3 after ${ms3} ms (the polls stop at $WITHIN_MS)"
+check "with spine2 down, the stopped VM's entry is gone from h1 within $((WITHIN_MS / 1000)) s" \
+	bash -c "! [[ ' $(static h1)' == *' 70000/$M22/'* ]]"
+check "... and from FRR's vx70000 on h3" bash -c "! bridge -n ${P}h3 fdb show dev vx70000 | grep -q '^$M22 dst'"
+
 # ---- a MAC move over eBGP: v21's MAC from h2 to h1 (m1) ----
 # v21 leaves h2 without its port going away (it takes another MAC): h2's
 # bridge keeps a stale entry, as after a live migration, and h2 still
@@ -291,7 +326,6 @@ check "... and v22's under h2's RD 192.0.2.2:1" test "$(t_rds h3-macip "[2]:[0]:
 # announces itself (a gratuitous ARP, as QEMU does after a migration): h1
 # advertises the MAC with MAC mobility sequence 1 through the spine, h2
 # drops its stale entry, and h2 and FRR on h3 point the MAC at h1.
-WITHIN_MS=${EVPN_WITHIN_MS:-3000}	# evpn.sh's bound on a loaded guest
 printf '%s\n' "addr flush dev eth0" "link set eth0 address 02:00:00:00:02:99" >"$TMP/v21-leave.ip"
 printf '%s\n' "link set eth0 address $M21" "addr add 203.0.113.12/24 dev eth0" "link set eth0 up" >"$TMP/m1-up.ip"
 ip -n "${P}v21" -batch "$TMP/v21-leave.ip"
@@ -302,8 +336,6 @@ nq m1 busybox arping -q -U -c 1 -I eth0 203.0.113.12 || true
 ms=$(poll_ms h2 "$t0" "$WITHIN_MS" "$(has_dst 100 $M21 192.0.2.1)")
 ms3=$(poll_ms h3 "$t0" "$WITHIN_MS" "bridge fdb show dev vx100 | grep -q '^$M21 dst 192.0.2.1 '")
 diag "move: h2's FDB followed after ${ms} ms, h3's after ${ms3} ms (the polls stop at $WITHIN_MS)"
-# has_static NS VNI/MAC/DST: NS has that static entry
-has_static() { [[ " $(static "$1")" == *" $2 "* ]]; }
 check "move: h2 points v21's MAC at h1 within $((WITHIN_MS / 1000)) s of the announce" \
 	has_static h2 "100/$M21/192.0.2.1"
 check "move: FRR on h3 points it at h1 within $((WITHIN_MS / 1000)) s" \
@@ -319,8 +351,9 @@ check "move: v31 (FRR host) reaches the moved VM behind h1" ping_ok v31 203.0.11
 show_logs 4
 for h in h1 h2; do agent_stop $h; gobgpd_stop $h; done
 frr_stop spine bgpd
+frr_stop spine2 bgpd
 frr_stop h3 bgpd zebra
-rm -rf "$(frr_dir spine)" "$(frr_dir h3)"
+rm -rf "$(frr_dir spine)" "$(frr_dir spine2)" "$(frr_dir h3)"
 pids=$(for ns in "${NSLIST[@]}"; do echo "netns pids $P$ns"; done | ip -force -batch - 2>/dev/null) || true
 [ -z "$pids" ] || kill $pids 2>/dev/null || true
 for ns in "${NSLIST[@]}"; do echo "netns del $P$ns"; done | ip -force -batch - 2>/dev/null || true
