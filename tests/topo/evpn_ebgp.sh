@@ -8,23 +8,23 @@
 # hand: replication lists and FDB entries come from type-3 and type-2
 # routes only.
 #
-#   v11 (100) v12 (70000)      v21 v22                v31 v32
-#   ┌ h1 ─────────────────┐ ┌ h2 ───────────────┐ ┌ h3 ──────────────────┐ ┌ spine ────┐
-#   │ br0 (vlan 10,20,30) │ │ br0 (vlan 10,20,30)│ │ br100 ─ vx100        │ │ FRR bgpd  │
-#   │  ─ vtep0            │ │  ─ vtep0          │ │ br70000 ─ vx70000    │ │ AS 65100  │
-#   │ gobgpd+vtep-evpn    │ │ gobgpd+vtep-evpn  │ │ FRR zebra+bgpd       │ │           │
-#   │ AS 4200000001       │ │ AS 65002          │ │ AS 4200000003        │ │           │
-#   │ 192.0.2.1           │ │ 192.0.2.2         │ │ 192.0.2.3            │ │192.0.2.254│
-#   └──────┬──────────────┘ └──────┬────────────┘ └──────┬───────────────┘ └────┬──────┘
-#   ┌ sw ──┴───────────────────────┴─────────────────────┴──────────────────────┴──────┐
-#   └──────────────────────────────────────────────────────────────────────────────────┘
+#   v11 (100) v12 (70000)  v21 v22  m1 (v21's MAC, later: behind h1)  v31 v32
+#   ┌ h1 ────────────────┐ ┌ h2 ────────────────┐ ┌ h3 ─────────────────┐ ┌ spine ────┐ ┌ spine2 ───┐
+#   │ br0 (vlan 10,20,30)│ │ br0 (vlan 10,20,30)│ │ br100 ─ vx100       │ │ FRR bgpd  │ │ FRR bgpd  │
+#   │  ─ vtep0           │ │  ─ vtep0           │ │ br70000 ─ vx70000   │ │ AS 65100  │ │ AS 65100  │
+#   │ gobgpd+vtep-evpn   │ │ gobgpd+vtep-evpn   │ │ FRR zebra+bgpd      │ │           │ │           │
+#   │ AS 4200000001      │ │ AS 65002           │ │ AS 4200000003       │ │           │ │           │
+#   │ 192.0.2.1          │ │ 192.0.2.2          │ │ 192.0.2.3           │ │192.0.2.254│ │192.0.2.253│
+#   └──────┬─────────────┘ └──────┬─────────────┘ └──────┬──────────────┘ └────┬──────┘ └────┬──────┘
+#   ┌ sw ──┴──────────────────────┴──────────────────────┴───────────────────────┴─────────────┴─────┐
+#   └────────────────────────────────────────────────────────────────────────────────────────────────┘
 # VNI 100 = VLAN 10 on the vtep hosts, VMs 203.0.113.1x; VNI 70000 =
 # VLAN 20, VMs 203.0.113.2x: one subnet, so a frame that crossed VNIs
 # would be answered. VNI 4464 = VLAN 30, no VM: its type 3 only. The
 # spines keep the VTEPs' addresses as next hops (attribute-unchanged
-# next-hop), as a fabric's spines do. spine2 (192.0.2.253), as the
-# spine, peers with every host; it is stopped (maintenance) before a VM
-# stops, whose routes must still be withdrawn everywhere.
+# next-hop), as a fabric's spines do; every host peers with both.
+# spine2 is stopped (maintenance) before a VM stops, whose routes must
+# still be withdrawn everywhere.
 . "$(dirname "$0")/lib.sh"
 T_START=${EPOCHREALTIME/./}
 
