@@ -235,24 +235,6 @@ bridge -n "${P}h1" vlan del vid 1 dev v-m1
 bridge -n "${P}h1" vlan add vid 10 dev v-m1 pvid untagged
 nq m1 sh -ec "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	ip -batch '$TMP/setup-m1.ip'"
-# poll_ms NS T0 LIMIT 'CONDITION': evaluate CONDITION (bash, in NS, with
-# $VTEPCTL set) every 50 ms until it holds or LIMIT ms have passed since
-# T0 (ns); print the ms since T0. The loop runs inside NS (one ip netns
-# exec), the polled commands are vtepctl and grep.
-poll_ms() {
-	ip netns exec "$P$1" bash -c '
-		VTEPCTL=$1
-		until eval "$4"; do
-			[ "${EPOCHREALTIME/./}000" -lt $(($2 + $3 * 1000000)) ] || break
-			sleep 0.05
-		done
-		echo $(((${EPOCHREALTIME/./}000 - $2) / 1000000))' poll_ms "$VTEPCTL" "$2" "$3" "$4"
-}
-# has_dst VNI MAC DST: the condition, for poll_ms, that the host's static
-# entry for MAC points at DST
-has_dst() {
-	printf '"$VTEPCTL" fdb show dev vtep0 vni %s static | grep -qi "^%s vni %s dst %s "' "$1" "$2" "$1" "$3"
-}
 # The bound on a move's outage and on a stopped VM's withdrawal: the BGP
 # path (agent, gobgpd, FRR) takes 0.3-1 s in a TCG guest alone, up to 1.7 s
 # while the other kernel's guest runs beside it (make check runs both).
