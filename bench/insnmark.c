@@ -1,26 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * insnmark FILE STRING: write STRING and a newline (as echo does: procfs
- * files such as pktgen's cut the last byte) to FILE inside a counting window of
- * the insncount QEMU plugin (bench/insncount.c). The file is opened before
- * the window opens, so the window holds the write(2) and what it runs:
- * for /proc/net/pktgen/pgctrl and "start", a whole pktgen run and no
- * other syscall. Outside QEMU with the plugin the marks are plain NOPs.
+ * insnmark FILE STRING [COUNTER TARGET]: write STRING and a newline (as
+ * echo does: procfs files such as pktgen's cut the last byte) to FILE
+ * inside a counting window of the insncount QEMU plugin
+ * (bench/insncount.c). The file is opened before the window opens, so the
+ * window holds the write(2) and what it runs: for /proc/net/pktgen/pgctrl
+ * and "start", a whole pktgen run and no other syscall.
+ *
+ * With COUNTER (a file holding a number, e.g. the receiver's rx_packets)
+ * the window stays open until it reaches TARGET, or stops growing for a
+ * second: the receiver's softirqs may still be working through their
+ * backlog when pktgen is done, and that work is the packets' too. Each
+ * poll is a read(2) every 20 ms, a few thousand instructions.
+ * Outside QEMU with the plugin the marks are plain NOPs.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+static long long counter(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtoll(buf, NULL, 10);
+}
 
 int main(int argc, char **argv)
 {
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	long long target = 0, last = -1, now;
+	int fd, cfd = -1, err, len, still = 0;
 	char buf[256];
 	ssize_t n;
-	int fd, err, len;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: insnmark FILE STRING\n");
+	if (argc != 3 && argc != 5) {
+		fprintf(stderr, "usage: insnmark FILE STRING [COUNTER TARGET]\n");
 		return 2;
 	}
 	len = snprintf(buf, sizeof(buf), "%s\n", argv[2]);
@@ -33,9 +55,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "insnmark: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	if (argc == 5) {
+		target = atoll(argv[4]);
+		cfd = open(argv[3], O_RDONLY);
+		if (cfd < 0) {
+			fprintf(stderr, "insnmark: %s: %s\n", argv[3], strerror(errno));
+			return 1;
+		}
+	}
 	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x01, 0x00, 0x54, 0x56" ::: "memory");
 	n = write(fd, buf, len);
 	err = errno;
+	while (cfd >= 0 && n >= 0 && still < 50) {
+		now = counter(cfd);
+		if (now < 0 || now >= target)
+			break;
+		still = now == last ? still + 1 : 0;
+		last = now;
+		nanosleep(&nap, NULL);
+	}
 	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x02, 0x00, 0x54, 0x56" ::: "memory");
 	if (n < 0) {
 		fprintf(stderr, "insnmark: write %s: %s\n", argv[1], strerror(err));

@@ -1,6 +1,9 @@
 #!/bin/bash
 # Runs in the bench VM under the insncount plugin (scripts/insns.sh): for
-# each row (raw veth, the kernel's vxlan, vtep, geneve if present), pktgen
+# each row (raw veth, the kernel's vxlan, vtep, geneve if present; then
+# vxlan-learn and vtep-learn, where every frame comes from a MAC the
+# receiver has not learned yet, and vtep-1m, vtep with 1,000,000 static
+# entries besides the one the frames go to), pktgen
 # sends INSNS_PKTS frames of 64 bytes from namespace iA, through the row's
 # device (its tx, the underlay veth) into iB (the row's rx), where the
 # inner frame, for a MAC nobody owns, ends in ip_rcv: the same end for
@@ -13,13 +16,23 @@ set -uo pipefail
 
 PKTS=${INSNS_PKTS:-100000}
 REPS=${INSNS_REPS:-3}
-ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve"}
+ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m"}
 MARK=$PWD/build/bench/insnmark
 VTEPCTL=$PWD/userspace/vtepctl
 DST_MAC=02:00:00:00:00:bb	# the inner frames' destination: no one's
 window=0
 
 modprobe pktgen || { echo "INSNS-ERROR modprobe pktgen failed"; exit 1; }
+# Room for every frame of a run in the receiver's backlog: learning rows
+# receive slower than pktgen sends, and a full backlog drops.
+sysctl -qw net.core.netdev_max_backlog=$((PKTS + 1000))
+NFT=$(command -v nft || true)
+[ -z "$NFT" ] || modprobe nf_tables || NFT=
+if [ -n "$NFT" ]; then
+	echo "INSNS-NOTE netfilter: one rule (nft, udp dport 4789, counter) on each underlay"
+else
+	echo "INSNS-NOTE netfilter: no nft or no nf_tables, no rule on the underlays"
+fi
 modprobe geneve 2>/dev/null || true
 
 # row_setup ROW: namespaces a_ROW and b_ROW, an underlay veth, the row's
@@ -28,8 +41,14 @@ modprobe geneve 2>/dev/null || true
 # run: a namespace's teardown runs later in a worker, and would land in a
 # window.
 row_setup() {
-	local A=a_$1 B=b_$1
+	local A=a_$1 B=b_$1 AGEING=
 
+	# Learning rows: no ageing, so no sweep of the learned entries (every
+	# 10 s in vxlan) runs in another row's window; the cost measured is
+	# learning's.
+	case $1 in
+	*-learn) AGEING="ageing 0" ;;
+	esac
 	ip netns add $A && ip netns add $B || return 1
 	ip -n $A link add u0 type veth peer name u0 netns $B
 	ip -n $A link set u0 address 02:00:00:00:00:01
@@ -45,17 +64,19 @@ row_setup() {
 	case $1 in
 	veth)
 		echo "u0 u0" ;;
-	vxlan)
+	vxlan|vxlan-learn)
 		ip -n $A link add t0 type vxlan id 100 dstport 4789 local 192.0.2.1 dev u0 nolearning
-		ip -n $B link add t0 type vxlan id 100 dstport 4789 local 192.0.2.2 dev u0
+		ip -n $B link add t0 type vxlan id 100 dstport 4789 local 192.0.2.2 dev u0 $AGEING
 		ip netns exec $A bridge fdb add $DST_MAC dev t0 dst 192.0.2.2 self permanent
 		echo "t0 t0" ;;
-	vtep)
+	vtep|vtep-learn|vtep-1m)
 		for ns in $A $B; do
 			ip -n $ns link add t0 type vtep || return 1
 		done
 		ip netns exec $A "$VTEPCTL" link set t0 local 192.0.2.1 learning off
-		ip netns exec $B "$VTEPCTL" link set t0 local 192.0.2.2 learning on
+		# as vxlan's: no limit on what is learned
+		ip netns exec $B "$VTEPCTL" link set t0 local 192.0.2.2 learning on \
+			max-learned 0 max-learned-dev 0 $AGEING
 		for ns in $A $B; do
 			ip netns exec $ns "$VTEPCTL" vni add 100 dev t0 untagged || return 1
 		done
@@ -71,27 +92,59 @@ row_setup() {
 			ip -n $ns link set t0 mtu 1450 up
 		done
 	fi
+	# One netfilter rule on each underlay, on the tunnel's packets
+	# (issue 26: the hooks are run, never bypassed, and counted in)
+	if [ -n "$NFT" ]; then
+		ip netns exec $A nft -f - <<-'NFT' || return 1
+		table inet underlay {
+			chain out { type filter hook output priority 0; udp dport 4789 counter accept; }
+		}
+		NFT
+		ip netns exec $B nft -f - <<-'NFT' || return 1
+		table inet underlay {
+			chain in { type filter hook input priority 0; udp dport 4789 counter accept; }
+		}
+		NFT
+	fi
+}
+
+# the packets the rules counted in ROW's namespaces (tx, rx)
+nft_packets() {
+	local c
+	for c in "a_$1 out" "b_$1 in"; do
+		set -- $c
+		ip netns exec "$1" nft list chain inet underlay "$2" 2>/dev/null |
+			awk '/counter/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	done | paste -sd' '
 }
 
 rx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
 
-# run ROW REP TXDEV RXDEV: one pktgen run of PKTS frames in a window
+# run ROW REP TXDEV RXDEV: one pktgen run of PKTS frames in a window; a
+# learning row's frames each from a new MAC (a new range each rep)
 run() {
-	local pg=/proc/net/pktgen dev=$3 r0 r1 A=a_$1 B=b_$1
+	local pg=/proc/net/pktgen dev=$3 r0 r1 A=a_$1 B=b_$1 macs=
+	case $1 in
+	*-learn) macs=$(printf "'src_mac 0a:%02x:00:00:00:00' 'src_mac_count %d'" "$2" "$PKTS") ;;
+	esac
 	ip netns exec $A sh -c "
 		echo rem_device_all >$pg/kpktgend_0 &&
 		echo 'add_device $dev' >$pg/kpktgend_0 &&
 		for c in 'count $PKTS' 'clone_skb 0' 'pkt_size 60' 'delay 0' \
 			 'burst 1' 'dst 198.51.100.2' 'src_min 198.51.100.1' \
 			 'src_max 198.51.100.1' 'dst_mac $DST_MAC' \
-			 'udp_src_min 9' 'udp_src_max 9' 'udp_dst_min 9' 'udp_dst_max 9'; do
+			 'udp_src_min 9' 'udp_src_max 9' 'udp_dst_min 9' 'udp_dst_max 9' \
+			 $macs; do
 			echo \"\$c\" >$pg/$dev || exit 1
 		done" || { echo "INSNS-ERROR $1: pktgen setup failed"; return 1; }
 	r0=$(rx_packets $B "$4")
-	ip netns exec $A "$MARK" $pg/pgctrl start ||
+	# The window closes once B has received them all (or stopped): B's
+	# counter is opened in B (its sysfs) and read through the fd in A.
+	ip netns exec $B bash -c "exec 3</sys/class/net/$4/statistics/rx_packets &&
+		ip netns exec $A '$MARK' $pg/pgctrl start /proc/self/fd/3 $((r0 + PKTS))" ||
 		{ echo "INSNS-ERROR $1: pktgen run failed"; return 1; }
 	r1=$(rx_packets $B "$4")
-	echo "INSNS-RUN $1 $2 $window $PKTS $((r1 - r0))"
+	echo "INSNS-$([ -n "${WARM:-}" ] && echo WARM || echo RUN) $1 $2 $window $PKTS $((r1 - r0))"
 	window=$((window + 1))
 }
 
@@ -104,15 +157,53 @@ for row in $ROWS; do
 		echo "INSNS-SKIP $row: cannot set it up"
 	fi
 done
-# Interleaved: a row's runs spread over the whole time, as the others'.
-for rep in $(seq 1 "$REPS"); do
-	for row in $ROWS; do
-		[ -n "${TX[$row]:-}" ] || continue
-		run "$row" "$rep" "${TX[$row]}" "${RX[$row]}"
+# phase ROW...: the rows' runs, interleaved (a row's runs spread over the
+# phase, as the others'), after a pause for the work set-up left queued
+phase() {
+	local rep row
+	sleep 2
+	for rep in $(seq 1 "$REPS"); do
+		for row in "$@"; do
+			[ -n "${TX[$row]:-}" ] || continue
+			run "$row" "$rep" "${TX[$row]}" "${RX[$row]}"
+		done
 	done
+}
+# Plain rows first, then learning (its tables grow, and resize, in their
+# own phase), then the million entries, loaded just before.
+plain= learn=
+for row in $ROWS; do
+	case $row in
+	*-learn) learn+=" $row" ;;
+	vtep-1m) ;;
+	*) plain+=" $row" ;;
+	esac
 done
+phase $plain
+phase $learn
+if [ -n "${TX[vtep-1m]:-}" ]; then
+	awk 'BEGIN { for (i = 0; i < 1000000; i++)
+		printf "fdb add 06:00:%02x:%02x:%02x:01 vni 100 dst 192.0.2.2 dev t0\n",
+			int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' >/tmp/fdb1m
+	if ip netns exec a_vtep-1m "$VTEPCTL" -batch /tmp/fdb1m >/dev/null; then
+		echo "INSNS-NOTE vtep-1m: $(ip netns exec a_vtep-1m "$VTEPCTL" -j link show t0 |
+			jq '.[0].fdb_count') entries"
+		# One run outside any window first: the table's last resize,
+		# queued by the load, runs in a worker after it.
+		WARM=1 run vtep-1m 0 "${TX[vtep-1m]}" "${RX[vtep-1m]}"
+		sleep 3
+		phase vtep-1m
+	else
+		echo "INSNS-SKIP vtep-1m: loading 1,000,000 entries failed"
+	fi
+	rm -f /tmp/fdb1m
+fi
 # The symbols, to name the blocks (Debian's System.map is a stub): every
 # text symbol, gzipped, base64 between two marker lines.
+for row in $ROWS; do
+	[ -z "${TX[$row]:-}" ] || [ -z "$NFT" ] ||
+		echo "INSNS-NOTE $row: the underlay rules counted $(nft_packets "$row") packets (tx rx)"
+done
 echo "INSNS-KALLSYMS-BEGIN"
 awk '$2 ~ /^[tTwW]$/' /proc/kallsyms | gzip -1 | base64 -w 76
 echo "INSNS-KALLSYMS-END"

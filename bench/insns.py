@@ -19,6 +19,10 @@ import statistics
 import sys
 
 KERNEL_MIN = 0xFFFF800000000000
+ROWS = ("veth", "vxlan", "vtep", "geneve", "vxlan-learn", "vtep-learn", "vtep-1m")
+# what each row's overhead over veth is compared with
+BASE = {"vtep": "vxlan", "geneve": "vxlan", "vxlan-learn": "vxlan",
+        "vtep-learn": "vxlan-learn", "vtep-1m": "vtep"}
 
 
 def parse_log(path):
@@ -38,7 +42,7 @@ def parse_log(path):
                              "sent": int(w[4]), "delivered": int(w[5])})
             elif w[0] == "INSNS-KALLSYMS-BEGIN":
                 inside = True
-            elif w[0] in ("INSNS-ERROR", "INSNS-SKIP"):
+            elif w[0] in ("INSNS-ERROR", "INSNS-SKIP", "INSNS-NOTE"):
                 print("#", line.strip())
     syms = []
     if b64:
@@ -122,23 +126,31 @@ def main():
                      for k in set().union(*(x["mods"] for x in rs))}}
     R = res["rows"]
     veth = R.get("veth", {}).get("per_pkt")
-    vx = R.get("vxlan", {}).get("per_pkt")
     nruns = max(len(r["runs"]) for r in R.values())
     print("instructions per packet (guest kernel, tx and rx), %s: %d frames x %d runs"
           % (kernel, runs[0]["sent"], nruns))
-    print("%-8s %10s %8s %10s %9s %10s" %
-          ("row", "insns/pkt", "spread", "over veth", "vs vxlan", "delivered"))
-    for row in ("veth", "vxlan", "vtep", "geneve"):
+    print("%-11s %10s %8s %10s %20s %10s" % ("row", "insns/pkt", "spread",
+          "over veth", "ratio of overheads", "delivered"))
+    for row in ROWS:
         if row not in R:
             continue
         r = R[row]
         over = r["per_pkt"] - veth if veth is not None and row != "veth" else None
-        ratio = over / (vx - veth) if over is not None and vx and veth and vx > veth else None
-        r["over_veth"], r["vs_vxlan"] = over, ratio
-        print("%-8s %10.0f %7.2f%% %10s %9s %9.1f%%" % (
+        r["over_veth"] = over
+    for row in ROWS:
+        if row not in R:
+            continue
+        r, base = R[row], BASE.get(row)
+        bo = R.get(base, {}).get("over_veth")
+        ratio = r["over_veth"] / bo if r["over_veth"] is not None and bo else None
+        r["ratio"], r["ratio_to"] = ratio, base
+        if row == "vtep":
+            r["vs_vxlan"] = ratio
+        print("%-11s %10.0f %7.2f%% %10s %20s %9.1f%%" % (
             row, r["per_pkt"], r["spread_pct"],
-            "-" if over is None else "%.0f" % over,
-            "-" if ratio is None else "%.3f" % ratio, 100 * r["delivered"]))
+            "-" if r["over_veth"] is None else "%.0f" % r["over_veth"],
+            "-" if ratio is None else "%.3f of %s" % (ratio, base),
+            100 * r["delivered"]))
     if "vtep" in R and "vxlan" in R:
         a, b = R["vtep"], R["vxlan"]
         print("module code alone: vtep %.0f, vxlan %.0f (+ udp_tunnel %.0f / %.0f)" % (

@@ -19,7 +19,7 @@ PKGS="build-essential gcc make bc flex bison kmod cpio xz-utils zstd
       procps psmisc util-linux iputils-ping zlib1g-dev
       dkms dh-dkms debhelper lintian
       gobgpd frr python3-grpcio python3-protobuf python3-grpc-tools
-      golang-github-osrg-gobgp-dev jq"
+      golang-github-osrg-gobgp-dev jq nftables"
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 

@@ -8,7 +8,8 @@
 # functions where vtep and vxlan differ most (bench/insns.py). Part of
 # `make bench` (BENCH_INSNS=0 leaves it out); alone: `make bench-insns`.
 #
-#   KERNEL=6.1|6.12 INSNS_PKTS=100000 INSNS_REPS=3 INSNS_ROWS="veth vxlan vtep geneve"
+#   KERNEL=6.1|6.12 INSNS_PKTS=100000 INSNS_REPS=3
+#   INSNS_ROWS="veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m"
 #   INSNS_TAP=1: also TAP lines (make check): every frame delivered, and
 #   vtep's tunnel overhead below vxlan's
 #
