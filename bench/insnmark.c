@@ -12,6 +12,9 @@
  * second: the receiver's softirqs may still be working through their
  * backlog when pktgen is done, and that work is the packets' too. Each
  * poll is a read(2) every 20 ms, a few thousand instructions.
+ *
+ * insnmark -x CMD [ARG...]: the window holds CMD's whole life (fork, exec,
+ * exit): for an iperf3 client, its connection and transfer.
  * Outside QEMU with the plugin the marks are plain NOPs.
  */
 #include <errno.h>
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static long long counter(int fd)
@@ -33,6 +37,33 @@ static long long counter(int fd)
 	return strtoll(buf, NULL, 10);
 }
 
+#define MARK_OPEN() \
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x01, 0x00, 0x54, 0x56" ::: "memory")
+#define MARK_CLOSE() \
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x02, 0x00, 0x54, 0x56" ::: "memory")
+
+/* insnmark -x CMD ARGS...: the window holds CMD's whole life */
+static int run_cmd(char **argv)
+{
+	int status;
+	pid_t pid;
+
+	MARK_OPEN();
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	MARK_CLOSE();
+	if (pid < 0) {
+		perror("insnmark: fork");
+		return 1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
@@ -41,8 +72,11 @@ int main(int argc, char **argv)
 	char buf[256];
 	ssize_t n;
 
+	if (argc > 2 && !strcmp(argv[1], "-x"))
+		return run_cmd(argv + 2);
 	if (argc != 3 && argc != 5) {
-		fprintf(stderr, "usage: insnmark FILE STRING [COUNTER TARGET]\n");
+		fprintf(stderr, "usage: insnmark FILE STRING [COUNTER TARGET]\n"
+				"       insnmark -x CMD [ARG...]\n");
 		return 2;
 	}
 	len = snprintf(buf, sizeof(buf), "%s\n", argv[2]);
@@ -63,7 +97,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x01, 0x00, 0x54, 0x56" ::: "memory");
+	MARK_OPEN();
 	n = write(fd, buf, len);
 	err = errno;
 	while (cfd >= 0 && n >= 0 && still < 50) {
@@ -74,7 +108,7 @@ int main(int argc, char **argv)
 		last = now;
 		nanosleep(&nap, NULL);
 	}
-	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x02, 0x00, 0x54, 0x56" ::: "memory");
+	MARK_CLOSE();
 	if (n < 0) {
 		fprintf(stderr, "insnmark: write %s: %s\n", argv[1], strerror(err));
 		return 1;

@@ -3,7 +3,9 @@
 # each row (raw veth, the kernel's vxlan, vtep, geneve if present; then
 # vxlan-learn and vtep-learn, where every frame comes from a MAC the
 # receiver has not learned yet, and vtep-1m, vtep with 1,000,000 static
-# entries besides the one the frames go to), pktgen
+# entries besides the one the frames go to; and tcp-veth, tcp-vxlan,
+# tcp-vtep, an iperf3 TCP transfer of INSNS_TCP_BYTES with GSO, counted
+# per byte), pktgen
 # sends INSNS_PKTS frames of 64 bytes from namespace iA, through the row's
 # device (its tx, the underlay veth) into iB (the row's rx), where the
 # inner frame, for a MAC nobody owns, ends in ip_rcv: the same end for
@@ -16,7 +18,8 @@ set -uo pipefail
 
 PKTS=${INSNS_PKTS:-100000}
 REPS=${INSNS_REPS:-3}
-ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m"}
+ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m tcp-veth tcp-vxlan tcp-vtep"}
+TCP_BYTES=${INSNS_TCP_BYTES:-20971520}	# bytes (20 MiB)
 MARK=$PWD/build/bench/insnmark
 VTEPCTL=$PWD/userspace/vtepctl
 DST_MAC=02:00:00:00:00:bb	# the inner frames' destination: no one's
@@ -41,7 +44,7 @@ modprobe geneve 2>/dev/null || true
 # run: a namespace's teardown runs later in a worker, and would land in a
 # window.
 row_setup() {
-	local A=a_$1 B=b_$1 AGEING=
+	local A=a_$1 B=b_$1 AGEING= kind=${1#tcp-}
 
 	# Learning rows: no ageing, so no sweep of the learned entries (every
 	# 10 s in vxlan) runs in another row's window; the cost measured is
@@ -61,7 +64,7 @@ row_setup() {
 	ip -n $B addr add 192.0.2.2/24 dev u0
 	ip -n $A neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev u0 nud permanent
 	ip -n $B neigh replace 192.0.2.1 lladdr 02:00:00:00:00:01 dev u0 nud permanent
-	case $1 in
+	case $kind in
 	veth)
 		echo "u0 u0" ;;
 	vxlan|vxlan-learn)
@@ -87,11 +90,14 @@ row_setup() {
 		ip -n $B link add t0 type geneve id 100 remote 192.0.2.1
 		echo "t0 t0" ;;
 	esac
-	if [ "$1" != veth ]; then
+	if [ "$kind" != veth ]; then
 		for ns in $A $B; do
 			ip -n $ns link set t0 mtu 1450 up
 		done
 	fi
+	case $1 in
+	tcp-*) tcp_setup "$1" "$kind" >&2 || return 1 ;;
+	esac
 	# One netfilter rule on each underlay, on the tunnel's packets
 	# (issue 26: the hooks are run, never bypassed, and counted in)
 	if [ -n "$NFT" ]; then
@@ -106,6 +112,51 @@ row_setup() {
 		}
 		NFT
 	fi
+}
+
+# tcp_setup ROW KIND: addresses, MACs and entries both ways on the row's
+# tunnel (none on veth: its underlay carries the TCP), and an iperf3
+# server in b_ROW listening on TCP_DST[ROW]
+tcp_setup() {
+	local A=a_$1 B=b_$1 ma=02:00:00:00:01:01 mb=02:00:00:00:01:02 i
+	if [ "$2" = veth ]; then
+		TCP_DST[$1]=192.0.2.2
+	else
+		TCP_DST[$1]=198.51.100.2
+		ip -n $A link set t0 address $ma
+		ip -n $B link set t0 address $mb
+		ip -n $A addr add 198.51.100.1/24 dev t0
+		ip -n $B addr add 198.51.100.2/24 dev t0
+		ip -n $A neigh replace 198.51.100.2 lladdr $mb dev t0 nud permanent
+		ip -n $B neigh replace 198.51.100.1 lladdr $ma dev t0 nud permanent
+		case $2 in
+		vxlan)
+			ip netns exec $A bridge fdb add $mb dev t0 dst 192.0.2.2 self permanent
+			ip netns exec $B bridge fdb add $ma dev t0 dst 192.0.2.1 self permanent ;;
+		vtep)
+			ip netns exec $A "$VTEPCTL" fdb add $mb vni 100 dst 192.0.2.2 dev t0
+			ip netns exec $B "$VTEPCTL" fdb add $ma vni 100 dst 192.0.2.1 dev t0 ;;
+		*)
+			return 1 ;;
+		esac
+	fi
+	ip netns exec $B iperf3 -s -D -B "${TCP_DST[$1]}" || return 1
+	for i in $(seq 50); do
+		ip netns exec $B ss -Htln | grep -q "${TCP_DST[$1]}:5201" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tcp_run ROW REP: one iperf3 transfer of TCP_BYTES in a window
+tcp_run() {
+	if ip netns exec a_$1 "$MARK" -x iperf3 -c "${TCP_DST[$1]}" -n "$TCP_BYTES" \
+		-i 0 >/tmp/iperf3-$1.log 2>&1; then
+		echo "INSNS-RUN $1 $2 $window $TCP_BYTES $TCP_BYTES"
+	else
+		echo "INSNS-ERROR $1: iperf3 failed: $(tail -n 1 /tmp/iperf3-$1.log)"
+	fi
+	window=$((window + 1))
 }
 
 # the packets the rules counted in ROW's namespaces (tx, rx)
@@ -148,9 +199,10 @@ run() {
 	window=$((window + 1))
 }
 
-declare -A TX RX
+declare -A TX RX TCP_DST
 for row in $ROWS; do
-	if devs=$(row_setup "$row") && [ -n "$devs" ]; then
+	# (not in a $(...): tcp_setup fills TCP_DST)
+	if row_setup "$row" >/tmp/devs-$row && devs=$(cat /tmp/devs-$row) && [ -n "$devs" ]; then
 		TX[$row]=${devs% *}
 		RX[$row]=${devs#* }
 	else
@@ -165,22 +217,27 @@ phase() {
 	for rep in $(seq 1 "$REPS"); do
 		for row in "$@"; do
 			[ -n "${TX[$row]:-}" ] || continue
-			run "$row" "$rep" "${TX[$row]}" "${RX[$row]}"
+			case $row in
+			tcp-*) tcp_run "$row" "$rep" ;;
+			*) run "$row" "$rep" "${TX[$row]}" "${RX[$row]}" ;;
+			esac
 		done
 	done
 }
 # Plain rows first, then learning (its tables grow, and resize, in their
 # own phase), then the million entries, loaded just before.
-plain= learn=
+plain= learn= tcp=
 for row in $ROWS; do
 	case $row in
 	*-learn) learn+=" $row" ;;
+	tcp-*) tcp+=" $row" ;;
 	vtep-1m) ;;
 	*) plain+=" $row" ;;
 	esac
 done
 phase $plain
 phase $learn
+phase $tcp
 if [ -n "${TX[vtep-1m]:-}" ]; then
 	awk 'BEGIN { for (i = 0; i < 1000000; i++)
 		printf "fdb add 06:00:%02x:%02x:%02x:01 vni 100 dst 192.0.2.2 dev t0\n",

@@ -20,9 +20,11 @@ import sys
 
 KERNEL_MIN = 0xFFFF800000000000
 ROWS = ("veth", "vxlan", "vtep", "geneve", "vxlan-learn", "vtep-learn", "vtep-1m")
-# what each row's overhead over veth is compared with
+# TCP rows: a transfer's instructions per byte; their floor is tcp-veth
+TCP_ROWS = ("tcp-veth", "tcp-vxlan", "tcp-vtep")
+# what each row's overhead over its floor (veth, tcp-veth) is compared with
 BASE = {"vtep": "vxlan", "geneve": "vxlan", "vxlan-learn": "vxlan",
-        "vtep-learn": "vxlan-learn", "vtep-1m": "vtep"}
+        "vtep-learn": "vxlan-learn", "vtep-1m": "vtep", "tcp-vtep": "tcp-vxlan"}
 
 
 def parse_log(path):
@@ -95,6 +97,31 @@ def read_window(path, sym):
     return total, funcs, mods
 
 
+def table(R, rows, floor, scale, unit):
+    """Print ROWS of R: per unit (x SCALE), overhead over FLOOR, ratio"""
+    f = R.get(floor, {}).get("per_pkt")
+    print("%-11s %10s %8s %10s %20s %10s" % ("row", unit, "spread",
+          "over " + floor.replace("tcp-", ""), "ratio of overheads", "delivered"))
+    for row in rows:
+        if row in R:
+            r = R[row]
+            r["over_veth"] = r["per_pkt"] - f if f is not None and row != floor else None
+    for row in rows:
+        if row not in R:
+            continue
+        r, base = R[row], BASE.get(row)
+        bo = R.get(base, {}).get("over_veth")
+        ratio = r["over_veth"] / bo if r["over_veth"] is not None and bo else None
+        r["ratio"], r["ratio_to"] = ratio, base
+        if row == "vtep":
+            r["vs_vxlan"] = ratio
+        print("%-11s %10.0f %7.2f%% %10s %20s %9.1f%%" % (
+            row, r["per_pkt"] * scale, r["spread_pct"],
+            "-" if r["over_veth"] is None else "%.0f" % (r["over_veth"] * scale),
+            "-" if ratio is None else "%.3f of %s" % (ratio, base),
+            100 * r["delivered"]))
+
+
 def main():
     log, wdir, kernel, out = sys.argv[1:5]
     runs, syms = parse_log(log)
@@ -125,32 +152,15 @@ def main():
             "mods": {k: statistics.median(x["mods"].get(k, 0) for x in rs)
                      for k in set().union(*(x["mods"] for x in rs))}}
     R = res["rows"]
-    veth = R.get("veth", {}).get("per_pkt")
     nruns = max(len(r["runs"]) for r in R.values())
-    print("instructions per packet (guest kernel, tx and rx), %s: %d frames x %d runs"
-          % (kernel, runs[0]["sent"], nruns))
-    print("%-11s %10s %8s %10s %20s %10s" % ("row", "insns/pkt", "spread",
-          "over veth", "ratio of overheads", "delivered"))
-    for row in ROWS:
-        if row not in R:
-            continue
-        r = R[row]
-        over = r["per_pkt"] - veth if veth is not None and row != "veth" else None
-        r["over_veth"] = over
-    for row in ROWS:
-        if row not in R:
-            continue
-        r, base = R[row], BASE.get(row)
-        bo = R.get(base, {}).get("over_veth")
-        ratio = r["over_veth"] / bo if r["over_veth"] is not None and bo else None
-        r["ratio"], r["ratio_to"] = ratio, base
-        if row == "vtep":
-            r["vs_vxlan"] = ratio
-        print("%-11s %10.0f %7.2f%% %10s %20s %9.1f%%" % (
-            row, r["per_pkt"], r["spread_pct"],
-            "-" if r["over_veth"] is None else "%.0f" % r["over_veth"],
-            "-" if ratio is None else "%.3f of %s" % (ratio, base),
-            100 * r["delivered"]))
+    pkt_runs = [r for r in runs if not r["row"].startswith("tcp-")]
+    if pkt_runs:
+        print("instructions per packet (guest kernel, tx and rx), %s: %d frames x %d runs"
+              % (kernel, pkt_runs[0]["sent"], nruns))
+        table(R, ROWS, "veth", 1, "insns/pkt")
+    if any(r in R for r in TCP_ROWS):
+        print("TCP (iperf3, GSO), instructions per KiB moved (guest kernel, both ends)")
+        table(R, TCP_ROWS, "tcp-veth", 1024, "insns/KiB")
     if "vtep" in R and "vxlan" in R:
         a, b = R["vtep"], R["vxlan"]
         print("module code alone: vtep %.0f, vxlan %.0f (+ udp_tunnel %.0f / %.0f)" % (

@@ -109,6 +109,13 @@ fi
 # another keeps about one host core busy (its second vCPU mostly idles), so
 # two guests on two cores take little longer than one. Each has a lock of
 # its own (vm.sh serialises runs on one lock otherwise).
+# wait_all: wait for every job in $pids, whatever their status
+wait_all() {
+	local p
+	for p in $pids; do
+		wait "$p" || true
+	done
+}
 pids=""
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k (started)"
@@ -117,9 +124,7 @@ for k in $built_kernels; do
 		bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1 &
 	pids="$pids $!"
 done
-for p in $pids; do
-	wait "$p" || true
-done
+wait_all
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
@@ -140,9 +145,7 @@ for k in $built_kernels; do
 		bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1 &
 	pids="$pids $!"
 done
-for p in $pids; do
-	wait "$p" || true
-done
+wait_all
 for k in $built_kernels; do
 	echo "# instructions per packet on Debian $k"
 	grep -E '^(veth|vxlan|vtep) +[0-9]' "$LOGDIR/insns-$k.log" | sed "s/^/#   $k: /"

@@ -31,24 +31,7 @@ EVPN_MACS=${EVPN_MACS:-1000}
 # and suppression checks fail without the agent's address learning
 read -ra AGENT_ARGS <<<"${EVPN_AGENT_ARGS:-}"
 
-for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh \
-	/usr/bin/tcpdump /usr/bin/tshark; do
-	if [ ! -x "$bin" ]; then
-		skip "BGP EVPN" "$bin missing (scripts/deps.sh installs gobgpd, frr)"
-		topo_done
-	fi
-done
-if ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
-	skip "BGP EVPN" "python3-grpcio / python3-protobuf missing"
-	topo_done
-fi
-
-# The agent imports gobgp's stubs from build/evpn-stubs of the repository
-# only (make tests builds them on the host; here they are read-only).
-if [ ! -e "$TOPO_REPO/build/evpn-stubs/gobgp_pb2.py" ]; then
-	notok "vtep-evpn's gobgp stubs are built ($TOPO_REPO/build/evpn-stubs: make evpn-stubs)"
-	topo_done
-fi
+need_evpn "BGP EVPN" /usr/bin/tcpdump /usr/bin/tshark
 
 # The daemons and the topology: evpn_topo.inc
 . "$(dirname "$0")/evpn_topo.inc"
@@ -66,26 +49,16 @@ check "FRR on h3 peers with the reflector" \
 diag "sessions up $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
 # ---- (b) type 3: replication lists ----
-# vtepctl's text output read with awk, not its JSON with a python3 (0.5 s)
-# remotes NS: "VNI/DST ..." of NS's replication lists, sorted
-remotes() {
-	local r
-	r=$(nq "$1" "$VTEPCTL" remote show dev vtep0 |
-		awk '{ for (i = 2; i < NF; i++) if ($i == "vni") print $(i + 1) "/" $1 }' | sort)
-	echo ${r//$'\n'/ }
-}
-want_rem() { [ "$(remotes "$1")" = "$2" ]; }
 check "h1's replication lists: h2 and h3 in both VNIs (type 3)" \
 	poll_for 60 "want_rem h1 '100/192.0.2.2 100/192.0.2.3 200/192.0.2.2 200/192.0.2.3'"
 check "h2's replication lists: h1 and h3 in both VNIs (type 3)" \
 	poll_for 60 "want_rem h2 '100/192.0.2.1 100/192.0.2.3 200/192.0.2.1 200/192.0.2.3'"
 diag "h1 remotes: $(remotes h1)"
-zero_entries() { bridge -n "$P$1" fdb show dev "$2" | grep '^00:00:00:00:00:00' | grep -o 'dst [0-9.]*' | sort | tr '\n' ' '; }
 for vni in 100 200; do
 	check "h3's vx$vni floods to h1 and h2 (00:00:00:00:00:00 entries from type 3)" \
-		poll_for 60 "[ \"\$(zero_entries h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
+		poll_for 60 "[ \"\$(flood_dsts h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
 done
-diag "h3's vx100 flood entries: $(zero_entries h3 vx100)"
+diag "h3's vx100 flood entries: $(flood_dsts h3 vx100)"
 if [ "$TAP_FAIL" != 0 ]; then
 	show_logs 30
 	bridge -n "${P}h3" fdb show | grep -E 'vx(100|200)' | sed 's/^/#   h3: /'
@@ -110,8 +83,6 @@ for a in 1 2 3; do
 done
 # the two isolation probes at once, each as before 2 requests (0.2 s
 # apart, not 1 s) and 1 s for a reply after the last
-# job_ok PID OUT: the background job PID succeeded (else its output)
-job_ok() { wait "$1" || { cat "$2"; return 1; }; }
 ( ! ip netns exec ${P}v11 ping -q -c 2 -i 0.2 -W 1 203.0.113.22 ) >"$TMP/iso1" 2>&1 &
 iso1=$!
 ( ! ip netns exec ${P}v32 ping -q -c 2 -i 0.2 -W 1 203.0.113.11 ) >"$TMP/iso2" 2>&1 &

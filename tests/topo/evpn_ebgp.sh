@@ -37,20 +37,7 @@ RR_LIST="$RR $RR2"
 RR_AS=65100
 declare -A AS=([h1]=4200000001 [h2]=65002 [h3]=4200000003)
 
-for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd /usr/lib/frr/zebra /usr/bin/vtysh; do
-	if [ ! -x "$bin" ]; then
-		skip "BGP EVPN over eBGP" "$bin missing (scripts/deps.sh installs gobgpd, frr)"
-		topo_done
-	fi
-done
-if ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
-	skip "BGP EVPN over eBGP" "python3-grpcio / python3-protobuf missing"
-	topo_done
-fi
-if [ ! -e "$TOPO_REPO/build/evpn-stubs/gobgp_pb2.py" ]; then
-	notok "vtep-evpn's gobgp stubs are built ($TOPO_REPO/build/evpn-stubs: make evpn-stubs)"
-	topo_done
-fi
+need_evpn "BGP EVPN over eBGP"
 
 # the daemons' helpers (frr_start, gobgpd_start, agent_start, setup_ns)
 EVPN_HELPERS_ONLY=1 . "$(dirname "$0")/evpn_topo.inc"
@@ -194,24 +181,15 @@ check "... and spine2" poll_for 20 "ebgp_up spine2"
 diag "sessions up $(((${EPOCHREALTIME/./} - T_START) / 1000)) ms after the script began"
 
 # ---- type 3 both ways: replication lists ----
-# remotes NS: "VNI/DST ..." of NS's replication lists, sorted
-remotes() {
-	local r
-	r=$(nq "$1" "$VTEPCTL" remote show dev vtep0 |
-		awk '{ for (i = 2; i < NF; i++) if ($i == "vni") print $(i + 1) "/" $1 }' | sort)
-	echo ${r//$'\n'/ }
-}
-want_rem() { [ "$(remotes "$1")" = "$2" ]; }
 # (VNI 4464: h1 and h2 only; before the RDs were type 1, VNI 70000's type
 # 3 had VNI 4464's RD, and one replaced the other)
 check "h1's replication lists: h2 in VNIs 100, 4464, 70000, h3 in 100, 70000 (type 3 over eBGP)" \
 	poll_for 60 "want_rem h1 '100/192.0.2.2 100/192.0.2.3 4464/192.0.2.2 70000/192.0.2.2 70000/192.0.2.3'"
 check "h2's replication lists: h1 in VNIs 100, 4464, 70000, h3 in 100, 70000" \
 	poll_for 30 "want_rem h2 '100/192.0.2.1 100/192.0.2.3 4464/192.0.2.1 70000/192.0.2.1 70000/192.0.2.3'"
-flood() { bridge -n "$P$1" fdb show dev "$2" | grep '^00:00:00:00:00:00' | grep -o 'dst [0-9.]*' | sort | tr '\n' ' '; }
 for vni in 100 70000; do
 	check "h3's vx$vni floods to h1 and h2 (FRR imported their type 3 of VNI $vni)" \
-		poll_for 30 "[ \"\$(flood h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
+		poll_for 30 "[ \"\$(flood_dsts h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
 done
 if [ "$TAP_FAIL" != 0 ]; then
 	diag "h1 remotes: $(remotes h1); h2 remotes: $(remotes h2)"
@@ -260,7 +238,6 @@ for j in 1 2; do
 		PING[$a$b-$j]=$!
 	done
 done
-job_ok() { wait "$1" || { cat "$2"; return 1; }; }
 for j in 1 2; do
 	vni=$([ $j = 1 ] && echo 100 || echo 70000)
 	for p in 12 13 23; do

@@ -321,6 +321,30 @@ topo_done() {
 	exit $TAP_FAIL
 }
 
+# need_evpn GROUP [BIN...]: end the script unless the BGP EVPN tests can
+# run: gobgpd, FRR, the agent's python modules and its gobgp stubs (built
+# on the host by make tests: the agent imports them from the repository's
+# build/evpn-stubs only), and any other BIN
+need_evpn() {
+	local group=$1 bin
+	shift
+	for bin in /usr/bin/gobgpd /usr/bin/gobgp /usr/lib/frr/bgpd \
+		/usr/lib/frr/zebra /usr/bin/vtysh "$@"; do
+		if [ ! -x "$bin" ]; then
+			skip "$group" "$bin missing (scripts/deps.sh installs gobgpd, frr)"
+			topo_done
+		fi
+	done
+	if ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
+		skip "$group" "python3-grpcio / python3-protobuf missing"
+		topo_done
+	fi
+	if [ ! -e "$TOPO_REPO/build/evpn-stubs/gobgp_pb2.py" ]; then
+		notok "vtep-evpn's gobgp stubs are built ($TOPO_REPO/build/evpn-stubs: make evpn-stubs)"
+		topo_done
+	fi
+}
+
 # ==== cheap waits, counters and captures (added with evpn.sh's speed-up) ====
 # In a TCG guest a fork+exec costs ~83 ms, `ip netns exec` ~186 ms and a
 # python3 ~490 ms: these helpers poll every 0.1 s by the clock, read
