@@ -84,11 +84,12 @@ static const uint8_t mark[3] = { 0x0f, 0x1f, 0x80 };
 #define MARK_OPEN	0x56540001u
 #define MARK_CLOSE	0x56540002u
 
-static size_t slot(uint64_t vaddr, uint64_t insns)
+/* A block's bucket in a table of @n (a power of two) */
+static size_t slot(uint64_t vaddr, uint64_t insns, size_t n)
 {
 	uint64_t h = (vaddr ^ (insns << 48)) * 0x9e3779b97f4a7c15ull;
 
-	return h >> 32 & (buckets - 1);
+	return h >> 32 & (n - 1);
 }
 
 static void grow(void)
@@ -100,9 +101,7 @@ static void grow(void)
 		return;		/* longer chains: slower, still exact */
 	for (i = 0; i < buckets; i++)
 		for (b = table[i]; b; b = next) {
-			uint64_t h = (b->vaddr ^ (b->insns << 48)) *
-				     0x9e3779b97f4a7c15ull;
-			size_t s = h >> 32 & (n - 1);
+			size_t s = slot(b->vaddr, b->insns, n);
 
 			next = b->next;
 			b->next = t[s];
@@ -116,7 +115,7 @@ static void grow(void)
 static struct block *block_of(uint64_t vaddr, uint64_t insns)
 {
 	struct block *b;
-	size_t s = slot(vaddr, insns);
+	size_t s = slot(vaddr, insns, buckets);
 
 	for (b = table[s]; b; b = b->next)
 		if (b->vaddr == vaddr && b->insns == insns)

@@ -300,6 +300,23 @@ static u64 sample_rate(u64 bytes, u32 n, unsigned long span)
 }
 
 /*
+ * The slot of sampler @sp that holds flow (@hash, @vni), of its two; NULL
+ * if neither. Another CPU's sampler is read without a lock, a word at once.
+ */
+static struct vtep_sample *sample_held(struct vtep_sampler *sp, u32 hash,
+				       u32 vni)
+{
+	struct vtep_sample *s[2] = { &sp->s[slot_a(hash)],
+				     &sp->s[slot_b(hash)] };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (READ_ONCE(s[i]->hash) == hash && READ_ONCE(s[i]->vni) == vni)
+			return s[i];
+	return NULL;
+}
+
+/*
  * What the other CPUs' current windows saw of flow (@hash, @vni). A sender
  * that moves between CPUs (the scheduler's choice: often where softirqs
  * run in threads, as on PREEMPT_RT) spreads one flow over several CPUs'
@@ -312,8 +329,7 @@ static u64 sample_rate(u64 bytes, u32 n, unsigned long span)
 static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
 		       unsigned long now)
 {
-	unsigned int s[2] = { slot_a(hash), slot_b(hash) };
-	unsigned int cpu, self = smp_processor_id(), i;
+	unsigned int cpu, self = smp_processor_id();
 	const struct vtep_sample *o;
 	unsigned long span;
 	u64 sum = 0;
@@ -321,13 +337,8 @@ static u64 others_rate(struct vtep_dev *vtep, u32 hash, u32 vni, u32 n,
 	for_each_online_cpu(cpu) {
 		if (cpu == self)
 			continue;
-		for (i = 0; i < 2; i++) {
-			o = &per_cpu_ptr(vtep->sampler, cpu)->s[s[i]];
-			if (READ_ONCE(o->hash) == hash &&
-			    READ_ONCE(o->vni) == vni)
-				break;
-		}
-		if (i == 2)
+		o = sample_held(per_cpu_ptr(vtep->sampler, cpu), hash, vni);
+		if (!o)
 			continue;
 		span = now - READ_ONCE(o->start);
 		if (span < VTEP_SAMPLE_WINDOW / 2 ||
@@ -352,11 +363,11 @@ static struct vtep_sample *sample_slot(struct vtep_sampler *sp, u32 hash,
 {
 	struct vtep_sample *s[2] = { &sp->s[slot_a(hash)],
 				     &sp->s[slot_b(hash)] };
+	struct vtep_sample *held = sample_held(sp, hash, vni);
 	unsigned int i;
 
-	for (i = 0; i < 2; i++)
-		if (s[i]->hash == hash && s[i]->vni == vni)
-			return s[i];
+	if (held)
+		return held;
 	for (i = 0; i < 2; i++)
 		if (!s[i]->bytes ||
 		    now - s[i]->start > 2 * VTEP_SAMPLE_WINDOW)

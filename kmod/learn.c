@@ -315,7 +315,6 @@ bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
 	 * were the entry removed within the tick, the next tick's frame
 	 * adds it again and announces it.
 	 */
-
 	vtep_fdb_make_key(&key, vni, mac);
 	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
 	if (!f) {

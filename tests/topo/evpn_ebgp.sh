@@ -223,12 +223,7 @@ check "h1 (AS ${AS[h1]}) exports RT $((AS[h1] & 0xFFFF)):70000 with VNI 70000's 
 	"RT:$((AS[h1] & 0xFFFF)):70000 RT:65002:70000 "
 
 # ---- type 2: every VM reaches the others of its VNI, in every pair ----
-pids=()
-for vm in v11 v12 v21 v22 v31 v32; do
-	{ nq "$vm" ping -q -c 1 -W 1 203.0.113.255 -b >/dev/null 2>&1 || true; } &	# be learned
-	pids+=($!)
-done
-wait "${pids[@]}"
+announce_vms
 # the six pairs at once; each ping's reply crosses the other way
 declare -A PING
 for j in 1 2; do
@@ -245,13 +240,8 @@ for j in 1 2; do
 		check "VNI $vni: v$a$j (h$a) and v$b$j (h$b) reach each other" job_ok ${PING[$a$b-$j]} "$TMP/ping-$a$b-$j"
 	done
 done
-# isolation: both probes at once, 2 requests each, 1 s for a reply
-( ! ip netns exec ${P}v11 ping -q -c 2 -i 0.2 -W 1 203.0.113.22 ) >"$TMP/iso1" 2>&1 &
-iso1=$!
-( ! ip netns exec ${P}v32 ping -q -c 2 -i 0.2 -W 1 203.0.113.11 ) >"$TMP/iso2" 2>&1 &
-iso2=$!
-check "isolation: v11 (VNI 100) does not reach v22's address (VNI 70000)" job_ok $iso1 "$TMP/iso1"
-check "isolation: v32 (VNI 70000, FRR host) does not reach v11's address (VNI 100)" job_ok $iso2 "$TMP/iso2"
+isolation_checks "isolation: v11 (VNI 100) does not reach v22's address (VNI 70000)" \
+	"isolation: v32 (VNI 70000, FRR host) does not reach v11's address (VNI 100)"
 
 # static NS: NS's static FDB entries as "VNI/MAC/DST", sorted
 static() {
