@@ -285,7 +285,11 @@ static void check_graph(void)
 
 		if (!d->used || d->kind != D_VTEP)
 			continue;
-		if (d->under && d->src_sure && !underlay_of(d)) {
+		/*
+		 * The model leaves lo out (ifindex 1 in every namespace): an
+		 * underlay of lo names a real device, as vxlan's "dev lo" does.
+		 */
+		if (d->under && d->under != LO_IFINDEX && d->src_sure && !underlay_of(d)) {
 			finding(F_DANGLING, "%s (ns%d) has underlay ifindex %d, nothing in ns%d",
 				d->name, d->ns, d->under, d->src);
 			flag(d);

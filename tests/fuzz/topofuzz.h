@@ -39,6 +39,7 @@
 #define DEV_MAX		48	/* devices of the model, all namespaces */
 #define VNI_BASE	100	/* VNIs 100 .. 107: a small pool, so they collide */
 #define VNI_N		8
+#define LO_IFINDEX	1	/* lo, left out of the model */
 #define NEST_MAX	8	/* the kernel's MAX_NEST_DEV */
 #define LOG_TAIL	80	/* steps printed with a finding */
 #define BUFSZ		(64 * 1024)

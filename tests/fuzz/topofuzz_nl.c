@@ -193,7 +193,7 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 			else if (mnl_attr_get_type(b) == IFLA_INFO_DATA)
 				ldata = b;
 		}
-	if (!name || ifi->ifi_index == 1)
+	if (!name || ifi->ifi_index == LO_IFINDEX)
 		return MNL_CB_OK;	/* lo */
 	d = dev_at(ns, ifi->ifi_index);
 	if (d && strcmp(d->name, name))
