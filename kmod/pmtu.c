@@ -208,7 +208,8 @@ void vtep_pmtu_reply(struct net_device *dev, const struct sk_buff *skb,
 	if (!n)
 		return;
 	if (!__ratelimit(&vtep->pmtu_rs)) {
-		kfree_skb(n);
+		/* our own reply, withheld on purpose (and counted): no drop */
+		consume_skb(n);
 		vtep_stats_inc(vtep, NULL, VTEP_STAT_PMTU_SUPPRESSED);
 		return;
 	}

@@ -85,7 +85,8 @@ static __be16 inner_ip(struct sk_buff *skb, unsigned int *off)
  * writable before the mark is written. False, with @reason, to drop.
  */
 static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
-			struct sk_buff *skb, enum vtep_stat *reason)
+			struct sk_buff *skb, enum vtep_stat *reason,
+			enum skb_drop_reason *why)
 {
 	unsigned int off;
 	u8 outer, inner;
@@ -108,6 +109,7 @@ static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
 		inner = ipv6_get_dsfield((const struct ipv6hdr *)(skb->data + off));
 	if (INET_ECN_is_not_ect(inner)) {
 		*reason = VTEP_STAT_DROP_BAD_INNER;	/* CE on a not-ECT packet */
+		*why = vtep_skb_reason_ecn;
 		return false;
 	}
 	if (INET_ECN_is_ce(inner))
@@ -129,6 +131,7 @@ static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
 int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 {
 	struct vtep_dev *vtep = NULL;
+	enum skb_drop_reason why = SKB_NOT_DROPPED_YET;
 	struct vtep_vni *vni = NULL;
 	const struct vtep_hdr *vh;
 	enum vtep_stat reason;
@@ -210,7 +213,7 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 		reason = VTEP_STAT_DROP_TOO_SHORT;	/* inner IP header cut */
 		goto drop;
 	}
-	if (!vtep_rx_ecn(sk, skb->head + nh, skb, &reason))
+	if (!vtep_rx_ecn(sk, skb->head + nh, skb, &reason, &why))
 		goto drop;
 
 	/* A peer with several addresses is learned behind its primary. */
@@ -226,7 +229,10 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 
 	len = skb->len + ETH_HLEN;
 	if (gro_cells_receive(&vtep->gro, skb) != NET_RX_SUCCESS) {
-		/* gro_cells freed it: the device is down or its queue full */
+		/*
+		 * gro_cells freed it (with its own reason: the device is
+		 * down, or its queue full)
+		 */
 		vtep_stats_inc(vtep, vni, VTEP_STAT_DROP_RX_ERROR);
 		return 0;
 	}
@@ -236,13 +242,14 @@ int vtep_rx_encap(struct sock *sk, struct sk_buff *skb)
 drop:
 	net_dbg_ratelimited("%s: dropped a received frame: %s\n",
 			    vtep->dev->name, vtep_stat_names[reason]);
-	vtep_stats_inc(vtep, vni, reason);
-free:
 	/*
 	 * Consumed either way: a datagram handed back to UDP would sit in the
 	 * receive queue of a kernel socket nobody reads.
 	 */
-	kfree_skb(skb);
+	vtep_drop(vtep, vni, skb, reason, why);
+	return 0;
+free:
+	kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 	return 0;
 }
 

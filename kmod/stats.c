@@ -67,6 +67,60 @@ void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
 	vtep_stats_add(vtep, vni, idx, 1);
 }
 
+/*
+ * The kernel's drop reason nearest each of ours, so that the skb:kfree_skb
+ * tracepoint (perf trace, dropwatch, pwru, retis) says why a frame died. A
+ * module cannot add reasons of its own; 6.12 has the VXLAN ones vxlan
+ * uses, 6.1 only the core set (Kbuild probes for them). Where none fits
+ * the reason is NOT_SPECIFIED and the counter of the same drop names it.
+ */
+#ifdef VTEP_HAVE_VXLAN_DROP_REASONS
+#define R(vxlan, core)	SKB_DROP_REASON_##vxlan
+#else
+#define R(vxlan, core)	SKB_DROP_REASON_##core
+#endif
+static const enum skb_drop_reason vtep_skb_reasons[__VTEP_STAT_MAX] = {
+	[VTEP_STAT_DROP_NO_VNI]		= R(VXLAN_VNI_NOT_FOUND, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_NO_ROUTE]	= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[VTEP_STAT_DROP_TOO_BIG]	= SKB_DROP_REASON_PKT_TOO_BIG,
+	[VTEP_STAT_DROP_FLOOD_OFF]	= R(NO_TX_TARGET, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_NO_DEST]	= R(NO_TX_TARGET, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_TX_ERROR]	= SKB_DROP_REASON_NOMEM,
+	[VTEP_STAT_DROP_BAD_FLAGS]	= R(VXLAN_INVALID_HDR, UNHANDLED_PROTO),
+	[VTEP_STAT_DROP_BAD_RESERVED]	= R(VXLAN_INVALID_HDR, UNHANDLED_PROTO),
+	[VTEP_STAT_DROP_TOO_SHORT]	= SKB_DROP_REASON_PKT_TOO_SMALL,
+	[VTEP_STAT_DROP_UNKNOWN_VNI]	= R(VXLAN_VNI_NOT_FOUND, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_BAD_INNER]	= SKB_DROP_REASON_PKT_TOO_SMALL,
+	[VTEP_STAT_DROP_LOOP]		= R(LOCAL_MAC, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_RX_ERROR]	= SKB_DROP_REASON_NOMEM,
+	[VTEP_STAT_DROP_BAD_SRC_MAC]	= R(MAC_INVALID_SOURCE, NOT_SPECIFIED),
+	[VTEP_STAT_DROP_PEER]		= SKB_DROP_REASON_NOT_SPECIFIED,
+};
+
+#undef R
+
+/* The reason an inner CE mark that cannot be carried gives (RFC 6040) */
+const enum skb_drop_reason vtep_skb_reason_ecn =
+#ifdef VTEP_HAVE_VXLAN_DROP_REASONS
+	SKB_DROP_REASON_IP_TUNNEL_ECN;
+#else
+	SKB_DROP_REASON_NOT_SPECIFIED;
+#endif
+
+/*
+ * Drop @skb, counted under @idx (device and VNI) and freed with the
+ * kernel's nearest reason, or with @why where the caller knows better.
+ */
+void vtep_drop(struct vtep_dev *vtep, struct vtep_vni *vni,
+	       struct sk_buff *skb, enum vtep_stat idx,
+	       enum skb_drop_reason why)
+{
+	vtep_stats_inc(vtep, vni, idx);
+	if (why == SKB_NOT_DROPPED_YET && idx < __VTEP_STAT_MAX)
+		why = vtep_skb_reasons[idx];
+	kfree_skb_reason(skb, why ?: SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
 static void vtep_stats_pkt_one(struct vtep_pcpu_stats __percpu *stats,
 			       enum vtep_stat idx, unsigned int len)
 {
@@ -162,7 +216,8 @@ void vtep_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	s->tx_carrier_errors = c[VTEP_STAT_DROP_NO_ROUTE];
 	s->rx_dropped = c[VTEP_STAT_DROP_UNKNOWN_VNI] +
 			c[VTEP_STAT_DROP_BAD_INNER] + c[VTEP_STAT_DROP_LOOP] +
-			c[VTEP_STAT_DROP_RX_ERROR];
+			c[VTEP_STAT_DROP_RX_ERROR] +
+			c[VTEP_STAT_DROP_BAD_SRC_MAC] + c[VTEP_STAT_DROP_PEER];
 	s->rx_frame_errors = c[VTEP_STAT_DROP_BAD_FLAGS] +
 			     c[VTEP_STAT_DROP_BAD_RESERVED] +
 			     c[VTEP_STAT_DROP_TOO_SHORT];

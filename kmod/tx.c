@@ -251,8 +251,7 @@ static void vtep_xmit4(const struct vtep_tx *tx, struct sk_buff *skb,
 	return;
 
 drop:
-	vtep_stats_inc(vtep, tx->vni, reason);
-	kfree_skb(skb);
+	vtep_drop(vtep, tx->vni, skb, reason, SKB_NOT_DROPPED_YET);
 }
 
 static struct dst_entry *vtep_route6(const struct vtep_tx *tx,
@@ -337,8 +336,7 @@ static void vtep_xmit6(const struct vtep_tx *tx, struct sk_buff *skb,
 	return;
 
 drop:
-	vtep_stats_inc(vtep, tx->vni, reason);
-	kfree_skb(skb);
+	vtep_drop(vtep, tx->vni, skb, reason, SKB_NOT_DROPPED_YET);
 }
 
 /* Send @skb (consumed) to @to. */
@@ -346,8 +344,8 @@ static void vtep_xmit_one(const struct vtep_tx *tx, struct sk_buff *skb,
 			  const struct vtep_addr *to)
 {
 	if (unlikely(to->family != tx->vs->local.family)) {
-		vtep_stats_inc(tx->vtep, tx->vni, VTEP_STAT_DROP_NO_ROUTE);
-		kfree_skb(skb);
+		vtep_drop(tx->vtep, tx->vni, skb, VTEP_STAT_DROP_NO_ROUTE,
+			  SKB_NOT_DROPPED_YET);
 		return;
 	}
 	if (to->family == AF_INET6)
@@ -428,8 +426,8 @@ static void vtep_flood(const struct vtep_tx *tx, struct sk_buff *skb,
 		vtep_flood_add(tx, skb, &prev, &also->addr);
 
 	if (!prev) {
-		vtep_stats_inc(tx->vtep, vni, VTEP_STAT_DROP_NO_DEST);
-		kfree_skb(skb);
+		vtep_drop(tx->vtep, vni, skb, VTEP_STAT_DROP_NO_DEST,
+			  SKB_NOT_DROPPED_YET);
 		return;
 	}
 	vtep_stats_inc(tx->vtep, vni, VTEP_STAT_TX_FLOOD);
@@ -537,7 +535,6 @@ out:
 drop:
 	net_dbg_ratelimited("%s: dropped a frame: %s\n", dev->name,
 			    vtep_stat_names[reason]);
-	vtep_stats_inc(vtep, tx.vni, reason);
-	kfree_skb(skb);
+	vtep_drop(vtep, tx.vni, skb, reason, SKB_NOT_DROPPED_YET);
 	goto out;
 }

@@ -644,6 +644,10 @@ void vtep_stats_packet(struct vtep_dev *vtep, struct vtep_vni *vni,
 		       enum vtep_stat idx, unsigned int len);
 void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
 		    enum vtep_stat idx);
+void vtep_drop(struct vtep_dev *vtep, struct vtep_vni *vni,
+	       struct sk_buff *skb, enum vtep_stat idx,
+	       enum skb_drop_reason why);
+extern const enum skb_drop_reason vtep_skb_reason_ecn;
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX]);
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
