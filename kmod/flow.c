@@ -28,7 +28,10 @@
 #include <linux/jhash.h>
 #include <linux/once.h>
 #include <linux/random.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/flow_dissector.h>
+#include <net/ip.h>
 
 #include "vtep.h"
 
@@ -87,10 +90,66 @@ static void vtep_flow_init(void)
 }
 
 /*
- * The hash of the frame at skb->data's flow (its outer VLAN tag already
- * removed; the VNI stands in for it).
+ * The common frames without the dissector: TCP or UDP straight over IPv4
+ * or IPv6, untagged (@inner: their IP version, the header linear at the
+ * network offset, tx.c's vtep_inner()). The words are the ones the
+ * dissector finds for them, hashed alike, so a flow hashes the same either
+ * way; anything else (a fragment, an extension header, a tunnel inside,
+ * another protocol, a header cut short) goes to the dissector. It costs
+ * about 40 instructions where the dissector costs 230 (`make bench-insns`).
  */
-u32 vtep_flow_hash(struct sk_buff *skb, u32 vni)
+static bool vtep_flow_hash_ip(struct sk_buff *skb, u32 vni, u8 inner,
+			      u32 *hash)
+{
+	__be32 ports, *pp;
+	unsigned int off;
+	u8 proto;
+
+	if (inner == 4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		proto = iph->protocol;
+		if ((proto != IPPROTO_TCP && proto != IPPROTO_UDP) ||
+		    iph->ihl < 5 || ip_is_fragment(iph))
+			return false;
+		off = skb_network_offset(skb) + iph->ihl * 4;
+		pp = skb_header_pointer(skb, off, sizeof(ports), &ports);
+		if (!pp)
+			return false;
+		*hash = jhash_3words((__force u32)iph->saddr,
+				     (__force u32)iph->daddr, (__force u32)*pp,
+				     jhash_2words(vni | (u32)proto << 24, 0,
+						  vtep_flow_seed));
+		return true;
+	}
+	if (inner == 6) {
+		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+		u32 w[VTEP_FLOW_V6_WORDS];
+
+		proto = ip6->nexthdr;
+		if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+			return false;
+		off = skb_network_offset(skb) + sizeof(*ip6);
+		pp = skb_header_pointer(skb, off, sizeof(ports), &ports);
+		if (!pp)
+			return false;
+		memcpy(&w[0], &ip6->saddr, sizeof(ip6->saddr));
+		memcpy(&w[4], &ip6->daddr, sizeof(ip6->daddr));
+		w[VTEP_FLOW_V6_WORDS - 1] = (__force u32)*pp;
+		*hash = jhash2(w, VTEP_FLOW_V6_WORDS,
+			       jhash_2words(vni | (u32)proto << 24, 0,
+					    vtep_flow_seed));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The hash of the frame at skb->data's flow (its outer VLAN tag already
+ * removed; the VNI stands in for it). @inner: the frame's IP version, as
+ * tx.c's vtep_inner() found it (0: not IP).
+ */
+u32 vtep_flow_hash(struct sk_buff *skb, u32 vni, u8 inner)
 {
 	struct vtep_flow_keys keys;
 	u32 vlan, init;
@@ -106,6 +165,8 @@ u32 vtep_flow_hash(struct sk_buff *skb, u32 vni)
 
 	if (skb->l4_hash)
 		return jhash_2words(skb->hash, vni, vtep_flow_seed);
+	if (inner && vtep_flow_hash_ip(skb, vni, inner, &init))
+		return init;
 	/* The dissector fills only what it finds: hash the rest alike. */
 	memset(&keys, 0, sizeof(keys));
 	skb_flow_dissect(skb, &vtep_flow_dissector, &keys, 0);

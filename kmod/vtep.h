@@ -624,7 +624,7 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
-u32 vtep_flow_hash(struct sk_buff *skb, u32 vni);
+u32 vtep_flow_hash(struct sk_buff *skb, u32 vni, u8 inner);
 __be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash);
 unsigned int vtep_flow_local(u32 hash, __be16 sport, unsigned int n);
 void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);
