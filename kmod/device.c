@@ -435,6 +435,9 @@ static const struct net_device_ops vtep_netdev_ops = {
 	.ndo_change_mtu		= vtep_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fdb_add		= vtep_ndo_fdb_add,
+	.ndo_fdb_del		= vtep_ndo_fdb_del,
+	.ndo_fdb_dump		= vtep_ndo_fdb_dump,
 };
 
 static const struct ethtool_ops vtep_ethtool_ops = {

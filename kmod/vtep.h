@@ -550,6 +550,17 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 			const struct vtep_addr *addr,
 			struct netlink_ext_ack *extack);
 
+/* fdb_ndo.c: the FDB through rtnetlink (bridge fdb) */
+int vtep_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
+		     struct net_device *dev, const unsigned char *addr,
+		     u16 vid, u16 flags, struct netlink_ext_ack *extack);
+int vtep_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
+		     struct net_device *dev, const unsigned char *addr,
+		     u16 vid, struct netlink_ext_ack *extack);
+int vtep_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct net_device *dev, struct net_device *filter_dev,
+		      int *idx);
+
 /* peer.c: shared, refcounted remote VTEPs */
 int vtep_peer_cache_init(void);		/* module init */
 void vtep_peer_cache_uninit(void);
