@@ -251,6 +251,7 @@ tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS) $(FRAMES_DIR)/.made $(E
 unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
 	$(PYTHON3) tests/unit/test_evpn.py
+	$(PYTHON3) tests/unit/test_promcheck.py
 
 # One selftest or topology script in a VM, e.g.
 #   make vm-test T=tests/topo/learning.sh KERNEL=6.12

@@ -105,6 +105,15 @@ elif [ "$evpn_rc" -ne 0 ] && ! grep -q '^not ok' "$LOGDIR/unit-evpn.log"; then
 	tail -n 10 "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
 fi
 
+# tests/unit/test_promcheck.py: the Prometheus format checker that
+# tests/topo/prom.sh holds `vtepctl stats -o prom` to, fed good and bad text.
+echo "# unit tests of the Prometheus format checker (python, on the host)"
+/usr/bin/python3 tests/unit/test_promcheck.py >"$LOGDIR/unit-promcheck.log" 2>&1
+grep -E '^(not )?ok' "$LOGDIR/unit-promcheck.log" | sed 's/^/unit: /' >>"$TAP"
+grep -E '^(not ok|#)' "$LOGDIR/unit-promcheck.log" | sed 's/^/#   /'
+grep -qE '^(not )?ok' "$LOGDIR/unit-promcheck.log" ||
+	say "not ok - unit: tests/unit/test_promcheck.py ran no test (log: build/check/unit-promcheck.log)"
+
 # One VM per kernel, all at once: a TCG guest running the tests one after
 # another keeps about one host core busy (its second vCPU mostly idles), so
 # two guests on two cores take little longer than one. Each has a lock of

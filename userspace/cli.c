@@ -106,6 +106,9 @@ static int find_cmd(const struct vtep_object *o, int *argc, char ***argv)
 		return o->default_cmd;
 	if (str_eq((*argv)[0], "help"))
 		return -2;
+	/* an option (-o) is no command: the default command's argument */
+	if ((*argv)[0][0] == '-')
+		return o->default_cmd;
 	for (cmd = 0; o->ops[cmd].name; cmd++)
 		if (str_eq(o->ops[cmd].name, (*argv)[0]))
 			break;

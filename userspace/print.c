@@ -118,6 +118,15 @@ void print_flush(void)
 	fflush(out_fp());
 }
 
+void print_raw(const char *s, size_t len)
+{
+	if (out.len) {
+		fwrite(out.line, 1, out.len, out_fp());
+		out.len = 0;
+	}
+	fwrite(s, 1, len, out_fp());
+}
+
 /* ---- JSON ---- */
 
 static void json_indent(void)

@@ -22,15 +22,35 @@ _Static_assert(sizeof(vtep_stat_names) / sizeof(vtep_stat_names[0]) ==
 
 #define T(t, a, f) KT(struct stats_req, t, a, f)
 
+/* -o text (the default) or -o prom */
+static int p_format(void *req, char **val)
+{
+	struct stats_req *r = req;
+
+	if (!strcmp(val[0], "text")) {
+		r->format = STATS_FMT_TEXT;
+	} else if (!strcmp(val[0], "prom")) {
+		r->format = STATS_FMT_PROM;
+	} else {
+		pr_err("output format \"%s\" is unknown: \"-o\" takes \"text\" or \"prom\"",
+		       val[0]);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct kw stats_kws[] = {
 	{ "dev", S(SHOW), 0, 1, 0, NULL, T(KW_DEV, 0, dev) },
 	{ "vni", S(SHOW), 0, 1, 0, NULL, T(KW_VNI, VTEP_VNI_A_ID, vni) },
+	{ "-o", S(SHOW), 0, 1, 0, p_format, T(KW_U8, 0, format) },
 	{ NULL },
 };
 
 static int stats_print(const struct nlmsghdr *nlh, void *data);
+static int stats_run(struct vtep_ctx *ctx, void *req);
 static const struct vtep_op stats_ops[] = {
-	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, stats_print },
+	[STATS_SHOW] = { "show", VTEP_CMD_STATS_GET, stats_print,
+			 .run = stats_run },
 	{ NULL },
 };
 
@@ -42,7 +62,22 @@ static int stats_check(int cmd, void *req)
 		pr_err("\"stats show vni VNI\" needs \"dev NAME\"");
 		return -1;
 	}
+	if (r->format == STATS_FMT_PROM && is_json()) {
+		pr_err("\"-o prom\" and \"-j\" cannot be used together");
+		return -1;
+	}
 	return 0;
+}
+
+/* show: text or JSON by the printer below, or the Prometheus format */
+static int stats_run(struct vtep_ctx *ctx, void *req)
+{
+	const struct stats_req *r = req;
+
+	if (r->format == STATS_FMT_PROM)
+		return prom_run(ctx, r);
+	return obj_show(ctx, &stats_object, req, VTEP_CMD_STATS_GET,
+			stats_print, false);
 }
 
 /*
@@ -102,8 +137,11 @@ const struct vtep_object stats_object = {
 	VTEP_OBJECT(stats, STATS_SHOW),
 	.summary = "counters of a device or of one of its VNIs, drops by reason",
 	.help =
-	"Usage: vtepctl stats show [ dev NAME ] [ vni VNI ]\n"
+	"Usage: vtepctl stats [ show ] [ dev NAME ] [ vni VNI ] [ -o FORMAT ]\n"
 	"Where: VNI := 1-16777215, a VNI of NAME (needs dev)\n"
+	"       FORMAT := { text | prom }: prom is the Prometheus text format\n"
+	"       0.0.4 (node_exporter's textfile collector): without dev, every\n"
+	"       device and each of its VNIs; see vtepctl(8), PROMETHEUS\n"
 	"Counters: tx_packets tx_bytes rx_packets rx_bytes tx_flood tx_move_notice\n"
 	"          fdb_learned fdb_moved fdb_aged and drop_REASON, one per reason\n"
 	"          a frame was dropped (drop_no_vni, drop_unknown_vni, ...).\n",

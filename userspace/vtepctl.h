@@ -11,6 +11,7 @@
  *   link.c fdb.c vni.c remote.c stats.c flow.c
  *                      one object each: keyword rows, command table, hooks,
  *                      reply printing
+ *   prom.c             stats -o prom: counters in Prometheus' text format
  *   fdb_batch.c        -batch fdb lines: coalesced into lists, sent by a
  *                      thread while the next lines are parsed
  *   request.c          what the objects share: parse by table, messages
@@ -186,6 +187,8 @@ __attribute__((format(printf, 1, 2)))
 void print_text(const char *fmt, ...);		/* text only */
 void print_nl(void);				/* text: end of a line */
 void print_flush(void);
+/* len bytes of s as they are, after what is pending (stats -o prom) */
+void print_raw(const char *s, size_t len);
 /* Output of a dump that may be retried: held back until committed */
 void print_capture_begin(void);
 void print_capture_end(bool keep);
@@ -517,10 +520,22 @@ struct stats_req {
 	uint64_t set;
 	char dev[IFNAMSIZ];
 	uint32_t vni;
+	uint8_t format;			/* STATS_FMT_*: -o */
 };
 enum { STATS_SHOW };
+enum { STATS_FMT_TEXT, STATS_FMT_PROM };
 extern const struct vtep_object stats_object;
 extern const char *const vtep_stat_names[];
+
+/* prom.c: counter i of enum vtep_stat as a Prometheus family */
+struct prom_metric {
+	const char *family;	/* less "vtep_" (or "vtep_vni_") and "_total" */
+	const char *help;
+	bool drop;		/* labelled reason=its name less "drop_" */
+};
+extern const struct prom_metric prom_metrics[__VTEP_STAT_MAX];
+/* stats -o prom: every device (or r->dev), and each of its VNIs (or r->vni) */
+int prom_run(struct vtep_ctx *ctx, const struct stats_req *r);
 
 struct flows_req {
 	uint64_t set;
