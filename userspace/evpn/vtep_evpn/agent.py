@@ -360,8 +360,8 @@ class Agent:
         threading.Thread(target=bridgemod.monitor_loop, args=(put,), daemon=True).start()
         if self.snoop:
             threading.Thread(target=capture.snoop_loop, daemon=True,
-                             args=(lambda r: self.q.put(("snoop", r)),
-                                   (self.dev, self.bridge))).start()
+                             args=(lambda r: self.q.put(("snoop", r)), lambda: self.bridge,
+                                   (self.dev,))).start()
 
     def step(self, timeout=None):
         """one turn of the main loop"""
