@@ -59,18 +59,19 @@ for vni in 100 200; do
 		poll_for 60 "[ \"\$(flood_dsts h3 vx$vni)\" = 'dst 192.0.2.1 dst 192.0.2.2 ' ]"
 done
 diag "h3's vx100 flood entries: $(flood_dsts h3 vx100)"
-# ARP/ND capture: one packet socket on each VM port of h1's bridge (not
-# one on every interface of the host, not on vtep0)
-ports_want=$(printf '%s\n' "$(ifindex h1 v-v11)" "$(ifindex h1 v-v12)" | sort -n | tr '\n' ' ')
-check "h1's agent captures ARP/ND on its VM ports v-v11 and v-v12, one socket each, on no other interface" \
-	poll_for 10 "[ \"\$(packet_ifaces h1)\" = '$ports_want' ]"
-diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1)(v-v11, v-v12: $ports_want)"
 if [ "$TAP_FAIL" != 0 ]; then
 	show_logs 30
 	bridge -n "${P}h3" fdb show | grep -E 'vx(100|200)' | sed 's/^/#   h3: /'
 	vtysh_n rr 'show bgp l2vpn evpn' 2>/dev/null | sed 's/^/#   /'
 	topo_done
 fi
+
+# ARP/ND capture: one packet socket on each VM port of h1's bridge (not
+# one on every interface of the host, not on vtep0)
+ports_want=$(printf '%s\n' "$(ifindex h1 v-v11)" "$(ifindex h1 v-v12)" | sort -n | tr '\n' ' ')
+check "h1's agent captures ARP/ND on its VM ports v-v11 and v-v12, one socket each, on no other interface" \
+	poll_for 10 "[ \"\$(packet_ifaces h1)\" = '$ports_want' ]"
+diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1)(v-v11, v-v12: $ports_want)"
 
 # ---- (c) type 2: every VM reaches the others of its VNI ----
 announce_vms
