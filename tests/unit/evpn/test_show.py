@@ -186,12 +186,44 @@ def show_without_an_agent_fails_and_says_so():
         else:
             raise AssertionError("a file replaced")
         assert open(path).read() == "not a socket\n"
+        # a path whose directory cannot be made: said, not a traceback
+        try:
+            control.Control(os.path.join(path, "x.sock"), lambda conn: None).listen()
+        except control.ControlError as e:
+            assert "cannot make the control socket %s/x.sock" % path in str(e), e
+        else:
+            raise AssertionError("a socket under a file")
         # the installed command says the same, exit 1
         os.unlink(path)
         r = subprocess.run(["/usr/bin/python3", AGENT, "show", "-j", "--control", path],
                            capture_output=True, text=True)
         assert r.returncode == 1 and r.stdout == "" and \
             "error: no vtep-evpn agent runs: nothing answers on %s" % path in r.stderr, r
+
+
+@test
+def a_second_agent_on_a_socket_stops_before_it_reads_or_programs():
+    """run(): the device found, then the socket; another agent answering
+    on it stops this one (exit 1) before the FDB is read or the bridge
+    monitored"""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "vtep-evpn.sock")
+        first = control.Control(path, lambda conn: conn.close())
+        first.listen()
+        try:
+            need_stubs()
+            a = new_agent(FakeGobgpd(), None, "--control", path, conf=CONF)
+            a.prog.read = lambda: (_ for _ in ()).throw(AssertionError("read the FDB"))
+            with Said() as said:
+                try:
+                    a.run()
+                except SystemExit as e:
+                    code = e.code
+                else:
+                    raise AssertionError("ran beside another agent")
+            assert code == 1 and "another vtep-evpn answers on %s" % path in said.text, said.text
+        finally:
+            first.close()
 
 
 if __name__ == "__main__":

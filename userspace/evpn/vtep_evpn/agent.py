@@ -405,25 +405,22 @@ class Agent:
             self.sync_bridge()
 
     def run(self):
-        # first: a second agent on the same socket stops here; `show` asked
-        # while the module is waited for waits (and says so)
+        self.wait_device()
+        # the control socket once the device is there (a second agent on
+        # the same socket stops here, before it reads or programs anything)
         try:
             self.control.listen()
         except control.ControlError as e:
             die(str(e))
         try:
-            self.serve()
+            self.prog.read()
+            self.sync_bridge()     # the local MACs, before gobgpd is told ours
+            self.start_threads()
+            self.next_bridge = time.monotonic() + 30
+            while True:
+                self.step()
         finally:
             self.control.close()
-
-    def serve(self):
-        self.wait_device()
-        self.prog.read()
-        self.sync_bridge()     # the local MACs, before gobgpd is told ours
-        self.start_threads()
-        self.next_bridge = time.monotonic() + 30
-        while True:
-            self.step()
 
     def handle(self, ev, data):
         if ev == "br":

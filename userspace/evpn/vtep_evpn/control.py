@@ -43,11 +43,15 @@ class Control:
         agent answers there or it is not a socket; a socket nobody answers
         on (an agent that died) is replaced"""
         d = os.path.dirname(self.path) or "."
-        os.makedirs(d, mode=0o755, exist_ok=True)
         try:
+            os.makedirs(d, mode=0o755, exist_ok=True)
             st = os.lstat(self.path)
         except FileNotFoundError:
             st = None
+        except OSError as e:
+            raise ControlError("cannot make the control socket %s: %s: %s (control in the "
+                               "configuration, --control, name another)" %
+                               (self.path, e.filename, e.strerror))
         if st is not None:
             if not stat.S_ISSOCK(st.st_mode):
                 raise ControlError("%s is there and is not a socket: not replaced (control in the "
@@ -223,8 +227,8 @@ def fetch(path, timeout=ANSWER_TIMEOUT):
             s.connect(path)
         except (FileNotFoundError, ConnectionRefusedError):
             raise ControlError("no vtep-evpn agent runs: nothing answers on %s (is vtep-evpn "
-                               "running? its socket is control in its configuration, "
-                               "--control)" % path)
+                               "running, past waiting for its device? its socket is control in "
+                               "its configuration, --control)" % path)
         except PermissionError:
             raise ControlError("%s: permission denied (the agent's socket is root's: run "
                                "vtep-evpn show as root)" % path)
@@ -239,8 +243,8 @@ def fetch(path, timeout=ANSWER_TIMEOUT):
                     break
                 chunks.append(b)
         except socket.timeout:
-            raise ControlError("the agent on %s did not answer within %d s (starting, waiting for "
-                               "the vtep module, or busy)" % (path, timeout))
+            raise ControlError("the agent on %s did not answer within %d s (busy: a resync, "
+                               "gobgpd slow to answer?)" % (path, timeout))
         except OSError as e:
             raise ControlError("%s: %s" % (path, e.strerror or e))
     finally:
