@@ -139,6 +139,8 @@ def show_asks_the_running_agent_on_its_socket():
                        for l in lines), out
             assert "VNI 100  vlan 10  RD %s  import RT *:100  export RT 65000:100" % \
                 a.codec.rd_text(100) in out, out
+            assert all(l == l.rstrip() for l in lines), out
+            assert control.hms(3 * 86400 + 3723) == "3d 01:02:03" and control.hms(59) == "00:00:59"
             # the configuration's control setting names the socket
             conf = os.path.join(d, "evpn.conf")
             with open(conf, "w") as f:

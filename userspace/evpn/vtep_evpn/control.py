@@ -258,7 +258,7 @@ def fetch(path, timeout=ANSWER_TIMEOUT):
 def hms(secs):
     secs = int(secs)
     d, secs = divmod(secs, 86400)
-    return ("%dd" % d if d else "") + "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60)
+    return ("%dd " % d if d else "") + "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60)
 
 
 def table(doc):
@@ -291,7 +291,7 @@ def table(doc):
         for m in v["remoteMacs"]:
             out.append("  %-17s %-6s %-22s %-5d %s" % (m["mac"], "remote", m["vtep"], m["seq"],
                                                       " ".join(m["ips"])))
-    return "\n".join(out) + "\n"
+    return "\n".join(l.rstrip() for l in out) + "\n"
 
 
 def show_main(argv):
