@@ -66,6 +66,13 @@ if [ "$TAP_FAIL" != 0 ]; then
 	topo_done
 fi
 
+# ARP/ND capture: one packet socket on each VM port of h1's bridge (not
+# one on every interface of the host, not on vtep0)
+ports_want=$(printf '%s\n' "$(ifindex h1 v-v11)" "$(ifindex h1 v-v12)" | sort -n | tr '\n' ' ')
+check "h1's agent captures ARP/ND on its VM ports v-v11 and v-v12, one socket each, on no other interface" \
+	poll_for 10 "[ \"\$(packet_ifaces h1)\" = '$ports_want' ]"
+diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1)(v-v11, v-v12: $ports_want)"
+
 # ---- (c) type 2: every VM reaches the others of its VNI ----
 announce_vms
 for a in 1 2 3; do
@@ -137,6 +144,36 @@ check "... and its IPv6 address" poll_for 30 "[ \"\$(neigh_mac h1 100 2001:db8::
 check "... and not in VNI 200's" test -z "$(neigh_mac h1 200 203.0.113.12)"
 check "h2's has v11's addresses" \
 	poll_for 30 "[ \"\$(neigh_mac h2 100 203.0.113.11)\" = $M11 ] && [ \"\$(neigh_mac h2 100 2001:db8::11)\" = $M11 ]"
+
+# ---- vtep-evpn show: the agents' state, from their control sockets ----
+json_ok() { show_j "$1" >"$TMP/show-$1.json" && /usr/bin/python3 -m json.tool "$TMP/show-$1.json" >/dev/null; }
+check "vtep-evpn show -j on h1 answers one JSON document (python3 -m json.tool)" json_ok h1
+show_lines h1 >"$TMP/show-h1" 2>&1 || true
+show_lines h2 >"$TMP/show-h2" 2>&1 || true
+sed 's/^/# h1 show: /' "$TMP/show-h1" | grep -v '^# h1 show: remote 100 02:ee' | head -n 20
+# what show says against what the checks above saw through vtepctl and gobgp
+check "h1's show: the session with the reflector is Established" grep -qx "peer $RR Established" "$TMP/show-h1"
+check "h1's show: the remote VTEPs of each VNI are its replication lists" \
+	test "$(awk '$1 == "vteps" { for (i = 3; i <= NF; i++) print $2 "/" $i }' "$TMP/show-h1" | sort | tr '\n' ' ')" = "$(remotes h1) "
+check "h1's show: FRR's v31 (VNI 100) and v32 (VNI 200) remote at h3, where its static FDB points them" \
+	bash -c "grep -q '^remote 100 02:00:00:00:03:01 $(static_dst h1 100 02:00:00:00:03:01) ' '$TMP/show-h1' &&
+		grep -q '^remote 200 02:00:00:00:03:02 $(static_dst h1 200 02:00:00:00:03:02) ' '$TMP/show-h1' &&
+		[ '$(static_dst h1 100 02:00:00:00:03:01)' = 192.0.2.3 ]"
+check "h1's show: h2's v21 remote at h2 with the addresses of its neighbour entries" \
+	bash -c "[ '$(neigh_mac h1 100 203.0.113.12) $(neigh_mac h1 100 2001:db8::12)' = '$M21 $M21' ] &&
+		grep -qx 'remote 100 $M21 $(static_dst h1 100 $M21) 0 2001:db8::12,203.0.113.12' '$TMP/show-h1'"
+check "h1's show: local v11 on v-v11 with sequence 0 and the addresses h2 has as neighbours" \
+	bash -c "[ '$(neigh_mac h2 100 203.0.113.11) $(neigh_mac h2 100 2001:db8::11)' = '$M11 $M11' ] &&
+		grep -qx 'local 100 $M11 v-v11 0 2001:db8::11,203.0.113.11' '$TMP/show-h1'"
+check "h1's show: local v12 (VNI 200) on v-v12" grep -q '^local 200 02:00:00:00:01:02 v-v12 0 ' "$TMP/show-h1"
+check "h2's show: h1's v11 remote at h1, its own v21 local" \
+	bash -c "grep -q '^remote 100 $M11 192.0.2.1 0 ' '$TMP/show-h2' && grep -q '^local 100 $M21 v-v21 0 ' '$TMP/show-h2'"
+nq h1 /usr/bin/python3 "$AGENT" show --control "$TMP/evpn-h1.sock" >"$TMP/show-h1.txt" 2>&1 || true
+check "vtep-evpn show (the table) on h1 lists the session, v21 remote at h2 and v11 local" \
+	bash -c "grep -Eq '^$RR +Established +up ' '$TMP/show-h1.txt' &&
+		grep -Eq '^  $M21 +remote +192\.0\.2\.2 +0 ' '$TMP/show-h1.txt' &&
+		grep -Eq '^  $M11 +local +v-v11 +0 ' '$TMP/show-h1.txt'"
+[ "$TAP_FAIL" = 0 ] || sed 's/^/#   /' "$TMP/show-h1.txt"
 # suppress_states: the suppress state of each VNI of h1's and h2's vtep0
 suppress_states() {
 	for h in h1 h2; do nq $h "$VTEPCTL" vni show dev vtep0; done |
@@ -192,6 +229,9 @@ printf '%s\n' "link set v-m1 master br0 up" >"$TMP/setup-h1m.ip"
 ip -n "${P}h1" -batch "$TMP/setup-h1m.ip"
 bridge -n "${P}h1" vlan del vid 1 dev v-m1
 bridge -n "${P}h1" vlan add vid 10 dev v-m1 pvid untagged
+check "h1's agent captures on the port that joined its bridge (v-m1)" \
+	poll_for 10 "packet_ifaces h1 | grep -qw '$(ifindex h1 v-m1)'"
+diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1) (v-m1: $(ifindex h1 v-m1))"
 nq m1 sh -ec "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	ip -batch '$TMP/setup-m1.ip'"
 # The bound on a move's outage and on a stopped VM's withdrawal: the BGP
@@ -302,6 +342,9 @@ check "and from the FRR host's vx200" \
 	poll_for 4 "! bridge -n ${P}h3 fdb show dev vx200 | grep -q '$M12'"
 check "and its address from h2's neighbour table (its MAC+IP route withdrawn)" \
 	poll_for 6 "[ -z \"\$(neigh_mac h2 200 203.0.113.21)\" ]"
+check "h1's agent closed the capture sockets of the ports that left (v-v12, v-m1): v-v11's is left" \
+	poll_for 10 "[ \"\$(packet_ifaces h1)\" = '$(ifindex h1 v-v11) ' ]"
+diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1); its links: $(ip -n "${P}h1" -o link show | cut -d: -f1,2 | tr -d ' ' | tr '\n' ' ')"
 
 # ---- (e) restarts: gobgpd, the agent, the reflector; no flush ----
 # fdb_snap NS: NS's static FDB (VNI, MAC, destination), remotes and
@@ -378,6 +421,8 @@ check "h1's restarted agent resynced" poll_for 60 "resynced h1 $r"
 diag "the agent on h1 restarted and resynced in $(((${EPOCHREALTIME/./} - t_r) / 1000)) ms"
 same_check "the agent on h1"
 flush_check "the agent on h1"
+resynced_shown() { show_j "$1" >"$TMP/show-$1.json" && grep -q '"lastResync": "2' "$TMP/show-$1.json"; }
+check "the restarted agent on h1 answers show on the socket the killed one left, resynced" resynced_shown h1
 
 r1=$(resyncs h1) r2=$(resyncs h2) t_r=${EPOCHREALTIME/./}
 frr_stop rr bgpd
@@ -437,6 +482,16 @@ diag "$EVPN_MACS withdrawals on h2 after $((($(date +%s%N) - t0) / 1000000)) ms"
 [ "$TAP_FAIL" = 0 ] || show_logs 30
 show_logs 4
 for h in h1 h2; do agent_stop $h; gobgpd_stop $h; done
+# show_none H: show -j on the socket H's stopped agent left exits 1 and
+# says that no agent runs
+show_none() {
+	local rc=0
+	show_j "$1" >"$TMP/noagent.out" 2>"$TMP/noagent.err" || rc=$?
+	[ $rc = 1 ] && [ ! -s "$TMP/noagent.out" ] &&
+		grep -q "error: no vtep-evpn agent runs: nothing answers on $TMP/evpn-$1.sock" "$TMP/noagent.err" ||
+		{ echo "exit $rc"; cat "$TMP/noagent.out" "$TMP/noagent.err"; return 1; }
+}
+check "vtep-evpn show -j with h1's agent stopped exits 1, saying no agent runs" show_none h1
 frr_stop rr bgpd
 frr_stop h3 bgpd zebra
 rm -rf "$(frr_dir rr)" "$(frr_dir h3)"

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Host unit tests of vtep-evpn (userspace/evpn/vtep_evpn), one file of
 tests/unit/evpn/ an agent module: test_capture (the ARP/ND filter and
-parser, the address rules), test_config (the configuration file, the
+parser, the ports it binds, the address rules), test_config (the configuration file, the
 command line, which gobgpd it accepts), test_codec (route targets, RDs and
 labels as FRR has them), test_routes (the other VTEPs' routes, their holds,
 when withdrawals are applied), test_local (this host's MACs and addresses,
 the bridge monitor's lines, our withdrawals), test_agent (neighbours,
-logging, retries, the module not loaded yet, old RDs), test_stubs (where
+logging, retries, the module not loaded yet, old RDs), test_show (the
+state document of `vtep-evpn show`, its socket, show with no agent),
+test_stubs (where
 gobgp's stubs and the package are imported from); their fakes of vtepctl
 and gobgpd's gRPC API are in helpers.py.
 

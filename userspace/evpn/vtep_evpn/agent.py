@@ -10,7 +10,7 @@ import threading
 import time
 
 from . import bridge as bridgemod
-from . import capture, gobgp, stubs
+from . import capture, control, gobgp, stubs
 from .evpn import Codec
 from .local import Local
 from .program import NO_MODULE, Programmer, Vtep, VtepError
@@ -60,6 +60,8 @@ class Agent:
         self.tries = 0              # failed tries to connect to gobgpd
         self.retry = Backoff(0.5, GOBGPD_RETRY_MAX)
         self.why = None
+        self.last_resync = None     # time.time() of the last full resync
+        self.control = control.Control(s.control, lambda conn: self.q.put(("show", conn)))
 
     # -- setup --
     def wait_device(self, sleep=time.sleep, bound=MODULE_WAIT):
@@ -354,14 +356,15 @@ class Agent:
         log("resync: %d remote routes, %d static FDB entries, %d remotes" %
             (len(snap), len(self.prog.fdb), len(self.prog.remotes)), NOTICE)
         self.resynced_once = True
+        self.last_resync = time.time()
 
     def start_threads(self):
         put = (lambda ev, data: self.q.put((ev, data)))
         threading.Thread(target=bridgemod.monitor_loop, args=(put,), daemon=True).start()
         if self.snoop:
             threading.Thread(target=capture.snoop_loop, daemon=True,
-                             args=(lambda r: self.q.put(("snoop", r)),
-                                   (self.dev, self.bridge))).start()
+                             args=(lambda r: self.q.put(("snoop", r)), lambda: self.bridge,
+                                   (self.dev,))).start()
 
     def step(self, timeout=None):
         """one turn of the main loop"""
@@ -403,12 +406,21 @@ class Agent:
 
     def run(self):
         self.wait_device()
-        self.prog.read()
-        self.sync_bridge()     # the local MACs, before gobgpd is told ours
-        self.start_threads()
-        self.next_bridge = time.monotonic() + 30
-        while True:
-            self.step()
+        # the control socket once the device is there (a second agent on
+        # the same socket stops here, before it reads or programs anything)
+        try:
+            self.control.listen()
+        except control.ControlError as e:
+            die(str(e))
+        try:
+            self.prog.read()
+            self.sync_bridge()     # the local MACs, before gobgpd is told ours
+            self.start_threads()
+            self.next_bridge = time.monotonic() + 30
+            while True:
+                self.step()
+        finally:
+            self.control.close()
 
     def handle(self, ev, data):
         if ev == "br":
@@ -417,6 +429,8 @@ class Agent:
             self.sync_bridge()
         elif ev == "snoop":
             self.on_snoop(*data)
+        elif ev == "show":
+            control.answer(data, control.state(self))
         elif ev == "bgp":
             gen, r = data
             if gen != self.gen or self.stub is None:

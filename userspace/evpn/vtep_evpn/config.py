@@ -8,6 +8,7 @@ from .evpn import rt_ok
 from .util import PROG, die
 
 DEFAULT_CONFIG = "/etc/vtep/evpn.conf"
+DEFAULT_CONTROL = "/run/vtep-evpn/vtep-evpn.sock"
 
 
 def parse_rt(text, wildcard=False):
@@ -52,7 +53,7 @@ def parse_vni(w, conf):
 
 
 KEYS = ("asn", "local", "router-id", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
-        "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api")
+        "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api", "control")
 
 
 def parse_config(path):
@@ -134,6 +135,7 @@ def arg_parser():
     ap.add_argument("--max-ips", type=int, help="addresses advertised per local MAC (8)")
     ap.add_argument("--snoop", choices=("on", "off"),
                     help="learn local VMs' addresses from their ARP and ND (on)")
+    ap.add_argument("--control", help="the socket `vtep-evpn show` asks (default %s)" % DEFAULT_CONTROL)
     ap.add_argument("-v", "--verbose", action="store_true")
     return ap
 
@@ -155,6 +157,7 @@ def settings(argv):
         a.vtep_hold = a.vtep_hold if a.vtep_hold is not None else float(conf.get("vtep-hold", 10))
         a.settle = a.settle if a.settle is not None else float(conf.get("settle", 1.0))
         a.vtepctl = a.vtepctl or conf.get("vtepctl", "vtepctl")
+        a.control = a.control or conf.get("control", DEFAULT_CONTROL)
         a.suppress = a.suppress or conf.get("suppress")
         a.max_ips = a.max_ips if a.max_ips is not None else int(conf.get("max-ips", 8))
         a.snoop = (a.snoop or conf.get("snoop", "on"))

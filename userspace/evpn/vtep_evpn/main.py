@@ -2,14 +2,17 @@
 import faulthandler
 import signal
 
-from . import config, stubs, util
+from . import config, control, stubs, util
 from .agent import Agent
 from .util import die
 
 
 def main(argv, stubs_dir):
     """the agent with the command line ARGV, gobgp's stubs from STUBS_DIR
-    (found and vetted by the vtep-evpn entry point)"""
+    (found and vetted by the vtep-evpn entry point); `show ...` asks the
+    running agent for its state"""
+    if argv[:1] == ["show"]:
+        return control.show_main(argv[1:])
     s = config.settings(argv)
     faulthandler.register(signal.SIGUSR1)   # a stack dump on demand
     util.verbose = s.verbose
