@@ -3,6 +3,10 @@
  * Global options and dispatch. The object table is the one list of what
  * vtepctl knows: it generates the usage text and routes every command.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,8 +55,8 @@ void vtep_usage(FILE *out)
 		fprintf(out, "%s %s", i ? " |" : "", vtep_objects[i]->name);
 	fprintf(out,
 		" }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -batch FILE | -force |\n"
-		"                    -ignore-missing | -V[ersion] | -h[elp] }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -batch FILE |\n"
+		"                    -force | -ignore-missing | -V[ersion] | -h[elp] }\n"
 		"\nObjects:\n");
 	for (int i = 0; vtep_objects[i]; i++)
 		fprintf(out, "  %-8s %s\n", vtep_objects[i]->name,
@@ -271,6 +275,39 @@ static bool opt_is(const char *arg, const char *shrt, const char *lng)
 	return (shrt && !strcmp(arg, shrt)) || (lng && !strcmp(arg, lng));
 }
 
+/*
+ * -n NETNS, as ip has it: enter the network namespace NETNS (a name under
+ * /run/netns, as `ip netns add` makes, or a path to a namespace file, as
+ * /proc/PID/ns/net) before any socket is opened. Only the network
+ * namespace changes; /sys is left as it is (vtepctl reads only the
+ * module's directory there, the same in every namespace).
+ */
+static int netns_enter(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!*name || snprintf(path, sizeof(path), strchr(name, '/') ?
+			       "%s" : "/run/netns/%s", name) >= (int)sizeof(path)) {
+		pr_err("network namespace \"%s\": not a name", name);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("cannot open network namespace \"%s\": %s", name,
+		       strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		pr_err("cannot enter network namespace \"%s\": %s", name,
+		       strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 const char *module_version(const char *sysdir, char *buf, size_t len)
 {
 	char path[256];
@@ -316,6 +353,15 @@ int vtepctl_main(int argc, char **argv)
 			ctx.force = true;
 		} else if (opt_is(argv[0], NULL, "-ignore-missing")) {
 			ctx.ignore_missing = true;
+		} else if (opt_is(argv[0], "-n", "-netns")) {
+			if (argc < 2) {
+				pr_err("\"%s\" needs a network namespace", argv[0]);
+				return VTEP_EXIT_USAGE;
+			}
+			if (netns_enter(argv[1]))
+				return VTEP_EXIT_USAGE;
+			argc--;
+			argv++;
 		} else if (opt_is(argv[0], NULL, "-batch")) {
 			if (argc < 2) {
 				pr_err("\"-batch\" needs a file name or \"-\"");

@@ -156,6 +156,21 @@ tj "link show -j lists every device in one array" \
 	'[.[] | [.ifname, .local]] | sort == [["vtep0", "192.0.2.1"], ["vtep1", "0.0.0.0"], ["vtep6", "2001:db8::1"]]' \
 	link show
 t "link show of a missing device" 1 "" 'Error: link nosuch0: no such device' link show nosuch0
+# -n NETNS, as ip has it: from a namespace of its own (unshare -n), the
+# test's namespace by its name and by a path; a missing one is exit 2
+elsewhere() { unshare -n "$VTEPCTL" "$@" 2>&1; }
+is "-n NETNS: link show from another namespace shows NETNS's device" \
+	"$(elsewhere -n "$NS" link show vtep0)" "$(vc link show vtep0 2>&1)"
+is "  ... and without -n that namespace has none" \
+	"$(elsewhere link show vtep0; echo "exit $?")" "Error: link vtep0: no such device
+exit 1"
+is "-netns PATH: a namespace file, and a change made there" \
+	"$(elsewhere -netns "/run/netns/$NS" vni add 300 dev vtep0 vlan 300; echo "exit $?")" "exit 0"
+tj "  ... is in NETNS" 'any(.[]; .vni == 300)' vni show dev vtep0
+t "  ... (undone)" 0 "" "" vni del 300 dev vtep0
+t "-n of a namespace that does not exist: exit 2, nothing sent" 2 "" \
+	'Error: cannot open network namespace "vtnosuch": No such file or directory' -n vtnosuch link show
+t "-n without a namespace: exit 2" 2 "" 'Error: "-n" needs a network namespace' -n
 t "link show of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link show lo
 t "link del of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link del lo
 t "link set with nothing to change" 2 "" \

@@ -382,6 +382,13 @@ static const struct {
 	  "Command \"frob\" is unknown, try \"vtepctl link help\".\n" },
 	{ "--ignore-missing vni add 0 dev vtep0 untagged", VTEP_EXIT_USAGE,
 	  "Error: argument \"0\" is wrong: VNI must be 1-16777215\n" },
+	{ "-n", VTEP_EXIT_USAGE,
+	  "Error: \"-n\" needs a network namespace\n" },
+	{ "-netns /nonexistent/vtep-unit link show", VTEP_EXIT_USAGE,
+	  "Error: cannot open network namespace \"/nonexistent/vtep-unit\": "
+	  "No such file or directory\n" },
+	{ "-n /dev/null link show", VTEP_EXIT_USAGE,
+	  "Error: cannot enter network namespace \"/dev/null\": Invalid argument\n" },
 };
 
 START_TEST(options)
