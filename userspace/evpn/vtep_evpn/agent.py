@@ -43,7 +43,8 @@ class Agent:
         self.rt = Routes(s.hold, s.vtep_hold)
         self.hold = s.hold
         self.settle = s.settle
-        self.ours = Local(self.codec, self.vnis, s.max_ips, self.rt.remote_best, self.local)
+        self.ours = Local(self.codec, self.vnis, s.max_ips, self.rt.remote_best, self.local,
+                          self.rt.remote_ip_best, (s.dup_moves, s.dup_time, s.dup_freeze))
         self.q = queue.Queue()
         self.suppress = s.suppress  # "on", "off" or None (left as it is)
         self.snoop = s.snoop

@@ -53,7 +53,8 @@ def parse_vni(w, conf):
 
 
 KEYS = ("asn", "local", "router-id", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
-        "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api", "control")
+        "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api", "control",
+        "dup-max-moves", "dup-time", "dup-freeze")
 
 
 def parse_config(path):
@@ -135,6 +136,11 @@ def arg_parser():
     ap.add_argument("--max-ips", type=int, help="addresses advertised per local MAC (8)")
     ap.add_argument("--snoop", choices=("on", "off"),
                     help="learn local VMs' addresses from their ARP and ND (on)")
+    ap.add_argument("--dup-max-moves", type=int, dest="dup_moves",
+                    help="moves of a MAC within --dup-time that make it a duplicate, frozen "
+                         "(5; 0: no detection)")
+    ap.add_argument("--dup-time", type=float, help="seconds the moves are counted over (180)")
+    ap.add_argument("--dup-freeze", type=float, help="seconds a duplicate MAC stays frozen (180)")
     ap.add_argument("--control", help="the socket `vtep-evpn show` asks (default %s)" % DEFAULT_CONTROL)
     ap.add_argument("-v", "--verbose", action="store_true")
     return ap
@@ -161,6 +167,12 @@ def settings(argv):
         a.suppress = a.suppress or conf.get("suppress")
         a.max_ips = a.max_ips if a.max_ips is not None else int(conf.get("max-ips", 8))
         a.snoop = (a.snoop or conf.get("snoop", "on"))
+        a.dup_moves = a.dup_moves if a.dup_moves is not None else int(conf.get("dup-max-moves", 5))
+        a.dup_time = a.dup_time if a.dup_time is not None else float(conf.get("dup-time", 180))
+        a.dup_freeze = a.dup_freeze if a.dup_freeze is not None else float(conf.get("dup-freeze", 180))
+        if a.dup_moves < 0 or a.dup_time <= 0 or a.dup_freeze < 0:
+            raise ValueError("dup-max-moves %d, dup-time %g, dup-freeze %g" %
+                             (a.dup_moves, a.dup_time, a.dup_freeze))
         a.allow_remote_api = "on" if a.allow_remote_api else conf.get("allow-remote-api", "off")
         for k, v in (("suppress", a.suppress), ("snoop", a.snoop),
                      ("allow-remote-api", a.allow_remote_api)):

@@ -176,8 +176,13 @@ def state(agent, now=None):
         for (v, mac), l in sorted(ours.local_macs.items()):
             if v != vni:
                 continue
-            local.append({"mac": mac, "port": l["port"], "vlan": l["vlan"], "seq": l["seq"],
-                          "ips": list(ours.local_ips.get((v, mac), ()))})
+            e = {"mac": mac, "port": l["port"], "vlan": l["vlan"], "seq": l["seq"],
+                 "ips": list(ours.local_ips.get((v, mac), ()))}
+            if l.get("dup"):
+                # a duplicate (on another VTEP too), frozen: not advertised
+                e["duplicate"] = True
+                e["frozenFor"] = round(max(0.0, ours.frozen.get((v, mac), 0) - time.monotonic()), 1)
+            local.append(e)
         remote, vteps = {}, set()
         for k, (nh, seq, ip) in agent.rt.routes.items():
             if k[1] != vni:

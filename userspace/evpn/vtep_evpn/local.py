@@ -2,22 +2,35 @@
 # their VMs announce, and the routes that advertise them in gobgpd.
 import subprocess
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 from . import gobgp, stubs
 from .evpn import T2, T3
-from .util import ERR, NOTICE, dbg, ipkey, log
+from .util import ERR, NOTICE, WARNING, dbg, ipkey, log
 
 
 class Local:
     """the local MACs and addresses of the VNIs of VNIS, and our routes in
     gobgpd (through STUB, None while there is none), made by CODEC; at most
     MAX_IPS addresses a MAC; REMOTE_BEST((vni, mac)) is the other VTEPs'
-    best route for a MAC, (nexthop, seq) or None; LOCAL our address"""
+    best route for a MAC, (nexthop, seq) or None, REMOTE_IP_BEST((vni, ip))
+    theirs for an address, (nexthop, seq, mac) or None; LOCAL our address.
 
-    def __init__(self, codec, vnis, max_ips, remote_best, local):
+    Duplicate detection, as FRR's dup-addr-detection: a MAC that moves
+    DUP[0] times within DUP[1] seconds (here, away, here...: two hosts
+    both have it) is frozen for DUP[2] seconds: its local presence is not
+    advertised and a remote route that beats it does not make us withdraw,
+    so the fabric stops flapping; it is logged and `show` lists it."""
+
+    def __init__(self, codec, vnis, max_ips, remote_best, local,
+                 remote_ip_best=None, dup=(5, 180.0, 180.0)):
         self.codec, self.vnis, self.max_ips = codec, vnis, max_ips
         self.remote_best, self.local = remote_best, local
+        self.remote_ip_best = remote_ip_best or (lambda k: None)
+        self.dup_moves, self.dup_time, self.dup_freeze = dup
+        self.moves = {}             # (vni, mac) -> deque of when it moved
+        self.frozen = {}            # (vni, mac) -> until when: a duplicate
+        self.ip_seq = {}            # (vni, ip) -> the sequence an address moved here with
         self.stub = None
         self.local_macs = {}        # (vni, mac) -> {"port", "vlan", "seq"}
         self.local_ips = {}         # (vni, mac) -> OrderedDict ip -> None, oldest first
@@ -27,6 +40,34 @@ class Local:
         self.to_wd = set()          # our routes to withdraw, in one burst
         self.advertised = {}        # our paths in gobgpd: key -> seq
 
+    def is_frozen(self, k, now=None):
+        """MAC k is a duplicate, frozen for now (a freeze that ran out
+        ends here, and the MAC starts afresh)"""
+        until = self.frozen.get(k)
+        if until is None:
+            return False
+        if (now or time.monotonic()) < until:
+            return True
+        del self.frozen[k]
+        self.moves.pop(k, None)
+        log("MAC %s vni %d: duplicate freeze over" % (k[1], k[0]), NOTICE)
+        return False
+
+    def moved(self, k, where):
+        """MAC k moved (WHERE: "here" or "away"): counted; the DUP[0]th move
+        within DUP[1] seconds freezes it (True)"""
+        now = time.monotonic()
+        q = self.moves.setdefault(k, deque())
+        q.append(now)
+        while q and q[0] < now - self.dup_time:
+            q.popleft()
+        if self.dup_moves and len(q) >= self.dup_moves:
+            self.frozen[k] = now + self.dup_freeze
+            log("duplicate MAC %s vni %d: %d moves in %g s (last: %s); frozen for %g s" %
+                (k[1], k[0], len(q), self.dup_time, where, self.dup_freeze), WARNING)
+            return True
+        return False
+
     def local_seen(self, k, port, vlan):
         """the bridge has MAC k on PORT: True if it is new here"""
         cur = self.local_macs.get(k)
@@ -34,6 +75,10 @@ class Local:
             cur["port"], cur["vlan"] = port, vlan
             return False
         rb = self.remote_best(k)
+        if rb and (self.is_frozen(k) or self.moved(k, "here")):
+            # a duplicate: kept, not advertised (the other host's stays)
+            self.local_macs[k] = {"port": port, "vlan": vlan, "seq": rb[1], "dup": True}
+            return True
         seq = rb[1] + 1 if rb else 0
         self.local_macs[k] = {"port": port, "vlan": vlan, "seq": seq}
         if rb:
@@ -68,8 +113,24 @@ class Local:
             self.drop_ip(k, next(iter(ips)))
         ips[ip] = None
         self.ip_owner[(k[0], ip)] = k[1]
-        self.to_adv[(T2, k[0], k[1], ip)] = self.local_macs[k]["seq"]
+        # IP mobility: an address another VTEP advertises behind another MAC
+        # moved here (a VIP taken over): ours must beat its sequence
+        ri = self.remote_ip_best((k[0], ip))
+        if ri and ri[2] != k[1] and ri[1] >= self.local_macs[k]["seq"]:
+            self.ip_seq[(k[0], ip)] = ri[1] + 1
+            log("address %s vni %d moved here to MAC %s (from %s at %s): sequence %d" %
+                (ip, k[0], k[1], ri[2], ri[0], ri[1] + 1))
+        if not self.local_macs[k].get("dup"):
+            self.to_adv[(T2, k[0], k[1], ip)] = self.seq_of(k, ip)
         dbg("MAC %s vni %d has %s" % (k[1], k[0], ip))
+
+    def seq_of(self, k, ip=None):
+        """the sequence of our route for local MAC k (with IP: its MAC+IP
+        route's, the higher of the MAC's and what the address moved with)"""
+        seq = self.local_macs[k]["seq"]
+        if ip is not None:
+            seq = max(seq, self.ip_seq.get((k[0], ip), 0))
+        return seq
 
     def forget_ip(self, k, ip):
         """the key of the MAC+IP route to withdraw, if k had ip"""
@@ -81,6 +142,7 @@ class Local:
             del self.local_ips[k]
         if self.ip_owner.get((k[0], ip)) == k[1]:
             del self.ip_owner[(k[0], ip)]
+            self.ip_seq.pop((k[0], ip), None)
         return [(T2, k[0], k[1], ip)]
 
     def drop_ip(self, k, ip):
@@ -104,12 +166,36 @@ class Local:
         while len(self.early) > 4096:
             self.early.popitem(last=False)
 
+    def beats(self, nh, seq, ours):
+        """a remote route (NH, SEQ) wins over ours at sequence OURS"""
+        return seq > ours or (seq == ours and ipkey(nh) < ipkey(self.local))
+
     def check_moves(self):
         """A remote route that beats our own for a MAC we have: the VM moved
-        away and our bridge entry is stale. Withdraw ours, forget the entry."""
+        away and our bridge entry is stale. Withdraw ours, forget the entry.
+        One for an address of ours behind another MAC: the address moved
+        (a VIP taken over elsewhere): withdraw our MAC+IP route for it. A
+        duplicate MAC, frozen, is left as it is."""
+        now = time.monotonic()
         for k, l in list(self.local_macs.items()):
+            if l.get("dup"):
+                if not self.is_frozen(k, now):
+                    # the freeze ran out: judged afresh, as a MAC new here
+                    del self.local_macs[k]
+                    self.local_seen(k, l["port"], l["vlan"])
+                continue
+            for ip in list(self.local_ips.get(k, ())):
+                ri = self.remote_ip_best((k[0], ip))
+                if ri and ri[2] != k[1] and self.beats(ri[0], ri[1], self.seq_of(k, ip)):
+                    log("address %s vni %d moved to MAC %s at %s (sequence %d): withdrawing ours" %
+                        (ip, k[0], ri[2], ri[0], ri[1]))
+                    self.drop_ip(k, ip)
             rb = self.remote_best(k)
-            if rb and (rb[1] > l["seq"] or (rb[1] == l["seq"] and ipkey(rb[0]) < ipkey(self.local))):
+            if rb and self.beats(rb[0], rb[1], l["seq"]):
+                if self.moved(k, "away"):
+                    l["dup"] = True     # frozen: ours withdrawn below, not re-sent
+                    self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+                    continue
                 log("MAC %s vni %d moved to %s (sequence %d > %d): withdrawing ours" %
                     (k[1], k[0], rb[0], rb[1], l["seq"]))
                 del self.local_macs[k]
@@ -123,17 +209,18 @@ class Local:
         """our routes: key -> sequence"""
         d = {(T3, vni): 0 for vni in self.vnis}
         for (vni, mac), l in self.local_macs.items():
+            if l.get("dup"):
+                continue
             d[(T2, vni, mac)] = l["seq"]
             for ip in self.local_ips.get((vni, mac), ()):
-                d[(T2, vni, mac, ip)] = l["seq"]
+                d[(T2, vni, mac, ip)] = self.seq_of((vni, mac), ip)
         return d
 
     def advertise_mac(self, k):
         # queued: the main loop sends a burst as one AddPathStream
-        seq = self.local_macs[k]["seq"]
-        self.to_adv[(T2, k[0], k[1])] = seq
+        self.to_adv[(T2, k[0], k[1])] = self.seq_of(k)
         for ip in self.local_ips.get(k, ()):
-            self.to_adv[(T2, k[0], k[1], ip)] = seq
+            self.to_adv[(T2, k[0], k[1], ip)] = self.seq_of(k, ip)
 
     def flush_adv(self):
         adv, self.to_adv = self.to_adv, {}

@@ -11,23 +11,39 @@ class Routes:
         self.hold, self.vtep_hold = hold, vtep_hold
         self.routes = {}            # key -> (nexthop, seq, ip)
         self.bymac = {}             # (vni, mac) -> keys of its type-2 routes
+        self.byip = {}              # (vni, ip) -> keys of its MAC+IP routes
         self.pending = {}           # key -> deadline of a held withdrawal
         self.leaving = {}           # next hop -> deadline: its type 3 withdrawn
         self.left = {}              # next hop -> when its leaving hold ended
         self.absent = set()         # pending keys the table lacked at a resync
 
-    def set_route(self, k, v):
-        self.routes[k] = v
+    def index(self, k, v):
         if k[0] == T2:
             self.bymac.setdefault((k[1], k[2]), set()).add(k)
+            if v[2]:
+                self.byip.setdefault((k[1], v[2]), set()).add(k)
 
-    def del_route(self, k):
-        if self.routes.pop(k, None) is not None and k[0] == T2:
-            ks = self.bymac.get((k[1], k[2]))
+    def set_route(self, k, v):
+        old = self.routes.get(k)
+        if old is not None:
+            self.unindex(k, old)
+        self.routes[k] = v
+        self.index(k, v)
+
+    def unindex(self, k, v):
+        if k[0] != T2:
+            return
+        for idx, ik in ((self.bymac, (k[1], k[2])), (self.byip, (k[1], v[2]))):
+            ks = idx.get(ik)
             if ks:
                 ks.discard(k)
                 if not ks:
-                    del self.bymac[(k[1], k[2])]
+                    del idx[ik]
+
+    def del_route(self, k):
+        v = self.routes.pop(k, None)
+        if v is not None:
+            self.unindex(k, v)
 
     def remote_best(self, k):
         """The winning remote route for (vni, mac): highest sequence, then
@@ -38,6 +54,17 @@ class Routes:
             if best is None or seq > best[1] or (seq == best[1] and ipkey(nh) < ipkey(best[0])):
                 best = (nh, seq)
         return best
+
+    def remote_ip_best(self, k):
+        """The winning remote MAC+IP route for (vni, ip), as (nexthop, seq,
+        mac): highest sequence, then lowest next hop, then MAC."""
+        best = None
+        for rk in self.byip.get(k, ()):
+            nh, seq, _ip = self.routes[rk]
+            c = (-seq, ipkey(nh), rk[2])
+            if best is None or c < best[0]:
+                best = (c, (nh, seq, rk[2]))
+        return best[1] if best else None
 
     def withdrawn(self, k, v, now):
         """the route K of next hop V[0] withdrawn: held"""
@@ -80,10 +107,9 @@ class Routes:
                 if v[0] not in self.leaving:
                     self.absent.add(k)
         self.routes = snap
-        self.bymac = {}
-        for k in snap:
-            if k[0] == T2:
-                self.bymac.setdefault((k[1], k[2]), set()).add(k)
+        self.bymac, self.byip = {}, {}
+        for k, v in snap.items():
+            self.index(k, v)
 
     def due(self, now):
         """The withdrawals held long enough. A VTEP that withdraws its
