@@ -326,6 +326,36 @@ check "FRR's kernel FDB on h3 points the MAC back at h2" \
 check "v31 reaches v21 again" ping_ok v31 203.0.113.12
 ip netns del "${P}m1"
 
+# ---- IP mobility: a virtual IP moves from v11 (h1) to v21 (h2) ----
+# v21's MAC+IP route for it must beat v11's (sequence 1 over 0; before,
+# both were at 0 and the lower next hop, h1's, kept winning), h1 must
+# withdraw its own, and every VTEP, FRR's too, must answer with v21's MAC.
+# (After the MAC moves above: the VIP's route, at sequence 1, would make
+# the next move of v21's MAC take sequence 2, as it must.)
+VIP=203.0.113.99
+garp() { nq "$1" busybox arping -q -U -c 1 -I eth0 $VIP || true; }
+nq v11 ip addr add $VIP/24 dev eth0
+garp v11
+check "VIP $VIP on v11: h2's neighbour table answers it with v11's MAC" \
+	poll_for 20 "[ \"\$(neigh_mac h2 100 $VIP)\" = $M11 ]"
+nq v11 ip addr del $VIP/24 dev eth0
+nq v21 ip addr add $VIP/24 dev eth0
+t0=$(date +%s%N)
+garp v21
+ms=$(poll_ms h1 "$t0" 20000 "[ \"\$(\"\$VTEPCTL\" neigh show dev vtep0 vni 100 | awk '\$1 == \"$VIP\" { print tolower(\$3) }')\" = $M21 ]")
+diag "VIP moved: h1's neighbour table followed after $ms ms (the poll stops at 20000)"
+check "VIP moved to v21: h1's neighbour table answers it with v21's MAC" \
+	test "$(neigh_mac h1 100 $VIP)" = $M21
+check "VIP moved to v21: h2 advertises it at MAC mobility sequence 1 (seen in h1's gobgpd)" \
+	poll_for 10 "gobgp_n h1 global rib -a evpn 2>/dev/null | grep -F '[mac:$M21][ip:$VIP]' | grep -q 'mac-mobility: 1'"
+check "... h1 withdrew v11's MAC+IP route for it (gone from h2's gobgpd)" \
+	poll_for 10 "! gobgp_n h2 global rib -a evpn 2>/dev/null | grep -qF '[mac:$M11][ip:$VIP]'"
+check "... h2's neighbour table no longer answers it with v11's MAC" \
+	poll_for 10 "[ \"\$(neigh_mac h2 100 $VIP)\" != $M11 ]"
+check "... FRR on h3 has it behind v21's MAC" \
+	poll_for 10 "vtysh_n h3 'show evpn arp-cache vni 100' | grep -i '^$VIP ' | grep -qi '$M21'"
+nq v21 ip addr del $VIP/24 dev eth0
+
 # ---- a stopped VM: its entry is gone from the other hosts ----
 M12=02:00:00:00:01:02
 check "h2 has v12's entry before it stops" test "$(static_dst h2 200 $M12)" = 192.0.2.1

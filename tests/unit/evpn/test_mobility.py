@@ -7,9 +7,9 @@ import sys
 import time
 
 import helpers          # first: it puts userspace/evpn on sys.path
-from helpers import Said, need_stubs, new_agent, remote_path, settings, test
+from helpers import Said, need_stubs, new_agent, settings, test
 from vtep_evpn import evpn
-from vtep_evpn.evpn import T2, T3
+from vtep_evpn.evpn import T2
 from vtep_evpn.routes import Routes
 
 VIP = "203.0.113.50"
