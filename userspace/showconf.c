@@ -446,6 +446,46 @@ static int sc_dump(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 	return -1;
 }
 
+static int line_cmp(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Sort the lines written since start: tables are dumped in hash order,
+ * which another device with the same entries need not share, and two
+ * files of one configuration should compare equal. strverscmp() puts
+ * VNI 20 before VNI 100 and 192.0.2.9 before 192.0.2.10.
+ */
+static void sc_sort(struct sc_buf *b, size_t start)
+{
+	size_t n = 0, len = b->len - start;
+	char *copy, **lines, *p, *save = NULL;
+
+	if (b->oom || !len)
+		return;
+	for (size_t i = start; i < b->len; i++)
+		n += b->p[i] == '\n';
+	copy = malloc(len + 1);
+	lines = malloc(n * sizeof(*lines));
+	if (!copy || !lines) {
+		b->oom = true;
+		goto out;
+	}
+	memcpy(copy, b->p + start, len);
+	copy[len] = 0;
+	n = 0;
+	for (p = strtok_r(copy, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+		lines[n++] = p;
+	qsort(lines, n, sizeof(*lines), line_cmp);
+	b->len = start;
+	for (size_t i = 0; i < n; i++)
+		sc_printf(b, "%s\n", lines[i]);
+out:
+	free(copy);
+	free(lines);
+}
+
 struct showconf {
 	struct sc_buf out;
 	bool all;		/* every device: skip one that went away */
@@ -456,14 +496,20 @@ static int sc_read(struct vtep_ctx *ctx, const char *ifname,
 		   struct sc_dev *d)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], what[IFNAMSIZ + 32];
+	struct sc_buf *b = d->out;
 	struct nlmsghdr *nlh;
+	size_t start = b->len;
 
 	nlh = sc_msg(ctx, buf, VTEP_CMD_VNI_GET, ifname, 0, 0, 0);
 	if (sc_dump(ctx, nlh, sc_vni, d, ifname))
 		return -1;
+	sc_sort(b, start);
+	start = b->len;
 	nlh = sc_msg(ctx, buf, VTEP_CMD_REMOTE_GET, ifname, 0, 0, 0);
 	if (sc_dump(ctx, nlh, sc_remote, d, ifname))
 		return -1;
+	sc_sort(b, start);
+	start = b->len;
 	for (unsigned int i = 0; i < d->nvnis; i++) {
 		nlh = sc_msg(ctx, buf, VTEP_CMD_PEER_GET, ifname, VTEP_A_PEER,
 			     VTEP_PEER_A_VNI, d->vnis[i]);
@@ -472,16 +518,25 @@ static int sc_read(struct vtep_ctx *ctx, const char *ifname,
 		if (vtep_request(ctx, nlh, sc_peer, d, what))
 			return -1;
 	}
+	sc_sort(b, start);
+	start = b->len;
 	nlh = sc_msg(ctx, buf, VTEP_CMD_ALIAS_GET, ifname, 0, 0, 0);
 	snprintf(what, sizeof(what), "aliases of dev %s", ifname);
 	if (vtep_request(ctx, nlh, sc_alias, d, what))
 		return -1;
+	sc_sort(b, start);
+	start = b->len;
 	nlh = sc_msg(ctx, buf, VTEP_CMD_FDB_GET, ifname, VTEP_A_FDB,
 		     VTEP_FDB_A_TYPE, VTEP_FDB_TYPE_STATIC);
 	if (sc_dump(ctx, nlh, sc_fdb, d, ifname))
 		return -1;
+	sc_sort(b, start);
+	start = b->len;
 	nlh = sc_msg(ctx, buf, VTEP_CMD_NEIGH_GET, ifname, 0, 0, 0);
-	return sc_dump(ctx, nlh, sc_neigh, d, ifname);
+	if (sc_dump(ctx, nlh, sc_neigh, d, ifname))
+		return -1;
+	sc_sort(b, start);
+	return 0;
 }
 
 /* One device's block, after a blank line if it is not the first */

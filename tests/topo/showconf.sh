@@ -5,7 +5,8 @@
 # VNIs (untagged; VLAN 20 with a group, flood off, suppress, peers known;
 # VLAN 30), remotes, peers, an alias, static FDB entries and neighbours; a
 # ping to the kernel's vxlan on h3 makes it learn a3's MAC. showconf must
-# leave that learned entry out; the device deleted and the file applied
+# leave that learned entry out and sort each table (the kernel dumps
+# them in hash order, which differs after the round trip); the device deleted and the file applied
 # with -batch, showconf must print the same file again, each show must
 # say what was configured, and a1 must reach a3 again. showconf of a
 # missing device fails with status 1 and prints nothing; -j is refused
@@ -95,8 +96,8 @@ sed 's/^/#   /' "$TMP/conf1"
 check "showconf starts with link add, then the VNIs" bash -c "
 	head -n 1 $TMP/conf1 | grep -q '^link add vtep0 local 192.0.2.1 local 192.0.2.11 ' &&
 	sed -n 2,4p $TMP/conf1 | grep -c '^vni add ' | grep -qx 3"
-check "showconf has every line configured (15 and the link)" \
-	test "$(wc -l <"$TMP/conf1")" = 16
+check "showconf has every line configured (14 and the link)" \
+	test "$(wc -l <"$TMP/conf1")" = 15
 check "showconf leaves the learned entry out" bash -c "! grep -qi $A3 $TMP/conf1"
 check "showconf without dev prints the same for the only device" bash -c "
 	ip netns exec ${P}h1 $VTEPCTL showconf | cmp - $TMP/conf1"

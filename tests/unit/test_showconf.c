@@ -81,8 +81,9 @@ static void vnis(nl_cb cb, void *data)
 {
 	static const struct { uint32_t id; uint16_t vlan; const char *group;
 			      uint8_t flood, peers, suppress; } v[] = {
-		{ 100, 10, "239.1.1.1", 1, VTEP_PEERS_ANY, 0 },
+		/* not in order: the output is sorted */
 		{ 200, 0, "0.0.0.0", 0, VTEP_PEERS_KNOWN, 1 },
+		{ 100, 10, "239.1.1.1", 1, VTEP_PEERS_ANY, 0 },
 	};
 	char b[512];
 
@@ -191,11 +192,11 @@ static int sc_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 		return 0;
 	case VTEP_CMD_FDB_GET:	/* a learned one, as a kernel ignoring
 				 * the filter would send it */
-		fdb_entry(cb, data, "02:00:00:00:00:01", 100, "198.51.100.2",
+		fdb_entry(cb, data, "02:00:00:00:00:02", 200, "2001:db8::7",
 			  VTEP_FDB_TYPE_STATIC);
 		fdb_entry(cb, data, "02:00:00:00:00:0a", 100, "198.51.100.3",
 			  VTEP_FDB_TYPE_LEARNED);
-		fdb_entry(cb, data, "02:00:00:00:00:02", 200, "2001:db8::7",
+		fdb_entry(cb, data, "02:00:00:00:00:01", 100, "198.51.100.2",
 			  VTEP_FDB_TYPE_STATIC);
 		return 0;
 	case VTEP_CMD_NEIGH_GET:
@@ -221,8 +222,8 @@ static int sc_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	"vni add 200 dev vtep0 untagged flood off peers known suppress on\n" \
 	"remote add 198.51.100.2 vni 100 dev vtep0\n" \
 	"remote add 198.51.100.2 vni 200 dev vtep0\n" \
-	"peer add 203.0.113.0/24 vni 200 dev vtep0\n" \
 	"peer add 198.51.100.9/32 vni 200 dev vtep0\n" \
+	"peer add 203.0.113.0/24 vni 200 dev vtep0\n" \
 	"alias add 198.51.100.12 to 198.51.100.2 dev vtep0\n" \
 	"fdb add 02:00:00:00:00:01 vni 100 dst 198.51.100.2 dev vtep0\n" \
 	"fdb add 02:00:00:00:00:02 vni 200 dst 2001:db8::7 dev vtep0\n" \
