@@ -33,6 +33,7 @@ const struct vtep_object *const vtep_objects[] = {
 	&flows_object,
 	&stats_object,
 	&monitor_object,
+	&showconf_object,
 	&help_object,
 	NULL,
 };
@@ -182,6 +183,7 @@ union vtep_any_req {
 	struct stats_req stats;
 	struct flows_req flows;
 	struct monitor_req monitor;
+	struct showconf_req showconf;
 };
 
 size_t vtep_req_room(void)

@@ -12,6 +12,7 @@
  *                      one object each: keyword rows, command table, hooks,
  *                      reply printing
  *   prom.c             stats -o prom: counters in Prometheus' text format
+ *   showconf.c         showconf: the -batch lines that recreate a device
  *   fdb_batch.c        -batch fdb lines: coalesced into lists, sent by a
  *                      thread while the next lines are parsed
  *   request.c          what the objects share: parse by table, messages
@@ -544,6 +545,13 @@ struct flows_req {
 enum { FLOWS_SHOW };
 extern const struct vtep_object flows_object;
 int flow_print(const struct nlmsghdr *nlh, void *data);
+
+/* showconf.c: a device's configuration as -batch lines */
+struct showconf_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+};
+extern const struct vtep_object showconf_object;
 
 struct monitor_req {
 	uint64_t set;
