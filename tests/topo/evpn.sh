@@ -346,8 +346,15 @@ ms=$(poll_ms h1 "$t0" 20000 "[ \"\$(\"\$VTEPCTL\" neigh show dev vtep0 vni 100 |
 diag "VIP moved: h1's neighbour table followed after $ms ms (the poll stops at 20000)"
 check "VIP moved to v21: h1's neighbour table answers it with v21's MAC" \
 	test "$(neigh_mac h1 100 $VIP)" = $M21
-check "VIP moved to v21: h2 advertises it at MAC mobility sequence 1 (seen in h1's gobgpd)" \
-	poll_for 10 "gobgp_n h1 global rib -a evpn 2>/dev/null | grep -F '[mac:$M21][ip:$VIP]' | grep -q 'mac-mobility: 1'"
+# its sequence: above v11's route's (0), and at least v21's MAC's (2 after
+# the moves above): the higher of the two
+vip_seq() {
+	gobgp_n h1 global rib -a evpn 2>/dev/null | grep -F "[mac:$M21][ip:$VIP]" |
+		grep -o 'mac-mobility: [0-9]*' | grep -o '[0-9]*$'
+}
+check "VIP moved to v21: h2 advertises it at a MAC mobility sequence above v11's route's (seen in h1's gobgpd)" \
+	poll_for 10 "[ \"\$(vip_seq)\" -ge 1 ] 2>/dev/null"
+diag "the VIP's route from h2: mac-mobility $(vip_seq)"
 check "... h1 withdrew v11's MAC+IP route for it (gone from h2's gobgpd)" \
 	poll_for 10 "! gobgp_n h2 global rib -a evpn 2>/dev/null | grep -qF '[mac:$M11][ip:$VIP]'"
 check "... h2's neighbour table no longer answers it with v11's MAC" \
