@@ -179,5 +179,37 @@ def the_duplicate_settings_come_from_the_file_and_the_command_line():
         raise AssertionError("a negative dup-max-moves was taken")
 
 
+@test
+def a_local_address_unheard_for_ip_age_is_withdrawn_one_heard_stays():
+    """age_ips: an address no VM announced for --ip-age seconds has its
+    MAC+IP route withdrawn (the MAC's stays); one announced again since
+    stays; 0 ages nothing; the setting comes from the file or the command
+    line (default 1800)"""
+    need_stubs()
+    rt = Routes(0.2, 10)
+    ours = local_over(rt)
+    ours.ip_age = 60.0
+    k = (100, MY)
+    with Said():
+        ours.local_seen(k, "vm2", None)
+        ours.local_ip(k, VIP)
+        ours.local_ip(k, "203.0.113.51")
+    ours.advertised.update(ours.to_adv)
+    ours.to_adv.clear()
+    t = ours.ip_heard[(100, VIP)]
+    ours.ip_heard[(100, VIP)] = t - 100              # unheard for 100 s
+    with Said():
+        ours.local_ip(k, "203.0.113.51")             # heard again just now
+        assert ours.age_ips(now=t + 30) == 1
+    assert ours.to_wd == {(T2, 100, MY, VIP)}, ours.to_wd
+    assert list(ours.local_ips[k]) == ["203.0.113.51"] and (100, VIP) not in ours.ip_heard
+    assert (T2, 100, MY) in ours.desired_local()
+    ours.ip_age = 0
+    assert ours.age_ips(now=t + 10 ** 6) == 0
+    assert settings().ip_age == 1800.0
+    assert settings("--ip-age", "0", conf="ip-age 90\n").ip_age == 0.0
+    assert settings(conf="ip-age 90\n").ip_age == 90.0
+
+
 if __name__ == "__main__":
     sys.exit(helpers.main())

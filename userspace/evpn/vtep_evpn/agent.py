@@ -44,7 +44,8 @@ class Agent:
         self.hold = s.hold
         self.settle = s.settle
         self.ours = Local(self.codec, self.vnis, s.max_ips, self.rt.remote_best, self.local,
-                          self.rt.remote_ip_best, (s.dup_moves, s.dup_time, s.dup_freeze))
+                          self.rt.remote_ip_best, (s.dup_moves, s.dup_time, s.dup_freeze),
+                          s.ip_age)
         self.q = queue.Queue()
         self.suppress = s.suppress  # "on", "off" or None (left as it is)
         self.snoop = s.snoop
@@ -404,6 +405,7 @@ class Agent:
         if time.monotonic() >= self.next_bridge:
             self.next_bridge = time.monotonic() + 30
             self.sync_bridge()
+            self.ours.age_ips()
 
     def run(self):
         self.wait_device()

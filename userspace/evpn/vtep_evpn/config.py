@@ -54,7 +54,7 @@ def parse_vni(w, conf):
 
 KEYS = ("asn", "local", "router-id", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
         "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api", "control",
-        "dup-max-moves", "dup-time", "dup-freeze")
+        "dup-max-moves", "dup-time", "dup-freeze", "ip-age")
 
 
 def parse_config(path):
@@ -136,6 +136,8 @@ def arg_parser():
     ap.add_argument("--max-ips", type=int, help="addresses advertised per local MAC (8)")
     ap.add_argument("--snoop", choices=("on", "off"),
                     help="learn local VMs' addresses from their ARP and ND (on)")
+    ap.add_argument("--ip-age", type=float,
+                    help="seconds a local address no VM announced keeps its route (1800; 0: for ever)")
     ap.add_argument("--dup-max-moves", type=int, dest="dup_moves",
                     help="moves of a MAC within --dup-time that make it a duplicate, frozen "
                          "(5; 0: no detection)")
@@ -170,6 +172,9 @@ def settings(argv):
         a.dup_moves = a.dup_moves if a.dup_moves is not None else int(conf.get("dup-max-moves", 5))
         a.dup_time = a.dup_time if a.dup_time is not None else float(conf.get("dup-time", 180))
         a.dup_freeze = a.dup_freeze if a.dup_freeze is not None else float(conf.get("dup-freeze", 180))
+        a.ip_age = a.ip_age if a.ip_age is not None else float(conf.get("ip-age", 1800))
+        if a.ip_age < 0:
+            raise ValueError("ip-age %g" % a.ip_age)
         if a.dup_moves < 0 or a.dup_time <= 0 or a.dup_freeze < 0:
             raise ValueError("dup-max-moves %d, dup-time %g, dup-freeze %g" %
                              (a.dup_moves, a.dup_time, a.dup_freeze))

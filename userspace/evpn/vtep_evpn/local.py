@@ -23,7 +23,7 @@ class Local:
     so the fabric stops flapping; it is logged and `show` lists it."""
 
     def __init__(self, codec, vnis, max_ips, remote_best, local,
-                 remote_ip_best=None, dup=(5, 180.0, 180.0)):
+                 remote_ip_best=None, dup=(5, 180.0, 180.0), ip_age=1800.0):
         self.codec, self.vnis, self.max_ips = codec, vnis, max_ips
         self.remote_best, self.local = remote_best, local
         self.remote_ip_best = remote_ip_best or (lambda k: None)
@@ -31,6 +31,8 @@ class Local:
         self.moves = {}             # (vni, mac) -> deque of when it moved
         self.frozen = {}            # (vni, mac) -> until when: a duplicate
         self.ip_seq = {}            # (vni, ip) -> the sequence an address moved here with
+        self.ip_age = ip_age        # seconds an address unheard keeps its route (0: for ever)
+        self.ip_heard = {}          # (vni, ip) -> when its VM last announced it
         self.stub = None
         self.local_macs = {}        # (vni, mac) -> {"port", "vlan", "seq"}
         self.local_ips = {}         # (vni, mac) -> OrderedDict ip -> None, oldest first
@@ -103,6 +105,7 @@ class Local:
         if self.max_ips == 0:
             return
         ips = self.local_ips.setdefault(k, OrderedDict())
+        self.ip_heard[(k[0], ip)] = time.monotonic()
         if ip in ips:
             ips.move_to_end(ip)
             return
@@ -143,10 +146,34 @@ class Local:
         if self.ip_owner.get((k[0], ip)) == k[1]:
             del self.ip_owner[(k[0], ip)]
             self.ip_seq.pop((k[0], ip), None)
+            self.ip_heard.pop((k[0], ip), None)
         return [(T2, k[0], k[1], ip)]
 
     def drop_ip(self, k, ip):
         self.withdraw(*self.forget_ip(k, ip))
+
+    def age_ips(self, now=None):
+        """Withdraw the MAC+IP routes of addresses no VM announced (ARP,
+        ND) for --ip-age seconds: an address given up, or moved to a host
+        that does not snoop, would otherwise be answered for ever by every
+        VTEP's suppression. A quiet VM that still owns one loses only the
+        suppression of requests for it: they are flooded, it answers, and
+        the route is back. The number withdrawn."""
+        if not self.ip_age:
+            return 0
+        now = time.monotonic() if now is None else now
+        n = 0
+        for k, ips in list(self.local_ips.items()):
+            for ip in list(ips):
+                t = self.ip_heard.get((k[0], ip))
+                if t is not None and now - t > self.ip_age:
+                    dbg("address %s of MAC %s vni %d unheard for %g s: withdrawn" %
+                        (ip, k[1], k[0], now - t))
+                    self.drop_ip(k, ip)
+                    n += 1
+        if n:
+            log("%d local addresses unheard for %g s withdrawn" % (n, self.ip_age))
+        return n
 
     def forget_ips(self, k):
         return [w for ip in list(self.local_ips.get(k, ())) for w in self.forget_ip(k, ip)]
