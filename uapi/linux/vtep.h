@@ -250,6 +250,23 @@
  * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     Deletes every entry matching the filter (all, if none).
  *
+ * Owners
+ * ------
+ *
+ * Static FDB entries, remotes, allowed peers and neighbours each carry an
+ * owner (enum vtep_owner, a u8), as routes carry rtnetlink's protocol: who
+ * put the entry there, so that each writer changes only its own. NEW
+ * stores the message's OWNER (absent: UNSPEC); KERNEL is refused
+ * (-EINVAL): it names learned FDB entries only. NEW with NLM_F_REPLACE
+ * over an existing entry gives it the message's owner. DEL with OWNER
+ * deletes only an entry of that owner (-ENOENT otherwise, as DST does for
+ * FDB_DEL), so a writer never deletes what another replaced in between
+ * its dump and its delete. FDB_FLUSH with OWNER deletes the static entries
+ * of that owner only. Dumps and GET report OWNER; the FDB events ADDED and
+ * CHANGED carry it. Values above HOOK are free for other writers (as
+ * /etc/iproute2/rt_protos numbers them); vtepctl names the ones below and
+ * prints the others as numbers.
+ *
  * ARP/ND suppression
  * ------------------
  *
@@ -526,6 +543,7 @@ enum vtep_remote_attr {
 	VTEP_REMOTE_A_VNI,	/* u32 */
 	VTEP_REMOTE_A_ADDR,	/* be32 */
 	VTEP_REMOTE_A_ADDR6,	/* 16 bytes */
+	VTEP_REMOTE_A_OWNER,	/* u8: enum vtep_owner */
 	__VTEP_REMOTE_A_MAX,
 };
 #define VTEP_REMOTE_A_MAX (__VTEP_REMOTE_A_MAX - 1)
@@ -545,6 +563,7 @@ enum vtep_peer_attr {
 	VTEP_PEER_A_ADDR,	/* be32 */
 	VTEP_PEER_A_ADDR6,	/* 16 bytes */
 	VTEP_PEER_A_PREFIX,	/* u8: prefix length, default the full address */
+	VTEP_PEER_A_OWNER,	/* u8: enum vtep_owner */
 	__VTEP_PEER_A_MAX,
 };
 #define VTEP_PEER_A_MAX (__VTEP_PEER_A_MAX - 1)
@@ -556,6 +575,7 @@ enum vtep_neigh_attr {
 	VTEP_NEIGH_A_ADDR,	/* be32: the tenant host's IPv4 address */
 	VTEP_NEIGH_A_ADDR6,	/* 16 bytes: its IPv6 address */
 	VTEP_NEIGH_A_LLADDR,	/* 6 bytes: its MAC */
+	VTEP_NEIGH_A_OWNER,	/* u8: enum vtep_owner */
 	__VTEP_NEIGH_A_MAX,
 };
 #define VTEP_NEIGH_A_MAX (__VTEP_NEIGH_A_MAX - 1)
@@ -587,6 +607,16 @@ enum vtep_flow_attr {
 };
 #define VTEP_FLOW_A_MAX (__VTEP_FLOW_A_MAX - 1)
 
+/* Who put an entry there (see "Owners") */
+enum vtep_owner {
+	VTEP_OWNER_UNSPEC,	/* not said: older tools, bridge fdb */
+	VTEP_OWNER_KERNEL,	/* learned FDB entries; refused in requests */
+	VTEP_OWNER_USER,	/* an operator: vtepctl's default */
+	VTEP_OWNER_CONF,	/* a configuration file: vtep@.service, syncconf */
+	VTEP_OWNER_EVPN,	/* the BGP EVPN agent */
+	VTEP_OWNER_HOOK,	/* a VM orchestration hook */
+};
+
 enum vtep_fdb_type {
 	VTEP_FDB_TYPE_ANY,
 	VTEP_FDB_TYPE_STATIC,
@@ -603,6 +633,7 @@ enum vtep_fdb_attr {
 	VTEP_FDB_A_DST6,	/* 16 bytes: remote VTEP */
 	VTEP_FDB_A_TYPE,	/* u8: enum vtep_fdb_type */
 	VTEP_FDB_A_AGE,		/* u32, read only: ms since last received */
+	VTEP_FDB_A_OWNER,	/* u8: enum vtep_owner */
 	__VTEP_FDB_A_MAX,
 };
 #define VTEP_FDB_A_MAX (__VTEP_FDB_A_MAX - 1)
