@@ -59,6 +59,7 @@ static int __init vtep_init(void)
 {
 	int err;
 
+	vtep_flow_init();
 	err = vtep_peer_cache_init();
 	if (err)
 		return err;

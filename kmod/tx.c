@@ -482,7 +482,7 @@ netdev_tx_t vtep_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	tx.inner = vtep_inner(skb);
 	tx.xnet = !net_eq(vtep->net, dev_net(dev));
-	hash = vtep_flow_hash(skb, tx.vni->id, tx.inner);
+	hash = vtep_flow_hash(skb, tx.vni, tx.inner);
 	tx.sport = vtep_flow_port(vtep, hash);
 	/* Off, re-steering changes nothing: not even a lookup. */
 	if (READ_ONCE(vtep->cfg.resteer))

@@ -103,6 +103,7 @@ struct vtep_vni *vtep_vni_alloc(struct vtep_dev *vtep,
 		return ERR_PTR(err);
 	}
 	vni->id = vc->id;
+	vtep_flow_vni_init(vni);
 	vni->vtep = vtep;
 	vni->vlan = vc->vlan;
 	vni->flood = vc->has_flood ? vc->flood : true;

@@ -234,8 +234,19 @@ struct vtep_vni {
 	struct hlist_head neighs;	/* struct vtep_neigh, RCU, under RTNL */
 	u32 nneighs;			/* under RTNL */
 	struct vtep_pcpu_stats __percpu *stats;
+	u32 flow_start[2];		/* flow.c: untagged TCP, UDP */
 	struct rcu_head rcu;
 };
+
+/* flow.c: which of vni->flow_start an inner IP protocol takes, or -1 */
+enum { VTEP_FLOW_TCP, VTEP_FLOW_UDP };
+
+static inline int vtep_flow_proto(u8 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return VTEP_FLOW_TCP;
+	return proto == IPPROTO_UDP ? VTEP_FLOW_UDP : -1;
+}
 
 /*
  * FDB key, hashed and compared as its 10 bytes: packed, so that it has no
@@ -635,7 +646,9 @@ void vtep_route_set(struct vtep_route_cache *rc, const struct vtep_addr *to,
 		    const struct vtep_addr *from);
 
 /* flow.c: inner-flow hash -> outer UDP source port */
-u32 vtep_flow_hash(struct sk_buff *skb, u32 vni, u8 inner);
+void vtep_flow_init(void);
+void vtep_flow_vni_init(struct vtep_vni *vni);
+u32 vtep_flow_hash(struct sk_buff *skb, const struct vtep_vni *vni, u8 inner);
 __be16 vtep_flow_port(const struct vtep_dev *vtep, u32 hash);
 unsigned int vtep_flow_local(u32 hash, __be16 sport, unsigned int n);
 void vtep_flow_tuple(struct sk_buff *skb, struct vtep_flow_tuple *t);

@@ -13,7 +13,8 @@ eth0 address ...), so a frame's destination MAC is right without ARP.
 import sys
 
 from scapy.all import (Dot1Q, Ether, ICMPv6DestUnreach, ICMPv6EchoRequest, IP,
-                       IPv6, IPv6ExtHdrDestOpt, Raw, UDP, conf, wrpcap)
+                       IPv6, IPv6ExtHdrDestOpt, Raw, TCP, UDP, conf,
+                       wrpcap)
 from scapy.layers.vxlan import VXLAN
 
 conf.verb = 0
@@ -106,3 +107,16 @@ for kind, inner in (("error", ICMPv6DestUnreach(code=4)),
           [Ether(src="02:00:00:00:01:01", dst="02:00:00:00:02:02") /
            IPv6(src="2001:db8:100::1", dst="2001:db8:100::2") /
            IPv6ExtHdrDestOpt() / inner / Raw(b"q" * 1330)])
+
+# ---- hashing.sh: TCP and UDP flows from v1 to v2 over IPv4 and IPv6, sent
+# once whole and once with the ports out of the linear part (pcapsend -l),
+# so that the flow hash's two paths must agree. 5,000 bytes: AF_PACKET
+# builds a frame under a page linear whatever it is told.
+write("hashpath", [
+    Ether(src="02:00:00:00:01:09", dst="02:00:00:00:02:02") / ip / l4 /
+    Raw(b"h" * 5000)
+    for ip in (IP(src="203.0.113.1", dst="203.0.113.2", id=9),
+               IPv6(src="2001:db8:100::1", dst="2001:db8:100::2"))
+    for l4 in (TCP(sport=33001, dport=80, flags="A", seq=1, ack=1),
+               UDP(sport=33002, dport=53))
+])

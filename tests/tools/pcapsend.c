@@ -4,13 +4,19 @@
  * are, from a raw AF_PACKET socket (the tests' frames are made on the host
  * by `make tests`; a guest only sends them: no scapy, no tcpreplay start).
  *
- *   pcapsend [-n NETNS] [-c COUNT] [-k] IFACE FILE.pcap...
+ *   pcapsend [-n NETNS] [-c COUNT] [-k] [-l BYTES] IFACE FILE.pcap...
  *
  * -n NETNS: send from the network namespace /run/netns/NETNS (or a path
  * with a slash), entered with setns(), so that no `ip netns exec` is needed.
  * -c COUNT: send every file's frames COUNT times (in file order, the whole
  * sequence repeated). -k: a frame that cannot be sent (a random mutation
  * the device refuses) does not stop the others; the failures are counted.
+ * -l BYTES: each frame goes out with only its first BYTES in the skb's
+ * linear part and the rest in page fragments (PACKET_VNET_HDR's hdr_len),
+ * as a guest's virtio frames may: code that reads headers straight from
+ * the linear part must fall back to its slower path for them. A frame of
+ * a page or more is otherwise sent with only its Ethernet header linear;
+ * -l 65535 keeps the whole frame linear.
  * Prints nothing else; exits 1 if a frame could not be sent or a file is
  * not a pcap of Ethernet frames, naming it.
  */
@@ -20,6 +26,7 @@
 #include <net/if.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,14 +118,37 @@ static int enter_netns(const char *name)
 	return 0;
 }
 
+/* Each frame behind a virtio_net_hdr that keeps @linear bytes linear */
+static int vnet_frames(long linear)
+{
+	struct virtio_net_hdr vh = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+	size_t i;
+
+	for (i = 0; i < nframes; i++) {
+		unsigned char *d = malloc(sizeof(vh) + frames[i].len);
+
+		if (!d)
+			return -1;
+		/* little endian, as on x86; at most the whole frame */
+		vh.hdr_len = (uint16_t)((size_t)linear < frames[i].len ?
+					(size_t)linear : frames[i].len);
+		memcpy(d, &vh, sizeof(vh));
+		memcpy(d + sizeof(vh), frames[i].data, frames[i].len);
+		free(frames[i].data);
+		frames[i].data = d;
+		frames[i].len += sizeof(vh);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	long count = 1, c, failed = 0;
+	long count = 1, c, failed = 0, linear = 0;
 	int opt, sk, keep_going = 0;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "n:c:k")) != -1) {
+	while ((opt = getopt(argc, argv, "n:c:kl:")) != -1) {
 		switch (opt) {
 		case 'n':
 			if (enter_netns(optarg))
@@ -129,6 +159,11 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keep_going = 1;
+			break;
+		case 'l':
+			linear = strtol(optarg, NULL, 10);
+			if (linear < ETH_HLEN || linear > 65535)
+				goto usage;
 			break;
 		default:
 			goto usage;
@@ -143,6 +178,11 @@ int main(int argc, char **argv)
 	sk = socket(AF_PACKET, SOCK_RAW, 0);
 	if (sk < 0) {
 		perror("pcapsend: socket");
+		return 1;
+	}
+	if (linear && (setsockopt(sk, SOL_PACKET, PACKET_VNET_HDR, &(int){ 1 },
+				  sizeof(int)) < 0 || vnet_frames(linear))) {
+		perror("pcapsend: PACKET_VNET_HDR");
 		return 1;
 	}
 	sll.sll_ifindex = if_nametoindex(argv[optind]);
@@ -163,6 +203,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcapsend: %ld of %ld frames not sent\n", failed, count * (long)nframes);
 	return !!failed;
 usage:
-	fprintf(stderr, "usage: pcapsend [-n NETNS] [-c COUNT] [-k] IFACE FILE.pcap...\n");
+	fprintf(stderr, "usage: pcapsend [-n NETNS] [-c COUNT] [-k] [-l BYTES] IFACE FILE.pcap...\n");
 	return 2;
 }

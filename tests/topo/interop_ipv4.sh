@@ -76,7 +76,7 @@ check "tshark decodes our packets as VXLAN VNI 100 with the I flag and inner ICM
 		$6 == 100 && tolower(mac[2]) == "'$M1'" && dst[2] == "203.0.113.3" { n++ }
 		END { exit n == 0 }' "$TMP/decode"
 check "our outer source ports are in 32768-65535" \
-	awk 'BEGIN { n = 0 } { n++; if ($2 < 32768 || $2 > 65535) exit 1 } END { exit n == 0 }' "$TMP/decode"
+	awk 'BEGIN { n = 0 } { n++; if ($2 < 32768 || $2 > 65535) bad = 1 } END { exit bad || n == 0 }' "$TMP/decode"
 check "our outer UDP checksum is zero by default (IPv4)" \
 	awk '{ if ($4 != "0x0000") exit 1 }' "$TMP/decode"
 

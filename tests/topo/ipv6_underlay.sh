@@ -66,7 +66,7 @@ diag "tshark, our IPv6 packets (VNI, UDP checksum, its status, source port): $(h
 check "tshark decodes our packets as VXLAN VNI 100 over IPv6" \
 	awk 'BEGIN { n = 0 } $1 == 100 && $4 >= 32768 { n++ } END { exit n == 0 }' "$TMP/decode"
 check "with a correct, non-zero outer UDP checksum" \
-	awk 'BEGIN { n = 0 } { n++; if ($2 == "0x0000" || $3 != 1) exit 1 } END { exit n == 0 }' "$TMP/decode"
+	awk 'BEGIN { n = 0 } { n++; if ($2 == "0x0000" || $3 != 1) bad = 1 } END { exit bad || n == 0 }' "$TMP/decode"
 
 n v3 iperf3 -s -D -1 -B 2001:db8:100::3 --logfile "$TMP/iperf3-v3.log"
 n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3-v2.log"
