@@ -187,14 +187,15 @@ dkms-install: dkms-src ## dkms-src, then dkms add, build and install for the run
 	dkms status vtep/$(VERSION) | grep -q . || dkms add vtep/$(VERSION)
 	dkms install vtep/$(VERSION)
 
-# Debian packages vtep-dkms and vtepctl from a copy of the tree, so the
-# build leaves nothing in it; lintian checks them (its errors fail).
+# Debian packages vtep-dkms, vtepctl and vtep-evpn from a copy of the tree,
+# so the build leaves nothing in it; lintian checks them (its errors and
+# warnings fail).
 DEB_DIR := build/deb
-deb: ## build the vtep-dkms and vtepctl .debs into build/deb/ (dpkg-buildpackage, lintian)
+deb: ## build the vtep-dkms, vtepctl and vtep-evpn .debs into build/deb/ (dpkg-buildpackage, lintian)
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/vtep-$(VERSION)
 	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $(DEB_DIR)/vtep-$(VERSION)
 	cd $(DEB_DIR)/vtep-$(VERSION) && dpkg-buildpackage -us -uc -b --no-sign
-	lintian --fail-on error $(DEB_DIR)/*.changes
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 
 tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
 	$(CC) $(CFLAGS) -pthread -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \

@@ -17,7 +17,7 @@ PKGS="build-essential gcc make bc flex bison kmod cpio xz-utils zstd
       qemu-system-x86 busybox-static iproute2 iperf3 tcpdump tshark ethtool jq
       libmnl-dev libbpf-dev bpftool clang llvm check python3-scapy tcpreplay
       procps psmisc util-linux iputils-ping zlib1g-dev
-      dkms dh-dkms debhelper lintian
+      dkms dh-dkms debhelper dh-python lintian systemd
       gobgpd frr python3-grpcio python3-protobuf python3-grpc-tools
       golang-github-osrg-gobgp-dev jq nftables"
 

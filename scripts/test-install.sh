@@ -10,6 +10,10 @@
 #  - `make install` puts every file where it belongs under DESTDIR/PREFIX;
 #  - `make install-evpn` installs vtep-evpn with its gRPC stubs (which the
 #    installed agent loads), its unit and gobgpd's loopback drop-in;
+#  - the vtep-evpn .deb holds the agent, the stubs generated at build time
+#    (read-only, nothing compiled), unit, conffile and man page; unpacked,
+#    the agent runs from it and writes nothing; systemd-analyze verifies
+#    the unit;
 #  - the ip plugin's symbol check accepts it and refuses a bad plugin;
 #  - bash completion offers only words vtepctl's help knows.
 #
@@ -44,9 +48,9 @@ check() {
 
 # ---- packages ----
 if make --no-print-directory deb >"$LOG/deb.log" 2>&1; then
-	ok "make deb builds vtep-dkms and vtepctl, lintian reports no error"
+	ok "make deb builds vtep-dkms, vtepctl and vtep-evpn, lintian reports no error or warning"
 else
-	notok "make deb builds vtep-dkms and vtepctl, lintian reports no error (log: $LOG/deb.log)"
+	notok "make deb builds vtep-dkms, vtepctl and vtep-evpn, lintian reports no error or warning (log: $LOG/deb.log)"
 	grep -E '^E:|rror' "$LOG/deb.log" | head -n 20 | sed 's/^/#   /'
 fi
 dkms_deb=build/deb/vtep-dkms_${VERSION}_all.deb
@@ -166,6 +170,80 @@ check "make install-evpn installs vtep-evpn, its stubs (which it loads), man pag
 	printf 'asn 65000\nlocal 192.0.2.1\n' >c.conf &&
 	{ /usr/bin/python3 usr/sbin/vtep-evpn -c c.conf --vtepctl /bin/false >out 2>&1 || true; } &&
 	{ grep -q 'vtepctl -j vni show' out || { cat out; false; }; }"
+
+# ---- the vtep-evpn package ----
+# Unpacked with dpkg-deb -x, never installed here: dpkg -i would replace a
+# `make install`ed vtepctl and its purge delete it. py3compile over the
+# unpacked tree stands for the postinst's.
+evpn_deb=build/deb/vtep-evpn_${VERSION}_all.deb
+if [ -e "$evpn_deb" ]; then
+	evr=$TMP/evpn-root
+	dpkg-deb -x "$evpn_deb" "$evr"
+	check "vtep-evpn is Architecture all, depends on python3, grpcio, protobuf, vtepctl, gobgpd, iproute2" bash -c "
+		test \"\$(dpkg-deb -f '$evpn_deb' Architecture)\" = all &&
+		d=\$(dpkg-deb -f '$evpn_deb' Depends) && echo \"\$d\" &&
+		for p in python3:any python3-grpcio python3-protobuf 'vtepctl (>= $VERSION)' gobgpd iproute2; do
+			grep -qF \"\$p\" <<<\"\$d\" || exit 1; done"
+	check "vtep-evpn ships the agent, its package and the gobgp stubs read-only, nothing compiled" bash -c "
+		cd '$evr' && test -x usr/sbin/vtep-evpn &&
+		for f in gobgp_pb2.py gobgp_pb2_grpc.py attribute_pb2.py capability_pb2.py \\
+			 vtep_evpn/__init__.py vtep_evpn/main.py vtep_evpn/stubs.py; do
+			test \"\$(stat -c '%a %U' usr/lib/vtep-evpn/\$f)\" = '644 root' || { echo \$f; exit 1; }; done &&
+		! dpkg-deb -c '$REPO/$evpn_deb' | grep -E '__pycache__|\\.pyc\$'"
+	check "vtep-evpn ships its unit, man page, examples, gobgpd drop-in; /etc/vtep/evpn.conf a conffile" bash -c "
+		cd '$evr' && grep -q '^ExecStart=/usr/sbin/vtep-evpn -c /etc/vtep/evpn.conf' lib/systemd/system/vtep-evpn.service &&
+		test -e lib/systemd/system/gobgpd.service.d/vtep-evpn-api-loopback.conf &&
+		test -e usr/share/man/man8/vtep-evpn.8.gz &&
+		cmp etc/vtep/evpn.conf '$REPO/examples/evpn.conf' &&
+		cmp usr/share/doc/vtep-evpn/examples/evpn.conf '$REPO/examples/evpn.conf' &&
+		dpkg-deb --ctrl-tarfile '$REPO/$evpn_deb' | tar -xOf - ./conffiles | grep -qx /etc/vtep/evpn.conf"
+	# dh_installsystemd --no-enable: the postinst enables the unit only
+	# when it was enabled before; it starts only an enabled unit.
+	check "vtep-evpn's postinst does not enable vtep-evpn.service; py3compile/py3clean its directory" bash -c "
+		dpkg-deb --ctrl-tarfile '$evpn_deb' | tar -xf - -C '$TMP' ./postinst ./prerm &&
+		grep -q \"if deb-systemd-helper debian-installed 'vtep-evpn.service'\" '$TMP/postinst' &&
+		grep -q 'py3compile -p vtep-evpn /usr/lib/vtep-evpn' '$TMP/postinst' &&
+		grep -q 'py3clean -p vtep-evpn' '$TMP/prerm'"
+	# The unit as installed, its paths moved into the unpacked tree.
+	mkdir -p "$TMP/evpn-unit"
+	sed "s|/usr/sbin/vtep-evpn|$evr/usr/sbin/vtep-evpn|; s|/etc/vtep/|$evr/etc/vtep/|g" \
+		"$evr/lib/systemd/system/vtep-evpn.service" >"$TMP/evpn-unit/vtep-evpn.service"
+	check "systemd-analyze verify accepts vtep-evpn.service" bash -c "
+		out=\$(systemd-analyze --man=no verify '$TMP/evpn-unit/vtep-evpn.service' 2>&1) &&
+		{ [ -z \"\$out\" ] || { echo \"\$out\"; false; }; }"
+	# The unpacked agent with an empty HOME: --help, then a start that gets
+	# past the stubs (loaded from the tree, python -v says) to its first
+	# vtepctl call; no file is written, in HOME or in the tree.
+	mkdir -p "$TMP/evpn-home" && printf 'asn 65000\nlocal 192.0.2.1\n' >"$TMP/evpn.conf"
+	find "$evr" "$TMP/evpn-home" | sort >"$TMP/evpn-before"
+	evpn_run() { env -u PYTHONDONTWRITEBYTECODE -u PYTHONPATH HOME="$TMP/evpn-home" \
+		XDG_CACHE_HOME="$TMP/evpn-home/.cache" /usr/bin/python3 "$@"; }
+	check "the unpacked vtep-evpn --help runs" bash -c "
+		$(declare -f evpn_run); TMP='$TMP'
+		evpn_run '$evr/usr/sbin/vtep-evpn' --help | grep -q '^usage: vtep-evpn'"
+	check "the unpacked agent loads its package and stubs from the tree, none from elsewhere" bash -c "
+		$(declare -f evpn_run); TMP='$TMP'
+		evpn_run -v '$evr/usr/sbin/vtep-evpn' -c '$TMP/evpn.conf' --vtepctl /bin/false >'$TMP/evpn.out' 2>&1
+		grep -q 'vtepctl -j vni show' '$TMP/evpn.out' || { tail -n 5 '$TMP/evpn.out'; exit 1; }
+		grep -q '^# code object from $evr/usr/lib/vtep-evpn/gobgp_pb2.py\$' '$TMP/evpn.out' &&
+		grep -q '^# code object from $evr/usr/lib/vtep-evpn/vtep_evpn/main.py\$' '$TMP/evpn.out' &&
+		! grep -E '^# code object from .*(_pb2|_pb2_grpc|vtep_evpn/[a-z_]*)\\.py\$' '$TMP/evpn.out' |
+			grep -v '^# code object from $evr/usr/lib/vtep-evpn/'"
+	find "$evr" "$TMP/evpn-home" | sort >"$TMP/evpn-after"
+	check "the unpacked agent wrote no file (no stubs, no __pycache__), in the tree or in HOME" \
+		diff "$TMP/evpn-before" "$TMP/evpn-after"
+	# As after the postinst's py3compile: the agent accepts the __pycache__
+	# and loads the compiled stubs.
+	check "after py3compile the agent vets and loads the compiled stubs" bash -c "
+		$(declare -f evpn_run); TMP='$TMP'
+		py3compile '$evr/usr/lib/vtep-evpn' &&
+		evpn_run -v '$evr/usr/sbin/vtep-evpn' -c '$TMP/evpn.conf' --vtepctl /bin/false >'$TMP/evpn.out' 2>&1
+		grep -q 'vtepctl -j vni show' '$TMP/evpn.out' &&
+		grep -q '^# code object from .$evr/usr/lib/vtep-evpn/__pycache__/gobgp_pb2\\.' '$TMP/evpn.out' ||
+			{ grep -E 'gobgp_pb2|error' '$TMP/evpn.out' | tail -n 5; false; }"
+else
+	notok "the vtep-evpn package exists ($evpn_deb; skipping the checks of its contents)"
+fi
 
 # ---- the ip plugin's symbol check ----
 check "the ip plugin exports only vtep_link_util and needs only what /usr/sbin/ip and libc export" \
