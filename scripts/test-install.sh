@@ -144,6 +144,9 @@ if [ $have_debs = 1 ]; then
 	done
 fi
 
+# Secure Boot: dkms signs the module with the configured MOK key
+[ $have_debs = 0 ] || scripts/test-mok.sh "$TMP/dkms-root/usr/src" || failed=1
+
 # ---- make install ----
 make --no-print-directory userspace/vtepctl userspace/ip/link_vtep.so >"$TMP/out" 2>&1 ||
 	{ notok "vtepctl and the ip plugin build"; tail -n 20 "$TMP/out" | sed 's/^/#   /'; }

@@ -1,13 +1,20 @@
 #!/bin/bash
 # The orchestration examples, run as an operator would run them:
-#  - examples/libvirt-qemu-hook with a sample domain XML: "started" on h1
-#    points h2's and h3's FDB at h1; a live migration to h2 ("started" on
-#    h2) repoints h1 and h3 at h2; the source's late "stopped" on h1 then
-#    deletes nothing of h2's; "stopped" on h2 clears every entry;
+#  - examples/libvirt-qemu-hook, fed libvirt's calls by hand with a sample
+#    domain XML. Each host programs only its own vtep0, from the claims in
+#    a directory all hosts share ($TMP/hosts, as shared storage would be);
+#    no host runs anything in another. "started" on h1 makes h2 and h3
+#    send the VM's MACs to h1, and v3 (on h3) pings the VM; a live
+#    migration to h2 (migrate, prepare, start, started on h2 while the VM
+#    still runs on h1) changes nothing until the source's "stopped"; then
+#    h1 and h3 point at h2 and the ping follows the VM; a failed incoming
+#    migration leaves the claim as it was; "stopped" on h2 clears every
+#    entry;
 #  - examples/vtep@.service: its ExecStart/ExecStartPost/ExecStop lines,
 #    %i = vtep0, applied to examples/vtep0.conf, then undone;
 #  - examples/ifupdown-vtep: its pre-up/up/post-down lines, the same way.
 #
+#    "VM" web 203.0.113.10 ── h1, then h2                 "VM" v3 203.0.113.3
 #   ┌ h1 198.51.100.1 ┐  ┌ h2 198.51.100.2 ┐  ┌ h3 198.51.100.3 ┐  ┌ h4 192.0.2.1 ┐
 #   │ br0 ─ vtep0     │  │ br0 ─ vtep0     │  │ br0 ─ vtep0     │  │ (the unit's) │
 #   └────────┬────────┘  └────────┬────────┘  └────────┬────────┘  └──────┬───────┘
@@ -18,13 +25,22 @@
 HOOK=$TOPO_REPO/examples/libvirt-qemu-hook
 MAC=52:54:00:aa:bb:01 MAC2=52:54:00:aa:bb:02 OTHER=52:54:00:aa:bb:03
 
+# Learning off: what the FDBs hold is what the hook put there.
 topo_switch
 for i in 1 2 3; do
 	host_add h$i 198.51.100.$i
-	vtep_add h$i 198.51.100.$i
-	vtepctl_n h$i vni add 100 dev vtep0 untagged
-	vtepctl_n h$i vni add 200 dev vtep0 vlan 200
+	vtep_add h$i 198.51.100.$i learning off
+	{
+		echo "vni add 100 dev vtep0 untagged"
+		echo "vni add 200 dev vtep0 vlan 200"
+		for j in 1 2 3; do
+			[ $i = $j ] || echo "remote add 198.51.100.$j vni 100 dev vtep0"
+		done
+	} | vtepctl_n h$i -batch -
 done
+# The VM "web": a namespace whose veth moves from h1's bridge to h2's
+vm_add h1 web "$MAC" 203.0.113.10
+vm_add h3 v3 52:54:00:00:00:03 203.0.113.3
 
 # A domain with two interfaces on mapped bridges, one on an unmapped one.
 cat >"$TMP/web.xml" <<EOF
@@ -47,70 +63,139 @@ cat >"$TMP/web.xml" <<EOF
   </devices>
 </domain>
 EOF
-# The hook's configuration on host i: its peers are the two others.
+# The hook's configuration on host i: the shared claims, its own state;
+# "owner hook" once vtepctl knows the keyword
+OWNER=none
+"$VTEPCTL" fdb help 2>&1 | grep -qw owner && OWNER=hook
+mkdir -p "$TMP/hosts"
 for i in 1 2 3; do
-	{
-		echo "dev vtep0"
-		echo "local 198.51.100.$i"
-		echo "vtepctl ip netns exec ${P}h$i $VTEPCTL"
-		echo "network br100 100"
-		echo "network tenant200 200"
-		for j in 1 2 3; do
-			[ $i = $j ] || echo "peer h$j ip netns exec ${P}h$j $VTEPCTL"
-		done
-	} >"$TMP/h$i.conf"
+	cat >"$TMP/h$i.conf" <<-EOF
+	dev vtep0
+	local 198.51.100.$i
+	vtepctl $VTEPCTL -n ${P}h$i
+	network br100 100
+	network tenant200 200
+	claims $TMP/hosts
+	state $TMP/state-h$i
+	owner $OWNER
+	EOF
 done
-# hook HOST OP: libvirt's call on HOST
+# hook HOST OP...: libvirt's calls on HOST ("qemu web OP begin -"), in turn
 hook() {
-	pretty "$1" "qemu web $2 begin - < web.xml"
-	VTEP_HOOK_CONF=$TMP/$1.conf "$HOOK" web "$2" begin - <"$TMP/web.xml"
+	local h=$1 op
+	for op in "${@:2}"; do
+		pretty "$h" "qemu web $op begin - < web.xml"
+		VTEP_HOOK_CONF=$TMP/$h.conf "$HOOK" web "$op" begin - <"$TMP/web.xml" \
+			>>"$TMP/hook.out" || return 1
+	done
 }
-dst() { fdb_dst "$1" vtep0 "$2" "$3"; }
-
-# is HOST VNI MAC DST: HOST's FDB sends MAC of VNI to DST ("" = no entry)
-is() { [ "$(dst "$1" "$2" "$3")" = "$4" ]; }
+# reconcile HOST...: each host's timer fires
+reconcile() {
+	local h
+	for h in "$@"; do
+		pretty "$h" "libvirt-qemu-hook --reconcile"
+		VTEP_HOOK_CONF=$TMP/$h.conf "$HOOK" --reconcile || return 1
+	done
+}
+# switchover: the VM's memory is copied, it resumes on h2 and QEMU
+# announces it (a RARP from its MAC: here a datagram it sends), which
+# teaches h2's bridge that the MAC moved from vtep0 to the VM's port
+switchover() {
+	ipn h1 link set v-web netns "${P}h2"
+	ipn h2 link set v-web master br0 up
+	n web bash -c 'echo announce >/dev/udp/203.0.113.3/9'
+}
+# fdb HOST: HOST's static entries as "MAC VNI DST [owner ...]" lines (one
+# vtepctl, no ip netns exec, no jq: a check reads three hosts)
+fdb() {
+	"$VTEPCTL" -n "$P$1" fdb show dev vtep0 static | awk '{
+		for (i = 2; i < NF; i++) {
+			if ($i == "vni") v = $(i + 1)
+			if ($i == "dst") d = $(i + 1)
+			if ($i == "owner") o = " owner " $(i + 1)
+		}
+		print $1, v, d o }'
+}
 # none VNI MAC HOST...: no entry for MAC on any of the hosts
 none() {
 	local h
-	for h in "${@:3}"; do is "$h" "$1" "$2" "" || { echo "$h has $2"; return 1; }; done
+	for h in "${@:3}"; do
+		! fdb "$h" | grep -q "^$2 $1 " || { echo "$h has $2 in $1"; return 1; }
+	done
 }
-ignored_ops() {
-	local out
-	VTEP_HOOK_CONF=$TMP/h1.conf "$HOOK" web prepare begin - <"$TMP/web.xml" &&
-	out=$(VTEP_HOOK_CONF=$TMP/h2.conf "$HOOK" web migrate begin - <"$TMP/web.xml") &&
-	[ -z "$out" ]
+# claims HOST [PENDING]: the claim of web names HOST (and PENDING, or none)
+claims() {
+	cat "$TMP/hosts/web"
+	grep -qx "host 198.51.100.${1#h}" "$TMP/hosts/web" || return 1
+	if [ -n "${2:-}" ]; then
+		grep -qx "pending 198.51.100.${2#h}" "$TMP/hosts/web"
+	else
+		! grep -q "^pending" "$TMP/hosts/web"
+	fi
 }
-check "the hook ignores operations it does not handle (prepare, migrate)" ignored_ops
-check "started on h1" hook h1 started
-check "h2 and h3 send the VM's MACs to h1, in both VNIs" eval '
-	is h2 100 $MAC 198.51.100.1 && is h3 100 $MAC 198.51.100.1 &&
-	is h2 200 $MAC2 198.51.100.1 && is h3 200 $MAC2 198.51.100.1'
-check "the unmapped interface is left alone, and h1 has no entry for its own VM" eval '
-	none 100 $OTHER h2 h3 && none 100 $MAC h1'
+# at HOST: the two other hosts send the VM's MACs (both VNIs) to HOST, and
+# HOST has no entry for them
+at() {
+	local h ip=198.51.100.${1#h} t
+	for h in h1 h2 h3; do
+		t=$(fdb "$h")
+		echo "$h: $t"
+		if [ "$h" = "$1" ]; then
+			! grep -qE "^($MAC 100|$MAC2 200) " <<<"$t" || return 1
+		else
+			grep -q "^$MAC 100 $ip\b" <<<"$t" && grep -q "^$MAC2 200 $ip\b" <<<"$t" || return 1
+		fi
+	done
+}
 
-# Live migration h1 -> h2: the destination's started comes first, the
-# source's stopped late.
-check "started on h2 (migration destination)" hook h2 started
-check "h1 and h3 now send the VM's MACs to h2" eval '
-	is h1 100 $MAC 198.51.100.2 && is h3 100 $MAC 198.51.100.2 && is h3 200 $MAC2 198.51.100.2'
-check "h2 dropped the entries that pointed at h1 (the VM is local now)" eval '
-	none 100 $MAC h2 && none 200 $MAC2 h2'
-check "the late stopped on h1 (migration source) succeeds" hook h1 stopped
-check "... and leaves h2's entries on h1 and h3 in place" eval '
-	is h3 100 $MAC 198.51.100.2 && is h3 200 $MAC2 198.51.100.2 && is h1 100 $MAC 198.51.100.2'
-check "stopped on h2 (the VM shuts down)" hook h2 stopped
-check "no host has an entry for the VM any more" eval '
-	none 100 $MAC h1 h2 h3 && none 200 $MAC2 h1 h2 h3'
+check "the hook ignores operations it does not handle (prepare): no output, no claim" \
+	eval 'hook h1 prepare && [ ! -s "$TMP/hook.out" ] && [ ! -e "$TMP/hosts/web" ]'
+check "started on h1: the claim names h1" eval 'hook h1 started && claims h1'
+check "h2 and h3 reconcile (their timers; h1's hook did its own at once)" reconcile h2 h3
+check "h2 and h3 send the VM's MACs to h1 in both VNIs, h1 has none" at h1
+check "the unmapped interface is left alone" none 100 $OTHER h1 h2 h3
+check "v3 (on h3) pings the VM on h1" ping_ok v3 203.0.113.10
+if [ $OWNER = hook ]; then
+	check "the hook's entries carry owner hook" eval 'fdb h3 | grep -qx "$MAC 100 198.51.100.1 owner hook"'
+else
+	skip "the hook's entries carry owner hook" "this vtepctl has no owner keyword"
+fi
+
+# Live migration h1 -> h2: the destination runs migrate, prepare, start
+# and started while the VM still runs on h1 (paused on h2).
+check "migrate, prepare, start, started on h2 (incoming): no output (XML unchanged)" \
+	eval 'hook h2 migrate prepare start started && [ ! -s "$TMP/hook.out" ]'
+check "... the claim still names h1, h2 as pending" claims h1 h2
+check "... every host reconciles: the MACs still go to h1" eval 'reconcile h1 h2 h3 && at h1'
+check "... and the VM on h1 still answers v3" ping_ok v3 203.0.113.10
+check "the VM resumes on h2; stopped and release on h1 (the source)" \
+	eval 'switchover && hook h1 stopped release'
+check "... the claim names h2; h1 points at h2 already" eval 'claims h2 && fdb h1 | grep -q "^$MAC 100 198.51.100.2"'
+check "h2 and h3 reconcile: h1 and h3 send the VM's MACs to h2, h2 has none" \
+	eval 'reconcile h2 h3 && at h2'
+check "v3 pings the VM on h2" ping_ok v3 203.0.113.10
+
+# A failed incoming migration h2 -> h1: h1 drops its pending mark
+check "migrate, prepare, start, started, stopped, release on h1 (it fails)" \
+	hook h1 migrate prepare start started stopped release
+check "... the claim names h2 alone, every host still points at h2" \
+	eval 'claims h2 && reconcile h1 h3 && at h2'
+
+check "stopped and release on h2 (the VM shuts down): no claim left" \
+	eval 'hook h2 stopped release && [ ! -e "$TMP/hosts/web" ]'
+check "h1 and h3 reconcile: no host has an entry for the VM" eval '
+	reconcile h1 h3 && none 100 $MAC h1 h2 h3 && none 200 $MAC2 h1 h2 h3'
 check "a second stopped is a no-op that succeeds" hook h2 stopped
-bad_peer() {
+bad_vtepctl() {
 	local rc=0
-	sed 's/^peer h3 .*/peer h3 false/' "$TMP/h1.conf" >"$TMP/h1-bad.conf"
+	sed 's|^vtepctl .*|vtepctl false|' "$TMP/h1.conf" >"$TMP/h1-bad.conf"
 	VTEP_HOOK_CONF=$TMP/h1-bad.conf "$HOOK" web started begin - <"$TMP/web.xml" \
 		2>"$TMP/hook.err" || rc=$?
 	cat "$TMP/hook.err"
-	[ $rc = 1 ] && grep -q 'peer h3' "$TMP/hook.err" && is h2 100 $MAC 198.51.100.1
+	rm -f "$TMP/hosts/web"
+	[ $rc = 1 ] && grep -q 'vtep hook: false' "$TMP/hook.err"
 }
-check "an unreachable peer fails the hook (exit 1), the other peers are programmed" bad_peer
+check "a vtepctl that fails fails the hook (exit 1, said on stderr)" bad_vtepctl
 
 # ---- vtep@.service ----
 # unit_lines UNIT KEY: the KEY= lines of the unit, as run on this test's
