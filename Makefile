@@ -102,9 +102,10 @@ userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
 plugin: userspace/ip/link_vtep.so ## build the ip link plugin (link_vtep.so), check its symbols against the ip binary IP
 
 userspace/ip/link_vtep.so: userspace/ip/link_vtep.c userspace/ip/iproute2.h uapi/linux/vtep.h \
+		userspace/link_opts.c userspace/link_opts.h \
 		scripts/ip-plugin-symbols.sh
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Iuserspace/ip -fPIC -shared -fvisibility=hidden \
-		$(LDFLAGS) -o $@.tmp userspace/ip/link_vtep.c
+		$(LDFLAGS) -o $@.tmp userspace/ip/link_vtep.c userspace/link_opts.c
 	scripts/ip-plugin-symbols.sh $@.tmp $(IP)
 	mv $@.tmp $@
 
