@@ -54,7 +54,7 @@ SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
-.PHONY: all module cached-modules vtepctl tests check unit vm-test mutants demo \
+.PHONY: all module cached-modules vtepctl man-link-options tests check unit vm-test mutants demo \
 	style sparse deps clean help plugin install modules_install \
 	dkms-src dkms-install deb bench bench-insns soak debug-kernel evpn-stubs install-evpn
 
@@ -92,7 +92,13 @@ sparse: ## build the module for every cached kernel with sparse (C=2)
 style: ## checkpatch over kmod/ (fetched with the kernel cache); an ERROR fails
 	@bash scripts/checkpatch.sh
 
-vtepctl: userspace/vtepctl ## build the CLI
+vtepctl: userspace/vtepctl man-link-options ## build the CLI
+
+# vtepctl.8's LINK_OPTIONS block is written from "vtepctl link help", that
+# is from userspace/link_opts.h; `make` keeps it current, `make unit` checks
+# it and the rest (scripts/link-opts.sh).
+man-link-options: userspace/vtepctl
+	@scripts/link-opts.sh update userspace/vtepctl $(MAN8)
 
 userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
@@ -249,8 +255,9 @@ FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
 DRIVER_BINS := tests/drivers/nlcmd
 tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS) $(FRAMES_DIR)/.made $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, the drivers, the test frames and their senders, vtep-evpn's stubs
 
-unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
+unit: tests/unit/check_vtepctl userspace/vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
+	scripts/link-opts.sh check userspace/vtepctl $(MAN8)
 	$(PYTHON3) tests/unit/test_evpn.py
 	$(PYTHON3) tests/unit/test_promcheck.py
 
