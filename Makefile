@@ -203,7 +203,9 @@ deb: ## build the vtep-dkms and vtepctl .debs into build/deb/ (dpkg-buildpackage
 	cd $(DEB_DIR)/vtep-$(VERSION) && dpkg-buildpackage -us -uc -b --no-sign
 	lintian --fail-on error $(DEB_DIR)/*.changes
 
-tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
+# iplink_harness.c compiles the ip plugin in, to hold it to vtepctl
+tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR) $(wildcard tests/unit/*.h) \
+		userspace/ip/link_vtep.c userspace/ip/iproute2.h
 	$(CC) $(CFLAGS) -pthread -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \
 		$(MNL_LIBS) $(shell pkg-config --libs check)
 
