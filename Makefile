@@ -54,7 +54,7 @@ SELFTEST_HDR := $(wildcard tests/selftests/*.h)
 BPF_OBJS  := $(patsubst %.bpf.c,%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 KSRC      := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/vtep.h VERSION
 
-.PHONY: all module cached-modules vtepctl tests check unit vm-test mutants demo \
+.PHONY: all module cached-modules vtepctl man-link-options tests check unit vm-test mutants demo \
 	style sparse deps clean help plugin install modules_install \
 	dkms-src dkms-install deb bench bench-insns soak debug-kernel evpn-stubs install-evpn
 
@@ -92,7 +92,13 @@ sparse: ## build the module for every cached kernel with sparse (C=2)
 style: ## checkpatch over kmod/ (fetched with the kernel cache); an ERROR fails
 	@bash scripts/checkpatch.sh
 
-vtepctl: userspace/vtepctl ## build the CLI
+vtepctl: userspace/vtepctl man-link-options ## build the CLI
+
+# vtepctl.8's LINK_OPTIONS block is written from "vtepctl link help", that
+# is from userspace/link_opts.h; `make` keeps it current, `make unit` checks
+# it and the rest (scripts/link-opts.sh).
+man-link-options: userspace/vtepctl
+	@scripts/link-opts.sh update userspace/vtepctl $(MAN8)
 
 userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) -o $@ userspace/main.c $(USER_SRC) $(MNL_LIBS)
@@ -102,9 +108,10 @@ userspace/vtepctl: userspace/main.c $(USER_SRC) $(USER_HDR)
 plugin: userspace/ip/link_vtep.so ## build the ip link plugin (link_vtep.so), check its symbols against the ip binary IP
 
 userspace/ip/link_vtep.so: userspace/ip/link_vtep.c userspace/ip/iproute2.h uapi/linux/vtep.h \
+		userspace/link_opts.c userspace/link_opts.h \
 		scripts/ip-plugin-symbols.sh
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Iuserspace/ip -fPIC -shared -fvisibility=hidden \
-		$(LDFLAGS) -o $@.tmp userspace/ip/link_vtep.c
+		$(LDFLAGS) -o $@.tmp userspace/ip/link_vtep.c userspace/link_opts.c
 	scripts/ip-plugin-symbols.sh $@.tmp $(IP)
 	mv $@.tmp $@
 
@@ -197,7 +204,9 @@ deb: ## build the vtep-dkms, vtepctl and vtep-evpn .debs into build/deb/ (dpkg-b
 	cd $(DEB_DIR)/vtep-$(VERSION) && dpkg-buildpackage -us -uc -b --no-sign
 	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 
-tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR)
+# iplink_harness.c compiles the ip plugin in, to hold it to vtepctl
+tests/unit/check_vtepctl: $(UNIT_SRC) $(USER_SRC) $(USER_HDR) $(wildcard tests/unit/*.h) \
+		userspace/ip/link_vtep.c userspace/ip/iproute2.h
 	$(CC) $(CFLAGS) -pthread -Itests/unit -o $@ $(UNIT_SRC) $(USER_SRC) \
 		$(MNL_LIBS) $(shell pkg-config --libs check)
 
@@ -249,8 +258,9 @@ FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
 DRIVER_BINS := tests/drivers/nlcmd
 tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS) $(FRAMES_DIR)/.made $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, the drivers, the test frames and their senders, vtep-evpn's stubs
 
-unit: tests/unit/check_vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
+unit: tests/unit/check_vtepctl userspace/vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host
 	CK_TAP_LOG_FILE_NAME=- tests/unit/check_vtepctl
+	scripts/link-opts.sh check userspace/vtepctl $(MAN8)
 	$(PYTHON3) tests/unit/test_evpn.py
 	$(PYTHON3) tests/unit/test_promcheck.py
 

@@ -90,6 +90,14 @@ if [ -x tests/unit/check_vtepctl ]; then
 		tee "$LOGDIR/unit.log" | grep -E '^(not )?ok' | sed 's/^/unit: /' >>"$TAP"
 	grep -E '^not ok' "$LOGDIR/unit.log" | sed 's/^/#   /'
 fi
+# The link options where they are not compiled from link_opts.h: the man
+# page's LINK_OPTIONS block and entries, the completion, the plugin's usage
+echo "# link options (vtepctl.8, completion, ip plugin; on the host)"
+bash scripts/link-opts.sh check >"$LOGDIR/link-opts.log" 2>&1 ||
+	grep -q '^not ok' "$LOGDIR/link-opts.log" ||
+	say "not ok - unit: scripts/link-opts.sh check runs (log: build/check/link-opts.log)"
+grep -E '^(not )?ok' "$LOGDIR/link-opts.log" | sed 's/^/unit: /' >>"$TAP"
+grep -E '^(not ok|#)' "$LOGDIR/link-opts.log" | sed 's/^/#   /'
 # tests/unit/test_evpn.py runs every tests/unit/evpn/test_*.py, one TAP
 # stream; a file that does not import is a "not ok" of its own.
 echo "# unit tests of vtep-evpn (python, on the host)"

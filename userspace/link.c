@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
@@ -17,181 +18,31 @@
 #define L(cmd) BIT(LINK_##cmd)
 #define OPT (L(ADD) | L(SET))
 
-static int p_ttl(void *req, char **v)
+/* Every option by link_opts.h's parser; kw_walk has refused repeats */
+static int p_opt(void *req, unsigned int i, char **v)
 {
 	struct link_req *r = req;
-	uint32_t t = 0;
+	const char *why, *bad;
 
-	if (strcmp(v[0], "auto") && parse_u32(v[0], 1, 255, &t))
-		return invarg("TTL must be 1-255 or \"auto\"", v[0]);
-	r->ttl = (uint8_t)t;
-	r->set |= BIT(VTEP_LINK_A_TTL);
+	if (link_opt_parse(&link_opts[i], v, &r->v, &why, &bad))
+		return invarg(why, bad);
+	r->set = r->v.given;
 	return 0;
 }
 
-/* A TOS byte reads best in hex (0x10), as ip(8) prints it */
-static int parse_tos(const char *s, uint8_t *tos)
-{
-	uint32_t t;
-	char *end;
+#define LINK_P(id, ...)							\
+	static int p_##id(void *req, char **v) { return p_opt(req, LO_##id, v); }
+LINK_OPTS(LINK_P)
 
-	if (s[0] == '0' && s[1] == 'x' && s[2]) {
-		unsigned long v = strtoul(s + 2, &end, 16);
-
-		if (*end || v > 255 || s[2] == '-' || s[2] == '+')
-			return -1;
-		t = (uint32_t)v;
-	} else if (parse_u32(s, 0, 255, &t)) {
-		return -1;
-	}
-	*tos = (uint8_t)t;
-	return 0;
-}
-
-static int p_tos(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (!strcmp(v[0], "inherit"))
-		r->tos = VTEP_TOS_INHERIT;
-	else if (parse_tos(v[0], &r->tos) || r->tos == VTEP_TOS_INHERIT)
-		return invarg("TOS must be 0-255 (0x00-0xff) or \"inherit\"",
-			      v[0]);
-	r->set |= BIT(VTEP_LINK_A_TOS);
-	return 0;
-}
-
-static const char *const df_names[] = {
-	[VTEP_DF_UNSET] = "unset",
-	[VTEP_DF_SET] = "set",
-	[VTEP_DF_INHERIT] = "inherit",
-	NULL,
-};
-
-static int p_df(void *req, char **v)
-{
-	struct link_req *r = req;
-	int i = find_word(df_names, v[0]);
-
-	if (i < 0)
-		return invarg("DF must be \"set\", \"unset\" or \"inherit\"",
-			      v[0]);
-	r->df = (uint8_t)i;
-	r->set |= BIT(VTEP_LINK_A_DF);
-	return 0;
-}
-
-static int p_srcport(void *req, char **v)
-{
-	struct link_req *r = req;
-
-	if (parse_port(v[0], &r->port_min))
-		return invarg("source ports must be 1-65535", v[0]);
-	if (parse_port(v[1], &r->port_max) || r->port_max < r->port_min)
-		return invarg("source ports must be MIN MAX, MIN <= MAX <= 65535",
-			      v[1]);
-	r->set |= BIT(VTEP_LINK_A_PORT_MIN) | BIT(VTEP_LINK_A_PORT_MAX);
-	return 0;
-}
-
-/* "local A [local B ...]": one address is LOCAL(6), several LOCALS */
-static int p_local(void *req, char **v)
-{
-	struct link_req *r = req;
-	struct vtep_ip ip;
-	unsigned int i;
-
-	if (parse_ip(v[0], &ip))
-		return invarg("not an IPv4 or IPv6 address", v[0]);
-	if (ip_is_multicast(&ip))
-		return invarg("the local address must be unicast", v[0]);
-	if (r->nlocals == VTEP_LOCAL_ADDRS_MAX)
-		return invarg("a device has at most 8 local addresses", v[0]);
-	if (r->nlocals && ip.family != r->locals[0].family)
-		return invarg("local addresses must all be IPv4 or all IPv6",
-			      v[0]);
-	for (i = 0; i < r->nlocals; i++)
-		if (!memcmp(&ip, &r->locals[i], sizeof(ip)))
-			return invarg("local address given twice", v[0]);
-	r->locals[r->nlocals++] = ip;
-	if (r->nlocals == 1) {
-		r->local = ip;
-		r->set |= BIT(VTEP_LINK_A_LOCAL);
-	} else {
-		r->set &= ~BIT(VTEP_LINK_A_LOCAL);
-		r->set |= BIT(VTEP_LINK_A_LOCALS);
-	}
-	return 0;
-}
-
-/* VTEP_LINK_A_LOCALS { ADDR(6) ... }, if several were given */
-static void put_locals(struct nlmsghdr *nlh, const struct link_req *r)
-{
-	struct nlattr *nest;
-	unsigned int i;
-
-	if (!(r->set & BIT(VTEP_LINK_A_LOCALS)))
-		return;
-	nest = mnl_attr_nest_start(nlh, VTEP_LINK_A_LOCALS);
-	for (i = 0; i < r->nlocals; i++)
-		attr_put_ip(nlh, VTEP_LOCAL_A_ADDR, VTEP_LOCAL_A_ADDR6,
-			    &r->locals[i]);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-#define T(t, a, f) KT(struct link_req, t, a, f)
+/* a row per option of link_opts.h: srcport takes two values, local repeats */
+#define LINK_KW(id, kw, ...)						\
+	{ kw, OPT, 0, (LO_##id == LO_SRCPORT) + 1, 0, p_##id,		\
+	  .many = LO_##id == LO_LOCAL },
 
 static const struct kw link_kws[] = {
 	{ "NAME", L(ADD) | L(SET) | L(DEL) | L(SHOW), L(ADD) | L(SET) | L(DEL),
-	  1, 0, NULL, T(KW_DEV, 0, name) },
-	{ "local", OPT, 0, 1, 0, p_local, T(KW_UNICAST, VTEP_LINK_A_LOCAL, local),
-	  .why = "the local address must be unicast", .many = true },
-	{ "port", OPT, 0, 1, 0, NULL, T(KW_PORT, VTEP_LINK_A_PORT, port) },
-	{ "ttl", OPT, 0, 1, 0, p_ttl, T(KW_U8, VTEP_LINK_A_TTL, ttl) },
-	{ "tos", OPT, 0, 1, 0, p_tos, T(KW_U8, VTEP_LINK_A_TOS, tos) },
-	{ "df", OPT, 0, 1, 0, p_df, T(KW_U8, VTEP_LINK_A_DF, df) },
-	{ "learning", OPT, 0, 1, 0, NULL,
-	  T(KW_ON_OFF, VTEP_LINK_A_LEARNING, learning) },
-	{ "ageing", OPT, 0, 1, 0, NULL, T(KW_SECS, VTEP_LINK_A_AGEING, ageing),
-	  .why = "ageing must be 0-1000000 seconds (0 = never)" },
-	{ "max-fdb", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_FDB_MAX, fdb_max),
-	  .why = "max-fdb must be 0-4294967295 (0 = no limit)" },
-	{ "max-learned", OPT, 0, 1, 0, NULL,
-	  T(KW_U32, VTEP_LINK_A_LEARN_MAX, learn_max),
-	  .why = "max-learned must be 0-4294967295 (0 = no limit)" },
-	{ "max-learned-dev", OPT, 0, 1, 0, NULL,
-	  T(KW_U32, VTEP_LINK_A_LEARN_MAX_DEV, learn_max_dev),
-	  .why = "max-learned-dev must be 0-4294967295 (0 = no limit)" },
-	{ "max-peers", OPT, 0, 1, 0, NULL,
-	  T(KW_U32, VTEP_LINK_A_PEER_MAX, peer_max),
-	  .why = "max-peers must be 0-4294967295 (0 = no limit)" },
-	{ "max-remotes", OPT, 0, 1, 0, NULL,
-	  T(KW_U32, VTEP_LINK_A_REMOTE_MAX, remote_max),
-	  .why = "max-remotes must be 0-4294967295 (0 = no limit)" },
-	{ "srcport", OPT, 0, 2, 0, p_srcport,
-	  T(KW_RANGE, VTEP_LINK_A_PORT_MIN, port_min) },
-	{ "udpcsum", OPT, 0, 1, 0, NULL,
-	  T(KW_ON_OFF, VTEP_LINK_A_UDP_CSUM, udp_csum) },
-	{ "move-notice", OPT, 0, 1, 0, NULL,
-	  T(KW_ON_OFF, VTEP_LINK_A_MOVE_NOTICE, move_notice) },
-	{ "udp6zerocsumrx", OPT, 0, 1, 0, NULL,
-	  T(KW_ON_OFF, VTEP_LINK_A_UDP6_ZERO_CSUM_RX, udp6_zero_csum_rx) },
-	{ "resteer", OPT, 0, 1, 0, NULL,
-	  T(KW_ON_OFF, VTEP_LINK_A_RESTEER, resteer) },
-	{ "flowlet-gap", OPT, 0, 1, 0, NULL,
-	  T(KW_U32, VTEP_LINK_A_FLOWLET_GAP, flowlet_gap),
-	  .lo = 1, .hi = VTEP_FLOWLET_GAP_MAX,
-	  .why = "flowlet-gap must be 1-1000000 microseconds" },
-	{ "sample", OPT, 0, 1, 0, NULL, T(KW_U32, VTEP_LINK_A_SAMPLE, sample),
-	  .lo = 0, .hi = VTEP_SAMPLE_MAX,
-	  .why = "sample must be 0-1048576 (0 = off)" },
-	{ "elephant-rate", OPT, 0, 1, 0, NULL,
-	  T(KW_U64, VTEP_LINK_A_ELEPHANT_RATE, elephant_rate),
-	  .lo = VTEP_ELEPHANT_RATE_MIN,
-	  .why = "elephant-rate must be at least 1000 bytes/s" },
-	/* last: LINK_SET sends its ifindex after the settings */
-	{ "underlay", OPT, 0, 1, 0, NULL,
-	  T(KW_DEV, VTEP_LINK_A_UNDERLAY, underlay) },
+	  1, 0, NULL, KT(struct link_req, KW_DEV, 0, name) },
+	LINK_OPTS(LINK_KW)
 	{ NULL },
 };
 
@@ -206,6 +57,8 @@ static const struct vtep_op link_ops[] = {
 	{ NULL },
 };
 
+#define UNDERLAY_GIVEN(r) ((r)->v.given & BIT(LO_UNDERLAY))
+
 /* Rules across keywords; the underlay named is resolved here, so a
  * missing one stops the command before anything is sent */
 static int link_check(int cmd, void *req)
@@ -216,14 +69,36 @@ static int link_check(int cmd, void *req)
 		pr_err("nothing to change, try \"vtepctl link help\"");
 		return -1;
 	}
-	if (!(r->set & BIT(VTEP_LINK_A_UNDERLAY)))
-		return 0;
-	r->underlay_ifindex = nl_ifindex(r->underlay);
-	if (!r->underlay_ifindex) {
-		pr_err("cannot find device \"%s\"", r->underlay);
+	if (!UNDERLAY_GIVEN(r) || !r->v.dev[0])
+		return 0;	/* "underlay none": ifindex 0 */
+	r->v.ifindex = nl_ifindex(r->v.dev);
+	if (!r->v.ifindex) {
+		pr_err("cannot find device \"%s\"", r->v.dev);
 		return -1;
 	}
 	return 0;
+}
+
+static void put_attr(void *msg, unsigned int attr, const void *d, size_t len)
+{
+	mnl_attr_put(msg, (uint16_t)attr, len, d);
+}
+
+static void *put_nest(void *msg, unsigned int attr)
+{
+	return mnl_attr_nest_start(msg, (uint16_t)attr);
+}
+
+static void put_nest_end(void *msg, void *nest)
+{
+	mnl_attr_nest_end(msg, nest);
+}
+
+static void put_opts(struct nlmsghdr *nlh, const struct link_req *r)
+{
+	const struct link_put p = { put_attr, put_nest, put_nest_end, nlh };
+
+	link_opts_put(&p, &r->v);
 }
 
 /* nlh: a bare header; the underlay device travels as IFLA_LINK */
@@ -237,20 +112,19 @@ static void link_build_newlink(struct nlmsghdr *nlh, const struct link_req *r)
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, r->name);
-	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
-		mnl_attr_put_u32(nlh, IFLA_LINK, r->underlay_ifindex);
+	if (UNDERLAY_GIVEN(r) && r->v.ifindex)
+		mnl_attr_put_u32(nlh, IFLA_LINK, r->v.ifindex);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vtep");
-	if (r->set & ~BIT(VTEP_LINK_A_UNDERLAY)) {
+	if (r->set & ~BIT(LO_UNDERLAY)) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		kw_put(nlh, link_kws, r);
-		put_locals(nlh, r);
+		put_opts(nlh, r);
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, info);
 }
 
-/* nlh: a VTEP_CMD_LINK_SET header */
+/* nlh: a VTEP_CMD_LINK_SET header; the underlay goes last */
 static void link_build_set(struct nlmsghdr *nlh, const void *req)
 {
 	const struct link_req *r = req;
@@ -258,127 +132,66 @@ static void link_build_set(struct nlmsghdr *nlh, const void *req)
 
 	put_dev(nlh, r->name);
 	nest = mnl_attr_nest_start(nlh, VTEP_A_LINK);
-	kw_put(nlh, link_kws, r);
-	put_locals(nlh, r);
-	if (r->set & BIT(VTEP_LINK_A_UNDERLAY))
-		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->underlay_ifindex);
+	put_opts(nlh, r);
+	if (UNDERLAY_GIVEN(r))
+		mnl_attr_put_u32(nlh, VTEP_LINK_A_UNDERLAY, r->v.ifindex);
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static void print_u8_on_off(const struct nlattr *a, const char *key,
-			    const char *fmt)
-{
-	uint8_t v;
+/* ---- link_opts.h's printer on print.c ---- */
 
-	if (attr_u8(a, &v))
-		print_on_off(PRINT_ANY, key, fmt, v);
+static void out_text(const char *s)
+{
+	print_string(PRINT_FP, NULL, "%s", s);
 }
 
-static void print_u32_attr(const struct nlattr *a, const char *key,
-			   const char *fmt)
+static void out_str(const char *key, const char *v)
 {
-	uint32_t v;
-
-	if (attr_u32(a, &v))
-		print_uint(PRINT_ANY, key, fmt, v);
-}
-
-/* The other local addresses, "local B local C "; JSON: "locals", all */
-static void print_locals(const struct nlattr *nest)
-{
-	char buf[INET6_ADDRSTRLEN];
-	const struct nlattr *a;
-	struct vtep_ip ip;
-	bool first = true;
-
-	if (!nest)
-		return;
-	open_json_array("locals");
-	mnl_attr_for_each_nested(a, nest) {
-		bool v6 = mnl_attr_get_type(a) == VTEP_LOCAL_A_ADDR6;
-
-		if (!attr_ip(v6 ? NULL : a, v6 ? a : NULL, &ip))
-			continue;
-		format_ip(&ip, buf, sizeof(buf));
-		print_string(PRINT_JSON, NULL, "%s", buf);
-		if (!first)	/* the primary is "local" already */
-			print_string(PRINT_FP, NULL, "local %s ", buf);
-		first = false;
-	}
-	close_json_array();
-}
-
-static void print_link_attrs(const struct nlattr **t)
-{
-	char buf[INET6_ADDRSTRLEN], name[IFNAMSIZ];
-	struct vtep_ip ip;
-	uint16_t u16, u16b;
-	uint64_t u64;
-	uint32_t u32;
-	uint8_t u8;
-
-	if (attr_ip(t[VTEP_LINK_A_LOCAL], t[VTEP_LINK_A_LOCAL6], &ip))
-		print_string(PRINT_ANY, "local", "local %s ",
-			     format_ip(&ip, buf, sizeof(buf)));
+	if (v)
+		print_string(PRINT_JSON, key, "%s", v);
 	else
-		print_null("local");
-	print_locals(t[VTEP_LINK_A_LOCALS]);
-	if (attr_u16(t[VTEP_LINK_A_PORT], &u16))
-		print_uint(PRINT_ANY, "port", "port %u ", ntohs(u16));
-	if (attr_u32(t[VTEP_LINK_A_UNDERLAY], &u32) && u32)
-		print_string(PRINT_ANY, "underlay", "underlay %s ",
-			     nl_ifname(u32, name));
+		print_null(key);
+}
+
+static void out_uint(const char *key, uint64_t v)
+{
+	print_u64(PRINT_JSON, key, "%" PRIu64, v);
+}
+
+static void out_open(const char *key, bool array)
+{
+	if (array)
+		open_json_array(key);
 	else
-		print_null("underlay");
-	if (attr_u8(t[VTEP_LINK_A_TTL], &u8)) {
-		print_uint(PRINT_JSON, "ttl", "%u", u8);
-		if (u8)
-			print_uint(PRINT_FP, NULL, "ttl %u ", u8);
-		else
-			print_text("ttl auto ");
-	}
-	if (attr_u8(t[VTEP_LINK_A_TOS], &u8)) {
-		/* a hex string, 1 = inherit, as vxlan's in ip -j -d link */
-		snprintf(buf, sizeof(buf), "0x%x", u8);
-		print_string(PRINT_JSON, "tos", "%s", buf);
-		if (u8 == VTEP_TOS_INHERIT)
-			print_text("tos inherit ");
-		else
-			print_uint(PRINT_FP, NULL, "tos 0x%02x ", u8);
-	}
-	if (attr_u8(t[VTEP_LINK_A_DF], &u8) && u8 <= VTEP_DF_MAX)
-		print_string(PRINT_ANY, "df", "df %s ", df_names[u8]);
-	print_u8_on_off(t[VTEP_LINK_A_LEARNING], "learning", "learning %s ");
-	print_u32_attr(t[VTEP_LINK_A_AGEING], "ageing", "ageing %u ");
-	print_u32_attr(t[VTEP_LINK_A_FDB_MAX], "limit", "max-fdb %u ");
-	print_u32_attr(t[VTEP_LINK_A_LEARN_MAX], "max_learned",
-		       "max-learned %u ");
-	print_u32_attr(t[VTEP_LINK_A_LEARN_MAX_DEV], "max_learned_dev",
-		       "max-learned-dev %u ");
-	print_u32_attr(t[VTEP_LINK_A_PEER_MAX], "max_peers", "max-peers %u ");
-	print_u32_attr(t[VTEP_LINK_A_REMOTE_MAX], "max_remotes",
-		       "max-remotes %u ");
-	if (attr_u16(t[VTEP_LINK_A_PORT_MIN], &u16) &&
-	    attr_u16(t[VTEP_LINK_A_PORT_MAX], &u16b)) {
-		open_json_object("port_range");
-		print_uint(PRINT_ANY, "low", "srcport %u ", u16);
-		print_uint(PRINT_ANY, "high", "%u ", u16b);
+		open_json_object(key);
+}
+
+static void out_close(bool array)
+{
+	if (array)
+		close_json_array();
+	else
 		close_json_object();
-	}
-	print_u8_on_off(t[VTEP_LINK_A_UDP_CSUM], "udp_csum", "udpcsum %s ");
-	print_u8_on_off(t[VTEP_LINK_A_MOVE_NOTICE], "move_notice",
-			"move-notice %s ");
-	/* like ip's vxlan: shown when on */
-	if (attr_u8(t[VTEP_LINK_A_UDP6_ZERO_CSUM_RX], &u8) && u8)
-		print_on_off(PRINT_ANY, "udp6zerocsumrx", "udp6zerocsumrx %s ", u8);
-	print_u8_on_off(t[VTEP_LINK_A_RESTEER], "resteer", "resteer %s ");
-	print_u32_attr(t[VTEP_LINK_A_FLOWLET_GAP], "flowlet_gap",
-		       "flowlet-gap %u ");
-	print_u32_attr(t[VTEP_LINK_A_SAMPLE], "sample", "sample %u ");
-	if (attr_u64(t[VTEP_LINK_A_ELEPHANT_RATE], &u64))
-		print_u64(PRINT_ANY, "elephant_rate", "elephant-rate %llu ", u64);
-	print_u32_attr(t[VTEP_LINK_A_VNI_COUNT], "vni_count", "vnis %u ");
-	print_u32_attr(t[VTEP_LINK_A_FDB_COUNT], "fdb_count", "fdb %u ");
+}
+
+static const char *out_ifname(uint32_t ifindex, char *buf)
+{
+	return nl_ifname(ifindex, buf);
+}
+
+static const struct link_printer printer = {
+	out_text, out_str, out_uint, print_bool, out_open, out_close,
+	out_ifname,
+};
+
+static const void *nla_payload(const void *tb, unsigned int attr, size_t *len)
+{
+	const struct nlattr *a = ((const struct nlattr *const *)tb)[attr];
+
+	if (!a)
+		return NULL;
+	*len = mnl_attr_get_payload_len(a);
+	return mnl_attr_get_payload(a);
 }
 
 /* One VTEP_CMD_LINK_GET reply: "5: vtep0: local 192.0.2.1 port 4789 ..." */
@@ -395,7 +208,7 @@ static int link_print(const struct nlmsghdr *nlh, void *data)
 	open_json_object(NULL);
 	print_uint(PRINT_ANY, "ifindex", "%u: ", ifindex);
 	print_string(PRINT_ANY, "ifname", "%s: ", ifname);
-	print_link_attrs(t);
+	link_opts_print(&printer, nla_payload, t);
 	close_json_object();
 	print_nl();
 	return 0;
@@ -484,39 +297,12 @@ const struct vtep_object link_object = {
 	"       vtepctl link set NAME LINK_OPTIONS\n"
 	"       vtepctl link del NAME\n"
 	"       vtepctl link show [ NAME ]\n"
-	"Where: LINK_OPTIONS := [ local ADDR [ local ADDR ... ] ] [ port PORT ]\n"
-	"                       [ underlay IF ]\n"
-	"                       [ ttl { TTL | auto } ] [ tos { TOS | inherit } ]\n"
-	"                       [ df { set | unset | inherit } ]\n"
-	"                       [ learning { on | off } ] [ ageing SECS ]\n"
-	"                       [ max-fdb N ] [ max-learned N ]\n"
-	"                       [ max-learned-dev N ] [ max-peers N ]\n"
-	"                       [ max-remotes N ] [ srcport MIN MAX ]\n"
-	"                       [ udpcsum { on | off } ] [ move-notice { on | off } ]\n"
-	"                       [ udp6zerocsumrx { on | off } ]\n"
-	"                       [ resteer { on | off } ] [ flowlet-gap USEC ]\n"
-	"                       [ sample N ] [ elephant-rate BYTES ]\n"
-	"       ADDR := local IPv4 or IPv6 address (its family is the underlay's);\n"
-	"               up to 8, one family: the first is the primary (the\n"
-	"               default source), each inner flow takes one by its hash\n"
-	"       PORT := 1-65535, UDP destination port (default 4789)\n"
-	"       IF   := underlay device, for multicast and for binding\n"
-	"       TTL  := 1-255; auto: the route's\n"
-	"       TOS  := 0-255 or 0x00-0xff; inherit: from the inner header\n"
-	"       SECS := 0-1000000, learned entries' ageing time (default 300, 0 = never)\n"
-	"       N    := 0-4294967295, 0 = no limit: max-fdb static FDB entries of\n"
-	"               the device (default 0), max-learned learned entries per VNI\n"
-	"               (16384), max-peers peers of the device (65536),\n"
-	"               max-remotes remotes per VNI (1024)\n"
-	"       MIN MAX := UDP source port range (default 32768 65535)\n"
-	"       USEC := 1-1000000, the idle time after which an elephant may\n"
-	"               take another outer source port (default 500)\n"
-	"       sample N := 0-1048576, sample one transmitted frame in N to find\n"
-	"               elephant flows (default 256, 0 = off)\n"
-	"       BYTES := at least 1000, the rate in bytes/s that makes a flow an\n"
-	"               elephant (default 125000000)\n"
-	"resteer on moves elephants to a random outer source port at gaps longer\n"
-	"than flowlet-gap, never inside a burst (default off); see vtepctl flows.\n",
+	"Where: LINK_OPTIONS := LINK_OPTION [ LINK_OPTION ... ], each once (local\n"
+	"       up to 8 times), LINK_OPTION one of:\n"
+	LINK_OPTS_USAGE
+	"local, port, underlay and udp6zerocsumrx change only while the device is\n"
+	"down. resteer on moves elephants to a random outer source port at gaps\n"
+	"longer than flowlet-gap, never inside a burst; see vtepctl flows.\n",
 	.check = link_check,
 	.build = link_build_set,
 	.what = link_what,

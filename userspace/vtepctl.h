@@ -18,6 +18,7 @@
  *   request.c          what the objects share: parse by table, messages
  *                      from typed rows, a request reported, show and dump
  *   parse.c            pure parsers of one argument and the keyword walker
+ *   link_opts.c        the link settings table, shared with the ip plugin
  *   netlink.c          the only file that opens sockets (libmnl)
  *   print.c            text/JSON output helpers and the error voice
  */
@@ -32,6 +33,8 @@
 #include <netinet/in.h>
 #include <linux/netlink.h>
 #include <linux/vtep.h>
+
+#include "link_opts.h"
 
 /* The build should pass -DVTEPCTL_VERSION from the top-level VERSION file */
 #ifndef VTEPCTL_VERSION
@@ -414,21 +417,9 @@ void print_version(FILE *out, const char *sysdir);
 /* ---- objects: the request structs start with their set mask ---------- */
 
 struct link_req {
-	uint64_t set;			/* BIT(VTEP_LINK_A_*) given */
+	uint64_t set;			/* BIT(LO_*) given, as v.given */
 	char name[IFNAMSIZ];
-	struct vtep_ip local;		/* the first of locals */
-	struct vtep_ip locals[VTEP_LOCAL_ADDRS_MAX];
-	unsigned int nlocals;		/* > 1: sent as VTEP_LINK_A_LOCALS */
-	uint16_t port;
-	char underlay[IFNAMSIZ];
-	uint32_t underlay_ifindex;	/* resolved before building */
-	uint8_t ttl, tos, df, learning, udp_csum, move_notice;
-	uint8_t udp6_zero_csum_rx;
-	uint32_t ageing, fdb_max, learn_max, learn_max_dev, peer_max, remote_max;
-	uint16_t port_min, port_max;
-	uint8_t resteer;
-	uint32_t flowlet_gap, sample;
-	uint64_t elephant_rate;
+	struct link_vals v;		/* link_opts.h */
 };
 enum { LINK_ADD, LINK_SET, LINK_DEL, LINK_SHOW };
 extern const struct vtep_object link_object;

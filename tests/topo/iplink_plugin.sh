@@ -3,7 +3,8 @@
 # a device made by "ip link add ... type vtep" carries traffic to a device
 # made by vtepctl; "ip -j -d link show" gives back every option that was
 # set, with the keys of "vtepctl -j link show"; "ip link set ... type vtep"
-# changes them; the plugin's parse errors and their exit codes.
+# changes them; the plugin's parse errors and their exit codes. Both take
+# their grammar from userspace/link_opts.h: the usage lists the same options.
 #
 #   ┌ v1 ┐                          ┌ v2 ┐
 #   ┌ h1 ┴───────────────────┐      ┌ h2 ┴────────────────┐
@@ -23,7 +24,11 @@ vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
 vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
 
 check "ip link help vtep prints the usage" bash -c \
-	'ip link help vtep 2>&1 | grep -q "Usage: ... vtep \[ local ADDR \] \[ underlay { IF | none } \]"'
+	'ip link help vtep 2>&1 | grep -q "^Usage: ... vtep \[ LINK_OPTIONS \]"'
+ip link help vtep 2>&1 | grep '^    [a-z]' >"$TMP/ip.opts" || true
+"$VTEPCTL" link help | grep '^    [a-z]' >"$TMP/vtepctl.opts"
+check "... with the options of vtepctl link help, udp6zerocsumrx among them" bash -c \
+	"diff $TMP/ip.opts $TMP/vtepctl.opts && grep -qx '    udp6zerocsumrx { on | off }' $TMP/ip.opts"
 check "... and documents dev IF as the same as underlay IF" bash -c \
 	'ip link help vtep 2>&1 | grep -qF "\"dev IF\" is the same as \"underlay IF\""'
 
@@ -53,17 +58,18 @@ if bad:
 # ---- every option, through add, show (JSON and text) and set ----
 ALL="local 192.0.2.1 dev eth0 port 4790 ttl 64 tos 0x10 df set learning off ageing 600
      max-fdb 1000 max-learned 100 max-learned-dev 262144 max-peers 200 max-remotes 300 srcport 40000 50000
-     udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000"
+     udpcsum on move-notice on udp6zerocsumrx on resteer on flowlet-gap 2000 sample 64
+     elephant-rate 5000000"
 check "ip link add with every option" ipn h1 link add vtep1 type vtep $ALL
 check "ip -j -d link show gives every option back" json_eq h1 vtep1 "{
-	'local': '192.0.2.1', 'underlay': 'eth0', 'port': 4790, 'ttl': 64, 'tos': '0x10',
+	'local': '192.0.2.1', 'link': 'eth0', 'port': 4790, 'ttl': 64, 'tos': '0x10',
 	'df': 'set', 'learning': False, 'ageing': 600, 'limit': 1000,
 	'max_learned': 100, 'max_peers': 200, 'max_remotes': 300,
 	'port_range': {'low': 40000, 'high': 50000}, 'udp_csum': True, 'move_notice': True,
-	'resteer': True, 'flowlet_gap': 2000, 'sample': 64, 'elephant_rate': 5000000,
+	'udp_zero_csum6_rx': True, 'resteer': True, 'flowlet_gap': 2000, 'sample': 64, 'elephant_rate': 5000000,
 	'vni_count': 0, 'fdb_count': 0}"
 check "ip -d link show prints them as a vtep line" bash -c "
-	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-learned-dev 262144 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000 vnis 0 fdb 0'"
+	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 192.0.2.1 port 4790 underlay eth0 ttl 64 tos 0x10 df set learning off ageing 600 max-fdb 1000 max-learned 100 max-learned-dev 262144 max-peers 200 max-remotes 300 srcport 40000 50000 udpcsum on move-notice on udp6zerocsumrx on resteer on flowlet-gap 2000 sample 64 elephant-rate 5000000 vnis 0 fdb 0'"
 # keys_of: the device's settings as sorted JSON, without its name/index
 keys_of() {
 	python3 -c 'import json, sys
@@ -79,16 +85,36 @@ check "ip -j -d and vtepctl -j link show agree, key for key" diff "$TMP/ip.json"
 check "ip link set ... type vtep changes every option of a down device" \
 	ipn h1 link set vtep1 type vtep local 2001:db8::1 underlay none port 4791 ttl auto \
 	tos inherit df inherit learning on ageing 0 max-fdb 0 srcport 1 65535 \
-	udpcsum off move-notice off resteer off flowlet-gap 1000000 sample 0 elephant-rate 1000
-check "ip -j -d link show gives the new values back" json_eq h1 vtep1 "{
-	'local': '2001:db8::1', 'underlay': None, 'port': 4791, 'ttl': 0, 'tos': '0x1',
+	udpcsum off move-notice off udp6zerocsumrx off resteer off flowlet-gap 1000000 sample 0 \
+	elephant-rate 1000
+check "ip -j -d link show gives the new values back (udp6zerocsumrx off: not shown, as vxlan's)" \
+	json_eq h1 vtep1 "{
+	'local6': '2001:db8::1', 'local': '<absent>', 'link': None, 'udp_zero_csum6_rx': '<absent>', 'port': 4791, 'ttl': 0, 'tos': '0x1',
 	'df': 'inherit', 'learning': True, 'ageing': 0, 'limit': 0,
 	'port_range': {'low': 1, 'high': 65535}, 'udp_csum': False, 'move_notice': False,
 	'resteer': False, 'flowlet_gap': 1000000, 'sample': 0, 'elephant_rate': 1000}"
 check "ip -d link show prints auto and inherit by name" bash -c "
 	ip -n ${P}h1 -d link show vtep1 | grep -q 'vtep local 2001:db8::1 port 4791 ttl auto tos inherit df inherit learning on'"
+check "ip -d link show leaves udp6zerocsumrx out when off" bash -c "
+	! ip -n ${P}h1 -d link show vtep1 | grep -q udp6zerocsumrx"
+check "ip link set ... udp6zerocsumrx on sets it" ipn h1 link set vtep1 type vtep udp6zerocsumrx on
+check "... and ip -j -d link show shows it" json_eq h1 vtep1 "{'udp_zero_csum6_rx': True}"
+check "... and ip -d link show too" bash -c "
+	ip -n ${P}h1 -d link show vtep1 | grep -q ' move-notice off udp6zerocsumrx on resteer off '"
+check "... as vtepctl link show does" bash -c "
+	ip netns exec ${P}h1 $VTEPCTL link show vtep1 | grep -q ' udp6zerocsumrx on '"
 check "ip link set also takes the dev keyword" ipn h1 link set vtep1 type vtep dev eth0
-check "... and the underlay shows by name" json_eq h1 vtep1 "{'underlay': 'eth0'}"
+check "... and the underlay shows by name, as vxlan's link" json_eq h1 vtep1 "{'link': 'eth0'}"
+check "VTEPCTL_JSON_COMPAT=1 gives the keys of 0.1 (underlay, udp6zerocsumrx, local)" bash -c "
+	VTEPCTL_JSON_COMPAT=1 ip -n ${P}h1 -j -d link show vtep1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)[0][\"linkinfo\"][\"info_data\"]
+assert d[\"underlay\"] == \"eth0\" and d[\"udp6zerocsumrx\"] is True, d
+assert d[\"local\"] == \"2001:db8::1\" and \"link\" not in d and \"local6\" not in d, d'"
+check "ip link add with several local addresses (LOCALS), as vtepctl" \
+	ipn h1 link add vtep3 type vtep local 192.0.2.1 local 192.0.2.11 port 4792
+check "... and ip -j -d link show lists them" json_eq h1 vtep3 "{
+	'local': '192.0.2.1', 'locals': ['192.0.2.1', '192.0.2.11']}"
 check "a device made by ip link add without options has the defaults" bash -c "
 	ip -n ${P}h1 link add vtep2 type vtep && ip -n ${P}h1 -j -d link show vtep2 | python3 -c '
 import json, sys
@@ -135,6 +161,12 @@ fails 255 'max-fdb must be 0-4294967295' max-fdb -1
 fails 255 'max-learned must be 0-4294967295' max-learned -1
 fails 255 'max-peers must be 0-4294967295' max-peers x
 fails 255 'expected "on" or "off"' resteer maybe
+fails 255 'expected "on" or "off"' udp6zerocsumrx 1
+fails 255 '"ttl" is duplicate' ttl 1 ttl 2
+fails 255 'a device has at most 8 local addresses' local 192.0.2.1 local 192.0.2.2 \
+	local 192.0.2.3 local 192.0.2.4 local 192.0.2.5 local 192.0.2.6 local 192.0.2.7 \
+	local 192.0.2.8 local 192.0.2.9
+fails 255 'local addresses must all be IPv4 or all IPv6' local 192.0.2.1 local 2001:db8::1
 fails 255 'flowlet-gap must be 1-1000000' flowlet-gap 0
 fails 255 'sample must be 0-1048576' sample 1048577
 fails 255 'elephant-rate must be at least 1000' elephant-rate 999
@@ -149,4 +181,5 @@ check "... and the device keeps its port" json_eq h1 vtep0 "{'port': 4789}"
 
 ipn h1 link del vtep1
 ipn h1 link del vtep2
+ipn h1 link del vtep3
 topo_done

@@ -56,8 +56,8 @@ check "vtep0 learned a3's MAC" wait_for 10 \
 # state: what each show says, one line per object, sorted
 state() {
 	local j="nq h1 $VTEPCTL -j"
-	$j link show vtep0 | jq -r '.[0] | [.local, (.locals // [] | join(",")),
-		.port, .underlay, .ttl, .tos, .df, .learning, .ageing, .limit,
+	$j link show vtep0 | jq -r '.[0] | [(.local // .local6), (.locals // [] | join(",")),
+		.port, .link, .ttl, .tos, .df, .learning, .ageing, .limit,
 		.max_learned, .max_learned_dev, .max_peers, .max_remotes,
 		.port_range.low, .port_range.high, .udp_csum, .move_notice,
 		.resteer, .flowlet_gap, .sample, .elephant_rate] |

@@ -148,12 +148,12 @@ t "link add of an existing device fails with \"exists\"" 1 "" \
 	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
 t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
 tj "link show -j has every key with its default" \
-	'. == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "underlay": null, "ttl": 0, "tos": "0x0", "df": "unset", "learning": true, "ageing": 300, "limit": 0, "max_learned": 16384, "max_learned_dev": 262144, "max_peers": 65536, "max_remotes": 1024, "port_range": {"low": 32768, "high": 65535}, "udp_csum": false, "move_notice": true, "resteer": false, "flowlet_gap": 500, "sample": 256, "elephant_rate": 125000000, "vni_count": 0, "fdb_count": 0}]' \
+	'. == [{"ifindex": 2, "ifname": "vtep0", "local": "192.0.2.1", "port": 4789, "link": null, "ttl": 0, "tos": "0x0", "df": "unset", "learning": true, "ageing": 300, "limit": 0, "max_learned": 16384, "max_learned_dev": 262144, "max_peers": 65536, "max_remotes": 1024, "port_range": {"low": 32768, "high": 65535}, "udp_csum": false, "move_notice": true, "resteer": false, "flowlet_gap": 500, "sample": 256, "elephant_rate": 125000000, "vni_count": 0, "fdb_count": 0}]' \
 	link show vtep0
 t "link add with an IPv6 local address" 0 "" "" link add vtep6 local 2001:db8::1
 t "link add vtep1 without options" 0 "" "" link add vtep1
 tj "link show -j lists every device in one array" \
-	'[.[] | [.ifname, .local]] | sort == [["vtep0", "192.0.2.1"], ["vtep1", "0.0.0.0"], ["vtep6", "2001:db8::1"]]' \
+	'[.[] | [.ifname, .local, .local6]] | sort == [["vtep0", "192.0.2.1", null], ["vtep1", null, null], ["vtep6", null, "2001:db8::1"]]' \
 	link show
 t "link show of a missing device" 1 "" 'Error: link nosuch0: no such device' link show nosuch0
 # -n NETNS, as ip has it: from a namespace of its own (unshare -n), the
@@ -464,7 +464,10 @@ t "link set of every setting" 0 "" "" link set vtep0 learning off ageing 60 max-
 t "link show after set" 0 "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl 64 tos inherit df inherit learning off ageing 60 max-fdb 100000 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" "" \
 	link show vtep0
 tj "link show -j after set" \
-	'.[0] | .port == 4790 and .underlay == "dummy0" and .ttl == 64 and .tos == "0x1" and .df == "inherit" and .learning == false and .ageing == 60 and .limit == 100000 and .port_range == {"low": 40000, "high": 50000} and .udp_csum == true and .move_notice == false' \
+	'.[0] | .port == 4790 and .link == "dummy0" and .ttl == 64 and .tos == "0x1" and .df == "inherit" and .learning == false and .ageing == 60 and .limit == 100000 and .port_range == {"low": 40000, "high": 50000} and .udp_csum == true and .move_notice == false' \
+	link show vtep0
+VTEPCTL_JSON_COMPAT=1 tj "link show -j with VTEPCTL_JSON_COMPAT=1 has the keys of 0.1" \
+	'.[0] | .underlay == "dummy0" and (has("link") | not)' \
 	link show vtep0
 t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
 tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" \

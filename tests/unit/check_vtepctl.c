@@ -376,6 +376,7 @@ int main(void)
 	srunner_add_suite(sr, suite_print());
 	srunner_add_suite(sr, suite_netlink());
 	srunner_add_suite(sr, suite_link());
+	srunner_add_suite(sr, suite_link_opts());
 	srunner_add_suite(sr, suite_vni());
 	srunner_add_suite(sr, suite_remote());
 	srunner_add_suite(sr, suite_alias());

@@ -39,6 +39,11 @@ static const struct cmd_case cases[] = {
 	  "ifname=vtep0 link{local=198.51.100.1 port=8472}" },
 	{ "link set vtep0 udp6zerocsumrx on", 0, "", VTEP_CMD_LINK_SET, 0,
 	  "ifname=vtep0 link{udp6_zero_csum_rx=1}" },
+	/* "underlay none": ifindex 0 on set, nothing on add (as the plugin) */
+	{ "link set vtep0 underlay none", 0, "", VTEP_CMD_LINK_SET, 0,
+	  "ifname=vtep0 link{underlay=0}" },
+	{ "link add vtep0 underlay none", 0, "", RTM_NEWLINK, CE,
+	  "ifname=vtep0 linkinfo{kind=vtep}" },
 	{ "link set vtep0 resteer on flowlet-gap 2000 sample 1 elephant-rate 1000000",
 	  0, "", VTEP_CMD_LINK_SET, 0,
 	  "ifname=vtep0 link{resteer=1 flowlet_gap=2000 sample=1 elephant_rate=1000000}" },
@@ -78,9 +83,9 @@ static const struct cmd_case cases[] = {
 	BAD("link add vtep0 ttl 256",
 	    "Error: argument \"256\" is wrong: TTL must be 1-255 or \"auto\"\n"),
 	BAD("link add vtep0 tos 1",
-	    "Error: argument \"1\" is wrong: TOS must be 0-255 (0x00-0xff) or \"inherit\"\n"),
+	    "Error: argument \"1\" is wrong: TOS must be 0-255 (0x00-0xff), not 1, or \"inherit\"\n"),
 	BAD("link add vtep0 tos 0x100",
-	    "Error: argument \"0x100\" is wrong: TOS must be 0-255 (0x00-0xff) or \"inherit\"\n"),
+	    "Error: argument \"0x100\" is wrong: TOS must be 0-255 (0x00-0xff), not 1, or \"inherit\"\n"),
 	BAD("link add vtep0 df maybe",
 	    "Error: argument \"maybe\" is wrong: DF must be \"set\", \"unset\" or \"inherit\"\n"),
 	BAD("link add vtep0 ageing 1000001",
@@ -190,7 +195,7 @@ START_TEST(show_text_and_json)
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
-			 "\"port\":4789,\"underlay\":null,\"ttl\":0,\"tos\":\"0x1\","
+			 "\"port\":4789,\"link\":null,\"ttl\":0,\"tos\":\"0x1\","
 			 "\"df\":\"unset\",\"learning\":true,\"ageing\":300,"
 			 "\"limit\":0,\"max_learned\":16384,\"max_peers\":65536,"
 			 "\"max_remotes\":1024,\"port_range\":{\"low\":32768,\"high\":65535},"
@@ -240,12 +245,12 @@ START_TEST(show_locals)
 	ck_assert_str_eq(c.obuf,
 			 "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"local\":\"192.0.2.1\","
 			 "\"locals\":[\"192.0.2.1\",\"192.0.2.11\",\"192.0.2.21\"],"
-			 "\"port\":4789,\"underlay\":null}]\n");
+			 "\"port\":4789,\"link\":null}]\n");
 	cap_free(&c);
 }
 END_TEST
 
-/* the underlay is "underlay IF" in text and "underlay" in JSON */
+/* the underlay is "underlay IF" in text and "link" in JSON, as vxlan's */
 START_TEST(show_underlay)
 {
 	struct fake f = { .reply = link_reply, .priv = &f };
@@ -256,7 +261,7 @@ START_TEST(show_underlay)
 		      "text: %s", c.obuf);
 	cap_free(&c);
 	ck_assert_int_eq(run_cmd("link show vtep0", &f, true, &c), 0);
-	ck_assert_msg(strstr(c.obuf, "\"underlay\":\"lo\""), "JSON: %s",
+	ck_assert_msg(strstr(c.obuf, "\"link\":\"lo\""), "JSON: %s",
 		      c.obuf);
 	cap_free(&c);
 }

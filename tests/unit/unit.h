@@ -14,6 +14,7 @@ Suite *suite_parse(void);
 Suite *suite_print(void);
 Suite *suite_netlink(void);
 Suite *suite_link(void);
+Suite *suite_link_opts(void);
 Suite *suite_vni(void);
 Suite *suite_remote(void);
 Suite *suite_alias(void);

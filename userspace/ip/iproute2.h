@@ -41,6 +41,8 @@ int addattr32(struct nlmsghdr *n, int maxlen, int type, __u32 data);
 int addattr64(struct nlmsghdr *n, int maxlen, int type, __u64 data);
 int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data,
 	      int alen);
+struct rtattr *addattr_nest(struct nlmsghdr *n, int maxlen, int type);
+int addattr_nest_end(struct nlmsghdr *n, struct rtattr *nest);
 
 /* include/utils.h: these print "Error: ..." and exit */
 void incomplete_command(void) __attribute__((noreturn));
@@ -71,12 +73,16 @@ enum output_type {
 bool is_json_context(void);
 void open_json_object(const char *str);
 void close_json_object(void);
+void open_json_array(enum output_type type, const char *key);
+void close_json_array(enum output_type type, const char *delim);
 int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
 int print_color_u64(enum output_type t, enum color_attr color,
 		    const char *key, const char *fmt, unsigned long long value);
 int print_color_string(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, const char *value);
+int print_color_bool(enum output_type t, enum color_attr color,
+		     const char *key, const char *fmt, bool value);
 int print_color_on_off(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, bool value);
 int print_color_null(enum output_type t, enum color_attr color,
