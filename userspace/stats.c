@@ -195,29 +195,55 @@ static int stats_print(const struct nlmsghdr *nlh, void *data)
  * (a request each): the socket carries one request at a time.
  */
 struct vni_msgs {
-	struct nlmsghdr **m;
+	struct vni_msg {
+		struct nlmsghdr *m;
+		uint32_t id;
+	} *e;
 	unsigned int n, cap;
 };
 
+/* The VNI a VNI_GET reply is of, 0 if none */
+static uint32_t vni_of(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	const struct nlattr *t[VTEP_VNI_A_MAX + 1];
+	uint32_t id = 0;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	attr_parse_nest(tb[VTEP_A_VNI], t, VTEP_VNI_A_MAX);
+	attr_u32(t[VTEP_VNI_A_ID], &id);
+	return id;
+}
+
+/* A copy of each reply; a dump read again (interrupted) replaces them */
 static int vni_keep(const struct nlmsghdr *nlh, void *data)
 {
 	struct vni_msgs *v = data;
+	uint32_t id = vni_of(nlh);
+	unsigned int i;
 	void *copy;
 
-	if (v->n == v->cap) {
+	for (i = 0; i < v->n && v->e[i].id != id; i++)
+		;
+	if (i == v->cap) {
 		unsigned int cap = v->cap ? v->cap * 2 : 16;
-		void *p = realloc(v->m, cap * sizeof(*v->m));
+		void *p = realloc(v->e, cap * sizeof(*v->e));
 
 		if (!p)
 			return -ENOMEM;
-		v->m = p;
+		v->e = p;
 		v->cap = cap;
 	}
 	copy = malloc(nlh->nlmsg_len);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, nlh, nlh->nlmsg_len);
-	v->m[v->n++] = copy;
+	if (i < v->n)
+		free(v->e[i].m);
+	else
+		v->n++;
+	v->e[i].m = copy;
+	v->e[i].id = id;
 	return 0;
 }
 
@@ -248,19 +274,24 @@ static int vni_stats_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
 	struct nlattr *nest;
 	int err = 0;
 
+	/* VNI and dev: that VNI, refused as vni show refuses it if absent */
 	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
 	put_dev(nlh, ifname);
-	err = dump_print(ctx, nlh, vni_keep, &v);
+	if (r->vni && r->dev[0]) {
+		nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
+		mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
+		mnl_attr_nest_end(nlh, nest);
+		snprintf(what, sizeof(what), "vni %u dev %s", r->vni, ifname);
+		err = vtep_request(ctx, nlh, vni_keep, &v, what);
+	} else {
+		err = dump_print(ctx, nlh, vni_keep, &v);
+	}
 	for (unsigned int i = 0; i < v.n && !err; i++) {
-		const struct nlattr *tb[VTEP_A_MAX + 1];
-		const struct nlattr *t[VTEP_VNI_A_MAX + 1];
-		uint32_t id;
+		uint32_t id = v.e[i].id;
 
-		attr_parse_genl(v.m[i], tb, VTEP_A_MAX);
-		attr_parse_nest(tb[VTEP_A_VNI], t, VTEP_VNI_A_MAX);
-		if (!attr_u32(t[VTEP_VNI_A_ID], &id) || (r->vni && r->vni != id))
+		if (!id || (r->vni && r->vni != id))
 			continue;
-		vs.vni = v.m[i];
+		vs.vni = v.e[i].m;
 		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
 		put_dev(nlh, ifname);
 		nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
@@ -270,8 +301,8 @@ static int vni_stats_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
 		err = vtep_request(ctx, nlh, vni_stats_print, &vs, what);
 	}
 	for (unsigned int i = 0; i < v.n; i++)
-		free(v.m[i]);
-	free(v.m);
+		free(v.e[i].m);
+	free(v.e);
 	return err;
 }
 

@@ -113,6 +113,27 @@ static int vni_stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	return vni_reply(f, req, cb, data, ext);
 }
 
+/* A dump read twice (interrupted, then read again whole) */
+static int vni_twice_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+			   void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_VNI_GET)
+		vni_reply(f, req, cb, data, ext);
+	return vni_stats_reply(f, req, cb, data, ext);
+}
+
+START_TEST(vni_stats_once_each)
+{
+	struct vtep_ctx opts = { .stats = true, .json = true };
+	struct fake f = { .reply = vni_twice_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd_opts("vni show dev vtep0", &f, &opts, &c), 0);
+	ck_assert_uint_eq(f.n, 3);	/* the dump, VNI 100's, VNI 200's */
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(vni_show_with_stats)
 {
 	struct vtep_ctx opts = { .stats = true };
@@ -136,6 +157,15 @@ START_TEST(vni_show_with_stats)
 	ck_assert_msg(strstr(c.obuf, "\"learned_count\":3,\"stats64\":{\"rx\":{"),
 		      "no stats64 in the VNI's object: %s", c.obuf);
 	ck_assert_uint_eq(f.n, 3);
+	cap_free(&c);
+	/* a VNI the device lacks: refused as vni show refuses it */
+	memset(&f, 0, sizeof(f));
+	f.err = -ENOENT;
+	opts.json = false;
+	ck_assert_int_eq(run_cmd_opts("vni show 300 dev vtep0", &f, &opts, &c),
+			 VTEP_EXIT_REFUSED);
+	ck_assert_str_eq(c.ebuf, "Error: vni 300 dev vtep0: does not exist\n");
+	ck_assert_str_eq(c.obuf, "");
 	cap_free(&c);
 	/* without -s: one dump, no counters */
 	memset(&f, 0, sizeof(f));
@@ -169,6 +199,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, names_follow_the_enum);
 	tcase_add_test(tc, show_output);
 	tcase_add_test(tc, vni_show_with_stats);
+	tcase_add_test(tc, vni_stats_once_each);
 	tcase_add_test(tc, no_such_device);
 	suite_add_tcase(s, tc);
 	return s;
