@@ -128,6 +128,7 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 		close_json_object();
 		print_nl();
 	}
+	print_first_key(NULL, NULL);	/* unused if the event printed nothing */
 	print_flush();
 	return 0;
 }
