@@ -294,7 +294,7 @@ def phase_allow(cfg, out):
                 log("allow rep %d peers %s %s" % (rep, mode, v["value"]))
     vtepctl(B, "vni", "set", str(VNI), "dev", "vtep0", "peers", "any")
     st = json.loads(vtepctl(B, "-j", "stats", "show", "dev", "vtep0").stdout)
-    if st[0]["stats"].get("drop_peer"):
+    if st[0].get("vtep_stats", st[0].get("stats", {})).get("drop_peer"):
         raise RuntimeError("the known peer's frames were dropped")
     out["allow"] = res
 

@@ -197,7 +197,7 @@ def tcp_ext(b, ns):
 
 def moves(b):
     j = json.loads(b.vtepctl("eA", "-j", "stats", "show", "dev", "vtep0").stdout)
-    return j[0]["stats"].get("resteer_moves", 0)
+    return j[0].get("vtep_stats", j[0].get("stats", {})).get("resteer_moves", 0)
 
 
 def run(b, cfg, dst, cports, secs, mice=True):

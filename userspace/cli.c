@@ -56,17 +56,25 @@ void vtep_usage(FILE *out)
 		fprintf(out, "%s %s", i ? " |" : "", vtep_objects[i]->name);
 	fprintf(out,
 		" }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -batch FILE |\n"
-		"                    -force | -ignore-missing | -V[ersion] | -h[elp] }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -d[etails] |\n"
+		"                    -t[imestamp] | -ts[hort] | -n[etns] NETNS |\n"
+		"                    -batch FILE | -force | -ignore-missing |\n"
+		"                    -V[ersion] | -h[elp] }\n"
 		"\nObjects:\n");
 	for (int i = 0; vtep_objects[i]; i++)
 		fprintf(out, "  %-8s %s\n", vtep_objects[i]->name,
 			vtep_objects[i]->summary);
 	fprintf(out,
-		"\n-ignore-missing: del and flush of what is not there succeed.\n"
-		"Exit status: 0 done; 1 refused by the kernel (or failed running);\n"
-		"2 bad arguments, nothing sent; 3 the vtep module is not loaded.\n"
-		"-batch exits with the status of the first line that failed.\n"
+		"\n-p: pretty-print the JSON of -j (alone, it does nothing).\n"
+		"-s: \"vni show\" adds each VNI's counters. -d: accepted, as ip has it;\n"
+		"link and vni show print every setting already.\n"
+		"-t, -ts: monitor prints a timestamp with each event, as ip monitor.\n"
+		"-ignore-missing: del and flush of what is not there succeed.\n"
+		"Exit status, as ip(8): 0 done; 1 bad arguments, nothing sent;\n"
+		"2 refused by the kernel (or failed running); 3 the vtep module is\n"
+		"not loaded.\n"
+		"-batch stops at the first line that fails (-force: goes on) and\n"
+		"exits with that line's status.\n"
 		"\nSee \"vtepctl OBJECT help\" and vtepctl(8).\n");
 }
 
@@ -156,6 +164,8 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 	ctx->missing_ok = ctx->ignore_missing && op_deletes(op->name);
 	if (op->run)
 		return op->run(ctx, req);
+	if (o == &vni_object && cmd == VNI_SHOW && ctx->stats)
+		return vni_show_stats(ctx, req);	/* -s */
 	if (op->print && o->one && o->one(req))
 		return obj_get(ctx, o, req, op->genl, op->print);
 	if (op->print)
@@ -234,6 +244,7 @@ int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 	void *req;
 	int cmd = 0, err, queued;
 
+	print_show_flags(ctx->stats, ctx->details);
 	err_defer(ctx->queued != NULL);
 	o = find_object(argv[0]);
 	argc--;
@@ -350,7 +361,16 @@ int vtepctl_main(int argc, char **argv)
 		if (opt_is(argv[0], "-j", "-json")) {
 			ctx.json = true;
 		} else if (opt_is(argv[0], "-p", "-pretty")) {
-			ctx.json = ctx.pretty = true;
+			ctx.pretty = true;	/* with -j only, as in ip */
+		} else if (opt_is(argv[0], "-s", "-stats") ||
+			   opt_is(argv[0], NULL, "-statistics")) {
+			ctx.stats = true;
+		} else if (opt_is(argv[0], "-d", "-details")) {
+			ctx.details = true;
+		} else if (opt_is(argv[0], "-t", "-timestamp")) {
+			ctx.timestamp = 1;
+		} else if (opt_is(argv[0], "-ts", "-tshort")) {
+			ctx.timestamp = 2;
 		} else if (opt_is(argv[0], NULL, "-force")) {
 			ctx.force = true;
 		} else if (opt_is(argv[0], NULL, "-ignore-missing")) {

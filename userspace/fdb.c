@@ -70,6 +70,9 @@ static const char *const type_names[] = {
 /*
  * "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static" or "... learned age
  * 1234ms"; "dev NAME" in text only when the dump was not of one device.
+ * JSON as bridge -j fdb show has it: "mac", "ifname", "dst", "vni",
+ * "state" ("permanent" static, "" learned), "updated" (seconds since the
+ * entry was last refreshed); VTEPCTL_JSON_COMPAT: "type", "age_ms".
  */
 int fdb_print(const struct nlmsghdr *nlh, void *data)
 {
@@ -77,6 +80,7 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *t[VTEP_FDB_A_MAX + 1];
 	const struct show_opts *o = data;
 	char buf[INET6_ADDRSTRLEN], mac[18];
+	bool compat = json_compat();
 	struct vtep_ip ip;
 	uint32_t vni = 0, age;
 	uint8_t type;
@@ -104,10 +108,20 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 		print_string(o && o->dev_given ? PRINT_JSON : PRINT_ANY,
 			     "ifname", "dev %s ", attr_str(tb[VTEP_A_IFNAME]));
 	if (attr_u8(t[VTEP_FDB_A_TYPE], &type) && type &&
-	    type <= VTEP_FDB_TYPE_MAX)
-		print_string(PRINT_ANY, "type", "%s ", type_names[type]);
-	if (attr_u32(t[VTEP_FDB_A_AGE], &age))
-		print_uint(PRINT_ANY, "age_ms", "age %ums ", age);
+	    type <= VTEP_FDB_TYPE_MAX) {
+		print_string(compat ? PRINT_ANY : PRINT_FP, "type", "%s ",
+			     type_names[type]);
+		if (!compat)
+			print_string(PRINT_JSON, "state", "%s",
+				     type == VTEP_FDB_TYPE_STATIC ?
+				     "permanent" : "");
+	}
+	if (attr_u32(t[VTEP_FDB_A_AGE], &age)) {
+		print_uint(compat ? PRINT_ANY : PRINT_FP, "age_ms", "age %ums ",
+			   age);
+		if (!compat)
+			print_uint(PRINT_JSON, "updated", "%u", age / 1000);
+	}
 	close_json_object();
 	print_nl();
 	return 0;

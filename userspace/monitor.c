@@ -11,9 +11,16 @@
  * between "resync_begin" and "resync_end" lines. The socket stays joined
  * meanwhile: events raised during the dump follow it, in order, so
  * applying them over the dumped state converges on the kernel's.
+ *
+ * -t and -ts stamp each event as ip monitor does: -t a line of its own
+ * before it ("Timestamp: Sun Dec  6 20:01:02 2026 123456 usec"), -ts a
+ * prefix ("[2026-12-06T20:01:02.123456] "); with -j, a "timestamp" key,
+ * the short form, first in the event's object.
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <libmnl/libmnl.h>
 
 #include "vtepctl.h"
@@ -58,6 +65,38 @@ int monitor_parse(int argc, char **argv, struct monitor_req *r)
 	return obj_parse(&monitor_object, 0, argc, argv, r);
 }
 
+static void clock_now(struct timeval *tv)
+{
+	gettimeofday(tv, NULL);
+}
+
+void (*monitor_clock)(struct timeval *tv) = clock_now;
+
+/* The stamp of what comes next, in local time as ip prints it */
+static void timestamp(const struct monitor_req *r)
+{
+	static char tshort[64];
+	char day[32], tlong[32];
+	struct timeval tv;
+	struct tm tm;
+
+	if (!r || !r->timestamp)
+		return;
+	monitor_clock(&tv);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(tshort, sizeof(tshort), "%s.%06ld", day, (long)tv.tv_usec);
+	if (is_json()) {
+		print_first_key("timestamp", tshort);
+	} else if (r->timestamp == 2) {
+		print_text("[%s] ", tshort);
+	} else {
+		strftime(tlong, sizeof(tlong), "%a %b %e %H:%M:%S %Y", &tm);
+		print_text("Timestamp: %s %ld usec", tlong, (long)tv.tv_usec);
+		print_nl();
+	}
+}
+
 int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct monitor_req *r = data;
@@ -72,6 +111,7 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 		ifname = attr_str(tb[VTEP_A_IFNAME]);
 	if (r && r->dev[0] && strcmp(r->dev, ifname))
 		return 0;
+	timestamp(r);
 	o.event = event_name(ev);
 	if (tb[VTEP_A_FDB]) {
 		fdb_print(nlh, &o);
@@ -88,12 +128,14 @@ int monitor_print_event(const struct nlmsghdr *nlh, void *data)
 		close_json_object();
 		print_nl();
 	}
+	print_first_key(NULL, NULL);	/* unused if the event printed nothing */
 	print_flush();
 	return 0;
 }
 
-static void marker(const char *what)
+static void marker(const struct monitor_req *r, const char *what)
 {
+	timestamp(r);
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "event", "%s", what);
 	close_json_object();
@@ -121,18 +163,19 @@ static int resync(struct vtep_ctx *ctx, const struct monitor_req *r)
 {
 	int err;
 
-	marker("resync_begin");
+	marker(r, "resync_begin");
 	err = for_each_vtep(ctx, r->dev, resync_dev, NULL);
-	marker("resync_end");
+	marker(r, "resync_end");
 	print_flush();
 	return err;
 }
 
 static int monitor_run(struct vtep_ctx *ctx, void *req)
 {
-	const struct monitor_req *r = req;
+	struct monitor_req *r = req;
 	int err;
 
+	r->timestamp = ctx->timestamp;
 	if (nl_monitor_open(ctx->nl))
 		return -1;
 	/* joined first, dumped second: nothing falls in between */
@@ -174,7 +217,9 @@ const struct vtep_object monitor_object = {
 	"      lines between resync_begin and resync_end), then follow events.\n"
 	"When events are lost (the socket overran), a warning goes to stderr and,\n"
 	"with resync (the default), the tables are dumped again the same way;\n"
-	"noresync only warns.\n",
+	"noresync only warns.\n"
+	"With vtepctl -t, a \"Timestamp: ...\" line comes before each event; -ts, a\n"
+	"[YYYY-MM-DDTHH:MM:SS.USEC] prefix; with -j, a \"timestamp\" key.\n",
 	.kws = monitor_kws,
 	.req_size = sizeof(struct monitor_req),
 	.ops = monitor_ops,

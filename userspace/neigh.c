@@ -36,7 +36,8 @@ static const struct vtep_op neigh_ops[] = {
 	{ NULL },
 };
 
-/* "203.0.113.5 lladdr 02:00:00:00:00:05 vni 100 dev vtep0" */
+/* "203.0.113.5 lladdr 02:00:00:00:00:05 vni 100 dev vtep0"; JSON as ip -j
+ * neigh has it: "dst", "lladdr", "dev" ("ifname" with VTEPCTL_JSON_COMPAT) */
 static int neigh_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
@@ -60,7 +61,12 @@ static int neigh_print(const struct nlmsghdr *nlh, void *data)
 	print_string(PRINT_ANY, "lladdr", "lladdr %s ",
 		     format_mac(mnl_attr_get_payload(t[VTEP_NEIGH_A_LLADDR]),
 				mac));
-	print_vni_dev_end(vni, attr_str(tb[VTEP_A_IFNAME]));
+	print_uint(PRINT_ANY, "vni", "vni %u ", vni);
+	if (attr_str(tb[VTEP_A_IFNAME]))
+		print_string(PRINT_ANY, json_compat() ? "ifname" : "dev",
+			     "dev %s ", attr_str(tb[VTEP_A_IFNAME]));
+	close_json_object();
+	print_nl();
 	return 0;
 }
 

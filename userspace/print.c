@@ -22,6 +22,9 @@
 struct out_state {
 	FILE *fp;
 	bool json, pretty;
+	bool compat;			/* VTEPCTL_JSON_COMPAT: the old keys */
+	const char *first_key;		/* written first in the next object */
+	const char *first_val;
 	int depth;
 	bool first[JSON_DEPTH];		/* no element yet at this depth */
 	char *line;			/* text line buffer */
@@ -45,12 +48,57 @@ void print_setup(FILE *fp, bool json, bool pretty)
 	memset(&out, 0, sizeof(out));
 	out.fp = fp;
 	out.json = json;
-	out.pretty = pretty;
+	out.pretty = json && pretty;	/* -p alone does nothing, as in ip */
+	out.compat = json_compat_env();
 }
 
 bool is_json(void)
 {
 	return out.json;
+}
+
+/*
+ * VTEPCTL_JSON_COMPAT=1 (any value but "" and "0"): JSON keys renamed to
+ * ip's and bridge's names are printed under their old names, for one
+ * release, so scripts have time to move (vtepctl.8, JSON).
+ */
+bool json_compat_env(void)
+{
+	const char *v = getenv("VTEPCTL_JSON_COMPAT");
+
+	return v && *v && strcmp(v, "0");
+}
+
+bool json_compat(void)
+{
+	return out.json && out.compat;
+}
+
+/* -s, -d: what a show adds to its default output, as ip's globals */
+static struct {
+	bool stats, details;
+} show_flags;
+
+void print_show_flags(bool stats, bool details)
+{
+	show_flags.stats = stats;
+	show_flags.details = details;
+}
+
+bool show_stats(void)
+{
+	return show_flags.stats;
+}
+
+bool show_details(void)
+{
+	return show_flags.details;
+}
+
+void print_first_key(const char *key, const char *val)
+{
+	out.first_key = key;
+	out.first_val = val;
 }
 
 /* ---- text ---- */
@@ -204,8 +252,15 @@ void open_json_array(const char *key)
 
 void open_json_object(const char *key)
 {
-	if (out.json)
-		json_open(key, '{');
+	const char *k = out.first_key;
+
+	if (!out.json)
+		return;
+	json_open(key, '{');
+	if (k && out.depth <= 2) {	/* a line's object, or a show's */
+		out.first_key = NULL;
+		print_string(PRINT_JSON, k, "%s", out.first_val);
+	}
 }
 
 void close_json_array(void)

@@ -5,6 +5,8 @@
  * so the names below follow that enum's order; a counter a newer module
  * appends shows as "stat_N" until this table learns its name.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -80,17 +82,96 @@ static int stats_run(struct vtep_ctx *ctx, void *req)
 			stats_print, false);
 }
 
+/* Counter t of a VTEP_A_STATS nest: its name, "stat_N" if unknown */
+static const char *stat_name(uint16_t t, char name[32])
+{
+	if (t < __VTEP_STAT_MAX)
+		return vtep_stat_names[t];
+	snprintf(name, 32, "stat_%u", t);
+	return name;
+}
+
+/* The counters ip -j -s link names: stats64's rx and tx objects */
+static const struct {
+	uint16_t stat;
+	const char *dir, *key;
+} stats64[] = {
+	{ VTEP_STAT_RX_BYTES, "rx", "bytes" },
+	{ VTEP_STAT_RX_PACKETS, "rx", "packets" },
+	{ VTEP_STAT_TX_BYTES, "tx", "bytes" },
+	{ VTEP_STAT_TX_PACKETS, "tx", "packets" },
+};
+
+static bool is_stats64(uint16_t t)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(stats64); i++)
+		if (stats64[i].stat == t)
+			return true;
+	return false;
+}
+
+static void print_stats64(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	const char *dir = NULL;
+	uint64_t v;
+
+	open_json_object("stats64");
+	for (unsigned int i = 0; i < ARRAY_SIZE(stats64); i++) {
+		if (!dir || strcmp(dir, stats64[i].dir)) {
+			if (dir)
+				close_json_object();
+			dir = stats64[i].dir;
+			open_json_object(dir);
+		}
+		v = 0;		/* an older module's reply lacks none of them */
+		mnl_attr_for_each_nested(a, nest)
+			if (mnl_attr_get_type(a) == stats64[i].stat)
+				attr_u64(a, &v);
+		print_u64(PRINT_JSON, stats64[i].key, "%llu", v);
+	}
+	close_json_object();
+	close_json_object();
+}
+
 /*
- * Text, one counter a line as ethtool -S has it:
+ * Text, one counter a line as ethtool -S has it, each on a line of its
+ * own after the caller's (the last left open for the caller to end):
  *   dev vtep0 vni 100
  *       tx_packets 12
- * JSON: {"ifindex": 5, "ifname": "vtep0", "vni": 100, "stats": {...}}
+ * JSON, as ip -j -s link: "stats64": {"rx": {"bytes", "packets"}, "tx":
+ * {...}}, and vtep's own counters in "vtep_stats": {"tx_flood": ...}.
+ * VTEPCTL_JSON_COMPAT: every counter in "stats", as before.
  */
+void print_counters(const struct nlattr *nest)
+{
+	bool compat = json_compat();
+	const struct nlattr *a;
+
+	if (is_json() && !compat)
+		print_stats64(nest);
+	open_json_object(compat ? "stats" : "vtep_stats");
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+		char buf[32];
+		const char *name = stat_name(t, buf);
+		uint64_t v;
+
+		if (!attr_u64(a, &v))
+			continue;
+		print_nl();
+		print_text("    %-18s %llu", name, (unsigned long long)v);
+		if (compat || !is_stats64(t))
+			print_u64(PRINT_JSON, name, "%llu", v);
+	}
+	close_json_object();
+}
+
+/* JSON: {"ifindex": 5, "ifname": "vtep0", "vni": 100, "stats64": ...} */
 static int stats_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *vt[VTEP_VNI_A_MAX + 1];
-	const struct nlattr *a;
 	uint32_t ifindex = 0, vni;
 	const char *ifname = attr_parse_dev(nlh, tb, &ifindex);
 
@@ -102,25 +183,137 @@ static int stats_print(const struct nlmsghdr *nlh, void *data)
 	print_string(PRINT_ANY, "ifname", "dev %s ", ifname);
 	if (attr_u32(vt[VTEP_VNI_A_ID], &vni))
 		print_uint(PRINT_ANY, "vni", "vni %u ", vni);
+	print_counters(tb[VTEP_A_STATS]);
+	close_json_object();
 	print_nl();
-	open_json_object("stats");
-	mnl_attr_for_each_nested(a, tb[VTEP_A_STATS]) {
-		uint16_t t = mnl_attr_get_type(a);
-		char name[32];
-		uint64_t v;
-
-		if (!attr_u64(a, &v))
-			continue;
-		if (t < __VTEP_STAT_MAX)
-			snprintf(name, sizeof(name), "%s", vtep_stat_names[t]);
-		else
-			snprintf(name, sizeof(name), "stat_%u", t);
-		print_u64(PRINT_JSON, name, "%llu", v);
-		print_text("    %-18s %llu\n", name, (unsigned long long)v);
-	}
-	close_json_object();
-	close_json_object();
 	return 0;
+}
+
+/*
+ * -s vni show: each VNI as vni show prints it, with its counters. The
+ * VNIs of a device are read first (a dump), then each one's counters
+ * (a request each): the socket carries one request at a time.
+ */
+struct vni_msgs {
+	struct vni_msg {
+		struct nlmsghdr *m;
+		uint32_t id;
+	} *e;
+	unsigned int n, cap;
+};
+
+/* The VNI a VNI_GET reply is of, 0 if none */
+static uint32_t vni_of(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	const struct nlattr *t[VTEP_VNI_A_MAX + 1];
+	uint32_t id = 0;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	attr_parse_nest(tb[VTEP_A_VNI], t, VTEP_VNI_A_MAX);
+	attr_u32(t[VTEP_VNI_A_ID], &id);
+	return id;
+}
+
+/* A copy of each reply; a dump read again (interrupted) replaces them */
+static int vni_keep(const struct nlmsghdr *nlh, void *data)
+{
+	struct vni_msgs *v = data;
+	uint32_t id = vni_of(nlh);
+	unsigned int i;
+	void *copy;
+
+	for (i = 0; i < v->n && v->e[i].id != id; i++)
+		;
+	if (i == v->cap) {
+		unsigned int cap = v->cap ? v->cap * 2 : 16;
+		void *p = realloc(v->e, cap * sizeof(*v->e));
+
+		if (!p)
+			return -ENOMEM;
+		v->e = p;
+		v->cap = cap;
+	}
+	copy = malloc(nlh->nlmsg_len);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	if (i < v->n)
+		free(v->e[i].m);
+	else
+		v->n++;
+	v->e[i].m = copy;
+	v->e[i].id = id;
+	return 0;
+}
+
+struct vni_stats {
+	const struct nlmsghdr *vni;	/* the VNI's reply to print */
+	struct show_opts opts;
+};
+
+static int vni_stats_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	struct vni_stats *vs = data;
+
+	attr_parse_genl(nlh, tb, VTEP_A_MAX);
+	vs->opts.stats = tb[VTEP_A_STATS];
+	vni_print(vs->vni, &vs->opts);
+	vs->opts.stats = NULL;
+	return 0;
+}
+
+static int vni_stats_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
+{
+	const struct vni_req *r = data;
+	struct vni_stats vs = { .opts = { .dev_given = r->dev[0] } };
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
+	struct vni_msgs v = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err = 0;
+
+	/* VNI and dev: that VNI, refused as vni show refuses it if absent */
+	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_VNI_GET, 0);
+	put_dev(nlh, ifname);
+	if (r->vni && r->dev[0]) {
+		nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
+		mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, r->vni);
+		mnl_attr_nest_end(nlh, nest);
+		snprintf(what, sizeof(what), "vni %u dev %s", r->vni, ifname);
+		err = vtep_request(ctx, nlh, vni_keep, &v, what);
+	} else {
+		err = dump_print(ctx, nlh, vni_keep, &v);
+	}
+	for (unsigned int i = 0; i < v.n && !err; i++) {
+		uint32_t id = v.e[i].id;
+
+		if (!id || (r->vni && r->vni != id))
+			continue;
+		vs.vni = v.e[i].m;
+		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
+		put_dev(nlh, ifname);
+		nest = mnl_attr_nest_start(nlh, VTEP_A_VNI);
+		mnl_attr_put_u32(nlh, VTEP_VNI_A_ID, id);
+		mnl_attr_nest_end(nlh, nest);
+		snprintf(what, sizeof(what), "stats dev %s vni %u", ifname, id);
+		err = vtep_request(ctx, nlh, vni_stats_print, &vs, what);
+	}
+	for (unsigned int i = 0; i < v.n; i++)
+		free(v.e[i].m);
+	free(v.e);
+	return err;
+}
+
+int vni_show_stats(struct vtep_ctx *ctx, const struct vni_req *r)
+{
+	int err;
+
+	open_json_array(NULL);
+	err = for_each_vtep(ctx, r->dev, vni_stats_dev, (void *)r);
+	close_json_array();
+	return err ? -1 : 0;
 }
 
 static void stats_what(const void *req, char *buf, size_t len)

@@ -120,6 +120,8 @@ int vni_print(const struct nlmsghdr *nlh, void *data)
 		print_uint(PRINT_ANY, "learned_count", "learned %u ", u32);
 	if (attr_u32(t[VTEP_VNI_A_NEIGHS], &u32))
 		print_uint(PRINT_ANY, "neigh_count", "neighs %u ", u32);
+	if (o && o->stats)
+		print_counters(o->stats);	/* -s */
 	close_json_object();
 	print_nl();
 	return 0;

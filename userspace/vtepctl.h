@@ -43,13 +43,14 @@
 
 /*
  * Exit statuses, for scripts (vtepctl.8, EXIT STATUS): a command that
- * failed says why by its status as well as in words. In -batch, the status
+ * failed says why by its status as well as in words. 1 and 2 are ip(8)'s:
+ * 1 a syntax error, 2 an error the kernel reported. In -batch, the status
  * is that of the first line that failed.
  */
 enum {
 	VTEP_EXIT_OK = 0,
-	VTEP_EXIT_REFUSED = 1,	/* the kernel refused it, or it failed running */
-	VTEP_EXIT_USAGE = 2,	/* bad arguments: nothing was sent */
+	VTEP_EXIT_USAGE = 1,	/* bad arguments: nothing was sent */
+	VTEP_EXIT_REFUSED = 2,	/* the kernel refused it, or it failed running */
 	VTEP_EXIT_NO_MODULE = 3,	/* no genl family "vtep": module not loaded */
 };
 
@@ -168,8 +169,19 @@ bool kw_is_positional(const struct kw *k);
 
 enum { PRINT_FP = 1, PRINT_JSON = 2, PRINT_ANY = 3 };
 
+/* pretty takes effect only with json, as ip's -p needs -j */
 void print_setup(FILE *out, bool json, bool pretty);
 bool is_json(void);
+/* VTEPCTL_JSON_COMPAT is set: print the keys renamed to ip's as they were */
+bool json_compat_env(void);
+bool json_compat(void);		/* JSON output, and the old keys */
+/* -s and -d, as ip has them: set by vtep_dispatch from the context */
+void print_show_flags(bool stats, bool details);
+bool show_stats(void);
+bool show_details(void);
+/* JSON: key (a string value) is the first member of the next object
+ * opened, at the top or in the top array (monitor's "timestamp") */
+void print_first_key(const char *key, const char *val);
 void open_json_array(const char *key);
 void close_json_array(void);
 void open_json_object(const char *key);
@@ -300,6 +312,8 @@ struct vtep_ctx {
 	struct vtep_nl *nl;		/* opened on first use */
 	int nl_err;			/* why opening it failed, if it did */
 	bool json, pretty, force;
+	bool stats, details;		/* -s, -d */
+	int timestamp;			/* -t 1, -ts 2: monitor's, as ip's */
 	bool ignore_missing;		/* -ignore-missing */
 	bool missing_ok;		/* this command deletes: absent is done */
 	int status;			/* -batch: the first failed line's */
@@ -315,6 +329,7 @@ struct show_opts {
 	bool dev_given;			/* omit "dev" in text, like ip -d */
 	const char *event;		/* monitor: the event's name */
 	uint32_t vni;			/* show only this VNI, 0 = all */
+	const struct nlattr *stats;	/* -s: counters to print, VTEP_A_STATS */
 };
 
 struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
@@ -518,6 +533,11 @@ enum { STATS_SHOW };
 enum { STATS_FMT_TEXT, STATS_FMT_PROM };
 extern const struct vtep_object stats_object;
 extern const char *const vtep_stat_names[];
+/* A VTEP_A_STATS nest: text lines, JSON "stats64" and "vtep_stats" */
+void print_counters(const struct nlattr *nest);
+/* -s vni show: each VNI (r->vni, or all) of r->dev (or all) and its counters */
+struct vni_req;
+int vni_show_stats(struct vtep_ctx *ctx, const struct vni_req *r);
 
 /* prom.c: counter i of enum vtep_stat as a Prometheus family */
 struct prom_metric {
@@ -548,8 +568,12 @@ struct monitor_req {
 	uint64_t set;
 	char dev[IFNAMSIZ];
 	bool dump, noresync;
+	int timestamp;			/* the context's -t (1) or -ts (2) */
 };
 extern const struct vtep_object monitor_object;
+struct timeval;
+/* -t, -ts: where the time comes from (gettimeofday; the tests' own) */
+extern void (*monitor_clock)(struct timeval *tv);
 int monitor_parse(int argc, char **argv, struct monitor_req *r);
 int monitor_print_event(const struct nlmsghdr *nlh, void *data);
 const char *event_name(unsigned int ev);

@@ -39,7 +39,7 @@ refused() { ! br "$@" && grep -q "Error" "$TMP/br.err"; }
 check "bridge fdb add with a VNI: vtepctl shows it, static, at its dst" \
 	br h1 add 02:00:00:00:0a:01 dev vtep0 dst 192.0.2.7 vni 100 self
 check "  ... pointing at 192.0.2.7" test "$(dst_of 100 02:00:00:00:0a:01)" = 192.0.2.7
-check "  ... and static" test "$(vjq h1 '.[] | select(.mac == "02:00:00:00:0a:01") | .type' fdb show dev vtep0 vni 100)" = static
+check "  ... and static" test "$(vjq h1 '.[] | select(.mac == "02:00:00:00:0a:01") | .state' fdb show dev vtep0 vni 100)" = permanent
 check "bridge fdb add with no VNI takes the untagged one (100)" \
 	br h1 add 02:00:00:00:0a:02 dev vtep0 dst 192.0.2.8
 check "  ... vtepctl has it in VNI 100" test "$(dst_of 100 02:00:00:00:0a:02)" = 192.0.2.8

@@ -415,7 +415,7 @@ mon_stop() { kill $MON_h1 $MON_h2 2>/dev/null; wait $MON_h1 $MON_h2 2>/dev/null 
 declare -A MON_FROM=([h1]=0 [h2]=0)
 # flushes NS: static entries deleted or flushed since the last mon_mark
 # (learned ones may age meanwhile), one a line
-flushes() { tail -n +$((MON_FROM[$1] + 1)) "$TMP/mon-$1" | grep -E '"fdb_(deleted|flushed)"' | grep -v '"learned"' || true; }
+flushes() { tail -n +$((MON_FROM[$1] + 1)) "$TMP/mon-$1" | grep -E '"fdb_(deleted|flushed)"' | grep -v '"state":""' || true; }
 mon_mark() { local h; for h in h1 h2; do mapfile -t MONL <"$TMP/mon-$h"; MON_FROM[$h]=${#MONL[@]}; done; }
 same_check() {	# WHAT: after the restart, each host's FDB is as before
 	local h

@@ -204,13 +204,19 @@ wait_for() {
 # ping_ok NS DST: the VM can reach DST (ARP included); a few tries
 ping_ok() { retry 10 nq "$1" ping -q -c 1 -W 2 "$2" >/dev/null; }
 
+# The counters of vtepctl -j stats show as one object, by their text names:
+# stats64's rx and tx ("rx_packets" ...) and vtep's own ("vtep_stats", or
+# "stats" under VTEPCTL_JSON_COMPAT)
+JQ_STATS='((if type == "array" then .[0] else . end) |
+	((.stats64 // {}) as $t | [("rx", "tx") as $d | ($t[$d] // {}) |
+	to_entries[] | {key: ($d + "_" + .key), value}] | from_entries) +
+	(.vtep_stats // .stats // .))'
 # stat NS DEV NAME [VNI]: one counter from vtepctl -j stats show (jq, not
 # a python3 per counter: 490 ms to start in a TCG guest)
 stat() {
 	local vni=${4:+vni $4}
 	nq "$1" "$VTEPCTL" -j stats show dev "$2" $vni |
-		jq -r --arg k "$3" '(if type == "array" then .[0] else . end) |
-			(.stats // .) | .[$k] // 0'
+		jq -r --arg k "$3" "$JQ_STATS"' | .[$k] // 0'
 }
 
 # fdb_dst NS DEV VNI MAC: the remote an FDB entry points at ("" if none)
@@ -462,12 +468,12 @@ pcap_send() { "$PCAPSEND" -n "$P$1" "${@:2}"; }
 jstat() {
 	local vni=${4:+vni $4}
 	nq "$1" "$VTEPCTL" -j stats show dev "$2" $vni |
-		jq -r --arg k "$3" '(if type == "array" then .[0] else . end) | (.stats // .) | (.[$k] // 0)'
+		jq -r --arg k "$3" "$JQ_STATS"' | (.[$k] // 0)'
 }
 # jstat_sum NS DEV NAME...: the sum of counters of DEV, one read
 jstat_sum() {
 	nq "$1" "$VTEPCTL" -j stats show dev "$2" |
-		jq -r '(if type == "array" then .[0] else . end) | (.stats // .) as $s |
+		jq -r "$JQ_STATS"' as $s |
 			[$ARGS.positional[] | $s[.] // 0] | add' --args "${@:3}"
 }
 # jfdb_dst NS DEV VNI MAC: `fdb_dst` read with jq

@@ -52,19 +52,19 @@ check "the VNI counts its neighbours" \
 
 # rc EXPECTED CMD...: the exit status of a vtepctl command
 rc() { local want=$1; shift; set +e; nq h1 "$VTEPCTL" "$@" 2>>"$TMP/cli.err"; local got=$?; set -e; test "$got" = "$want"; }
-check "add of an address with an entry is refused (exit 1)" \
-	rc 1 neigh add 203.0.113.2 lladdr $M9 vni 100 dev vtep0
+check "add of an address with an entry is refused (exit 2)" \
+	rc 2 neigh add 203.0.113.2 lladdr $M9 vni 100 dev vtep0
 check "... and says so" grep -q "exists" "$TMP/cli.err"
-check "a multicast address is a usage error (exit 2)" \
-	rc 2 neigh add 239.1.1.1 lladdr $M9 vni 100 dev vtep0
-check "0.0.0.0 is refused by the kernel (exit 1)" \
-	rc 1 neigh add 0.0.0.0 lladdr $M9 vni 100 dev vtep0
-check "a multicast MAC is refused (exit 1)" \
-	rc 1 neigh add 203.0.113.9 lladdr 01:00:5e:00:00:01 vni 100 dev vtep0
-check "lladdr is required for add (exit 2)" rc 2 neigh add 203.0.113.9 vni 100 dev vtep0
-check "a VNI not on the device is refused (exit 1)" \
-	rc 1 neigh add 203.0.113.9 lladdr $M9 vni 999 dev vtep0
-check "del of an absent entry is refused (exit 1)" rc 1 neigh del 203.0.113.9 vni 100 dev vtep0
+check "a multicast address is a usage error (exit 1)" \
+	rc 1 neigh add 239.1.1.1 lladdr $M9 vni 100 dev vtep0
+check "0.0.0.0 is refused by the kernel (exit 2)" \
+	rc 2 neigh add 0.0.0.0 lladdr $M9 vni 100 dev vtep0
+check "a multicast MAC is refused (exit 2)" \
+	rc 2 neigh add 203.0.113.9 lladdr 01:00:5e:00:00:01 vni 100 dev vtep0
+check "lladdr is required for add (exit 1)" rc 1 neigh add 203.0.113.9 vni 100 dev vtep0
+check "a VNI not on the device is refused (exit 2)" \
+	rc 2 neigh add 203.0.113.9 lladdr $M9 vni 999 dev vtep0
+check "del of an absent entry is refused (exit 2)" rc 2 neigh del 203.0.113.9 vni 100 dev vtep0
 check "... unless -ignore-missing" rc 0 -ignore-missing neigh del 203.0.113.9 vni 100 dev vtep0
 check "the refusals left the table as it was" \
 	test "$(json 'length' h1 neigh show dev vtep0)" = 2

@@ -187,20 +187,20 @@ check "an explicit address lets h2 in" ping_ok v2 203.0.113.1
 # The control plane's side: listing, duplicates, limits, errors.
 check "peer show lists the allowances" \
 	bash -c "nq h1 $VTEPCTL peer show vni 100 dev vtep0 | sed 's/ *\$//' | sort | paste -sd';' | grep -qx '192.0.2.2/32 vni 100 dev vtep0;192.0.2.64/26 vni 100 dev vtep0'"
-check "add of a listed prefix is refused (exit 1)" \
-	bash -c "nq h1 $VTEPCTL peer add 192.0.2.64/26 vni 100 dev vtep0; test \$? = 1"
+check "add of a listed prefix is refused (exit 2)" \
+	bash -c "nq h1 $VTEPCTL peer add 192.0.2.64/26 vni 100 dev vtep0; test \$? = 2"
 check "replace of a listed prefix succeeds" nq h1 "$VTEPCTL" peer replace 192.0.2.64/26 vni 100 dev vtep0
 check "a prefix is stored masked: 192.0.2.99/26 is 192.0.2.64/26" \
-	bash -c "nq h1 $VTEPCTL peer add 192.0.2.99/26 vni 100 dev vtep0; test \$? = 1"
+	bash -c "nq h1 $VTEPCTL peer add 192.0.2.99/26 vni 100 dev vtep0; test \$? = 2"
 check "a peer of another family is refused" \
-	bash -c "nq h1 $VTEPCTL peer add 2001:db8::9 vni 100 dev vtep0 2>$TMP/err; test \$? = 1 && grep -q family $TMP/err"
+	bash -c "nq h1 $VTEPCTL peer add 2001:db8::9 vni 100 dev vtep0 2>$TMP/err; test \$? = 2 && grep -q family $TMP/err"
 check "a VNI not on the device is refused" \
-	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9 vni 999 dev vtep0; test \$? = 1"
-check "vtepctl refuses a prefix longer than the address (exit 2, nothing sent)" \
-	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9/33 vni 100 dev vtep0; test \$? = 2"
+	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9 vni 999 dev vtep0; test \$? = 2"
+check "vtepctl refuses a prefix longer than the address (exit 1, nothing sent)" \
+	bash -c "nq h1 $VTEPCTL peer add 192.0.2.9/33 vni 100 dev vtep0; test \$? = 1"
 for i in $(seq 0 14); do nq h1 "$VTEPCTL" peer add 203.0.113.$((i * 16))/28 vni 100 dev vtep0 2>/dev/null || true; done
 check "a 17th short prefix is refused (at most 16)" \
-	bash -c "nq h1 $VTEPCTL peer add 198.51.100.0/24 vni 100 dev vtep0 2>$TMP/err; test \$? = 1 && grep -q 'Too many' $TMP/err"
+	bash -c "nq h1 $VTEPCTL peer add 198.51.100.0/24 vni 100 dev vtep0 2>$TMP/err; test \$? = 2 && grep -q 'Too many' $TMP/err"
 check "del of an allowance" nq h1 "$VTEPCTL" peer del 192.0.2.2 vni 100 dev vtep0
 check "del of one not there fails, -ignore-missing makes it succeed" \
 	bash -c "! nq h1 $VTEPCTL peer del 192.0.2.2 vni 100 dev vtep0 2>/dev/null && nq h1 $VTEPCTL -ignore-missing peer del 192.0.2.2 vni 100 dev vtep0"

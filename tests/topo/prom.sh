@@ -5,7 +5,7 @@
 # checker, tests/topo/promcheck.py), hold the same values as
 # `vtepctl -j stats show` for the device and each VNI, have grown by the
 # pings sent, cover every device of the namespace without "dev", and an
-# unknown format must be refused with status 2 (bad arguments).
+# unknown format must be refused with status 1 (bad arguments).
 #
 #   ┌ a1 203.0.113.1  VLAN 10 ┐               ┌ a3 203.0.113.3  VLAN 10 ┐
 #   ├ b1 198.51.100.1 VLAN 20 ┤               ├ b3 198.51.100.3 VLAN 20 ┤
@@ -119,7 +119,11 @@ while i < len(text.rstrip()):
         base = {"dev": o["ifname"]}
         if "vni" in o:
             base["vni"] = str(o["vni"])
-        for k, v in o["stats"].items():
+        # stats64's rx/tx as the counters' own names, then vtep's
+        st = {d + "_" + k: v for d in ("rx", "tx")
+              for k, v in o.get("stats64", {}).get(d, {}).items()}
+        st.update(o.get("vtep_stats", o.get("stats", {})))
+        for k, v in st.items():
             lab = dict(base)
             if k.startswith("stat_"):
                 continue		# no name yet: left out
@@ -182,19 +186,19 @@ check "dev vtep0 vni 200: only that VNI's series" \
 	bash -c "test \$(grep -c '^vtep_' $TMP/vni200.prom) = 32 &&
 		 test \$(grep -c '^vtep_vni_[a-z_]*{dev=\"vtep0\",vni=\"200\"' $TMP/vni200.prom) = 32"
 
-# (d) an unknown format: status 2 (bad arguments, nothing sent), a message
+# (d) an unknown format: status 1 (bad arguments, nothing sent), a message
 # naming it, nothing on stdout
 rc=0
 nq h1 "$VTEPCTL" stats -o xml >"$TMP/xml.out" 2>"$TMP/xml.err" || rc=$?
 diag "stats -o xml: status $rc, $(cat "$TMP/xml.err")"
-check "an unknown format is refused with status 2" test $rc = 2
+check "an unknown format is refused with status 1" test $rc = 1
 check "saying which and what -o takes" \
 	grep -qF 'output format "xml" is unknown: "-o" takes "text" or "prom"' "$TMP/xml.err"
 check "and printing nothing" test ! -s "$TMP/xml.out"
 rc=0
 prom dev nope0 >"$TMP/nope.out" 2>"$TMP/nope.err" || rc=$?
-check "a device that does not exist: status 1, nothing printed" \
-	bash -c "test $rc = 1 && test ! -s $TMP/nope.out"
+check "a device that does not exist: status 2, nothing printed" \
+	bash -c "test $rc = 2 && test ! -s $TMP/nope.out"
 
 # the man page's recipe: a temporary file renamed over the collector's
 mkdir -p "$TMP/textfile"

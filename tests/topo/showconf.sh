@@ -9,8 +9,8 @@
 # them in hash order, which differs after the round trip); the device deleted and the file applied
 # with -batch, showconf must print the same file again, each show must
 # say what was configured, and a1 must reach a3 again. showconf of a
-# missing device fails with status 1 and prints nothing; -j is refused
-# with status 2.
+# missing device fails with status 2 and prints nothing; -j is refused
+# with status 1.
 #
 #   ┌ a1 203.0.113.1 ┐                   ┌ a3 203.0.113.3 ┐
 #   └ h1: br0 ─ vtep0 192.0.2.1, .11 ─ sw ─ h3: br0 ─ vx100 (kernel vxlan) ┘
@@ -118,12 +118,12 @@ check "a1 reaches a3 again after the round trip" ping_ok a1 203.0.113.3
 rc=0
 nq h1 "$VTEPCTL" showconf dev vtep9 >"$TMP/missing.out" 2>"$TMP/missing.err" || rc=$?
 diag "showconf dev vtep9: status $rc, $(cat "$TMP/missing.err")"
-check "showconf of a missing device fails with status 1" test "$rc" = 1
+check "showconf of a missing device fails with status 2" test "$rc" = 2
 check "... and prints nothing" test ! -s "$TMP/missing.out"
 rc=0
 nq h1 "$VTEPCTL" -j showconf dev vtep0 >"$TMP/json.out" 2>"$TMP/json.err" || rc=$?
 diag "-j showconf: status $rc, $(cat "$TMP/json.err")"
-check "showconf with -j is refused with status 2" test "$rc" = 2
+check "showconf with -j is refused with status 1" test "$rc" = 1
 check "... and prints nothing" test ! -s "$TMP/json.out"
 
 topo_done

@@ -2,7 +2,7 @@
 # vtepctl as an operator and an orchestration hook use it: every object and
 # command round-trips in text and in -j JSON; `add` of what exists fails and
 # `replace` does not; every refusal is one "Error: ..." line and an exit
-# status that says whose it is (1 the kernel's, 2 bad arguments, 3 no
+# status that says whose it is, as ip(8)'s (1 bad arguments, 2 the kernel's, 3 no
 # module); -ignore-missing makes deletes idempotent and `fdb del ... dst`
 # conditional; -batch names FILE:LINE and stops (-force goes on); 100,000
 # entries load and dump once each; monitor sees events. Each check is one
@@ -144,7 +144,7 @@ until_grep() {
 # ---- link -------------------------------------------------------------------
 LINK0="local 192.0.2.1 port 4789 ttl auto tos 0x00 df unset learning on ageing 300 max-fdb 0 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 32768 65535 udpcsum off move-notice on resteer off flowlet-gap 500 sample 256 elephant-rate 125000000"
 t "link add creates a device" 0 "" "" link add vtep0 local 192.0.2.1
-t "link add of an existing device fails with \"exists\"" 1 "" \
+t "link add of an existing device fails with \"exists\"" 2 "" \
 	'Error: link vtep0: exists' link add vtep0 local 192.0.2.1
 t "link show prints the defaults" 0 "2: vtep0: $LINK0 vnis 0 fdb 0" "" link show vtep0
 tj "link show -j has every key with its default" \
@@ -155,32 +155,32 @@ t "link add vtep1 without options" 0 "" "" link add vtep1
 tj "link show -j lists every device in one array" \
 	'[.[] | [.ifname, .local, .local6]] | sort == [["vtep0", "192.0.2.1", null], ["vtep1", null, null], ["vtep6", null, "2001:db8::1"]]' \
 	link show
-t "link show of a missing device" 1 "" 'Error: link nosuch0: no such device' link show nosuch0
+t "link show of a missing device" 2 "" 'Error: link nosuch0: no such device' link show nosuch0
 # -n NETNS, as ip has it: from a namespace of its own (unshare -n), the
-# test's namespace by its name and by a path; a missing one is exit 2
+# test's namespace by its name and by a path; a missing one is exit 1
 elsewhere() { unshare -n "$VTEPCTL" "$@" 2>&1; }
 is "-n NETNS: link show from another namespace shows NETNS's device" \
 	"$(elsewhere -n "$NS" link show vtep0)" "$(vc link show vtep0 2>&1)"
 is "  ... and without -n that namespace has none" \
 	"$(elsewhere link show vtep0; echo "exit $?")" "Error: link vtep0: no such device
-exit 1"
+exit 2"
 is "-netns PATH: a namespace file, and a change made there" \
 	"$(elsewhere -netns "/run/netns/$NS" vni add 300 dev vtep0 vlan 300; echo "exit $?")" "exit 0"
 tj "  ... is in NETNS" 'any(.[]; .vni == 300)' vni show dev vtep0
 t "  ... (undone)" 0 "" "" vni del 300 dev vtep0
-t "-n of a namespace that does not exist: exit 2, nothing sent" 2 "" \
+t "-n of a namespace that does not exist: exit 1, nothing sent" 1 "" \
 	'Error: cannot open network namespace "vtnosuch": No such file or directory' -n vtnosuch link show
-t "-n without a namespace: exit 2" 2 "" 'Error: "-n" needs a network namespace' -n
-t "link show of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link show lo
-t "link del of a non-vtep device" 1 "" 'Error: link lo: not a vtep device' link del lo
-t "link set with nothing to change" 2 "" \
+t "-n without a namespace: exit 1" 1 "" 'Error: "-n" needs a network namespace' -n
+t "link show of a non-vtep device" 2 "" 'Error: link lo: not a vtep device' link show lo
+t "link del of a non-vtep device" 2 "" 'Error: link lo: not a vtep device' link del lo
+t "link set with nothing to change" 1 "" \
 	'Error: nothing to change, try "vtepctl link help"' link set vtep0
 
 # ---- vni --------------------------------------------------------------------
 t "vni add untagged" 0 "" "" vni add 100 dev vtep0 untagged
 t "vni show dev prints it" 0 "vni 100 dev vtep0 untagged flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show dev vtep0
-t "vni add of an existing VNI fails with \"exists\"" 1 "" \
+t "vni add of an existing VNI fails with \"exists\"" 2 "" \
 	'Error: vni 100 dev vtep0: VNI exists' vni add 100 dev vtep0 untagged
 t "vni replace of an existing VNI succeeds" 0 "" "" vni replace 100 dev vtep0 untagged
 t "vni replace run twice succeeds again" 0 "" "" vni replace 100 dev vtep0 untagged
@@ -191,7 +191,7 @@ tj "vni show -j VNI dev returns what was added" \
 	vni show 200 dev vtep0
 t "vni show VNI dev in text" 0 "vni 200 dev vtep0 vlan 20 group 239.1.1.1 flood off peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show 200 dev vtep0
-t "vni show -p pretty-prints" 0 '[
+t "vni show -j -p pretty-prints" 0 '[
     {
         "vni": 100,
         "ifname": "vtep0",
@@ -206,7 +206,9 @@ t "vni show -p pretty-prints" 0 '[
         "learned_count": 0,
         "neigh_count": 0
     }
-]' "" -p vni show 100 dev vtep0
+]' "" -j -p vni show 100 dev vtep0
+t "-p without -j prints text, as ip" 0 "vni 100 dev vtep0 untagged flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
+	-p vni show 100 dev vtep0
 t "vni set changes only what is given" 0 "" "" vni set 200 dev vtep0 group none flood on
 t "vni show VNI without dev finds it" 0 "vni 200 dev vtep0 vlan 20 flood on peers any suppress off remotes 0 fdb 0 learned 0 neighs 0" "" \
 	vni show 200
@@ -217,17 +219,17 @@ t "vni replace creates a missing VNI" 0 "" "" vni replace 300 dev vtep0 vlan 30
 tj "vni show -j lists the device's VNIs once each" \
 	'[.[].vni] | sort == [100, 200, 300]' vni show dev vtep0
 t "vni del" 0 "" "" vni del 300 dev vtep0
-t "vni show of a deleted VNI" 1 "" 'Error: vni 300 dev vtep0: VNI is not configured on the device' \
+t "vni show of a deleted VNI" 2 "" 'Error: vni 300 dev vtep0: VNI is not configured on the device' \
 	vni show 300 dev vtep0
-t "vni del of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
+t "vni del of a missing VNI" 2 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
 	vni del 300 dev vtep0
 t "-ignore-missing vni del of a missing VNI succeeds" 0 "" "" \
 	-ignore-missing vni del 300 dev vtep0
 t "-ignore-missing vni del on a missing device succeeds" 0 "" "" \
 	-ignore-missing vni del 300 dev nosuch0
-t "-ignore-missing does not make vni set succeed" 1 "" \
+t "-ignore-missing does not make vni set succeed" 2 "" \
 	'Error: vni 300 dev vtep0: VNI does not exist' -ignore-missing vni set 300 dev vtep0 flood off
-t "vni set of a missing VNI" 1 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
+t "vni set of a missing VNI" 2 "" 'Error: vni 300 dev vtep0: VNI does not exist' \
 	vni set 300 dev vtep0 flood off
 t "vni add on an IPv6 device with an IPv6 group" 0 "" "" \
 	vni add 600 dev vtep6 untagged group ff0e::1
@@ -240,42 +242,42 @@ tj "vni show -j of every device is one array" \
 	vni show
 
 # refused: by the parser, then by the kernel
-t "VNI 0 is refused" 2 "" 'Error: argument "0" is wrong: VNI must be 1-16777215' \
+t "VNI 0 is refused" 1 "" 'Error: argument "0" is wrong: VNI must be 1-16777215' \
 	vni add 0 dev vtep0 vlan 40
-t "VNI 16777216 is refused" 2 "" \
+t "VNI 16777216 is refused" 1 "" \
 	'Error: argument "16777216" is wrong: VNI must be 1-16777215' \
 	vni add 16777216 dev vtep0 vlan 40
-t "VLAN 4095 is refused" 2 "" 'Error: argument "4095" is wrong: VLAN must be 1-4094' \
+t "VLAN 4095 is refused" 1 "" 'Error: argument "4095" is wrong: VLAN must be 1-4094' \
 	vni add 400 dev vtep0 vlan 4095
-t "VLAN 0 is refused" 2 "" 'Error: argument "0" is wrong: VLAN must be 1-4094' \
+t "VLAN 0 is refused" 1 "" 'Error: argument "0" is wrong: VLAN must be 1-4094' \
 	vni add 400 dev vtep0 vlan 0
-t "a unicast group is refused" 2 "" \
+t "a unicast group is refused" 1 "" \
 	'Error: argument "192.0.2.9" is wrong: group must be a multicast address' \
 	vni add 400 dev vtep0 vlan 40 group 192.0.2.9
-t "an IPv6 group on an IPv4 device is refused" 1 "" \
+t "an IPv6 group on an IPv4 device is refused" 2 "" \
 	'Error: vni 400 dev vtep0: IPv6 group on an IPv4 device' \
 	vni add 400 dev vtep0 vlan 40 group ff0e::1
-t "a second untagged VNI is refused" 1 "" \
+t "a second untagged VNI is refused" 2 "" \
 	'Error: vni 400 dev vtep0: Untagged frames are already mapped to another VNI' \
 	vni add 400 dev vtep0 untagged
-t "a VLAN mapped twice is refused" 1 "" \
+t "a VLAN mapped twice is refused" 2 "" \
 	'Error: vni 400 dev vtep0: VLAN is already mapped to another VNI' \
 	vni add 400 dev vtep0 vlan 21
-t "vni add without vlan or untagged is refused" 2 "" \
+t "vni add without vlan or untagged is refused" 1 "" \
 	'Error: "vlan" or "untagged" is required for "vni add"' vni add 400 dev vtep0
-t "a repeated keyword is refused" 2 "" \
+t "a repeated keyword is refused" 1 "" \
 	'Error: duplicate "vlan": "41" is the second value' vni add 400 dev vtep0 vlan 40 vlan 41
-t "an unknown device is refused" 1 "" 'Error: vni 400 dev nosuch0: no such device' \
+t "an unknown device is refused" 2 "" 'Error: vni 400 dev nosuch0: no such device' \
 	vni add 400 dev nosuch0 vlan 40
-t "a non-vtep device is refused" 1 "" 'Error: vni 400 dev lo: not a vtep device' \
+t "a non-vtep device is refused" 2 "" 'Error: vni 400 dev lo: not a vtep device' \
 	vni add 400 dev lo vlan 40
-t "vni show of an unknown device" 1 "" 'Error: dev nosuch0: no such device' \
+t "vni show of an unknown device" 2 "" 'Error: dev nosuch0: no such device' \
 	vni show dev nosuch0
-t "vni show of a non-vtep device" 1 "" 'Error: dev lo: not a vtep device' vni show dev lo
+t "vni show of a non-vtep device" 2 "" 'Error: dev lo: not a vtep device' vni show dev lo
 
 # ---- remote -----------------------------------------------------------------
 t "remote add" 0 "" "" remote add 192.0.2.2 vni 100 dev vtep0
-t "remote add of a listed address fails with \"exists\"" 1 "" \
+t "remote add of a listed address fails with \"exists\"" 2 "" \
 	'Error: remote 192.0.2.2 vni 100 dev vtep0: Remote is already in the VNI'"'"'s replication list' \
 	remote add 192.0.2.2 vni 100 dev vtep0
 t "remote replace of a listed address succeeds" 0 "" "" remote replace 192.0.2.2 vni 100 dev vtep0
@@ -294,7 +296,7 @@ tj "remote show -j vni without dev" \
 tl "vni show counts the remotes" "vni 100 dev vtep0 untagged flood on peers any suppress off remotes 2 fdb 0 learned 0 neighs 0" \
 	vni show dev vtep0
 t "remote del" 0 "" "" remote del 192.0.2.4 vni 100 dev vtep0
-t "remote del of an absent address" 1 "" \
+t "remote del of an absent address" 2 "" \
 	'Error: remote 192.0.2.4 vni 100 dev vtep0: Remote is not in the VNI'"'"'s replication list' \
 	remote del 192.0.2.4 vni 100 dev vtep0
 t "-ignore-missing remote del of an absent address succeeds" 0 "" "" \
@@ -303,20 +305,27 @@ t "-ignore-missing remote del in a missing VNI succeeds" 0 "" "" \
 	-ignore-missing remote del 192.0.2.4 vni 999 dev vtep0
 tj "remote show -j after del" '[.[].dst] == ["192.0.2.2"]' \
 	remote show dev vtep0 vni 100
-t "an IPv6 remote on an IPv4 device is refused" 1 "" \
+t "an IPv6 remote on an IPv4 device is refused" 2 "" \
 	"Error: remote 2001:db8::2 vni 100 dev vtep0: remote address is not of the family of the device's local address" \
 	remote add 2001:db8::2 vni 100 dev vtep0
-t "a remote in a missing VNI is refused" 1 "" \
+t "a remote in a missing VNI is refused" 2 "" \
 	'Error: remote 192.0.2.2 vni 999 dev vtep0: VNI is not configured on the device' \
 	remote add 192.0.2.2 vni 999 dev vtep0
-t "a remote on an unknown device is refused" 1 "" \
+t "a remote on an unknown device is refused" 2 "" \
 	'Error: remote 192.0.2.2 vni 100 dev nosuch0: no such device' \
 	remote add 192.0.2.2 vni 100 dev nosuch0
+
+# ---- neigh: the keys of ip -j neigh ----------------------------------------
+t "neigh add" 0 "" "" neigh add 203.0.113.5 lladdr 02:00:00:00:00:05 vni 100 dev vtep0
+tj "neigh show -j has ip -j neigh's keys: dst, lladdr, dev" \
+	'. == [{"dst": "203.0.113.5", "lladdr": "02:00:00:00:00:05", "vni": 100, "dev": "vtep0"}]' \
+	neigh show dev vtep0
+t "neigh del" 0 "" "" neigh del 203.0.113.5 vni 100 dev vtep0
 
 # ---- fdb --------------------------------------------------------------------
 M1=02:00:00:00:00:01 M2=02:00:00:00:00:02 ML=02:00:00:00:aa:01
 t "fdb add" 0 "" "" fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
-t "fdb add of an existing entry fails with \"exists\"" 1 "" \
+t "fdb add of an existing entry fails with \"exists\"" 2 "" \
 	"Error: fdb $M1 vni 100 dev vtep0: FDB entry exists" fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
 t "fdb replace of an existing entry succeeds" 0 "" "" fdb replace $M1 vni 100 dst 192.0.2.3 dev vtep0
 t "fdb replace run twice succeeds again" 0 "" "" fdb replace $M1 vni 100 dst 192.0.2.3 dev vtep0
@@ -329,21 +338,23 @@ t "fdb show vni without dev names the device" 0 "$M1 vni 600 dst 2001:db8::2 dev
 	fdb show vni 600
 t "fdb show vni that no device has" 0 "" "" fdb show vni 999
 tj "fdb show -j dev returns what was added" \
-	'sort == ([{"mac": "'$M1'", "vni": 100, "dst": "192.0.2.3", "ifname": "vtep0", "type": "static"}, {"mac": "'$M2'", "vni": 200, "dst": "192.0.2.5", "ifname": "vtep0", "type": "static"}] | sort)' \
+	'sort == ([{"mac": "'$M1'", "vni": 100, "dst": "192.0.2.3", "ifname": "vtep0", "state": "permanent"}, {"mac": "'$M2'", "vni": 200, "dst": "192.0.2.5", "ifname": "vtep0", "state": "permanent"}] | sort)' \
 	fdb show dev vtep0
-t "fdb show of a missing entry" 1 "" "Error: fdb 02:00:00:00:00:09 vni 100 dev vtep0: no such FDB entry" \
+VTEPCTL_JSON_COMPAT=1 tj "VTEPCTL_JSON_COMPAT=1: fdb show -j has the keys of before" \
+	'[.[] | [.type, has("state")]] == [["static", false], ["static", false]]' fdb show dev vtep0
+t "fdb show of a missing entry" 2 "" "Error: fdb 02:00:00:00:00:09 vni 100 dev vtep0: no such FDB entry" \
 	fdb show 02:00:00:00:00:09 vni 100 dev vtep0
-t "fdb add in a missing VNI is refused" 1 "" \
+t "fdb add in a missing VNI is refused" 2 "" \
 	"Error: fdb $M1 vni 999 dev vtep0: VNI is not configured on the device" \
 	fdb add $M1 vni 999 dst 192.0.2.2 dev vtep0
-t "fdb add of a multicast MAC is refused" 1 "" \
+t "fdb add of a multicast MAC is refused" 2 "" \
 	"Error: fdb 01:00:00:00:00:01 vni 100 dev vtep0: VTEP_FDB_A_MAC must be a unicast address" \
 	fdb add 01:00:00:00:00:01 vni 100 dst 192.0.2.2 dev vtep0
-t "a bad MAC is refused" 2 "" 'Error: argument "02:00:00:00:00" is wrong: MAC must be xx:xx:xx:xx:xx:xx' \
+t "a bad MAC is refused" 1 "" 'Error: argument "02:00:00:00:00" is wrong: MAC must be xx:xx:xx:xx:xx:xx' \
 	fdb add 02:00:00:00:00 vni 100 dst 192.0.2.2 dev vtep0
-t "fdb show of an unknown device" 1 "" 'Error: dev nosuch0: no such device' fdb show dev nosuch0
-t "fdb show of a non-vtep device" 1 "" 'Error: dev lo: not a vtep device' fdb show dev lo
-t "static and learned together are refused" 2 "" \
+t "fdb show of an unknown device" 2 "" 'Error: dev nosuch0: no such device' fdb show dev nosuch0
+t "fdb show of a non-vtep device" 2 "" 'Error: dev lo: not a vtep device' fdb show dev lo
+t "static and learned together are refused" 1 "" \
 	'Error: "static" and "learned" cannot be used together' fdb show static learned
 
 # A learned entry: one VXLAN frame (VNI 100, inner ARP from $ML) sent from
@@ -364,36 +375,43 @@ s.bind(("192.0.2.3", 0))
 s.sendto(bytes([8, 0, 0, 0]) + (100 << 8).to_bytes(4, "big") + frame, ("192.0.2.1", 4789))'
 wait_for 10 'vc fdb show dev vtep0 learned | grep -q $ML'
 tj "fdb show learned shows only the learned entry" \
-	'[.[] | [.mac, .vni, .dst, .type]] == [["'$ML'", 100, "192.0.2.3", "learned"]] and (.[0].age_ms | type == "number" and . == floor)' \
+	'[.[] | [.mac, .vni, .dst, .state]] == [["'$ML'", 100, "192.0.2.3", ""]] and (.[0].updated | type == "number" and . == floor)' \
 	fdb show dev vtep0 learned
 tj "fdb show static shows only static entries" \
-	'([.[].mac] | sort == ["'$M1'", "'$M2'"]) and ([.[].type] | unique == ["static"])' \
+	'([.[].mac] | sort == ["'$M1'", "'$M2'"]) and ([.[].state] | unique == ["permanent"])' \
 	fdb show dev vtep0 static
 t "fdb show vni static in text" 0 "$M1 vni 100 dst 192.0.2.3 static" "" \
 	fdb show dev vtep0 vni 100 static
 tj "stats show -j counts the received frame on the device" \
-	'.[0] | .ifname == "vtep0" and (has("vni") | not) and .stats.rx_packets == 1 and .stats.fdb_learned == 1' \
+	'.[0] | .ifname == "vtep0" and (has("vni") | not) and .stats64.rx.packets == 1 and .vtep_stats.fdb_learned == 1 and (.vtep_stats | has("rx_packets") | not)' \
 	stats show dev vtep0
 tj "stats show -j counts it on VNI 100" \
-	'.[0].vni == 100 and .[0].stats.rx_packets == 1' \
+	'.[0].vni == 100 and .[0].stats64.rx.packets == 1' \
 	stats show dev vtep0 vni 100
+tl "-s vni show: the VNI's counters follow its line" "    rx_packets         1" \
+	-s vni show 100 dev vtep0
+tj "-s vni show -j: the counters in the VNI's object" \
+	'.[0].vni == 100 and .[0].stats64.rx.packets == 1 and (.[0].vtep_stats | length >= 20)' \
+	-s vni show 100 dev vtep0
+t "-s vni show of a VNI the device lacks is refused as vni show" 2 "" \
+	'Error: vni 999 dev vtep0: VNI is not configured on the device' -s vni show 999 dev vtep0
 tl "stats show in text: header line" "dev vtep0 vni 100" stats show dev vtep0 vni 100
 tl "stats show in text: a counter line" "    rx_packets         1" stats show dev vtep0 vni 100
 tj "stats show -j of every device" \
-	'([.[].ifname] | sort == ["vtep0", "vtep1", "vtep6"]) and all(.[]; .stats | length >= 20)' \
+	'([.[].ifname] | sort == ["vtep0", "vtep1", "vtep6"]) and all(.[]; .vtep_stats | length >= 20)' \
 	stats show
-t "stats show of a missing VNI" 1 "" \
+t "stats show of a missing VNI" 2 "" \
 	'Error: stats dev vtep0 vni 999: VNI is not configured on the device' stats show dev vtep0 vni 999
-t "stats show vni without dev" 2 "" 'Error: "stats show vni VNI" needs "dev NAME"' stats show vni 100
+t "stats show vni without dev" 1 "" 'Error: "stats show vni VNI" needs "dev NAME"' stats show vni 100
 t "fdb flush of learned entries in one VNI" 0 "" "" fdb flush dev vtep0 vni 100 learned
 tj "fdb flush learned kept the static entries" \
-	'[.[] | [.mac, .type]] | sort == [["'$M1'", "static"], ["'$M2'", "static"]]' \
+	'[.[] | [.mac, .state]] | sort == [["'$M1'", "permanent"], ["'$M2'", "permanent"]]' \
 	fdb show dev vtep0
 t "fdb flush of one VNI" 0 "" "" fdb flush dev vtep0 vni 200
 tj "fdb flush vni kept the other VNI" '[.[] | [.mac, .vni]] == [["'$M1'", 100]]' \
 	fdb show dev vtep0
 t "fdb del" 0 "" "" fdb del $M1 vni 100 dev vtep0
-t "fdb del of a missing entry" 1 "" "Error: fdb $M1 vni 100 dev vtep0: no such FDB entry" \
+t "fdb del of a missing entry" 2 "" "Error: fdb $M1 vni 100 dev vtep0: no such FDB entry" \
 	fdb del $M1 vni 100 dev vtep0
 t "-ignore-missing fdb del of a missing entry succeeds" 0 "" "" \
 	-ignore-missing fdb del $M1 vni 100 dev vtep0
@@ -401,9 +419,9 @@ t "-ignore-missing fdb del in a missing VNI succeeds" 0 "" "" \
 	-ignore-missing fdb del $M1 vni 999 dev vtep0
 t "-ignore-missing fdb del on a missing device succeeds" 0 "" "" \
 	-ignore-missing fdb del $M1 vni 100 dev nosuch0
-t "-ignore-missing still refuses a non-vtep device" 1 "" \
+t "-ignore-missing still refuses a non-vtep device" 2 "" \
 	"Error: fdb $M1 vni 100 dev lo: not a vtep device" -ignore-missing fdb del $M1 vni 100 dev lo
-t "-ignore-missing does not make fdb add succeed" 1 "" \
+t "-ignore-missing does not make fdb add succeed" 2 "" \
 	"Error: fdb $M1 vni 999 dev vtep0: VNI is not configured on the device" \
 	-ignore-missing fdb add $M1 vni 999 dst 192.0.2.2 dev vtep0
 t "-ignore-missing fdb flush of a missing VNI succeeds" 0 "" "" \
@@ -419,13 +437,13 @@ if [ "${VTEP_SKIP_FDB_DEL_DST:-0}" = 1 ]; then
 	skip "fdb del dst: conditional delete" "VTEP_SKIP_FDB_DEL_DST=1"
 else
 	vc fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
-	tp "fdb del dst of another destination is refused" 1 \
+	tp "fdb del dst of another destination is refused" 2 \
 		"Error: fdb $M1 vni 100 dev vtep0: " fdb del $M1 vni 100 dev vtep0 dst 192.0.2.9
 	t "and the entry is kept" 0 "$M1 vni 100 dst 192.0.2.2 static" "" \
 		fdb show $M1 vni 100 dev vtep0
 	t "fdb del dst of its destination deletes it" 0 "" "" \
 		fdb del $M1 vni 100 dev vtep0 dst 192.0.2.2
-	t "and the entry is gone" 1 "" "Error: fdb $M1 vni 100 dev vtep0: no such FDB entry" \
+	t "and the entry is gone" 2 "" "Error: fdb $M1 vni 100 dev vtep0: no such FDB entry" \
 		fdb show $M1 vni 100 dev vtep0
 	vc fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
 	t "the destination's hook moves the entry" 0 "" "" \
@@ -436,7 +454,7 @@ else
 		fdb show $M1 vni 100 dev vtep0
 	t "-ignore-missing fdb del dst of a missing entry exits 0" 0 "" "" \
 		-ignore-missing fdb del 02:00:00:00:00:77 vni 100 dev vtep0 dst 192.0.2.2
-	tp "fdb del dst with an IPv6 destination elsewhere is refused" 1 \
+	tp "fdb del dst with an IPv6 destination elsewhere is refused" 2 \
 		"Error: fdb $M1 vni 600 dev vtep6: " fdb del $M1 vni 600 dev vtep6 dst 2001:db8::9
 	t "fdb del dst with its IPv6 destination deletes it" 0 "" "" \
 		fdb del $M1 vni 600 dev vtep6 dst 2001:db8::2
@@ -455,7 +473,7 @@ t "fdb flush of a whole device" 0 "" "" fdb flush dev vtep6
 tj "fdb flush emptied the device" '. == []' fdb show dev vtep6
 
 # ---- link set ---------------------------------------------------------------
-t "link set of the port while up is refused" 1 "" \
+t "link set of the port while up is refused" 2 "" \
 	'Error: link vtep0: Cannot change the underlay of a device that is up' \
 	link set vtep0 port 4790
 ip -n "$NS" link set vtep0 down
@@ -472,16 +490,16 @@ VTEPCTL_JSON_COMPAT=1 tj "link show -j with VTEPCTL_JSON_COMPAT=1 has the keys o
 t "link set tos as a number" 0 "" "" link set vtep0 tos 0x10 ttl auto df set
 tl "link show after tos 0x10" "2: vtep0: local 192.0.2.1 port 4790 underlay dummy0 ttl auto tos 0x10 df set learning off ageing 60 max-fdb 100000 max-learned 16384 max-learned-dev 262144 max-peers 65536 max-remotes 1024 srcport 40000 50000 udpcsum on move-notice off resteer off flowlet-gap 500 sample 256 elephant-rate 125000000 vnis 2 fdb 0" \
 	link show vtep0
-t "a source port range upside down is refused" 2 "" \
+t "a source port range upside down is refused" 1 "" \
 	'Error: argument "40000" is wrong: source ports must be MIN MAX, MIN <= MAX <= 65535' \
 	link set vtep0 srcport 50000 40000
-t "ageing above 1000000 is refused" 2 "" \
+t "ageing above 1000000 is refused" 1 "" \
 	'Error: argument "1000001" is wrong: ageing must be 0-1000000 seconds (0 = never)' link set vtep0 ageing 1000001
 t "link del" 0 "" "" link del vtep6
-t "link show of a deleted device" 1 "" 'Error: link vtep6: no such device' link show vtep6
-t "link del of a deleted device" 1 "" 'Error: link vtep6: no such device' link del vtep6
+t "link show of a deleted device" 2 "" 'Error: link vtep6: no such device' link show vtep6
+t "link del of a deleted device" 2 "" 'Error: link vtep6: no such device' link del vtep6
 t "-ignore-missing link del of a deleted device succeeds" 0 "" "" -ignore-missing link del vtep6
-t "-ignore-missing link del of a non-vtep device still fails" 1 "" \
+t "-ignore-missing link del of a non-vtep device still fails" 2 "" \
 	'Error: link lo: not a vtep device' -ignore-missing link del lo
 
 # ---- -batch -----------------------------------------------------------------
@@ -495,13 +513,13 @@ vni add 400 dev vtep0 vlan 40
 EOF
 E3="$T/bad.batch:3: Error: fdb 02:00:00:00:01:01 vni 100 dev vtep0: FDB entry exists"
 E5="$T/bad.batch:5: Error: argument \"0\" is wrong: VNI must be 1-16777215"
-t "-batch stops at the first refused line and names FILE:LINE" 1 "" "$E3" -batch "$T/bad.batch"
+t "-batch stops at the first refused line and names FILE:LINE" 2 "" "$E3" -batch "$T/bad.batch"
 tj "-batch applied the lines before it and none after" \
 	'[.[].mac] | sort == ["02:00:00:00:01:01", "02:00:00:00:01:02"]' fdb show dev vtep0
-t "the VNI after the refused line was not added" 1 "" 'Error: vni 400 dev vtep0: VNI is not configured on the device' \
+t "the VNI after the refused line was not added" 2 "" 'Error: vni 400 dev vtep0: VNI is not configured on the device' \
 	vni show 400 dev vtep0
 vc fdb flush dev vtep0
-t "-force -batch reports each refused line and exits 1" 1 "" "$E3
+t "-force -batch reports each refused line and exits 2" 2 "" "$E3
 $E5" -force -batch "$T/bad.batch"
 tj "-force -batch applied every other line" \
 	'[.[].mac] | sort == ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]' \
@@ -521,14 +539,14 @@ fdb del 02:00:00:00:01:03 vni 100 dev vtep0
 fdb del 02:00:00:00:01:04 vni 100 dev vtep0
 EOF
 D="$T/del.batch"
-tp "-batch of fdb del lines names the absent entry's line" 1 \
+tp "-batch of fdb del lines names the absent entry's line" 2 \
 	"$D:3: Error: fdb 02:00:00:00:01:99 vni 100 dev vtep0: " -batch "$D"
 tj "... deleted the lines before it and none after" \
 	'[.[].mac] | sort == ["02:00:00:00:01:03", "02:00:00:00:01:04"]' fdb show dev vtep0
 run -force -batch "$D"
 is "-force -batch of fdb del lines names each absent entry's line, in order" \
 	"$rc|$(sed "s|^$D:||" <<<"$err" | cut -d: -f1-8)" \
-	"1|1: Error: fdb 02:00:00:00:01:01 vni 100 dev vtep0
+	"2|1: Error: fdb 02:00:00:00:01:01 vni 100 dev vtep0
 2: Error: fdb 02:00:00:00:01:02 vni 100 dev vtep0
 3: Error: fdb 02:00:00:00:01:99 vni 100 dev vtep0"
 tj "... and deleted the others" '. == []' fdb show dev vtep0
@@ -538,15 +556,15 @@ printf 'vni del 400 dev vtep0\nvni del 400 dev vtep0\n' >"$T/stdin.batch"
 cmd="vtepctl -batch - <$T/stdin.batch"
 vc -batch - <"$T/stdin.batch" >"$T/out" 2>"$T/err"; rc=$?; slurp out "$T/out"; slurp err "$T/err"
 is "-batch - reads stdin and names stdin:LINE" "$rc|$err" \
-	"1|stdin:2: Error: vni 400 dev vtep0: VNI does not exist"
+	"2|stdin:2: Error: vni 400 dev vtep0: VNI does not exist"
 run -ignore-missing -batch "$T/stdin.batch"
 is "-ignore-missing -batch: deleting twice succeeds" "$rc|$err" "0|"
 printf 'vni add 0 dev vtep0 untagged\nvni del 999 dev vtep0\n' >"$T/status.batch"
-t "-force -batch exits with the first failed line's status (2: usage)" 2 "" \
+t "-force -batch exits with the first failed line's status (1: usage)" 1 "" \
 	"$T/status.batch:1: Error: argument \"0\" is wrong: VNI must be 1-16777215
 $T/status.batch:2: Error: vni 999 dev vtep0: VNI does not exist" -force -batch "$T/status.batch"
 printf 'vni del 999 dev vtep0\nvni add 0 dev vtep0 untagged\n' >"$T/status.batch"
-t "-force -batch exits with the first failed line's status (1: kernel)" 1 "" \
+t "-force -batch exits with the first failed line's status (2: kernel)" 2 "" \
 	"$T/status.batch:1: Error: vni 999 dev vtep0: VNI does not exist
 $T/status.batch:2: Error: argument \"0\" is wrong: VNI must be 1-16777215" -force -batch "$T/status.batch"
 printf 'fdb flush dev vtep0\nvni show dev vtep0\n# a comment\n\nlink show vtep0\n' >"$T/show.batch"
@@ -560,7 +578,7 @@ awk 'BEGIN { for (i = 0; i < 100000; i++)
 t "-batch of 100,000 fdb add lines loads" 0 "" "" -batch "$T/100k.batch"
 tj "link show counts 100,000 entries" '.[0].fdb_count == 100000' link show vtep1
 tjpy "fdb show -j returns 100,000 unique entries" \
-	'len(d) == 100000 and len({(e["mac"], e["vni"]) for e in d}) == 100000 and {(e["ifname"], e["type"]) for e in d} == {("vtep1", "static")}' \
+	'len(d) == 100000 and len({(e["mac"], e["vni"]) for e in d}) == 100000 and {(e["ifname"], e["state"]) for e in d} == {("vtep1", "permanent")}' \
 	fdb show dev vtep1
 run fdb show dev vtep1
 is "fdb show in text prints 100,000 unique lines" "$rc $(sort -u <<<"$out" | wc -l)" "0 100000"
@@ -579,18 +597,27 @@ tj "fdb flush left none" '.[0].fdb_count == 0' link show vtep1
 monj=$!
 "$VTEPCTL" monitor dump >"$T/mon.txt" 2>&1 &
 mont=$!
-until_grep resync_end "$T/mon.json"
-until_grep resync_end "$T/mon.txt"
+# -t, -ts, -j -t: stamped as ip monitor stamps
+"$VTEPCTL" -t monitor dump >"$T/mon-t.txt" 2>&1 &
+mont_t=$!
+"$VTEPCTL" -ts monitor dump >"$T/mon-ts.txt" 2>&1 &
+mont_ts=$!
+"$VTEPCTL" -j -t monitor dump >"$T/mon-t.json" 2>&1 &
+monj_t=$!
+for f in mon.json mon.txt mon-t.txt mon-ts.txt mon-t.json; do
+	until_grep resync_end "$T/$f"
+done
 vc fdb add 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0
 vc vni del 400 dev vtep0 2>/dev/null
 vc fdb del 02:00:00:00:0e:01 vni 100 dev vtep0
-until_grep fdb_deleted "$T/mon.json"
-until_grep fdb_deleted "$T/mon.txt"
-kill $monj $mont
-wait $monj $mont 2>/dev/null
+for f in mon.json mon.txt mon-t.txt mon-ts.txt mon-t.json; do
+	until_grep fdb_deleted "$T/$f"
+done
+kill $monj $mont $mont_t $mont_ts $monj_t
+wait $monj $mont $mont_t $mont_ts $monj_t 2>/dev/null
 cmd="vtepctl -j monitor dump >mon.json (then fdb add, fdb del)"
 is "monitor -j sees the fdb add event" "$(jq -R -s 'split("\n") | map(select(length > 0) | fromjson) |
-	any(.[]; . == {"event": "fdb_added", "mac": "02:00:00:00:0e:01", "vni": 100, "dst": "192.0.2.9", "ifname": "vtep0", "type": "static"})' "$T/mon.json" 2>&1)" true
+	any(.[]; . == {"event": "fdb_added", "mac": "02:00:00:00:0e:01", "vni": 100, "dst": "192.0.2.9", "ifname": "vtep0", "state": "permanent"})' "$T/mon.json" 2>&1)" true
 is "monitor -j dump starts with the present tables" \
 	"$(head -n 1 "$T/mon.json"; grep -c '"vni_present"' "$T/mon.json")" '{"event":"resync_begin"}
 3'
@@ -599,6 +626,19 @@ is "monitor in text sees the fdb add and del events" \
 	"$(grep -E '^fdb_(added|deleted) ' "$T/mon.txt")" \
 	"fdb_added 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static
 fdb_deleted 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static"
+
+cmd="vtepctl -t monitor dump >mon-t.txt (then fdb add, fdb del)"
+is "-t monitor: a Timestamp line before each event, as ip monitor -t" \
+	"$(grep -B1 '^fdb_added ' "$T/mon-t.txt" | head -n 1 |
+	   grep -Ec '^Timestamp: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} [0-9]+ usec$')" 1
+cmd="vtepctl -ts monitor dump >mon-ts.txt (then fdb add, fdb del)"
+is "-ts monitor: a [YYYY-MM-DDTHH:MM:SS.USEC] prefix on each event's line" \
+	"$(grep -Ec '^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] fdb_(added|deleted) 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static$' "$T/mon-ts.txt")" 2
+cmd="vtepctl -j -t monitor dump >mon-t.json (then fdb add, fdb del)"
+is "-j -t monitor: a \"timestamp\" key, first, in each event's object" \
+	"$(jq -R -s 'split("\n") | map(select(length > 0) | fromjson) |
+	   [.[] | select(.event == "fdb_added") | (keys_unsorted[0] == "timestamp" and
+	     (.timestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}$")))] == [true]' "$T/mon-t.json" 2>&1)" true
 
 # ---- help and unknown words -------------------------------------------------
 run help
@@ -611,15 +651,15 @@ for o in link remote fdb stats monitor; do
 	run $o help
 	is "vtepctl $o help exits 0" "$rc $(head -c 6 <<<"$out")" "0 Usage:"
 done
-t "an unknown object" 2 "" 'Object "x" is unknown, try "vtepctl help".' x
-t "an unknown command" 2 "" 'Command "frob" is unknown, try "vtepctl fdb help".' fdb frob
-t "an unknown keyword" 2 "" 'Error: unknown keyword "frob" for "stats show", try "vtepctl stats help"' \
+t "an unknown object" 1 "" 'Object "x" is unknown, try "vtepctl help".' x
+t "an unknown command" 1 "" 'Command "frob" is unknown, try "vtepctl fdb help".' fdb frob
+t "an unknown keyword" 1 "" 'Error: unknown keyword "frob" for "stats show", try "vtepctl stats help"' \
 	stats show frob
-t "an unknown option" 2 "" 'Option "-x" is unknown, try "vtepctl help".' -x link show
-t "-batch without a file" 2 "" 'Error: "-batch" needs a file name or "-"' -batch
-t "-batch of a missing file" 2 "" "Error: cannot open \"$T/nosuch\": No such file or directory" \
+t "an unknown option" 1 "" 'Option "-x" is unknown, try "vtepctl help".' -x link show
+t "-batch without a file" 1 "" 'Error: "-batch" needs a file name or "-"' -batch
+t "-batch of a missing file" 1 "" "Error: cannot open \"$T/nosuch\": No such file or directory" \
 	-batch "$T/nosuch"
-t "an underlay that does not exist" 2 "" 'Error: cannot find device "nosuch0"' \
+t "an underlay that does not exist" 1 "" 'Error: cannot find device "nosuch0"' \
 	link add vtep9 underlay nosuch0
 MODVER=$(cat /sys/module/vtep/version 2>/dev/null || echo unknown)
 run -V
@@ -640,7 +680,7 @@ if [ -n "${vtep_kname:-}" ] && [ -e "build/$vtep_kname/vtep.ko" ] && rmmod vtep 
 	else
 		is "without the module a command exits 3 and says why" "$rc|$err" \
 			'3|Error: generic netlink family "vtep" not found: is the vtep module loaded?'
-		t "without the module bad arguments are still 2" 2 "" \
+		t "without the module bad arguments are still 1" 1 "" \
 			'Error: argument "0" is wrong: VNI must be 1-16777215' vni add 0 dev vtep0 untagged
 		t "-batch without the module exits 3" 3 "" \
 			"$T/show.batch:1: Error: generic netlink family \"vtep\" not found: is the vtep module loaded?" \

@@ -402,7 +402,7 @@ static void refused_line(unsigned int i, bool del)
 	memset(&k, 0, sizeof(k));
 	k.bad = bad;
 	k.no_offset = refuse_cases[i].no_offset;
-	ck_assert_int_eq(run_file(text, refuse_cases[i].force, &f, &c, &path), 1);
+	ck_assert_int_eq(run_file(text, refuse_cases[i].force, &f, &c, &path), VTEP_EXIT_REFUSED);
 	snprintf(want, sizeof(want),
 		 "%s:%u: Error: fdb 02:00:00:00:%02x:%02x vni 100 dev vtep0: %s\n",
 		 path, bad, bad >> 8, bad & 0xff, f.ext_msg);
@@ -574,7 +574,7 @@ START_TEST(errors_in_file_order)
 
 	memset(&k, 0, sizeof(k));
 	k.bad = 1;
-	ck_assert_int_eq(run_file(text, false, &f, &c, &path), 1);
+	ck_assert_int_eq(run_file(text, false, &f, &c, &path), VTEP_EXIT_REFUSED);
 	snprintf(want, sizeof(want),
 		 "%s:1: Error: fdb 02:00:00:00:00:01 vni 100 dev vtep0: exists\n", path);
 	ck_assert_str_eq(c.ebuf, want);
@@ -582,7 +582,7 @@ START_TEST(errors_in_file_order)
 
 	memset(&k, 0, sizeof(k));
 	k.bad = 1;
-	ck_assert_int_eq(run_file(text, true, &f, &c, &path), 1);
+	ck_assert_int_eq(run_file(text, true, &f, &c, &path), VTEP_EXIT_REFUSED);
 	snprintf(want, sizeof(want),
 		 "%s:1: Error: fdb 02:00:00:00:00:01 vni 100 dev vtep0: exists\n"
 		 "%s:2: Error: unknown keyword \"extra\" for \"fdb add\", try \"vtepctl fdb help\"\n"
@@ -773,7 +773,7 @@ START_TEST(the_parser_sends_if_no_thread_starts)
 	k.parser_set = true;
 	k.bad = 2500;
 	no_threads = true;
-	ck_assert_int_eq(run_file(text, false, &f, &c, &path), 1);
+	ck_assert_int_eq(run_file(text, false, &f, &c, &path), VTEP_EXIT_REFUSED);
 	no_threads = false;
 	snprintf(want, sizeof(want),
 		 "%s:2500: Error: fdb 02:00:00:00:09:c4 vni 100 dev vtep0: exists\n",
@@ -839,7 +839,7 @@ START_TEST(parse_error_after_lists_in_flight)
 	add_lines(p, bad + 1, 6000 - bad, "vtep0");
 	memset(&k, 0, sizeof(k));
 	k.bad = 1500;
-	ck_assert_int_eq(run_file(text, late_cases[_i].force, &f, &c, &path), 1);
+	ck_assert_int_eq(run_file(text, late_cases[_i].force, &f, &c, &path), VTEP_EXIT_REFUSED);
 	if (late_cases[_i].force)
 		snprintf(want, sizeof(want),
 			 "%s:1500: Error: fdb 02:00:00:00:05:dc vni 100 dev vtep0: exists\n"

@@ -141,6 +141,8 @@ END_TEST
 START_TEST(man_page_lists_options)
 {
 	static const char *const opts[] = { "-j", "-json", "-p", "-pretty",
+					    "-s", "-statistics", "-d", "-details",
+					    "-t", "-timestamp", "-ts", "-tshort",
 					    "-batch", "-force", "-ignore-missing",
 					    "-V", "-version", "-h", "-help" };
 	char *man = man_page();
@@ -205,6 +207,23 @@ START_TEST(exit_statuses_documented)
 	free(text);
 	free(sec);
 	free(man);
+}
+END_TEST
+
+/* ip(8)'s numbers, not only the names: 1 a syntax error, 2 the kernel's */
+START_TEST(exit_statuses_are_ips)
+{
+	struct fake f = { .err = -EEXIST };
+	struct cap c;
+
+	ck_assert_int_eq(VTEP_EXIT_USAGE, 1);
+	ck_assert_int_eq(VTEP_EXIT_REFUSED, 2);
+	ck_assert_int_eq(run_cmd("vni add 0 dev vtep0 untagged", &f, false, &c), 1);
+	ck_assert_uint_eq(f.n, 0);
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("vni add 1 dev vtep0 untagged", &f, false, &c), 2);
+	ck_assert_uint_eq(f.n, 1);
+	cap_free(&c);
 }
 END_TEST
 
@@ -284,13 +303,13 @@ static const struct {
 	unsigned int sent;
 } missing_cases[] = {
 	{ "fdb del 02:00:00:00:00:01 vni 1 dev vtep0", true, -ENOENT, 0, "", 1 },
-	{ "fdb del 02:00:00:00:00:01 vni 1 dev vtep0", false, -ENOENT, 1,
+	{ "fdb del 02:00:00:00:00:01 vni 1 dev vtep0", false, -ENOENT, VTEP_EXIT_REFUSED,
 	  "Error: fdb 02:00:00:00:00:01 vni 1 dev vtep0: does not exist\n", 1 },
 	/* absent, or pointing elsewhere: both ENOENT */
 	{ "fdb del 02:00:00:00:00:01 vni 1 dev vtep0 dst 192.0.2.9", true,
 	  -ENOENT, 0, "", 1 },
 	{ "fdb del 02:00:00:00:00:01 vni 1 dev vtep0 dst 192.0.2.9", false,
-	  -ENOENT, 1,
+	  -ENOENT, VTEP_EXIT_REFUSED,
 	  "Error: fdb 02:00:00:00:00:01 vni 1 dev vtep0: does not exist\n", 1 },
 	{ "fdb del 02:00:00:00:00:01 vni 1 dev gone0", true, -ENODEV, 0, "", 1 },
 	{ "remote del 192.0.2.2 vni 1 dev vtep0", true, -ENOENT, 0, "", 1 },
@@ -298,19 +317,19 @@ static const struct {
 	{ "vni del 1 dev gone0", true, -ENODEV, 0, "", 1 },
 	{ "fdb flush dev vtep0 vni 9", true, -ENOENT, 0, "", 1 },
 	{ "link del gone0", true, -ENODEV, 0, "", 1 },	/* no RTM_DELLINK */
-	{ "link del gone0", false, -ENODEV, 1,
+	{ "link del gone0", false, -ENODEV, VTEP_EXIT_REFUSED,
 	  "Error: link gone0: no such device\n", 1 },
 	/* refusals that are not "absent" */
-	{ "link del lo", true, -EOPNOTSUPP, 1,
+	{ "link del lo", true, -EOPNOTSUPP, VTEP_EXIT_REFUSED,
 	  "Error: link lo: operation not supported\n", 1 },
-	{ "vni del 1 dev vtep0", true, -EPERM, 1,
+	{ "vni del 1 dev vtep0", true, -EPERM, VTEP_EXIT_REFUSED,
 	  "Error: vni 1 dev vtep0: operation not permitted (CAP_NET_ADMIN is needed)\n", 1 },
 	/* commands that do not delete */
 	{ "fdb add 02:00:00:00:00:01 vni 1 dst 192.0.2.2 dev vtep0", true,
-	  -ENOENT, 1, "Error: fdb 02:00:00:00:00:01 vni 1 dev vtep0: does not exist\n", 1 },
-	{ "vni set 1 dev vtep0 flood off", true, -ENOENT, 1,
+	  -ENOENT, VTEP_EXIT_REFUSED, "Error: fdb 02:00:00:00:00:01 vni 1 dev vtep0: does not exist\n", 1 },
+	{ "vni set 1 dev vtep0 flood off", true, -ENOENT, VTEP_EXIT_REFUSED,
 	  "Error: vni 1 dev vtep0: does not exist\n", 1 },
-	{ "vni show 1 dev vtep0", true, -ENOENT, 1,
+	{ "vni show 1 dev vtep0", true, -ENOENT, VTEP_EXIT_REFUSED,
 	  "Error: vni 1 dev vtep0: does not exist\n", 1 },
 };
 
@@ -387,6 +406,9 @@ static const struct {
 	{ "-netns /nonexistent/vtep-unit link show", VTEP_EXIT_USAGE,
 	  "Error: cannot open network namespace \"/nonexistent/vtep-unit\": "
 	  "No such file or directory\n" },
+	/* ip's -s, -d, -t, -ts (and -p) are options, in short and long form */
+	{ "-s -d -t -ts -stats -statistics -details -timestamp -tshort -p -x link show",
+	  VTEP_EXIT_USAGE, "Option \"-x\" is unknown, try \"vtepctl help\".\n" },
 	{ "-n /dev/null link show", VTEP_EXIT_USAGE,
 	  "Error: cannot enter network namespace \"/dev/null\": Invalid argument\n" },
 };
@@ -405,6 +427,38 @@ START_TEST(options)
 	ck_assert_msg(r == option_cases[_i].ret, "\"%s\": returned %d",
 		      option_cases[_i].args, r);
 	ck_assert_str_eq(c.ebuf, option_cases[_i].err);
+	cap_free(&c);
+}
+END_TEST
+
+/*
+ * -p alone is no -j (ip's -p only pretty-prints JSON): "-o prom", which
+ * refuses -j while parsing, is not refused for -p. (What it does next, on
+ * this host's netlink, does not matter here.)
+ */
+START_TEST(pretty_alone_is_no_json)
+{
+	char line[] = "vtepctl -p stats show -o prom dev vtepunit0", buf[128];
+	char *argv[16];
+	struct cap c;
+	int argc, r;
+
+	argc = split(line, buf, sizeof(buf), argv, 15);
+	cap_begin(&c, false, false);
+	r = vtepctl_main(argc, argv);
+	cap_end(&c);
+	ck_assert_msg(!strstr(c.ebuf, "cannot be used together"),
+		      "-p was taken for -j: %s", c.ebuf);
+	ck_assert_int_ne(r, VTEP_EXIT_USAGE);
+	cap_free(&c);
+
+	snprintf(line, sizeof(line), "vtepctl -j -p stats show -o prom");
+	argc = split(line, buf, sizeof(buf), argv, 15);
+	cap_begin(&c, false, false);
+	r = vtepctl_main(argc, argv);
+	cap_end(&c);
+	ck_assert_int_eq(r, VTEP_EXIT_USAGE);
+	ck_assert_str_eq(c.ebuf, "Error: \"-o prom\" and \"-j\" cannot be used together\n");
 	cap_free(&c);
 }
 END_TEST
@@ -500,6 +554,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, man_page_lists_options);
 	tcase_add_loop_test(tc, dispatch, 0, ARRAY_SIZE(dispatch_cases));
 	tcase_add_test(tc, exit_statuses_documented);
+	tcase_add_test(tc, exit_statuses_are_ips);
 	tcase_add_test(tc, man_page_version);
 	tcase_add_loop_test(tc, man_page_lists_json_keys, 0,
 			    ARRAY_SIZE(json_shows));
@@ -507,6 +562,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, ignore_missing_link_race);
 	tcase_add_test(tc, status_of_a_missing_module);
 	tcase_add_loop_test(tc, options, 0, ARRAY_SIZE(option_cases));
+	tcase_add_test(tc, pretty_alone_is_no_json);
 	tcase_add_test(tc, module_versions);
 	suite_add_tcase(s, tc);
 	return s;

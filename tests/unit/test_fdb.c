@@ -2,6 +2,7 @@
 /* fdb.c: parsing, messages, show output (text and JSON) */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/genetlink.h>
@@ -111,19 +112,31 @@ static const struct {
 	const char *line;
 	bool json;
 	const char *want;
+	bool compat;		/* VTEPCTL_JSON_COMPAT=1 */
 } show_cases[] = {
 	{ "fdb show dev vtep0", false,
 	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static\n"
-	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n" },
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n", false },
 	/* all devices: each line names its device */
 	{ "fdb show", false,
 	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 static\n"
-	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 dev vtep0 learned age 1234ms\n" },
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 dev vtep0 learned age 1234ms\n", false },
+	/* bridge -j fdb show's keys: "state", "updated" in seconds */
+	{ "fdb show dev vtep0", true,
+	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\"},"
+	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
+	  "\"ifname\":\"vtep0\",\"state\":\"\",\"updated\":1}]\n", false },
+	/* the keys of before, one release behind VTEPCTL_JSON_COMPAT */
 	{ "fdb show dev vtep0", true,
 	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
 	  "\"ifname\":\"vtep0\",\"type\":\"static\"},"
 	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
-	  "\"ifname\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n" },
+	  "\"ifname\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n", true },
+	/* text is the same either way */
+	{ "fdb show dev vtep0", false,
+	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static\n"
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n", true },
 };
 
 START_TEST(show_output)
@@ -131,7 +144,10 @@ START_TEST(show_output)
 	struct fake f = { .reply = fdb_reply };
 	struct cap c;
 
+	if (show_cases[_i].compat)
+		setenv("VTEPCTL_JSON_COMPAT", "1", 1);
 	ck_assert_int_eq(run_cmd(show_cases[_i].line, &f, show_cases[_i].json, &c), 0);
+	unsetenv("VTEPCTL_JSON_COMPAT");
 	ck_assert_msg(!strcmp(c.obuf, show_cases[_i].want),
 		      "\"%s\":\n%s\nwant\n%s", show_cases[_i].line, c.obuf,
 		      show_cases[_i].want);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* monitor.c: parsing and one line (or JSON object) per event */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include <linux/genetlink.h>
 
@@ -127,11 +130,65 @@ START_TEST(event_lines)
 	cap_end(&c);
 	ck_assert_str_eq(c.obuf,
 			 "{\"event\":\"fdb_learned\",\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,"
-			 "\"dst\":\"192.0.2.9\",\"ifname\":\"vtep0\",\"type\":\"learned\"}\n"
+			 "\"dst\":\"192.0.2.9\",\"ifname\":\"vtep0\",\"state\":\"\"}\n"
 			 "{\"event\":\"fdb_miss\",\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,"
 			 "\"ifname\":\"vtep0\"}\n"
 			 "{\"event\":\"vni_deleted\",\"vni\":100,\"ifname\":\"vtep0\"}\n");
 	cap_free(&c);
+}
+END_TEST
+
+/* A fixed clock: 2026-12-06 20:01:02.000042 UTC */
+static void fixed_clock(struct timeval *tv)
+{
+	tv->tv_sec = 1796587262;
+	tv->tv_usec = 42;
+}
+
+/* -t: a line before each event; -ts: a prefix; -j: a "timestamp" key */
+START_TEST(timestamps)
+{
+	struct monitor_req r = { .timestamp = 1 };
+	void (*saved)(struct timeval *tv) = monitor_clock;
+	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	struct cap c;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	monitor_clock = fixed_clock;
+	cap_begin(&c, false, false);
+	fdb_event("vtep0", VTEP_EVENT_FDB_MISS, false, &r);
+	r.timestamp = 2;
+	fdb_event("vtep0", VTEP_EVENT_FDB_MISS, false, &r);
+	r.timestamp = 0;
+	fdb_event("vtep0", VTEP_EVENT_FDB_MISS, false, &r);
+	cap_end(&c);
+	ck_assert_str_eq(c.obuf,
+			 "Timestamp: Sun Dec  6 20:01:02 2026 42 usec\n"
+			 "fdb_miss 02:00:00:00:00:0a vni 100 dev vtep0\n"
+			 "[2026-12-06T20:01:02.000042] fdb_miss 02:00:00:00:00:0a vni 100 dev vtep0\n"
+			 "fdb_miss 02:00:00:00:00:0a vni 100 dev vtep0\n");
+	cap_free(&c);
+
+	r.timestamp = 1;
+	cap_begin(&c, true, false);
+	fdb_event("vtep0", VTEP_EVENT_FDB_MISS, false, &r);
+	r.timestamp = 0;
+	fdb_event("vtep0", VTEP_EVENT_FDB_MISS, false, &r);
+	cap_end(&c);
+	ck_assert_str_eq(c.obuf,
+			 "{\"timestamp\":\"2026-12-06T20:01:02.000042\",\"event\":\"fdb_miss\","
+			 "\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"ifname\":\"vtep0\"}\n"
+			 "{\"event\":\"fdb_miss\",\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,"
+			 "\"ifname\":\"vtep0\"}\n");
+	cap_free(&c);
+	monitor_clock = saved;
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	free(tz);
+	tzset();
 }
 END_TEST
 
@@ -143,6 +200,7 @@ Suite *suite_monitor(void)
 	tcase_add_loop_test(tc, parse, 0, ARRAY_SIZE(parse_cases));
 	tcase_add_test(tc, every_event_named);
 	tcase_add_test(tc, event_lines);
+	tcase_add_test(tc, timestamps);
 	suite_add_tcase(s, tc);
 	return s;
 }

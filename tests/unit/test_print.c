@@ -29,6 +29,10 @@ static const struct {
 	{ false, false,
 	  "vni 100 dev vtep0 flood on only-text\n"
 	  "vni 200 dev vtep0 flood off only-text\n" },
+	/* -p without -j: text, as ip prints it */
+	{ false, true,
+	  "vni 100 dev vtep0 flood on only-text\n"
+	  "vni 200 dev vtep0 flood off only-text\n" },
 	{ true, false,
 	  "[{\"vni\":100,\"dev\":\"vtep0\",\"flood\":true,\"group\":null,"
 	  "\"big\":1099511627776},{\"vni\":200,\"dev\":\"vtep0\","

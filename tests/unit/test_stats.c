@@ -2,6 +2,7 @@
 /* stats.c: parsing, message, counter names from the uapi enum, output */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/genetlink.h>
@@ -86,10 +87,92 @@ START_TEST(show_output)
 				 "    drop_unknown_vni   3\n"
 				 "    stat_40            1\n");
 	cap_free(&c);
+	/* ip -j -s link's "stats64" for the standard counters */
 	ck_assert_int_eq(run_cmd("stats show dev vtep0 vni 100", &f, true, &c), 0);
+	ck_assert_str_eq(c.obuf, "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"vni\":100,"
+				 "\"stats64\":{\"rx\":{\"bytes\":0,\"packets\":0},"
+				 "\"tx\":{\"bytes\":1000,\"packets\":10}},"
+				 "\"vtep_stats\":{\"drop_unknown_vni\":3,\"stat_40\":1}}]\n");
+	cap_free(&c);
+	setenv("VTEPCTL_JSON_COMPAT", "1", 1);
+	ck_assert_int_eq(run_cmd("stats show dev vtep0 vni 100", &f, true, &c), 0);
+	unsetenv("VTEPCTL_JSON_COMPAT");
 	ck_assert_str_eq(c.obuf, "[{\"ifindex\":7,\"ifname\":\"vtep0\",\"vni\":100,"
 				 "\"stats\":{\"tx_packets\":10,\"tx_bytes\":1000,"
 				 "\"drop_unknown_vni\":3,\"stat_40\":1}}]\n");
+	cap_free(&c);
+}
+END_TEST
+
+/* -s vni show: the VNIs (a dump), then each one's counters (a request) */
+static int vni_stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+			   void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_STATS_GET)
+		return stats_reply(f, req, cb, data, ext);
+	return vni_reply(f, req, cb, data, ext);
+}
+
+/* A dump read twice (interrupted, then read again whole) */
+static int vni_twice_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+			   void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_VNI_GET)
+		vni_reply(f, req, cb, data, ext);
+	return vni_stats_reply(f, req, cb, data, ext);
+}
+
+START_TEST(vni_stats_once_each)
+{
+	struct vtep_ctx opts = { .stats = true, .json = true };
+	struct fake f = { .reply = vni_twice_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd_opts("vni show dev vtep0", &f, &opts, &c), 0);
+	ck_assert_uint_eq(f.n, 3);	/* the dump, VNI 100's, VNI 200's */
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(vni_show_with_stats)
+{
+	struct vtep_ctx opts = { .stats = true };
+	struct fake f = { .reply = vni_stats_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd_opts("vni show 200 dev vtep0", &f, &opts, &c), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	ck_assert_str_eq(c.obuf,
+			 "vni 200 dev vtep0 untagged flood off remotes 2 fdb 5 learned 3\n"
+			 "    tx_packets         10\n"
+			 "    tx_bytes           1000\n"
+			 "    drop_unknown_vni   3\n"
+			 "    stat_40            1\n");
+	ck_assert_uint_eq(f.n, 2);	/* the dump, one VNI's counters */
+	cap_free(&c);
+	memset(&f, 0, sizeof(f));
+	f.reply = vni_stats_reply;
+	opts.json = true;
+	ck_assert_int_eq(run_cmd_opts("vni show dev vtep0", &f, &opts, &c), 0);
+	ck_assert_msg(strstr(c.obuf, "\"learned_count\":3,\"stats64\":{\"rx\":{"),
+		      "no stats64 in the VNI's object: %s", c.obuf);
+	ck_assert_uint_eq(f.n, 3);
+	cap_free(&c);
+	/* a VNI the device lacks: refused as vni show refuses it */
+	memset(&f, 0, sizeof(f));
+	f.err = -ENOENT;
+	opts.json = false;
+	ck_assert_int_eq(run_cmd_opts("vni show 300 dev vtep0", &f, &opts, &c),
+			 VTEP_EXIT_REFUSED);
+	ck_assert_str_eq(c.ebuf, "Error: vni 300 dev vtep0: does not exist\n");
+	ck_assert_str_eq(c.obuf, "");
+	cap_free(&c);
+	/* without -s: one dump, no counters */
+	memset(&f, 0, sizeof(f));
+	f.reply = vni_stats_reply;
+	ck_assert_int_eq(run_cmd("vni show dev vtep0", &f, false, &c), 0);
+	ck_assert_ptr_null(strstr(c.obuf, "tx_packets"));
+	ck_assert_uint_eq(f.n, 1);
 	cap_free(&c);
 }
 END_TEST
@@ -115,6 +198,8 @@ Suite *suite_stats(void)
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, names_follow_the_enum);
 	tcase_add_test(tc, show_output);
+	tcase_add_test(tc, vni_show_with_stats);
+	tcase_add_test(tc, vni_stats_once_each);
 	tcase_add_test(tc, no_such_device);
 	suite_add_tcase(s, tc);
 	return s;
