@@ -160,11 +160,11 @@ static int add_set(struct conf_entry *e, const char *kw, char **val, int n)
 }
 
 /* The settings of a link or vni line: every keyword but dev, untagged as
- * vlan's value, a VNI's absent group as "none" (as showconf writes it) */
+ * vlan's value */
 static int take_sets(struct conf_entry *e, const struct kw *tab, int argc,
 		     char **argv)
 {
-	char *untagged = "untagged", *none = "none";
+	char *untagged = "untagged";
 	int i = 0, err = 0;
 
 	while (i < argc && !err) {
@@ -180,8 +180,6 @@ static int take_sets(struct conf_entry *e, const struct kw *tab, int argc,
 			err = add_set(e, k->name, argv + i + 1, k->nargs);
 		i += 1 + k->nargs;
 	}
-	if (!err && e->kind == CONF_VNI && !conf_find_set(e, "group"))
-		err = add_set(e, "group", &none, 1);
 	return err;
 }
 
@@ -521,10 +519,18 @@ static int sets_differ(const struct conf_entry *want,
 	for (unsigned int i = 0; i < want->nsets && n + 1 < len; i++) {
 		const struct conf_set *s = &want->sets[i];
 		const struct conf_set *c = conf_find_set(cur, s->kw);
+		const char *v = c ? c->val : NULL;
 
-		if (!c || strcmp(c->val, s->val))
+		if (!v && want->kind == CONF_VNI && !strcmp(s->kw, "group"))
+			v = "none";
+		if (!v || strcmp(v, s->val))
 			n += put_set(out + n, len - n, s);
 	}
+	/* a VNI line without group means none, as showconf writes it */
+	if (want->kind == CONF_VNI && !conf_find_set(want, "group") &&
+	    conf_find_set(cur, "group") && n + 1 < len)
+		n += put_set(out + n, len - n,
+			     &(struct conf_set){ "group", "none" });
 	return n > 0;
 }
 

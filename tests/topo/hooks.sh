@@ -4,8 +4,10 @@
 #    points h2's and h3's FDB at h1; a live migration to h2 ("started" on
 #    h2) repoints h1 and h3 at h2; the source's late "stopped" on h1 then
 #    deletes nothing of h2's; "stopped" on h2 clears every entry;
-#  - examples/vtep@.service: its ExecStart/ExecStartPost/ExecStop lines,
-#    %i = vtep0, applied to examples/vtep0.conf, then undone;
+#  - examples/vtep@.service: its ExecStart/ExecStartPost/ExecReload lines,
+#    %i = vtep0, applied to examples/vtep0.conf: start creates and syncs
+#    the device, reload of an unchanged file changes nothing, reload of an
+#    edited one applies the edit, a second start keeps the device;
 #  - examples/ifupdown-vtep: its pre-up/up/post-down lines, the same way.
 #
 #   ┌ h1 198.51.100.1 ┐  ┌ h2 198.51.100.2 ┐  ┌ h3 198.51.100.3 ┐  ┌ h4 192.0.2.1 ┐
@@ -142,8 +144,18 @@ UNIT=$TOPO_REPO/examples/vtep@.service
 check "vtep@vtep0.service: ExecStart and ExecStartPost apply /etc/vtep/vtep0.conf" \
 	eval 'unit_lines "$UNIT" "ExecStart\(Post\)\?" | run_lines'
 check "... the device, its VNIs, remotes and MAC entry exist and it is up" applied
-check "vtep@vtep0.service: ExecStop removes the device" \
-	eval 'unit_lines "$UNIT" ExecStop | run_lines && gone'
+check "vtep@vtep0.service: ExecReload of the same file changes nothing" \
+	eval '[ -z "$(unit_lines "$UNIT" ExecReload | run_lines | grep -v "^+ /")" ]'
+sed -i 's/^remote add 192.0.2.3 vni 200 /remote add 192.0.2.4 vni 200 /' "$TMP/etc/vtep0.conf"
+check "... of an edited file applies only the edit" eval '
+	unit_lines "$UNIT" ExecReload | run_lines >"$TMP/reload.out" &&
+	[ "$(grep -v "^+ /" "$TMP/reload.out" | sort | tr "\n" ,)" = \
+	  "+ remote 192.0.2.4 vni 200,- remote 192.0.2.3 vni 200," ]'
+check "vtep@vtep0.service: no ExecStop (stop keeps the device)" \
+	eval '[ -z "$(unit_lines "$UNIT" ExecStop)" ]'
+check "... and a second start syncs the device it finds" \
+	eval 'unit_lines "$UNIT" "ExecStart\(Post\)\?" | run_lines && ! gone'
+vtepctl_n h4 link del vtep0
 
 # ---- ifupdown ----
 # ifupdown_lines KEY...: the snippet's lines for those keys, in file order

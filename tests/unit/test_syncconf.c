@@ -39,7 +39,7 @@ static const struct diff_case {
 	{ "a missing device is created first",
 	  LINK V100 F1 "\n", "", VTEP_OWNER_CONF,
 	  "+ link vtep0 local 192.0.2.1 port 4789 ttl auto ageing 300\n"
-	  "+ vni 100 vlan 10 flood on peers any group none\n"
+	  "+ vni 100 vlan 10 flood on peers any\n"
 	  "+ fdb 02:00:00:00:00:01 vni 100 dst 192.0.2.2\n" },
 	{ "only the settings that differ are set",
 	  "link add vtep0 local 192.0.2.1 port 4789 ttl 64 ageing 600\n"
@@ -53,6 +53,9 @@ static const struct diff_case {
 	{ "a group the file does not name is removed",
 	  "vni add 200 dev vtep0 untagged flood on\n",
 	  V200, VTEP_OWNER_CONF, "~ vni 200 group none\n" },
+	{ "group none is what a VNI without group has",
+	  "vni add 100 dev vtep0 vlan 10 group none\n", V100, VTEP_OWNER_CONF,
+	  "" },
 	{ "untagged and vlan are one setting",
 	  "vni add 100 dev vtep0 untagged\n", V100, VTEP_OWNER_CONF,
 	  "~ vni 100 untagged\n" },
