@@ -232,11 +232,16 @@ static struct nlmsghdr *entry_msg(struct sync *s, const struct conf_change *c)
 
 static void refused(struct sync *s, const struct conf_change *c)
 {
-	char line[1024], buf[128];
+	const struct nl_ext *ext = nl_last_error(ctx_nl(s->ctx));
+	char key[96], buf[128];
 
-	conf_format_change(c, line, sizeof(line));
-	pr_err("%s dev %s: %s", line, s->r->dev,
-	       nl_errmsg(ctx_nl(s->ctx), buf, sizeof(buf)));
+	conf_format_key(c->e, key, sizeof(key));
+	pr_err("%s %s dev %s: %s%s", conf_kind_name(c->e->kind), key,
+	       s->r->dev, nl_errmsg(ctx_nl(s->ctx), buf, sizeof(buf)),
+	       /* a module older than owners refuses the attribute */
+	       ext->err == -EINVAL && strstr(ext->msg, "Unsupported attr") &&
+	       s->owner != VTEP_OWNER_UNSPEC ?
+	       " (a module without owners takes only \"owner unspec\")" : "");
 }
 
 static int apply_entry(struct sync *s, const struct conf_change *c)
