@@ -62,13 +62,17 @@ check "showconf has the file's 12 lines" test "$(wc -l <"$TMP/conf1")" = 12
 check "a second syncconf prints nothing and exits 0" \
 	bash -c "out=\$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
 
-# Behind its back: deleted, changed; the monitor sees what syncconf does
+# Behind its back: deleted, changed (the replace as syncconf's owner: an
+# entry of another owner would be skipped); the monitor sees what
+# syncconf does
+OWNKW=
+[ $OWN = unspec ] || OWNKW=" owner $OWN"
 nq h1 "$VTEPCTL" -batch - <<EOF
 link set vtep0 ageing 300
 vni set 200 dev vtep0 flood on
 vni del 300 dev vtep0
 remote del 198.51.100.7 vni 200 dev vtep0
-fdb replace 02:00:00:00:00:62 vni 200 dst 198.51.100.99 dev vtep0
+fdb replace 02:00:00:00:00:62 vni 200 dst 198.51.100.99 dev vtep0$OWNKW
 neigh del 203.0.113.50 vni 200 dev vtep0
 alias del 198.51.100.17 dev vtep0
 EOF
