@@ -38,7 +38,7 @@ diag "syncconf runs as owner $OWN"
 	notok "the module has owners (VTEP_REQUIRE_OWNERS=1)"
 
 cat >"$TMP/want" <<EOF
-link add vtep0 local 192.0.2.1 underlay eth0 ageing 600 max-fdb 500
+link add vtep0 local 192.0.2.1 underlay eth0 ageing 600 max-fdb 5000
 vni add 100 dev vtep0 untagged flood on
 vni add 200 dev vtep0 vlan 20 group 239.1.1.2 flood off suppress on
 vni add 300 dev vtep0 vlan 30
@@ -56,7 +56,7 @@ check "syncconf loads the file into a bare device" \
 sed 's/^/#   /' "$TMP/load.out"
 check "... printing one + line per VNI and entry and one ~ link line" bash -c "
 	[ \$(grep -c '^+ ' $TMP/load.out) = 11 ] &&
-	grep -qx '~ link vtep0 ageing 600 max-fdb 500' $TMP/load.out"
+	grep -qx '~ link vtep0 ageing 600 max-fdb 5000' $TMP/load.out"
 conf >"$TMP/conf1"
 check "showconf has the file's 12 lines" test "$(wc -l <"$TMP/conf1")" = 12
 check "a second syncconf prints nothing and exits 0" \
@@ -102,6 +102,19 @@ check "the monitor saw the changed entry and the re-added VNI" bash -c "
 	grep -q 02:00:00:00:00:62 $TMP/mon && grep -q 02:00:00:00:00:63 $TMP/mon"
 check "... and no event of the entries and VNIs that were right" bash -c "
 	! grep -E '02:00:00:00:00:61|vni 100( |\$)' $TMP/mon"
+
+# large sets: FDB lists split where a message fills (~1400 entries)
+{ cat "$TMP/conf1"
+  for i in $(seq 0 1499); do
+	printf 'fdb add 02:00:00:01:%02x:%02x vni 100 dst 198.51.100.61 dev vtep0\n' \
+		$((i / 256)) $((i % 256))
+  done; } >"$TMP/big"
+check "1500 FDB entries are added, as lists that fit a message" bash -c "
+	[ \$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/big owner $OWN | grep -c '^+ fdb ') = 1500 ] &&
+	[ \$(ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | grep -c '^fdb add 02:00:00:01:') = 1500 ]"
+check "... and deleted again, the device back to the kept file" bash -c "
+	[ \$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN | grep -c '^- fdb ') = 1500 ] &&
+	ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | diff -u $TMP/conf1 -"
 
 # dry-run and JSON
 vtepctl_n h1 fdb del 02:00:00:00:00:61 vni 100 dev vtep0
