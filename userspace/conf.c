@@ -330,10 +330,13 @@ int conf_parse(struct conf *c, char *text, const char *file,
 		line++;
 		err_set_location(file, line);
 		argc = makeargs(p, argv, BATCH_MAX_ARGS);
-		if (argc < 0)
-			err = -1;	/* makeargs said why */
-		else if (argc > 0)
+		if (argc < 0) {
+			pr_err("%s", argc == -1 ? "too many words on the line" :
+			       "unterminated quote");
+			err = -1;
+		} else if (argc > 0) {
 			err = parse_words(c, argc, argv, line, dflt_owner);
+		}
 		if (err == -ENOMEM)
 			pr_err("out of memory");
 		p = nl ? nl + 1 : NULL;

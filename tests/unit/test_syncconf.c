@@ -180,6 +180,7 @@ static const struct bad_case {
 	{ "vni add 100 dev vtep0 flood maybe\n", "f:1" },
 	{ "fdb add 02:00:00:00:00:01 vni 100 dev vtep0\n", "\"dst\" is required" },
 	{ "remote add 192.0.2.2 vni 100 dev vtep0 owner\n", "needs a name" },
+	{ "link add \"vtep0 ageing 10\n", "f:1: Error: unterminated quote" },
 };
 
 START_TEST(bad_file)
