@@ -157,10 +157,10 @@ check "make install DESTDIR=... PREFIX=/usr installs every file" bash -c "
 	test -e usr/share/bash-completion/completions/vtepctl &&
 	test -x usr/share/doc/vtep/examples/libvirt-qemu-hook &&
 	test -e usr/share/doc/vtep/examples/ifupdown-vtep &&
-	grep -q '^ExecStart=/usr/sbin/vtepctl -batch' usr/lib/systemd/system/vtep@.service"
+	grep -q '^ExecStart=/usr/sbin/vtepctl syncconf' usr/lib/systemd/system/vtep@.service"
 check "make install honours PREFIX in the unit's paths" bash -c "
 	make --no-print-directory install DESTDIR='$TMP/inst2' PREFIX=/opt/vtep >/dev/null &&
-	grep -q '^ExecStart=/opt/vtep/sbin/vtepctl -batch' '$TMP/inst2/opt/vtep/lib/systemd/system/vtep@.service' &&
+	grep -q '^ExecStart=/opt/vtep/sbin/vtepctl syncconf' '$TMP/inst2/opt/vtep/lib/systemd/system/vtep@.service' &&
 	test -x '$TMP/inst2/opt/vtep/sbin/vtepctl'"
 # The installed agent gets past its stubs to its first vtepctl call.
 check "make install-evpn installs vtep-evpn, its stubs (which it loads), man page, unit, gobgpd drop-in" bash -c "

@@ -34,6 +34,7 @@ const struct vtep_object *const vtep_objects[] = {
 	&stats_object,
 	&monitor_object,
 	&showconf_object,
+	&syncconf_object,
 	&help_object,
 	NULL,
 };
@@ -194,6 +195,7 @@ union vtep_any_req {
 	struct flows_req flows;
 	struct monitor_req monitor;
 	struct showconf_req showconf;
+	struct syncconf_req syncconf;
 };
 
 size_t vtep_req_room(void)

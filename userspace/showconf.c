@@ -22,6 +22,7 @@
 #include <libmnl/libmnl.h>
 
 #include "vtepctl.h"
+#include "conf.h"
 
 #define SC_DUMP_TRIES 10
 
@@ -73,6 +74,7 @@ struct sc_dev {
 	uint32_t *vnis;		/* for the peers, asked per VNI */
 	unsigned int nvnis, cap;
 	int err;		/* a reply that cannot be written */
+	int owner;		/* print only this owner's entries; -1: all */
 };
 
 /*
@@ -101,6 +103,24 @@ static const char *sc_ip(const struct nlattr *a4, const struct nlattr *a6,
 
 	return attr_ip(a4, a6, &ip) ? format_ip(&ip, buf, INET6_ADDRSTRLEN) :
 				      NULL;
+}
+
+/* An entry's " owner NAME" (none for unspec) in buf; false if the owner
+ * filter leaves the entry out. An absent attribute (an older module) is
+ * unspec. */
+static bool sc_owner(const struct sc_dev *d, const struct nlattr *a,
+		     char buf[16])
+{
+	uint8_t o = VTEP_OWNER_UNSPEC;
+	char num[4];
+
+	attr_u8(a, &o);
+	if (d->owner >= 0 && o != d->owner)
+		return false;
+	buf[0] = 0;
+	if (o != VTEP_OWNER_UNSPEC)
+		snprintf(buf, 16, " owner %s", conf_owner_name(o, num));
+	return true;
 }
 
 static const char *on_off(uint8_t v)
@@ -278,16 +298,17 @@ static int sc_remote(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_REMOTE_A_MAX + 1];
 	struct sc_dev *d = data;
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN], own[16];
 	const char *ip;
 	uint32_t vni;
 
 	attr_parse_genl(nlh, tb, VTEP_A_MAX);
 	attr_parse_nest(tb[VTEP_A_REMOTE], t, VTEP_REMOTE_A_MAX);
 	ip = sc_ip(t[VTEP_REMOTE_A_ADDR], t[VTEP_REMOTE_A_ADDR6], buf);
-	if (ip && attr_u32(t[VTEP_REMOTE_A_VNI], &vni))
-		sc_printf(d->out, "remote add %s vni %u dev %s\n", ip, vni,
-			  d->name);
+	if (ip && attr_u32(t[VTEP_REMOTE_A_VNI], &vni) &&
+	    sc_owner(d, t[VTEP_REMOTE_A_OWNER], own))
+		sc_printf(d->out, "remote add %s vni %u dev %s%s\n", ip, vni,
+			  d->name, own);
 	return 0;
 }
 
@@ -299,7 +320,7 @@ static int sc_peer(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		const struct nlattr *t[VTEP_PEER_A_MAX + 1];
-		char buf[INET6_ADDRSTRLEN];
+		char buf[INET6_ADDRSTRLEN], own[16];
 		const char *ip;
 		uint32_t vni;
 		uint8_t plen;
@@ -308,12 +329,13 @@ static int sc_peer(const struct nlmsghdr *nlh, void *data)
 			continue;
 		attr_parse_nest(a, t, VTEP_PEER_A_MAX);
 		ip = sc_ip(t[VTEP_PEER_A_ADDR], t[VTEP_PEER_A_ADDR6], buf);
-		if (!ip || !attr_u32(t[VTEP_PEER_A_VNI], &vni))
+		if (!ip || !attr_u32(t[VTEP_PEER_A_VNI], &vni) ||
+		    !sc_owner(d, t[VTEP_PEER_A_OWNER], own))
 			continue;
 		sc_printf(d->out, "peer add %s", ip);
 		if (attr_u8(t[VTEP_PEER_A_PREFIX], &plen))
 			sc_printf(d->out, "/%u", plen);
-		sc_printf(d->out, " vni %u dev %s\n", vni, d->name);
+		sc_printf(d->out, " vni %u dev %s%s\n", vni, d->name, own);
 	}
 	return 0;
 }
@@ -348,7 +370,7 @@ static int sc_fdb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_FDB_A_MAX + 1];
 	struct sc_dev *d = data;
-	char buf[INET6_ADDRSTRLEN], mac[18];
+	char buf[INET6_ADDRSTRLEN], mac[18], own[16];
 	const char *ip;
 	uint32_t vni;
 	uint8_t type;
@@ -358,7 +380,8 @@ static int sc_fdb(const struct nlmsghdr *nlh, void *data)
 	if (!attr_u8(t[VTEP_FDB_A_TYPE], &type) ||
 	    type != VTEP_FDB_TYPE_STATIC || !t[VTEP_FDB_A_MAC] ||
 	    mnl_attr_get_payload_len(t[VTEP_FDB_A_MAC]) != 6 ||
-	    !attr_u32(t[VTEP_FDB_A_VNI], &vni))
+	    !attr_u32(t[VTEP_FDB_A_VNI], &vni) ||
+	    !sc_owner(d, t[VTEP_FDB_A_OWNER], own))
 		return 0;
 	format_mac(mnl_attr_get_payload(t[VTEP_FDB_A_MAC]), mac);
 	ip = sc_ip(t[VTEP_FDB_A_DST], t[VTEP_FDB_A_DST6], buf);
@@ -368,8 +391,8 @@ static int sc_fdb(const struct nlmsghdr *nlh, void *data)
 			mac, vni, d->name);
 		return 0;
 	}
-	sc_printf(d->out, "fdb add %s vni %u dst %s dev %s\n", mac, vni, ip,
-		  d->name);
+	sc_printf(d->out, "fdb add %s vni %u dst %s dev %s%s\n", mac, vni, ip,
+		  d->name, own);
 	return 0;
 }
 
@@ -379,7 +402,7 @@ static int sc_neigh(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_NEIGH_A_MAX + 1];
 	struct sc_dev *d = data;
-	char buf[INET6_ADDRSTRLEN], mac[18];
+	char buf[INET6_ADDRSTRLEN], mac[18], own[16];
 	const char *ip;
 	uint32_t vni;
 
@@ -388,11 +411,12 @@ static int sc_neigh(const struct nlmsghdr *nlh, void *data)
 	ip = sc_ip(t[VTEP_NEIGH_A_ADDR], t[VTEP_NEIGH_A_ADDR6], buf);
 	if (!ip || !t[VTEP_NEIGH_A_LLADDR] ||
 	    mnl_attr_get_payload_len(t[VTEP_NEIGH_A_LLADDR]) != 6 ||
-	    !attr_u32(t[VTEP_NEIGH_A_VNI], &vni))
+	    !attr_u32(t[VTEP_NEIGH_A_VNI], &vni) ||
+	    !sc_owner(d, t[VTEP_NEIGH_A_OWNER], own))
 		return 0;
-	sc_printf(d->out, "neigh add %s lladdr %s vni %u dev %s\n", ip,
+	sc_printf(d->out, "neigh add %s lladdr %s vni %u dev %s%s\n", ip,
 		  format_mac(mnl_attr_get_payload(t[VTEP_NEIGH_A_LLADDR]), mac),
-		  vni, d->name);
+		  vni, d->name, own);
 	return 0;
 }
 
@@ -490,6 +514,7 @@ struct showconf {
 	struct sc_buf out;
 	bool all;		/* every device: skip one that went away */
 	unsigned int ndevs;
+	int owner;		/* -1: every owner's entries */
 };
 
 static int sc_read(struct vtep_ctx *ctx, const char *ifname,
@@ -545,7 +570,7 @@ static int sc_dev_run(struct vtep_ctx *ctx, const char *ifname, void *data)
 	struct showconf *s = data;
 	char buf[MNL_SOCKET_BUFFER_SIZE], word[IFNAMSIZ + 2];
 	char what[IFNAMSIZ + 8];
-	struct sc_dev d = { .out = &s->out };
+	struct sc_dev d = { .out = &s->out, .owner = s->owner };
 	size_t start = s->out.len;
 	struct nlmsghdr *nlh;
 	int err;
@@ -577,7 +602,8 @@ static int sc_dev_run(struct vtep_ctx *ctx, const char *ifname, void *data)
 static int showconf_run(struct vtep_ctx *ctx, void *req)
 {
 	struct showconf_req *r = req;
-	struct showconf s = { .all = !r->dev[0] };
+	struct showconf s = { .all = !r->dev[0],
+			      .owner = r->has_owner ? r->owner : -1 };
 	int err;
 
 	err = for_each_vtep(ctx, r->dev, sc_dev_run, &s);
@@ -591,6 +617,28 @@ static int showconf_run(struct vtep_ctx *ctx, void *req)
 	return err;
 }
 
+int showconf_read(struct vtep_ctx *ctx, const char *ifname, char **text)
+{
+	struct showconf s = { .all = true, .owner = -1 };
+
+	*text = NULL;
+	if (sc_dev_run(ctx, ifname, &s)) {
+		free(s.out.p);
+		return -1;
+	}
+	if (s.out.oom) {
+		free(s.out.p);
+		pr_err("out of memory");
+		return -1;
+	}
+	if (!s.out.len) {
+		free(s.out.p);
+		return 1;
+	}
+	*text = s.out.p;
+	return 0;
+}
+
 static int showconf_check(int cmd, void *req)
 {
 	(void)cmd;
@@ -602,9 +650,19 @@ static int showconf_check(int cmd, void *req)
 	return 0;
 }
 
+static int p_owner(void *req, char **val)
+{
+	struct showconf_req *r = req;
+
+	r->has_owner = true;
+	return conf_owner_parse(val[0], &r->owner);
+}
+
 #define S BIT(0)
 static const struct kw showconf_kws[] = {
 	{ "dev", S, 0, 1, 0, NULL, KT(struct showconf_req, KW_DEV, 0, dev) },
+	{ "owner", S, 0, 1, 0, p_owner,
+	  KT(struct showconf_req, KW_U8, 0, owner) },
 	{ NULL },
 };
 
@@ -617,15 +675,18 @@ const struct vtep_object showconf_object = {
 	.name = "showconf",
 	.summary = "a device's configuration as a -batch file that recreates it",
 	.help =
-	"Usage: vtepctl showconf [ dev NAME ]\n"
+	"Usage: vtepctl showconf [ dev NAME ] [ owner OWNER ]\n"
 	"Prints the vtepctl -batch lines that recreate NAME (without dev,\n"
 	"every vtep device, a blank line between them): link add with every\n"
 	"setting, then its VNIs, remotes, peers, aliases, static FDB entries\n"
-	"and neighbours. Learned FDB entries, counters and what ip(8) sets\n"
+	"and neighbours, each with \"owner OWNER\" unless its owner is unspec;\n"
+	"with owner, only that owner's remotes, peers, FDB entries and\n"
+	"neighbours. Learned FDB entries, counters and what ip(8) sets\n"
 	"(up/down, MTU, address) are left out. Everything is read before\n"
 	"anything is printed: a failure prints nothing. Text only (no -j).\n"
 	"  vtepctl showconf dev vtep0 > vtep0.batch\n"
-	"  vtepctl link del vtep0; vtepctl -batch vtep0.batch\n",
+	"  vtepctl link del vtep0; vtepctl -batch vtep0.batch\n"
+	"Where: OWNER := { unspec | kernel | user | conf | evpn | hook | 0-255 }\n",
 	.kws = showconf_kws,
 	.req_size = sizeof(struct showconf_req),
 	.ops = showconf_ops,

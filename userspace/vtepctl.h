@@ -13,6 +13,8 @@
  *                      reply printing
  *   prom.c             stats -o prom: counters in Prometheus' text format
  *   showconf.c         showconf: the -batch lines that recreate a device
+ *   syncconf.c         syncconf: apply only what differs from such lines
+ *   conf.c             those lines as entries, and their difference
  *   fdb_batch.c        -batch fdb lines: coalesced into lists, sent by a
  *                      thread while the next lines are parsed
  *   request.c          what the objects share: parse by table, messages
@@ -561,8 +563,23 @@ int flow_print(const struct nlmsghdr *nlh, void *data);
 struct showconf_req {
 	uint64_t set;
 	char dev[IFNAMSIZ];
+	uint8_t owner;			/* enum vtep_owner, if has_owner */
+	bool has_owner;
 };
 extern const struct vtep_object showconf_object;
+/* ifname's lines (every owner's) in *text, to free: 0, 1 if there is no
+ * such device (*text NULL), -1 on failure (said) */
+int showconf_read(struct vtep_ctx *ctx, const char *ifname, char **text);
+
+/* syncconf.c: make a device what a showconf file says */
+struct syncconf_req {
+	uint64_t set;
+	char dev[IFNAMSIZ];
+	char file[256];
+	uint8_t owner;			/* enum vtep_owner, if has_owner */
+	bool has_owner, dry_run;
+};
+extern const struct vtep_object syncconf_object;
 
 struct monitor_req {
 	uint64_t set;

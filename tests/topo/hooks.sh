@@ -10,8 +10,10 @@
 #    h1 and h3 point at h2 and the ping follows the VM; a failed incoming
 #    migration leaves the claim as it was; "stopped" on h2 clears every
 #    entry;
-#  - examples/vtep@.service: its ExecStart/ExecStartPost/ExecStop lines,
-#    %i = vtep0, applied to examples/vtep0.conf, then undone;
+#  - examples/vtep@.service: its ExecStart/ExecStartPost/ExecReload lines,
+#    %i = vtep0, applied to examples/vtep0.conf: start creates and syncs
+#    the device, reload of an unchanged file changes nothing, reload of an
+#    edited one applies the edit, a second start keeps the device;
 #  - examples/ifupdown-vtep: its pre-up/up/post-down lines, the same way.
 #
 #    "VM" web 203.0.113.10 ── h1, then h2                 "VM" v3 203.0.113.3
@@ -227,8 +229,18 @@ UNIT=$TOPO_REPO/examples/vtep@.service
 check "vtep@vtep0.service: ExecStart and ExecStartPost apply /etc/vtep/vtep0.conf" \
 	eval 'unit_lines "$UNIT" "ExecStart\(Post\)\?" | run_lines'
 check "... the device, its VNIs, remotes and MAC entry exist and it is up" applied
-check "vtep@vtep0.service: ExecStop removes the device" \
-	eval 'unit_lines "$UNIT" ExecStop | run_lines && gone'
+check "vtep@vtep0.service: ExecReload of the same file changes nothing" \
+	eval '[ -z "$(unit_lines "$UNIT" ExecReload | run_lines | grep -v "^+ /")" ]'
+sed -i 's/^remote add 192.0.2.3 vni 200 /remote add 192.0.2.4 vni 200 /' "$TMP/etc/vtep0.conf"
+check "... of an edited file applies only the edit" eval '
+	unit_lines "$UNIT" ExecReload | run_lines >"$TMP/reload.out" &&
+	[ "$(grep -v "^+ /" "$TMP/reload.out" | sort | tr "\n" ,)" = \
+	  "+ remote 192.0.2.4 vni 200,- remote 192.0.2.3 vni 200," ]'
+check "vtep@vtep0.service: no ExecStop (stop keeps the device)" \
+	eval '[ -z "$(unit_lines "$UNIT" ExecStop)" ]'
+check "... and a second start syncs the device it finds" \
+	eval 'unit_lines "$UNIT" "ExecStart\(Post\)\?" | run_lines && ! gone'
+vtepctl_n h4 link del vtep0
 
 # ---- ifupdown ----
 # ifupdown_lines KEY...: the snippet's lines for those keys, in file order

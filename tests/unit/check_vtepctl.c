@@ -384,6 +384,7 @@ int main(void)
 	srunner_add_suite(sr, suite_stats());
 	srunner_add_suite(sr, suite_prom());
 	srunner_add_suite(sr, suite_showconf());
+	srunner_add_suite(sr, suite_syncconf());
 	srunner_add_suite(sr, suite_monitor());
 	srunner_add_suite(sr, suite_batch());
 	srunner_add_suite(sr, suite_cli());

@@ -22,6 +22,7 @@ Suite *suite_fdb(void);
 Suite *suite_stats(void);
 Suite *suite_prom(void);
 Suite *suite_showconf(void);
+Suite *suite_syncconf(void);
 Suite *suite_monitor(void);
 Suite *suite_batch(void);
 Suite *suite_cli(void);
