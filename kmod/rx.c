@@ -109,7 +109,7 @@ static bool vtep_rx_ecn(const struct sock *sk, const void *oiph,
 		inner = ipv6_get_dsfield((const struct ipv6hdr *)(skb->data + off));
 	if (INET_ECN_is_not_ect(inner)) {
 		*reason = VTEP_STAT_DROP_BAD_INNER;	/* CE on a not-ECT packet */
-		*why = vtep_skb_reason_ecn;
+		*why = VTEP_SKB_REASON_ECN;
 		return false;
 	}
 	if (INET_ECN_is_ce(inner))

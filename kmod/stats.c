@@ -99,14 +99,6 @@ static const enum skb_drop_reason vtep_skb_reasons[__VTEP_STAT_MAX] = {
 
 #undef R
 
-/* The reason an inner CE mark that cannot be carried gives (RFC 6040) */
-const enum skb_drop_reason vtep_skb_reason_ecn =
-#ifdef VTEP_HAVE_VXLAN_DROP_REASONS
-	SKB_DROP_REASON_IP_TUNNEL_ECN;
-#else
-	SKB_DROP_REASON_NOT_SPECIFIED;
-#endif
-
 /*
  * Drop @skb, counted under @idx (device and VNI) and freed with the
  * kernel's nearest reason, or with @why where the caller knows better.
@@ -115,9 +107,11 @@ void vtep_drop(struct vtep_dev *vtep, struct vtep_vni *vni,
 	       struct sk_buff *skb, enum vtep_stat idx,
 	       enum skb_drop_reason why)
 {
-	vtep_stats_inc(vtep, vni, idx);
+	BUILD_BUG_ON(ARRAY_SIZE(vtep_skb_reasons) != __VTEP_STAT_MAX);
+	vtep_stats_inc(vtep, vni, idx);	/* WARNs on an index out of range */
 	if (why == SKB_NOT_DROPPED_YET && idx < __VTEP_STAT_MAX)
 		why = vtep_skb_reasons[idx];
+	/* a counter that is no drop has no reason in the table: 0 */
 	kfree_skb_reason(skb, why ?: SKB_DROP_REASON_NOT_SPECIFIED);
 }
 

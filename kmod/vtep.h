@@ -10,7 +10,7 @@
  *   nl_tables      the requests of the tables (remote, alias, peer, neigh, FDB)
  *   rtnl, dump     the link nest and rtnl_link_ops; replies and dumps
  *   device, dev_vni  wires tx, rx and stats in, teardown; VNI changes
- *   tx, rx         the datapath (rx also GRO)
+ *   tx, rx, fdb_ndo  the datapath (rx also GRO); bridge fdb's requests
  *   fdb_batch, learn  the control plane's FDB batches; learning and the
  *                  local MAC table (both use fdb's entries, via fdb.h)
  *   fdb, elephant, neigh  the MAC table; elephant flows and their outer
@@ -25,7 +25,8 @@
  *                  ask learn per frame, with its per-CPU note inline)
  *
  *  - rtnl and netlink are the boundary: the policies, and the only code
- *    that reads a struct nlattr. They turn a request into a plain struct
+ *    that reads a struct nlattr (but fdb_ndo, which reads bridge fdb's
+ *    NDA_* attributes, rtnetlink's, checking them itself). They turn a request into a plain struct
  *    (struct vtep_link_cfg, vtep_vni_cfg, vtep_fdb_cfg, a VNI and an
  *    address for a replication entry) and check each rule once; the files
  *    below trust what they are given.
@@ -671,7 +672,12 @@ void vtep_stats_inc(struct vtep_dev *vtep, struct vtep_vni *vni,
 void vtep_drop(struct vtep_dev *vtep, struct vtep_vni *vni,
 	       struct sk_buff *skb, enum vtep_stat idx,
 	       enum skb_drop_reason why);
-extern const enum skb_drop_reason vtep_skb_reason_ecn;
+/* The reason an inner CE mark that cannot be carried gives (RFC 6040) */
+#ifdef VTEP_HAVE_VXLAN_DROP_REASONS
+#define VTEP_SKB_REASON_ECN	SKB_DROP_REASON_IP_TUNNEL_ECN
+#else
+#define VTEP_SKB_REASON_ECN	SKB_DROP_REASON_NOT_SPECIFIED
+#endif
 void vtep_stats_sum(const struct vtep_pcpu_stats __percpu *stats,
 		    u64 out[__VTEP_STAT_MAX]);
 extern const char vtep_stat_names[__VTEP_STAT_MAX][ETH_GSTRING_LEN];
