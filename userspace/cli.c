@@ -268,7 +268,10 @@ int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv)
 		fputs(o->help, stdout);
 		err = 0;
 	} else if (!err && req) {
-		err = run_cmd(ctx, o, cmd, req) ? ctx_status(ctx) : 0;
+		err = run_cmd(ctx, o, cmd, req);
+		if (err)
+			err = err == VTEP_RUN_USAGE ? VTEP_EXIT_USAGE :
+			      ctx_status(ctx);
 	} else if (!err) {
 		err = help_run(argc, argv) ? VTEP_EXIT_USAGE : 0;
 	}

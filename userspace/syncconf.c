@@ -330,11 +330,11 @@ static int sync_read(struct sync *s, struct conf *want, struct conf *cur)
 
 	text = read_text(s->r->file);
 	if (!text)
-		return -1;
+		return VTEP_RUN_USAGE;
 	err = conf_parse(want, text, s->r->file, s->owner);
 	free(text);
 	if (err)
-		return -1;
+		return VTEP_RUN_USAGE;
 	if (!ctx_nl(s->ctx)) {
 		pr_err("cannot talk to the vtep module: %s",
 		       nl_strerror(s->ctx->nl_err));
@@ -347,7 +347,7 @@ static int sync_read(struct sync *s, struct conf *want, struct conf *cur)
 		if (!want->n || want->e[0].kind != CONF_LINK) {
 			pr_err("dev %s does not exist and %s has no \"link add\" line to create it",
 			       s->r->dev, s->r->file);
-			return -1;
+			return VTEP_RUN_USAGE;
 		}
 		return 0;
 	}

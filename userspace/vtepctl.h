@@ -55,6 +55,9 @@ enum {
 	VTEP_EXIT_REFUSED = 2,	/* the kernel refused it, or it failed running */
 	VTEP_EXIT_NO_MODULE = 3,	/* no genl family "vtep": module not loaded */
 };
+/* What an object's own run returns for an error of its input (a file it
+ * reads): exit status VTEP_EXIT_USAGE, where -1 is VTEP_EXIT_REFUSED. */
+#define VTEP_RUN_USAGE	(-2)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1ULL << (n))
