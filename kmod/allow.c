@@ -303,8 +303,9 @@ static int set_find(const struct vtep_allow_set *set,
 }
 
 /*
- * A copy of @old with @pe added (@del < 0) or entry @del removed, short
- * prefixes first. NULL for an empty set, ERR_PTR on failure.
+ * A copy of @old with @pe added (@del < 0), entry @del removed, or (@pe
+ * and @del) entry @del given @pe's owner; short prefixes first. NULL for
+ * an empty set, ERR_PTR on failure.
  */
 static struct vtep_allow_set *set_copy(const struct vtep_allow_set *old,
 				       const struct vtep_allow_pfx *pe, int del)
@@ -312,6 +313,13 @@ static struct vtep_allow_set *set_copy(const struct vtep_allow_set *old,
 	unsigned int n = old ? old->n : 0, i;
 	struct vtep_allow_set *set;
 
+	if (pe && del >= 0) {
+		set = kmemdup(old, struct_size(old, e, n), GFP_KERNEL_ACCOUNT);
+		if (!set)
+			return ERR_PTR(-ENOMEM);
+		set->e[del].owner = pe->owner;
+		return set;
+	}
 	n = del < 0 ? n + 1 : n - 1;
 	if (!n)
 		return NULL;
@@ -344,27 +352,42 @@ static void set_publish(struct vtep_vni *vni, struct vtep_allow_set *set)
 }
 
 /*
- * Allow @addr/@plen to send frames of @vni (netlink.c checked the address:
- * unicast, of the device's family, @plen at most its length). -EEXIST if
- * allowed already, unless @replace; -ENOSPC past the per-VNI limits.
+ * Allow @addr/@plen to send frames of @vni, for @owner (netlink.c checked
+ * the address: unicast, of the device's family, @plen at most its length).
+ * -EEXIST if allowed already, unless @replace: then it takes @owner;
+ * -ENOSPC past the per-VNI limits.
  */
 int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, u8 plen, bool replace,
-		   struct netlink_ext_ack *extack)
+		   const struct vtep_addr *addr, u8 plen, u8 owner,
+		   bool replace, struct netlink_ext_ack *extack)
 {
-	struct vtep_allow_set *old, *set;
-	struct vtep_allow_pfx pe = { .addr = *addr, .plen = plen };
+	struct vtep_allow_pfx pe = {
+		.addr = *addr, .plen = plen, .owner = owner,
+	};
 	bool exact = plen == addr_bits(addr);
-	int err = 0;
+	struct vtep_allow_set *old, *set;
+	int err = 0, i;
 
 	ASSERT_RTNL();
 	prefix_clear(&pe.addr, plen);
 	old = rtnl_dereference(vni->allowed);
-	if (set_find(old, &pe.addr, plen) >= 0) {
-		if (replace)
+	i = set_find(old, &pe.addr, plen);
+	if (i >= 0) {
+		if (!replace) {
+			NL_SET_ERR_MSG(extack,
+				       "Peer is already allowed in the VNI");
+			return -EEXIST;
+		}
+		if (old->e[i].owner == owner)
 			return 0;
-		NL_SET_ERR_MSG(extack, "Peer is already allowed in the VNI");
-		return -EEXIST;
+		/* A new set, as every change: readers never see one torn. */
+		set = set_copy(old, &pe, i);
+		if (IS_ERR(set))
+			return PTR_ERR(set);
+		spin_lock_bh(&vtep->lock);
+		set_publish(vni, set);
+		spin_unlock_bh(&vtep->lock);
+		return 0;
 	}
 	if (old && old->n >= VTEP_ALLOW_MAX) {
 		NL_SET_ERR_MSG(extack, "Too many allowed peers in the VNI");
@@ -393,9 +416,12 @@ int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	return err;
 }
 
-/* Take back what vtep_allow_add() allowed; -ENOENT if it was not. */
+/*
+ * Take back what vtep_allow_add() allowed; -ENOENT if it was not, or
+ * (unless @owner is VTEP_OWNER_ANY) was for another owner.
+ */
 int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, u8 plen,
+		   const struct vtep_addr *addr, u8 plen, int owner,
 		   struct netlink_ext_ack *extack)
 {
 	struct vtep_allow_set *old, *set;
@@ -408,6 +434,10 @@ int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	i = set_find(old, &a, plen);
 	if (i < 0) {
 		NL_SET_ERR_MSG(extack, "Peer is not allowed in the VNI");
+		return -ENOENT;
+	}
+	if (owner != VTEP_OWNER_ANY && old->e[i].owner != owner) {
+		NL_SET_ERR_MSG(extack, "Peer is allowed by another owner");
 		return -ENOENT;
 	}
 	set = set_copy(old, NULL, i);

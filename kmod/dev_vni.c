@@ -99,7 +99,7 @@ static void vtep_vni_delete(struct vtep_dev *vtep, struct vtep_vni *vni)
 	vtep_underlay_unclaim(vtep, vni);
 	vtep_vni_unlink(vtep, vni);
 	vni_leave(vtep, vni);
-	vtep_fdb_flush(vtep, vni, VTEP_FDB_TYPE_ANY);
+	vtep_fdb_flush(vtep, vni, VTEP_FDB_TYPE_ANY, VTEP_OWNER_ANY);
 	vtep_neigh_flush(vtep, vni);
 	vtep_vni_free(vni);
 }

@@ -114,13 +114,14 @@ static int vni_put(struct sk_buff *skb, const void *obj)
 struct remote_obj {
 	u32 vni;
 	const struct vtep_addr *addr;
+	u8 owner;
 };
 
 static int remote_put(struct sk_buff *skb, const void *obj)
 {
 	const struct remote_obj *r = obj;
 
-	return vtep_msg_put_remote(skb, r->vni, r->addr);
+	return vtep_msg_put_remote(skb, r->vni, r->addr, r->owner);
 }
 
 /* Device or VNI counters; @vni NULL for the device's */
@@ -181,7 +182,7 @@ static int peers_put(struct sk_buff *skb, const void *obj)
 	set = rtnl_dereference(vni->allowed);
 	for (i = 0; set && i < set->n; i++)
 		if (vtep_msg_put_peer(skb, vni->id, &set->e[i].addr,
-				      set->e[i].plen))
+				      set->e[i].plen, set->e[i].owner))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -321,7 +322,9 @@ static int neigh_put(struct sk_buff *skb, const void *obj)
 {
 	const struct vtep_neigh *n = obj;
 
-	return vtep_msg_put_neigh(skb, n->key.vni, &n->key.addr, n->mac);
+	/* Never changed once published (neigh.c): no torn read */
+	return vtep_msg_put_neigh(skb, n->key.vni, &n->key.addr, n->mac,
+				  n->owner);
 }
 
 /*
@@ -353,6 +356,7 @@ static bool slot_list_put(struct sk_buff *skb, struct netlink_callback *cb,
 		if (i++ < d->sub)
 			continue;
 		r.addr = &vr->peer->addr;
+		r.owner = READ_ONCE(vr->owner);
 		if (dump_msg(skb, cb, vtep, VTEP_CMD_REMOTE_GET, remote_put,
 			     &r))
 			return false;

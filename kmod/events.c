@@ -160,7 +160,8 @@ void vtep_event_peer(struct vtep_dev *vtep, u32 vni,
 		vtep_event_send(vtep, skb, hdr,
 				vtep_msg_put_peer(skb, vni, src,
 						  src->family == AF_INET6 ?
-						  128 : 32), GFP_ATOMIC);
+						  128 : 32, VTEP_OWNER_ANY),
+				GFP_ATOMIC);
 }
 
 /* A new elephant flow (transmit path, softirq); the caller rate-limits. */

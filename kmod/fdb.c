@@ -57,6 +57,8 @@ void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,
 	i->dst = p->addr;
 	i->type = flags & VTEP_FDB_STATIC ? VTEP_FDB_TYPE_STATIC :
 					    VTEP_FDB_TYPE_LEARNED;
+	i->owner = flags & VTEP_FDB_STATIC ? READ_ONCE(f->owner) :
+					     VTEP_OWNER_KERNEL;
 	i->age = jiffies_to_msecs(vtep_fdb_idle(f, jiffies));
 }
 
@@ -142,11 +144,18 @@ bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 /* Entries a VNI flush takes out per hold of vtep->lock */
 #define VTEP_FLUSH_CHUNK	64
 
-/* Whether @f is of @type (enum vtep_fdb_type) */
-static bool vtep_fdb_type_match(const struct vtep_fdb *f, u8 type)
+/*
+ * Whether @f is of @type (enum vtep_fdb_type) and, unless @owner is
+ * VTEP_OWNER_ANY, a static entry of @owner. An entry is replaced, not
+ * changed, when its owner changes: both reads see one entry's state.
+ */
+static bool vtep_fdb_type_match(const struct vtep_fdb *f, u8 type, int owner)
 {
 	bool is_static = READ_ONCE(f->flags) & VTEP_FDB_STATIC;
 
+	if (owner != VTEP_OWNER_ANY &&
+	    (!is_static || READ_ONCE(f->owner) != owner))
+		return false;
 	return type == VTEP_FDB_TYPE_ANY ||
 	       is_static == (type == VTEP_FDB_TYPE_STATIC);
 }
@@ -155,6 +164,7 @@ struct vtep_sweep {
 	struct rhashtable *ht;
 	u32 vni;		/* 0: every VNI */
 	u8 type;		/* enum vtep_fdb_type, for a flush */
+	int owner;		/* of a flush, or VTEP_OWNER_ANY */
 	unsigned long max_age;	/* jiffies; non-zero: an ageing sweep */
 	unsigned long now;
 	enum vtep_event ev;	/* sent per removed entry; UNSPEC: none */
@@ -170,7 +180,7 @@ static bool vtep_sweep_match(const struct vtep_sweep *s,
 	if (s->max_age)
 		return !(READ_ONCE(f->flags) & VTEP_FDB_STATIC) &&
 		       vtep_fdb_idle(f, s->now) > s->max_age;
-	return vtep_fdb_type_match(f, s->type);
+	return vtep_fdb_type_match(f, s->type, s->owner);
 }
 
 /* Remove @f if it matches; called inside the walk (RCU held). */
@@ -234,7 +244,7 @@ static unsigned int vtep_sweep_pass(struct vtep_dev *vtep,
  * only ever unlink under the lock) or add to the VNI's own.
  */
 static unsigned int vtep_fdb_flush_vni(struct vtep_dev *vtep,
-				       struct vtep_vni *vni, u8 type)
+				       struct vtep_vni *vni, u8 type, int owner)
 {
 	struct vtep_fdb_info one, *gone;
 	unsigned int chunk = VTEP_FLUSH_CHUNK, n, i, seen, total = 0;
@@ -255,7 +265,7 @@ static unsigned int vtep_fdb_flush_vni(struct vtep_dev *vtep,
 		hlist_for_each_entry_safe(f, tmp, &todo, vnode) {
 			if (n == chunk || ++seen > VTEP_SWEEP_BATCH)
 				break;
-			if (!vtep_fdb_type_match(f, type)) {
+			if (!vtep_fdb_type_match(f, type, owner)) {
 				hlist_del(&f->vnode);
 				hlist_add_head(&f->vnode, &vni->fdb_list);
 			} else if (vtep_fdb_unlink(vtep, f, &gone[n])) {
@@ -282,7 +292,8 @@ static unsigned int vtep_fdb_flush_vni(struct vtep_dev *vtep,
 
 /*
  * Delete the entries of @vni (NULL: of every VNI) of @type (enum
- * vtep_fdb_type), with a DELETED event each; process context, RTNL. A VNI
+ * vtep_fdb_type) and, unless VTEP_OWNER_ANY, the static ones of @owner,
+ * with a DELETED event each; process context, RTNL. A VNI
  * being deleted is out of the VNI table already (nothing learns into it).
  * Returns how many went.
  *
@@ -293,10 +304,10 @@ static unsigned int vtep_fdb_flush_vni(struct vtep_dev *vtep,
  * the local MACs (of @vni, or all).
  */
 unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    u8 type)
+			    u8 type, int owner)
 {
 	struct vtep_sweep s = {
-		.ht = &vtep->fdb, .type = type,
+		.ht = &vtep->fdb, .type = type, .owner = owner,
 		.ev = VTEP_EVENT_FDB_DELETED,
 	};
 	unsigned int n, total = 0, pass;
@@ -304,7 +315,7 @@ unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
 	might_sleep();
 	ASSERT_RTNL();
 	if (vni) {
-		total = vtep_fdb_flush_vni(vtep, vni, type);
+		total = vtep_fdb_flush_vni(vtep, vni, type, owner);
 		s.vni = vni->id;
 	} else {
 		for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++) {
@@ -314,7 +325,7 @@ unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
 				break;
 		}
 	}
-	if (type == VTEP_FDB_TYPE_ANY) {
+	if (type == VTEP_FDB_TYPE_ANY && owner == VTEP_OWNER_ANY) {
 		s.ht = &vtep->locals;
 		s.ev = VTEP_EVENT_UNSPEC;
 		for (pass = 0; pass < VTEP_FLUSH_PASSES; pass++)
@@ -339,6 +350,7 @@ static void vtep_fdb_ageing_work(struct work_struct *work)
 	struct vtep_sweep s = {
 		.max_age = (unsigned long)ageing * HZ,
 		.now = jiffies,
+		.owner = VTEP_OWNER_ANY,
 	};
 
 	/* 0 = never: sleep until vtep_fdb_ageing_start() sees a new value. */
@@ -377,6 +389,9 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 
 	/* One cache line per MAC: the point of sharing remotes. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb) > 64);
+	/* The owner took the padding byte after the flags: the key's end. */
+	BUILD_BUG_ON(offsetof(struct vtep_fdb, owner) + 1 !=
+		     offsetof(struct vtep_fdb, seen));
 	/* Packed: vtep_fdb_hashfn() reads the MAC at offset 4. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) != sizeof(u32) + ETH_ALEN);
 
@@ -426,7 +441,9 @@ err_free_seen:
  */
 void vtep_fdb_uninit(struct vtep_dev *vtep)
 {
-	struct vtep_sweep s = { .ht = &vtep->fdb, .teardown = true };
+	struct vtep_sweep s = {
+		.ht = &vtep->fdb, .owner = VTEP_OWNER_ANY, .teardown = true,
+	};
 
 	ASSERT_RTNL();
 	cancel_delayed_work_sync(&vtep->ageing);

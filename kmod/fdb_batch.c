@@ -102,9 +102,9 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 
 /*
  * Apply op @i: add the entry, or point an existing one at the new peer and
- * make it static: a learned entry always (what the data plane guessed
- * gives way to what the control plane says), a static one only with
- * @replace. vtep->lock held.
+ * owner and make it static: a learned entry always (what the data plane
+ * guessed gives way to what the control plane says), a static one only
+ * with @replace. vtep->lock held.
  */
 static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			     struct vtep_fdb_op *o, bool replace,
@@ -126,7 +126,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 			goto full;
 		p = rcu_dereference_protected(f->peer,
 					      lockdep_is_held(&vtep->lock));
-		if (p == o->peer && !learned)
+		if (p == o->peer && !learned && f->owner == e->owner)
 			return 0;	/* unchanged: success, no event */
 		err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
 		if (err)
@@ -256,6 +256,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 		}
 		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
 		op[i].new->flags = VTEP_FDB_STATIC;
+		op[i].new->owner = e[i].owner;
 		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
 		op[i].new->seen = (u32)jiffies;
 	}
@@ -352,6 +353,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			continue;
 		vtep_fdb_info_of(e[i].vni->id, e[i].mac, &e[i].dst,
 				 VTEP_FDB_TYPE_STATIC, &info);
+		info.owner = e[i].owner;
 		vtep_event_fdb(vtep, op[i].ev, &info, GFP_KERNEL);
 		cond_resched();
 	}
@@ -360,24 +362,33 @@ out_free:
 	return err;
 }
 
-/* Whether @f is what a delete of @e names (with its destination, if given) */
-static bool vtep_fdb_del_match(struct vtep_dev *vtep, const struct vtep_fdb *f,
-			       const struct vtep_fdb_cfg *e)
+/*
+ * NULL if @f is what a delete of @e names: with its destination and its
+ * owner, if given (a learned entry is of no owner a request names); else
+ * why not, for the extack.
+ */
+static const char *vtep_fdb_del_refused(struct vtep_dev *vtep,
+					const struct vtep_fdb *f,
+					const struct vtep_fdb_cfg *e)
 {
 	const struct vtep_peer *p;
 
 	if (!f)
-		return false;
+		return "no such FDB entry";
+	if (e->match_owner &&
+	    (!(f->flags & VTEP_FDB_STATIC) || f->owner != e->owner))
+		return "FDB entry is of another owner";
 	if (!e->match_dst)
-		return true;
+		return NULL;
 	p = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
-	return vtep_addr_equal(&p->addr, &e->dst);
+	return vtep_addr_equal(&p->addr, &e->dst) ? NULL : "no such FDB entry";
 }
 
 /*
  * Delete @n entries, static or learned (RTNL), all or none: -ENOENT and
  * *bad when one is absent, or (e->match_dst) points elsewhere than e->dst,
- * so that a hook deletes only the entry it installed.
+ * or (e->match_owner) is not e->owner's, so that a hook deletes only the
+ * entry it installed.
  */
 int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       unsigned int n, unsigned int *bad,
@@ -389,6 +400,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	} *g;
 	struct vtep_fdb_key key;
 	unsigned int i, done = 0;
+	const char *why;
 	int err = 0;
 
 	ASSERT_RTNL();
@@ -401,8 +413,10 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
 		g[i].f = rhashtable_lookup_fast(&vtep->fdb, &key,
 						vtep_fdb_params);
-		if (!vtep_fdb_del_match(vtep, g[i].f, &e[i])) {
-			NL_SET_ERR_MSG(extack, "no such FDB entry");
+		why = vtep_fdb_del_refused(vtep, g[i].f, &e[i]);
+		if (why) {
+			if (extack)	/* NL_SET_ERR_MSG() takes literals */
+				extack->_msg = why;
 			*bad = i;
 			err = -ENOENT;
 			break;

@@ -149,42 +149,49 @@ int vtep_msg_put_vni_id(struct sk_buff *skb, u32 id)
 	return 0;
 }
 
-/* VTEP_A_REMOTE { VNI, ADDR(6) }: one entry of a replication list */
+/* VTEP_A_REMOTE { VNI, ADDR(6), OWNER }: one entry of a replication list */
 int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
-			const struct vtep_addr *addr)
+			const struct vtep_addr *addr, u8 owner)
 {
 	struct nlattr *nest = nla_nest_start(skb, VTEP_A_REMOTE);
 
 	if (!nest || nla_put_u32(skb, VTEP_REMOTE_A_VNI, vni) ||
-	    vtep_addr_put(skb, VTEP_REMOTE_A_ADDR, VTEP_REMOTE_A_ADDR6, addr))
+	    vtep_addr_put(skb, VTEP_REMOTE_A_ADDR, VTEP_REMOTE_A_ADDR6, addr) ||
+	    nla_put_u8(skb, VTEP_REMOTE_A_OWNER, owner))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-/* VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX } */
+/*
+ * VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX, [OWNER] }: an allowance, or
+ * (@owner VTEP_OWNER_ANY: none) a refused source
+ */
 int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
-		      const struct vtep_addr *addr, u8 plen)
+		      const struct vtep_addr *addr, u8 plen, int owner)
 {
 	struct nlattr *nest = nla_nest_start(skb, VTEP_A_PEER);
 
 	if (!nest || nla_put_u32(skb, VTEP_PEER_A_VNI, vni) ||
 	    vtep_addr_put(skb, VTEP_PEER_A_ADDR, VTEP_PEER_A_ADDR6, addr) ||
-	    nla_put_u8(skb, VTEP_PEER_A_PREFIX, plen))
+	    nla_put_u8(skb, VTEP_PEER_A_PREFIX, plen) ||
+	    (owner != VTEP_OWNER_ANY &&
+	     nla_put_u8(skb, VTEP_PEER_A_OWNER, owner)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-/* VTEP_A_NEIGH { VNI, ADDR|ADDR6, LLADDR }: one overlay neighbour */
+/* VTEP_A_NEIGH { VNI, ADDR|ADDR6, LLADDR, OWNER }: one overlay neighbour */
 int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
-		       const struct vtep_addr *addr, const u8 *mac)
+		       const struct vtep_addr *addr, const u8 *mac, u8 owner)
 {
 	struct nlattr *nest = nla_nest_start(skb, VTEP_A_NEIGH);
 
 	if (!nest || nla_put_u32(skb, VTEP_NEIGH_A_VNI, vni) ||
 	    vtep_addr_put(skb, VTEP_NEIGH_A_ADDR, VTEP_NEIGH_A_ADDR6, addr) ||
-	    nla_put(skb, VTEP_NEIGH_A_LLADDR, ETH_ALEN, mac))
+	    nla_put(skb, VTEP_NEIGH_A_LLADDR, ETH_ALEN, mac) ||
+	    nla_put_u8(skb, VTEP_NEIGH_A_OWNER, owner))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -195,7 +202,8 @@ size_t vtep_msg_peer_size(void)
 	return nla_total_size(0)				/* VTEP_A_PEER */
 	     + nla_total_size(sizeof(u32))			/* VNI */
 	     + nla_total_size(sizeof(struct in6_addr))	/* ADDR(6) */
-	     + nla_total_size(sizeof(u8));			/* PREFIX */
+	     + nla_total_size(sizeof(u8))			/* PREFIX */
+	     + nla_total_size(sizeof(u8));			/* OWNER */
 }
 
 /* VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }: another address of a peer */
@@ -219,9 +227,10 @@ size_t vtep_msg_alias_size(void)
 }
 
 /*
- * VTEP_A_FDB { VNI, MAC, [DST(6), TYPE], [AGE] }. A miss (type ANY) has no
- * entry behind it, so no destination and no type; @age adds the age of a
- * learned entry (dumps and gets; events do not carry it).
+ * VTEP_A_FDB { VNI, MAC, [DST(6), TYPE, OWNER], [AGE] }. A miss (type ANY)
+ * has no entry behind it, so no destination, type or owner; @age adds the
+ * age of a learned entry (dumps and gets; events do not carry it). A
+ * learned entry's owner is the kernel, whatever the copy says.
  */
 int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
 		     bool age)
@@ -233,7 +242,10 @@ int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
 		return -EMSGSIZE;
 	if (i->type != VTEP_FDB_TYPE_ANY &&
 	    (vtep_addr_put(skb, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &i->dst) ||
-	     nla_put_u8(skb, VTEP_FDB_A_TYPE, i->type)))
+	     nla_put_u8(skb, VTEP_FDB_A_TYPE, i->type) ||
+	     nla_put_u8(skb, VTEP_FDB_A_OWNER,
+			i->type == VTEP_FDB_TYPE_LEARNED ? VTEP_OWNER_KERNEL :
+							   i->owner)))
 		return -EMSGSIZE;
 	if (age && i->type == VTEP_FDB_TYPE_LEARNED &&
 	    nla_put_u32(skb, VTEP_FDB_A_AGE, i->age))
@@ -250,6 +262,7 @@ size_t vtep_msg_fdb_size(void)
 	     + nla_total_size(ETH_ALEN)				/* MAC */
 	     + nla_total_size(sizeof(struct in6_addr))		/* DST(6) */
 	     + nla_total_size(sizeof(u8))			/* TYPE */
+	     + nla_total_size(sizeof(u8))			/* OWNER */
 	     + nla_total_size(sizeof(u32));			/* AGE */
 }
 

@@ -39,19 +39,19 @@ size_t vtep_msg_link_size(void);
 int vtep_msg_put_vni(struct sk_buff *skb, const struct vtep_vni *vni);
 int vtep_msg_put_vni_id(struct sk_buff *skb, u32 id);
 int vtep_msg_put_remote(struct sk_buff *skb, u32 vni,
-			const struct vtep_addr *addr);
+			const struct vtep_addr *addr, u8 owner);
 int vtep_msg_put_fdb(struct sk_buff *skb, const struct vtep_fdb_info *i,
 		     bool age);
 size_t vtep_msg_fdb_size(void);
 int vtep_msg_put_peer(struct sk_buff *skb, u32 vni,
-		      const struct vtep_addr *addr, u8 plen);
+		      const struct vtep_addr *addr, u8 plen, int owner);
 size_t vtep_msg_peer_size(void);
 int vtep_msg_put_alias(struct sk_buff *skb, const struct vtep_addr *alias,
 		       const struct vtep_addr *peer);
 size_t vtep_msg_alias_size(void);
 int vtep_msg_put_flow(struct sk_buff *skb, const struct vtep_flow_info *fi);
 int vtep_msg_put_neigh(struct sk_buff *skb, u32 vni,
-		       const struct vtep_addr *addr, const u8 *mac);
+		       const struct vtep_addr *addr, const u8 *mac, u8 owner);
 size_t vtep_msg_flow_size(void);
 
 #endif /* VTEP_MSG_H */

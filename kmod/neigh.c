@@ -67,13 +67,13 @@ static void neigh_unlink(struct vtep_dev *vtep, struct vtep_vni *vni,
 }
 
 /*
- * Add @addr -> @mac to @vni's table, or with @replace give an address
- * that has an entry its new MAC. netlink.c checked both: a unicast MAC,
- * an address one host can own.
+ * Add @addr -> @mac to @vni's table for @owner, or with @replace give an
+ * address that has an entry its new MAC and owner. netlink.c checked
+ * both: a unicast MAC, an address one host can own.
  */
 int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, const u8 *mac, bool replace,
-		   struct netlink_ext_ack *extack)
+		   const struct vtep_addr *addr, const u8 *mac, u8 owner,
+		   bool replace, struct netlink_ext_ack *extack)
 {
 	struct vtep_neigh *old, *n;
 	int err;
@@ -84,7 +84,7 @@ int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		NL_SET_ERR_MSG(extack, "Neighbour exists in the VNI");
 		return -EEXIST;
 	}
-	if (old && ether_addr_equal(old->mac, mac))
+	if (old && ether_addr_equal(old->mac, mac) && old->owner == owner)
 		return 0;
 	if (!old && vni->nneighs >= VTEP_NEIGH_VNI_MAX) {
 		NL_SET_ERR_MSG(extack, "Too many neighbours in the VNI");
@@ -95,6 +95,7 @@ int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		return -ENOMEM;
 	vtep_vni_addr_key(&n->key, vni->id, addr);
 	ether_addr_copy(n->mac, mac);
+	n->owner = owner;
 	if (old) {
 		err = rhashtable_replace_fast(&vtep->neighs, &old->node,
 					      &n->node, neigh_params);
@@ -118,8 +119,10 @@ int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	return 0;
 }
 
+/* -ENOENT if absent or (unless VTEP_OWNER_ANY) of another @owner */
 int vtep_neigh_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, struct netlink_ext_ack *extack)
+		   const struct vtep_addr *addr, int owner,
+		   struct netlink_ext_ack *extack)
 {
 	struct vtep_neigh *n;
 
@@ -127,6 +130,10 @@ int vtep_neigh_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	n = neigh_find(vtep, vni->id, addr);
 	if (!n) {
 		NL_SET_ERR_MSG(extack, "Neighbour is not in the VNI");
+		return -ENOENT;
+	}
+	if (owner != VTEP_OWNER_ANY && n->owner != owner) {
+		NL_SET_ERR_MSG(extack, "Neighbour is of another owner");
 		return -ENOENT;
 	}
 	neigh_unlink(vtep, vni, n);

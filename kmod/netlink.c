@@ -52,6 +52,7 @@ const struct nla_policy vtep_remote_policy[VTEP_REMOTE_A_MAX + 1] = {
 	[VTEP_REMOTE_A_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[VTEP_REMOTE_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_REMOTE_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VTEP_REMOTE_A_OWNER]	= { .type = NLA_U8 },	/* KERNEL: nl_tables.c */
 };
 
 const struct nla_policy vtep_peer_policy[VTEP_PEER_A_MAX + 1] = {
@@ -59,6 +60,7 @@ const struct nla_policy vtep_peer_policy[VTEP_PEER_A_MAX + 1] = {
 	[VTEP_PEER_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_PEER_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_PEER_A_PREFIX]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
+	[VTEP_PEER_A_OWNER]	= { .type = NLA_U8 },	/* KERNEL: nl_tables.c */
 };
 
 const struct nla_policy vtep_neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
@@ -66,6 +68,7 @@ const struct nla_policy vtep_neigh_policy[VTEP_NEIGH_A_MAX + 1] = {
 	[VTEP_NEIGH_A_ADDR]	= { .type = NLA_BE32 },
 	[VTEP_NEIGH_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_NEIGH_A_LLADDR]	= NLA_POLICY_ETH_ADDR,
+	[VTEP_NEIGH_A_OWNER]	= { .type = NLA_U8 },	/* KERNEL: nl_tables.c */
 };
 
 const struct nla_policy vtep_alias_policy[VTEP_ALIAS_A_MAX + 1] = {
@@ -82,6 +85,7 @@ const struct nla_policy vtep_fdb_policy[VTEP_FDB_A_MAX + 1] = {
 	[VTEP_FDB_A_DST6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VTEP_FDB_A_TYPE]	= NLA_POLICY_MAX(NLA_U8, VTEP_FDB_TYPE_MAX),
 	[VTEP_FDB_A_AGE]	= VTEP_READ_ONLY(VTEP_FDB_A_AGE),
+	[VTEP_FDB_A_OWNER]	= { .type = NLA_U8 },	/* KERNEL: nl_tables.c */
 };
 
 static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
@@ -422,7 +426,7 @@ static int dump_setup(struct netlink_callback *cb,
 					 VTEP_NEIGH_A_MAX, &d->vni, extack);
 	} else if (cmd == VTEP_CMD_FDB_GET) {
 		err = vtep_nl_fdb_filter(vtep, attrs[VTEP_A_FDB], &d->vni, &d->type,
-					 extack);
+					 NULL, extack);
 	}
 	dev_put(vtep->dev);
 	return err;

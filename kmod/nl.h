@@ -35,6 +35,6 @@ int vtep_nl_vni_filter(struct vtep_dev *vtep, struct nlattr *nest,
 		       const struct nla_policy *policy, unsigned int maxtype,
 		       u32 *vni, struct netlink_ext_ack *extack);
 int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
-		       u8 *type, struct netlink_ext_ack *extack);
+		       u8 *type, int *owner, struct netlink_ext_ack *extack);
 
 #endif

@@ -17,6 +17,27 @@
 #include "nl.h"
 
 /*
+ * A request's OWNER attribute @a (enum vtep_owner): without one, UNSPEC
+ * for what a NEW stores, VTEP_OWNER_ANY for what a DEL or FLUSH (@match)
+ * matches. KERNEL names learned FDB entries only: no request gives it.
+ */
+static int owner_get(struct nlattr *a, bool match, int *owner,
+		     struct netlink_ext_ack *extack)
+{
+	if (!a) {
+		*owner = match ? VTEP_OWNER_ANY : VTEP_OWNER_UNSPEC;
+		return 0;
+	}
+	*owner = nla_get_u8(a);
+	if (*owner == VTEP_OWNER_KERNEL) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Owner KERNEL is the kernel's own (learned entries): not for requests");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * The nest @type of a REMOTE or PEER command (their VNI and addresses are
  * attributes 1, 2 and 3 alike): parsed with @policy into @tb, the VNI
  * found and the address checked.
@@ -51,18 +72,23 @@ static int vni_addr_nest(struct vtep_dev *vtep, struct genl_info *info,
 int vtep_nl_remote_change(struct vtep_dev *vtep, struct genl_info *info)
 {
 	struct nlattr *tb[VTEP_REMOTE_A_MAX + 1];
+	bool del = info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL;
 	struct vtep_addr addr;
 	struct vtep_vni *vni;
-	int err;
+	int err, owner;
 
 	err = vni_addr_nest(vtep, info, VTEP_A_REMOTE, vtep_remote_policy,
 			    VTEP_REMOTE_A_MAX, tb, &vni, &addr);
 	if (err)
 		return err;
-	if (info->genlhdr->cmd == VTEP_CMD_REMOTE_DEL)
-		err = vtep_vni_remote_del(vtep, vni, &addr, info->extack);
+	err = owner_get(tb[VTEP_REMOTE_A_OWNER], del, &owner, info->extack);
+	if (err)
+		return err;
+	if (del)
+		err = vtep_vni_remote_remove(vtep, vni, &addr, owner,
+					     info->extack);
 	else
-		err = vtep_vni_remote_add(vtep, vni, &addr,
+		err = vtep_vni_remote_new(vtep, vni, &addr, owner,
 					  info->nlhdr->nlmsg_flags &
 					  NLM_F_REPLACE, info->extack);
 	/* One copy of a flood per peer, however many of its addresses */
@@ -109,18 +135,19 @@ int vtep_nl_alias_get(struct vtep_dev *vtep, struct genl_info *info)
 }
 
 /*
- * VTEP_A_PEER { VNI, ADDR|ADDR6, [PREFIX] }: an address or prefix allowed
- * to send the VNI's frames. The prefix length defaults to the whole
- * address and may not exceed it.
+ * VTEP_A_PEER { VNI, ADDR|ADDR6, [PREFIX], [OWNER] }: an address or prefix
+ * allowed to send the VNI's frames. The prefix length defaults to the
+ * whole address and may not exceed it.
  */
 int vtep_nl_peer_change(struct vtep_dev *vtep, struct genl_info *info)
 {
+	bool del = info->genlhdr->cmd == VTEP_CMD_PEER_DEL;
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[VTEP_PEER_A_MAX + 1];
 	struct vtep_addr addr;
 	struct vtep_vni *vni;
+	int err, owner;
 	u8 plen, bits;
-	int err;
 
 	err = vni_addr_nest(vtep, info, VTEP_A_PEER, vtep_peer_policy,
 			    VTEP_PEER_A_MAX, tb, &vni, &addr);
@@ -133,9 +160,12 @@ int vtep_nl_peer_change(struct vtep_dev *vtep, struct genl_info *info)
 				    "Prefix is longer than the address");
 		return -EINVAL;
 	}
-	if (info->genlhdr->cmd == VTEP_CMD_PEER_DEL)
-		return vtep_allow_del(vtep, vni, &addr, plen, extack);
-	return vtep_allow_add(vtep, vni, &addr, plen,
+	err = owner_get(tb[VTEP_PEER_A_OWNER], del, &owner, extack);
+	if (err)
+		return err;
+	if (del)
+		return vtep_allow_del(vtep, vni, &addr, plen, owner, extack);
+	return vtep_allow_add(vtep, vni, &addr, plen, owner,
 			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
 }
 
@@ -160,18 +190,20 @@ int vtep_nl_peer_get(struct vtep_dev *vtep, struct genl_info *info)
 }
 
 /*
- * VTEP_A_NEIGH { VNI, ADDR|ADDR6, [LLADDR] }: an overlay neighbour of the
- * VNI, of either family whatever the underlay's; LLADDR for an add.
+ * VTEP_A_NEIGH { VNI, ADDR|ADDR6, [LLADDR], [OWNER] }: an overlay
+ * neighbour of the VNI, of either family whatever the underlay's; LLADDR
+ * for an add.
  */
 int vtep_nl_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
 {
+	bool del = info->genlhdr->cmd == VTEP_CMD_NEIGH_DEL;
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[VTEP_A_NEIGH];
 	struct nlattr *tb[VTEP_NEIGH_A_MAX + 1];
 	struct vtep_addr addr;
 	struct vtep_vni *vni;
+	int err, owner;
 	const u8 *mac;
-	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VTEP_A_NEIGH))
 		return -EINVAL;
@@ -198,8 +230,11 @@ int vtep_nl_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
 	vni = vtep_nl_vni(vtep, tb[VTEP_NEIGH_A_VNI], extack);
 	if (!vni)
 		return -ENOENT;
-	if (info->genlhdr->cmd == VTEP_CMD_NEIGH_DEL)
-		return vtep_neigh_del(vtep, vni, &addr, extack);
+	err = owner_get(tb[VTEP_NEIGH_A_OWNER], del, &owner, extack);
+	if (err)
+		return err;
+	if (del)
+		return vtep_neigh_del(vtep, vni, &addr, owner, extack);
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTEP_NEIGH_A_LLADDR))
 		return -EINVAL;
 	mac = nla_data(tb[VTEP_NEIGH_A_LLADDR]);
@@ -208,19 +243,19 @@ int vtep_nl_neigh_change(struct vtep_dev *vtep, struct genl_info *info)
 				    "Neighbour MAC must be unicast and not zero");
 		return -EINVAL;
 	}
-	return vtep_neigh_add(vtep, vni, &addr, mac,
+	return vtep_neigh_add(vtep, vni, &addr, mac, owner,
 			      info->nlhdr->nlmsg_flags & NLM_F_REPLACE, extack);
 }
 
 /*
  * A VTEP_A_FDB nest: VNI and MAC; the destination for an add, and for a
- * delete optionally (it must then match).
+ * delete optionally (it must then match), as the owner.
  */
 static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 		     struct vtep_fdb_cfg *e, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
-	int err;
+	int err, owner;
 
 	err = nla_parse_nested(tb, VTEP_FDB_A_MAX, nest, vtep_fdb_policy, extack);
 	if (err)
@@ -240,6 +275,12 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 		return -ENOENT;
 	if (cmd == VTEP_CMD_FDB_GET)
 		return 0;
+	err = owner_get(tb[VTEP_FDB_A_OWNER], cmd == VTEP_CMD_FDB_DEL, &owner,
+			extack);
+	if (err)
+		return err;
+	e->match_owner = owner != VTEP_OWNER_ANY;
+	e->owner = e->match_owner ? owner : VTEP_OWNER_UNSPEC;
 	if (cmd == VTEP_CMD_FDB_DEL) {
 		if (!tb[VTEP_FDB_A_DST] && !tb[VTEP_FDB_A_DST6])
 			return 0;
@@ -380,15 +421,20 @@ int vtep_nl_vni_filter(struct vtep_dev *vtep, struct nlattr *nest,
 	return 0;
 }
 
-/* The optional { VNI, TYPE } filter of an FDB dump or flush. */
+/*
+ * The optional { VNI, TYPE } filter of an FDB dump, or { VNI, TYPE, OWNER }
+ * of a flush (@owner given): a dump's reader filters owners itself.
+ */
 int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
-		       u8 *type, struct netlink_ext_ack *extack)
+		       u8 *type, int *owner, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VTEP_FDB_A_MAX + 1];
 	int err, i;
 
 	*vni = 0;
 	*type = VTEP_FDB_TYPE_ANY;
+	if (owner)
+		*owner = VTEP_OWNER_ANY;
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, VTEP_FDB_A_MAX, nest, vtep_fdb_policy, extack);
@@ -397,7 +443,7 @@ int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
 	for (i = VTEP_FDB_A_MAC; i <= VTEP_FDB_A_DST6; i++) {
 		if (tb[i]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "FDB filter must hold only VTEP_FDB_A_VNI and VTEP_FDB_A_TYPE");
+					    "FDB filter must hold only VTEP_FDB_A_VNI, _TYPE and (a flush) _OWNER");
 			return -EINVAL;
 		}
 	}
@@ -408,19 +454,27 @@ int vtep_nl_fdb_filter(struct vtep_dev *vtep, struct nlattr *nest, u32 *vni,
 	}
 	if (tb[VTEP_FDB_A_TYPE])
 		*type = nla_get_u8(tb[VTEP_FDB_A_TYPE]);
-	return 0;
+	if (!owner) {
+		if (tb[VTEP_FDB_A_OWNER]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VTEP_FDB_A_OWNER],
+					    "FDB dumps do not filter on VTEP_FDB_A_OWNER");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	return owner_get(tb[VTEP_FDB_A_OWNER], true, owner, extack);
 }
 
 int vtep_nl_fdb_flush(struct vtep_dev *vtep, struct genl_info *info)
 {
+	int err, owner;
 	u32 vni;
 	u8 type;
-	int err;
 
 	err = vtep_nl_fdb_filter(vtep, info->attrs[VTEP_A_FDB], &vni, &type,
-				 info->extack);
+				 &owner, info->extack);
 	if (!err)
 		vtep_fdb_flush(vtep, vni ? vtep_vni_lookup(vtep, vni) : NULL,
-			       type);
+			       type, owner);
 	return err;
 }

@@ -310,12 +310,13 @@ static struct vtep_vni_remote *vtep_vni_remote_find(struct vtep_vni *vni,
 }
 
 /*
- * Add @addr to the head-end replication list of @vni, under RTNL. The
- * caller has checked it: unicast, of the device's family. -EEXIST if present,
- * unless @replace (NLM_F_REPLACE): then it is a successful no-op.
+ * Add @addr to the head-end replication list of @vni for @owner, under
+ * RTNL. The caller has checked it: unicast, of the device's family.
+ * -EEXIST if present, unless @replace (NLM_F_REPLACE): then the entry
+ * takes @owner, and nothing else changes.
  */
-int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr, bool replace,
+int vtep_vni_remote_new(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr, u8 owner, bool replace,
 			struct netlink_ext_ack *extack)
 {
 	u32 max = READ_ONCE(vtep->cfg.remote_max);
@@ -326,11 +327,19 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	ASSERT_RTNL();
 	/* The allow table knows the list's members: one lookup, not a walk. */
 	if (vtep_allow_is_remote(vtep, vni->id, addr)) {
-		if (replace)
-			return 0;
-		NL_SET_ERR_MSG(extack,
-			       "Remote is already in the VNI's replication list");
-		return -EEXIST;
+		if (!replace) {
+			NL_SET_ERR_MSG(extack,
+				       "Remote is already in the VNI's replication list");
+			return -EEXIST;
+		}
+		vr = vtep_vni_remote_find(vni, addr);
+		if (vr && vr->owner != owner) {
+			spin_lock_bh(&vtep->lock);
+			WRITE_ONCE(vr->owner, owner);
+			WRITE_ONCE(vtep->vni_gen, vtep->vni_gen + 1);
+			spin_unlock_bh(&vtep->lock);
+		}
+		return 0;
 	}
 	if (max && vni->nremotes >= max) {
 		NL_SET_ERR_MSG(extack,
@@ -349,6 +358,7 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 		return PTR_ERR(r);
 	}
 	vr->peer = r;
+	vr->owner = owner;
 
 	vtep_allow_reserve(vtep);
 	spin_lock_bh(&vtep->lock);
@@ -366,10 +376,13 @@ int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
 	return err;
 }
 
-/* Remove @addr from the replication list of @vni (RTNL); -ENOENT if absent. */
-int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr,
-			struct netlink_ext_ack *extack)
+/*
+ * Remove @addr from the replication list of @vni (RTNL); -ENOENT if absent
+ * or (unless @owner is VTEP_OWNER_ANY) of another owner.
+ */
+int vtep_vni_remote_remove(struct vtep_dev *vtep, struct vtep_vni *vni,
+			   const struct vtep_addr *addr, int owner,
+			   struct netlink_ext_ack *extack)
 {
 	struct vtep_vni_remote *vr;
 
@@ -378,6 +391,10 @@ int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
 	if (!vr) {
 		NL_SET_ERR_MSG(extack,
 			       "Remote is not in the VNI's replication list");
+		return -ENOENT;
+	}
+	if (owner != VTEP_OWNER_ANY && vr->owner != owner) {
+		NL_SET_ERR_MSG(extack, "Remote is of another owner");
 		return -ENOENT;
 	}
 

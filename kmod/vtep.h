@@ -176,6 +176,7 @@ struct vtep_vni_remote {
 	struct list_head node;		/* vni->remotes, RCU */
 	struct vtep_peer *peer;		/* holds a reference */
 	bool dup;			/* an earlier entry reaches its peer set */
+	u8 owner;			/* enum vtep_owner; WRITE_ONCE, RTNL */
 	struct rcu_head rcu;
 };
 
@@ -197,6 +198,7 @@ struct vtep_pset {
 struct vtep_allow_pfx {
 	struct vtep_addr addr;		/* bits past plen are zero */
 	u8 plen;
+	u8 owner;			/* enum vtep_owner */
 };
 
 #define VTEP_ALLOW_MAX		64	/* explicit allowances per VNI */
@@ -271,6 +273,7 @@ struct vtep_fdb {
 	struct rhash_head node;
 	struct vtep_fdb_key key;
 	u8 flags;
+	u8 owner;			/* enum vtep_owner, of static entries */
 	u32 seen;			/* jiffies: last received from, or set */
 	struct vtep_peer __rcu *peer;	/* NULL in the local MAC table */
 	struct hlist_node vnode;	/* vni->fdb_list, under vtep->lock */
@@ -306,6 +309,7 @@ struct vtep_neigh {
 	struct rhash_head node;		/* vtep->neighs */
 	struct vtep_vni_addr_key key;
 	u8 mac[ETH_ALEN];
+	u8 owner;			/* enum vtep_owner */
 	struct hlist_node vnode;	/* vni->neighs, RCU, under RTNL */
 	struct rcu_head rcu;
 };
@@ -389,11 +393,19 @@ struct vtep_vni_cfg {
 	struct vtep_addr group;		/* AF_UNSPEC = no group */
 };
 
+/*
+ * An owner a delete or flush matches (enum vtep_owner), or this: any.
+ * Learned FDB entries are of VTEP_OWNER_KERNEL, which requests never name.
+ */
+#define VTEP_OWNER_ANY		(-1)
+
 /* A VTEP_A_FDB nest: one entry of the control plane */
 struct vtep_fdb_cfg {
 	struct vtep_vni *vni;
 	u8 mac[ETH_ALEN];
 	bool match_dst;			/* a delete: only if it points at dst */
+	bool match_owner;		/* a delete: only if of owner */
+	u8 owner;			/* enum vtep_owner: an add's, a delete's */
 	struct vtep_addr dst;		/* for an add; for a delete, optional */
 };
 
@@ -402,6 +414,7 @@ struct vtep_fdb_info {
 	u32 vni;
 	u8 mac[ETH_ALEN];
 	u8 type;			/* VTEP_FDB_TYPE_ANY: a miss, no entry */
+	u8 owner;			/* of a static entry (learned: KERNEL) */
 	u32 age;			/* ms since seen */
 	struct vtep_addr dst;
 };
@@ -495,7 +508,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       unsigned int n, unsigned int *bad,
 		       struct netlink_ext_ack *extack);
 unsigned int vtep_fdb_flush(struct vtep_dev *vtep, struct vtep_vni *vni,
-			    u8 type);
+			    u8 type, int owner);
 /* vtep_fdb_learn(), vtep_fdb_local_is_new(): learn.h */
 int vtep_learn_limits_check(const struct vtep_dev *vtep,
 			    const struct vtep_cfg *cfg,
@@ -525,10 +538,11 @@ int vtep_neigh_init(struct vtep_dev *vtep);
 void vtep_neigh_uninit(struct vtep_dev *vtep);	/* ndo_uninit: empties */
 void vtep_neigh_free(struct vtep_dev *vtep);	/* priv_destructor */
 int vtep_neigh_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, const u8 *mac, bool replace,
-		   struct netlink_ext_ack *extack);
+		   const struct vtep_addr *addr, const u8 *mac, u8 owner,
+		   bool replace, struct netlink_ext_ack *extack);
 int vtep_neigh_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, struct netlink_ext_ack *extack);
+		   const struct vtep_addr *addr, int owner,
+		   struct netlink_ext_ack *extack);
 void vtep_neigh_flush(struct vtep_dev *vtep, struct vtep_vni *vni);
 bool vtep_neigh_answer(struct vtep_dev *vtep, struct vtep_vni *vni,
 		       struct sk_buff *skb, u16 vid);
@@ -555,12 +569,30 @@ const struct vtep_addr *vtep_vni_group(const struct vtep_vni *vni);
 struct vtep_group_addr *vtep_vni_group_alloc(const struct vtep_addr *group);
 void vtep_vni_group_set(struct vtep_dev *vtep, struct vtep_vni *vni,
 			struct vtep_group_addr *g);
-int vtep_vni_remote_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr, bool replace,
+int vtep_vni_remote_new(struct vtep_dev *vtep, struct vtep_vni *vni,
+			const struct vtep_addr *addr, u8 owner, bool replace,
 			struct netlink_ext_ack *extack);
-int vtep_vni_remote_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-			const struct vtep_addr *addr,
-			struct netlink_ext_ack *extack);
+int vtep_vni_remote_remove(struct vtep_dev *vtep, struct vtep_vni *vni,
+			   const struct vtep_addr *addr, int owner,
+			   struct netlink_ext_ack *extack);
+/* Of a request that names no owner (bridge fdb): UNSPEC, and any */
+static inline int vtep_vni_remote_add(struct vtep_dev *vtep,
+				      struct vtep_vni *vni,
+				      const struct vtep_addr *addr,
+				      bool replace,
+				      struct netlink_ext_ack *extack)
+{
+	return vtep_vni_remote_new(vtep, vni, addr, VTEP_OWNER_UNSPEC, replace,
+				   extack);
+}
+
+static inline int vtep_vni_remote_del(struct vtep_dev *vtep,
+				      struct vtep_vni *vni,
+				      const struct vtep_addr *addr,
+				      struct netlink_ext_ack *extack)
+{
+	return vtep_vni_remote_remove(vtep, vni, addr, VTEP_OWNER_ANY, extack);
+}
 
 /* fdb_ndo.c: the FDB through rtnetlink (bridge fdb) */
 int vtep_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
@@ -609,10 +641,10 @@ bool vtep_allow_is_remote(struct vtep_dev *vtep, u32 vni,
 bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
 		      const struct vtep_addr *src);
 int vtep_allow_add(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, u8 plen, bool replace,
-		   struct netlink_ext_ack *extack);
+		   const struct vtep_addr *addr, u8 plen, u8 owner,
+		   bool replace, struct netlink_ext_ack *extack);
 int vtep_allow_del(struct vtep_dev *vtep, struct vtep_vni *vni,
-		   const struct vtep_addr *addr, u8 plen,
+		   const struct vtep_addr *addr, u8 plen, int owner,
 		   struct netlink_ext_ack *extack);
 void vtep_allow_release(struct vtep_dev *vtep, struct vtep_vni *vni);
 

@@ -25,38 +25,22 @@
 #include "vtepctl.h"
 #include "conf.h"
 
-/* enum vtep_owner's names; others print as numbers */
-static const char *const owner_names[] = {
-	[VTEP_OWNER_UNSPEC] = "unspec",
-	[VTEP_OWNER_KERNEL] = "kernel",
-	[VTEP_OWNER_USER] = "user",
-	[VTEP_OWNER_CONF] = "conf",
-	[VTEP_OWNER_EVPN] = "evpn",
-	[VTEP_OWNER_HOOK] = "hook",
-};
-
+/* An owner's name (parse.c's), or its number in @buf */
 const char *conf_owner_name(uint8_t owner, char buf[4])
 {
-	if (owner < ARRAY_SIZE(owner_names))
-		return owner_names[owner];
+	const char *name = owner_name(owner);
+
+	if (name)
+		return name;
 	snprintf(buf, 4, "%u", owner);
 	return buf;
 }
 
 int conf_owner_parse(const char *s, uint8_t *owner)
 {
-	uint32_t v;
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(owner_names); i++) {
-		if (!strcmp(s, owner_names[i])) {
-			*owner = (uint8_t)i;
-			return 0;
-		}
-	}
-	if (parse_u32(s, 0, 255, &v))
+	if (parse_owner(s, owner))
 		return invarg("OWNER must be unspec, kernel, user, conf, evpn, hook or 0-255",
 			      s);
-	*owner = (uint8_t)v;
 	return 0;
 }
 

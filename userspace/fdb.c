@@ -27,6 +27,8 @@ static const struct kw fdb_kws[] = {
 	  T(KW_CONST, VTEP_FDB_A_TYPE, type), .val = VTEP_FDB_TYPE_STATIC },
 	{ "learned", F(SHOW) | F(FLUSH), 0, 0, 1, NULL,
 	  T(KW_CONST, VTEP_FDB_A_TYPE, type), .val = VTEP_FDB_TYPE_LEARNED },
+	/* last: a batch entry (fdb_batch.c) puts it after dst too */
+	{ "owner", ALL, 0, 1, 0, NULL, T(KW_OWNER, VTEP_FDB_A_OWNER, owner) },
 	{ NULL },
 };
 
@@ -48,6 +50,8 @@ static int fdb_check(int cmd, void *req)
 		pr_err("\"fdb show MAC\" needs \"vni VNI\" and \"dev NAME\"");
 		return -1;
 	}
+	owner_default(FDB_ADD, FDB_REPLACE, cmd, req,
+		      offsetof(struct fdb_req, owner), VTEP_FDB_A_OWNER);
 	return 0;
 }
 
@@ -68,11 +72,12 @@ static const char *const type_names[] = {
 };
 
 /*
- * "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static" or "... learned age
- * 1234ms"; "dev NAME" in text only when the dump was not of one device.
- * JSON as bridge -j fdb show has it: "mac", "ifname", "dst", "vni",
- * "state" ("permanent" static, "" learned), "updated" (seconds since the
- * entry was last refreshed); VTEPCTL_JSON_COMPAT: "type", "age_ms".
+ * "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static owner evpn" or "...
+ * learned owner kernel age 1234ms"; "dev NAME" in text only when the dump
+ * was not of one device. JSON as bridge -j fdb show has it: "mac",
+ * "ifname", "dst", "vni", "state" ("permanent" static, "" learned),
+ * "owner", "updated" (seconds since the entry was last refreshed);
+ * VTEPCTL_JSON_COMPAT: "type", "age_ms".
  */
 int fdb_print(const struct nlmsghdr *nlh, void *data)
 {
@@ -90,7 +95,7 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 	if (!t[VTEP_FDB_A_MAC] || mnl_attr_get_payload_len(t[VTEP_FDB_A_MAC]) != 6)
 		return 0;
 	attr_u32(t[VTEP_FDB_A_VNI], &vni);
-	if (o && o->vni && o->vni != vni)
+	if ((o && o->vni && o->vni != vni) || owner_skip(o, t[VTEP_FDB_A_OWNER]))
 		return 0;
 
 	open_json_object(NULL);
@@ -116,6 +121,7 @@ int fdb_print(const struct nlmsghdr *nlh, void *data)
 				     type == VTEP_FDB_TYPE_STATIC ?
 				     "permanent" : "");
 	}
+	print_owner(t[VTEP_FDB_A_OWNER]);
 	if (attr_u32(t[VTEP_FDB_A_AGE], &age)) {
 		print_uint(compat ? PRINT_ANY : PRINT_FP, "age_ms", "age %ums ",
 			   age);
@@ -161,15 +167,22 @@ const struct vtep_object fdb_object = {
 	.summary = "static MAC entries; show, delete and flush the MAC table",
 	.help =
 	"Usage: vtepctl fdb { add | replace } MAC vni VNI dst ADDR dev NAME\n"
-	"       vtepctl fdb del MAC vni VNI dev NAME [ dst ADDR ]\n"
+	"                   [ owner OWNER ]\n"
+	"       vtepctl fdb del MAC vni VNI dev NAME [ dst ADDR ] [ owner OWNER ]\n"
 	"       vtepctl fdb show [ dev NAME ] [ vni VNI ] [ static | learned ]\n"
-	"       vtepctl fdb show MAC vni VNI dev NAME\n"
+	"                   [ owner OWNER ]\n"
+	"       vtepctl fdb show MAC vni VNI dev NAME [ owner OWNER ]\n"
 	"       vtepctl fdb flush dev NAME [ vni VNI ] [ static | learned ]\n"
-	"Where: MAC  := xx:xx:xx:xx:xx:xx\n"
-	"       VNI  := 1-16777215\n"
-	"       ADDR := IPv4 or IPv6 address of the remote VTEP\n"
+	"                   [ owner OWNER ]\n"
+	"Where: MAC   := xx:xx:xx:xx:xx:xx\n"
+	"       VNI   := 1-16777215\n"
+	"       ADDR  := IPv4 or IPv6 address of the remote VTEP\n"
+	"       OWNER := { unspec | kernel | user | conf | evpn | hook | 0-255 }\n"
 	"add fails if (VNI, MAC) exists; replace creates or overwrites it.\n"
-	"del with dst deletes the entry only if it points at ADDR.\n"
+	"add and replace store owner user unless given; learned entries are\n"
+	"the kernel's.\n"
+	"del with dst deletes the entry only if it points at ADDR; with owner,\n"
+	"only if it is OWNER's. flush with owner deletes OWNER's static entries.\n"
 	"In -batch, consecutive adds (or deletes) for one device go in few large\n"
 	"messages.\n",
 	.check = fdb_check,

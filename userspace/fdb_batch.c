@@ -58,11 +58,13 @@
 #define BATCH_HDR_BYTES (NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + IFNAMSIZ + \
 			 MNL_ATTR_HDRLEN)
 /* VTEP_A_FDB nest: header, VNI (8), MAC (12), DST (8) or DST6 (20) or,
- * for a delete without a condition, none */
-#define ENTRY_BYTES(fam) (4 + 8 + 12 + ((fam) == AF_INET6 ? 20 : \
-					(fam) == AF_INET ? 8 : 0))
+ * for a delete without a condition, none; OWNER (8) if given */
+#define ENTRY_BYTES(fam, own) (4 + 8 + 12 + ((fam) == AF_INET6 ? 20 : \
+					     (fam) == AF_INET ? 8 : 0) + \
+			       ((own) ? 8 : 0))
 /* Entries in one message, at most: the smallest entry, a full message */
-#define CHUNK_ENTRIES ((FDB_BATCH_BYTES - BATCH_HDR_BYTES) / ENTRY_BYTES(0))
+#define CHUNK_ENTRIES ((FDB_BATCH_BYTES - BATCH_HDR_BYTES) / \
+		       ENTRY_BYTES(0, false))
 
 /* One message's worth of lines: adds (or ...) of one device */
 struct fdb_chunk {
@@ -121,8 +123,9 @@ static char *put_attr(char *p, uint16_t type, const void *data, size_t len)
 
 /*
  * Entry e as one VTEP_A_FDB nest, as fdb_put_entry() would build it (VNI,
- * MAC, then DST or DST6; a dst of family 0 is left out), written directly:
- * the keyword table's walk cost more than the rest of a line's parse.
+ * MAC, then DST or DST6, then OWNER; a dst of family 0 is left out, as an
+ * owner not given), written directly: the keyword table's walk cost more
+ * than the rest of a line's parse.
  */
 static void put_batch_entry(struct nlmsghdr *nlh, struct fdb_batch_entry *e)
 {
@@ -136,6 +139,8 @@ static void put_batch_entry(struct nlmsghdr *nlh, struct fdb_batch_entry *e)
 		p = put_attr(p, VTEP_FDB_A_DST6, &e->dst.v6, 16);
 	else if (e->dst.family == AF_INET)
 		p = put_attr(p, VTEP_FDB_A_DST, &e->dst.v4, 4);
+	if (e->has_owner)
+		p = put_attr(p, VTEP_FDB_A_OWNER, &e->owner, 1);
 	((struct nlattr *)start)->nla_type = NLA_F_NESTED | VTEP_A_FDB;
 	((struct nlattr *)start)->nla_len = (uint16_t)(p - start);
 	nlh->nlmsg_len += (uint32_t)(p - start);
@@ -151,7 +156,8 @@ unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 	put_dev(nlh, dev);
 	list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
 	for (i = 0; i < n; i++) {
-		if (nlh->nlmsg_len + ENTRY_BYTES(e[i].dst.family) > limit)
+		if (nlh->nlmsg_len + ENTRY_BYTES(e[i].dst.family,
+						 e[i].has_owner) > limit)
 			break;
 		put_batch_entry(nlh, &e[i]);
 	}
@@ -428,7 +434,8 @@ static int queue_failed(struct vtep_ctx *ctx, struct fdb_pipe *p)
 int fdb_batch_queue(struct vtep_ctx *ctx, int cmd, const struct fdb_req *r)
 {
 	int family = r->set & BIT(VTEP_FDB_A_DST) ? r->dst.family : 0;
-	size_t size = ENTRY_BYTES(family);
+	bool has_owner = r->set & BIT(VTEP_FDB_A_OWNER);
+	size_t size = ENTRY_BYTES(family, has_owner);
 	struct fdb_pipe *p = ctx->queue;
 	struct fdb_batch_entry *e;
 	struct fdb_chunk *c;
@@ -466,6 +473,8 @@ int fdb_batch_queue(struct vtep_ctx *ctx, int cmd, const struct fdb_req *r)
 	memcpy(e->mac, r->mac, 6);
 	e->dst = r->dst;
 	e->dst.family = family;
+	e->has_owner = has_owner;
+	e->owner = r->owner;
 	e->line = ctx->line;
 	c->bytes += size;
 	return 1;

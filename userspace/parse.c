@@ -69,6 +69,36 @@ int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
+static const char *const owner_names[] = {
+	[VTEP_OWNER_UNSPEC] = "unspec",
+	[VTEP_OWNER_KERNEL] = "kernel",
+	[VTEP_OWNER_USER] = "user",
+	[VTEP_OWNER_CONF] = "conf",
+	[VTEP_OWNER_EVPN] = "evpn",
+	[VTEP_OWNER_HOOK] = "hook",
+};
+
+int parse_owner(const char *s, uint8_t *owner)
+{
+	uint32_t n;
+
+	for (n = 0; n < ARRAY_SIZE(owner_names); n++) {
+		if (!strcmp(s, owner_names[n])) {
+			*owner = (uint8_t)n;
+			return 0;
+		}
+	}
+	if (parse_u32(s, 0, UINT8_MAX, &n))
+		return -1;
+	*owner = (uint8_t)n;
+	return 0;
+}
+
+const char *owner_name(uint8_t owner)
+{
+	return owner < ARRAY_SIZE(owner_names) ? owner_names[owner] : NULL;
+}
+
 int parse_on_off(const char *s, uint8_t *on)
 {
 	if (!strcmp(s, "on"))
@@ -304,6 +334,8 @@ const struct kw_type_info kw_types[] = {
 	[KW_RANGE] = { 4 },
 	[KW_CONST] = { 1 },
 	[KW_U64] = { 8 },
+	[KW_OWNER] = { 1, 0, 0,
+		       "owner must be unspec, kernel, user, conf, evpn, hook or 0-255" },
 };
 
 /* An address row: any address, a unicast one, or a group (or "none") */
@@ -347,6 +379,8 @@ static int kw_value(const struct kw *k, void *req, char **v)
 		bad = parse_mac(v[0], p);
 	} else if (k->type == KW_ON_OFF) {
 		bad = parse_on_off(v[0], p);
+	} else if (k->type == KW_OWNER) {
+		bad = parse_owner(v[0], p);
 	} else if (k->type == KW_TRUE || k->type == KW_CONST) {
 		*(uint8_t *)p = k->type == KW_TRUE ? 1 : k->val;
 	} else if (k->type != KW_NONE && kw_ip(k, p, v[0])) {

@@ -48,8 +48,16 @@ static const struct kw peer_kws[] = {
 	  T(KW_IP, VTEP_PEER_A_ADDR, addr) },
 	{ "vni", ALL, ALL, 1, 0, NULL, T(KW_VNI, VTEP_PEER_A_VNI, vni) },
 	{ "dev", ALL, ALL, 1, 0, NULL, T(KW_DEV, 0, dev) },
+	{ "owner", ALL, 0, 1, 0, NULL, T(KW_OWNER, VTEP_PEER_A_OWNER, owner) },
 	{ NULL },
 };
+
+static int peer_check(int cmd, void *req)
+{
+	owner_default(PEER_ADD, PEER_REPLACE, cmd, req,
+		      offsetof(struct peer_req, owner), VTEP_PEER_A_OWNER);
+	return 0;
+}
 
 static const struct vtep_op peer_ops[] = {
 	[PEER_ADD] = { "add", VTEP_CMD_PEER_NEW },
@@ -71,11 +79,13 @@ static void peer_build(struct nlmsghdr *nlh, const void *req)
 		attr_put_ip(nlh, VTEP_PEER_A_ADDR, VTEP_PEER_A_ADDR6, &r->addr);
 	if (r->set & BIT(VTEP_PEER_A_PREFIX))
 		mnl_attr_put_u8(nlh, VTEP_PEER_A_PREFIX, r->plen);
+	if (r->set & BIT(VTEP_PEER_A_OWNER))
+		mnl_attr_put_u8(nlh, VTEP_PEER_A_OWNER, r->owner);
 	mnl_attr_nest_end(nlh, nest);
 }
 
-/* One line per allowance: "198.51.100.0/24 vni 100 dev vtep0"; an event
- * (monitor) names the source refused */
+/* One line per allowance: "198.51.100.0/24 owner conf vni 100 dev vtep0";
+ * an event (monitor) names the source refused, of no owner */
 int peer_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
@@ -95,7 +105,8 @@ int peer_print(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != VTEP_A_PEER)
 			continue;
 		attr_parse_nest(a, t, VTEP_PEER_A_MAX);
-		if (!attr_ip(t[VTEP_PEER_A_ADDR], t[VTEP_PEER_A_ADDR6], &addr))
+		if (!attr_ip(t[VTEP_PEER_A_ADDR], t[VTEP_PEER_A_ADDR6], &addr) ||
+		    owner_skip(o, t[VTEP_PEER_A_OWNER]))
 			continue;
 		attr_u32(t[VTEP_PEER_A_VNI], &vni);
 		attr_u8(t[VTEP_PEER_A_PREFIX], &plen);
@@ -105,6 +116,7 @@ int peer_print(const struct nlmsghdr *nlh, void *data)
 		if (o && o->event)
 			print_string(PRINT_ANY, "event", "%s ", o->event);
 		print_string(PRINT_ANY, "prefix", "%s ", buf);
+		print_owner(t[VTEP_PEER_A_OWNER]);
 		print_vni_dev_end(vni, dev);
 	}
 	return 0;
@@ -131,14 +143,19 @@ const struct vtep_object peer_object = {
 	.summary = "underlay sources a VNI accepts when it takes known peers only",
 	.help =
 	"Usage: vtepctl peer { add | replace | del } PREFIX vni VNI dev NAME\n"
-	"       vtepctl peer show vni VNI dev NAME\n"
+	"                    [ owner OWNER ]\n"
+	"       vtepctl peer show vni VNI dev NAME [ owner OWNER ]\n"
 	"Where: PREFIX := ADDR[/LEN], a unicast IPv4 or IPv6 address or prefix\n"
 	"       VNI    := 1-16777215\n"
+	"       OWNER  := { unspec | user | conf | evpn | hook | 0-255 }\n"
 	"A VNI set to \"peers known\" (vtepctl vni set VNI dev NAME peers known)\n"
 	"accepts frames only from its remotes, the destinations of its static\n"
 	"FDB entries and the prefixes added here (at most 64, 16 of them shorter\n"
 	"than an address); others are dropped and counted (drop_peer).\n"
-	"add fails if PREFIX is listed; replace succeeds either way.\n",
+	"add fails if PREFIX is listed; replace succeeds either way, and gives\n"
+	"it OWNER. add and replace store owner user unless given; del with\n"
+	"owner deletes PREFIX only if it is OWNER's.\n",
+	.check = peer_check,
 	.nest = VTEP_A_PEER,
 	.build = peer_build,
 	.what = peer_what,

@@ -3,6 +3,7 @@
  * remote: a VNI's head-end replication list, the unicast VTEPs that get a
  * copy of each broadcast, multicast and unknown-unicast frame.
  */
+#include <stddef.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -18,8 +19,17 @@ static const struct kw remote_kws[] = {
 	  T(KW_VNI, VTEP_REMOTE_A_VNI, vni) },
 	{ "ADDR", MUT, MUT, 1, 0, NULL, T(KW_IP, VTEP_REMOTE_A_ADDR, addr) },
 	{ "dev", MUT | R(SHOW), MUT, 1, 0, NULL, T(KW_DEV, 0, dev) },
+	{ "owner", MUT | R(SHOW), 0, 1, 0, NULL,
+	  T(KW_OWNER, VTEP_REMOTE_A_OWNER, owner) },
 	{ NULL },
 };
+
+static int remote_check(int cmd, void *req)
+{
+	owner_default(REMOTE_ADD, REMOTE_REPLACE, cmd, req,
+		      offsetof(struct remote_req, owner), VTEP_REMOTE_A_OWNER);
+	return 0;
+}
 
 static int remote_print(const struct nlmsghdr *nlh, void *data);
 static const struct vtep_op remote_ops[] = {
@@ -30,7 +40,7 @@ static const struct vtep_op remote_ops[] = {
 	{ NULL },
 };
 
-/* "192.0.2.2 vni 100 dev vtep0" */
+/* "192.0.2.2 owner evpn vni 100 dev vtep0" */
 static int remote_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VTEP_A_MAX + 1];
@@ -45,11 +55,13 @@ static int remote_print(const struct nlmsghdr *nlh, void *data)
 	if (!attr_ip(t[VTEP_REMOTE_A_ADDR], t[VTEP_REMOTE_A_ADDR6], &ip))
 		return 0;
 	attr_u32(t[VTEP_REMOTE_A_VNI], &vni);
-	if (o && o->vni && o->vni != vni)
+	if ((o && o->vni && o->vni != vni) ||
+	    owner_skip(o, t[VTEP_REMOTE_A_OWNER]))
 		return 0;
 	open_json_object(NULL);
 	/* "dst", as the remote VTEP of an FDB entry (and bridge fdb's) */
 	print_string(PRINT_ANY, "dst", "%s ", format_ip(&ip, buf, sizeof(buf)));
+	print_owner(t[VTEP_REMOTE_A_OWNER]);
 	print_vni_dev_end(vni, attr_str(tb[VTEP_A_IFNAME]));
 	return 0;
 }
@@ -66,10 +78,15 @@ const struct vtep_object remote_object = {
 	.summary = "head-end replication lists: unicast VTEPs flooded to",
 	.help =
 	"Usage: vtepctl remote { add | replace | del } ADDR vni VNI dev NAME\n"
-	"       vtepctl remote show [ dev NAME ] [ vni VNI ]\n"
-	"Where: ADDR := unicast IPv4 or IPv6 address of a remote VTEP\n"
-	"       VNI  := 1-16777215\n"
-	"add fails if ADDR is listed; replace succeeds either way.\n",
+	"                      [ owner OWNER ]\n"
+	"       vtepctl remote show [ dev NAME ] [ vni VNI ] [ owner OWNER ]\n"
+	"Where: ADDR  := unicast IPv4 or IPv6 address of a remote VTEP\n"
+	"       VNI   := 1-16777215\n"
+	"       OWNER := { unspec | user | conf | evpn | hook | 0-255 }\n"
+	"add fails if ADDR is listed; replace succeeds either way, and gives it\n"
+	"OWNER. add and replace store owner user unless given; del with owner\n"
+	"deletes ADDR only if it is OWNER's.\n",
+	.check = remote_check,
 	.nest = VTEP_A_REMOTE,
 	.what = remote_what,
 };

@@ -72,6 +72,41 @@ void obj_build(struct nlmsghdr *nlh, const struct vtep_object *o,
 	mnl_attr_nest_end(nlh, nest);
 }
 
+bool owner_skip(const struct show_opts *o, const struct nlattr *a)
+{
+	uint8_t owner;
+
+	if (!o || !o->owner_given)
+		return false;
+	return !attr_u8(a, &owner) || owner != o->owner;
+}
+
+void print_owner(const struct nlattr *a)
+{
+	const char *name;
+	uint8_t owner;
+
+	if (!attr_u8(a, &owner))
+		return;
+	name = owner_name(owner);
+	if (name)
+		print_string(owner ? PRINT_ANY : PRINT_JSON, "owner",
+			     "owner %s ", name);
+	else
+		print_uint(PRINT_ANY, "owner", "owner %u ", owner);
+}
+
+void owner_default(int cmd_add, int cmd_replace, int cmd, void *req,
+		   unsigned int off, unsigned int attr)
+{
+	uint64_t *set = req;
+
+	if ((cmd == cmd_add || cmd == cmd_replace) && !(*set & BIT(attr))) {
+		*((uint8_t *)req + off) = VTEP_OWNER_USER;
+		*set |= BIT(attr);
+	}
+}
+
 int vtep_refused(struct vtep_ctx *ctx, const char *what)
 {
 	int err = nl_last_error(ctx->nl)->err;
@@ -215,6 +250,22 @@ int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 
 /* ---- show: a get or a dump per device ---- */
 
+/* "owner X" of a show: a filter of what is printed, never sent (the
+ * kernel's dumps and gets take no owner) */
+static void show_owner(const struct vtep_object *o, void *req,
+		       struct show_opts *opts)
+{
+	uint64_t *set = req;
+
+	for (const struct kw *k = o->kws; k->name; k++) {
+		if (k->type == KW_OWNER && (*set & BIT(k->attr))) {
+			opts->owner_given = true;
+			opts->owner = *((uint8_t *)req + k->off);
+			*set &= ~BIT(k->attr);
+		}
+	}
+}
+
 struct show {
 	const struct vtep_object *o;
 	void *req;
@@ -257,6 +308,7 @@ int obj_show(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
 			vni_bit = BIT(k->attr);
 		}
 	}
+	show_owner(o, req, &s.opts);
 	s.opts.dev_given = s.dev[0];
 	/*
 	 * Without "dev", a device that lacks the VNI is no error: it has no
@@ -280,6 +332,7 @@ int obj_get(struct vtep_ctx *ctx, const struct vtep_object *o, void *req,
 	struct nlmsghdr *nlh;
 	int err;
 
+	show_owner(o, req, &opts);
 	nlh = nl_genl_msg(ctx->nl, buf, genl, 0);
 	obj_build(nlh, o, req);
 	o->what(req, what, sizeof(what));

@@ -93,6 +93,10 @@ int parse_vni(const char *s, uint32_t *vni);
 int parse_vlan(const char *s, uint16_t *vid);
 int parse_port(const char *s, uint16_t *port);
 int parse_on_off(const char *s, uint8_t *on);
+/* An owner (enum vtep_owner): its name or a number 0-255 */
+int parse_owner(const char *s, uint8_t *owner);
+/* Its name, or NULL for a number vtepctl has no name for */
+const char *owner_name(uint8_t owner);
 int parse_seconds(const char *s, uint32_t *secs);
 int parse_mac(const char *s, uint8_t mac[6]);
 int parse_ip(const char *s, struct vtep_ip *ip);
@@ -133,6 +137,8 @@ enum kw_type {
 	KW_TRUE,	/* bool set, never sent */
 	KW_CONST,	/* uint8_t set to val */
 	KW_U64,		/* uint64_t, the row's lo-hi (hi 0: no bound) */
+	KW_OWNER,	/* uint8_t, enum vtep_owner: a name or 0-255; a
+			 * show filters by it instead of sending it */
 };
 
 /* What a type stores and how a number of it is bounded (max 0: no number) */
@@ -335,6 +341,8 @@ struct show_opts {
 	const char *event;		/* monitor: the event's name */
 	uint32_t vni;			/* show only this VNI, 0 = all */
 	const struct nlattr *stats;	/* -s: counters to print, VTEP_A_STATS */
+	bool owner_given;		/* show only entries of owner */
+	uint8_t owner;
 };
 
 struct vtep_nl *ctx_nl(struct vtep_ctx *ctx);
@@ -354,6 +362,13 @@ int for_each_vtep(struct vtep_ctx *ctx, const char *dev,
 		  int (*fn)(struct vtep_ctx *ctx, const char *ifname,
 			    void *data),
 		  void *data);
+/* Whether a show skips an entry of owner attribute a (NULL: none said) */
+bool owner_skip(const struct show_opts *o, const struct nlattr *a);
+/* "owner evpn", or a number without a name; text leaves out unspec */
+void print_owner(const struct nlattr *a);
+/* add and replace without "owner": the operator's (VTEP_OWNER_USER) */
+void owner_default(int cmd_add, int cmd_replace, int cmd, void *req,
+		   unsigned int off, unsigned int attr);
 /* A dump whose printed output is held back and retried if interrupted */
 int dump_print(struct vtep_ctx *ctx, struct nlmsghdr *nlh, nl_cb cb,
 	       void *data);
@@ -461,6 +476,7 @@ struct remote_req {
 	char dev[IFNAMSIZ];
 	uint32_t vni;
 	struct vtep_ip addr;
+	uint8_t owner;			/* enum vtep_owner */
 };
 enum { REMOTE_ADD, REMOTE_REPLACE, REMOTE_DEL, REMOTE_SHOW };
 extern const struct vtep_object remote_object;
@@ -471,6 +487,7 @@ struct peer_req {
 	uint32_t vni;
 	struct vtep_ip addr;
 	uint8_t plen;
+	uint8_t owner;			/* enum vtep_owner */
 };
 enum { PEER_ADD, PEER_REPLACE, PEER_DEL, PEER_SHOW };
 extern const struct vtep_object peer_object;
@@ -482,6 +499,7 @@ struct neigh_req {
 	struct vtep_ip addr;
 	uint8_t mac[6];
 	uint32_t vni;
+	uint8_t owner;			/* enum vtep_owner */
 };
 enum { NEIGH_ADD, NEIGH_REPLACE, NEIGH_DEL, NEIGH_SHOW };
 extern const struct vtep_object neigh_object;
@@ -500,6 +518,7 @@ struct fdb_req {
 	uint32_t vni;
 	struct vtep_ip dst;
 	uint8_t type;			/* enum vtep_fdb_type, show/flush */
+	uint8_t owner;			/* enum vtep_owner */
 };
 enum { FDB_ADD, FDB_REPLACE, FDB_DEL, FDB_SHOW, FDB_FLUSH };
 extern const struct vtep_object fdb_object;
@@ -512,6 +531,8 @@ struct fdb_batch_entry {
 	uint32_t vni;
 	uint8_t mac[6];
 	struct vtep_ip dst;
+	bool has_owner;			/* OWNER sent: an add's, a delete's */
+	uint8_t owner;
 	unsigned int line;
 	uint32_t off;			/* offset of its nest in the message */
 };

@@ -438,7 +438,7 @@ for h in h1 h2; do fdb_snap $h >"$TMP/before-$h"; done
 diag "h1 before: $(wc -l <"$TMP/before-h1") lines; h2: $(wc -l <"$TMP/before-h2")"
 # (the identity checks below are not blind: the snapshots hold each kind)
 check "the snapshots before the restarts hold h1's and h2's static entries, remotes and neighbours" \
-	bash -c "for h in h1 h2; do grep -q '^fdb 100 ' $TMP/before-\$h && grep -q '^192\.0\.2\.[0-9]* vni ' $TMP/before-\$h &&
+	bash -c "for h in h1 h2; do grep -q '^fdb 100 ' $TMP/before-\$h && grep -q '^192\.0\.2\.[0-9]* owner evpn vni ' $TMP/before-\$h &&
 		grep -q ' lladdr ' $TMP/before-\$h || exit 1; done"
 mon_start
 mon_mark

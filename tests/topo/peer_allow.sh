@@ -186,7 +186,7 @@ check "an explicit address lets h2 in" ping_ok v2 203.0.113.1
 
 # The control plane's side: listing, duplicates, limits, errors.
 check "peer show lists the allowances" \
-	bash -c "nq h1 $VTEPCTL peer show vni 100 dev vtep0 | sed 's/ *\$//' | sort | paste -sd';' | grep -qx '192.0.2.2/32 vni 100 dev vtep0;192.0.2.64/26 vni 100 dev vtep0'"
+	bash -c "nq h1 $VTEPCTL peer show vni 100 dev vtep0 | sed 's/ *\$//' | sort | paste -sd';' | grep -qx '192.0.2.2/32 owner user vni 100 dev vtep0;192.0.2.64/26 owner user vni 100 dev vtep0'"
 check "add of a listed prefix is refused (exit 2)" \
 	bash -c "nq h1 $VTEPCTL peer add 192.0.2.64/26 vni 100 dev vtep0; test \$? = 2"
 check "replace of a listed prefix succeeds" nq h1 "$VTEPCTL" peer replace 192.0.2.64/26 vni 100 dev vtep0

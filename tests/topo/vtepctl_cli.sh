@@ -286,8 +286,8 @@ t "remote replace adds a missing address" 0 "" "" remote replace 192.0.2.4 vni 1
 t "remote add to another VNI" 0 "" "" remote add 192.0.2.5 vni 200 dev vtep0
 t "remote add of an IPv6 address on the IPv6 device" 0 "" "" \
 	remote add 2001:db8::2 vni 600 dev vtep6
-t "remote show dev vni in text" 0 "192.0.2.2 vni 100 dev vtep0
-192.0.2.4 vni 100 dev vtep0" "" remote show dev vtep0 vni 100
+t "remote show dev vni in text" 0 "192.0.2.2 owner user vni 100 dev vtep0
+192.0.2.4 owner user vni 100 dev vtep0" "" remote show dev vtep0 vni 100
 tj "remote show -j of every device" \
 	'[.[] | [.dst, .vni, .ifname]] | sort == [["192.0.2.2", 100, "vtep0"], ["192.0.2.4", 100, "vtep0"], ["192.0.2.5", 200, "vtep0"], ["2001:db8::2", 600, "vtep6"]]' \
 	remote show
@@ -331,14 +331,14 @@ t "fdb replace of an existing entry succeeds" 0 "" "" fdb replace $M1 vni 100 ds
 t "fdb replace run twice succeeds again" 0 "" "" fdb replace $M1 vni 100 dst 192.0.2.3 dev vtep0
 t "fdb replace creates a missing entry" 0 "" "" fdb replace $M2 vni 200 dst 192.0.2.5 dev vtep0
 t "fdb add with an IPv6 destination" 0 "" "" fdb add $M1 vni 600 dst 2001:db8::2 dev vtep6
-t "fdb show MAC vni dev in text" 0 "$M1 vni 100 dst 192.0.2.3 static" "" \
+t "fdb show MAC vni dev in text" 0 "$M1 vni 100 dst 192.0.2.3 static owner user" "" \
 	fdb show $M1 vni 100 dev vtep0
-t "fdb show dev vni in text" 0 "$M2 vni 200 dst 192.0.2.5 static" "" fdb show dev vtep0 vni 200
-t "fdb show vni without dev names the device" 0 "$M1 vni 600 dst 2001:db8::2 dev vtep6 static" "" \
+t "fdb show dev vni in text" 0 "$M2 vni 200 dst 192.0.2.5 static owner user" "" fdb show dev vtep0 vni 200
+t "fdb show vni without dev names the device" 0 "$M1 vni 600 dst 2001:db8::2 dev vtep6 static owner user" "" \
 	fdb show vni 600
 t "fdb show vni that no device has" 0 "" "" fdb show vni 999
 tj "fdb show -j dev returns what was added" \
-	'sort == ([{"mac": "'$M1'", "vni": 100, "dst": "192.0.2.3", "ifname": "vtep0", "state": "permanent"}, {"mac": "'$M2'", "vni": 200, "dst": "192.0.2.5", "ifname": "vtep0", "state": "permanent"}] | sort)' \
+	'sort == ([{"mac": "'$M1'", "vni": 100, "dst": "192.0.2.3", "ifname": "vtep0", "state": "permanent", "owner": "user"}, {"mac": "'$M2'", "vni": 200, "dst": "192.0.2.5", "ifname": "vtep0", "state": "permanent", "owner": "user"}] | sort)' \
 	fdb show dev vtep0
 VTEPCTL_JSON_COMPAT=1 tj "VTEPCTL_JSON_COMPAT=1: fdb show -j has the keys of before" \
 	'[.[] | [.type, has("state")]] == [["static", false], ["static", false]]' fdb show dev vtep0
@@ -380,7 +380,7 @@ tj "fdb show learned shows only the learned entry" \
 tj "fdb show static shows only static entries" \
 	'([.[].mac] | sort == ["'$M1'", "'$M2'"]) and ([.[].state] | unique == ["permanent"])' \
 	fdb show dev vtep0 static
-t "fdb show vni static in text" 0 "$M1 vni 100 dst 192.0.2.3 static" "" \
+t "fdb show vni static in text" 0 "$M1 vni 100 dst 192.0.2.3 static owner user" "" \
 	fdb show dev vtep0 vni 100 static
 tj "stats show -j counts the received frame on the device" \
 	'.[0] | .ifname == "vtep0" and (has("vni") | not) and .stats64.rx.packets == 1 and .vtep_stats.fdb_learned == 1 and (.vtep_stats | has("rx_packets") | not)' \
@@ -439,7 +439,7 @@ else
 	vc fdb add $M1 vni 100 dst 192.0.2.2 dev vtep0
 	tp "fdb del dst of another destination is refused" 2 \
 		"Error: fdb $M1 vni 100 dev vtep0: " fdb del $M1 vni 100 dev vtep0 dst 192.0.2.9
-	t "and the entry is kept" 0 "$M1 vni 100 dst 192.0.2.2 static" "" \
+	t "and the entry is kept" 0 "$M1 vni 100 dst 192.0.2.2 static owner user" "" \
 		fdb show $M1 vni 100 dev vtep0
 	t "fdb del dst of its destination deletes it" 0 "" "" \
 		fdb del $M1 vni 100 dev vtep0 dst 192.0.2.2
@@ -450,7 +450,7 @@ else
 		fdb replace $M1 vni 100 dst 192.0.2.5 dev vtep0
 	t "the source's late hook: -ignore-missing fdb del dst exits 0" 0 "" "" \
 		-ignore-missing fdb del $M1 vni 100 dev vtep0 dst 192.0.2.2
-	t "and the destination's entry survives" 0 "$M1 vni 100 dst 192.0.2.5 static" "" \
+	t "and the destination's entry survives" 0 "$M1 vni 100 dst 192.0.2.5 static owner user" "" \
 		fdb show $M1 vni 100 dev vtep0
 	t "-ignore-missing fdb del dst of a missing entry exits 0" 0 "" "" \
 		-ignore-missing fdb del 02:00:00:00:00:77 vni 100 dev vtep0 dst 192.0.2.2
@@ -459,7 +459,7 @@ else
 	t "fdb del dst with its IPv6 destination deletes it" 0 "" "" \
 		fdb del $M1 vni 600 dev vtep6 dst 2001:db8::2
 	t "-ignore-missing -batch: each conditional del applies in turn" 0 \
-		"$M1 vni 100 dst 192.0.2.5 static" "" -ignore-missing -batch - <<EOF
+		"$M1 vni 100 dst 192.0.2.5 static owner user" "" -ignore-missing -batch - <<EOF
 fdb del $M1 vni 100 dev vtep0 dst 192.0.2.2
 fdb show dev vtep0
 fdb del $M1 vni 100 dev vtep0 dst 192.0.2.5
@@ -617,15 +617,15 @@ kill $monj $mont $mont_t $mont_ts $monj_t
 wait $monj $mont $mont_t $mont_ts $monj_t 2>/dev/null
 cmd="vtepctl -j monitor dump >mon.json (then fdb add, fdb del)"
 is "monitor -j sees the fdb add event" "$(jq -R -s 'split("\n") | map(select(length > 0) | fromjson) |
-	any(.[]; . == {"event": "fdb_added", "mac": "02:00:00:00:0e:01", "vni": 100, "dst": "192.0.2.9", "ifname": "vtep0", "state": "permanent"})' "$T/mon.json" 2>&1)" true
+	any(.[]; . == {"event": "fdb_added", "mac": "02:00:00:00:0e:01", "vni": 100, "dst": "192.0.2.9", "ifname": "vtep0", "state": "permanent", "owner": "user"})' "$T/mon.json" 2>&1)" true
 is "monitor -j dump starts with the present tables" \
 	"$(head -n 1 "$T/mon.json"; grep -c '"vni_present"' "$T/mon.json")" '{"event":"resync_begin"}
 3'
 cmd="vtepctl monitor dump >mon.txt (then fdb add, fdb del)"
 is "monitor in text sees the fdb add and del events" \
 	"$(grep -E '^fdb_(added|deleted) ' "$T/mon.txt")" \
-	"fdb_added 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static
-fdb_deleted 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static"
+	"fdb_added 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static owner user
+fdb_deleted 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static owner user"
 
 cmd="vtepctl -t monitor dump >mon-t.txt (then fdb add, fdb del)"
 is "-t monitor: a Timestamp line before each event, as ip monitor -t" \
@@ -633,7 +633,7 @@ is "-t monitor: a Timestamp line before each event, as ip monitor -t" \
 	   grep -Ec '^Timestamp: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} [0-9]+ usec$')" 1
 cmd="vtepctl -ts monitor dump >mon-ts.txt (then fdb add, fdb del)"
 is "-ts monitor: a [YYYY-MM-DDTHH:MM:SS.USEC] prefix on each event's line" \
-	"$(grep -Ec '^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] fdb_(added|deleted) 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static$' "$T/mon-ts.txt")" 2
+	"$(grep -Ec '^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] fdb_(added|deleted) 02:00:00:00:0e:01 vni 100 dst 192.0.2.9 dev vtep0 static owner user$' "$T/mon-ts.txt")" 2
 cmd="vtepctl -j -t monitor dump >mon-t.json (then fdb add, fdb del)"
 is "-j -t monitor: a \"timestamp\" key, first, in each event's object" \
 	"$(jq -R -s 'split("\n") | map(select(length > 0) | fromjson) |

@@ -107,6 +107,7 @@ static const struct field remote_f[] = {
 	[VTEP_REMOTE_A_VNI] = { "vni", K_U32 },
 	[VTEP_REMOTE_A_ADDR] = { "addr", K_IP4 },
 	[VTEP_REMOTE_A_ADDR6] = { "addr6", K_IP6 },
+	[VTEP_REMOTE_A_OWNER] = { "owner", K_U8 },
 };
 
 static const struct field fdb_f[] = {
@@ -116,6 +117,7 @@ static const struct field fdb_f[] = {
 	[VTEP_FDB_A_DST6] = { "dst6", K_IP6 },
 	[VTEP_FDB_A_TYPE] = { "type", K_U8 },
 	[VTEP_FDB_A_AGE] = { "age", K_U32 },
+	[VTEP_FDB_A_OWNER] = { "owner", K_U8 },
 };
 
 static const struct field alias_f[] = {

@@ -12,10 +12,38 @@
 static const struct cmd_case cases[] = {
 	{ "fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0", 0, "",
 	  VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL,
-	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2}" },
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2 owner=2}" },
 	{ "fdb replace 02:00:00:00:00:01 vni 5 dst 2001:db8::5 dev vtep0", 0, "",
 	  VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_REPLACE,
-	  "ifname=vtep0 fdb{vni=5 mac=02:00:00:00:00:01 dst6=2001:db8::5}" },
+	  "ifname=vtep0 fdb{vni=5 mac=02:00:00:00:00:01 dst6=2001:db8::5 owner=2}" },
+	/* owners: by name or number; add's default is user, del's none */
+	{ "fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 owner evpn",
+	  0, "", VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2 owner=4}" },
+	{ "fdb replace 00:11:22:33:44:55 owner 200 vni 100 dst 192.0.2.2 dev vtep0",
+	  0, "", VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_REPLACE,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2 owner=200}" },
+	{ "fdb add 00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 owner unspec",
+	  0, "", VTEP_CMD_FDB_NEW, NLM_F_CREATE | NLM_F_EXCL,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 dst=192.0.2.2 owner=0}" },
+	{ "fdb del 00:11:22:33:44:55 vni 100 dev vtep0 owner hook", 0, "",
+	  VTEP_CMD_FDB_DEL, 0,
+	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55 owner=5}" },
+	{ "fdb flush dev vtep0 owner conf", 0, "", VTEP_CMD_FDB_FLUSH, 0,
+	  "ifname=vtep0 fdb{owner=3}" },
+	{ "fdb flush dev vtep0 vni 9 static owner user", 0, "",
+	  VTEP_CMD_FDB_FLUSH, 0, "ifname=vtep0 fdb{vni=9 type=1 owner=2}" },
+	/* a show filters owners itself: none is sent */
+	{ "fdb show dev vtep0 owner evpn", 0, "", VTEP_CMD_FDB_GET, NLM_F_DUMP,
+	  "ifname=vtep0" },
+	{ "fdb show dev vtep0 static owner evpn", 0, "", VTEP_CMD_FDB_GET,
+	  NLM_F_DUMP, "ifname=vtep0 fdb{type=1}" },
+	BAD("fdb add 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0 owner bgp",
+	    "Error: argument \"bgp\" is wrong: owner must be unspec, kernel, user, conf, evpn, hook or 0-255\n"),
+	BAD("fdb add 00:11:22:33:44:55 vni 1 dst 192.0.2.2 dev vtep0 owner 256",
+	    "Error: argument \"256\" is wrong: owner must be unspec, kernel, user, conf, evpn, hook or 0-255\n"),
+	BAD("fdb del 00:11:22:33:44:55 vni 1 dev vtep0 owner user owner evpn",
+	    "Error: duplicate \"owner\": \"evpn\" is the second value\n"),
 	{ "fdb del 00:11:22:33:44:55 vni 100 dev vtep0", 0, "", VTEP_CMD_FDB_DEL, 0,
 	  "ifname=vtep0 fdb{vni=100 mac=00:11:22:33:44:55}" },
 	/* del only if the entry points there: the destination in the nest */
@@ -72,7 +100,8 @@ START_TEST(commands)
 END_TEST
 
 static void put_entry(nl_cb cb, void *data, const char *dev, const char *mac,
-		      uint32_t vni, const char *dst, uint8_t type, int age)
+		      uint32_t vni, const char *dst, uint8_t type, int owner,
+		      int age)
 {
 	char b[512];
 	struct nlmsghdr *nlh = reply_start(b, VTEP_CMD_FDB_GET, dev, 7);
@@ -86,6 +115,8 @@ static void put_entry(nl_cb cb, void *data, const char *dev, const char *mac,
 	mnl_attr_put(nlh, VTEP_FDB_A_MAC, 6, m);
 	attr_put_ip(nlh, VTEP_FDB_A_DST, VTEP_FDB_A_DST6, &ip);
 	mnl_attr_put_u8(nlh, VTEP_FDB_A_TYPE, type);
+	if (owner >= 0)
+		mnl_attr_put_u8(nlh, VTEP_FDB_A_OWNER, (uint8_t)owner);
 	if (age >= 0)
 		mnl_attr_put_u32(nlh, VTEP_FDB_A_AGE, (uint32_t)age);
 	mnl_attr_nest_end(nlh, nest);
@@ -102,9 +133,16 @@ int fdb_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 		return 0;
 	}
 	put_entry(cb, data, "vtep0", "00:11:22:33:44:55", 100, "192.0.2.2",
-		  VTEP_FDB_TYPE_STATIC, -1);
+		  VTEP_FDB_TYPE_STATIC, VTEP_OWNER_EVPN, -1);
 	put_entry(cb, data, "vtep0", "02:00:00:00:00:0a", 100, "2001:db8::7",
-		  VTEP_FDB_TYPE_LEARNED, 1234);
+		  VTEP_FDB_TYPE_LEARNED, VTEP_OWNER_KERNEL, 1234);
+	put_entry(cb, data, "vtep0", "02:00:00:00:00:0b", 100, "192.0.2.3",
+		  VTEP_FDB_TYPE_STATIC, VTEP_OWNER_UNSPEC, -1);
+	put_entry(cb, data, "vtep0", "02:00:00:00:00:0c", 100, "192.0.2.4",
+		  VTEP_FDB_TYPE_STATIC, 200, -1);
+	/* an older kernel's: no owner at all */
+	put_entry(cb, data, "vtep0", "02:00:00:00:00:0d", 100, "192.0.2.5",
+		  VTEP_FDB_TYPE_STATIC, -1, -1);
 	return 0;
 }
 
@@ -114,29 +152,43 @@ static const struct {
 	const char *want;
 	bool compat;		/* VTEPCTL_JSON_COMPAT=1 */
 } show_cases[] = {
+	/* text leaves out owner unspec; a number has no name */
 	{ "fdb show dev vtep0", false,
-	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static\n"
-	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n", false },
+	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static owner evpn\n"
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned owner kernel age 1234ms\n"
+	  "02:00:00:00:00:0b vni 100 dst 192.0.2.3 static\n"
+	  "02:00:00:00:00:0c vni 100 dst 192.0.2.4 static owner 200\n"
+	  "02:00:00:00:00:0d vni 100 dst 192.0.2.5 static\n", false },
 	/* all devices: each line names its device */
-	{ "fdb show", false,
-	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 static\n"
-	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 dev vtep0 learned age 1234ms\n", false },
+	{ "fdb show owner evpn", false,
+	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 dev vtep0 static owner evpn\n", false },
+	{ "fdb show dev vtep0 owner kernel", false,
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned owner kernel age 1234ms\n", false },
+	{ "fdb show dev vtep0 owner unspec", false,
+	  "02:00:00:00:00:0b vni 100 dst 192.0.2.3 static\n", false },
+	{ "fdb show dev vtep0 owner 200", true,
+	  "[{\"mac\":\"02:00:00:00:00:0c\",\"vni\":100,\"dst\":\"192.0.2.4\","
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\",\"owner\":200}]\n", false },
 	/* bridge -j fdb show's keys: "state", "updated" in seconds */
 	{ "fdb show dev vtep0", true,
 	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
-	  "\"ifname\":\"vtep0\",\"state\":\"permanent\"},"
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\",\"owner\":\"evpn\"},"
 	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
-	  "\"ifname\":\"vtep0\",\"state\":\"\",\"updated\":1}]\n", false },
+	  "\"ifname\":\"vtep0\",\"state\":\"\",\"owner\":\"kernel\",\"updated\":1},"
+	  "{\"mac\":\"02:00:00:00:00:0b\",\"vni\":100,\"dst\":\"192.0.2.3\","
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\",\"owner\":\"unspec\"},"
+	  "{\"mac\":\"02:00:00:00:00:0c\",\"vni\":100,\"dst\":\"192.0.2.4\","
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\",\"owner\":200},"
+	  "{\"mac\":\"02:00:00:00:00:0d\",\"vni\":100,\"dst\":\"192.0.2.5\","
+	  "\"ifname\":\"vtep0\",\"state\":\"permanent\"}]\n", false },
 	/* the keys of before, one release behind VTEPCTL_JSON_COMPAT */
-	{ "fdb show dev vtep0", true,
-	  "[{\"mac\":\"00:11:22:33:44:55\",\"vni\":100,\"dst\":\"192.0.2.2\","
-	  "\"ifname\":\"vtep0\",\"type\":\"static\"},"
-	  "{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
-	  "\"ifname\":\"vtep0\",\"type\":\"learned\",\"age_ms\":1234}]\n", true },
+	{ "fdb show dev vtep0 owner kernel", true,
+	  "[{\"mac\":\"02:00:00:00:00:0a\",\"vni\":100,\"dst\":\"2001:db8::7\","
+	  "\"ifname\":\"vtep0\",\"type\":\"learned\",\"owner\":\"kernel\","
+	  "\"age_ms\":1234}]\n", true },
 	/* text is the same either way */
-	{ "fdb show dev vtep0", false,
-	  "00:11:22:33:44:55 vni 100 dst 192.0.2.2 static\n"
-	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned age 1234ms\n", true },
+	{ "fdb show dev vtep0 owner kernel", false,
+	  "02:00:00:00:00:0a vni 100 dst 2001:db8::7 learned owner kernel age 1234ms\n", true },
 };
 
 START_TEST(show_output)

@@ -11,10 +11,20 @@
 static const struct cmd_case cases[] = {
 	{ "remote add 192.0.2.2 vni 100 dev vtep0", 0, "", VTEP_CMD_REMOTE_NEW,
 	  NLM_F_CREATE | NLM_F_EXCL,
-	  "ifname=vtep0 remote{vni=100 addr=192.0.2.2}" },
+	  "ifname=vtep0 remote{vni=100 addr=192.0.2.2 owner=2}" },
 	{ "remote replace 2001:db8::2 vni 100 dev vtep0", 0, "",
 	  VTEP_CMD_REMOTE_NEW, NLM_F_CREATE | NLM_F_REPLACE,
-	  "ifname=vtep0 remote{vni=100 addr6=2001:db8::2}" },
+	  "ifname=vtep0 remote{vni=100 addr6=2001:db8::2 owner=2}" },
+	{ "remote add 192.0.2.2 vni 100 dev vtep0 owner evpn", 0, "",
+	  VTEP_CMD_REMOTE_NEW, NLM_F_CREATE | NLM_F_EXCL,
+	  "ifname=vtep0 remote{vni=100 addr=192.0.2.2 owner=4}" },
+	{ "remote del 192.0.2.2 vni 100 dev vtep0 owner conf", 0, "",
+	  VTEP_CMD_REMOTE_DEL, 0,
+	  "ifname=vtep0 remote{vni=100 addr=192.0.2.2 owner=3}" },
+	{ "remote show dev vtep0 owner hook", 0, "", VTEP_CMD_REMOTE_GET,
+	  NLM_F_DUMP, "ifname=vtep0" },
+	BAD("remote add 192.0.2.2 vni 100 dev vtep0 owner -1",
+	    "Error: argument \"-1\" is wrong: owner must be unspec, kernel, user, conf, evpn, hook or 0-255\n"),
 	{ "remote del vni 7 dev vtep0 198.51.100.9", 0, "", VTEP_CMD_REMOTE_DEL, 0,
 	  "ifname=vtep0 remote{vni=7 addr=198.51.100.9}" },
 	{ "remote show dev vtep0 vni 100", 0, "", VTEP_CMD_REMOTE_GET, NLM_F_DUMP,
@@ -57,6 +67,8 @@ int remote_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 		inet_pton(AF_INET, addrs[i], &a);
 		mnl_attr_put_u32(nlh, VTEP_REMOTE_A_VNI, 100 + i);
 		mnl_attr_put(nlh, VTEP_REMOTE_A_ADDR, 4, &a);
+		mnl_attr_put_u8(nlh, VTEP_REMOTE_A_OWNER,
+				i ? VTEP_OWNER_EVPN : VTEP_OWNER_UNSPEC);
 		mnl_attr_nest_end(nlh, nest);
 		cb(nlh, data);
 	}
@@ -70,11 +82,16 @@ START_TEST(show_output)
 
 	ck_assert_int_eq(run_cmd("remote show dev vtep0", &f, false, &c), 0);
 	ck_assert_str_eq(c.obuf, "192.0.2.2 vni 100 dev vtep0\n"
-				 "192.0.2.3 vni 101 dev vtep0\n");
+				 "192.0.2.3 owner evpn vni 101 dev vtep0\n");
 	cap_free(&c);
 	ck_assert_int_eq(run_cmd("remote show dev vtep0 vni 101", &f, true, &c), 0);
 	ck_assert_str_eq(c.obuf,
-			 "[{\"dst\":\"192.0.2.3\",\"vni\":101,\"ifname\":\"vtep0\"}]\n");
+			 "[{\"dst\":\"192.0.2.3\",\"owner\":\"evpn\",\"vni\":101,\"ifname\":\"vtep0\"}]\n");
+	cap_free(&c);
+	ck_assert_int_eq(run_cmd("remote show dev vtep0 owner unspec", &f, true,
+				 &c), 0);
+	ck_assert_str_eq(c.obuf,
+			 "[{\"dst\":\"192.0.2.2\",\"owner\":\"unspec\",\"vni\":100,\"ifname\":\"vtep0\"}]\n");
 	cap_free(&c);
 }
 END_TEST

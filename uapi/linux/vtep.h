@@ -145,15 +145,19 @@
  *     A dump during which a VNI or a remote of the device changed carries
  *     NLM_F_DUMP_INTR (at least on NLMSG_DONE); so does REMOTE_GET's.
  *
- * VTEP_CMD_REMOTE_NEW   IFINDEX|IFNAME, VTEP_A_REMOTE { VNI, ADDR|ADDR6 }
+ * VTEP_CMD_REMOTE_NEW   IFINDEX|IFNAME, VTEP_A_REMOTE { VNI, ADDR|ADDR6,
+ *                       [OWNER] }
  *     Adds a unicast address to the VNI's head-end replication list: every
  *     broadcast, multicast or unknown-unicast frame of the VNI is sent to
- *     it once. -EEXIST if present (unless NLM_F_REPLACE: then a no-op),
+ *     it once. -EEXIST if present (unless NLM_F_REPLACE: then it only
+ *     takes the message's owner),
  *     -EAFNOSUPPORT if of the other family than the local address, -EINVAL
  *     for a multicast, broadcast or unspecified address.
- * VTEP_CMD_REMOTE_DEL   same attributes; -ENOENT if absent.
+ * VTEP_CMD_REMOTE_DEL   same attributes; -ENOENT if absent (or, with
+ *                       OWNER, of another owner).
  * VTEP_CMD_REMOTE_GET   dump: IFINDEX|IFNAME, [VTEP_A_REMOTE { VNI }]
  *     reply: one message per remote: IFINDEX, IFNAME, VTEP_A_REMOTE
+ *            { VNI, ADDR|ADDR6, OWNER }
  *
  * VTEP_A_VNI's PEERS (enum vtep_peers, default ANY) says whose frames the
  * VNI accepts. KNOWN: only frames whose outer source is on the VNI's
@@ -167,16 +171,19 @@
  * kept whatever the mode, so switching loses no frame of a known peer.
  *
  * VTEP_CMD_PEER_NEW     IFINDEX|IFNAME, VTEP_A_PEER { VNI, ADDR|ADDR6,
- *                       [PREFIX] }
+ *                       [PREFIX], [OWNER] }
  *     Allows an address or, with PREFIX shorter than the address, a
  *     prefix (stored with the host bits cleared) to send the VNI's frames.
- *     -EEXIST if allowed (unless NLM_F_REPLACE: a no-op), -ENOSPC past 64
+ *     -EEXIST if allowed (unless NLM_F_REPLACE: it then only takes the
+ *     message's owner), -ENOSPC past 64
  *     allowances per VNI or 16 prefixes shorter than an address,
  *     -EAFNOSUPPORT for the other family, -EINVAL for a prefix longer than
  *     the address or a multicast address.
- * VTEP_CMD_PEER_DEL     same attributes; -ENOENT if not allowed.
+ * VTEP_CMD_PEER_DEL     same attributes; -ENOENT if not allowed (or, with
+ *                       OWNER, allowed by another owner).
  * VTEP_CMD_PEER_GET     do: IFINDEX|IFNAME, VTEP_A_PEER { VNI }
- *     reply: IFINDEX, IFNAME, one VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX }
+ *     reply: IFINDEX, IFNAME, one VTEP_A_PEER { VNI, ADDR|ADDR6, PREFIX,
+ *     OWNER }
  *     per allowance (remotes and FDB destinations are not listed: they
  *     have their own commands).
  *
@@ -211,34 +218,41 @@
  *     reply: IFINDEX, IFNAME, one VTEP_A_ALIAS { ADDR|ADDR6, PEER|PEER6 }
  *     per alias (primaries are not listed on their own).
  *
- * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6 }
+ * VTEP_CMD_FDB_NEW      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6,
+ *                       [OWNER] }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
  *     Adds static entries (never aged, never overwritten by learning).
  *     A learned entry for the (VNI, MAC) is always replaced and becomes
  *     static (VTEP_EVENT_FDB_CHANGED), NLM_F_REPLACE or not. -EEXIST if a
  *     static entry exists, unless NLM_F_REPLACE: then it is replaced (no
- *     event when nothing changed). A batch is applied whole
- *     or not at all, under one hold of the table's lock (so learning cannot
- *     interleave): on the first refused entry, what this message added or
- *     replaced is put back as it was, no event is sent, the error is that
- *     entry's (the datapath and dumps, which do not take the lock, may
- *     have seen the entries applied before it), and the extack points (NLMSGERR_ATTR_OFFS) at that entry's
- *     nest. -ENOSPC when the device's static limit (FDB_MAX) or peer
- *     limit (PEER_MAX, for an entry sending to a new address) would be
+ *     event when neither destination nor owner changed). A batch is
+ *     applied whole or not at all, under one hold of the table's lock
+ *     (so learning cannot interleave): on the first refused entry, what
+ *     this message added or replaced is put back as it was, no event is
+ *     sent, the error is that entry's (the datapath and dumps, which do
+ *     not take the lock, may have seen the entries applied before it),
+ *     and the extack points (NLMSGERR_ATTR_OFFS) at that entry's nest.
+ *     -ENOSPC when the device's static limit (FDB_MAX) or peer limit
+ *     (PEER_MAX, for an entry sending to a new address) would be
  *     exceeded; learned entries never count against FDB_MAX. -ENOENT
  *     for a VNI not on the device. Userspace splits large loads over
  *     several messages.
- * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, [DST|DST6] }
+ * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, [DST|DST6],
+ *                       [OWNER] }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... }
  *     Deletes entries, static or learned. With DST|DST6, an entry is
  *     deleted only if it points at that address (a hook removes only the
  *     entry it installed, not one a newer owner of the MAC put there).
- *     -ENOENT if an entry is absent or points elsewhere. A batch deletes
+ *     With OWNER, only a static entry of that owner ("Owners").
+ *     -ENOENT if an entry is absent, points elsewhere or is of another
+ *     owner. A batch deletes
  *     all its entries or none, as FDB_NEW adds them.
  * VTEP_CMD_FDB_GET      do: IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC }
  *                       dump: IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
  *     reply: IFINDEX, IFNAME, VTEP_A_FDB { VNI, MAC, DST|DST6, TYPE,
- *            AGE (ms since last seen; learned entries only) }
+ *            OWNER (KERNEL for learned entries), AGE (ms since last seen;
+ *            learned entries only) }
+ *     A dump's filter takes no OWNER (-EINVAL): readers filter owners.
  *     A dump that spans several messages resumes where it stopped; each
  *     entry present for the whole dump is returned exactly once. If the
  *     table changed in between, the last message carries NLM_F_DUMP_INTR;
@@ -247,8 +261,10 @@
  *     entry was sent. Readers dump again, after a short pause. A message
  *     visits a bounded number of entries (a few thousand); one that found
  *     none matching the filter goes out empty (see "Commands" above).
- * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE] }]
- *     Deletes every entry matching the filter (all, if none).
+ * VTEP_CMD_FDB_FLUSH    IFINDEX|IFNAME, [VTEP_A_FDB { [VNI], [TYPE],
+ *                       [OWNER] }]
+ *     Deletes every entry matching the filter (all, if none); with OWNER,
+ *     the static entries of that owner only.
  *
  * Owners
  * ------
@@ -287,19 +303,20 @@
  * word for it.
  *
  * VTEP_CMD_NEIGH_NEW    IFINDEX|IFNAME, VTEP_A_NEIGH { VNI, ADDR|ADDR6,
- *                       LLADDR }
+ *                       LLADDR, [OWNER] }
  *     Adds an entry. -EEXIST if the address has one in the VNI, unless
- *     NLM_F_REPLACE: then its MAC is replaced (a reader sees the old MAC or
- *     the new one, never a mix). -ENOSPC past VTEP_NEIGH_VNI_MAX entries
- *     per VNI. -EINVAL for a multicast, broadcast, loopback or unspecified
- *     address, or a MAC that is not unicast. Either family, whatever the
- *     underlay's.
- * VTEP_CMD_NEIGH_DEL    IFINDEX|IFNAME, VTEP_A_NEIGH { VNI, ADDR|ADDR6 };
- *                       -ENOENT if absent.
+ *     NLM_F_REPLACE: then its MAC and owner are replaced (a reader sees
+ *     the old entry or the new one, never a mix). -ENOSPC past
+ *     VTEP_NEIGH_VNI_MAX entries per VNI. -EINVAL for a multicast,
+ *     broadcast, loopback or unspecified address, or a MAC that is not
+ *     unicast. Either family, whatever the underlay's.
+ * VTEP_CMD_NEIGH_DEL    IFINDEX|IFNAME, VTEP_A_NEIGH { VNI, ADDR|ADDR6,
+ *                       [OWNER] }; -ENOENT if absent (or of another
+ *                       owner).
  * VTEP_CMD_NEIGH_GET    dump: IFINDEX|IFNAME, [VTEP_A_NEIGH { VNI }]
  *     reply: one message per entry: IFINDEX, IFNAME, VTEP_A_NEIGH { VNI,
- *            ADDR|ADDR6, LLADDR }. A dump during which an entry, a VNI or
- *            a remote changed carries NLM_F_DUMP_INTR.
+ *            ADDR|ADDR6, LLADDR, OWNER }. A dump during which an entry, a
+ *            VNI or a remote changed carries NLM_F_DUMP_INTR.
  * Deleting a VNI deletes its neighbour table.
  *
  * VTEP_CMD_STATS_GET    do: IFINDEX|IFNAME, [VTEP_A_VNI { ID }]

@@ -61,16 +61,25 @@ def settings(*args, conf=""):
 
 class FakeVtep:
     """vtepctl: the device's VNIS and static FDB entries FDB ((vni, mac) ->
-    dst) as its JSON says them; the batches it was given"""
+    dst, of owner evpn unless OWNERS ((vni, mac) -> owner) says otherwise)
+    as its JSON says them, filtered by "owner X" as vtepctl does; the
+    batches it was given"""
 
-    def __init__(self, vnis=(100, 200), fdb=None):
+    def __init__(self, vnis=(100, 200), fdb=None, owners=None):
         self.vnis, self.fdb, self.batches = vnis, dict(fdb or {}), []
+        self.owners = dict(owners or {})
 
     def json(self, *args):
         if args[:2] == ("vni", "show"):
             return [{"vni": v} for v in self.vnis]
         if args[:2] == ("fdb", "show"):
-            return [{"vni": v, "mac": m, "dst": d} for (v, m), d in self.fdb.items()]
+            want = args[args.index("owner") + 1] if "owner" in args else None
+            out = []
+            for (v, m), d in self.fdb.items():
+                owner = self.owners.get((v, m), "evpn")
+                if want is None or owner == want:
+                    out.append({"vni": v, "mac": m, "dst": d, "owner": owner})
+            return out
         return []
 
     def batch(self, lines):

@@ -49,7 +49,27 @@ def a_route_missing_from_the_table_at_a_resync_is_held():
     a.rt.leaving.clear()
     a.expire_pending()
     a.program()
-    assert "fdb del %s vni 100 dev vtep0" % mA in vtep.batches[-1], vtep.batches[-1]
+    assert "fdb del %s vni 100 dev vtep0 owner evpn" % mA in vtep.batches[-1], vtep.batches[-1]
+
+
+@test
+def only_the_agents_own_entries_are_read_installed_and_deleted():
+    """the agent installs and deletes with owner evpn, and reads back only
+    its own entries: an operator's static entry in its VNI is not its to
+    delete, however few routes the reflector sends"""
+    need_stubs()
+    mA, mU = "02:00:00:00:02:01", "02:00:00:00:09:09"
+    pA = remote_path("192.0.2.2", (T2, 100, mA))
+    g = FakeGobgpd([pA])
+    vtep = FakeVtep(fdb={(100, mU): "192.0.2.9"}, owners={(100, mU): "user"})
+    a = new_agent(g, vtep, "--hold", "0")
+    a.resync()
+    a.program()
+    added = vtep.lines("replace")
+    assert added and all(l.endswith(" owner evpn") for l in added), vtep.batches
+    assert "fdb replace %s vni 100 dst 192.0.2.2 dev vtep0 owner evpn" % mA in added, added
+    assert not [l for l in vtep.lines("del") if mU in l], vtep.batches
+    assert (100, mU) not in a.prog.fdb, a.prog.fdb
 
 
 @test
@@ -103,7 +123,7 @@ def deletions_flow_while_one_of_two_reflectors_is_up():
     a.on_paths([gone])
     a.expire_pending()
     a.program()
-    assert "fdb del %s vni 200 dev vtep0" % macs[0] in vtep.lines("del"), vtep.batches
+    assert "fdb del %s vni 200 dev vtep0 owner evpn" % macs[0] in vtep.lines("del"), vtep.batches
     # and with no session up, nothing is deleted
     g.peers[RR] = (pb.PeerState.IDLE,) + up[1:]
     a.on_peer(types.SimpleNamespace(peer=pb.Peer(state=pb.PeerState(

@@ -50,9 +50,16 @@ class Vtep:
         return r.returncode
 
 
+# The owner of what the agent installs: it reads, replaces and deletes
+# only entries of this owner, never an operator's, a hook's or the
+# configuration file's (vtepctl.8, OWNERS)
+OWNER = "evpn"
+
+
 class Programmer:
     """what the agent owns on device DEV (through VTEP) in the VNIs of
-    VNIS: static FDB entries, remotes (the replication list), neighbours"""
+    VNIS: static FDB entries, remotes (the replication list), neighbours,
+    all of owner OWNER"""
 
     def __init__(self, vtep, dev, vnis):
         self.vtep, self.dev, self.vnis = vtep, dev, vnis
@@ -62,14 +69,14 @@ class Programmer:
 
     def read(self):
         fdb, rem = {}, set()
-        for e in self.vtep.json("fdb", "show", "dev", self.dev, "static"):
+        for e in self.vtep.json("fdb", "show", "dev", self.dev, "static", "owner", OWNER):
             if e.get("vni") in self.vnis:
                 fdb[(e["vni"], e["mac"].lower())] = e["dst"]
-        for e in self.vtep.json("remote", "show", "dev", self.dev):
+        for e in self.vtep.json("remote", "show", "dev", self.dev, "owner", OWNER):
             if e.get("vni") in self.vnis:
                 rem.add((e["vni"], e["dst"]))
         neighs = {}
-        for e in self.vtep.json("neigh", "show", "dev", self.dev):
+        for e in self.vtep.json("neigh", "show", "dev", self.dev, "owner", OWNER):
             if e.get("vni") in self.vnis:
                 neighs[(e["vni"], e["dst"])] = e["lladdr"].lower()
         self.fdb, self.remotes, self.neighs = fdb, rem, neighs
@@ -103,25 +110,27 @@ class Programmer:
                 want_fdb[m] = nh
         lines, dels = [], []
         for (vni, dst) in sorted(want_rem - self.remotes):
-            lines.append("remote replace %s vni %d dev %s" % (dst, vni, self.dev))
+            lines.append("remote replace %s vni %d dev %s owner %s" % (dst, vni, self.dev, OWNER))
         for m, dst in want_fdb.items():
             if self.fdb.get(m) != dst:
-                lines.append("fdb replace %s vni %d dst %s dev %s" % (m[1], m[0], dst, self.dev))
+                lines.append("fdb replace %s vni %d dst %s dev %s owner %s" %
+                             (m[1], m[0], dst, self.dev, OWNER))
         if not frozen:
             for m in self.fdb:
                 if m not in want_fdb:
-                    dels.append("fdb del %s vni %d dev %s" % (m[1], m[0], self.dev))
+                    dels.append("fdb del %s vni %d dev %s owner %s" % (m[1], m[0], self.dev, OWNER))
             for (vni, dst) in sorted(self.remotes - want_rem):
-                dels.append("remote del %s vni %d dev %s" % (dst, vni, self.dev))
+                dels.append("remote del %s vni %d dev %s owner %s" % (dst, vni, self.dev, OWNER))
         nadd = nn = 0
         for (vni, ip), mac in want_neigh.items():
             if self.neighs.get((vni, ip)) != mac:
-                lines.append("neigh replace %s lladdr %s vni %d dev %s" % (ip, mac, vni, self.dev))
+                lines.append("neigh replace %s lladdr %s vni %d dev %s owner %s" %
+                             (ip, mac, vni, self.dev, OWNER))
                 nadd += 1
         if not frozen:
             for (vni, ip) in self.neighs:
                 if (vni, ip) not in want_neigh:
-                    dels.append("neigh del %s vni %d dev %s" % (ip, vni, self.dev))
+                    dels.append("neigh del %s vni %d dev %s owner %s" % (ip, vni, self.dev, OWNER))
                     nn += 1
         # one batch: FDB entries, remotes and neighbours
         rc = self.vtep.batch(lines + dels)
