@@ -41,12 +41,12 @@ vb() {
 	cat "$TMP/vb.err" >&2
 	return $rc
 }
-# fails_with TEXT CMD...: CMD fails with status 1 and TEXT in $TMP/vb.err
+# fails_with TEXT CMD...: CMD fails with status 2 (the kernel refused it) and TEXT in $TMP/vb.err
 fails_with() {
 	local rc=0 text=$1
 	shift
 	"$@" || rc=$?
-	[ $rc = 1 ] && file_has "$TMP/vb.err" "$text"
+	[ $rc = 2 ] && file_has "$TMP/vb.err" "$text"
 }
 # refused N TEXT: N lines of $TMP/vb.err say TEXT
 refused() { [ "$(grep -c "$2" "$TMP/vb.err")" = "$1" ]; }
@@ -86,7 +86,7 @@ state() {
 		if has("prefix") then "peer \(.prefix) \(.owner)"
 		elif has("lladdr") then "neigh \(.dst) \(.owner)"
 		elif has("mac") | not then "remote \(.dst) \(.vni) \(.owner)"
-		elif .type == "learned" then "learned \(.vni) \(.dst) \(.owner)"
+		elif .state == "" then "learned \(.vni) \(.dst) \(.owner)"
 		else "fdb \(.mac) \(.vni) \(.dst) \(.owner)" end' | sort
 }
 # same FILE: the state is FILE's (diff on failure)

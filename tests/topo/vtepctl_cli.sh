@@ -318,7 +318,7 @@ t "a remote on an unknown device is refused" 2 "" \
 # ---- neigh: the keys of ip -j neigh ----------------------------------------
 t "neigh add" 0 "" "" neigh add 203.0.113.5 lladdr 02:00:00:00:00:05 vni 100 dev vtep0
 tj "neigh show -j has ip -j neigh's keys: dst, lladdr, dev" \
-	'. == [{"dst": "203.0.113.5", "lladdr": "02:00:00:00:00:05", "vni": 100, "dev": "vtep0"}]' \
+	'. == [{"dst": "203.0.113.5", "lladdr": "02:00:00:00:00:05", "owner": "user", "vni": 100, "dev": "vtep0"}]' \
 	neigh show dev vtep0
 t "neigh del" 0 "" "" neigh del 203.0.113.5 vni 100 dev vtep0
 
