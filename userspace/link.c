@@ -194,9 +194,11 @@ static const void *nla_payload(const void *tb, unsigned int attr, size_t *len)
 	return mnl_attr_get_payload(a);
 }
 
-/* One VTEP_CMD_LINK_GET reply: "5: vtep0: local 192.0.2.1 port 4789 ..." */
+/* One VTEP_CMD_LINK_GET reply: "5: vtep0: local 192.0.2.1 port 4789 ...";
+ * with -s (data: struct show_opts with stats), the device's counters */
 static int link_print(const struct nlmsghdr *nlh, void *data)
 {
+	const struct show_opts *o = data;
 	const struct nlattr *tb[VTEP_A_MAX + 1];
 	const struct nlattr *t[VTEP_LINK_A_MAX + 1];
 	uint32_t ifindex = 0;
@@ -209,9 +211,49 @@ static int link_print(const struct nlmsghdr *nlh, void *data)
 	print_uint(PRINT_ANY, "ifindex", "%u: ", ifindex);
 	print_string(PRINT_ANY, "ifname", "%s: ", ifname);
 	link_opts_print(&printer, nla_payload, t);
+	if (o && o->stats)
+		print_counters(o->stats);	/* -s */
 	close_json_object();
 	print_nl();
 	return 0;
+}
+
+/* A reply kept whole, for later (one message: the last one wins) */
+static int keep_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlmsghdr **m = data;
+
+	free(*m);
+	*m = malloc(nlh->nlmsg_len);
+	if (!*m)
+		return -ENOMEM;
+	memcpy(*m, nlh, nlh->nlmsg_len);
+	return 0;
+}
+
+/* -s link show, one device: its counters first, then its settings with them */
+static int link_stats_dev(struct vtep_ctx *ctx, const char *ifname, void *data)
+{
+	const struct nlattr *tb[VTEP_A_MAX + 1];
+	struct show_opts o = { .dev_given = true };
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[IFNAMSIZ + 16];
+	struct nlmsghdr *stats = NULL, *nlh;
+	int err;
+
+	nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_STATS_GET, 0);
+	put_dev(nlh, ifname);
+	snprintf(what, sizeof(what), "stats dev %s", ifname);
+	err = vtep_request(ctx, nlh, keep_msg, &stats, what);
+	if (!err && stats) {
+		attr_parse_genl(stats, tb, VTEP_A_MAX);
+		o.stats = tb[VTEP_A_STATS];
+		nlh = nl_genl_msg(ctx->nl, buf, VTEP_CMD_LINK_GET, 0);
+		put_dev(nlh, ifname);
+		snprintf(what, sizeof(what), "link %s", ifname);
+		err = vtep_request(ctx, nlh, link_print, &o, what);
+	}
+	free(stats);
+	return err;
 }
 
 static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
@@ -279,6 +321,13 @@ static int link_show(struct vtep_ctx *ctx, void *req)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
+	if (ctx->stats) {
+		open_json_array(NULL);
+		err = for_each_vtep(ctx, r->name[0] ? r->name : NULL,
+				    link_stats_dev, NULL);
+		close_json_array();
+		return err ? -1 : 0;
+	}
 	if (r->name[0])
 		return obj_get(ctx, &link_object, req, VTEP_CMD_LINK_GET,
 			       link_print);

@@ -395,6 +395,11 @@ tj "-s vni show -j: the counters in the VNI's object" \
 	-s vni show 100 dev vtep0
 t "-s vni show of a VNI the device lacks is refused as vni show" 2 "" \
 	'Error: vni 999 dev vtep0: VNI is not configured on the device' -s vni show 999 dev vtep0
+tl "-s link show: the device's counters follow its line" "    rx_packets         1" \
+	-s link show vtep0
+tj "-s link show -j: the counters in the device's object, as ip -j -s link" \
+	'.[0].ifname == "vtep0" and .[0].stats64.rx.packets == 1 and .[0].vtep_stats.fdb_learned == 1' \
+	-s link show
 tl "stats show in text: header line" "dev vtep0 vni 100" stats show dev vtep0 vni 100
 tl "stats show in text: a counter line" "    rx_packets         1" stats show dev vtep0 vni 100
 tj "stats show -j of every device" \

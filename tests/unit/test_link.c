@@ -180,6 +180,49 @@ int link_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
 	return 0;
 }
 
+/* -s link show: the device's counters after its settings */
+static int link_stats_reply(struct fake *f, struct nlmsghdr *req, nl_cb cb,
+			    void *data, struct nl_ext *ext)
+{
+	if (genl_cmd_of(req) == VTEP_CMD_STATS_GET)
+		return stats_reply(f, req, cb, data, ext);
+	return link_reply(f, req, cb, data, ext);
+}
+
+START_TEST(show_with_stats)
+{
+	struct vtep_ctx opts = { .stats = true };
+	struct fake f = { .reply = link_stats_reply };
+	struct cap c;
+
+	ck_assert_int_eq(run_cmd_opts("link show vtep0", &f, &opts, &c), 0);
+	ck_assert_str_eq(c.ebuf, "");
+	ck_assert_msg(strstr(c.obuf, " vnis 2 fdb 10\n"
+			     "    tx_packets         10\n"
+			     "    tx_bytes           1000\n"
+			     "    drop_unknown_vni   3\n"),
+		      "no counters under the link: %s", c.obuf);
+	ck_assert_uint_eq(f.n, 2);	/* its counters, its settings */
+	cap_free(&c);
+	/* every device, in JSON: the counters in each device's object */
+	memset(&f, 0, sizeof(f));
+	f.reply = link_stats_reply;
+	opts.json = true;
+	ck_assert_int_eq(run_cmd_opts("link show", &f, &opts, &c), 0);
+	ck_assert_msg(strstr(c.obuf, "\"fdb_count\":10,\"stats64\":{\"rx\":{"),
+		      "no stats64 in the device's object: %s", c.obuf);
+	ck_assert_uint_eq(f.n, 3);	/* the devices, then as above */
+	cap_free(&c);
+	/* without -s: no counters */
+	memset(&f, 0, sizeof(f));
+	f.reply = link_stats_reply;
+	ck_assert_int_eq(run_cmd("link show vtep0", &f, false, &c), 0);
+	ck_assert_ptr_null(strstr(c.obuf, "tx_packets"));
+	ck_assert_uint_eq(f.n, 1);
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(show_text_and_json)
 {
 	struct fake f = { .reply = link_reply };
@@ -313,6 +356,7 @@ Suite *suite_link(void)
 
 	tcase_add_loop_test(tc, commands, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, show_with_stats);
 	tcase_add_test(tc, show_underlay);
 	tcase_add_test(tc, show_locals);
 	tcase_add_test(tc, del_checks_kind_first);
