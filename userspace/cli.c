@@ -67,7 +67,7 @@ void vtep_usage(FILE *out)
 			vtep_objects[i]->summary);
 	fprintf(out,
 		"\n-p: pretty-print the JSON of -j (alone, it does nothing).\n"
-		"-s: \"vni show\" adds each VNI's counters. -d: accepted, as ip has it;\n"
+		"-s: \"link show\" and \"vni show\" add the counters. -d: accepted, as ip has it;\n"
 		"link and vni show print every setting already.\n"
 		"-t, -ts: monitor prints a timestamp with each event, as ip monitor.\n"
 		"-ignore-missing: del and flush of what is not there succeed.\n"
