@@ -207,8 +207,21 @@ class Agent:
         self.peers.update(now)
         return any(self.peers.values())
 
-    def program(self):
-        self.prog.program(self.rt.routes, self.ours.local_macs, self.frozen)
+    def changed(self):
+        """whether a route or a local MAC changed since the last program()"""
+        return self.dirty or any(self.rt.touched) or bool(self.ours.local_macs.touched)
+
+    def program(self, full=False):
+        """The device brought to the routes: incrementally, only what the
+        events since the last call touched (Routes.touched, the local
+        MACs set or gone); FULL (the resync), or after a failed batch,
+        every route"""
+        macs, ips, rems = self.rt.take_touched()
+        macs |= self.ours.local_macs.take()
+        if full or self.prog.need_full:
+            self.prog.program(self.rt.routes, self.ours.local_macs, self.frozen)
+        else:
+            self.prog.update(self.rt, self.ours.local_macs, (macs, ips, rems), self.frozen)
 
     # -- gobgpd --
     def connect(self):
@@ -353,7 +366,7 @@ class Agent:
         self.prog.read()
         self.frozen = False
         self.ours.check_moves()
-        self.program()
+        self.program(full=True)
         self.dirty = False
         log("resync: %d remote routes, %d static FDB entries, %d remotes" %
             (len(snap), len(self.prog.fdb), len(self.prog.remotes)), NOTICE)
@@ -399,7 +412,7 @@ class Agent:
             self.ours.flush_adv()
         if self.rt.pending:
             self.expire_pending()
-        if self.dirty:
+        if self.changed():
             self.dirty = False
             self.program()
         if time.monotonic() >= self.next_bridge:

@@ -184,7 +184,8 @@ def state(agent, now=None):
                 e["frozenFor"] = round(max(0.0, ours.frozen.get((v, mac), 0) - time.monotonic()), 1)
             local.append(e)
         remote, vteps = {}, set()
-        for k, (nh, seq, ip) in agent.rt.routes.items():
+        for k, v in agent.rt.routes.items():
+            nh, seq, ip = v[:3]
             if k[1] != vni:
                 continue
             if k[0] == T3:

@@ -6,7 +6,7 @@ from collections import OrderedDict, deque
 
 from . import gobgp, stubs
 from .evpn import T2, T3
-from .util import ERR, NOTICE, WARNING, dbg, ipkey, log
+from .util import ERR, NOTICE, WARNING, Touched, dbg, ipkey, log
 
 
 class Local:
@@ -34,7 +34,7 @@ class Local:
         self.ip_age = ip_age        # seconds an address unheard keeps its route (0: for ever)
         self.ip_heard = {}          # (vni, ip) -> when its VM last announced it
         self.stub = None
-        self.local_macs = {}        # (vni, mac) -> {"port", "vlan", "seq"}
+        self.local_macs = Touched()  # (vni, mac) -> {"port", "vlan", "seq"}
         self.local_ips = {}         # (vni, mac) -> OrderedDict ip -> None, oldest first
         self.ip_owner = {}          # (vni, ip) -> local mac
         self.early = OrderedDict()  # (port, mac) -> {ip: when}: seen before the bridge said so

@@ -1,11 +1,28 @@
 # The other VTEPs' routes, and the holds their withdrawals wait out.
 from .evpn import T2, T3
-from .util import NOTICE, ipkey, log
+from .util import NOTICE, WARNING, ipkey, log
+
+
+def sticky_of(v):
+    """whether route value V (nexthop, seq, ip[, sticky]) is sticky: a
+    static MAC of its VTEP (RFC 7432 section 15.2)"""
+    return len(v) > 3 and bool(v[3])
+
+
+def rank(nh, seq, sticky):
+    """a route's rank, the lowest best: sticky first (RFC 7432 section
+    15.2: a static MAC is never moved by a higher sequence), then the
+    highest sequence, then the lowest next hop (section 15)"""
+    return (not sticky, -seq, ipkey(nh))
 
 
 class Routes:
-    """remote routes: key -> (nexthop, seq, ip); a withdrawal waits HOLD
-    seconds, those of a VTEP that is leaving VTEP_HOLD"""
+    """remote routes: key -> (nexthop, seq, ip[, sticky]); a withdrawal
+    waits HOLD seconds, those of a VTEP that is leaving VTEP_HOLD.
+
+    What a change touches is recorded for the programmer (touched: the
+    (vni, mac), (vni, ip) and (vni, nexthop) whose best route or remote may
+    differ), so an event costs what it changed, not the whole table."""
 
     def __init__(self, hold, vtep_hold):
         self.hold, self.vtep_hold = hold, vtep_hold
@@ -16,12 +33,26 @@ class Routes:
         self.leaving = {}           # next hop -> deadline: its type 3 withdrawn
         self.left = {}              # next hop -> when its leaving hold ended
         self.absent = set()         # pending keys the table lacked at a resync
+        self.byrem = {}             # (vni, nexthop) -> keys of its type-3 routes
+        self.touched = (set(), set(), set())    # (vni, mac), (vni, ip), (vni, nexthop)
+        self.sticky_conflicts = 0   # routes refused as a sticky MAC's rivals
 
     def index(self, k, v):
         if k[0] == T2:
             self.bymac.setdefault((k[1], k[2]), set()).add(k)
+            self.touched[0].add((k[1], k[2]))
             if v[2]:
                 self.byip.setdefault((k[1], v[2]), set()).add(k)
+                self.touched[1].add((k[1], v[2]))
+        elif k[0] == T3:
+            self.byrem.setdefault((k[1], v[0]), set()).add(k)
+            self.touched[2].add((k[1], v[0]))
+
+    def take_touched(self):
+        """what changed since the last call: ((vni, mac)s, (vni, ip)s,
+        (vni, nexthop)s)"""
+        t, self.touched = self.touched, (set(), set(), set())
+        return t
 
     def set_route(self, k, v):
         old = self.routes.get(k)
@@ -31,9 +62,14 @@ class Routes:
         self.index(k, v)
 
     def unindex(self, k, v):
-        if k[0] != T2:
+        if k[0] == T3:
+            idxs = ((self.byrem, (k[1], v[0]), 2),)
+        elif k[0] == T2:
+            idxs = ((self.bymac, (k[1], k[2]), 0), (self.byip, (k[1], v[2]), 1))
+        else:
             return
-        for idx, ik in ((self.bymac, (k[1], k[2])), (self.byip, (k[1], v[2]))):
+        for idx, ik, t in idxs:
+            self.touched[t].add(ik)
             ks = idx.get(ik)
             if ks:
                 ks.discard(k)
@@ -46,25 +82,48 @@ class Routes:
             self.unindex(k, v)
 
     def remote_best(self, k):
-        """The winning remote route for (vni, mac): highest sequence, then
-        lowest next hop (RFC 7432 section 15)."""
+        """The winning remote route for (vni, mac), as (nexthop, seq,
+        sticky): sticky first, then highest sequence, then lowest next hop
+        (rank)."""
         best = None
         for rk in self.bymac.get(k, ()):
-            nh, seq, _ip = self.routes[rk]
-            if best is None or seq > best[1] or (seq == best[1] and ipkey(nh) < ipkey(best[0])):
-                best = (nh, seq)
-        return best
+            v = self.routes[rk]
+            c = rank(v[0], v[1], sticky_of(v))
+            if best is None or c < best[0]:
+                best = (c, (v[0], v[1], sticky_of(v)))
+        return best[1] if best else None
 
     def remote_ip_best(self, k):
         """The winning remote MAC+IP route for (vni, ip), as (nexthop, seq,
-        mac): highest sequence, then lowest next hop, then MAC."""
+        mac): sticky first, highest sequence, then lowest next hop, then MAC."""
         best = None
         for rk in self.byip.get(k, ()):
-            nh, seq, _ip = self.routes[rk]
-            c = (-seq, ipkey(nh), rk[2])
+            v = self.routes[rk]
+            c = rank(v[0], v[1], sticky_of(v)) + (rk[2],)
             if best is None or c < best[0]:
-                best = (c, (nh, seq, rk[2]))
+                best = (c, (v[0], v[1], rk[2]))
         return best[1] if best else None
+
+    def remote(self, k):
+        """whether a type-3 route of (vni, nexthop) is in: a remote"""
+        return k in self.byrem
+
+    def check_sticky(self, k, v):
+        """A route K that a sticky MAC's route beats though its sequence is
+        higher (a local learn elsewhere, or a VM claimed to move): RFC 7432
+        section 15.2 keeps the sticky one. Logged and counted; two VTEPs
+        that both pin the MAC are logged too (the lowest next hop wins)."""
+        if k[0] != T2:
+            return
+        for rk in self.bymac.get((k[1], k[2]), ()):
+            o = self.routes[rk]
+            if rk == k or not sticky_of(o) or o[0] == v[0]:
+                continue
+            if sticky_of(v) or v[1] > o[1]:
+                self.sticky_conflicts += 1
+                log("MAC %s vni %d is sticky at %s: %s's %sroute (sequence %d) does not move it" %
+                    (k[2], k[1], o[0], v[0], "sticky " if sticky_of(v) else "", v[1]), WARNING)
+                return
 
     def withdrawn(self, k, v, now):
         """the route K of next hop V[0] withdrawn: held"""
@@ -80,6 +139,7 @@ class Routes:
         self.absent.discard(k)
         if k[0] == T3:
             self.leaving.pop(v[0], None)
+        self.check_sticky(k, v)
         self.set_route(k, v)
 
     def clear_pending(self):
@@ -107,9 +167,10 @@ class Routes:
                 if v[0] not in self.leaving:
                     self.absent.add(k)
         self.routes = snap
-        self.bymac, self.byip = {}, {}
+        self.bymac, self.byip, self.byrem = {}, {}, {}
         for k, v in snap.items():
             self.index(k, v)
+        self.touched = (set(), set(), set())    # the resync programs it all
 
     def due(self, now):
         """The withdrawals held long enough. A VTEP that withdraws its

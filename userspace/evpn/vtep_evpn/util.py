@@ -1,4 +1,5 @@
 # Logging with syslog priorities, and small helpers.
+import functools
 import ipaddress
 import os
 import sys
@@ -43,7 +44,9 @@ def die(msg, code=1):
     sys.exit(code)
 
 
+@functools.lru_cache(maxsize=4096)
 def ipkey(a):
+    # cached: the next hops are few, and every best-route choice sorts them
     try:
         ip = ipaddress.ip_address(a)
         return (ip.version, int(ip))
@@ -63,3 +66,28 @@ class Backoff:
 
     def reset(self):
         self.cur = None
+
+
+class Touched(dict):
+    """a dict that records the keys set or deleted since take() (the local
+    MACs: the programmer looks at those only)"""
+
+    def __init__(self, *a, **kw):
+        dict.__init__(self, *a, **kw)
+        self.touched = set(self)
+
+    def __setitem__(self, k, v):
+        self.touched.add(k)
+        dict.__setitem__(self, k, v)
+
+    def __delitem__(self, k):
+        self.touched.add(k)
+        dict.__delitem__(self, k)
+
+    def pop(self, k, *default):
+        self.touched.add(k)
+        return dict.pop(self, k, *default)
+
+    def take(self):
+        t, self.touched = self.touched, set()
+        return t
