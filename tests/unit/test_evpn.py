@@ -6,7 +6,9 @@ command line, which gobgpd it accepts), test_codec (route targets, RDs and
 labels as FRR has them), test_routes (the other VTEPs' routes, their holds,
 when withdrawals are applied), test_local (this host's MACs and addresses,
 the bridge monitor's lines, our withdrawals), test_mobility (addresses
-that move between MACs and hosts, duplicate MACs frozen), test_agent (neighbours,
+that move between MACs and hosts, duplicate MACs frozen), test_reconcile
+(an event's delta, incremental against full), test_sticky (sticky MACs:
+the flag, the configuration, the best-route rules), test_agent (neighbours,
 logging, retries, the module not loaded yet, old RDs), test_show (the
 state document of `vtep-evpn show`, its socket, show with no agent),
 test_stubs (where

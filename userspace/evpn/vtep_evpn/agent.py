@@ -45,7 +45,7 @@ class Agent:
         self.settle = s.settle
         self.ours = Local(self.codec, self.vnis, s.max_ips, self.rt.remote_best, self.local,
                           self.rt.remote_ip_best, (s.dup_moves, s.dup_time, s.dup_freeze),
-                          s.ip_age)
+                          s.ip_age, s.sticky)
         self.q = queue.Queue()
         self.suppress = s.suppress  # "on", "off" or None (left as it is)
         self.snoop = s.snoop

@@ -52,13 +52,28 @@ def parse_vni(w, conf):
         conf["export-rts"][vni] = exports
 
 
+def parse_sticky(w, conf):
+    """sticky MAC vni VNI: a MAC pinned to this host, advertised sticky"""
+    if len(w) != 4 or w[2] != "vni":
+        raise ValueError("sticky takes MAC vni VNI")
+    mac = w[1].lower()
+    parts = mac.split(":")
+    if len(parts) != 6 or not all(len(x) == 2 and all(c in "0123456789abcdef" for c in x)
+                                  for x in parts) or int(parts[0], 16) & 1:
+        raise ValueError("%s is not a unicast MAC (xx:xx:xx:xx:xx:xx)" % w[1])
+    vni = int(w[3])
+    if not 0 < vni < 2 ** 24:
+        raise ValueError("VNI %d out of range" % vni)
+    conf["sticky"].add((vni, mac))
+
+
 KEYS = ("asn", "local", "router-id", "gobgpd", "dev", "bridge", "hold", "vtep-hold", "settle",
         "vtepctl", "suppress", "max-ips", "snoop", "allow-remote-api", "control",
         "dup-max-moves", "dup-time", "dup-freeze", "ip-age")
 
 
 def parse_config(path):
-    conf = {"vnis": {}, "import-rts": {}, "export-rts": {}}
+    conf = {"vnis": {}, "import-rts": {}, "export-rts": {}, "sticky": set()}
     if not path:
         return conf
     try:
@@ -74,8 +89,10 @@ def parse_config(path):
             try:
                 if k == "vni":
                     parse_vni(w, conf)
+                elif k == "sticky":
+                    parse_sticky(w, conf)
                 elif k not in KEYS:
-                    raise ValueError("%s is no setting (%s, vni)" % (k, ", ".join(KEYS)))
+                    raise ValueError("%s is no setting (%s, vni, sticky)" % (k, ", ".join(KEYS)))
                 elif len(w) != 2:
                     raise ValueError("%s takes one value" % k)
                 else:
@@ -211,6 +228,7 @@ def settings(argv):
             die("router-id %s is not an IPv4 address (the RDs are ROUTER-ID:N)" % a.router_id, 2)
     a.vnis = vnis
     a.import_rts, a.export_rts = conf["import-rts"], conf["export-rts"]
+    a.sticky = set(conf["sticky"])
     if not api_is_local(a.gobgpd) and a.allow_remote_api != "on":
         die("gobgpd %s is not a loopback address, and gobgpd's gRPC API has no "
             "authentication: run gobgpd beside the agent with --api-hosts "

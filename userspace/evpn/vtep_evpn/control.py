@@ -178,6 +178,8 @@ def state(agent, now=None):
                 continue
             e = {"mac": mac, "port": l["port"], "vlan": l["vlan"], "seq": l["seq"],
                  "ips": list(ours.local_ips.get((v, mac), ()))}
+            if ours.is_sticky((v, mac)):
+                e["sticky"] = True
             if l.get("dup"):
                 # a duplicate (on another VTEP too), frozen: not advertised
                 e["duplicate"] = True
@@ -197,6 +199,8 @@ def state(agent, now=None):
             e["seq"] = max(e["seq"], seq)
             if ip and ip not in e["ips"]:
                 e["ips"].append(ip)
+            if len(v) > 3 and v[3]:
+                e["sticky"] = True
         for e in remote.values():
             e["ips"].sort(key=ipkey)
         vnis.append({
@@ -218,7 +222,9 @@ def state(agent, now=None):
                   "resyncPending": bool(agent.frozen),
                   "lastResync": iso(agent.last_resync),
                   "lastResyncAgo": None if not agent.last_resync else
-                  round(max(0.0, now - agent.last_resync), 1)},
+                  round(max(0.0, now - agent.last_resync), 1),
+                  # routes and local learns a sticky MAC refused (RFC 7432 15.2)
+                  "stickyConflicts": agent.rt.sticky_conflicts + ours.sticky_conflicts},
         "peers": peer_list(agent, now),
         "vnis": vnis,
     }

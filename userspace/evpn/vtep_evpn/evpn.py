@@ -103,7 +103,10 @@ class Codec:
         return stubs.pack(attr.TwoOctetAsSpecificExtended(is_transitive=True, sub_type=RT,
                                                           asn=asn, local_admin=nn))
 
-    def make_path(self, key, seq):
+    def make_path(self, key, seq, sticky=False):
+        """the path of our route KEY at MAC mobility sequence SEQ; STICKY:
+        a MAC pinned here (RFC 7432 section 15.2: the MAC Mobility
+        community's sticky flag, which a higher sequence never beats)"""
         attr, pack = stubs.attr, stubs.pack
         vni = key[1]
         if key[0] == T3:
@@ -117,8 +120,8 @@ class Codec:
                 labels=[vni])
         ecs = [self.rt(a, n) for a, n in self.export_rts(vni)] + \
             [pack(attr.EncapExtended(tunnel_type=8))]
-        if key[0] == T2 and seq:
-            ecs.append(pack(attr.MacMobilityExtended(is_sticky=False, sequence_num=seq)))
+        if key[0] == T2 and (seq or sticky):
+            ecs.append(pack(attr.MacMobilityExtended(is_sticky=bool(sticky), sequence_num=seq)))
         pattrs = [pack(attr.OriginAttribute(origin=0)),
                   pack(attr.NextHopAttribute(next_hop=self.local)),
                   pack(attr.ExtendedCommunitiesAttribute(communities=ecs))]
@@ -133,13 +136,15 @@ class Codec:
 
     def decode(self, p, local=False):
         """(key, (nexthop, seq, ip)) of an EVPN path we import (LOCAL: of
-        ours, whatever its route targets), else (None, None)"""
+        ours, whatever its route targets), else (None, None); a sticky
+        MAC's route (the MAC Mobility community's sticky flag) has a 4th
+        value, True: (nexthop, seq, ip, True)"""
         attr, unpack = stubs.attr, stubs.unpack
         n = unpack(p.nlri, attr.EVPNMACIPAdvertisementRoute,
                    attr.EVPNInclusiveMulticastEthernetTagRoute)
         if n is None:
             return None, None
-        nh, seq, rts = None, 0, []
+        nh, seq, rts, sticky = None, 0, [], False
         vni = n.labels[0] if isinstance(n, attr.EVPNMACIPAdvertisementRoute) and n.labels else None
         for a in p.pattrs:
             m = unpack(a, attr.NextHopAttribute, attr.MpReachNLRIAttribute,
@@ -156,7 +161,7 @@ class Codec:
                     e = unpack(c, attr.TwoOctetAsSpecificExtended, attr.FourOctetAsSpecificExtended,
                                attr.MacMobilityExtended)
                     if isinstance(e, attr.MacMobilityExtended):
-                        seq = e.sequence_num
+                        seq, sticky = e.sequence_num, e.is_sticky
                     elif e is not None and e.sub_type == RT:
                         rts.append((e.asn, e.local_admin))
         if not vni and isinstance(n, attr.EVPNInclusiveMulticastEthernetTagRoute):
@@ -170,7 +175,7 @@ class Codec:
         rd = "%s:%d" % (rdm.admin, rdm.assigned) if rdm else "?"
         if isinstance(n, attr.EVPNMACIPAdvertisementRoute):
             ip = n.ip_address if n.ip_address not in ("", "<nil>", "0.0.0.0", "::") else ""
-            return (T2, vni, n.mac_address.lower(), ip, rd), (nh, seq, ip)
+            return (T2, vni, n.mac_address.lower(), ip, rd), (nh, seq, ip) + ((True,) if sticky else ())
         return (T3, vni, n.ip_address, rd), (nh, 0, "")
 
     @staticmethod

@@ -6,7 +6,8 @@ from collections import OrderedDict, deque
 
 from . import gobgp, stubs
 from .evpn import T2, T3
-from .util import ERR, NOTICE, WARNING, Touched, dbg, ipkey, log
+from .routes import rank
+from .util import ERR, NOTICE, WARNING, Touched, dbg, log
 
 
 class Local:
@@ -20,10 +21,16 @@ class Local:
     DUP[0] times within DUP[1] seconds (here, away, here...: two hosts
     both have it) is frozen for DUP[2] seconds: its local presence is not
     advertised and a remote route that beats it does not make us withdraw,
-    so the fabric stops flapping; it is logged and `show` lists it."""
+    so the fabric stops flapping; it is logged and `show` lists it.
+
+    Sticky MACs (RFC 7432 section 15.2): those of STICKY ((vni, mac)s
+    pinned here by the configuration) are advertised with the sticky flag
+    and no higher sequence moves them; a remote's sticky route is never
+    overridden by a local learn (the learn is refused, logged, counted).
+    A MAC sticky both here and at another VTEP is a duplicate, frozen."""
 
     def __init__(self, codec, vnis, max_ips, remote_best, local,
-                 remote_ip_best=None, dup=(5, 180.0, 180.0), ip_age=1800.0):
+                 remote_ip_best=None, dup=(5, 180.0, 180.0), ip_age=1800.0, sticky=()):
         self.codec, self.vnis, self.max_ips = codec, vnis, max_ips
         self.remote_best, self.local = remote_best, local
         self.remote_ip_best = remote_ip_best or (lambda k: None)
@@ -41,6 +48,9 @@ class Local:
         self.to_adv = {}            # local MACs to advertise, in one burst
         self.to_wd = set()          # our routes to withdraw, in one burst
         self.advertised = {}        # our paths in gobgpd: key -> seq
+        self.sticky = set(sticky)   # (vni, mac)s pinned here
+        self.sticky_conflicts = 0   # local learns and remote routes a sticky MAC refused
+        self.refused = {}           # (vni, mac) -> the route that refused it (logged once)
 
     def is_frozen(self, k, now=None):
         """MAC k is a duplicate, frozen for now (a freeze that ran out
@@ -70,6 +80,18 @@ class Local:
             return True
         return False
 
+    def is_sticky(self, k):
+        """our route K (or local MAC (vni, mac)) is a sticky MAC's"""
+        return ((k[1], k[2]) if len(k) > 2 else k) in self.sticky
+
+    def sticky_dup(self, k, rb):
+        """MAC k is sticky here and at RB's VTEP: a duplicate, frozen
+        (the operators pinned it on two hosts)"""
+        self.frozen[k] = time.monotonic() + self.dup_freeze
+        self.sticky_conflicts += 1
+        log("duplicate MAC %s vni %d: sticky here and at %s; frozen for %g s" %
+            (k[1], k[0], rb[0], self.dup_freeze), WARNING)
+
     def local_seen(self, k, port, vlan):
         """the bridge has MAC k on PORT: True if it is new here"""
         cur = self.local_macs.get(k)
@@ -77,6 +99,18 @@ class Local:
             cur["port"], cur["vlan"] = port, vlan
             return False
         rb = self.remote_best(k)
+        rsticky = bool(rb) and len(rb) > 2 and rb[2]
+        if rsticky and not self.is_sticky(k):
+            # another VTEP pinned it: a local learn does not move it
+            if self.refused.get(k) != rb:
+                self.refused[k] = rb
+                self.sticky_conflicts += 1
+                log("MAC %s vni %d learned on %s is sticky at %s: not advertised" %
+                    (k[1], k[0], port, rb[0]), WARNING)
+            return False
+        self.refused.pop(k, None)
+        if rsticky and not self.is_frozen(k):
+            self.sticky_dup(k, rb)
         if rb and (self.is_frozen(k) or self.moved(k, "here")):
             # a duplicate: kept, not advertised (the other host's stays)
             self.local_macs[k] = {"port": port, "vlan": vlan, "seq": rb[1], "dup": True}
@@ -193,9 +227,10 @@ class Local:
         while len(self.early) > 4096:
             self.early.popitem(last=False)
 
-    def beats(self, nh, seq, ours):
-        """a remote route (NH, SEQ) wins over ours at sequence OURS"""
-        return seq > ours or (seq == ours and ipkey(nh) < ipkey(self.local))
+    def beats(self, nh, seq, ours, sticky=False, ours_sticky=False):
+        """a remote route (NH, SEQ, STICKY) wins over ours at sequence OURS
+        (OURS_STICKY: a MAC pinned here)"""
+        return rank(nh, seq, sticky) < rank(self.local, ours, ours_sticky)
 
     def check_moves(self):
         """A remote route that beats our own for a MAC we have: the VM moved
@@ -218,7 +253,19 @@ class Local:
                         (ip, k[0], ri[2], ri[0], ri[1]))
                     self.drop_ip(k, ip)
             rb = self.remote_best(k)
-            if rb and self.beats(rb[0], rb[1], l["seq"]):
+            rsticky = bool(rb) and len(rb) > 2 and rb[2]
+            if rb and rsticky and self.is_sticky(k):
+                # pinned here and there: a duplicate, ours withdrawn
+                self.sticky_dup(k, rb)
+                l["dup"] = True
+                self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
+                continue
+            if rb and self.is_sticky(k) and rb[1] > l["seq"] and self.refused.get(k) != rb:
+                self.refused[k] = rb
+                self.sticky_conflicts += 1
+                log("MAC %s vni %d is sticky here: %s's route (sequence %d) does not move it" %
+                    (k[1], k[0], rb[0], rb[1]), WARNING)
+            if rb and self.beats(rb[0], rb[1], l["seq"], rsticky, self.is_sticky(k)):
                 if self.moved(k, "away"):
                     l["dup"] = True     # frozen: ours withdrawn below, not re-sent
                     self.withdraw((T2, k[0], k[1]), *self.forget_ips(k))
@@ -254,7 +301,8 @@ class Local:
         if self.stub is None:
             return  # reconcile_local advertises them on the next connect
         try:
-            gobgp.add_paths(self.stub, [self.codec.make_path(k, seq) for k, seq in adv.items()])
+            gobgp.add_paths(self.stub, [self.codec.make_path(k, seq, self.is_sticky(k))
+                                        for k, seq in adv.items()])
             self.advertised.update(adv)
         except stubs.grpc.RpcError as e:
             log("AddPathStream (%d routes): %s" % (len(adv), gobgp.why(e)), ERR)
@@ -334,7 +382,9 @@ class Local:
         for k in have:
             if k not in want:
                 self.withdraw(k)
-        adds = [self.codec.make_path(k, s) for k, s in want.items() if have.get(k) != s]
+        # (a sticky MAC's routes sent again: its flag is not in HAVE)
+        adds = [self.codec.make_path(k, s, self.is_sticky(k)) for k, s in want.items()
+                if have.get(k) != s or self.is_sticky(k)]
         if adds:
             gobgp.add_paths(self.stub, adds)
         self.advertised = dict(want)

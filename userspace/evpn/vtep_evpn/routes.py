@@ -112,7 +112,8 @@ class Routes:
         """A route K that a sticky MAC's route beats though its sequence is
         higher (a local learn elsewhere, or a VM claimed to move): RFC 7432
         section 15.2 keeps the sticky one. Logged and counted; two VTEPs
-        that both pin the MAC are logged too (the lowest next hop wins)."""
+        that both pin the MAC are logged too (the operator must be told;
+        between them the usual rules: higher sequence, lower next hop)."""
         if k[0] != T2:
             return
         for rk in self.bymac.get((k[1], k[2]), ()):
