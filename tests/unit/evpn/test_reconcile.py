@@ -148,6 +148,33 @@ def incremental_events_end_where_the_full_recompute_does():
 
 
 @test
+def while_frozen_nothing_is_deleted_and_the_resync_sweeps():
+    """frozen (after a reconnect, until the resync): the deltas add and
+    change but delete nothing; the resync's full recompute then ends
+    where a recompute from nothing does"""
+    r = random.Random(2828)
+    rt, local, prog, dev = fresh()
+    for i in range(200):
+        rt.learned(k2(100, "02:00:00:00:01:%02x" % i, "", "192.0.2.%d" % (2 + i % 3)),
+                   ("192.0.2.%d" % (2 + i % 3), 0, ""))
+    step(rt, local, prog)
+    before = dict(dev.fdb)
+    for n in range(300):
+        k = r.choice(sorted(rt.routes, key=repr)) if rt.routes else None
+        if r.random() < 0.5 and k:
+            rt.del_route(k)
+        else:
+            mac = "02:00:00:00:01:%02x" % r.randrange(256)
+            rt.learned(k2(100, mac, "", "192.0.2.9"), ("192.0.2.9", r.randrange(3), ""))
+        macs, ips, rems = rt.take_touched()
+        prog.update(rt, local, (macs | local.take(), ips, rems), True)
+        assert not [l for b in dev.batches for l in b if " del " in " %s " % l]
+        assert set(before) <= set(dev.fdb), n
+    prog.program(rt.routes, local, False)      # the resync
+    assert dev.state() == full_state(rt, local)
+
+
+@test
 def a_failed_batch_makes_the_next_program_a_full_one():
     """vtepctl failed: the programmer re-reads the device and recomputes
     every route next, so nothing an event touched is lost"""
