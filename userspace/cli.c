@@ -182,21 +182,6 @@ static int run_cmd(struct vtep_ctx *ctx, const struct vtep_object *o,
 
 #define LINE_HELP (-1)	/* the line asks for help */
 
-/* Room for any object's request: -batch parses a line without malloc */
-union vtep_any_req {
-	struct link_req link;
-	struct vni_req vni;
-	struct remote_req remote;
-	struct peer_req peer;
-	struct alias_req alias;
-	struct fdb_req fdb;
-	struct neigh_req neigh;
-	struct stats_req stats;
-	struct flows_req flows;
-	struct monitor_req monitor;
-	struct showconf_req showconf;
-	struct syncconf_req syncconf;
-};
 
 size_t vtep_req_room(void)
 {

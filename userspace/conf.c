@@ -258,15 +258,7 @@ static int conf_push(struct conf *c, const struct conf_entry *e)
 static int parse_words(struct conf *c, int argc, char **argv,
 		       unsigned int line, uint8_t dflt_owner)
 {
-	union {
-		struct link_req link;
-		struct vni_req vni;
-		struct remote_req remote;
-		struct peer_req peer;
-		struct alias_req alias;
-		struct fdb_req fdb;
-		struct neigh_req neigh;
-	} req;
+	union vtep_any_req req;	/* the line's request, parsed */
 	struct conf_entry e = { .line = line, .owner = dflt_owner };
 	const struct vtep_object *o;
 	bool given = false;

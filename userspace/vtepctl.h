@@ -441,6 +441,7 @@ int vtepctl_main(int argc, char **argv);
 /* Run one command line; returns its exit status (VTEP_EXIT_*) */
 int vtep_dispatch(struct vtep_ctx *ctx, int argc, char **argv);
 int run_batch(struct vtep_ctx *ctx, const char *file);
+
 /* The largest request vtep_dispatch() parses into (every req_size fits) */
 size_t vtep_req_room(void);
 void vtep_usage(FILE *out);
@@ -631,5 +632,21 @@ int makeargs(char *line, char **argv, int max);
 int batch_read(struct vtep_ctx *ctx, const char *file,
 	       int (*line)(struct vtep_ctx *ctx, int argc, char **argv),
 	       int (*flush)(struct vtep_ctx *ctx));
+
+/* Room for any object's request: -batch parses a line without malloc */
+union vtep_any_req {
+	struct link_req link;
+	struct vni_req vni;
+	struct remote_req remote;
+	struct peer_req peer;
+	struct alias_req alias;
+	struct fdb_req fdb;
+	struct neigh_req neigh;
+	struct stats_req stats;
+	struct flows_req flows;
+	struct monitor_req monitor;
+	struct showconf_req showconf;
+	struct syncconf_req syncconf;
+};
 
 #endif /* VTEPCTL_H */
