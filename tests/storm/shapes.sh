@@ -23,14 +23,20 @@ read -r -a OUTCOMES <"$PREFIX.outcomes"
 
 # read_stats DEV: the rx outcomes of DEV into S (in OUTCOMES' order);
 # HAS_BAD_SRC=1 if the module has drop_bad_src_mac. The JSON of one
-# device's counters is flat: bash reads it, no jq, no python.
+# device's counters is two flat objects, as ip -j -s link has the standard
+# ones ("stats64": {"rx": {"bytes", "packets"}, ...}) and vtep's own in
+# "vtep_stats": bash reads it, no jq, no python. rx_packets is rx's packets.
 read_stats() {
 	local json k
 	json=$("$VTEPCTL" -j stats show dev "$1") || return 1
-	[[ $json == *'"stats":'* ]] || { echo "no stats in: $json" >&2; return 1; }
+	[[ $json == *'"vtep_stats":'* && $json =~ \"rx\":\{[^}]*\"packets\":([0-9]+) ]] ||
+		{ echo "no stats in: $json" >&2; return 1; }
+	local rx=${BASH_REMATCH[1]}
 	S=()
 	for k in "${OUTCOMES[@]}"; do
-		if [[ $json =~ \"$k\":[[:space:]]*([0-9]+) ]]; then
+		if [ "$k" = rx_packets ]; then
+			S+=("$rx")
+		elif [[ $json =~ \"$k\":[[:space:]]*([0-9]+) ]]; then
 			S+=("${BASH_REMATCH[1]}")
 		else
 			S+=(0)

@@ -53,11 +53,13 @@ state() {
 	nq h1 "$VTEPCTL" -j link show vtep0
 	nq h1 "$VTEPCTL" -j vni show dev vtep0 | $PY -c 'import json, sys
 for v in json.load(sys.stdin):
-    v.pop("stats", None); print(v)'
+    for k in ("stats", "stats64", "vtep_stats"): v.pop(k, None)
+    print(v)'
 	nq h1 "$VTEPCTL" -j remote show dev vtep0
 	nq h1 "$VTEPCTL" -j fdb show dev vtep0 | $PY -c 'import json, sys
 for e in json.load(sys.stdin):
-    e.pop("age", None); print(e)'
+    for k in ("age_ms", "updated"): e.pop(k, None)
+    print(e)'
 }
 
 # Warm-up, then the baseline.
