@@ -26,10 +26,12 @@ ipb h2 <<'EOF'
 addr add 203.0.113.2/24 dev br0
 EOF
 n h2 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
-vtepctl_n h1 vni add 100 dev vtep0 untagged
+# The monitor listens before VNI 100 exists: h2's br0 may send (IPv6 DAD,
+# MLD) before the ping does, and vtep0 learns its MAC from the first frame.
 monitor_start h1 "$TMP/mon" -j monitor
-# vtep0 learns br0's MAC of h2 from its ARP (no one answers it), while the
-# tables load
+vtepctl_n h1 vni add 100 dev vtep0 untagged
+# vtep0 learns br0's MAC of h2 from its ARP (no one answers it), or from
+# what it sent before, while the tables load
 nq h2 ping -q -c 1 -W 1 203.0.113.1 >/dev/null 2>&1 &
 PING=$!
 
@@ -190,7 +192,10 @@ check "FDB_ADDED events carry the owner" test "${EV[0]}" = \
 	"02:00:00:00:00:01 evpn 02:00:00:00:00:02 conf 02:00:00:00:00:03 user 02:00:00:00:00:04 200 02:00:00:00:00:05 evpn 02:00:00:00:00:06 unspec"
 check "FDB_CHANGED events carry the new owner (a replace that changed only it)" \
 	test "${EV[1]}" = "02:00:00:00:00:02 hook 02:00:00:00:00:06 conf"
-check "the learned event is the kernel's" test "${EV[2]}" = kernel
+# (h2's MAC may be learned more than once over the test: each event is
+# the kernel's)
+diag "owners of the learned events: ${EV[2]:-none}"
+check "the learned event is the kernel's" eval '[[ "${EV[2]:-}" =~ ^kernel( kernel)*$ ]]'
 kill "$MON" 2>/dev/null || true
 wait "$MON" 2>/dev/null || true
 
