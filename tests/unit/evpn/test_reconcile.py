@@ -89,9 +89,9 @@ def an_event_hands_vtepctl_only_its_delta():
          ["fdb replace %s vni 100 dst 192.0.2.2 dev vtep0 owner evpn" % M1]),
         (lambda: rt.learned(k2(100, M1, "", "192.0.2.3"), ("192.0.2.3", 1, "")),
          ["fdb replace %s vni 100 dst 192.0.2.3 dev vtep0 owner evpn" % M1]),
-        (lambda: rt.learned(k2(100, M2, "10.0.0.2"), ("192.0.2.2", 0, "10.0.0.2")),
+        (lambda: rt.learned(k2(100, M2, "203.0.113.2"), ("192.0.2.2", 0, "203.0.113.2")),
          ["fdb replace %s vni 100 dst 192.0.2.2 dev vtep0 owner evpn" % M2,
-          "neigh replace 10.0.0.2 lladdr %s vni 100 dev vtep0 owner evpn" % M2]),
+          "neigh replace 203.0.113.2 lladdr %s vni 100 dev vtep0 owner evpn" % M2]),
         (lambda: rt.learned((T3, 100, "192.0.2.4", "192.0.2.4:100"), ("192.0.2.4", 0, "")),
          ["remote replace 192.0.2.4 vni 100 dev vtep0 owner evpn"]),
         (lambda: rt.apply([k2(100, M1, "", "192.0.2.3")] if rt.pending.update(
@@ -99,9 +99,9 @@ def an_event_hands_vtepctl_only_its_delta():
          ["fdb replace %s vni 100 dst 192.0.2.2 dev vtep0 owner evpn" % M1]),
         (lambda: local.__setitem__((100, M1), {"port": "tap0", "vlan": None, "seq": 1}),
          ["fdb del %s vni 100 dev vtep0 owner evpn" % M1]),
-        (lambda: rt.del_route(k2(100, M2, "10.0.0.2")),
+        (lambda: rt.del_route(k2(100, M2, "203.0.113.2")),
          ["fdb del %s vni 100 dev vtep0 owner evpn" % M2,
-          "neigh del 10.0.0.2 vni 100 dev vtep0 owner evpn"]),
+          "neigh del 203.0.113.2 vni 100 dev vtep0 owner evpn"]),
         (lambda: rt.del_route((T3, 100, "192.0.2.4", "192.0.2.4:100")),
          ["remote del 192.0.2.4 vni 100 dev vtep0 owner evpn"]),
         (lambda: None, []),
@@ -124,7 +124,7 @@ def incremental_events_end_where_the_full_recompute_does():
     rt, local, prog, dev = fresh()
     nhs = ["192.0.2.%d" % i for i in range(2, 6)]
     macs = ["02:00:00:00:00:%02x" % i for i in range(12)]
-    ips = ["10.0.0.%d" % i for i in range(1, 6)] + ["2001:db8::%d" % i for i in range(1, 3)]
+    ips = ["203.0.113.%d" % i for i in range(1, 6)] + ["2001:db8::%d" % i for i in range(1, 3)]
     for n in range(3000):
         vni, nh, mac = r.choice((100, 200)), r.choice(nhs), r.choice(macs)
         what = r.random()

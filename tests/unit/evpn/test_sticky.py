@@ -55,10 +55,10 @@ def the_sticky_flag_is_encoded_and_decoded():
         p.neighbor_ip = helpers.RR
         k, v = new_agent().codec.decode(p)
         assert k[:3] == (T2, 100, M) and v == (R1, seq, "", True), (k, v)
-    p = c.make_path((T2, 100, M, "10.0.0.1"), 3)
+    p = c.make_path((T2, 100, M, "203.0.113.1"), 3)
     p.neighbor_ip = helpers.RR
     k, v = new_agent().codec.decode(p)
-    assert v == (R1, 3, "10.0.0.1"), v
+    assert v == (R1, 3, "203.0.113.1"), v
     assert not [e for e in ecs_of(c.make_path((T2, 100, M), 0))
                 if isinstance(e, helpers.stubs.attr.MacMobilityExtended)]
 
@@ -143,9 +143,9 @@ def a_sticky_mac_here_is_advertised_sticky_and_keeps_it():
     a = new_agent(g, None, conf="sticky %s vni 100\n" % M)
     a.resync()
     a.ours.local_seen((100, M), "tap0", None)
-    a.ours.local_ip((100, M), "10.0.0.1")
+    a.ours.local_ip((100, M), "203.0.113.1")
     a.ours.flush_adv()
-    assert sorted(sent(g)) == [(M, "", 0, True), (M, "10.0.0.1", 0, True)], sent(g)
+    assert sorted(sent(g)) == [(M, "", 0, True), (M, "203.0.113.1", 0, True)], sent(g)
     with Said() as said:
         a.on_paths([remote_path(R1, (T2, 100, M), 5)])
     assert (100, M) in a.ours.local_macs and not a.ours.to_wd, a.ours.to_wd
