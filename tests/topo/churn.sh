@@ -125,7 +125,7 @@ else
 	notok "the changes returned (no hang): $(tail -n 1 "$TMP/churn.out")"
 fi
 check "RTNL is free after the churn" timeout 20 ip -n "${P}h1" link show vtep0
-check "the genl family answers after the churn" timeout 20 ip netns exec "${P}h1" "$VTEPCTL" vni show dev vtep0
+check "the genl family answers after the churn" timeout 20 "$VTEPCTL" -n "${P}h1" vni show dev vtep0
 
 # Put the configuration back, then the traffic must recover.
 restore() {

@@ -30,13 +30,13 @@ done
 two_vteps
 
 check "the defaults: resteer off, flowlet-gap 500, sample 256, elephant-rate 125000000" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL -j link show vtep0 | jq -e '.[0] |
+	bash -c "$VTEPCTL -n ${P}h1 -j link show vtep0 | jq -e '.[0] |
 		.resteer == false and .flowlet_gap == 500 and .sample == 256 and
 		.elephant_rate == 125000000'"
 check "the settings are refused out of range" \
-	bash -c "! ip netns exec ${P}h1 $VTEPCTL link set vtep0 flowlet-gap 0 &&
-		 ! ip netns exec ${P}h1 $VTEPCTL link set vtep0 sample 1048577 &&
-		 ! ip netns exec ${P}h1 $VTEPCTL link set vtep0 elephant-rate 999"
+	bash -c "! $VTEPCTL -n ${P}h1 link set vtep0 flowlet-gap 0 &&
+		 ! $VTEPCTL -n ${P}h1 link set vtep0 sample 1048577 &&
+		 ! $VTEPCTL -n ${P}h1 link set vtep0 elephant-rate 999"
 
 # Every frame sampled; 100 kB/s makes an elephant (a ping is ~100 B/s).
 vtepctl_n h1 link set vtep0 sample 1 elephant-rate 100000

@@ -254,7 +254,7 @@ check "ifupdown: pre-up and up bring vtep0 up from the file the unit syncs" \
 	eval 'ifupdown_lines pre-up up | run_lines'
 check "... the device, its VNIs, remotes and MAC entry exist and it is up" applied
 check "... its entries owned by conf, as the unit's" eval \
-	'[ "$(ip netns exec ${P}h4 $VTEPCTL showconf dev vtep0 owner conf | grep -c " owner conf")" -ge 3 ]'
+	'[ "$($VTEPCTL -n ${P}h4 showconf dev vtep0 owner conf | grep -c " owner conf")" -ge 3 ]'
 check "ifupdown: post-down removes it" eval 'ifupdown_lines post-down | run_lines && gone'
 
 topo_done

@@ -102,7 +102,7 @@ check "... and ip -j -d link show shows it" json_eq h1 vtep1 "{'udp_zero_csum6_r
 check "... and ip -d link show too" bash -c "
 	ip -n ${P}h1 -d link show vtep1 | grep -q ' move-notice off udp6zerocsumrx on resteer off '"
 check "... as vtepctl link show does" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL link show vtep1 | grep -q ' udp6zerocsumrx on '"
+	$VTEPCTL -n ${P}h1 link show vtep1 | grep -q ' udp6zerocsumrx on '"
 check "ip link set also takes the dev keyword" ipn h1 link set vtep1 type vtep dev eth0
 check "... and the underlay shows by name, as vxlan's link" json_eq h1 vtep1 "{'link': 'eth0'}"
 check "VTEPCTL_JSON_COMPAT=1 gives the keys of 0.1 (underlay, udp6zerocsumrx, local)" bash -c "

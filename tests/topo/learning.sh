@@ -97,7 +97,7 @@ nq v1 ping -c 2 -W 1 203.0.113.3 >/dev/null || true
 check "a static entry is not overwritten by learning" \
 	test "$(fdb_dst h3 vtep0 100 $M1)" = 192.0.2.9
 check "and is still static" \
-	bash -c "ip netns exec ${P}h3 $VTEPCTL fdb show dev vtep0 vni 100 | grep -i '$M1' | grep -q static"
+	bash -c "$VTEPCTL -n ${P}h3 fdb show dev vtep0 vni 100 | grep -i '$M1' | grep -q static"
 
 # The learned limit of a VNI: room for 3 more, then 10 new MACs.
 count_fdb() { nq h3 "$VTEPCTL" -j fdb show dev vtep0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }

@@ -53,17 +53,17 @@ vtepctl_n h1 link add vtepc local 198.51.100.1
 vtepctl_n h1 vni add 40 dev vtepc vlan 40 group 239.1.1.1
 ipn h1 link set vtepc up
 check "a VNI change whose group join fails is refused" \
-	bash -c "! ip netns exec ${P}h1 $VTEPCTL vni set 40 dev vtepc vlan 41 group 239.2.2.2"
+	bash -c "! $VTEPCTL -n ${P}h1 vni set 40 dev vtepc vlan 41 group 239.2.2.2"
 check "and the VNI keeps its VLAN" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL vni show 40 dev vtepc | grep -qw 'vlan 40'"
+	bash -c "$VTEPCTL -n ${P}h1 vni show 40 dev vtepc | grep -qw 'vlan 40'"
 check "and its group" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL vni show 40 dev vtepc | grep -qw 239.1.1.1"
+	bash -c "$VTEPCTL -n ${P}h1 vni show 40 dev vtepc | grep -qw 239.1.1.1"
 check "VLAN 41 is free for another VNI" \
 	nq h1 "$VTEPCTL" vni add 41 dev vtepc vlan 41
 check "a new VNI whose group join fails is not created" \
-	bash -c "! ip netns exec ${P}h1 $VTEPCTL vni add 42 dev vtepc vlan 42 group 239.2.2.2"
+	bash -c "! $VTEPCTL -n ${P}h1 vni add 42 dev vtepc vlan 42 group 239.2.2.2"
 check "VNI 42 does not exist" \
-	bash -c "! ip netns exec ${P}h1 $VTEPCTL vni show 42 dev vtepc 2>/dev/null | grep -q 42"
+	bash -c "! $VTEPCTL -n ${P}h1 vni show 42 dev vtepc 2>/dev/null | grep -q 42"
 ipn h1 link del vtepc
 
 # ---- defect 1: the leave names the device the join resolved ----

@@ -66,7 +66,7 @@ jstats() {
 	} >"$1"
 }
 
-check "stats -o prom runs" bash -c "ip netns exec ${P}h1 $VTEPCTL stats -o prom >$TMP/before.prom"
+check "stats -o prom runs" bash -c "$VTEPCTL -n ${P}h1 stats -o prom >$TMP/before.prom"
 # the pings: 5 on VNI 100, 3 on VNI 200, each an echo and its reply
 check "5 pings on VNI 100" nq a1 ping -q -c 5 -i 0.2 -W 2 203.0.113.3
 check "3 pings on VNI 200" nq b1 ping -q -c 3 -i 0.2 -W 2 198.51.100.3
@@ -204,7 +204,7 @@ check "a device that does not exist: status 2, nothing printed" \
 mkdir -p "$TMP/textfile"
 check "the atomic-rename recipe leaves one valid vtep.prom" bash -c "
 	cd $TMP/textfile &&
-	ip netns exec ${P}h1 $VTEPCTL stats -o prom >vtep.prom.\$\$ && mv vtep.prom.\$\$ vtep.prom &&
+	$VTEPCTL -n ${P}h1 stats -o prom >vtep.prom.\$\$ && mv vtep.prom.\$\$ vtep.prom &&
 	test \"\$(ls)\" = vtep.prom && $PY $PROMCHECK --require-meta vtep.prom"
 
 topo_done

@@ -91,7 +91,7 @@ state >"$TMP/state1"
 check "the shows say what was configured" diff -u "$TMP/want" "$TMP/state1"
 
 check "showconf dev vtep0 runs" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 >$TMP/conf1"
+	bash -c "$VTEPCTL -n ${P}h1 showconf dev vtep0 >$TMP/conf1"
 sed 's/^/#   /' "$TMP/conf1"
 check "showconf starts with link add, then the VNIs" bash -c "
 	head -n 1 $TMP/conf1 | grep -q '^link add vtep0 local 192.0.2.1 local 192.0.2.11 ' &&
@@ -100,15 +100,15 @@ check "showconf has every line configured (14 and the link)" \
 	test "$(wc -l <"$TMP/conf1")" = 15
 check "showconf leaves the learned entry out" bash -c "! grep -qi $A3 $TMP/conf1"
 check "showconf without dev prints the same for the only device" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL showconf | cmp - $TMP/conf1"
+	$VTEPCTL -n ${P}h1 showconf | cmp - $TMP/conf1"
 
 # the round trip
 vtepctl_n h1 link del vtep0
-check "vtep0 is gone" bash -c "! ip netns exec ${P}h1 $VTEPCTL link show vtep0"
+check "vtep0 is gone" bash -c "! $VTEPCTL -n ${P}h1 link show vtep0"
 check "the file applies with -batch" nq h1 "$VTEPCTL" -batch "$TMP/conf1"
 ipn h1 link set vtep0 master br0 up
 check "showconf prints the same file again" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | diff -u $TMP/conf1 -"
+	$VTEPCTL -n ${P}h1 showconf dev vtep0 | diff -u $TMP/conf1 -"
 state >"$TMP/state2"
 check "the shows say what was configured after the round trip" \
 	diff -u "$TMP/want" "$TMP/state2"

@@ -52,7 +52,7 @@ fdb add 02:00:00:00:00:63 vni 300 dst 198.51.100.7 dev vtep0
 neigh add 203.0.113.50 lladdr 02:00:00:00:00:50 vni 200 dev vtep0
 EOF
 check "syncconf loads the file into a bare device" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/want owner $OWN >$TMP/load.out"
+	bash -c "$VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/want owner $OWN >$TMP/load.out"
 sed 's/^/#   /' "$TMP/load.out"
 check "... printing one + line per VNI and entry and one ~ link line" bash -c "
 	[ \$(grep -c '^+ ' $TMP/load.out) = 11 ] &&
@@ -60,7 +60,7 @@ check "... printing one + line per VNI and entry and one ~ link line" bash -c "
 conf >"$TMP/conf1"
 check "showconf has the file's 12 lines" test "$(wc -l <"$TMP/conf1")" = 12
 check "a second syncconf prints nothing and exits 0" \
-	bash -c "out=\$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
+	bash -c "out=\$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
 
 # Behind its back: deleted, changed (the replace as syncconf's owner: an
 # entry of another owner would be skipped); the monitor sees what
@@ -78,7 +78,7 @@ alias del 198.51.100.17 dev vtep0
 EOF
 monitor_start h1 "$TMP/mon" monitor dev vtep0
 check "syncconf restores the file" \
-	bash -c "ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN >$TMP/fix.out"
+	bash -c "$VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN >$TMP/fix.out"
 sed 's/^/#   /' "$TMP/fix.out"
 check "... printing exactly what it changed" diff -u - "$TMP/fix.out" <<EOF
 ~ link vtep0 ageing 600
@@ -91,9 +91,9 @@ check "... printing exactly what it changed" diff -u - "$TMP/fix.out" <<EOF
 + neigh 203.0.113.50 vni 200 lladdr 02:00:00:00:00:50
 EOF
 check "showconf prints the kept file again" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | diff -u $TMP/conf1 -"
+	$VTEPCTL -n ${P}h1 showconf dev vtep0 | diff -u $TMP/conf1 -"
 check "a second syncconf prints nothing" \
-	bash -c "out=\$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
+	bash -c "out=\$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
 wait_for 5 "grep -q 02:00:00:00:00:63 $TMP/mon" || true
 kill "$MON" 2>/dev/null || true
 wait "$MON" 2>/dev/null || true
@@ -110,19 +110,19 @@ check "... and no event of the entries and VNIs that were right" bash -c "
 		$((i / 256)) $((i % 256))
   done; } >"$TMP/big"
 check "1500 FDB entries are added, as lists that fit a message" bash -c "
-	[ \$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/big owner $OWN | grep -c '^+ fdb ') = 1500 ] &&
-	[ \$(ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | grep -c '^fdb add 02:00:00:01:') = 1500 ]"
+	[ \$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/big owner $OWN | grep -c '^+ fdb ') = 1500 ] &&
+	[ \$($VTEPCTL -n ${P}h1 showconf dev vtep0 | grep -c '^fdb add 02:00:00:01:') = 1500 ]"
 check "... and deleted again, the device back to the kept file" bash -c "
-	[ \$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN | grep -c '^- fdb ') = 1500 ] &&
-	ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | diff -u $TMP/conf1 -"
+	[ \$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN | grep -c '^- fdb ') = 1500 ] &&
+	$VTEPCTL -n ${P}h1 showconf dev vtep0 | diff -u $TMP/conf1 -"
 
 # dry-run and JSON
 vtepctl_n h1 fdb del 02:00:00:00:00:61 vni 100 dev vtep0
 check "dry-run prints the change" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN dry-run |
+	$VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN dry-run |
 	grep -qx '+ fdb 02:00:00:00:00:61 vni 100 dst 198.51.100.61'"
 check "-j dry-run gives it as JSON, and nothing was changed" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL -j syncconf dev vtep0 $TMP/conf1 owner $OWN dry-run |
+	$VTEPCTL -n ${P}h1 -j syncconf dev vtep0 $TMP/conf1 owner $OWN dry-run |
 	jq -e '. == [{action: \"add\", object: \"fdb\", key: \"02:00:00:00:00:61 vni 100\", value: \"dst 198.51.100.61\"}]'"
 
 # refusals: status 1, the line named, nothing changed
@@ -133,15 +133,15 @@ sync "$TMP/bad" owner $OWN >"$TMP/bad.out" 2>"$TMP/bad.err" || rc=$?
 diag "bad line: status $rc: $(cat "$TMP/bad.err")"
 check "a line showconf never writes: status 1, FILE:LINE, nothing changed" bash -c "
 	[ $rc = 1 ] && grep -q '$TMP/bad:13' $TMP/bad.err && [ ! -s $TMP/bad.out ] &&
-	! ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | grep -q 02:00:00:00:00:61"
+	! $VTEPCTL -n ${P}h1 showconf dev vtep0 | grep -q 02:00:00:00:00:61"
 
 # a missing device is created from the link line
 vtepctl_n h1 link del vtep0
 check "syncconf creates a missing device" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1 owner $OWN | head -n 1 |
+	$VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN | head -n 1 |
 	grep -q '^+ link vtep0 local 192.0.2.1 '"
 check "... which showconf prints as the file" bash -c "
-	ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 | diff -u $TMP/conf1 -"
+	$VTEPCTL -n ${P}h1 showconf dev vtep0 | diff -u $TMP/conf1 -"
 rc=0
 sed 1d "$TMP/conf1" >"$TMP/nolink"
 sync "$TMP/nolink" owner $OWN >/dev/null 2>&1 || rc=$?
@@ -160,16 +160,16 @@ if [ $OWN = conf ]; then
 	{ grep -E '^(link|vni|alias) ' "$TMP/conf1"
 	  echo "neigh add 203.0.113.73 lladdr 02:00:00:00:00:73 vni 200 dev vtep0"; } >"$TMP/user"
 	check "evpn and user add their entries (syncconf owner evpn, owner user)" \
-		bash -c "ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/evpn owner evpn >/dev/null &&
-			 ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/user owner user >/dev/null"
+		bash -c "$VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/evpn owner evpn >/dev/null &&
+			 $VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/user owner user >/dev/null"
 	check "syncconf (owner conf) of the kept file deletes none of them" bash -c "
-		out=\$(ip netns exec ${P}h1 $VTEPCTL syncconf dev vtep0 $TMP/conf1) && [ -z \"\$out\" ] &&
-		ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 >$TMP/conf2 &&
+		out=\$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1) && [ -z \"\$out\" ] &&
+		$VTEPCTL -n ${P}h1 showconf dev vtep0 >$TMP/conf2 &&
 		grep -q '02:00:00:00:00:71 vni 100 dst 198.51.100.71 dev vtep0 owner evpn' $TMP/conf2 &&
 		grep -q '198.51.100.72 vni 100 dev vtep0 owner evpn' $TMP/conf2 &&
 		grep -q '203.0.113.73 .*owner user' $TMP/conf2"
 	check "showconf owner evpn prints the link, VNIs, aliases and evpn's 2 entries" bash -c "
-		[ \$(ip netns exec ${P}h1 $VTEPCTL showconf dev vtep0 owner evpn | grep -c owner) = 2 ]"
+		[ \$($VTEPCTL -n ${P}h1 showconf dev vtep0 owner evpn | grep -c owner) = 2 ]"
 	cp "$TMP/conf1" "$TMP/clash"
 	echo "fdb add 02:00:00:00:00:71 vni 100 dst 198.51.100.9 dev vtep0" >>"$TMP/clash"
 	rc=0

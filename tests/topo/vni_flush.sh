@@ -57,7 +57,7 @@ check "VNI 100 learned the five MACs" wait_for 20 '[ "$(count 100 learned)" = 5 
 check "VNI 100 holds 40 static entries" test "$(count 100 static)" = 40
 check "VNI 200 holds $BIG entries" test "$(count 200)" = "$BIG"
 
-ip netns exec "${P}h1" "$VTEPCTL" monitor >"$TMP/monitor" 2>&1 &
+"$VTEPCTL" -n "${P}h1" monitor >"$TMP/monitor" 2>&1 &
 MON=$!
 # The monitor listens once it reports a change made after it started.
 nq h1 "$VTEPCTL" vni add 300 dev vtep0 vlan 300
