@@ -67,8 +67,15 @@ check "h1 has X2 in VNI 100 behind h2" test "$(fdb_dst h1 vtep0 100 $X2)" = 192.
 check "and X2 in VNI 200 behind h2, a separate entry" test "$(fdb_dst h1 vtep0 200 $X2)" = 192.0.2.2
 
 kill $TCPDUMP; wait $TCPDUMP || true
-tshark -r "$TMP/h2.pcap" -n -d udp.port==4789,vxlan -Y icmp -T fields \
-	-e vxlan.vni -e vlan.id >"$TMP/vnis" 2>/dev/null || true
+# each ICMP packet inside VXLAN: its VNI, and the VLAN of an inner 802.1Q
+# tag ("" if untagged); tcpdump -e shows the inner link-layer header
+tcpdump -entr "$TMP/h2.pcap" 2>/dev/null | awk '
+	/: VXLAN, / { vni = $NF; inner = 1; next }
+	inner { inner = 0
+		if (!/ICMP/) next
+		v = ""
+		if (match($0, /vlan [0-9]+/)) v = substr($0, RSTART + 5, RLENGTH - 5)
+		print vni, v }' >"$TMP/vnis"
 check "the underlay carried tenant A as VNI 100 and tenant B as VNI 200" \
 	bash -c "grep -q '^100' '$TMP/vnis' && grep -q '^200' '$TMP/vnis'"
 check "with the VLAN tag taken off (no 802.1Q inside)" \
