@@ -150,6 +150,20 @@ class Said:
         return False
 
 
+def refused(*args, conf=""):
+    """settings(ARGS, CONF) exits with status 2, as the agent does on a
+    bad command line or configuration; what it said on stderr"""
+    with Said() as said:
+        try:
+            settings(*args, conf=conf)
+        except SystemExit as e:
+            rc = e.code
+        else:
+            rc = 0
+    assert rc == 2, "accepted (status %s): %r %r" % (rc, args, conf)
+    return said.text
+
+
 def new_agent(gobgpd=None, vtep=None, *args, conf=""):
     """an Agent of settings(ARGS, CONF) on VTEP, discovered and connected
     to GOBGPD"""
