@@ -31,7 +31,8 @@ say() { printf '%s\n' "$*" | tee -a "$TAP"; }
 # The suites' size variables, forwarded into the guest's command line.
 knobs="SOAK=1"
 for v in STORM_K STORM_RANDOM STORM_SEED NLFUZZ_N NLFUZZ_SEED CHURN_N CHURN_SEED \
-	 LIFE_N MACFLOOD_N MACFLOOD_LIMIT TOPOFUZZ_N TOPOFUZZ_RUNS TOPOFUZZ_SEED; do
+	 LIFE_N MACFLOOD_N MACFLOOD_LIMIT TOPOFUZZ_N TOPOFUZZ_RUNS TOPOFUZZ_USERNS_RUNS \
+	 TOPOFUZZ_SEED EVPN_MACS; do
 	[ -z "${!v:-}" ] || knobs="$knobs $v=${!v}"
 done
 
