@@ -23,20 +23,9 @@
 # MOK_KERNEL picks the cached kernel (default: the last of KERNELS).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-cd "$REPO" || exit 2
-CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
-KERNELS=${KERNELS:-"6.1 6.12"}
+INSTALL_TMP_NAME=mok
+. "$(dirname "$0")/install-lib.sh"
 k=${MOK_KERNEL:-${KERNELS##* }}
-VERSION=$(cat VERSION)
-TMP=$(mktemp -d /tmp/vtep-mok.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-LOG=build/check
-mkdir -p "$LOG"
-failed=0
-
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; failed=1; }
 
 src=${1:-}
 if [ -z "$src" ]; then
