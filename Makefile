@@ -118,6 +118,8 @@ userspace/ip/link_vtep.so: userspace/ip/link_vtep.c userspace/ip/iproute2.h uapi
 install: userspace/vtepctl userspace/ip/link_vtep.so ## install vtepctl, its man page, the ip plugin, completion, examples (DESTDIR, PREFIX)
 	install -D -m 755 userspace/vtepctl $(DESTDIR)$(SBINDIR)/vtepctl
 	install -D -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/vtepctl.8
+	install -D -m 644 userspace/vtepctl-json.7 $(DESTDIR)$(MANDIR)/man7/vtepctl-json.7
+	install -D -m 644 userspace/vtep.conf.5 $(DESTDIR)$(MANDIR)/man5/vtep.conf.5
 	install -D -m 644 userspace/ip/link_vtep.so $(DESTDIR)$(IPLIBDIR)/link_vtep.so
 	install -D -m 644 completion/vtepctl $(DESTDIR)$(BASHCOMPDIR)/vtepctl
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLEDIR)

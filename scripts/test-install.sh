@@ -21,19 +21,8 @@
 #                                   it runs them)
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-cd "$REPO" || exit 2
-CACHE=${VTEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtep}
-KERNELS=${KERNELS:-"6.1 6.12"}
-VERSION=$(cat VERSION)
-TMP=$(mktemp -d /tmp/vtep-install.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-LOG=build/check
-mkdir -p "$LOG"
-failed=0
-
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; failed=1; }
+INSTALL_TMP_NAME=install
+. "$(dirname "$0")/install-lib.sh"
 # check NAME CMD...: ok if CMD succeeds, else not ok with its output's tail
 check() {
 	local name=$1
@@ -74,9 +63,11 @@ if [ $have_debs = 1 ]; then
 		dpkg-deb -f '$ctl_deb' Depends | grep -q libmnl0 &&
 		dpkg-deb -f '$ctl_deb' Recommends | grep -q vtep-dkms &&
 		dpkg-deb -f '$ctl_deb' Enhances | grep -q iproute2"
-	check "vtepctl ships the tool, man page, completion, ip plugin and unit" bash -c "
+	check "vtepctl ships the tool, man pages, completion, ip plugin and unit" bash -c "
 		cd '$TMP/ctl-root' && test -x usr/sbin/vtepctl &&
 		test -e usr/share/man/man8/vtepctl.8.gz &&
+		test -e usr/share/man/man7/vtepctl-json.7.gz &&
+		test -e usr/share/man/man5/vtep.conf.5.gz &&
 		test -e usr/share/bash-completion/completions/vtepctl &&
 		test -e usr/lib/$(gcc -print-multiarch)/ip/link_vtep.so &&
 		test -e lib/systemd/system/vtep@.service"
@@ -163,6 +154,8 @@ make --no-print-directory userspace/vtepctl userspace/ip/link_vtep.so >"$TMP/out
 check "make install DESTDIR=... PREFIX=/usr installs every file" bash -c "
 	make --no-print-directory install DESTDIR='$TMP/inst' PREFIX=/usr >/dev/null &&
 	cd '$TMP/inst' && test -x usr/sbin/vtepctl && test -e usr/share/man/man8/vtepctl.8 &&
+	test -e usr/share/man/man7/vtepctl-json.7 &&
+	test -e usr/share/man/man5/vtep.conf.5 &&
 	test -e usr/lib/$(gcc -print-multiarch)/ip/link_vtep.so &&
 	test -e usr/share/bash-completion/completions/vtepctl &&
 	test -x usr/share/doc/vtep/examples/libvirt-qemu-hook &&
