@@ -38,6 +38,9 @@ fi
 # more agent options; EVPN_AGENT_ARGS="--snoop off" shows that the MAC+IP
 # and suppression checks fail without the agent's address learning
 read -ra AGENT_ARGS <<<"${EVPN_AGENT_ARGS:-}"
+# duplicate detection after 4 moves (FRR's default, 5, would take one more
+# round of announcements below); the moves of section (d) count 2 a host
+AGENT_ARGS=(--dup-max-moves 4 "${AGENT_ARGS[@]}")
 
 need_evpn "BGP EVPN" /usr/bin/tcpdump /usr/bin/tshark
 
@@ -390,6 +393,88 @@ check "and its address from h2's neighbour table (its MAC+IP route withdrawn)" \
 check "h1's agent closed the capture sockets of the ports that left (v-v12, v-m1): v-v11's is left" \
 	poll_for 10 "[ \"\$(packet_ifaces h1)\" = '$(ifindex h1 v-v11) ' ]"
 diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1); its links: $(ip -n "${P}h1" -o link show | cut -d: -f1,2 | tr -d ' ' | tr '\n' ' ')"
+
+# ---- a MAC on two hosts at once: frozen as a duplicate, not flapped ----
+# d1 behind h1 and d2 behind h2 have one MAC, D (a cloned VM), and
+# announce themselves in turn, as they would keep doing. Each announce
+# moves D: the announcer's host advertises it at a higher sequence and
+# the other withdraws its route. At the 4th move a host counts within
+# dup-time, its agent freezes D there as a duplicate (as FRR's
+# dup-addr-detection does): D's presence there is no longer advertised,
+# and the fabric keeps the other host's route, however often the two
+# announce. The bridges do not learn on their vtep ports here, as in an
+# FRR fabric: each host sees D on its own VM port only.
+D=02:00:00:00:0d:01
+for i in 1 2; do
+	ip netns add "${P}d$i"
+	NSLIST+=(d$i)
+	ip link add name eth0 netns "${P}d$i" address $D type veth peer name v-d$i netns "${P}h$i"
+	printf '%s\n' "link set v-d$i master br0 up" | ip -n "${P}h$i" -batch -
+	printf '%s\n' "vlan del vid 1 dev v-d$i" "vlan add vid 10 dev v-d$i pvid untagged" \
+		"link set dev vtep0 learning off" | bridge -n "${P}h$i" -batch -
+	nq d$i sh -ec "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip link set lo up; ip addr add 203.0.113.40/24 dev eth0; ip link set eth0 mtu $VM_MTU up"
+done
+# dup_logged: the host whose agent logged D as a duplicate ("" if none)
+dup_logged() {
+	local h
+	for h in h1 h2; do
+		count_in "$TMP/agent-$h.log" "duplicate MAC $D vni 100"
+		[ "$COUNT" = 0 ] || { echo $h; return 0; }
+	done
+}
+# Up to 12 announcements, each once the one before has moved D (the
+# other host's static entry points at the announcer) or after 5 s.
+frozen_at= n_ann=0
+for ((r = 0; r < 12; r++)); do
+	i=$((r % 2 + 1)) o=$(((r + 1) % 2 + 1))
+	nq d$i busybox arping -q -U -c 1 -I eth0 203.0.113.40 || true
+	n_ann=$((n_ann + 1))
+	poll_for 5 "[ \"\$(static_dst h$o 100 $D)\" = 192.0.2.$i ] || [ -n \"\$(dup_logged)\" ]" || true
+	frozen_at=$(dup_logged)
+	[ -z "$frozen_at" ] || break
+done
+diag "D announced $n_ann times, in turn from d1 and d2; frozen at: ${frozen_at:-none}"
+check "a MAC announced from two hosts in turn is frozen as a duplicate (the agent logs it)" \
+	test -n "$frozen_at"
+other=h1
+[ "$frozen_at" != h1 ] || other=h2
+dup_shown() {
+	show_j "$frozen_at" | jq -e --arg m $D \
+		'[.. | objects | select(.mac? == $m and .duplicate? == true and .frozenFor? > 0)] | length == 1'
+}
+check "vtep-evpn show -j on $frozen_at lists it as a duplicate, frozen" dup_shown
+# Frozen, D stays where the other host's route puts it: four more
+# announcements, two from each host, and FRR's kernel FDB and the frozen
+# host's agent keep pointing D at the other host.
+dst_h3() {
+	bridge -n "${P}h3" fdb show dev vx100 |
+		awk -v m=$D '$1 == m { for (i = 2; i < NF; i++) if ($i == "dst") { print $(i + 1); exit } }'
+}
+before=$(dst_h3)
+for i in 1 2 1 2; do
+	nq d$i busybox arping -q -U -c 1 -I eth0 203.0.113.40 || true
+	nap 0.5		# an observation window: nothing is to change
+done
+poll_for 3 "[ \"\$(dst_h3)\" != '$before' ]" || true	# (a late flap would show here)
+diag "FRR's FDB for D: ${before:-none} before, $(dst_h3) after four more announcements; the other host is $other"
+check "frozen, D no longer flaps: FRR points it at $other before and after four more announcements" \
+	test "$before" = "192.0.2.${other#h}" -a "$(dst_h3)" = "$before"
+# routes_from H ADDR: H's gobgpd holds a route for D with next hop ADDR
+routes_from() {
+	gobgp_n "$1" global rib -a evpn 2>/dev/null |
+		awk -v m="[mac:$D]" -v a="$2" 'index($0, m) { for (i = 1; i <= NF; i++) if ($i == a) f = 1 } END { exit !f }'
+}
+no_routes_from() { ! routes_from "$@"; }
+check "... and $other's gobgpd holds no route of $frozen_at's for D" \
+	no_routes_from $other 192.0.2.${frozen_at#h}
+# (the namespaces go with the others', at the end)
+for i in 1 2; do
+	ip -n "${P}h$i" link del v-d$i
+	bridge -n "${P}h$i" link set dev vtep0 learning on
+done
+check "D's routes are gone once both VMs are (FRR's FDB has no entry for it)" \
+	poll_for 10 "[ -z \"\$(dst_h3)\" ]"
 
 # ---- (e) restarts: gobgpd, the agent, the reflector; no flush ----
 # fdb_snap NS: NS's static FDB (VNI, MAC, destination), remotes and

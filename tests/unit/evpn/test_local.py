@@ -82,7 +82,8 @@ def a_mac_moved_here_takes_the_next_sequence_and_keeps_max_ips():
 @test
 def the_bridge_monitors_lines_give_vm_ports_entries_only():
     """bridge monitor fdb lines of the bridge's VM ports, in a VLAN of a
-    VNI: (deleted, (vni, mac), port, vlan); the vtep port's, the bridge's,
+    VNI: (deleted, (vni, mac), port, vlan); one the bridge learned behind
+    the vtep port is a deletion (the MAC left the VM ports); the bridge's,
     permanent ones, another bridge's and other VLANs' are not ours"""
     from vtep_evpn.bridge import Bridge
     b = Bridge("br0", "vtep0", {10: 100, None: 200})
@@ -90,7 +91,12 @@ def the_bridge_monitors_lines_give_vm_ports_entries_only():
              ("Deleted 02:00:00:00:07:01 dev vm1 vlan 10 master br0\n",
               (True, (100, "02:00:00:00:07:01"), "vm1", 10)),
              ("02:00:00:00:07:0A dev vm2 master br0\n", (False, (200, "02:00:00:00:07:0a"), "vm2", None)),
-             ("02:00:00:00:07:01 dev vtep0 vlan 10 master br0\n", None),
+             ("02:00:00:00:07:01 dev vtep0 vlan 10 master br0\n",
+              (True, (100, "02:00:00:00:07:01"), "vtep0", 10)),
+             ("Deleted 02:00:00:00:07:01 dev vtep0 vlan 10 master br0\n",
+              (True, (100, "02:00:00:00:07:01"), "vtep0", 10)),
+             ("02:00:00:00:07:01 dev vtep0 vlan 30 master br0\n", None),
+             ("02:00:00:00:07:01 dev vtep0 master br0 permanent\n", None),
              ("02:00:00:00:07:01 dev br0 vlan 10 master br0 permanent\n", None),
              ("02:00:00:00:07:01 dev vm1 vlan 10 master br0 permanent\n", None),
              ("02:00:00:00:07:01 dev vm1 vlan 10 master br1\n", None),

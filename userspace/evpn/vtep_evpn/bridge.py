@@ -39,7 +39,11 @@ class Bridge:
 
     def parse(self, line):
         """a line of `bridge monitor fdb`: (deleted, (vni, mac), port, vlan)
-        of an entry of ours, else None"""
+        of an entry of ours, else None. A MAC the bridge now has behind
+        the vtep device (learned there, in a VLAN of a VNI) counts as
+        deleted: it left this host's VM ports, and the bridge moved its
+        entry without a deletion the agent would otherwise see (a MAC on
+        two hosts at once, or a VM gone before BGP said so)."""
         w = line.split()
         deleted = bool(w) and w[0] == "Deleted"
         if deleted:
@@ -50,6 +54,8 @@ class Bridge:
             return None
         vlan = int(w[w.index("vlan") + 1]) if "vlan" in w else None
         state = "permanent" if "permanent" in w else ""
+        if w[2] == self.dev and state != "permanent" and vlan in self.vlan2vni:
+            return True, (self.vlan2vni[vlan], w[0].lower()), w[2], vlan
         k = self.entry(w[0], w[2], vlan, state)
         if not k:
             return None
