@@ -67,6 +67,10 @@ for k in $KERNELS; do
 done
 make --no-print-directory tests >"$LOGDIR/build-userspace.log" 2>&1 &
 tests_pid=$!
+# the instruction counter (below), built now: make in insns.sh finds it
+make --no-print-directory build/bench/insncount.so build/bench/insnmark \
+	>"$LOGDIR/insns-build.log" 2>&1 &
+insns_build_pid=$!
 built_kernels=""
 for k in $KERNELS; do
 	wait "${build_pid[$k]}"
@@ -146,7 +150,12 @@ grep -E -A8 '^not ok' "$LOGDIR/install.log" | grep -E '^(not ok|#)' | sed 's/^/#
 # One VM per kernel, all at once: a TCG guest running the tests one after
 # another keeps about one host core busy (its second vCPU mostly idles), so
 # two guests on two cores take little longer than one. Each has a lock of
-# its own (vm.sh serialises runs on one lock otherwise).
+# its own (vm.sh serialises runs on one lock otherwise). Then, on the same
+# core, that kernel's instructions per packet: counted by a QEMU plugin
+# (make bench-insns, at a fifth of its size), every frame delivered, and
+# vtep's tunnel cheaper than vxlan's (~25 s). A kernel whose tests end
+# first counts while the other's still run.
+wait "$insns_build_pid" || say "not ok - insns: the counting plugin builds (log: build/check/insns-build.log)"
 # wait_all: wait for every job in $pids, whatever their status
 wait_all() {
 	local p
@@ -157,9 +166,13 @@ wait_all() {
 pids=""
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k (started)"
-	VTEP_VM_LOCK=/tmp/vtep-vm-check-$k.lock \
+	(
+		export VTEP_VM_LOCK=/tmp/vtep-vm-check-$k.lock
 		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-4200}" -- \
-		bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1 &
+			bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
+		KERNEL=$k INSNS_PKTS=20000 INSNS_REPS=1 INSNS_ROWS="veth vxlan vtep" INSNS_TAP=1 \
+			bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1
+	) &
 	pids="$pids $!"
 done
 wait_all
@@ -170,20 +183,6 @@ for k in $built_kernels; do
 	grep -aE -B12 '^not ok' "$LOGDIR/vm-$k.log" | grep -aE '^(not ok|# )' |
 		sed "s/^/#   $k: /" | tail -n 200
 done
-
-# Instructions per packet, counted by a QEMU plugin (make bench-insns, at
-# a fifth of its size): every frame delivered, and vtep's tunnel cheaper
-# than vxlan's. Both kernels at once, as above (~25 s each).
-make --no-print-directory build/bench/insncount.so build/bench/insnmark \
-	>"$LOGDIR/insns-build.log" 2>&1 || say "not ok - insns: the counting plugin builds"
-pids=""
-for k in $built_kernels; do
-	VTEP_VM_LOCK=/tmp/vtep-vm-check-$k.lock KERNEL=$k INSNS_PKTS=20000 \
-		INSNS_REPS=1 INSNS_ROWS="veth vxlan vtep" INSNS_TAP=1 \
-		bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1 &
-	pids="$pids $!"
-done
-wait_all
 for k in $built_kernels; do
 	echo "# instructions per packet on Debian $k"
 	grep -E '^(veth|vxlan|vtep) +[0-9]' "$LOGDIR/insns-$k.log" | sed "s/^/#   $k: /"

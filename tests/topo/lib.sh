@@ -54,6 +54,8 @@ check() {
 	fi
 }
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $1 # SKIP $2"; }
+# same GOT WANT: GOT is WANT (else both, for check to print)
+same() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 
 # ---- namespaces ----
 pretty() { echo "# [$1] ${*:2}"; }
