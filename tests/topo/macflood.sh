@@ -116,8 +116,11 @@ t0=$(date +%s)
 vtepctl_n h1 fdb flush dev vtep0 learned
 diag "flushing $((count - 1)) learned entries took $(($(date +%s) - t0)) s"
 check "a flush empties the learned part" test "$(learned)" -eq 0
-check "and keeps the static entries" same "$(fdb_count)" $((2 * NSTATIC + 1))
-diag "learned since the flush: $(nq h1 "$VTEPCTL" fdb show dev vtep0 owner kernel | head -n 5 | tr '\n' ';')"
+# (counted as static entries, not as the FDB's size: a VM's frame may
+# be learned again between the flush and the count)
+check "and keeps the static entries" \
+	same "$(nq h1 "$VTEPCTL" fdb show dev vtep0 static | grep -c .)" $((2 * NSTATIC + 1))
+diag "FDB after the flush: $(fdb_count) entries; learned since: $(nq h1 "$VTEPCTL" fdb show dev vtep0 owner kernel | head -n 5 | tr '\n' ';')"
 
 for i in 1 2 3; do ipn h$i link del vtep0; done
 SLAB1=$(slab_settle)
