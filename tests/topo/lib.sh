@@ -441,13 +441,8 @@ count_in() {
 	COUNT=$(((${#s} - ${#t}) / ${#2}))
 }
 
-# vstat NS DEV NAME [VNI]: one counter from vtepctl stats show (its text;
-# 0 if the device has no such counter), as stat prints it, without python3
-vstat() {
-	local vni=${4:+vni $4}
-	nq "$1" "$VTEPCTL" stats show dev "$2" $vni |
-		awk -v n="$3" '$1 == n { v = $2 } END { print v + 0 }'
-}
+# vstat NS DEV NAME [VNI]: `stat` (it reads vtepctl's text, as this did)
+vstat() { stat "$@"; }
 
 # underlay_cap HOST DST NAME CMD...: run CMD with HOST's uplink captured
 # (VXLAN only) into NAME.pcap, its output into NAME.out, and the capture
