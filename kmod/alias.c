@@ -36,11 +36,21 @@ struct vtep_alias {
 	struct rcu_head rcu;
 };
 
+/* 0 when equal (rhashtable's default is memcmp(), a byte loop on x86) */
+static int alias_cmpfn(struct rhashtable_compare_arg *arg,
+		       const void *obj)
+{
+	const struct vtep_alias *a = obj;
+
+	return !vtep_addr_equal(&a->key, arg->key);
+}
+
 static const struct rhashtable_params alias_params = {
 	.head_offset		= offsetof(struct vtep_alias, node),
 	.key_offset		= offsetof(struct vtep_alias, key),
 	.key_len		= sizeof(struct vtep_addr),
 	.automatic_shrinking	= true,
+	.obj_cmpfn		= alias_cmpfn,
 };
 
 static void alias_key(struct vtep_addr *k, const struct vtep_addr *a)

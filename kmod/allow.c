@@ -44,11 +44,20 @@ struct vtep_allow {
 	struct rcu_head rcu;
 };
 
+static int allow_cmpfn(struct rhashtable_compare_arg *arg,
+		       const void *obj)
+{
+	const struct vtep_allow *a = obj;
+
+	return vtep_vni_addr_cmp(&a->key, arg->key);
+}
+
 static const struct rhashtable_params allow_params = {
 	.head_offset		= offsetof(struct vtep_allow, node),
 	.key_offset		= offsetof(struct vtep_allow, key),
 	.key_len		= sizeof(struct vtep_vni_addr_key),
 	.automatic_shrinking	= true,
+	.obj_cmpfn		= allow_cmpfn,
 };
 
 int vtep_allow_init(struct vtep_dev *vtep)

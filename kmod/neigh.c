@@ -29,11 +29,20 @@
 
 #include "vtep.h"
 
+static int neigh_cmpfn(struct rhashtable_compare_arg *arg,
+		       const void *obj)
+{
+	const struct vtep_neigh *n = obj;
+
+	return vtep_vni_addr_cmp(&n->key, arg->key);
+}
+
 static const struct rhashtable_params neigh_params = {
 	.head_offset		= offsetof(struct vtep_neigh, node),
 	.key_offset		= offsetof(struct vtep_neigh, key),
 	.key_len		= sizeof(struct vtep_vni_addr_key),
 	.automatic_shrinking	= true,
+	.obj_cmpfn		= neigh_cmpfn,
 };
 
 int vtep_neigh_init(struct vtep_dev *vtep)

@@ -214,6 +214,7 @@ static const struct rhashtable_params vtep_sock_vni_params = {
 	.key_offset		= offsetof(struct vtep_vni, id),
 	.key_len		= sizeof(u32),
 	.automatic_shrinking	= true,
+	.obj_cmpfn		= vtep_vni_id_cmpfn,
 };
 
 /* Receive, under RCU: the VNI @id of the socket, its device in ->vtep */

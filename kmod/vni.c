@@ -23,6 +23,7 @@ static const struct rhashtable_params vtep_vni_params = {
 	.key_offset		= offsetof(struct vtep_vni, id),
 	.key_len		= sizeof(u32),
 	.automatic_shrinking	= true,
+	.obj_cmpfn		= vtep_vni_id_cmpfn,
 };
 
 int vtep_vni_init(struct vtep_dev *vtep)

@@ -242,6 +242,18 @@ struct vtep_vni {
 	struct rcu_head rcu;
 };
 
+/*
+ * rhashtable's obj_cmpfn for the tables of VNIs keyed by id (see
+ * vtep_vni_addr_cmp() in addr.h for why not the default)
+ */
+static inline int vtep_vni_id_cmpfn(struct rhashtable_compare_arg *arg,
+				    const void *obj)
+{
+	const struct vtep_vni *vni = obj;
+
+	return vni->id != *(const u32 *)arg->key;
+}
+
 /* flow.c: which of vni->flow_start an inner IP protocol takes, or -1 */
 enum { VTEP_FLOW_TCP, VTEP_FLOW_UDP };
 
@@ -280,27 +292,6 @@ struct vtep_fdb {
 	struct hlist_node vnode;	/* vni->fdb_list, under vtep->lock */
 	struct rcu_head rcu;
 };
-
-/*
- * A (VNI, address) key, hashed whole: allow.c's and neigh.c's tables.
- * vtep_vni_addr_key() zeroes the padding and the unused address bytes.
- */
-struct vtep_vni_addr_key {
-	u32 vni;
-	struct vtep_addr addr;
-};
-
-static inline void vtep_vni_addr_key(struct vtep_vni_addr_key *k, u32 vni,
-				     const struct vtep_addr *addr)
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	k->addr.family = addr->family;
-	if (addr->family == AF_INET6)
-		k->addr.ip6 = addr->ip6;
-	else
-		k->addr.ip4 = addr->ip4;
-}
 
 /*
  * An overlay neighbour (neigh.c): a tenant host's address and MAC in a
