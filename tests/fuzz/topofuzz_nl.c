@@ -165,6 +165,26 @@ static void parse_vtep_data(struct dev *d, const struct nlattr *data)
 	}
 }
 
+/*
+ * A tunnel module's fallback device, made in every namespace and never
+ * deleted (RTM_DELLINK succeeds, the device stays): a kernel with sit or
+ * ip_gre built in (6.1-debug's defconfig) has them, Debian's load none.
+ * Part of the namespace, like its base device.
+ */
+static bool fallback_tunnel(const char *name)
+{
+	static const char *const names[] = {
+		"sit0", "tunl0", "gre0", "gretap0", "erspan0", "ip_vti0",
+		"ip6_vti0", "ip6tnl0", "ip6gre0",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static int link_cb(const struct nlmsghdr *h, void *data)
 {
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
@@ -215,7 +235,7 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 			d->src = pending.src;
 			d->src_sure = true;
 		}
-		if (ifi->ifi_index == nss[ns].base)
+		if (ifi->ifi_index == nss[ns].base || fallback_tunnel(name))
 			d->kind = D_BASE;
 	}
 	d->seen = true;
