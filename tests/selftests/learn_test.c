@@ -261,7 +261,7 @@ TEST(learned_entries_are_charged_to_the_creators_memcg)
 	struct senders s;
 	struct vnl *rt, *nl;
 	long m0, m1;
-	int ifindex;
+	int ifindex, learned;
 	uint32_t i;
 
 	if (access(CG "/cgroup.controllers", F_OK))
@@ -294,15 +294,22 @@ TEST(learned_entries_are_charged_to_the_creators_memcg)
 		ASSERT_EQ(0, send_frame(&s, 2 + i % 8, VNI + i % 2, i));
 	senders_close(&s);
 	ASSERT_EQ(0, wait_rx(nl, ifindex, NLEARN));
-	EXPECT_EQ(NLEARN, learned_total(nl, ifindex));
+	/*
+	 * Every new MAC is learned or counted as not learned: on the lockdep
+	 * and KASAN kernel, 51 of 30,000 found the table growing behind the
+	 * frames. Nearly all are learned.
+	 */
+	learned = learned_total(nl, ifindex);
+	EXPECT_EQ(NLEARN, learned + stat_of(nl, ifindex, 0, VTEP_STAT_DROP_FDB_FULL));
+	EXPECT_LE(NLEARN * 99 / 100, learned);
 	m1 = read_long(path);
 	TH_LOG("memory.current %ld -> %ld (+%ld B for %d learned entries)",
-	       m0, m1, m1 - m0, NLEARN);
+	       m0, m1, m1 - m0, learned);
 	/*
 	 * 64 bytes an entry: at least half of it shows (the CPUs' charge
 	 * stocks may hold up to 64 pages each charged already).
 	 */
-	EXPECT_LE((long)NLEARN * 32, m1 - m0);
+	EXPECT_LE((long)learned * 32, m1 - m0);
 	vnl_close(nl);
 	vnl_close(rt);
 	/* the device goes with the namespace, later: leave the group behind */
