@@ -97,7 +97,7 @@ PY
 # bursts NAME: send 20 bursts 100 ms apart, captured on h1's uplink; the
 # capture's lines: outer source port, burst number
 bursts() {
-	nq h1 tcpdump -nUi eth0 -w "$TMP/$1.pcap" udp port 4789 and src host 192.0.2.1 \
+	ip netns exec "${P}h1" tcpdump -nUi eth0 -w "$TMP/$1.pcap" udp port 4789 and src host 192.0.2.1 \
 		>/dev/null 2>&1 &
 	local dump_pid=$!
 	wait_for 20 "test -s $TMP/$1.pcap"
@@ -161,7 +161,7 @@ for i in range(20):
 PY
 no_elephants
 vtepctl_n h1 link set vtep0 elephant-rate 20000
-nq h1 tcpdump -nUi eth0 -w "$TMP/two.pcap" udp port 4789 and src host 192.0.2.1 \
+ip netns exec "${P}h1" tcpdump -nUi eth0 -w "$TMP/two.pcap" udp port 4789 and src host 192.0.2.1 \
 	>/dev/null 2>&1 &
 dump_pid=$!
 wait_for 20 "test -s $TMP/two.pcap"
@@ -247,7 +247,7 @@ while time.monotonic() < end:
 PY
 no_elephants
 vtepctl_n h1 link set vtep0 sample 1 elephant-rate 4000
-nq v1 $PY "$TMP/many.py" &
+ip netns exec "${P}v1" $PY "$TMP/many.py" &
 many_pid=$!
 : >"$TMP/many.flows"
 while kill -0 "$many_pid" 2>/dev/null; do

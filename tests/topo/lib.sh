@@ -61,7 +61,11 @@ same() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 pretty() { echo "# [$1] ${*:2}"; }
 # n NS CMD...: run CMD in namespace NS, echoing it as a TAP comment
 n() { pretty "$1" "${@:2}"; nq "$@"; }
-# nq NS CMD...: the same, quietly (for commands run many times). vtepctl
+# nq NS CMD...: the same, quietly (for commands run many times). Not for
+# a job in the background that is killed later: `nq ... &` is a subshell
+# running CMD as its child, so kill $! leaves CMD running (a ping flood
+# or tcpdump so outlived its test, and kept its namespace alive: the
+# soak's lifecycle slab "leak"); use `ip netns exec "$P$NS" CMD &`. vtepctl
 # enters NS itself (-n, as ip has it): `ip netns exec` costs a process and
 # a mount namespace with /sys remounted, 65 ms a run in a TCG guest, and
 # the suite runs vtepctl thousands of times.
@@ -265,7 +269,7 @@ fdb_dst() {
 # underlay_on HOST NAME CMD...: run CMD with HOST's uplink captured into
 # NAME.pcap (VXLAN only), its output into NAME.out
 underlay_on() {
-	nq "$1" tcpdump -nUi eth0 -w "$TMP/$2.pcap" udp port 4789 >/dev/null 2>"$TMP/$2.err" &
+	ip netns exec "$P$1" tcpdump -nUi eth0 -w "$TMP/$2.pcap" udp port 4789 >/dev/null 2>"$TMP/$2.err" &
 	local pid=$!
 	wait_for 20 "grep -q listening $TMP/$2.err"
 	"${@:3}" >"$TMP/$2.out" 2>&1 || true
@@ -454,7 +458,7 @@ vstat() { stat "$@"; }
 underlay_cap() {
 	local host=$1 dst=$2 name=$3 pid
 	shift 3
-	nq "$host" tcpdump -nUi eth0 -w "$TMP/$name.pcap" udp port 4789 >/dev/null 2>"$TMP/$name.err" &
+	ip netns exec "$P$host" tcpdump -nUi eth0 -w "$TMP/$name.pcap" udp port 4789 >/dev/null 2>"$TMP/$name.err" &
 	pid=$!
 	poll_for 20 "grep -q listening '$TMP/$name.err'" || diag "tcpdump on $host: not listening?"
 	"$@" >"$TMP/$name.out" 2>&1 || true

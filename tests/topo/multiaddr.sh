@@ -84,7 +84,7 @@ for port in range(first, first + count):
 }
 # capture_start NAME FILTER / capture_stop: tcpdump on h1's uplink
 capture_start() {
-	nq h1 tcpdump -nUi eth0 -w "$TMP/$1.pcap" "$2" >/dev/null 2>&1 &
+	ip netns exec "${P}h1" tcpdump -nUi eth0 -w "$TMP/$1.pcap" "$2" >/dev/null 2>&1 &
 	CAP_PID=$!
 	wait_for 20 "test -s $TMP/$1.pcap"
 }

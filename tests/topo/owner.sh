@@ -32,7 +32,7 @@ monitor_start h1 "$TMP/mon" -j monitor
 vtepctl_n h1 vni add 100 dev vtep0 untagged
 # vtep0 learns br0's MAC of h2 from its ARP (no one answers it), or from
 # what it sent before, while the tables load
-nq h2 ping -q -c 1 -W 1 203.0.113.1 >/dev/null 2>&1 &
+ip netns exec "${P}h2" ping -q -c 1 -W 1 203.0.113.1 >/dev/null 2>&1 &
 PING=$!
 
 # vb [OPTIONS]: vtepctl OPTIONS -batch of stdin in h1 (-force: every

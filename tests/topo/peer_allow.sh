@@ -162,7 +162,7 @@ check "IPv6: a stranger is dropped" test "$(drops vtep6 100)" -eq 1
 # mode back and forth under its traffic loses none of its frames.
 check "v2 (behind the kernel's vxlan, a remote) reaches v1" ping_ok v2 203.0.113.1
 before=$(drops vtep0)
-nq v2 ping -q -i 0.05 -c 100 203.0.113.1 >"$TMP/ping" 2>&1 &
+ip netns exec "${P}v2" ping -q -i 0.05 -c 100 203.0.113.1 >"$TMP/ping" 2>&1 &
 ping_pid=$!
 # (one netns exec for the 40 vtepctl runs)
 nq h1 bash -c 'for i in $(seq 20); do

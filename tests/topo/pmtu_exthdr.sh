@@ -29,7 +29,7 @@ ipn h1 route replace 192.0.2.2/32 dev eth0 mtu lock 1400
 # at ip6[96] (40 + 8 of the quoting ICMPv6 header + 40 + 8 of the option
 # header): 128 for the echo. Every packet too big that is not about the
 # echo is about the error.
-nq v1 tcpdump --immediate-mode -nUi eth0 -w "$TMP/v1.pcap" icmp6 >/dev/null 2>"$TMP/v1.err" &
+ip netns exec "${P}v1" tcpdump --immediate-mode -nUi eth0 -w "$TMP/v1.pcap" icmp6 >/dev/null 2>"$TMP/v1.err" &
 dump_pid=$!
 poll 400 "file_has $TMP/v1.err 'listening on'"
 # ptbs [QUOTED_TYPE]: packets too big v1 received (about that ICMPv6 type)

@@ -55,12 +55,12 @@ check_capture() {
 		}'
 }
 
-nq h1 tcpdump -nUi eth0 -w "$TMP/tx.pcap" udp port 4789 >/dev/null 2>&1 &
+ip netns exec "${P}h1" tcpdump -nUi eth0 -w "$TMP/tx.pcap" udp port 4789 >/dev/null 2>&1 &
 dump_pid=$!
 wait_for 20 "test -s $TMP/tx.pcap"
 # Changes for CHANGE_S seconds, inside a flood 2 s longer.
 CHANGE_S=${TORN_CHANGE_S:-4}
-nq v1 $PY "$TMP/flood.py" $((CHANGE_S + 2)) >"$TMP/sent" &
+ip netns exec "${P}v1" $PY "$TMP/flood.py" $((CHANGE_S + 2)) >"$TMP/sent" &
 flood_pid=$!
 # the flood is on once v1's uplink sends (python takes a while to start)
 v1_tx() { ip -n "${P}v1" -j -s link show eth0 | jq '.[0].stats64.tx.packets'; }
