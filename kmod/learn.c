@@ -196,8 +196,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		 * -EEXIST: another CPU learned the same MAC first. Anything
 		 * else leaves the MAC unlearned and is counted: the limits
 		 * (-ENOSPC), the VNI going (-ENOENT), or the table growing
-		 * slower than frames come (rhashtable's -EBUSY or -ENOMEM:
-		 * 51 of 30,000 new MACs on the lockdep and KASAN kernel).
+		 * slower than frames come (rhashtable's -EBUSY or -ENOMEM).
 		 */
 		if (err != -EEXIST)
 			goto full;
