@@ -84,19 +84,20 @@ START_TEST(usage_lists_every_object)
 }
 END_TEST
 
-/* The man page, with groff's escapes taken out */
-static char *man_page(void)
+/* A man page of userspace/ (NAME: "vtepctl.8"), groff's escapes taken out */
+static char *man_page_of(const char *name)
 {
-	static const char *const paths[] = { "userspace/vtepctl.8",
-					     "../userspace/vtepctl.8",
-					     "../../userspace/vtepctl.8" };
-	char *text = NULL, *out;
+	static const char *const dirs[] = { "userspace", "../userspace",
+					    "../../userspace" };
+	char *text = NULL, *out, path[128];
 	size_t len = 0, j = 0;
 	FILE *f = NULL;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(paths) && !f; i++)
-		f = fopen(paths[i], "r");
-	ck_assert_msg(f != NULL, "vtepctl.8 not found");
+	for (unsigned int i = 0; i < ARRAY_SIZE(dirs) && !f; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		f = fopen(path, "r");
+	}
+	ck_assert_msg(f != NULL, "%s not found", name);
 	ck_assert(getdelim(&text, &len, 0, f) > 0);
 	fclose(f);
 	out = malloc(strlen(text) + 1);
@@ -117,6 +118,11 @@ static char *man_page(void)
 	out[j] = 0;
 	free(text);
 	return out;
+}
+
+static char *man_page(void)
+{
+	return man_page_of("vtepctl.8");
 }
 
 START_TEST(man_page_lists_every_keyword)
@@ -164,7 +170,7 @@ static char *man_section(const char *man, const char *name)
 
 	snprintf(head, sizeof(head), ".SH %s\n", name);
 	p = strstr(man, head);
-	ck_assert_msg(p != NULL, "vtepctl.8 lacks section %s", name);
+	ck_assert_msg(p != NULL, "the man page lacks section %s", name);
 	p += strlen(head);
 	end = strstr(p, "\n.SH ");
 	return strndup(p, end ? (size_t)(end - p) : strlen(p));
@@ -254,7 +260,7 @@ static bool is_counter(const char *key)
 START_TEST(man_page_lists_json_keys)
 {
 	struct fake f = { .reply = json_shows[_i].reply };
-	char *man = man_page(), *sec = man_section(man, "JSON");
+	char *man = man_page_of("vtepctl-json.7"), *sec = man_section(man, "JSON");
 	struct cap c;
 
 	ck_assert_int_eq(run_cmd(json_shows[_i].line, &f, true, &c), 0);
@@ -268,7 +274,7 @@ START_TEST(man_page_lists_json_keys)
 		if (*p != ':')
 			continue;	/* a string value, not a key */
 		ck_assert_msg(is_counter(key) || has_word(sec, key),
-			      "\"%s\": JSON key \"%s\" is not in vtepctl.8's JSON section",
+			      "\"%s\": JSON key \"%s\" is not in vtepctl-json.7's JSON section",
 			      json_shows[_i].line, key);
 	}
 	ck_assert(has_word(sec, "event"));
