@@ -473,8 +473,11 @@ for i in 1 2; do
 	ip -n "${P}h$i" link del v-d$i
 	bridge -n "${P}h$i" link set dev vtep0 learning on
 done
-check "D's routes are gone once both VMs are (FRR's FDB has no entry for it)" \
-	poll_for 10 "[ -z \"\$(dst_h3)\" ]"
+# (all of it, before the restarts below snapshot h1's and h2's tables)
+check "D's routes are gone once both VMs are (no FDB entry or neighbour for it on h1, h2, FRR)" \
+	poll_for 20 "[ -z \"\$(dst_h3)\" ] && [ -z \"\$(static_dst h1 100 $D)\" ] &&
+		[ -z \"\$(static_dst h2 100 $D)\" ] && [ -z \"\$(neigh_mac h1 100 203.0.113.40)\" ] &&
+		[ -z \"\$(neigh_mac h2 100 203.0.113.40)\" ]"
 
 # ---- (e) restarts: gobgpd, the agent, the reflector; no flush ----
 # fdb_snap NS: NS's static FDB (VNI, MAC, destination), remotes and
