@@ -27,7 +27,7 @@ n h2 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
 # br NS ARGS...: `bridge fdb ARGS` in NS, its error output kept in $TMP/br.err
 br() { nq "$1" bridge fdb "${@:2}" 2>"$TMP/br.err"; }
 # dst_of VNI MAC: vtepctl's destination of the entry ("" if none)
-dst_of() { jfdb_dst h1 vtep0 "$1" "$2"; }
+dst_of() { fdb_dst h1 vtep0 "$1" "$2"; }
 # self VNI MAC: `bridge -j fdb show`'s entry of vtep0 itself, as JSON
 self() {
 	nq h1 bridge -j fdb show dev vtep0 |

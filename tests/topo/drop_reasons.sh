@@ -88,11 +88,11 @@ HDR200=080000000000c800
 expect() {
 	local name=$1 ctr=$2 why=$3 c0 f0
 	shift 3
-	c0=$(jstat h1 vtep0 "$ctr")
+	c0=$(stat h1 vtep0 "$ctr")
 	f0=$(freed "$why")
 	"$@" || true
 	agree() {
-		C1=$(jstat h1 vtep0 "$ctr")
+		C1=$(stat h1 vtep0 "$ctr")
 		F1=$(freed "$why")
 		[ $((C1 - c0)) -ge 1 ] && [ $((F1 - f0)) -eq $((C1 - c0)) ]
 	}
@@ -123,16 +123,16 @@ expect "a remote with no route" drop_no_route IP_OUTNOROUTES \
 # rx_dropped holds every receive drop of a frame, the refused peer and the
 # bad source MAC among them (ip -s link, what dashboards read)
 rxd=$(nq h1 ip -j -s link show vtep0 | jq '.[0].stats64.rx.dropped')
-sum=$(jstat_sum h1 vtep0 drop_unknown_vni drop_bad_inner drop_loop drop_rx_error \
+sum=$(stat_sum h1 vtep0 drop_unknown_vni drop_bad_inner drop_loop drop_rx_error \
 	drop_bad_src_mac drop_peer)
 check "rx_dropped ($rxd) counts every receive drop of a frame ($sum), peer and source MAC included" \
-	test "$rxd" = "$sum" -a "$(jstat h1 vtep0 drop_peer)" -ge 3
+	test "$rxd" = "$sum" -a "$(stat h1 vtep0 drop_peer)" -ge 3
 txd=$(nq h1 ip -j -s link show vtep0 | jq '.[0].stats64.tx.dropped')
-sum=$(jstat_sum h1 vtep0 drop_no_vni drop_no_route drop_too_big drop_flood_off \
+sum=$(stat_sum h1 vtep0 drop_no_vni drop_no_route drop_too_big drop_flood_off \
 	drop_no_dest drop_tx_error)
 check "tx_dropped ($txd) counts every transmit drop ($sum)" test "$txd" = "$sum" -a "$sum" -ge 1
 rxe=$(nq h1 ip -j -s link show vtep0 | jq '.[0].stats64.rx.errors')
-sum=$(jstat_sum h1 vtep0 drop_bad_flags drop_bad_reserved drop_too_short)
+sum=$(stat_sum h1 vtep0 drop_bad_flags drop_bad_reserved drop_too_short)
 check "rx_errors ($rxe) counts the malformed headers ($sum)" test "$rxe" = "$sum" -a "$sum" -ge 9
 
 echo '!hist:keys=location.sym,reason:vals=hitcount:sort=hitcount' >$EV/trigger || true

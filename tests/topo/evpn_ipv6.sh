@@ -146,7 +146,7 @@ check "VNI 70000: v12 (h1) reaches v22 (h2)" ping_ok v12 203.0.113.22
 check "isolation: v11 (VNI 100) does not reach v22's address (VNI 70000)" \
 	bash -c "! ip netns exec ${P}v11 ping -q -c 2 -i 0.2 -W 1 203.0.113.22"
 check "the frames crossed as VXLAN over IPv6: h1's vtep0 sent and received" \
-	test "$(jstat h1 vtep0 tx_packets)" -gt 0 -a "$(jstat h1 vtep0 rx_packets)" -gt 0
+	test "$(stat h1 vtep0 tx_packets)" -gt 0 -a "$(stat h1 vtep0 rx_packets)" -gt 0
 
 # ---- a VM stops: its MAC is withdrawn, and h1's entry goes ----
 ipn h2 link set v-v22 down

@@ -445,9 +445,6 @@ count_in() {
 	COUNT=$(((${#s} - ${#t}) / ${#2}))
 }
 
-# vstat NS DEV NAME [VNI]: `stat` (it reads vtepctl's text, as this did)
-vstat() { stat "$@"; }
-
 # underlay_cap HOST DST NAME CMD...: run CMD with HOST's uplink captured
 # (VXLAN only) into NAME.pcap, its output into NAME.out, and the capture
 # decoded once by tcpdump into NAME.txt (tcpdump shows what VXLAN on port
@@ -499,25 +496,16 @@ frames_need() {
 # from NS's IFACE (pcapsend enters NS itself: no ip netns exec)
 pcap_send() { "$PCAPSEND" -n "$P$1" "${@:2}"; }
 
-# jstat NS DEV NAME [VNI]: `stat` (once read with jq, now by bash)
-jstat() { stat "$@"; }
-# jstat_sum NS DEV NAME...: the sum of counters of DEV, one read
-jstat_sum() {
+# stat_sum NS DEV NAME...: the sum of counters of DEV, one read (a counter
+# only in stats64, `stat` reads on its own, in a subshell)
+stat_sum() {
 	local k sum=0
 	vstat_read "$1" "$2"
 	for k in "${@:3}"; do
-		if [ -z "${VSTAT[$k]+set}" ]; then
-			nq "$1" "$VTEPCTL" -j stats show dev "$2" |
-				jq -r "$JQ_STATS"' as $s |
-					[$ARGS.positional[] | $s[.] // 0] | add' --args "${@:3}"
-			return
-		fi
-		sum=$((sum + VSTAT[$k]))
+		sum=$((sum + ${VSTAT[$k]:-$(stat "$1" "$2" "$k")}))
 	done
 	echo "$sum"
 }
-# jfdb_dst NS DEV VNI MAC: `fdb_dst`
-jfdb_dst() { fdb_dst "$@"; }
 # vjq NS FILTER ARGS...: vtepctl -j ARGS in NS, through the jq FILTER
 vjq() { nq "$1" "$VTEPCTL" -j "${@:3}" | jq -c -r "$2"; }
 

@@ -77,7 +77,7 @@ ask() { nq v1 "$NDASK" "$@"; }
 underlay off ask arp 203.0.113.1 203.0.113.2
 check "suppress off: the ARP request for a known address is flooded" \
 	test "$(seen_arp_req off 203.0.113.2)" -ge 1
-check "suppress off: nothing counted" test "$(jstat h1 vtep0 arp_suppressed)" = 0
+check "suppress off: nothing counted" test "$(stat h1 vtep0 arp_suppressed)" = 0
 
 # ---- suppression on ----
 vtepctl_n h1 vni set 100 dev vtep0 suppress on
@@ -89,8 +89,8 @@ diag "answer: $(cat "$TMP/arp.out")"
 check "an ARP request for a known address is answered: op 2, the neighbour's MAC and address, to the asker" \
 	test "$(cat "$TMP/arp.out")" = "2 $M2 203.0.113.2 $M1 203.0.113.1 $M2 $M1"
 check "... and not sent over the underlay" test "$(seen_arp_req arp 203.0.113.2)" = 0
-check "... counted in arp_suppressed (device)" test "$(jstat h1 vtep0 arp_suppressed)" = 1
-check "... and in the VNI's" test "$(jstat h1 vtep0 arp_suppressed 100)" = 1
+check "... counted in arp_suppressed (device)" test "$(stat h1 vtep0 arp_suppressed)" = 1
+check "... and in the VNI's" test "$(stat h1 vtep0 arp_suppressed 100)" = 1
 
 # The VM's own kernel: its neighbour cache emptied, ping asks again.
 nq v1 ip neigh flush dev eth0
@@ -106,7 +106,7 @@ check "... with no ARP request on the underlay" test "$(seen_arp_req kping 203.0
 # counted" fail in a full run.
 ipn v1 neigh replace 203.0.113.2 lladdr $M2 dev eth0 nud permanent
 ipn v2 neigh replace 203.0.113.1 lladdr $M1 dev eth0 nud permanent
-before=$(jstat h1 vtep0 arp_suppressed)
+before=$(stat h1 vtep0 arp_suppressed)
 underlay unknown ask arp 203.0.113.1 203.0.113.77
 check "an address the table lacks is flooded as before" \
 	test "$(seen_arp_req unknown 203.0.113.77)" -ge 1
@@ -120,7 +120,7 @@ vtepctl_n h1 neigh add 203.0.113.50 lladdr $M1 vni 100 dev vtep0
 underlay own ask arp 203.0.113.1 203.0.113.50
 check "a request whose answer would be the asker's own MAC is flooded" \
 	test "$(seen_arp_req own 203.0.113.50)" -ge 1
-check "none of those was counted" same "$(jstat h1 vtep0 arp_suppressed)" "$before"
+check "none of those was counted" same "$(stat h1 vtep0 arp_suppressed)" "$before"
 
 # ---- IPv6 neighbour discovery ----
 underlay ns ask ns 2001:db8:100::1 2001:db8:100::2
@@ -128,7 +128,7 @@ diag "answer: $(cat "$TMP/ns.out")"
 check "an NS for a known address is answered: solicited, override, v2's MAC, from the target to the asker, hop limit 255" \
 	test "$(cat "$TMP/ns.out")" = "2001:db8:100::2 $M2 1 1 0 2001:db8:100::2 2001:db8:100::1 255 $M2 $M1"
 check "... and not sent over the underlay" test "$(seen_ns ns 2001:db8:100::2)" = 0
-check "... counted in nd_suppressed" test "$(jstat h1 vtep0 nd_suppressed)" = 1
+check "... counted in nd_suppressed" test "$(stat h1 vtep0 nd_suppressed)" = 1
 nq v1 ip -6 neigh flush dev eth0
 underlay kping6 retry 10 nq v1 ping -6 -q -c 1 -W 2 2001:db8:100::2
 check "the VM's kernel resolves v2 over IPv6 from the answer" \
@@ -147,11 +147,11 @@ check "replace gives the address its new MAC" \
 	test "$(ask arp 203.0.113.1 203.0.113.2 | cut -d' ' -f2)" = $M9
 vtepctl_n h1 neigh replace 203.0.113.2 lladdr $M2 vni 100 dev vtep0
 vtepctl_n h1 neigh del 203.0.113.2 vni 100 dev vtep0
-before=$(jstat h1 vtep0 arp_suppressed)
+before=$(stat h1 vtep0 arp_suppressed)
 underlay deleted ask arp 203.0.113.1 203.0.113.2
 check "a deleted entry is no longer answered: flooded" \
 	test "$(seen_arp_req deleted 203.0.113.2)" -ge 1
-check "... not counted" same "$(jstat h1 vtep0 arp_suppressed)" "$before"
+check "... not counted" same "$(stat h1 vtep0 arp_suppressed)" "$before"
 vtepctl_n h1 neigh add 203.0.113.2 lladdr $M2 vni 100 dev vtep0
 vtepctl_n h1 vni set 100 dev vtep0 suppress off
 underlay off2 ask arp 203.0.113.1 203.0.113.2

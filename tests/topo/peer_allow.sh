@@ -57,8 +57,8 @@ send() {
 }
 export -f nq
 export P
-rx() { jstat h1 "$1" rx_packets "$2"; }
-drops() { jstat h1 "$1" drop_peer "$2"; }
+rx() { stat h1 "$1" rx_packets "$2"; }
+drops() { stat h1 "$1" drop_peer "$2"; }
 
 check "the VNI says it takes known peers only" \
 	bash -c "nq h1 $VTEPCTL vni show 100 dev vtep0 | grep -q 'peers known'"
@@ -70,7 +70,7 @@ send 192.0.2.2,100,02:00:00:00:0a:01 192.0.2.4,100,02:00:00:00:0a:02 192.0.2.70,
 wait_for 20 'test "$(rx vtep0 100)" -ge 3'
 check "frames of a remote, a static destination and an allowed prefix are delivered" \
 	test "$(rx vtep0 100)" -eq 3
-check "and learned from" test "$(jfdb_dst h1 vtep0 100 02:00:00:00:0a:03)" = 192.0.2.70
+check "and learned from" test "$(fdb_dst h1 vtep0 100 02:00:00:00:0a:03)" = 192.0.2.70
 check "nothing was refused" test "$(drops vtep0)" -eq 0
 
 # Strangers: .3 in the VNI, .3 with the static and a learned MAC spoofed,
@@ -83,11 +83,11 @@ wait_for 20 'test "$(drops vtep0)" -ge 6'
 check "strangers' frames are dropped and counted in drop_peer" test "$(drops vtep0)" -eq 6
 check "per VNI: 4 in VNI 100" test "$(drops vtep0 100)" -eq 4
 check "and 2 in VNI 200 (the remote of VNI 100 is a stranger there)" test "$(drops vtep0 200)" -eq 2
-check "a VNI not configured is still unknown, not a peer drop" test "$(jstat h1 vtep0 drop_unknown_vni)" -eq 1
+check "a VNI not configured is still unknown, not a peer drop" test "$(stat h1 vtep0 drop_unknown_vni)" -eq 1
 check "nothing of theirs was delivered" test "$(rx vtep0 100)" -eq 3 -a "$(rx vtep0 200)" -eq 0
-check "nothing was learned from a stranger" test -z "$(jfdb_dst h1 vtep0 100 02:00:00:00:0b:01)"
-check "a spoofed static MAC still points at its peer" test "$(jfdb_dst h1 vtep0 100 $STATIC)" = 192.0.2.4
-check "a spoofed learned MAC did not move" test "$(jfdb_dst h1 vtep0 100 02:00:00:00:0a:01)" = 192.0.2.2
+check "nothing was learned from a stranger" test -z "$(fdb_dst h1 vtep0 100 02:00:00:00:0b:01)"
+check "a spoofed static MAC still points at its peer" test "$(fdb_dst h1 vtep0 100 $STATIC)" = 192.0.2.4
+check "a spoofed learned MAC did not move" test "$(fdb_dst h1 vtep0 100 02:00:00:00:0a:01)" = 192.0.2.2
 check "a peer_refused event names the stranger" \
 	wait_for 10 "grep -q 'peer_refused 192.0.2.3/32 vni 100 dev vtep0' $TMP/monitor"
 

@@ -39,12 +39,12 @@ ptbs() {
 }
 
 pcap_send v1 eth0 "$FRAMES/pmtu-error.pcap"
-wait_for 20 'test "$(jstat h1 vtep0 drop_too_big)" -ge 1'
-drops_error=$(jstat h1 vtep0 drop_too_big)
+wait_for 20 'test "$(stat h1 vtep0 drop_too_big)" -ge 1'
+drops_error=$(stat h1 vtep0 drop_too_big)
 # The echo after the error: its packet too big comes after any about the
 # error, so once it is there, the count is complete.
 pcap_send v1 eth0 "$FRAMES/pmtu-echo.pcap"
-wait_for 20 'test "$(jstat h1 vtep0 drop_too_big)" -ge 2'
+wait_for 20 'test "$(stat h1 vtep0 drop_too_big)" -ge 2'
 poll 200 'test "$(ptbs 128)" -ge 1' || true
 kill "$dump_pid"
 wait "$dump_pid" || true

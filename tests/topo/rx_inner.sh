@@ -34,12 +34,12 @@ pcap_send h2 eth0 "$FRAMES/rx_inner.pcap"
 # holds as many as were delivered: nothing left in flight.
 OUTCOMES="rx_packets drop_bad_flags drop_bad_reserved drop_too_short drop_unknown_vni
 	drop_bad_inner drop_loop drop_rx_error drop_bad_src_mac"
-wait_for 20 'test "$(jstat_sum h1 vtep0 $OUTCOMES)" -ge 8' ||
-	diag "not every frame reached the module: $(jstat_sum h1 vtep0 $OUTCOMES) of 8"
+wait_for 20 'test "$(stat_sum h1 vtep0 $OUTCOMES)" -ge 8' ||
+	diag "not every frame reached the module: $(stat_sum h1 vtep0 $OUTCOMES) of 8"
 # (one line a delivery: the IPv4 ones are continued on a second)
 delivered() { grep -c '^[0-9a-f][0-9a-f]:' "$TMP/rx.txt" || true; }
-wait_for 20 'test "$(delivered)" -ge "$(jstat h1 vtep0 rx_packets)"' ||
-	diag "capture: $(delivered) of $(jstat h1 vtep0 rx_packets) delivered frames"
+wait_for 20 'test "$(delivered)" -ge "$(stat h1 vtep0 rx_packets)"' ||
+	diag "capture: $(delivered) of $(stat h1 vtep0 rx_packets) delivered frames"
 kill "${CAP_PID[rx]}"
 wait "${CAP_PID[rx]}" || true
 
@@ -87,10 +87,10 @@ check "CE reaches an ECT inner IPv6 packet behind two tags" \
 	inner_is 1004 "6,5 3 1"
 check "a not-ECT inner packet behind a tag with CE outside is dropped" \
 	inner_is 1002 none
-check "and counted as bad inner" test "$(jstat h1 vtep0 drop_bad_inner)" -eq 1
+check "and counted as bad inner" test "$(stat h1 vtep0 drop_bad_inner)" -eq 1
 check "group, broadcast and zero inner source MACs are not delivered" \
 	src_macs_filtered
-check "they are counted in drop_bad_src_mac" test "$(jstat h1 vtep0 drop_bad_src_mac)" -eq 3
-check "and the device delivered exactly the 4 good frames" test "$(jstat h1 vtep0 rx_packets)" -eq 4
+check "they are counted in drop_bad_src_mac" test "$(stat h1 vtep0 drop_bad_src_mac)" -eq 3
+check "and the device delivered exactly the 4 good frames" test "$(stat h1 vtep0 rx_packets)" -eq 4
 
 topo_done

@@ -56,7 +56,7 @@ vteps_down() {
 }
 # outcomes DEV: the sum of the rx outcome counters of DEV (gen.py's
 # RX_OUTCOMES, written beside the shapes)
-outcomes() { jstat_sum h1 "$1" "${OUTCOMES[@]}"; }
+outcomes() { stat_sum h1 "$1" "${OUTCOMES[@]}"; }
 softnet_drops() {	# (no gawk in the VM: bash does the hex)
 	local s=0 a b rest
 	while read -r a b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
