@@ -624,18 +624,9 @@ static long slab_active(const struct slabs *s, const char *name)
 }
 
 /*
- * Counting objects in the slab caches is the one view of kernel memory a
- * test gets without a debug kernel. The caches that hold the entries are
- * found by their growth while 100,000 entries load (the entry's cache is
- * fdb.c's business, and kmalloc caches are shared), then must come back
- * to within 2% of that growth of where they started: other kernel users
- * of a shared cache move its count a little, a leak moves it by the
- * number of entries. (So no test before these leaves thousands of entries
- * behind to be freed while they count.) Frees after a grace period and namespace cleanup are
- * asynchronous, so the count is polled, for at most a minute.
+ * The kernel has KASAN: its quarantine keeps freed objects counted in
+ * /proc/slabinfo a while, so a slab count says nothing of a leak there
  */
-/* The kernel has KASAN: its quarantine keeps freed objects counted in
- * /proc/slabinfo a while, so a slab count says nothing of a leak there */
 static bool kernel_has_kasan(void)
 {
 	char line[256];
@@ -650,6 +641,17 @@ static bool kernel_has_kasan(void)
 	return found;
 }
 
+/*
+ * Counting objects in the slab caches is the one view of kernel memory a
+ * test gets without a debug kernel. The caches that hold the entries are
+ * found by their growth while 100,000 entries load (the entry's cache is
+ * fdb.c's business, and kmalloc caches are shared), then must come back
+ * to within 2% of that growth of where they started: other kernel users
+ * of a shared cache move its count a little, a leak moves it by the
+ * number of entries. (So no test before these leaves thousands of entries
+ * behind to be freed while they count.) Frees after a grace period and namespace cleanup are
+ * asynchronous, so the count is polled, for at most a minute.
+ */
 static void teardown_leaves_no_entries(struct __test_metadata *_metadata,
 				       FIXTURE_DATA(vtep_dev) *self,
 				       bool whole_netns)
