@@ -199,19 +199,19 @@ diag "h1 neighbours: $(nq h1 "$VTEPCTL" neigh show dev vtep0 | tr '\n' ';')"
 # are decoded once by tcpdump, not by a tshark per check.
 ask() { nq v11 "$NDASK" "$@"; }
 nq v21 sysctl -qw net.ipv4.conf.eth0.arp_ignore=8 net.ipv6.conf.eth0.disable_ipv6=1
-a0=$(vstat h1 vtep0 arp_suppressed) n0=$(vstat h1 vtep0 nd_suppressed)
+a0=$(stat h1 vtep0 arp_suppressed) n0=$(stat h1 vtep0 nd_suppressed)
 underlay_cap h1 $RR evarp ask arp 203.0.113.11 203.0.113.12
 diag "answer: $(<"$TMP/evarp.out")"
 check "v11's ARP request for v21 is answered on h1 with v21's MAC (v21 is silent)" \
 	test "$(<"$TMP/evarp.out")" = "2 $M21 203.0.113.12 $M11 203.0.113.11 $M21 $M11"
 check "... and not sent over the underlay" test "$(arp_reqs evarp 203.0.113.12)" = 0
-check "... counted in h1's arp_suppressed" test "$(vstat h1 vtep0 arp_suppressed)" -gt "$a0"
+check "... counted in h1's arp_suppressed" test "$(stat h1 vtep0 arp_suppressed)" -gt "$a0"
 underlay_cap h1 $RR evns ask ns 2001:db8::11 2001:db8::12
 diag "answer: $(<"$TMP/evns.out")"
 check "v11's NS for v21 is answered on h1: solicited, override, v21's MAC" \
 	test "$(<"$TMP/evns.out")" = "2001:db8::12 $M21 1 1 0 2001:db8::12 2001:db8::11 255 $M21 $M11"
 check "... and not sent over the underlay" test "$(ns_reqs evns 2001:db8::12)" = 0
-check "... counted in h1's nd_suppressed" test "$(vstat h1 vtep0 nd_suppressed)" -gt "$n0"
+check "... counted in h1's nd_suppressed" test "$(stat h1 vtep0 nd_suppressed)" -gt "$n0"
 nq v21 sh -ec "sysctl -qw net.ipv4.conf.eth0.arp_ignore=0 net.ipv6.conf.eth0.disable_ipv6=0
 	ip addr add 2001:db8::12/64 dev eth0 nodad"
 # v11's own kernel, its neighbour cache emptied
@@ -344,7 +344,8 @@ ip netns del "${P}m1"
 # (After the MAC moves above: the VIP's route, at sequence 1, would make
 # the next move of v21's MAC take sequence 2, as it must.)
 VIP=203.0.113.99
-garp() { nq "$1" busybox arping -q -U -c 1 -I eth0 $VIP || true; }
+# garp NS [ADDR]: NS's gratuitous ARP for ADDR (the VIP)
+garp() { nq "$1" busybox arping -q -U -c 1 -I eth0 "${2:-$VIP}" || true; }
 nq v11 ip addr add $VIP/24 dev eth0
 garp v11
 check "VIP $VIP on v11: h2's neighbour table answers it with v11's MAC" \
@@ -406,14 +407,8 @@ diag "h1's ETH_P_ALL packet sockets: interfaces $(packet_ifaces h1); its links: 
 # FRR fabric: each host sees D on its own VM port only.
 D=02:00:00:00:0d:01
 for i in 1 2; do
-	ip netns add "${P}d$i"
-	NSLIST+=(d$i)
-	ip link add name eth0 netns "${P}d$i" address $D type veth peer name v-d$i netns "${P}h$i"
-	printf '%s\n' "link set v-d$i master br0 up" | ip -n "${P}h$i" -batch -
-	printf '%s\n' "vlan del vid 1 dev v-d$i" "vlan add vid 10 dev v-d$i pvid untagged" \
-		"link set dev vtep0 learning off" | bridge -n "${P}h$i" -batch -
-	nq d$i sh -ec "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-		ip link set lo up; ip addr add 203.0.113.40/24 dev eth0; ip link set eth0 mtu $VM_MTU up"
+	vm_add h$i d$i $D 203.0.113.40 "" 10
+	n h$i bridge link set dev vtep0 learning off
 done
 # dup_logged: the host whose agent logged D as a duplicate ("" if none)
 dup_logged() {
@@ -428,7 +423,7 @@ dup_logged() {
 frozen_at= n_ann=0
 for ((r = 0; r < 12; r++)); do
 	i=$((r % 2 + 1)) o=$(((r + 1) % 2 + 1))
-	nq d$i busybox arping -q -U -c 1 -I eth0 203.0.113.40 || true
+	garp d$i 203.0.113.40
 	n_ann=$((n_ann + 1))
 	poll_for 5 "[ \"\$(static_dst h$o 100 $D)\" = 192.0.2.$i ] || [ -n \"\$(dup_logged)\" ]" || true
 	frozen_at=$(dup_logged)
@@ -453,7 +448,7 @@ dst_h3() {
 }
 before=$(dst_h3)
 for i in 1 2 1 2; do
-	nq d$i busybox arping -q -U -c 1 -I eth0 203.0.113.40 || true
+	garp d$i 203.0.113.40
 	nap 0.5		# an observation window: nothing is to change
 done
 poll_for 3 "[ \"\$(dst_h3)\" != '$before' ]" || true	# (a late flap would show here)

@@ -15,14 +15,19 @@ class Bridge:
     def __init__(self, bridge, dev, vlan2vni):
         self.bridge, self.dev, self.vlan2vni = bridge, dev, vlan2vni
 
-    def entry(self, mac, port, vlan, state):
-        """(vni, mac) of an entry, or None"""
-        if port in (self.dev, self.bridge) or state == "permanent":
+    def key(self, mac, port, vlan, state):
+        """(vni, mac) of an entry learned on a port (a VM's or the vtep
+        device's) in a VLAN of a VNI, or None"""
+        if port == self.bridge or state == "permanent":
             return None
         vni = self.vlan2vni.get(vlan)
         if vni is None:
             return None
         return (vni, mac.lower())
+
+    def entry(self, mac, port, vlan, state):
+        """(vni, mac) of an entry of a VM port, or None"""
+        return None if port == self.dev else self.key(mac, port, vlan, state)
 
     def dump(self):
         """(vni, mac) -> (port, vlan) of every entry now"""
@@ -54,12 +59,10 @@ class Bridge:
             return None
         vlan = int(w[w.index("vlan") + 1]) if "vlan" in w else None
         state = "permanent" if "permanent" in w else ""
-        if w[2] == self.dev and state != "permanent" and vlan in self.vlan2vni:
-            return True, (self.vlan2vni[vlan], w[0].lower()), w[2], vlan
-        k = self.entry(w[0], w[2], vlan, state)
+        k = self.key(w[0], w[2], vlan, state)
         if not k:
             return None
-        return deleted, k, w[2], vlan
+        return deleted or w[2] == self.dev, k, w[2], vlan
 
 
 def monitor_loop(put):
