@@ -115,7 +115,10 @@ check "the learned entries are still at their limit" test "$(learned)" -eq "$LIM
 t0=$(date +%s)
 vtepctl_n h1 fdb flush dev vtep0 learned
 diag "flushing $((count - 1)) learned entries took $(($(date +%s) - t0)) s"
-check "a flush empties the learned part" test "$(learned)" -eq 0
+# A VM's own MAC (v2's, v3's) may be learned again from its next frame
+# between the flush and the count; none of the flood's may remain.
+flood_left() { nq h1 "$VTEPCTL" fdb show dev vtep0 owner kernel | grep -vc -e "^$M2 " -e "^$M3 " || true; }
+check "a flush empties the learned part (none of the flood's MACs is left)" same "$(flood_left)" 0
 # (counted as static entries, not as the FDB's size: a VM's frame may
 # be learned again between the flush and the count)
 check "and keeps the static entries" \
