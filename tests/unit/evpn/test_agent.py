@@ -64,6 +64,39 @@ def log_lines_carry_their_priority_to_the_journal():
 
 
 @test
+def a_bridge_vlan_other_than_the_devices_is_refused():
+    """the packaged examples had VNI 200 on VLAN 200 in vtep0.conf and
+    "vni 200 vlan 20" in evpn.conf: the agent ran, reading the bridge's
+    VLAN 20, whose frames reach no VNI of the device. A tagged VNI's
+    bridge VLAN is its VLAN on the device: another is refused (exit 2);
+    an untagged VNI takes the configured one, and no vlan the device's"""
+    class Tagged(FakeVtep):
+        def __init__(self, vlans):
+            FakeVtep.__init__(self, vnis=tuple(vlans))
+            self.vlans = vlans
+
+        def json(self, *args):
+            if args[:2] == ("vni", "show"):
+                return [{"vni": v, "vlan": self.vlans[v]} for v in self.vnis]
+            return FakeVtep.json(self, *args)
+    a = agent.Agent(settings(conf="vni 100 vlan 10\nvni 200 vlan 20\n"),
+                    vtep=Tagged({100: 10, 200: 200}))
+    with Said() as said:
+        try:
+            a.discover()
+        except SystemExit as e:
+            assert e.code == 2, e.code
+        else:
+            raise AssertionError("VNI 200 on bridge VLAN 20 was taken")
+    assert "VNI 200: vlan 20 in the configuration" in said.text and "on VLAN 200" in said.text, \
+        said.text
+    a = agent.Agent(settings(conf="vni 100 vlan 30\nvni 200\n"),
+                    vtep=Tagged({100: None, 200: 20}))
+    a.discover()
+    assert a.vnis == {100: 30, 200: 20}, a.vnis
+
+
+@test
 def an_unreachable_gobgpd_is_retried_with_backoff_and_said():
     """gobgpd absent: the agent retried every 0.5 s and never said so. Now
     it says what is missing (naming /etc/gobgpd.conf, which Debian's

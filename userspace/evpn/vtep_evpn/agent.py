@@ -99,8 +99,15 @@ class Agent:
             if vni not in known:
                 die("VNI %d is not on %s (vtepctl vni add %d dev %s ...)" %
                     (vni, self.dev, vni, self.dev), 2)
+            dev_vlan = known[vni].get("vlan")
             if self.vnis[vni] is None:
-                self.vnis[vni] = known[vni].get("vlan")
+                self.vnis[vni] = dev_vlan
+            elif dev_vlan is not None and dev_vlan != self.vnis[vni]:
+                # the bridge hands the device frames tagged with the bridge
+                # VLAN: on another VLAN than the device's they reach no VNI
+                die("VNI %d: vlan %d in the configuration, but %s carries VNI %d on VLAN %d "
+                    "(drop vlan to take the device's; a different bridge VLAN is for an "
+                    "untagged VNI only)" % (vni, self.vnis[vni], self.dev, vni, dev_vlan), 2)
         self.vlan2vni.clear()
         self.vlan2vni.update({vlan: vni for vni, vlan in self.vnis.items()})
         if not self.bridge:
