@@ -86,16 +86,25 @@ static u8 vtep_inner(struct sk_buff *skb)
 	return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ? 6 : 0;
 }
 
+/*
+ * The outer TOS: the configured one, or the inner header's DS field with
+ * "inherit". The inner header is read once, at the offset and with the
+ * version vtep_inner() found (ip_tunnel_ecn_encap() would find both
+ * again from skb->protocol, twice with inherit).
+ */
 static u8 vtep_tos(const struct vtep_tx *tx, const struct sk_buff *skb)
 {
 	u8 tos = READ_ONCE(tx->vtep->cfg.tos);
+	u8 inner = 0;
 
+	if (tx->inner == 4)
+		inner = ip_hdr(skb)->tos;
+	else if (tx->inner == 6)
+		inner = ipv6_get_dsfield(ipv6_hdr(skb));
 	if (tos == VTEP_TOS_INHERIT)
-		tos = tx->inner ? ip_tunnel_get_dsfield(ip_hdr(skb), skb) : 0;
+		tos = inner;
 	/* RFC 6040: the outer ECN field follows the inner one */
-	if (tx->inner)
-		return ip_tunnel_ecn_encap(tos, ip_hdr(skb), skb);
-	return INET_ECN_encapsulate(tos, 0);
+	return INET_ECN_encapsulate(tos, inner);
 }
 
 static __be16 vtep_df(const struct vtep_tx *tx, const struct sk_buff *skb)
