@@ -8,6 +8,42 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 while read -r m; do insmod "$m"; done </mods/order
 R=/newroot
+if [ "$vtep_init" = systemd ]; then
+	# systemd as PID 1 (scripts/vm.sh --systemd): the packages are installed
+	# in the guest, so its root is the host's under a writable overlay
+	# (tmpfs above, 9p read-only below) and nothing of the host changes.
+	mkdir -p /lower /rw
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /lower &&
+		mount -t tmpfs -o mode=755 tmpfs /rw && mkdir -p /rw/upper /rw/work &&
+		mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay $R ||
+		{ echo "VTEP-VM: cannot mount the overlay root" >/dev/ttyS1; poweroff -f; }
+	ln -sfn "$vtep_cache/$vtep_kname/root/lib/modules/$vtep_kver" $R/lib/modules/$vtep_kver
+	# the test command as the one unit of the default target, once the
+	# system is up to basic.target (journald, tmpfiles' clean /tmp)
+	u=$R/etc/systemd/system
+	cat >$u/vtep-vm.service <<-EOF
+	[Unit]
+	Description=vtep VM test command
+	DefaultDependencies=no
+	Wants=basic.target
+	After=basic.target
+	SuccessAction=poweroff-immediate
+	FailureAction=poweroff-immediate
+	[Service]
+	Type=oneshot
+	Environment=vtep_repo=$vtep_repo vtep_run=$vtep_run vtep_kname=$vtep_kname
+	Environment=vtep_kver=$vtep_kver vtep_module=$vtep_module vtep_cache=$vtep_cache
+	ExecStart=/bin/bash $vtep_repo/scripts/vm-guest.sh
+	EOF
+	cat >$u/vtep-vm.target <<-EOF
+	[Unit]
+	Description=vtep VM test
+	Requires=vtep-vm.service
+	AllowIsolate=yes
+	EOF
+	ln -sfn vtep-vm.target $u/default.target
+	exec switch_root $R /lib/systemd/systemd
+fi
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot $R ||
 	{ echo "VTEP-VM: cannot mount the host root" >/dev/ttyS1; poweroff -f; }
 # The repository and the kernel cache may live under a directory that the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot a cached Debian kernel under QEMU with vtep.ko and run a command in it.
 #
-#   scripts/vm.sh [--kernel 6.1|6.12] [--timeout SECS] [--no-module] -- CMD...
+#   scripts/vm.sh [--kernel 6.1|6.12] [--timeout SECS] [--no-module] [--systemd] -- CMD...
 #
 # The guest mounts this machine's / read-only over virtio-9p (so python3,
 # scapy, tshark, iperf3 and iproute2 are there), with tmpfs on /tmp, /run and
@@ -13,6 +13,10 @@
 # the end, or when the guest does not finish within the timeout (it is then
 # killed). Runs are serialised with a lock: two TCG guests on two cores only
 # slow each other down.
+# --systemd boots the host's systemd as PID 1 over a writable overlay of
+# that root (tmpfs above the 9p mount), and CMD runs as the one unit of its
+# default target: packages can be installed and their units started
+# (tests/system/). It takes longer to boot; the other tests do not use it.
 # VTEP_VM_QEMU_ARGS: more arguments for QEMU (word-split), e.g. the
 # instruction-counting plugin of `make bench` (scripts/insns.sh).
 set -euo pipefail
@@ -22,11 +26,13 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 KNAME=6.1
 TIMEOUT=900
 MODULE=1
+INIT=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KNAME=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--no-module) MODULE=0; shift ;;
+	--systemd) INIT=systemd; shift ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -42,7 +48,7 @@ if [ $MODULE = 1 ] && [ ! -e "$REPO/build/$KNAME/vtep.ko" ]; then
 fi
 
 # The initramfs only has to get the 9p root mounted: busybox, the modules
-# 9p needs (in load order) and init.
+# 9p needs (in load order; overlay for --systemd) and init.
 initrd=$REPO/build/vm/$KNAME/initrd.cpio.gz
 build_initrd() {
 	local dir mods m
@@ -52,7 +58,7 @@ build_initrd() {
 	for m in sh mount umount insmod mkdir chroot poweroff sleep cat echo ln switch_root; do
 		ln -s busybox "$dir/bin/$m"
 	done
-	mods=$(for m in virtio_pci 9pnet_virtio 9p; do
+	mods=$(for m in virtio_pci 9pnet_virtio 9p overlay; do
 		modprobe -d "$KDIR/root" -S "$KVER" --show-depends "$m" 2>/dev/null
 	done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++')
 	: >"$dir/mods/order"
@@ -102,7 +108,7 @@ rc=0
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 $accel -cpu max -smp 2 -m 3072 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$KDIR/vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic ${slub:+slub_debug=$slub} quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE" \
+	-append "console=ttyS0 panic=-1 oops=panic ${slub:+slub_debug=$slub} quiet loglevel=5 vtep_repo=$REPO vtep_run=$run vtep_kname=$KNAME vtep_kver=$KVER vtep_cache=$CACHE vtep_module=$MODULE${INIT:+ vtep_init=$INIT}" \
 	-serial "file:$run/console" -serial "file:$run/out" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	${VTEP_VM_QEMU_ARGS:-} </dev/null >"$run/qemu.log" 2>&1 || rc=$?
