@@ -185,6 +185,31 @@ check "vtep-evpn show (the table) on h1 lists the session, v21 remote at h2 and 
 		grep -Eq '^  $M21 +remote +192\.0\.2\.2 +0 ' '$TMP/show-h1.txt' &&
 		grep -Eq '^  $M11 +local +v-v11 +0 ' '$TMP/show-h1.txt'"
 [ "$TAP_FAIL" = 0 ] || sed 's/^/#   /' "$TMP/show-h1.txt"
+# The fabric as h1's agent shows it and as FRR's zebra on h3 has it: the
+# same MACs of VNIs 100 and 200 behind the same VTEPs with the same
+# sequence numbers, the same addresses on them (tests/topo/evpn_view.py
+# puts both in one form). Polled: an address h1 learned a moment ago may
+# still be on its way to h3.
+views_agree() {
+	local view="/usr/bin/python3 $TOPO_REPO/tests/topo/evpn_view.py --vnis 100,200"
+	show_j h1 >"$TMP/view-h1.json" &&
+		vtysh_n h3 'show evpn mac vni all json' >"$TMP/frr-macs.json" &&
+		vtysh_n h3 'show evpn arp-cache vni all json' >"$TMP/frr-arps.json" &&
+		$view agent 192.0.2.1 "$TMP/view-h1.json" >"$TMP/view-h1" &&
+		$view frr 192.0.2.3 "$TMP/frr-macs.json" "$TMP/frr-arps.json" >"$TMP/view-h3" &&
+		grep -q "^mac 100 $M11 192.0.2.1 0\$" "$TMP/view-h1" &&
+		grep -q "^mac 200 02:00:00:00:03:02 192.0.2.3 0\$" "$TMP/view-h1" &&
+		cmp -s "$TMP/view-h1" "$TMP/view-h3"
+}
+views_agree_shown() {
+	poll_for 30 views_agree && return 0
+	echo "h1's agent ($(wc -l <"$TMP/view-h1") lines) against FRR on h3 ($(wc -l <"$TMP/view-h3")):"
+	diff "$TMP/view-h1" "$TMP/view-h3" | head -n 20
+	return 1
+}
+check "h1's show -j and FRR's zebra on h3 (evpn mac, arp-cache json) agree: MACs, VTEPs, sequences, addresses" \
+	views_agree_shown
+diag "the views compared: $(grep -c '^mac' "$TMP/view-h1") MACs, $(grep -c '^ip' "$TMP/view-h1") addresses"
 # suppress_states: the suppress state of each VNI of h1's and h2's vtep0
 suppress_states() {
 	for h in h1 h2; do nq $h "$VTEPCTL" vni show dev vtep0; done |
@@ -335,6 +360,8 @@ check "h2 advertises it with sequence 2 (seen in h1's gobgpd)" \
 check "FRR's kernel FDB on h3 points the MAC back at h2" \
 	poll_for 30 "bridge -n ${P}h3 fdb show dev vx100 | grep -q '$M dst 192.0.2.2'"
 check "v31 reaches v21 again" ping_ok v31 203.0.113.12
+moved_agree() { views_agree_shown && grep -q "^mac 100 $M 192.0.2.2 2\$" "$TMP/view-h1"; }
+check "after the moves, h1's show -j and FRR on h3 agree again, the MAC at h2 with sequence 2" moved_agree
 ip netns del "${P}m1"
 
 # ---- IP mobility: a virtual IP moves from v11 (h1) to v21 (h2) ----
