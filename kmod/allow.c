@@ -208,7 +208,7 @@ int vtep_allow_static_get(struct vtep_dev *vtep, u32 vni, struct vtep_peer *p)
 		return vtep_allow_get(vtep, vni, &p->addr, VTEP_ALLOW_STATIC);
 	if (!p->nstatic) {
 		WRITE_ONCE(p->svni, vni);
-		smp_wmb();	/* pairs with vtep_allow_check()'s smp_rmb() */
+		smp_wmb();	/* pairs with vtep_allow_check_known()'s smp_rmb() */
 	}
 	WRITE_ONCE(p->nstatic, p->nstatic + 1);
 	return 0;
@@ -250,19 +250,17 @@ static bool prefix_match(const struct vtep_addr *a, const struct vtep_addr *b,
 }
 
 /*
- * Whether @src may send frames of @vni: always, unless the VNI accepts
- * known peers only. Receive path, RCU held.
+ * Whether @src may send frames of @vni, which accepts known peers only
+ * (vtep_allow_check() in peer.h). Receive path, RCU held.
  */
-bool vtep_allow_check(struct vtep_dev *vtep, struct vtep_vni *vni,
-		      const struct vtep_addr *src)
+bool vtep_allow_check_known(struct vtep_dev *vtep, struct vtep_vni *vni,
+			    const struct vtep_addr *src)
 {
 	const struct vtep_allow_set *set;
 	struct vtep_vni_addr_key k;
 	struct vtep_peer *p;
 	unsigned int i;
 
-	if (READ_ONCE(vni->peers) != VTEP_PEERS_KNOWN)
-		return true;
 	p = vtep_peer_lookup_rcu(vtep, src);
 	if (p && READ_ONCE(p->nstatic)) {
 		smp_rmb();	/* the count before its VNI */
