@@ -23,6 +23,7 @@
 #include <net/netns/generic.h>
 
 #include "vtep.h"
+#include "fdb.h"
 #include "msg.h"
 
 /* Fills the part of a message that describes one object. */

@@ -35,19 +35,6 @@
 /* A flush repeats its sweep at most this often (see vtep_fdb_flush()) */
 #define VTEP_FLUSH_PASSES	8
 
-/*
- * The entry for (@vni, @mac), or NULL. The caller holds RCU (or vtep->lock)
- * for as long as it uses the entry.
- */
-struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
-				 const u8 *mac)
-{
-	struct vtep_fdb_key key;
-
-	vtep_fdb_make_key(&key, vni, mac);
-	return rhashtable_lookup_fast(&vtep->fdb, &key, vtep_fdb_params);
-}
-
 /* What messages say about @f, sending to @p with @flags */
 void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,
 		   u8 flags, struct vtep_fdb_info *i)

@@ -25,6 +25,7 @@
 #include <net/udp_tunnel.h>
 
 #include "vtep.h"
+#include "fdb.h"
 #include "learn.h"
 
 /* What every copy of one frame shares */

@@ -209,20 +209,6 @@ static int vtep_sock_bind_more(struct vtep_dev *vtep, struct vtep_sock *vs)
 
 /* ---- the socket's VNIs: one device per VNI ---- */
 
-static const struct rhashtable_params vtep_sock_vni_params = {
-	.head_offset		= offsetof(struct vtep_vni, snode),
-	.key_offset		= offsetof(struct vtep_vni, id),
-	.key_len		= sizeof(u32),
-	.automatic_shrinking	= true,
-	.obj_cmpfn		= vtep_vni_id_cmpfn,
-};
-
-/* Receive, under RCU: the VNI @id of the socket, its device in ->vtep */
-struct vtep_vni *vtep_underlay_vni(struct vtep_sock *vs, u32 id)
-{
-	return rhashtable_lookup(&vs->vnis, &id, vtep_sock_vni_params);
-}
-
 /*
  * Claim @vni of an open device on its socket, under RTNL. Two devices
  * with the same local address and port share a socket; a VNI on it

@@ -44,7 +44,25 @@ void vtep_underlay_close(struct vtep_dev *vtep);
 int vtep_underlay_claim(struct vtep_dev *vtep, struct vtep_vni *vni,
 			struct netlink_ext_ack *extack);
 void vtep_underlay_unclaim(struct vtep_dev *vtep, struct vtep_vni *vni);
-struct vtep_vni *vtep_underlay_vni(struct vtep_sock *vs, u32 id);
+
+/* the socket's VNIs, one device each (vtep_underlay_claim()) */
+static const struct rhashtable_params vtep_sock_vni_params = {
+	.head_offset		= offsetof(struct vtep_vni, snode),
+	.key_offset		= offsetof(struct vtep_vni, id),
+	.key_len		= sizeof(u32),
+	.automatic_shrinking	= true,
+	.obj_cmpfn		= vtep_vni_id_cmpfn,
+	.hashfn			= vtep_vni_id_hashfn,
+};
+
+/*
+ * Receive, under RCU: the VNI @id of the socket, its device in ->vtep.
+ * Inline: rx.c looks it up for every frame.
+ */
+static inline struct vtep_vni *vtep_underlay_vni(struct vtep_sock *vs, u32 id)
+{
+	return rhashtable_lookup(&vs->vnis, &id, vtep_sock_vni_params);
+}
 struct vtep_group *vtep_underlay_join(struct vtep_dev *vtep,
 				      const struct vtep_addr *group);
 void vtep_underlay_leave(struct vtep_dev *vtep, struct vtep_group *g);

@@ -24,6 +24,7 @@ static const struct rhashtable_params vtep_vni_params = {
 	.key_len		= sizeof(u32),
 	.automatic_shrinking	= true,
 	.obj_cmpfn		= vtep_vni_id_cmpfn,
+	.hashfn			= vtep_vni_id_hashfn,
 };
 
 int vtep_vni_init(struct vtep_dev *vtep)
