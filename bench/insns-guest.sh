@@ -5,7 +5,8 @@
 # receiver has not learned yet, and vtep-1m, vtep with 1,000,000 static
 # entries besides the one the frames go to; and tcp-veth, tcp-vxlan,
 # tcp-vtep, an iperf3 TCP transfer of INSNS_TCP_BYTES with GSO, counted
-# per byte), pktgen
+# per byte; and install-1m, the kernel's half of `vtepctl -batch` adding
+# 1,000,000 static entries and then deleting them, counted per entry), pktgen
 # sends INSNS_PKTS frames of 64 bytes from namespace iA, through the row's
 # device (its tx, the underlay veth) into iB (the row's rx), where the
 # inner frame, for a MAC nobody owns, ends in ip_rcv: the same end for
@@ -18,7 +19,7 @@ set -uo pipefail
 
 PKTS=${INSNS_PKTS:-100000}
 REPS=${INSNS_REPS:-3}
-ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m tcp-veth tcp-vxlan tcp-vtep"}
+ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m tcp-veth tcp-vxlan tcp-vtep install-1m"}
 TCP_BYTES=${INSNS_TCP_BYTES:-20971520}	# bytes (20 MiB)
 MARK=$PWD/build/bench/insnmark
 VTEPCTL=$PWD/userspace/vtepctl
@@ -72,7 +73,7 @@ row_setup() {
 		ip -n $B link add t0 type vxlan id 100 dstport 4789 local 192.0.2.2 dev u0 $AGEING
 		ip netns exec $A bridge fdb add $DST_MAC dev t0 dst 192.0.2.2 self permanent
 		echo "t0 t0" ;;
-	vtep|vtep-learn|vtep-1m)
+	vtep|vtep-learn|vtep-1m|install-1m)
 		for ns in $A $B; do
 			ip -n $ns link add t0 type vtep || return 1
 		done
@@ -159,6 +160,42 @@ tcp_run() {
 	window=$((window + 1))
 }
 
+# fdb_lines N VERB: N static entries of VNI 100 to one destination (the
+# shared layout of make bench's scale rows), as -batch lines
+fdb_lines() {
+	awk -v n="$1" -v verb="$2" 'BEGIN { for (i = 0; i < n; i++) {
+		printf "fdb %s 06:00:%02x:%02x:%02x:01 vni 100", verb,
+			int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		print (verb == "add" ? " dst 192.0.2.2 dev t0" : " dev t0") } }'
+}
+
+# install_run ROW: two windows, the kernel's half of `vtepctl -batch`
+# adding a million static entries (one destination), then deleting them;
+# "delivered" is the entries the table holds after the add, and those it
+# lost with the delete
+install_run() {
+	local A=a_$1 n=1000000 c0 c1 c2
+	fdb_lines $n add >/tmp/fdb-add
+	fdb_lines $n del >/tmp/fdb-del
+	fdbs() { ip netns exec $A "$VTEPCTL" -j link show t0 | jq '.[0].fdb_count'; }
+	c0=$(fdbs)
+	if ip netns exec $A "$MARK" -x "$VTEPCTL" -batch /tmp/fdb-add >/dev/null; then
+		c1=$(fdbs)
+		echo "INSNS-RUN $1 1 $window $n $((c1 - c0))"
+	else
+		echo "INSNS-ERROR $1: the batch of adds failed"
+	fi
+	window=$((window + 1))
+	if ip netns exec $A "$MARK" -x "$VTEPCTL" -batch /tmp/fdb-del >/dev/null; then
+		c2=$(fdbs)
+		echo "INSNS-RUN ${1%-1m}-del-1m 1 $window $n $((c1 - c2))"
+	else
+		echo "INSNS-ERROR $1: the batch of deletes failed"
+	fi
+	window=$((window + 1))
+	rm -f /tmp/fdb-add /tmp/fdb-del
+}
+
 # the packets the rules counted in ROW's namespaces (tx, rx)
 nft_packets() {
 	local c
@@ -231,7 +268,7 @@ for row in $ROWS; do
 	case $row in
 	*-learn) learn+=" $row" ;;
 	tcp-*) tcp+=" $row" ;;
-	vtep-1m) ;;
+	vtep-1m|install-1m) ;;
 	*) plain+=" $row" ;;
 	esac
 done
@@ -254,6 +291,10 @@ if [ -n "${TX[vtep-1m]:-}" ]; then
 		echo "INSNS-SKIP vtep-1m: loading 1,000,000 entries failed"
 	fi
 	rm -f /tmp/fdb1m
+fi
+if [ -n "${TX[install-1m]:-}" ]; then
+	sleep 2
+	install_run install-1m
 fi
 # The symbols, to name the blocks (Debian's System.map is a stub): every
 # text symbol, gzipped, base64 between two marker lines.

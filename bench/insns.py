@@ -22,6 +22,9 @@ KERNEL_MIN = 0xFFFF800000000000
 ROWS = ("veth", "vxlan", "vtep", "geneve", "vxlan-learn", "vtep-learn", "vtep-1m")
 # TCP rows: a transfer's instructions per byte; their floor is tcp-veth
 TCP_ROWS = ("tcp-veth", "tcp-vxlan", "tcp-vtep")
+# the kernel's half of a million static entries added, then deleted
+# (vtepctl -batch), counted per entry
+INSTALL_ROWS = ("install-1m", "install-del-1m")
 # what each row's overhead over its floor (veth, tcp-veth) is compared with
 BASE = {"vtep": "vxlan", "geneve": "vxlan", "vxlan-learn": "vxlan",
         "vtep-learn": "vxlan-learn", "vtep-1m": "vtep", "tcp-vtep": "tcp-vxlan"}
@@ -153,7 +156,7 @@ def main():
                      for k in set().union(*(x["mods"] for x in rs))}}
     R = res["rows"]
     nruns = max(len(r["runs"]) for r in R.values())
-    pkt_runs = [r for r in runs if not r["row"].startswith("tcp-")]
+    pkt_runs = [r for r in runs if r["row"] in ROWS]
     if pkt_runs:
         print("instructions per packet (guest kernel, tx and rx), %s: %d frames x %d runs"
               % (kernel, pkt_runs[0]["sent"], nruns))
@@ -161,6 +164,16 @@ def main():
     if any(r in R for r in TCP_ROWS):
         print("TCP (iperf3, GSO), instructions per KiB moved (guest kernel, both ends)")
         table(R, TCP_ROWS, "tcp-veth", 1024, "insns/KiB")
+    for row in INSTALL_ROWS:
+        if row not in R:
+            continue
+        r = R[row]
+        print("%s: %.0f instructions per entry (guest kernel), %s of 1,000,000 entries %s; "
+              "vtep's own code %.0f; costliest functions:" % (
+                  row, r["per_pkt"], "all" if r["delivered"] >= 1 else "NOT all",
+                  "deleted" if "del" in row else "installed", r["mods"].get("vtep", 0)))
+        for k, v in sorted(r["funcs"].items(), key=lambda kv: -kv[1])[:15]:
+            print("  %7.0f  %s" % (v, k))
     if "vtep" in R and "vxlan" in R:
         a, b = R["vtep"], R["vxlan"]
         print("module code alone: vtep %.0f, vxlan %.0f (+ udp_tunnel %.0f / %.0f)" % (
