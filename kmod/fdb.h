@@ -71,10 +71,26 @@ static inline struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 	return rhashtable_lookup(&vtep->fdb, &key, vtep_fdb_params);
 }
 
-/* Ticks since @f was last seen, in the 32 bits `seen` keeps */
+/*
+ * Ticks from @seen (the 32 bits an entry's `seen` keeps) to @now; 0 when
+ * @seen is later. An ageing sweep takes @now once, at its start, and a
+ * long one (millions of entries, or a slow kernel) meets entries learned
+ * since: unsigned, their idle time wrapped to ~2^32 and they were aged
+ * out at once (36 of 30,000 on 6.1-debug, with an ageing of 300 s). The
+ * longest ageing, VTEP_AGEING_MAX s at HZ 1000, is below 2^31 ticks.
+ */
+static inline u32 vtep_ticks_since(u32 seen, unsigned long now)
+{
+	s32 idle = (u32)now - seen;
+
+	BUILD_BUG_ON((u64)VTEP_AGEING_MAX * 1000 >= S32_MAX);
+	return idle > 0 ? idle : 0;
+}
+
+/* Ticks since @f was last seen */
 static inline u32 vtep_fdb_idle(const struct vtep_fdb *f, unsigned long now)
 {
-	return (u32)now - READ_ONCE(f->seen);
+	return vtep_ticks_since(READ_ONCE(f->seen), now);
 }
 
 void vtep_fdb_info(const struct vtep_fdb *f, const struct vtep_peer *p,

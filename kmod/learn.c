@@ -327,9 +327,11 @@ bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
 	} else {
 		seen = READ_ONCE(f->seen);
 		is_new = false;
-		if (seen != now) {
+		/* (another CPU may have seen it a tick later than our now) */
+		if (vtep_ticks_since(seen, now)) {
 			WRITE_ONCE(f->seen, now);
-			is_new = ageing && now - seen > (unsigned long)ageing * HZ;
+			is_new = ageing &&
+				 vtep_ticks_since(seen, now) > (unsigned long)ageing * HZ;
 		}
 	}
 	vtep_seen_note(ls, vni, mac, now);
