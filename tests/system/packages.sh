@@ -16,7 +16,7 @@ cd "$TOPO_REPO"
 check "systemd is PID 1 of the guest" test "$(cat /proc/1/comm)" = systemd
 
 debs=(build/deb/vtepctl_*_amd64.deb build/deb/vtep-evpn_*_all.deb)
-if ! [ -e "${debs[0]}" ] && [ -e "${debs[1]}" ]; then
+if ! [ -e "${debs[0]}" ] || ! [ -e "${debs[1]}" ]; then
 	notok "the vtepctl and vtep-evpn packages are built (make deb)"
 	topo_done
 fi
