@@ -42,6 +42,11 @@ if [ "$vtep_init" = systemd ]; then
 	AllowIsolate=yes
 	EOF
 	ln -sfn vtep-vm.target $u/default.target
+	# /tmp is the host's, under the overlay, and may hold the repository
+	# (a CI clone in /tmp): tmpfiles must not empty it at boot (Debian's
+	# tmp.conf says "D /tmp"), which also walked all of it over 9p.
+	mkdir -p $R/etc/tmpfiles.d
+	printf '%s\n' 'd /tmp 1777 root root -' 'q /var/tmp 1777 root root 30d' >$R/etc/tmpfiles.d/tmp.conf
 	exec switch_root $R /lib/systemd/systemd
 fi
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot $R ||
