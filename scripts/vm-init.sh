@@ -19,7 +19,7 @@ if [ "$vtep_init" = systemd ]; then
 		{ echo "VTEP-VM: cannot mount the overlay root" >/dev/ttyS1; poweroff -f; }
 	ln -sfn "$vtep_cache/$vtep_kname/root/lib/modules/$vtep_kver" $R/lib/modules/$vtep_kver
 	# the test command as the one unit of the default target, once the
-	# system is up to basic.target (journald, tmpfiles' clean /tmp)
+	# system is up to basic.target (journald and tmpfiles have run)
 	u=$R/etc/systemd/system
 	cat >$u/vtep-vm.service <<-EOF
 	[Unit]
