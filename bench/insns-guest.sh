@@ -169,30 +169,29 @@ fdb_lines() {
 		print (verb == "add" ? " dst 192.0.2.2 dev t0" : " dev t0") } }'
 }
 
+# batch_window ROW NAME FILE: `vtepctl -batch FILE` in ROW's namespace as
+# one window, reported as row NAME; "delivered" is how far the table's
+# size moved
+batch_window() {
+	local A=a_$1 c0 c1
+	c0=$(fdbs "$A")
+	if ip netns exec "$A" "$MARK" -x "$VTEPCTL" -batch "$3" >/dev/null; then
+		c1=$(fdbs "$A")
+		echo "INSNS-RUN $2 1 $window $(wc -l <"$3") $((c1 > c0 ? c1 - c0 : c0 - c1))"
+	else
+		echo "INSNS-ERROR $2: the batch failed"
+	fi
+	window=$((window + 1))
+}
+fdbs() { ip netns exec "$1" "$VTEPCTL" -j link show t0 | jq '.[0].fdb_count'; }
+
 # install_run ROW: two windows, the kernel's half of `vtepctl -batch`
-# adding a million static entries (one destination), then deleting them;
-# "delivered" is the entries the table holds after the add, and those it
-# lost with the delete
+# adding a million static entries (one destination), then deleting them
 install_run() {
-	local A=a_$1 n=1000000 c0 c1 c2
-	fdb_lines $n add >/tmp/fdb-add
-	fdb_lines $n del >/tmp/fdb-del
-	fdbs() { ip netns exec $A "$VTEPCTL" -j link show t0 | jq '.[0].fdb_count'; }
-	c0=$(fdbs)
-	if ip netns exec $A "$MARK" -x "$VTEPCTL" -batch /tmp/fdb-add >/dev/null; then
-		c1=$(fdbs)
-		echo "INSNS-RUN $1 1 $window $n $((c1 - c0))"
-	else
-		echo "INSNS-ERROR $1: the batch of adds failed"
-	fi
-	window=$((window + 1))
-	if ip netns exec $A "$MARK" -x "$VTEPCTL" -batch /tmp/fdb-del >/dev/null; then
-		c2=$(fdbs)
-		echo "INSNS-RUN ${1%-1m}-del-1m 1 $window $n $((c1 - c2))"
-	else
-		echo "INSNS-ERROR $1: the batch of deletes failed"
-	fi
-	window=$((window + 1))
+	fdb_lines 1000000 add >/tmp/fdb-add
+	fdb_lines 1000000 del >/tmp/fdb-del
+	batch_window "$1" "$1" /tmp/fdb-add
+	batch_window "$1" "${1%-1m}-del-1m" /tmp/fdb-del
 	rm -f /tmp/fdb-add /tmp/fdb-del
 }
 

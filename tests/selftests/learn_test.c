@@ -253,18 +253,57 @@ static long read_long(const char *path)
 	return n > 0 ? atol(buf) : -1;
 }
 
+/*
+ * MACs @first .. @last - 1, each from one of 8 senders and on VNI or
+ * VNI + 1 in turn; then wait for the device to have received @last
+ * frames in all.
+ */
+static int send_macs(struct vnl *nl, int ifindex, uint32_t first,
+		     uint32_t last)
+{
+	struct senders s;
+	uint32_t i;
+
+	if (senders_open(&s))
+		return -1;
+	for (i = first; i < last; i++)
+		if (send_frame(&s, 2 + i % 8, VNI + i % 2, i))
+			break;
+	senders_close(&s);
+	return i == last ? wait_rx(nl, ifindex, last) : -1;
+}
+
+/*
+ * After @sent new MACs: each learned or counted as not learned
+ * (drop_fdb_full), and each one learned still in the table, none aged out.
+ * Returns the entries in the table.
+ */
+static int all_accounted(struct __test_metadata *_metadata, struct vnl *nl,
+			 int ifindex, uint64_t sent, const char *when)
+{
+	int entries = learned_total(nl, ifindex);
+	uint64_t added = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_LEARNED);
+	uint64_t aged = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_AGED);
+	uint64_t full = stat_of(nl, ifindex, 0, VTEP_STAT_DROP_FDB_FULL);
+
+	TH_LOG("%s: learned %llu (%d in the table, %llu aged out), not learned %llu",
+	       when, (unsigned long long)added, entries,
+	       (unsigned long long)aged, (unsigned long long)full);
+	EXPECT_EQ(sent, added + full);
+	EXPECT_EQ(0, aged);
+	EXPECT_EQ(added, entries);
+	return entries;
+}
+
 #define NLEARN	30000		/* learned entries: 64 bytes each */
 #define NMORE	10000		/* and more, learned during a sweep */
 
 TEST(learned_entries_are_charged_to_the_creators_memcg)
 {
 	char g[64], path[128], pid[16];
-	struct senders s;
-	uint64_t added, aged, full;
 	struct vnl *rt, *nl;
 	long m0, m1;
 	int ifindex, learned;
-	uint32_t i;
 
 	if (access(CG "/cgroup.controllers", F_OK))
 		sh("mount -t cgroup2 none " CG);
@@ -297,30 +336,17 @@ TEST(learned_entries_are_charged_to_the_creators_memcg)
 	snprintf(path, sizeof(path), "%s/memory.current", g);
 	m0 = read_long(path);
 	ASSERT_LE(0, m0);
-	ASSERT_EQ(0, senders_open(&s));
-	for (i = 0; i < NLEARN; i++)
-		ASSERT_EQ(0, send_frame(&s, 2 + i % 8, VNI + i % 2, i));
-	senders_close(&s);
-	ASSERT_EQ(0, wait_rx(nl, ifindex, NLEARN));
+	ASSERT_EQ(0, send_macs(nl, ifindex, 0, NLEARN));
 	/*
-	 * Every new MAC is learned or counted as not learned (drop_fdb_full),
-	 * nearly all are learned, and every one learned is still in the
-	 * table. On 6.1-debug 36 to 50 of 30,000 were aged out at once, with
-	 * the default ageing of 300 s: an ageing sweep took its time once,
-	 * at its start, and an entry learned after that looked 2^32 ticks
-	 * old (fdb.h, vtep_ticks_since()).
+	 * Every new MAC is learned or counted as not learned, nearly all are
+	 * learned, and every one learned is still in the table. On 6.1-debug
+	 * 36 to 50 of 30,000 were aged out at once, with the default ageing
+	 * of 300 s: an ageing sweep took its time once, at its start, and an
+	 * entry learned after that looked 2^32 ticks old (fdb.h,
+	 * vtep_ticks_since()).
 	 */
-	learned = learned_total(nl, ifindex);
-	added = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_LEARNED);
-	aged = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_AGED);
-	full = stat_of(nl, ifindex, 0, VTEP_STAT_DROP_FDB_FULL);
-	TH_LOG("learned %llu (%d in the table, %llu aged out), not learned %llu",
-	       (unsigned long long)added, learned, (unsigned long long)aged,
-	       (unsigned long long)full);
-	EXPECT_EQ(NLEARN, added + full);
-	EXPECT_EQ(0, aged);
-	EXPECT_EQ(added, learned);
-	EXPECT_LE(NLEARN * 99 / 100, added);
+	learned = all_accounted(_metadata, nl, ifindex, NLEARN, "30,000 MACs");
+	EXPECT_LE(NLEARN * 99 / 100, learned);
 	m1 = read_long(path);
 	TH_LOG("memory.current %ld -> %ld (+%ld B for %d learned entries)",
 	       m0, m1, m1 - m0, learned);
@@ -338,21 +364,8 @@ TEST(learned_entries_are_charged_to_the_creators_memcg)
 	 */
 	ASSERT_EQ(0, link_set_u32(nl, ifindex, VTEP_LINK_A_AGEING,
 				  VTEP_AGEING_MAX - 1));
-	ASSERT_EQ(0, senders_open(&s));
-	for (i = NLEARN; i < NLEARN + NMORE; i++)
-		ASSERT_EQ(0, send_frame(&s, 2 + i % 8, VNI + i % 2, i));
-	senders_close(&s);
-	ASSERT_EQ(0, wait_rx(nl, ifindex, NLEARN + NMORE));
-	learned = learned_total(nl, ifindex);
-	added = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_LEARNED);
-	aged = stat_of(nl, ifindex, 0, VTEP_STAT_FDB_AGED);
-	full = stat_of(nl, ifindex, 0, VTEP_STAT_DROP_FDB_FULL);
-	TH_LOG("with a sweep: learned %llu (%d in the table, %llu aged out), not learned %llu",
-	       (unsigned long long)added, learned, (unsigned long long)aged,
-	       (unsigned long long)full);
-	EXPECT_EQ(NLEARN + NMORE, added + full);
-	EXPECT_EQ(0, aged);
-	EXPECT_EQ(added, learned);
+	ASSERT_EQ(0, send_macs(nl, ifindex, NLEARN, NLEARN + NMORE));
+	all_accounted(_metadata, nl, ifindex, NLEARN + NMORE, "during a sweep");
 	vnl_close(nl);
 	vnl_close(rt);
 	/* the device goes with the namespace, later: leave the group behind */
