@@ -310,8 +310,9 @@ bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
 {
 	struct vtep_seen *ls = &this_cpu_ptr(vtep->seen)->local;
 	u32 ageing = READ_ONCE(vtep->cfg.ageing);
-	u32 now = (u32)jiffies, seen;
+	u32 now = (u32)jiffies;
 	struct vtep_fdb_key key;
+	u32 idle;
 	struct vtep_fdb *f;
 	bool is_new;
 
@@ -325,13 +326,12 @@ bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
 	if (!f) {
 		is_new = vtep_fdb_local_add(vtep, &key, now);
 	} else {
-		seen = READ_ONCE(f->seen);
-		is_new = false;
 		/* (another CPU may have seen it a tick later than our now) */
-		if (vtep_ticks_since(seen, now)) {
+		idle = vtep_ticks_since(READ_ONCE(f->seen), now);
+		is_new = false;
+		if (idle) {
 			WRITE_ONCE(f->seen, now);
-			is_new = ageing &&
-				 vtep_ticks_since(seen, now) > (unsigned long)ageing * HZ;
+			is_new = ageing && idle > (unsigned long)ageing * HZ;
 		}
 	}
 	vtep_seen_note(ls, vni, mac, now);
