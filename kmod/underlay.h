@@ -46,14 +46,8 @@ int vtep_underlay_claim(struct vtep_dev *vtep, struct vtep_vni *vni,
 void vtep_underlay_unclaim(struct vtep_dev *vtep, struct vtep_vni *vni);
 
 /* the socket's VNIs, one device each (vtep_underlay_claim()) */
-static const struct rhashtable_params vtep_sock_vni_params = {
-	.head_offset		= offsetof(struct vtep_vni, snode),
-	.key_offset		= offsetof(struct vtep_vni, id),
-	.key_len		= sizeof(u32),
-	.automatic_shrinking	= true,
-	.obj_cmpfn		= vtep_vni_id_cmpfn,
-	.hashfn			= vtep_vni_id_hashfn,
-};
+static const struct rhashtable_params vtep_sock_vni_params =
+	VTEP_VNI_ID_PARAMS(snode);
 
 /*
  * Receive, under RCU: the VNI @id of the socket, its device in ->vtep.

@@ -18,14 +18,8 @@
 
 #include "vtep.h"
 
-static const struct rhashtable_params vtep_vni_params = {
-	.head_offset		= offsetof(struct vtep_vni, node),
-	.key_offset		= offsetof(struct vtep_vni, id),
-	.key_len		= sizeof(u32),
-	.automatic_shrinking	= true,
-	.obj_cmpfn		= vtep_vni_id_cmpfn,
-	.hashfn			= vtep_vni_id_hashfn,
-};
+static const struct rhashtable_params vtep_vni_params =
+	VTEP_VNI_ID_PARAMS(node);
 
 int vtep_vni_init(struct vtep_dev *vtep)
 {

@@ -267,6 +267,16 @@ static inline u32 vtep_vni_id_hashfn(const void *data, u32 len, u32 seed)
 	return ((u64)(*(const u32 *)data ^ seed) * GOLDEN_RATIO_64) >> 32;
 }
 
+/* the parameters of a table of VNIs keyed by id, linked through @member */
+#define VTEP_VNI_ID_PARAMS(member) {					\
+	.head_offset		= offsetof(struct vtep_vni, member),	\
+	.key_offset		= offsetof(struct vtep_vni, id),	\
+	.key_len		= sizeof(u32),				\
+	.automatic_shrinking	= true,					\
+	.obj_cmpfn		= vtep_vni_id_cmpfn,			\
+	.hashfn			= vtep_vni_id_hashfn,			\
+}
+
 /* flow.c: which of vni->flow_start an inner IP protocol takes, or -1 */
 enum { VTEP_FLOW_TCP, VTEP_FLOW_UDP };
 
