@@ -179,27 +179,30 @@ for k in $built_kernels; do
 	pids="$pids $!"
 done
 wait_all
+# collect LOG WHERE NLINES: LOG's TAP lines into results.tap, as
+# "WHERE: ok ...", and each failure with the diagnostics its test printed
+# just before it (at most NLINES lines); a log with no result at all is a
+# failure of its own.
+collect() {
+	local log=$1 where=$2 max=$3
+	grep -aE '^(not )?ok' "$log" | sed "s/^/$where: /" >>"$TAP"
+	grep -aE -B12 '^not ok' "$log" | grep -aE '^(not ok|# )' |
+		sed "s/^/#   $where: /" | tail -n "$max"
+	grep -qaE '^(not )?ok' "$log" ||
+		say "not ok - $where: the VM gave no result (log: build/check/$(basename "$log"))"
+}
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
-	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k: /" >>"$TAP"
-	# each failure with the diagnostics its test printed just before it
-	grep -aE -B12 '^not ok' "$LOGDIR/vm-$k.log" | grep -aE '^(not ok|# )' |
-		sed "s/^/#   $k: /" | tail -n 200
+	collect "$LOGDIR/vm-$k.log" "$k" 200
 done
 for k in $built_kernels; do
 	echo "# the packages under systemd on Debian $k (tests/system/packages.sh)"
-	grep -aE '^(not )?ok' "$LOGDIR/vm-$k-systemd.log" | sed "s/^/$k-systemd: /" >>"$TAP"
-	grep -aE -B12 '^not ok' "$LOGDIR/vm-$k-systemd.log" | grep -aE '^(not ok|# )' |
-		sed "s/^/#   $k-systemd: /" | tail -n 60
-	grep -qaE '^(not )?ok' "$LOGDIR/vm-$k-systemd.log" ||
-		say "not ok - $k-systemd: the systemd VM gave no result (log: build/check/vm-$k-systemd.log)"
+	collect "$LOGDIR/vm-$k-systemd.log" "$k-systemd" 60
 done
 for k in $built_kernels; do
 	echo "# instructions per packet on Debian $k"
 	grep -E '^(veth|vxlan|vtep) +[0-9]' "$LOGDIR/insns-$k.log" | sed "s/^/#   $k: /"
-	grep -aE '^(not )?ok' "$LOGDIR/insns-$k.log" | sed "s/^/$k: /" >>"$TAP"
-	grep -qaE '^(not )?ok' "$LOGDIR/insns-$k.log" ||
-		say "not ok - $k: insns: the counting VM gave no result (log: build/check/insns-$k.log)"
+	collect "$LOGDIR/insns-$k.log" "$k" 60
 done
 
 # Lines read "<where>: ok ..." or "ok ..."; a SKIP directive is not a pass.
