@@ -215,6 +215,35 @@ done:
 	return 0;
 }
 
+/*
+ * A dotted quad as inet_pton() takes it: four decimal parts of 0-255, none
+ * with a leading zero. Its own, for the same reason as the IPv6 one above
+ * (a million-line batch spent 190 instructions a line in inet_pton()).
+ */
+static int parse_ip4_plain(const char *s, struct in_addr *a)
+{
+	uint32_t v = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned int n = 0, digits = 0;
+
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (digits++ && !n)	/* "01" */
+				return -1;
+			n = n * 10 + (unsigned int)(*s - '0');
+			if (n > 255)
+				return -1;
+		}
+		if (!digits || (part < 3 && *s++ != '.'))
+			return -1;
+		v = v << 8 | n;
+	}
+	if (*s)
+		return -1;
+	a->s_addr = htonl(v);
+	return 0;
+}
+
 int parse_ip(const char *s, struct vtep_ip *ip)
 {
 	struct vtep_ip a = { 0 };
@@ -222,6 +251,8 @@ int parse_ip(const char *s, struct vtep_ip *ip)
 	/* what parse_ip6_plain() takes has a ':', so is no IPv4 address */
 	if (!parse_ip6_plain(s, &a.v6))
 		a.family = AF_INET6;
+	else if (!parse_ip4_plain(s, &a.v4))
+		a.family = AF_INET;
 	else if (inet_pton(AF_INET, s, &a.v4) == 1)
 		a.family = AF_INET;
 	else if (inet_pton(AF_INET6, s, &a.v6) == 1)

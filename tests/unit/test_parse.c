@@ -281,6 +281,36 @@ START_TEST(ip_agrees_with_inet_pton)
 }
 END_TEST
 
+/* ... and the dotted quads too (parse_ip4_plain()) */
+START_TEST(ipv4_agrees_with_inet_pton)
+{
+	static const char *const fixed[] = {
+		"0.0.0.0", "192.0.2.1", "255.255.255.255", "256.0.0.1",
+		"1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04", "1.2.3.0",
+		"1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4x",
+		"999.1.1.1", "1.2.3.2555", "00.0.0.0", "198.51.100.100", "",
+	};
+	static const char alphabet[] = "0123456789....25x";
+	unsigned int seed = 7;
+	char s[24];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fixed); i++)
+		ip_agrees(fixed[i]);
+	for (unsigned int i = 0; i < 200000; i++) {
+		unsigned int len;
+
+		seed = seed * 1103515245 + 12345;
+		len = 7 + (seed >> 16) % 12;
+		for (unsigned int j = 0; j < len; j++) {
+			seed = seed * 1103515245 + 12345;
+			s[j] = alphabet[(seed >> 16) % (i % 8 ? 16 : 17)];
+		}
+		s[len] = 0;
+		ip_agrees(s);
+	}
+}
+END_TEST
+
 START_TEST(on_off_and_seconds)
 {
 	uint8_t on = 7;
@@ -415,6 +445,7 @@ Suite *suite_parse(void)
 	tcase_add_loop_test(tc, mac_values, 0, ARRAY_SIZE(mac_cases));
 	tcase_add_loop_test(tc, ip_values, 0, ARRAY_SIZE(ip_cases));
 	tcase_add_test(tc, ip_agrees_with_inet_pton);
+	tcase_add_test(tc, ipv4_agrees_with_inet_pton);
 	tcase_add_loop_test(tc, u64_values, 0, ARRAY_SIZE(u64_cases));
 	tcase_add_loop_test(tc, ifname_values, 0, ARRAY_SIZE(name_cases));
 	tcase_add_test(tc, on_off_and_seconds);
