@@ -228,8 +228,9 @@ tests/fuzz/topofuzz: $(TOPOFUZZ_SRC) tests/fuzz/topofuzz.h tests/fuzz/fuzz.h uap
 	$(CC) $(CFLAGS) -o $@ $(TOPOFUZZ_SRC) $(MNL_LIBS)
 
 # The tests' in-process drivers (vtepctl's code linked in): warnings fail
-tests/drivers/nlcmd: tests/drivers/nlcmd.c $(USER_SRC) $(USER_HDR)
-	$(CC) $(CFLAGS) -Werror -pthread -o $@ $< $(USER_SRC) $(MNL_LIBS)
+NLRUN := tests/drivers/nlrun.c
+tests/drivers/%: tests/drivers/%.c $(NLRUN) tests/drivers/nlrun.h $(USER_SRC) $(USER_HDR)
+	$(CC) $(CFLAGS) -Werror -pthread -o $@ $< $(NLRUN) $(USER_SRC) $(MNL_LIBS)
 
 tests/bpf/portcount: tests/bpf/portcount.c $(wildcard tests/bpf/*.h)
 	$(CC) $(CFLAGS) -o $@ $< -lbpf -lelf -lz
@@ -257,7 +258,7 @@ $(FRAMES_DIR)/.made: tests/frames/mkframes.py tests/storm/gen.py
 TEST_BINS := userspace/vtepctl userspace/ip/link_vtep.so tests/unit/check_vtepctl $(SELFTESTS) $(BPF_OBJS) \
 	tests/bpf/portcount
 FUZZ_BINS := tests/fuzz/nlfuzz tests/fuzz/topofuzz
-DRIVER_BINS := tests/drivers/nlcmd
+DRIVER_BINS := tests/drivers/nlcmd tests/drivers/lifecycle
 tests: $(TEST_BINS) $(FUZZ_BINS) $(DRIVER_BINS) $(TOOLS) $(FRAMES_DIR)/.made $(EVPN_STUBS)/gobgp_pb2.py ## build vtepctl, the unit tests, the selftests, the BPF observers, the drivers, the test frames and their senders, vtep-evpn's stubs
 
 unit: tests/unit/check_vtepctl userspace/vtepctl $(EVPN_STUBS)/gobgp_pb2.py ## run the unit tests on the host

@@ -7,7 +7,8 @@
 #      deleted (`ip netns del`) mid-flood.
 # Every cycle must carry traffic, every teardown return, the kernel log stay
 # clean, and unreclaimable slab return to its baseline (taken after one
-# warm-up cycle of each kind).
+# warm-up cycle of each kind). The cycles run in one process,
+# tests/drivers/lifecycle (a process a step took longer than the step).
 #
 #   ┌ v1 ┐ ping -f ⇄ ┌ v2 ┐             ┌ v3 ┐ ping -f → v1
 #   ┌ h1 ┴ vtep0 ┐    ┌ h2 ┴ vtep0 ┐     ┌ h3 ┴ vtep0 ┐  (created, deleted)
@@ -28,9 +29,8 @@ for i in 1 2; do
 	vm_add h$i v$i 02:00:00:00:0$i:0$i 203.0.113.$i
 done
 
-# The steps of a cycle go in few processes (a process per step, under
-# TCG, took longer than the step): ip -n, ip -batch, and
-# tests/drivers/nlcmd, which runs vtepctl and ip lines in one process.
+# The set-up around the cycles: tests/drivers/nlcmd runs vtepctl and ip
+# lines in one process.
 NLCMD=$TOPO_REPO/tests/drivers/nlcmd
 # nlc NS: the vtepctl and ip lines on stdin, run in NS by one nlcmd
 nlc() { nq "$1" "$NLCMD" >/dev/null; }
@@ -64,63 +64,14 @@ vteps_del() {
 	for h in h1 h2; do ip -n "$P$h" link del vtep0 2>/dev/null || true; done
 }
 
-# A: create, traffic, delete under the flood
-cycle_dev() {
-	vtep_up h1 || return 4
-	ping_ok v1 203.0.113.2 || return 1
-	ip -n "${P}h1" link del vtep0
-}
-# B: rmmod with both devices carrying the flood, then insmod
-cycle_mod() {
-	vtep_up h1 || return 4
-	ip -n "${P}h2" link show vtep0 >/dev/null 2>&1 || vtep_up h2 || return 4
-	ping_ok v1 203.0.113.2 || return 1
-	rmmod vtep || return 2
-	insmod "$VTEP_KO" || return 3
-	vtep_up h2 || return 4
-}
-# C: a host and its flooding VM deleted under traffic
-NC=0
-cycle_ns() {
-	local h=h3c$NC v=v3c$NC rc=0 flood buf
-	NC=$((NC + 1))
-	# (a module cycle before leaves h1 without its device)
-	ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1 || return 4
-	ns_add "$h"
-	ns_add "$v"
-	ip -n "$P$h" -batch - <<-EOF || return 5
-	link add name eth0 type veth peer name u-$h netns ${P}sw
-	addr add 192.0.2.3/24 dev eth0
-	link set eth0 up
-	link add name br0 type bridge
-	link set br0 up
-	link add name v-$v type veth peer name eth0 netns $P$v address 02:00:00:00:03:03
-	link set v-$v master br0 up
-	EOF
-	ip -n "${P}sw" link set "u-$h" master br0 up || return 5
-	nlc "$h" <<-EOF || return 6
-	vtepctl link add vtep0 local 192.0.2.3 underlay eth0
-	ip link set vtep0 master br0 up
-	vtepctl vni add 100 dev vtep0 untagged
-	vtepctl remote add 192.0.2.1 vni 100 dev vtep0
-	EOF
-	ip -n "$P$v" -batch - <<-EOF || return 7
-	addr add 203.0.113.3/24 dev eth0
-	link set eth0 mtu $VM_MTU up
-	neigh replace 203.0.113.1 lladdr $M1 dev eth0 nud permanent
-	EOF
-	retry 10 nq "$v" ping -q -c 1 -W 2 203.0.113.1 >/dev/null || rc=1
-	ip netns exec "$P$v" ping -f 203.0.113.1 >"$TMP/flood.$v" 2>&1 &
-	flood=$!
-	# Mid-flood: once it has sent 20 requests (not after a fixed time).
-	# ping -f prints a dot for each and a backspace for each reply; read
-	# without a process.
-	wait_for 20 'IFS= read -r -N 40 buf <"$TMP/flood.$v"; [ ${#buf} -ge 40 ]' || rc=8
-	ip netns del "$P$h" || rc=2
-	kill $flood 2>/dev/null; wait $flood 2>/dev/null
-	ip netns del "$P$v" || rc=3
-	rm -f "$TMP/flood.$v"
-	return $rc
+# The cycles (their steps are in tests/drivers/lifecycle.c), in one
+# process: lines "KIND GOOD SECONDS WHY" in $TMP/life.out
+LIFE=$TOPO_REPO/tests/drivers/lifecycle
+cycles() {	# cycles N KIND...
+	local n=$1
+	shift
+	"$LIFE" -p "$P" -k "$VTEP_KO" -m "$VM_MTU" -n "$n" "$@" \
+		>"$TMP/life.out" 2>"$TMP/life.err"
 }
 
 # Under SOAK=1, one warm-up cycle of each kind, then the baseline, so that
@@ -130,9 +81,7 @@ cycle_ns() {
 if [ "$SOAK" = 1 ]; then
 	vtep_up h2
 	floods_start
-	cycle_dev || true
-	cycle_mod || true
-	cycle_ns || true
+	cycles 1 dev mod ns || true
 	floods_stop
 	vteps_del
 fi
@@ -140,22 +89,20 @@ SLAB0=$(slab_settle)
 
 vtep_up h2
 floods_start
-for kind in ${LIFE_KINDS:-dev mod ns}; do
-	t0=$(date +%s) good=0 first_err=
-	for ((c = 0; c < NCYC; c++)); do
-		if cycle_$kind; then
-			good=$((good + 1))
-		else
-			first_err=${first_err:-"cycle $c returned $?"}
-		fi
-	done
+KINDS=${LIFE_KINDS:-dev mod ns}
+cycles "$NCYC" $KINDS || sed 's/^/# lifecycle: /' "$TMP/life.err" | tail -n 20
+for kind in $KINDS; do
+	line=$(grep "^$kind " "$TMP/life.out")
+	good=0 secs=? err="the driver gave no result"
+	[ -z "$line" ] || read -r _ good secs err <<<"$line"
 	case $kind in
 	dev) what="create, traffic, delete the device under a ping flood" ;;
 	mod) what="traffic, rmmod under a ping flood, insmod" ;;
 	ns) what="a host namespace with a flooding VM deleted under traffic" ;;
 	esac
-	check "$what: $good of $NCYC cycles carried traffic and tore down (${first_err:-no error}, $(($(date +%s) - t0)) s)" \
-		test "$good" -eq "$NCYC"
+	[ "$err" != none ] || err="no error"
+	check "$what: $good of $NCYC cycles carried traffic and tore down ($err, $secs s)" \
+		test "$good" = "$NCYC"
 done
 check "the module is loaded at the end" grep -q '^vtep ' /proc/modules
 ip -n "${P}h1" link show vtep0 >/dev/null 2>&1 || vtep_up h1
