@@ -84,12 +84,47 @@ else
 fi
 
 # Packages, DKMS against each cached kernel, make install, the ip plugin's
-# symbols, bash completion (host side; tests/topo/modprobe.sh loads the
-# DKMS-built module in the VMs, so this ends before they start). It runs
-# beside checkpatch and the unit tests below.
+# symbols, bash completion (host side). It runs beside the VM tests,
+# checkpatch and the unit tests below: tests/topo/modprobe.sh, which
+# installs the DKMS-built module in the VMs, waits for build/dkms/.done,
+# made when this ends (the VMs waited for it once: 90 s of both cores).
 echo "# install tests (host: make deb, dkms, make install)"
+rm -rf build/dkms
 KERNELS="$KERNELS" bash scripts/test-install.sh >"$LOGDIR/install.log" 2>&1 &
 install_pid=$!
+
+# One VM per kernel, all at once: a TCG guest running the tests one after
+# another keeps about one host core busy (its second vCPU mostly idles), so
+# two guests on two cores take little longer than one. Each has a lock of
+# its own (vm.sh serialises runs on one lock otherwise). Then, on the same
+# core, that kernel's instructions per packet: counted by a QEMU plugin
+# (make bench-insns, at a fifth of its size), every frame delivered, and
+# vtep's tunnel cheaper than vxlan's (~25 s). A kernel whose tests end
+# first counts while the other's still run.
+wait "$insns_build_pid" || say "not ok - insns: the counting plugin builds (log: build/check/insns-build.log)"
+# wait_all: wait for every job in $pids, whatever their status
+wait_all() {
+	local p
+	for p in $pids; do
+		wait "$p" || true
+	done
+}
+pids=""
+for k in $built_kernels; do
+	echo "# VM tests on Debian $k (started)"
+	(
+		export VTEP_VM_LOCK=/tmp/vtep-vm-check-$k.lock
+		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-4200}" -- \
+			env VTEP_WAIT_DKMS=1 bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
+		KERNEL=$k INSNS_PKTS=20000 INSNS_REPS=1 INSNS_ROWS="veth vxlan vtep" INSNS_TAP=1 \
+			bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1
+		# the packages under systemd (~1 min), from the install tests' debs
+		while [ ! -e build/dkms/.done ]; do sleep 1; done
+		scripts/vm.sh --kernel "$k" --systemd --timeout 900 -- \
+			bash tests/system/packages.sh >"$LOGDIR/vm-$k-systemd.log" 2>&1
+	) &
+	pids="$pids $!"
+done
 
 # checkpatch (make style): each ERROR is a failed test, warnings are not.
 style() {
@@ -144,40 +179,11 @@ grep -qE '^(not )?ok' "$LOGDIR/unit-promcheck.log" ||
 	say "not ok - unit: tests/unit/test_promcheck.py ran no test (log: build/check/unit-promcheck.log)"
 
 wait "$install_pid"
+mkdir -p build/dkms
+touch build/dkms/.done
 grep -E '^(not )?ok' "$LOGDIR/install.log" | sed 's/^/install: /' >>"$TAP"
 grep -E -A8 '^not ok' "$LOGDIR/install.log" | grep -E '^(not ok|#)' | sed 's/^/#   /'
 
-# One VM per kernel, all at once: a TCG guest running the tests one after
-# another keeps about one host core busy (its second vCPU mostly idles), so
-# two guests on two cores take little longer than one. Each has a lock of
-# its own (vm.sh serialises runs on one lock otherwise). Then, on the same
-# core, that kernel's instructions per packet: counted by a QEMU plugin
-# (make bench-insns, at a fifth of its size), every frame delivered, and
-# vtep's tunnel cheaper than vxlan's (~25 s). A kernel whose tests end
-# first counts while the other's still run.
-wait "$insns_build_pid" || say "not ok - insns: the counting plugin builds (log: build/check/insns-build.log)"
-# wait_all: wait for every job in $pids, whatever their status
-wait_all() {
-	local p
-	for p in $pids; do
-		wait "$p" || true
-	done
-}
-pids=""
-for k in $built_kernels; do
-	echo "# VM tests on Debian $k (started)"
-	(
-		export VTEP_VM_LOCK=/tmp/vtep-vm-check-$k.lock
-		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-4200}" -- \
-			bash scripts/vm-tests.sh >"$LOGDIR/vm-$k.log" 2>&1
-		KERNEL=$k INSNS_PKTS=20000 INSNS_REPS=1 INSNS_ROWS="veth vxlan vtep" INSNS_TAP=1 \
-			bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1
-		# the packages under systemd (~1 min)
-		scripts/vm.sh --kernel "$k" --systemd --timeout 900 -- \
-			bash tests/system/packages.sh >"$LOGDIR/vm-$k-systemd.log" 2>&1
-	) &
-	pids="$pids $!"
-done
 wait_all
 # collect LOG WHERE NLINES: LOG's TAP lines into results.tap, as
 # "WHERE: ok ...", and each failure with the diagnostics its test printed

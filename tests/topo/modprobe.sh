@@ -18,6 +18,11 @@ unset MODPROBE_OPTIONS
 loaded() { grep -q "^$1 " /proc/modules; }
 
 k=${vtep_kname:?run in the VM} kver=${vtep_kver:?} cache=${vtep_cache:?}
+# make check builds it beside the VM tests, and marks the end of that
+# (success or not) with build/dkms/.done (VTEP_WAIT_DKMS=1)
+if [ -n "${VTEP_WAIT_DKMS:-}" ] && ! wait_for 1200 '[ -e build/dkms/.done ]'; then
+	notok "the install tests' DKMS build ends within 10 minutes (build/dkms/.done)"
+fi
 # (a DKMS build older than the tree's build is from older sources: not used)
 ko=build/dkms/$k/vtep.ko
 [ -e "$ko" ] && ! [ "build/$k/vtep.ko" -nt "$ko" ] || ko=build/$k/vtep.ko
