@@ -92,24 +92,53 @@ static size_t addr_bytes(int family)
 	return family == AF_INET ? 4 : 16;
 }
 
+/* A request of type and flags in buf; its family header, zeroed, is hdr */
+static struct nlmsghdr *rt_msg(char *buf, int type, int flags, size_t hdrlen,
+			       void **hdr)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	return nlh;
+}
+
+/*
+ * An RTM_*LINK request in buf for device name (NULL: one it makes), or
+ * NULL if there is no such device
+ */
+static struct nlmsghdr *link_msg(char *buf, int type, const char *name)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int idx = 0;
+
+	if (name) {
+		idx = ifindex_of(name);
+		if (idx < 0)
+			return NULL;
+	}
+	nlh = rt_msg(buf, type, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = idx;
+	return nlh;
+}
+
 /* ip link set DEV [up|down] [mtu N] [master DEV|nomaster] */
 static int ip_link_set(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	int i, idx, m;
+	int i, m;
 
 	if (argc < 1)
 		return -EINVAL;
-	idx = ifindex_of(argv[0]);
-	if (idx < 0)
+	nlh = link_msg(buf, RTM_NEWLINK, argv[0]);
+	if (!nlh)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = idx;
+	ifi = mnl_nlmsg_get_payload(nlh);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "up") || !strcmp(argv[i], "down")) {
 			ifi->ifi_change |= IFF_UP;
@@ -137,10 +166,7 @@ static int addr_msg(int type, int flags, int family, const void *a, int len,
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	nlh = rt_msg(buf, type, flags, sizeof(*ifa), (void **)&ifa);
 	ifa->ifa_family = family;
 	ifa->ifa_prefixlen = len;
 	ifa->ifa_index = idx;
@@ -195,10 +221,8 @@ static int ip_addr(int argc, char **argv)
 			return -ENODEV;
 		s.idx = idx;
 		s.n = 0;
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = RTM_GETADDR;
-		nlh->nlmsg_flags = NLM_F_DUMP;
-		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		nlh = rt_msg(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa),
+			     (void **)&ifa);
 		ifa->ifa_family = AF_UNSPEC;
 		err = rtnl_talk(nlh, secondary_cb, &s);
 		for (i = 0; !err && i < s.n; i++)
@@ -234,10 +258,9 @@ static int ip_route(int argc, char **argv)
 	del = !strcmp(argv[0], "del");
 	if (strcmp(argv[1], "default") && parse_prefix(argv[1], &family, dst, &len))
 		return -EINVAL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = del ? RTM_DELROUTE : RTM_NEWROUTE;
-	nlh->nlmsg_flags = del ? 0 : NLM_F_CREATE | NLM_F_REPLACE;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	nlh = rt_msg(buf, del ? RTM_DELROUTE : RTM_NEWROUTE,
+		     del ? 0 : NLM_F_CREATE | NLM_F_REPLACE, sizeof(*rtm),
+		     (void **)&rtm);
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = len;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -277,18 +300,15 @@ static int ip_link_add(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlattr *li, *data, *peer;
-	struct ifinfomsg *ifi, *pifi;
+	struct ifinfomsg *pifi;
 	unsigned char mac[6];
 	struct nlmsghdr *nlh;
 	int i, nsfd = -1, err;
 
 	if (argc < 3 || strcmp(argv[1], "type"))
 		return -EINVAL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh = link_msg(buf, RTM_NEWLINK, NULL);
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, argv[2]);
@@ -336,20 +356,11 @@ static int ip_link_del(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
-	int idx;
 
 	if (argc != 1)
 		return -EINVAL;
-	idx = ifindex_of(argv[0]);
-	if (idx < 0)
-		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_DELLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = idx;
-	return rtnl_talk(nlh, NULL, NULL);
+	nlh = link_msg(buf, RTM_DELLINK, argv[0]);
+	return nlh ? rtnl_talk(nlh, NULL, NULL) : -ENODEV;
 }
 
 /* ip neigh replace ADDR lladdr MAC dev DEV nud permanent */
@@ -370,10 +381,8 @@ static int ip_neigh(int argc, char **argv)
 	idx = ifindex_of(argv[5]);
 	if (idx < 0)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	nlh = rt_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+		     sizeof(*ndm), (void **)&ndm);
 	ndm->ndm_family = family;
 	ndm->ndm_ifindex = idx;
 	ndm->ndm_state = NUD_PERMANENT;

@@ -248,6 +248,32 @@ static void ip_agrees(const char *s)
 		      "parse_ip(\"%s\"): other bytes", s);
 }
 
+/*
+ * ip_agrees() over 200,000 strings of min to min + spread - 1 characters
+ * from alphabet's first common ones (all of it in every every-th string),
+ * drawn from seed.
+ */
+static void ip_agrees_random(unsigned int seed, const char *alphabet,
+			     unsigned int common, unsigned int every,
+			     unsigned int min, unsigned int spread)
+{
+	unsigned int all = strlen(alphabet);
+	char s[64];
+
+	for (unsigned int i = 0; i < 200000; i++) {
+		unsigned int len;
+
+		seed = seed * 1103515245 + 12345;
+		len = min + (seed >> 16) % spread;
+		for (unsigned int j = 0; j < len; j++) {
+			seed = seed * 1103515245 + 12345;
+			s[j] = alphabet[(seed >> 16) % (i % every ? common : all)];
+		}
+		s[len] = 0;
+		ip_agrees(s);
+	}
+}
+
 START_TEST(ip_agrees_with_inet_pton)
 {
 	static const char *const fixed[] = {
@@ -259,25 +285,11 @@ START_TEST(ip_agrees_with_inet_pton)
 		"1:", ":1", "1::2:", "::ffff:192.0.2.1", "1::2%eth0",
 		"2001:db8:1::0:1", "g::", "1 ::", "::-1",
 	};
-	static const char alphabet[] = "0123456789abcdefABCDEF:::::.g%";
-	unsigned int seed = 1;
-	char s[48];
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(fixed); i++)
 		ip_agrees(fixed[i]);
-	for (unsigned int i = 0; i < 200000; i++) {
-		unsigned int len;
-
-		seed = seed * 1103515245 + 12345;
-		len = (seed >> 16) % 40;
-		for (unsigned int j = 0; j < len; j++) {
-			seed = seed * 1103515245 + 12345;
-			/* mostly hex digits and colons, now and then a stray */
-			s[j] = alphabet[(seed >> 16) % (i % 4 ? 27 : 30)];
-		}
-		s[len] = 0;
-		ip_agrees(s);
-	}
+	/* mostly hex digits and colons, every fourth string a stray too */
+	ip_agrees_random(1, "0123456789abcdefABCDEF:::::.g%", 27, 4, 0, 40);
 }
 END_TEST
 
@@ -290,24 +302,11 @@ START_TEST(ipv4_agrees_with_inet_pton)
 		"1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4x",
 		"999.1.1.1", "1.2.3.2555", "00.0.0.0", "198.51.100.100", "",
 	};
-	static const char alphabet[] = "0123456789....25x";
-	unsigned int seed = 7;
-	char s[24];
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(fixed); i++)
 		ip_agrees(fixed[i]);
-	for (unsigned int i = 0; i < 200000; i++) {
-		unsigned int len;
-
-		seed = seed * 1103515245 + 12345;
-		len = 7 + (seed >> 16) % 12;
-		for (unsigned int j = 0; j < len; j++) {
-			seed = seed * 1103515245 + 12345;
-			s[j] = alphabet[(seed >> 16) % (i % 8 ? 16 : 17)];
-		}
-		s[len] = 0;
-		ip_agrees(s);
-	}
+	/* digits and dots, every eighth string an 'x' too */
+	ip_agrees_random(7, "0123456789....25x", 16, 8, 7, 12);
 }
 END_TEST
 
