@@ -68,10 +68,15 @@ for k in $KERNELS; do
 	scripts/vm.sh --kernel "$k" --timeout "${SOAK_VM_TIMEOUT:-21600}" -- \
 		env $knobs TEST_TIMEOUT="${SOAK_TEST_TIMEOUT:-10800}" \
 		bash scripts/vm-tests.sh $SUITES >"$LOGDIR/vm-$k.log" 2>&1
-	echo "# soak on $k took $(($(date +%s) - t0)) s"
+	secs=$(($(date +%s) - t0))
 	grep -aE '^(not )?ok' "$LOGDIR/vm-$k.log" | sed "s/^/$k soak: /" >>"$TAP"
 	grep -aE '^not ok' "$LOGDIR/vm-$k.log" | sed "s/^/#   $k: /"
 	grep -aE '^# .*(took|slab|nlfuzz:|topofuzz:|flood:|random|shapes:)' "$LOGDIR/vm-$k.log" | sed "s/^/$k /"
+	# one line for the kernel: its counts, its time, each suite's
+	times=$(grep -aE '^# [a-z_]+ took [0-9]+ s$' "$LOGDIR/vm-$k.log" |
+		awk '{ printf "%s%s %s s", n++ ? ", " : "", $2, $4 }')
+	echo "# soak on $k: $(grep -caE '^ok' "$LOGDIR/vm-$k.log") passed," \
+		"$(grep -caE '^not ok' "$LOGDIR/vm-$k.log") failed, in $secs s ($times)"
 	if [ "$k" = 6.1-rt ]; then
 		echo "# every VM test on $k, at the size of make check"
 		scripts/vm.sh --kernel "$k" --timeout "${VM_TIMEOUT:-3000}" -- \
