@@ -119,7 +119,10 @@ for k in $built_kernels; do
 		KERNEL=$k INSNS_PKTS=20000 INSNS_REPS=1 INSNS_ROWS="veth vxlan vtep" INSNS_TAP=1 \
 			bash scripts/insns.sh >"$LOGDIR/insns-$k.log" 2>&1
 		# the packages under systemd (~1 min), from the install tests' debs
-		while [ ! -e build/dkms/.done ]; do sleep 1; done
+		for ((w = 0; w < 900; w++)); do
+			[ -e build/dkms/.done ] && break
+			sleep 1
+		done
 		scripts/vm.sh --kernel "$k" --systemd --timeout 900 -- \
 			bash tests/system/packages.sh >"$LOGDIR/vm-$k-systemd.log" 2>&1
 	) &
