@@ -168,14 +168,6 @@ static int echo_send(int fd, const char *dst, uint16_t id, uint16_t seq)
 		      sizeof(sin)) < 0 ? -errno : 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Wait up to ms for an echo reply of id: its sequence, or -1. The socket
  * sees every reply to its VM (the floods' too): others' are passed over.
@@ -183,7 +175,7 @@ static double now(void)
 static int echo_reply(int fd, uint16_t id, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	double end = now() + ms / 1000.0;
+	double end = nlrun_now() + ms / 1000.0;
 	unsigned char buf[1500];
 	const struct icmphdr *h;
 	const struct iphdr *ip;
@@ -193,7 +185,7 @@ static int echo_reply(int fd, uint16_t id, int ms)
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0) {
-			left = (int)((end - now()) * 1000);
+			left = (int)((end - nlrun_now()) * 1000);
 			if ((errno != EAGAIN && errno != EINTR) || left <= 0)
 				return -1;
 			poll(&p, 1, left);
@@ -215,10 +207,10 @@ static uint16_t echo_id;	/* ours, apart from the floods' ping -f */
 static int ping_ok(int fd, const char *from, const char *dst)
 {
 	static uint16_t seq;
-	double end = now() + 5;
+	double end = nlrun_now() + 5;
 	int i, got;
 
-	for (i = 0; i < 10 || now() < end; i++) {
+	for (i = 0; i < 10 || nlrun_now() < end; i++) {
 		if (echo_send(fd, dst, echo_id, ++seq))
 			continue;
 		do
@@ -357,8 +349,8 @@ static int cycle_ns(int c)
 		err = fail("cannot start the flood");
 	if (!err) {
 		/* mid-flood: once 20 replies have come back, not after a time */
-		end = now() + 10;
-		while (atomic_load(&f.replies) < 20 && now() < end)
+		end = nlrun_now() + 10;
+		while (atomic_load(&f.replies) < 20 && nlrun_now() < end)
 			usleep(10000);
 		if (atomic_load(&f.replies) < 20)
 			err = fail("%s's flood had %lu replies of %lu in 10 s", v,
@@ -421,7 +413,7 @@ int main(int argc, char **argv)
 			;
 		if (k == kinds + 3)
 			goto usage;
-		t0 = now();
+		t0 = nlrun_now();
 		good = 0;
 		*first = 0;
 		for (c = 0; c < n; c++) {
@@ -433,7 +425,7 @@ int main(int argc, char **argv)
 		}
 		if (good < n)
 			rc = 1;
-		printf("%s %d %.0f %s\n", k->name, good, now() - t0,
+		printf("%s %d %.0f %s\n", k->name, good, nlrun_now() - t0,
 		       *first ? first : "none");
 	}
 	enter(NULL);

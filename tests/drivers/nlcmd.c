@@ -51,14 +51,6 @@ static int run_line(const char *text)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	char *line = NULL, **all = NULL;
@@ -91,12 +83,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (secs > 0 && n) {
-		end = now() + secs;
+		end = nlrun_now() + secs;
 		do {
 			for (i = 0; i < n; i++)
 				if (run_line(all[i]))
 					return 2;
-		} while (now() < end);
+		} while (nlrun_now() < end);
 	}
 	printf("%lu %lu %lu\n", lines, applied, refused);
 	return refused ? 1 : 0;

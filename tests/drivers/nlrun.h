@@ -22,6 +22,17 @@
 #ifndef NLRUN_H
 #define NLRUN_H
 
+#include <time.h>
+
+/* Seconds on the monotonic clock */
+static inline double nlrun_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* The sockets, in the current namespace; 0 or -1 (said on stderr) */
 int nlrun_open(void);
 /*
