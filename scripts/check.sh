@@ -157,6 +157,13 @@ bash scripts/link-opts.sh check >"$LOGDIR/link-opts.log" 2>&1 ||
 	say "not ok - unit: scripts/link-opts.sh check runs (log: build/check/link-opts.log)"
 grep -E '^(not )?ok' "$LOGDIR/link-opts.log" | sed 's/^/unit: /' >>"$TAP"
 grep -E '^(not ok|#)' "$LOGDIR/link-opts.log" | sed 's/^/#   /'
+# make mutants' planted bugs still apply to the code they plant into
+echo "# mutants apply (scripts/mutants.sh --apply; on the host)"
+bash scripts/mutants.sh --apply >"$LOGDIR/mutants-apply.log" 2>&1
+grep -E '^(not )?ok' "$LOGDIR/mutants-apply.log" | sed 's/^/unit: /' >>"$TAP"
+grep -E '^not ok' "$LOGDIR/mutants-apply.log" | sed 's/^/#   /'
+grep -qE '^(not )?ok' "$LOGDIR/mutants-apply.log" ||
+	say "not ok - unit: scripts/mutants.sh --apply runs (log: build/check/mutants-apply.log)"
 # tests/unit/test_evpn.py runs every tests/unit/evpn/test_*.py, one TAP
 # stream; a file that does not import is a "not ok" of its own.
 echo "# unit tests of vtep-evpn (python, on the host)"
