@@ -65,9 +65,11 @@ check "the VNI says it takes known peers only" \
 check "and JSON says so" \
 	bash -c "nq h1 $VTEPCTL -j vni show 100 dev vtep0 | grep -q '\"peers\":\"known\"'"
 
+# (A wait that times out is no failure of its own: the checks after it
+# say what was counted instead.)
 # Known: a remote, a static FDB destination (any inner MAC), a prefix.
 send 192.0.2.2,100,02:00:00:00:0a:01 192.0.2.4,100,02:00:00:00:0a:02 192.0.2.70,100,02:00:00:00:0a:03
-wait_for 20 'test "$(rx vtep0 100)" -ge 3'
+wait_for 20 'test "$(rx vtep0 100)" -ge 3' || :
 check "frames of a remote, a static destination and an allowed prefix are delivered" \
 	test "$(rx vtep0 100)" -eq 3
 check "and learned from" test "$(fdb_dst h1 vtep0 100 02:00:00:00:0a:03)" = 192.0.2.70
@@ -79,7 +81,7 @@ check "nothing was refused" test "$(drops vtep0)" -eq 0
 send 192.0.2.3,100,02:00:00:00:0b:01 192.0.2.3,100,$STATIC 192.0.2.3,100,02:00:00:00:0a:01 \
 	192.0.2.3,200,02:00:00:00:0b:02 192.0.2.3,300,02:00:00:00:0b:03 \
 	192.0.2.2,200,02:00:00:00:0b:04 192.0.2.128,100,02:00:00:00:0b:05
-wait_for 20 'test "$(drops vtep0)" -ge 6'
+wait_for 20 'test "$(drops vtep0)" -ge 6' || :
 check "strangers' frames are dropped and counted in drop_peer" test "$(drops vtep0)" -eq 6
 check "per VNI: 4 in VNI 100" test "$(drops vtep0 100)" -eq 4
 check "and 2 in VNI 200 (the remote of VNI 100 is a stranger there)" test "$(drops vtep0 200)" -eq 2
@@ -95,12 +97,12 @@ check "a peer_refused event names the stranger" \
 # old one is a stranger and the new one known; deleted, neither.
 vtepctl_n h1 fdb replace $STATIC vni 100 dst 192.0.2.5 dev vtep0
 send 192.0.2.4,100,02:00:00:00:0d:01 192.0.2.5,100,02:00:00:00:0d:02
-wait_for 20 'test "$(drops vtep0 100)" -ge 5 -a "$(rx vtep0 100)" -ge 4'
+wait_for 20 'test "$(drops vtep0 100)" -ge 5 -a "$(rx vtep0 100)" -ge 4' || :
 check "after fdb replace the old destination is refused" test "$(drops vtep0 100)" -eq 5
 check "and the new one is accepted" test "$(rx vtep0 100)" -eq 4
 vtepctl_n h1 fdb del $STATIC vni 100 dev vtep0
 send 192.0.2.5,100,02:00:00:00:0d:03
-wait_for 20 'test "$(drops vtep0 100)" -ge 6'
+wait_for 20 'test "$(drops vtep0 100)" -ge 6' || :
 check "after fdb del it is refused too" test "$(drops vtep0 100)" -eq 6 -a "$(rx vtep0 100)" -eq 4
 
 # One destination, static in two VNIs: the first VNI's entries are counted
