@@ -295,10 +295,10 @@ build/bench/insnmark: bench/insnmark.c
 mutants: ## planted bugs (allow check off, a counter not counted, learning off, ...) the suite must catch (KERNEL=6.1)
 	@KERNEL=$(or $(KERNEL),6.1) bash scripts/mutants.sh
 
-soak: ## the reliability suites at full size on 6.1, 6.12, 6.1 PREEMPT_RT and 6.1-debug (hours)
-	@bash scripts/soak.sh
+soak: ## the reliability suites at full size on 6.1, 6.12, 6.1 PREEMPT_RT and 6.1-debug (KERNEL=K: one kernel)
+	@$(if $(filter command line environment,$(origin KERNEL)),SOAK_KERNELS="$(KERNEL)") bash scripts/soak.sh
 
-debug-kernel: ## build 6.1-debug (linux-source-6.1 with lockdep, KASAN) into the cache, once (an hour or more)
+debug-kernel: ## build 6.1-debug (linux-source-6.1 with lockdep, KASAN) into the cache, once
 	@bash scripts/debug-kernel.sh
 
 demo: ## boot a VM and show the overlay working
