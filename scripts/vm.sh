@@ -51,7 +51,7 @@ fi
 # 9p needs (in load order; overlay for --systemd) and init.
 initrd=$REPO/build/vm/$KNAME/initrd.cpio.gz
 build_initrd() {
-	local dir mods m
+	local dir mods m tmp
 	dir=$(mktemp -d)
 	mkdir -p "$dir"/{bin,dev,proc,sys,newroot,mods}
 	cp /bin/busybox "$dir/bin/busybox"
@@ -72,8 +72,10 @@ build_initrd() {
 	cp "$REPO/scripts/vm-init.sh" "$dir/init"
 	chmod +x "$dir/init"
 	mkdir -p "$(dirname "$initrd")"
-	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
+	# (a name of its own: two guests may build it at once, e.g. a soak's)
+	tmp=$(mktemp "$initrd.XXXXXX")
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp"
+	mv "$tmp" "$initrd"
 	rm -rf "$dir"
 }
 if [ ! -e "$initrd" ] || [ "$REPO/scripts/vm-init.sh" -nt "$initrd" ] ||
