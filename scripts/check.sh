@@ -221,6 +221,25 @@ for k in $built_kernels; do
 	collect "$LOGDIR/insns-$k.log" "$k" 60
 done
 
+# The time budget (issue 25): each VM test group's seconds on each kernel,
+# the longest first, and each kernel's sum. A new VM test has 45 s a
+# kernel; the lanes run side by side, so the longest sum bounds the run.
+group_times() {
+	local k
+	for k in $built_kernels; do
+		grep -aE '^# [A-Za-z0-9_]+ took [0-9]+ s$' "$LOGDIR/vm-$k.log" |
+			awk -v k="$k" '{ print $4, $2, k }'
+	done | awk '
+		{ t[$2] = t[$2] " " $3 " " $1 " s,"; if ($1 > max[$2]) max[$2] = $1; sum[$3] += $1 }
+		END {
+			for (g in max) print max[g], "#   " g ":" t[g] | "sort -k1,1nr | cut -d\" \" -f2-"
+			close("sort -k1,1nr | cut -d\" \" -f2-")
+			for (k in sum) print "#   all groups on " k ": " sum[k] " s"
+		}' | sed 's/,$//'
+}
+echo "# VM test groups, seconds a kernel (longest first):"
+group_times | head -n 60
+
 # Lines read "<where>: ok ..." or "ok ..."; a SKIP directive is not a pass.
 passed=$(grep -cE '^([^ ]+: )?ok .*' "$TAP" | head -n1)
 skipped=$(grep -cE '^([^ ]+: )?ok .*# [Ss][Kk][Ii][Pp]' "$TAP")
