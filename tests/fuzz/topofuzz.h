@@ -104,7 +104,8 @@ int cg_enter(int idx);
 long cg_current(int idx);
 
 /* topofuzz_nl.c: requests, and the kernel's state read back */
-extern struct pending { char name[IFNAMSIZ]; int src; } pending;
+/* the vtep just requested: its name, where it lives, its sockets' namespace */
+extern struct pending { char name[IFNAMSIZ]; int ns, src; } pending;
 extern unsigned long n_mutated;
 int in_ns(int ns);
 int talk(struct mnl_socket *nl, struct nlmsghdr *h, mnl_cb_t cb, void *data);

@@ -160,6 +160,7 @@ static void act_vtep_new(void)
 		return;
 	snprintf(pending.name, sizeof(pending.name), "tf%u", name_seq++);
 	pending.src = src;
+	pending.ns = ns;
 	h = rt_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, &ifi);
 	if (up)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;

@@ -192,6 +192,7 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 	int ns = *(int *)data, mtu = 0;
 	const char *name = NULL, *kind = "";
 	uint64_t rx = 0;
+	bool is_pending;
 	struct dev *d;
 
 	if (h->nlmsg_type != RTM_NEWLINK)
@@ -215,10 +216,16 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 		}
 	if (!name || ifi->ifi_index == LO_IFINDEX)
 		return MNL_CB_OK;	/* lo */
+	/*
+	 * The vtep just requested, by its name where it was made. Names are
+	 * unique only in a namespace (a mutated IFLA_IFNAME can make one the
+	 * model named otherwise): another device of the name is not it.
+	 */
+	is_pending = ns == pending.ns && !strcmp(name, pending.name);
 	d = dev_at(ns, ifi->ifi_index);
 	if (d && strcmp(d->name, name))
 		d = NULL;		/* the ifindex is another's now */
-	if (!d) {
+	if (!d && !is_pending) {
 		d = dev_named(name);	/* moved here */
 		if (d && d->seen)
 			d = NULL;
@@ -231,7 +238,7 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 		d->kind = !strcmp(kind, "vtep") ? D_VTEP : !strcmp(kind, "dummy") ? D_DUMMY :
 			  !strcmp(kind, "veth") ? D_VETH : D_OTHER;
 		d->src = ns;
-		if (!strcmp(name, pending.name)) {
+		if (is_pending) {
 			d->src = pending.src;
 			d->src_sure = true;
 		}
