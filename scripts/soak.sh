@@ -5,7 +5,7 @@
 # each kernel: Debian 6.1, 6.12, Debian's PREEMPT_RT 6.1 (fetched into
 # the kernel cache by `scripts/deps.sh rt` on first use; skipped if it
 # cannot be), and 6.1-debug, linux-source-6.1 built with lockdep and KASAN
-# (by scripts/debug-kernel.sh on first use, which takes an hour or more;
+# (by scripts/debug-kernel.sh on first use, 22 minutes of compiling here;
 # skipped if the build fails). On the rt kernel the whole VM suite runs as
 # well, at the size of `make check`. Prints one line at the end:
 #   N passed, N failed[, N skipped]
