@@ -230,6 +230,7 @@ group_times() {
 		grep -aE '^# [A-Za-z0-9_]+ took [0-9]+ s$' "$LOGDIR/vm-$k.log" |
 			awk -v k="$k" '{ print $4, $2, k }'
 	done | awk '
+		seen[$2, $3]++ { next }	# (vm-tests.sh says it first; a script may again)
 		{ t[$2] = t[$2] " " $3 " " $1 " s,"; if ($1 > max[$2]) max[$2] = $1; sum[$3] += $1 }
 		END {
 			for (g in max) print max[g], "#   " g ":" t[g] | "sort -k1,1nr | cut -d\" \" -f2-"
