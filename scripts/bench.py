@@ -18,6 +18,9 @@ subnet, fixed MACs, static FDB entries and static neighbours for the peer
 
 The table-scale phase loads vxlan6 and vtep6: a million distinct
 destinations fit only in the IPv6 documentation prefix (2001:db8::/32).
+It also makes vtepk6 (198.51.100.192/26), vtep6's twin on VNI 200 with
+1,000 entries, and samples it beside vtep6: pps at N entries against 1k,
+taken seconds apart rather than minutes.
 
 bA has learning off (it knows bB statically); bB learns. Traffic goes bA ->
 bB (iperf3 client in bA, server in bB). Packets per second are counted at
@@ -47,10 +50,12 @@ ROWS = {
     "geneve": ("198.51.100.129", "198.51.100.130", "geneve0"),
     "vxlan6": ("203.0.113.1", "203.0.113.2", "vxlan6"),
     "vtep6": ("203.0.113.129", "203.0.113.130", "vtep6"),
+    "vtepk6": ("198.51.100.193", "198.51.100.194", "vtepk6"),
 }
-PLEN = {"vxlan": 26, "vtep": 26, "geneve": 26, "vxlan6": 25, "vtep6": 25}
+PLEN = {"vxlan": 26, "vtep": 26, "geneve": 26, "vxlan6": 25, "vtep6": 25,
+        "vtepk6": 26}
 DEV = {"vxlan": "vxlan0", "vtep": "vtep0", "geneve": "geneve0", "veth": "eth0",
-       "vxlan6": "vxlan6", "vtep6": "vtep6"}
+       "vxlan6": "vxlan6", "vtep6": "vtep6", "vtepk6": "vtepk6"}
 # The devices the table-scale phase loads, per implementation
 SCALE = {"vxlan": "vxlan6", "vtep": "vtep6"}
 OMAC = {  # overlay MACs: (bA, bB)
@@ -59,10 +64,14 @@ OMAC = {  # overlay MACs: (bA, bB)
     "geneve": ("02:00:00:03:00:01", "02:00:00:03:00:02"),
     "vxlan6": ("02:00:00:04:00:01", "02:00:00:04:00:02"),
     "vtep6": ("02:00:00:05:00:01", "02:00:00:05:00:02"),
+    "vtepk6": ("02:00:00:06:00:01", "02:00:00:06:00:02"),
 }
 UMAC = ("02:00:00:00:00:01", "02:00:00:00:00:02")  # underlay eth0
 VNI = 100
 VTEP_PORT = 4790
+# vtep6's 1k twin in the scale phase: a device (an FDB table) of its own on
+# vtep6's socket (same addresses and port), hence a VNI of its own
+TWIN, TWIN_VNI, TWIN_N = "vtepk6", 200, 1000
 
 
 def log(*a):
@@ -181,8 +190,9 @@ def make_overlay(row, i):
         vtepctl(ns, "link", "set", dev, "local", loc, "port", str(VTEP_PORT),
                 "learning", "on" if learn else "off", "max-peers", "0",
                 "max-remotes", "0")
-        vtepctl(ns, "vni", "add", str(VNI), "dev", dev, "untagged")
-        vtepctl(ns, "fdb", "add", OMAC[row][1 - i], "vni", str(VNI), "dst",
+        vni = str(TWIN_VNI if row == TWIN else VNI)
+        vtepctl(ns, "vni", "add", vni, "dev", dev, "untagged")
+        vtepctl(ns, "fdb", "add", OMAC[row][1 - i], "vni", vni, "dst",
                 peer, "dev", dev)
     else:
         ip(ns, "link", "add", dev, "address", OMAC[row][i], "type", "geneve",
@@ -399,9 +409,34 @@ def vni_del_beside(n=100):
     return r
 
 
+def twin_up():
+    """vtep6's twin at 1,000 entries: what vtep6 holds at 1,000 (spread and
+    unique are the same below 1,000), in a table of its own (vtep->fdb is
+    per device: a second VNI on vtep6 would look up the 1M table).
+    False when it cannot be had: the phase goes on without it."""
+    try:
+        for i in (0, 1):
+            make_overlay(TWIN, i)
+        vtepctl(A, "-batch", "-", inp="".join(
+            "fdb add %s vni %d dst %s dev %s\n" % (mac(i), TWIN_VNI,
+                                                   dst(i, "spread"), TWIN)
+            for i in range(TWIN_N)))
+    except RuntimeError as e:
+        log("scale: no 1k twin:", e)
+        twin_down()
+        return False
+    return True
+
+
+def twin_down():
+    for ns in (A, B):
+        ip(ns, "link", "del", TWIN, check=False)
+
+
 def phase_scale(cfg, out):
     res = {}
     limit = cfg["limit"]
+    twin = twin_up()
     for layout in cfg["layouts"]:
         for n in cfg["sizes"]:
             key = "%s/%d" % (layout, n)
@@ -440,13 +475,20 @@ def phase_scale(cfg, out):
                     e["after_reset"] = table_count(impl)
                     continue
                 live.append(impl)
-            # pps at this size, vtep and vxlan interleaved
+            # pps at this size, vtep and vxlan interleaved; each vtep
+            # sample beside one of its 1k twin (twin first on even reps),
+            # pair i of pps/udp and pps/twin_1k taken seconds apart
             for rep in range(cfg["scale_reps"]):
                 for impl in live:
-                    v = sample(ent[impl].setdefault("pps", {}), "udp",
-                               measure, SCALE[impl], "udp", cfg["secs"])
-                    if v:
-                        log("scale %s %s pps %s" % (key, impl, v["value"]))
+                    runs = [("udp", SCALE[impl])]
+                    if impl == "vtep" and twin:
+                        runs.insert(rep % 2, ("twin_1k", TWIN))
+                    for what, row in runs:
+                        v = sample(ent[impl].setdefault("pps", {}), what,
+                                   measure, row, "udp", cfg["secs"])
+                        if v:
+                            log("scale %s %s pps %s %s" % (key, impl, what,
+                                                           v["value"]))
             if "vtep" in live:
                 ent["vtep"]["vni_del"] = vni_del_beside()
                 log("scale %s vtep vni del %s" % (key, ent["vtep"]["vni_del"]))
@@ -468,6 +510,8 @@ def phase_scale(cfg, out):
                         os.unlink("/tmp/%s-%s.batch" % (impl, f))
                     except OSError:
                         pass
+    if twin:
+        twin_down()
     out["scale"] = res
 
 
@@ -693,6 +737,22 @@ def compare(a, b, higher_better=True):
     return {"ratio": round(r, 3), "verdict": v}
 
 
+def paired(a, b, floor=0.95):
+    """a against b sampled side by side (a[i] beside b[i]; a pair with a
+    failed sample is left out): the ratios' median [min-max], "within"
+    when every ratio is at least @floor, "below" when none is, else "tie"."""
+    r = [x["value"] / y["value"] for x, y in zip(a, b)
+         if x.get("value") and y.get("value")]
+    if not r:
+        return None
+    s = sorted(r)
+    v = ("n<3" if len(s) < 3 else "within" if s[0] >= floor
+         else "below" if s[-1] < floor else "tie")
+    return {"n": len(s), "median": round(statistics.median(s), 4),
+            "min": round(s[0], 4), "max": round(s[-1], 4),
+            "ratios": [round(x, 4) for x in r], "floor": floor, "verdict": v}
+
+
 def fmt(s, digits=2):
     if not s:
         return "-"
@@ -812,6 +872,10 @@ def report(raw_path, kernel, outdir, ts, wall=None):
                 b = base.setdefault((ent["layout"], impl), ps)
                 if ps and b and b is not ps:
                     e["pps_vs_smallest"] = compare(ps, b)
+                tw = e.get("pps", {}).get("twin_1k")
+                if tw:
+                    e["twin_1k_stats"] = summary(tw)
+                    e["pps_vs_twin_1k"] = paired(e["pps"]["udp"], tw)
 
                 def t(x):
                     if not x:
@@ -832,6 +896,11 @@ def report(raw_path, kernel, outdir, ts, wall=None):
                     "%.1f" % ps["median"] if ps else "-",
                     fcmp(e.get("pps_vs_smallest"))) +
                   (" " + t(e["vni_del"]) if e.get("vni_del") else ""))
+                c = e.get("pps_vs_twin_1k")
+                if c:
+                    p("%-7s %9d %-6s pps vs its 1k twin, %d pairs interleaved: %s %s (floor %.2f)" % (
+                        ent["layout"], ent["entries"], impl, c["n"], fmt(c, 3),
+                        c["verdict"], c["floor"]))
             v, x = ent.get("vtep", {}), ent.get("vxlan", {})
             vi, xi = v.get("install", {}), x.get("install", {})
             if vi.get("seconds") and (xi.get("seconds") or xi.get("dnf")):
