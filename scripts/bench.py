@@ -323,12 +323,17 @@ def dst(i, layout):
     return "2001:db8:1::%x:%x" % (k >> 16, k & 0xffff)
 
 
+def vtep_fdb_lines(n, vni, dev, layout="spread", base=0x0a):
+    """vtepctl -batch lines adding @n entries to @vni of @dev."""
+    return ("fdb add %s vni %d dst %s dev %s\n"
+            % (mac(i, base), vni, dst(i, layout), dev) for i in range(n))
+
+
 def write_batch(path, impl, op, n, layout):
     with open(path, "w") as f:
         if impl == "vtep":
             if op == "add":
-                fmt = "fdb add %s vni 100 dst %s dev vtep6\n"
-                f.writelines(fmt % (mac(i), dst(i, layout)) for i in range(n))
+                f.writelines(vtep_fdb_lines(n, 100, "vtep6", layout))
             else:
                 fmt = "fdb del %s vni 100 dev vtep6\n"
                 f.writelines(fmt % mac(i) for i in range(n))
@@ -397,8 +402,7 @@ def vni_del_beside(n=100):
     dev = DEV[SCALE["vtep"]]
     vtepctl(A, "vni", "add", "101", "dev", dev, "vlan", "101")
     with open("/tmp/vni101.batch", "w") as f:
-        f.writelines("fdb add %s vni 101 dst %s dev %s\n"
-                     % (mac(i, 0x0c), dst(i, "spread"), dev) for i in range(n))
+        f.writelines(vtep_fdb_lines(n, 101, dev, base=0x0c))
     sh(VTEPCTL, "-batch", "/tmp/vni101.batch", ns=A)
     os.unlink("/tmp/vni101.batch")
     t0 = time.monotonic()
@@ -417,10 +421,8 @@ def twin_up():
     try:
         for i in (0, 1):
             make_overlay(TWIN, i)
-        vtepctl(A, "-batch", "-", inp="".join(
-            "fdb add %s vni %d dst %s dev %s\n" % (mac(i), TWIN_VNI,
-                                                   dst(i, "spread"), TWIN)
-            for i in range(TWIN_N)))
+        vtepctl(A, "-batch", "-",
+                inp="".join(vtep_fdb_lines(TWIN_N, TWIN_VNI, TWIN)))
     except RuntimeError as e:
         log("scale: no 1k twin:", e)
         twin_down()
