@@ -143,6 +143,18 @@ style() {
 }
 style
 
+# collect LOG WHERE NLINES: LOG's TAP lines into results.tap, as
+# "WHERE: ok ...", and each failure with the diagnostics its test printed
+# just before it (at most NLINES lines); a log with no result at all is a
+# failure of its own, said of WHAT (default: the VM).
+collect() {
+	local log=$1 where=$2 max=$3 what=${4:-the VM}
+	grep -aE '^(not )?ok' "$log" | sed "s/^/$where: /" >>"$TAP"
+	grep -aE -B12 '^not ok' "$log" | grep -aE '^(not ok|# )' |
+		sed "s/^/#   $where: /" | tail -n "$max"
+	grep -qaE '^(not )?ok' "$log" ||
+		say "not ok - $where: $what gave no result (log: build/check/$(basename "$log"))"
+}
 if [ -x tests/unit/check_vtepctl ]; then
 	echo "# unit tests (check, on the host)"
 	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent tests/unit/check_vtepctl 2>&1 |
@@ -152,27 +164,19 @@ fi
 # The link options where they are not compiled from link_opts.h: the man
 # page's LINK_OPTIONS block and entries, the completion, the plugin's usage
 echo "# link options (vtepctl.8, completion, ip plugin; on the host)"
-bash scripts/link-opts.sh check >"$LOGDIR/link-opts.log" 2>&1 ||
-	grep -q '^not ok' "$LOGDIR/link-opts.log" ||
-	say "not ok - unit: scripts/link-opts.sh check runs (log: build/check/link-opts.log)"
-grep -E '^(not )?ok' "$LOGDIR/link-opts.log" | sed 's/^/unit: /' >>"$TAP"
-grep -E '^(not ok|#)' "$LOGDIR/link-opts.log" | sed 's/^/#   /'
+bash scripts/link-opts.sh check >"$LOGDIR/link-opts.log" 2>&1
+collect "$LOGDIR/link-opts.log" unit 40 "scripts/link-opts.sh check"
 # make mutants' planted bugs still apply to the code they plant into
 echo "# mutants apply (scripts/mutants.sh --apply; on the host)"
 bash scripts/mutants.sh --apply >"$LOGDIR/mutants-apply.log" 2>&1
-grep -E '^(not )?ok' "$LOGDIR/mutants-apply.log" | sed 's/^/unit: /' >>"$TAP"
-grep -E '^not ok' "$LOGDIR/mutants-apply.log" | sed 's/^/#   /'
-grep -qE '^(not )?ok' "$LOGDIR/mutants-apply.log" ||
-	say "not ok - unit: scripts/mutants.sh --apply runs (log: build/check/mutants-apply.log)"
+collect "$LOGDIR/mutants-apply.log" unit 40 "scripts/mutants.sh --apply"
 # tests/unit/test_evpn.py runs every tests/unit/evpn/test_*.py, one TAP
 # stream; a file that does not import is a "not ok" of its own.
 echo "# unit tests of vtep-evpn (python, on the host)"
 /usr/bin/python3 tests/unit/test_evpn.py >"$LOGDIR/unit-evpn.log" 2>&1
 evpn_rc=$?
-grep -E '^(not )?ok' "$LOGDIR/unit-evpn.log" | sed 's/^/unit: /' >>"$TAP"
-grep -E '^(not ok|#)' "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
+collect "$LOGDIR/unit-evpn.log" unit 60 "tests/unit/test_evpn.py"
 if ! grep -qE '^(not )?ok' "$LOGDIR/unit-evpn.log"; then
-	say "not ok - unit: tests/unit/test_evpn.py ran no test (log: build/check/unit-evpn.log)"
 	tail -n 10 "$LOGDIR/unit-evpn.log" | sed 's/^/#   /'
 elif [ "$evpn_rc" -ne 0 ] && ! grep -q '^not ok' "$LOGDIR/unit-evpn.log"; then
 	say "not ok - unit: tests/unit/test_evpn.py exited $evpn_rc (log: build/check/unit-evpn.log)"
@@ -183,10 +187,7 @@ fi
 # tests/topo/prom.sh holds `vtepctl stats -o prom` to, fed good and bad text.
 echo "# unit tests of the Prometheus format checker (python, on the host)"
 /usr/bin/python3 tests/unit/test_promcheck.py >"$LOGDIR/unit-promcheck.log" 2>&1
-grep -E '^(not )?ok' "$LOGDIR/unit-promcheck.log" | sed 's/^/unit: /' >>"$TAP"
-grep -E '^(not ok|#)' "$LOGDIR/unit-promcheck.log" | sed 's/^/#   /'
-grep -qE '^(not )?ok' "$LOGDIR/unit-promcheck.log" ||
-	say "not ok - unit: tests/unit/test_promcheck.py ran no test (log: build/check/unit-promcheck.log)"
+collect "$LOGDIR/unit-promcheck.log" unit 40 "tests/unit/test_promcheck.py"
 
 wait "$install_pid"
 mkdir -p build/dkms
@@ -195,18 +196,6 @@ grep -E '^(not )?ok' "$LOGDIR/install.log" | sed 's/^/install: /' >>"$TAP"
 grep -E -A8 '^not ok' "$LOGDIR/install.log" | grep -E '^(not ok|#)' | sed 's/^/#   /'
 
 wait_all
-# collect LOG WHERE NLINES: LOG's TAP lines into results.tap, as
-# "WHERE: ok ...", and each failure with the diagnostics its test printed
-# just before it (at most NLINES lines); a log with no result at all is a
-# failure of its own.
-collect() {
-	local log=$1 where=$2 max=$3
-	grep -aE '^(not )?ok' "$log" | sed "s/^/$where: /" >>"$TAP"
-	grep -aE -B12 '^not ok' "$log" | grep -aE '^(not ok|# )' |
-		sed "s/^/#   $where: /" | tail -n "$max"
-	grep -qaE '^(not )?ok' "$log" ||
-		say "not ok - $where: the VM gave no result (log: build/check/$(basename "$log"))"
-}
 for k in $built_kernels; do
 	echo "# VM tests on Debian $k"
 	collect "$LOGDIR/vm-$k.log" "$k" 200
