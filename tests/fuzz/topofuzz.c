@@ -488,7 +488,7 @@ static int selftest_names(void)
 
 		if (!d->used || strncmp(d->name, "tfdup", 5))
 			continue;
-		derr = result(talk(nss[d->ns].rt, rt_msg(RTM_DELLINK, 0, d->ifindex, NULL), NULL, NULL));
+		derr = dev_del(d);
 		if (derr && derr != -ENODEV && !err)
 			err = derr;
 	}
@@ -519,7 +519,7 @@ static void teardown(void)
 		if (!d)
 			return;
 		logf_("ns%d: del %s %s", d->ns, kind_name[d->kind], d->name);
-		err = result(talk(nss[d->ns].rt, rt_msg(RTM_DELLINK, 0, d->ifindex, NULL), NULL, NULL));
+		err = dev_del(d);
 		if (err && err != -ENODEV)
 			finding(F_DELETE, "%s %s (ns%d): %s", kind_name[d->kind], d->name, d->ns,
 				strerror(-err));
@@ -609,7 +609,7 @@ int main(int argc, char **argv)
 			if (!d->used)
 				continue;	/* went with another */
 			logf_("keep going: del %s %s (ns%d)", kind_name[d->kind], d->name, d->ns);
-			result(talk(nss[d->ns].rt, rt_msg(RTM_DELLINK, 0, d->ifindex, NULL), NULL, NULL));
+			dev_del(d);
 			reconcile();
 		}
 		n_delete = 0;

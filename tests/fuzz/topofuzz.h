@@ -133,5 +133,6 @@ extern unsigned long applied, refused, n_frames, n_delivered, n_undelivered;
 extern unsigned long n_bursts, n_burst_learned, n_burst_checked, n_unjudged;
 int result(int err);
 int link_up(int ns, int ifindex, bool up);
+int dev_del(struct dev *d);
 
 #endif

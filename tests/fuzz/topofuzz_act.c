@@ -192,7 +192,13 @@ static void act_del(void)
 	if (!d)
 		return;
 	logf_("ns%d: del %s %s", d->ns, kind_name[d->kind], d->name);
-	result(talk(nss[d->ns].rt, rt_msg(RTM_DELLINK, 0, d->ifindex, NULL), NULL, NULL));
+	dev_del(d);
+}
+
+/* Delete @d in its namespace; the kernel's answer, counted */
+int dev_del(struct dev *d)
+{
+	return result(talk(nss[d->ns].rt, rt_msg(RTM_DELLINK, 0, d->ifindex, NULL), NULL, NULL));
 }
 
 static int set_up(struct dev *d, bool up)
