@@ -154,13 +154,18 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
 
+	/*
+	 * The insert looks the address up itself, and gives the peer found:
+	 * one lookup (a hash and a bucket walk), not two. At cfg.peer_max
+	 * only a peer found will do.
+	 */
 	spin_lock_bh(&vtep->lock);
-	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
-	if (!p && !peer_room(vtep))
-		p = ERR_PTR(-ENOSPC);
-	else if (!p)
+	if (peer_room(vtep))
 		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
 						     &new->node, peer_params);
+	else
+		p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params) ?:
+		    ERR_PTR(-ENOSPC);
 	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
 		peer_hold(vtep, p);
 	spin_unlock_bh(&vtep->lock);

@@ -321,4 +321,68 @@ TEST_F(vtep_dev, peer_max_refuses_a_new_peer_with_enospc)
 			  "198.51.100.9"));
 }
 
+/* One list of @n entries (MACs of @first on), entry k sent to dsts[k % ndst] */
+static int fdb_list(struct vnl *nl, int ifindex, uint32_t first, uint32_t n,
+		    const char *const *dsts, unsigned int ndst)
+{
+	struct nlmsghdr *nlh = vnl_genl(nl, VTEP_CMD_FDB_NEW, 0, ifindex);
+	struct nlattr *list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		put_fdb(nlh, VTEP_A_FDB, VNI, first + k, dsts[k % ndst]);
+	mnl_attr_nest_end(nlh, list);
+	return vnl_run(nl, nlh, NULL, NULL);
+}
+
+/*
+ * A batch finds its peers a chunk (64 entries) at a time: those known
+ * under one hold of the lock, the new ones inserted under the next. A
+ * destination repeated out of turn, within a chunk and across chunks, is
+ * one peer with one reference an entry: after the entries go, the peers
+ * go too, which the room under max-peers shows.
+ */
+TEST_F(vtep_dev, a_batch_repeating_destinations_holds_one_peer_each)
+{
+	static const char *const three[] = { "198.51.100.7", "198.51.100.8",
+					     "198.51.100.9" };
+	static const char *const others[] = { "198.51.100.20", "198.51.100.21",
+					      "198.51.100.22" };
+
+	ASSERT_EQ(0, bring_up(_metadata, self->nl, self->ifindex));
+	ASSERT_OK(link_set_u32(self->nl, self->ifindex, VTEP_LINK_A_PEER_MAX, 3));
+	ASSERT_OK(fdb_list(self->nl, self->ifindex, 1, 200, three, 3));
+	EXPECT_EQ(200, fdb_count(self->nl, self->ifindex, 0, VTEP_FDB_TYPE_STATIC));
+	/* three peers: a fourth is refused */
+	ASSERT_REFUSED(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_NEW, 0,
+			       VNI, 500, "198.51.100.20"), ENOSPC, "max-peers");
+	ASSERT_OK(fdb_flush(self->nl, self->ifindex, 0, 0));
+	EXPECT_EQ(0, fdb_count(self->nl, self->ifindex, 0, 0));
+	/* every reference went with its entry: room for three others */
+	ASSERT_OK(fdb_list(self->nl, self->ifindex, 1, 3, others, 3));
+}
+
+/*
+ * A batch whose new peers pass max-peers half way is refused whole, and
+ * the peers it created for its earlier entries go with it.
+ */
+TEST_F(vtep_dev, a_batch_past_max_peers_leaves_no_peer_behind)
+{
+	static const char *const four[] = { "198.51.100.8", "198.51.100.9",
+					    "198.51.100.8", "198.51.100.10" };
+	static const char *const two[] = { "198.51.100.11", "198.51.100.12" };
+
+	ASSERT_EQ(0, bring_up(_metadata, self->nl, self->ifindex));
+	ASSERT_OK(link_set_u32(self->nl, self->ifindex, VTEP_LINK_A_PEER_MAX, 3));
+	ASSERT_OK(fdb_cmd(self->nl, self->ifindex, VTEP_CMD_FDB_NEW, 0, VNI, 1,
+			  "198.51.100.7"));
+	/* .8 and .9 are the 2nd and 3rd peers; .10 would be a 4th */
+	ASSERT_REFUSED(fdb_list(self->nl, self->ifindex, 10, 4, four, 4),
+		       ENOSPC, "max-peers");
+	EXPECT_EQ(1, fdb_count(self->nl, self->ifindex, 0, VTEP_FDB_TYPE_STATIC));
+	/* .8 and .9 did not stay: two other new peers fit */
+	ASSERT_OK(fdb_list(self->nl, self->ifindex, 20, 2, two, 2));
+	EXPECT_EQ(3, fdb_count(self->nl, self->ifindex, 0, VTEP_FDB_TYPE_STATIC));
+}
+
 TEST_HARNESS_MAIN
