@@ -88,6 +88,23 @@ const struct nla_policy vtep_fdb_policy[VTEP_FDB_A_MAX + 1] = {
 	[VTEP_FDB_A_OWNER]	= { .type = NLA_U8 },	/* KERNEL: nl_tables.c */
 };
 
+/*
+ * VTEP_A_FDB_RECORDS: a whole number of records, at least one; each
+ * record's fields are checked as its entry is read (nl_tables.c), where a
+ * refusal can point at the record itself.
+ */
+static int vtep_fdb_records_check(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	BUILD_BUG_ON(sizeof(struct vtep_fdb_rec) != 32);
+	if (!nla_len(attr) || nla_len(attr) % sizeof(struct vtep_fdb_rec)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "VTEP_A_FDB_RECORDS must hold whole struct vtep_fdb_rec records, at least one");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_IFINDEX]	= { .type = NLA_U32 },
 	[VTEP_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
@@ -102,6 +119,8 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_EVENT]		= VTEP_READ_ONLY(VTEP_A_EVENT),
 	[VTEP_A_FLOW]		= VTEP_READ_ONLY(VTEP_A_FLOW),
 	[VTEP_A_ALIAS]		= NLA_POLICY_NESTED(vtep_alias_policy),
+	[VTEP_A_FDB_RECORDS]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+							 vtep_fdb_records_check),
 };
 
 /* The device a request names, with a reference the caller drops. */

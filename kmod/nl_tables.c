@@ -304,6 +304,118 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 			       extack);
 }
 
+/* Point a refusal at record @r of a VTEP_A_FDB_RECORDS batch */
+#define REC_ERR(extack, r, msg) do {					\
+	NL_SET_ERR_MSG(extack, msg);					\
+	NL_SET_BAD_ATTR(extack, (const struct nlattr *)(r));		\
+} while (0)
+
+/*
+ * A record of VTEP_A_FDB_RECORDS, checked as fdb_parse() checks a nest.
+ * @last is the VNI of the record before, if any: a batch is mostly of one
+ * VNI, whose lookup is then spared.
+ */
+static int fdb_rec_parse(struct vtep_dev *vtep, const struct vtep_fdb_rec *r,
+			 u8 cmd, struct vtep_vni *last, struct vtep_fdb_cfg *e,
+			 struct netlink_ext_ack *extack)
+{
+	bool del = cmd == VTEP_CMD_FDB_DEL;
+	const u32 *w;
+
+	memset(e, 0, sizeof(*e));
+	if (r->flags & ~VTEP_FDB_REC_F_OWNER || r->reserved[0] ||
+	    r->reserved[1] || r->reserved[2]) {
+		REC_ERR(extack, r, "Unknown flags or reserved bytes set in an FDB record");
+		return -EINVAL;
+	}
+	if (last && last->id == r->vni) {
+		e->vni = last;
+	} else if (r->vni && r->vni <= VTEP_VNI_MAX) {
+		rcu_read_lock();
+		e->vni = vtep_vni_lookup(vtep, r->vni);
+		rcu_read_unlock();
+	}
+	if (!e->vni) {
+		REC_ERR(extack, r, "VNI is not configured on the device");
+		return r->vni && r->vni <= VTEP_VNI_MAX ? -ENOENT : -ERANGE;
+	}
+	ether_addr_copy(e->mac, r->mac);
+	if (!is_valid_ether_addr(e->mac)) {
+		REC_ERR(extack, r, "An FDB record's MAC must be a unicast address");
+		return -EINVAL;
+	}
+	if (r->flags & VTEP_FDB_REC_F_OWNER) {
+		if (r->owner == VTEP_OWNER_KERNEL) {
+			REC_ERR(extack, r, "Owner KERNEL is the kernel's own (learned entries): not for requests");
+			return -EINVAL;
+		}
+		e->match_owner = true;
+		e->owner = r->owner;
+	} else {
+		e->match_owner = false;
+		e->owner = VTEP_OWNER_UNSPEC;
+	}
+	if (!r->family && del)
+		return 0;
+	e->match_dst = del;
+	e->dst.family = r->family;
+	/* the records are 4-byte aligned, as the attribute's data is */
+	w = (const u32 *)r->dst;
+	if (r->family == AF_INET && !(w[1] | w[2] | w[3])) {
+		memcpy(&e->dst.ip4, r->dst, 4);
+	} else if (r->family == AF_INET6) {
+		memcpy(&e->dst.ip6, r->dst, 16);
+	} else {
+		REC_ERR(extack, r, "An FDB record's destination must be AF_INET (the rest zero) or AF_INET6");
+		return -EINVAL;
+	}
+	if (r->family != vtep->cfg.local.family) {
+		REC_ERR(extack, r, "remote address is not of the family of the device's local address");
+		return -EAFNOSUPPORT;
+	}
+	if (!vtep_addr_is_unicast(&e->dst)) {
+		REC_ERR(extack, r, "Remote address must be unicast");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* FDB_NEW and FDB_DEL of a VTEP_A_FDB_RECORDS batch */
+static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
+{
+	const struct vtep_fdb_rec *r = nla_data(info->attrs[VTEP_A_FDB_RECORDS]);
+	unsigned int n = nla_len(info->attrs[VTEP_A_FDB_RECORDS]) / sizeof(*r);
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct netlink_ext_ack *extack = info->extack;
+	u8 cmd = info->genlhdr->cmd;
+	struct vtep_fdb_cfg *e;
+	unsigned int i, bad;
+	int err = 0;
+
+	if (info->attrs[VTEP_A_FDB] || info->attrs[VTEP_A_FDB_LIST]) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[VTEP_A_FDB_RECORDS],
+				    "A request carries one of VTEP_A_FDB, VTEP_A_FDB_LIST and VTEP_A_FDB_RECORDS");
+		return -EINVAL;
+	}
+	e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++)
+		err = fdb_rec_parse(vtep, &r[i], cmd, i ? e[i - 1].vni : NULL,
+				    &e[i], extack);
+	if (err)
+		goto out;
+	if (cmd == VTEP_CMD_FDB_NEW)
+		err = vtep_fdb_add_batch(vtep, e, n, replace, &bad, extack);
+	else
+		err = vtep_fdb_del_batch(vtep, e, n, &bad, extack);
+	if (err)
+		NL_SET_BAD_ATTR(extack, (const struct nlattr *)&r[bad]);
+out:
+	kvfree(e);
+	return err;
+}
+
 /* The VTEP_A_FDB nests of a request: the one, or every one of the list */
 static int fdb_nests(struct genl_info *info, struct nlattr ***at,
 		     unsigned int *n)
@@ -359,6 +471,8 @@ int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 	unsigned int n, i, bad;
 	int err;
 
+	if (info->attrs[VTEP_A_FDB_RECORDS])
+		return fdb_records_change(vtep, info);
 	err = fdb_nests(info, &at, &n);
 	if (err || !n)
 		goto out;

@@ -34,6 +34,7 @@ struct nl_sock {
 struct vtep_nl {
 	struct nl_sock genl, rtnl, mon;
 	uint16_t family;
+	uint32_t maxattr;		/* the family's VTEP_A_MAX */
 	uint32_t events_grp;
 	uint32_t seq;
 	char *rbuf;
@@ -386,6 +387,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	attr_parse_genl(nlh, tb, CTRL_ATTR_MAX);
 	if (!attr_u16(tb[CTRL_ATTR_FAMILY_ID], &nl->family))
 		return -EBADMSG;
+	attr_u32(tb[CTRL_ATTR_MAXATTR], &nl->maxattr);
 	if (!tb[CTRL_ATTR_MCAST_GROUPS])
 		return 0;
 	mnl_attr_for_each_nested(g, tb[CTRL_ATTR_MCAST_GROUPS]) {
@@ -472,6 +474,11 @@ void nl_close(struct vtep_nl *nl)
 }
 
 /* ---- errors ---- */
+
+bool nl_has_attr(const struct vtep_nl *nl, unsigned int attr)
+{
+	return nl->maxattr >= attr;
+}
 
 const struct nl_ext *nl_last_error(const struct vtep_nl *nl)
 {

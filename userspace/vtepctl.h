@@ -276,6 +276,8 @@ int nl_request_quiet(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb,
 int nl_dump(struct vtep_nl *nl, struct nlmsghdr *nlh, nl_cb cb, void *data);
 int nl_rtnl_request(struct vtep_nl *nl, struct nlmsghdr *nlh);
 const struct nl_ext *nl_last_error(const struct vtep_nl *nl);
+/* Whether the module takes top-level attribute @attr (its VTEP_A_MAX) */
+bool nl_has_attr(const struct vtep_nl *nl, unsigned int attr);
 void nl_perror(const struct vtep_nl *nl, const char *what);
 /* What nl_perror() says of the last request, without printing it */
 const char *nl_errmsg(const struct vtep_nl *nl, char *buf, size_t len);
@@ -542,6 +544,10 @@ struct fdb_batch_entry {
 unsigned int fdb_batch_build(struct nlmsghdr *nlh, const char *dev,
 			     struct fdb_batch_entry *e, unsigned int n,
 			     size_t limit);
+/* The same as one VTEP_A_FDB_RECORDS attribute (a module that takes it) */
+unsigned int fdb_batch_build_records(struct nlmsghdr *nlh, const char *dev,
+				     struct fdb_batch_entry *e, unsigned int n,
+				     size_t limit);
 int fdb_batch_find(const struct fdb_batch_entry *e, unsigned int n,
 		   uint32_t off);
 /* fdb_batch.c: queue an add, replace or delete (FDB_*) of -batch: 1, or

@@ -57,7 +57,7 @@ uint64_t rs;
 enum kind { K_U8, K_U16, K_U32, K_BE16, K_VNI, K_VLAN, K_IFX, K_A4, K_G4,
 	    K_A6, K_G6, K_MAC, K_STR, K_FLAG, K_BOOL, K_FDBTYPE, K_DF,
 	    K_NEST_LINK, K_NEST_VNI, K_NEST_REMOTE, K_NEST_FDB, K_NEST_LIST,
-	    K_NEST_STATS, K_NONE };
+	    K_NEST_STATS, K_RECORDS, K_NONE };
 
 struct adesc { enum kind k; };
 
@@ -66,7 +66,7 @@ static const struct adesc top[] = {
 	[VTEP_A_LINK] = { K_NEST_LINK }, [VTEP_A_VNI] = { K_NEST_VNI },
 	[VTEP_A_REMOTE] = { K_NEST_REMOTE }, [VTEP_A_FDB] = { K_NEST_FDB },
 	[VTEP_A_FDB_LIST] = { K_NEST_LIST }, [VTEP_A_STATS] = { K_NEST_STATS },
-	[VTEP_A_EVENT] = { K_U8 },
+	[VTEP_A_EVENT] = { K_U8 }, [VTEP_A_FDB_RECORDS] = { K_RECORDS },
 };
 static const struct adesc link_a[] = {
 	[VTEP_LINK_A_LOCAL] = { K_A4 }, [VTEP_LINK_A_LOCAL6] = { K_A6 },
@@ -233,6 +233,42 @@ static const struct adesc *nest_table(enum kind k, size_t *n)
 	}
 }
 
+/*
+ * A VTEP_A_FDB_RECORDS payload: records mostly well formed (VNI, MAC and
+ * destination drawn as their attributes are), some with a family, flag,
+ * owner or reserved byte out of place, and sometimes a length that is no
+ * whole number of records.
+ */
+static void records(struct msg *m)
+{
+	size_t cnt = chance(70) ? 1 + rn(8) : rn(300), i;
+	unsigned char v[64];
+
+	for (i = 0; i < cnt; i++) {
+		struct vtep_fdb_rec r = { 0 };
+
+		value(K_VNI, v);
+		memcpy(&r.vni, v, 4);
+		value(K_MAC, v);
+		memcpy(r.mac, v, 6);
+		r.family = chance(80) ? (chance(50) ? AF_INET : AF_INET6) :
+			   (uint8_t[]){ 0, 1, 255, AF_PACKET }[rn(4)];
+		value(r.family == AF_INET6 ? K_A6 : K_A4, v);
+		memcpy(r.dst, v, r.family == AF_INET6 ? 16 : 4);
+		if (chance(30)) {
+			r.flags = chance(80) ? VTEP_FDB_REC_F_OWNER : rnd();
+			r.owner = rn(8);
+		}
+		if (chance(3))
+			r.reserved[rn(3)] = rnd();
+		if (chance(3))
+			r.dst[4 + rn(12)] = rnd();	/* IPv4's rest not zero */
+		put(m, &r, sizeof(r));
+	}
+	if (chance(5))			/* no whole number of records */
+		put(m, v, 1 + rn(31));
+}
+
 /* One attribute of type @type and kind @k, sometimes malformed. */
 static void attr(struct msg *m, uint16_t type, enum kind k, int depth)
 {
@@ -263,6 +299,8 @@ static void attr(struct msg *m, uint16_t type, enum kind k, int depth)
 		} else {
 			attrs(m, t, n, depth + 1);
 		}
+	} else if (k == K_RECORDS) {
+		records(m);
 	} else {
 		size_t len = value(k, v);
 
@@ -329,10 +367,19 @@ static void cmd_attrs(struct msg *m, uint8_t cmd)
 			attr(m, VTEP_A_REMOTE, K_NEST_REMOTE, 0);
 		break;
 	case VTEP_CMD_FDB_NEW:
-		attr(m, chance(70) ? VTEP_A_FDB : VTEP_A_FDB_LIST,
-		     chance(70) ? K_NEST_FDB : K_NEST_LIST, 0);
+		if (chance(20))
+			attr(m, VTEP_A_FDB_RECORDS, K_RECORDS, 0);
+		else
+			attr(m, chance(70) ? VTEP_A_FDB : VTEP_A_FDB_LIST,
+			     chance(70) ? K_NEST_FDB : K_NEST_LIST, 0);
 		break;
-	case VTEP_CMD_FDB_DEL: case VTEP_CMD_FDB_GET: case VTEP_CMD_FDB_FLUSH:
+	case VTEP_CMD_FDB_DEL:
+		if (chance(20)) {
+			attr(m, VTEP_A_FDB_RECORDS, K_RECORDS, 0);
+			break;
+		}
+		/* fall through */
+	case VTEP_CMD_FDB_GET: case VTEP_CMD_FDB_FLUSH:
 		if (chance(80))
 			attr(m, VTEP_A_FDB, K_NEST_FDB, 0);
 		break;
