@@ -6,7 +6,8 @@
 # entries besides the one the frames go to; and tcp-veth, tcp-vxlan,
 # tcp-vtep, an iperf3 TCP transfer of INSNS_TCP_BYTES with GSO, counted
 # per byte; and install-1m, the kernel's half of `vtepctl -batch` adding
-# 1,000,000 static entries and then deleting them, counted per entry), pktgen
+# 1,000,000 static entries and then deleting them, counted per entry, and
+# install-uniq-1m the same with a destination each), pktgen
 # sends INSNS_PKTS frames of 64 bytes from namespace iA, through the row's
 # device (its tx, the underlay veth) into iB (the row's rx), where the
 # inner frame, for a MAC nobody owns, ends in ip_rcv: the same end for
@@ -19,7 +20,7 @@ set -uo pipefail
 
 PKTS=${INSNS_PKTS:-100000}
 REPS=${INSNS_REPS:-3}
-ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m tcp-veth tcp-vxlan tcp-vtep install-1m"}
+ROWS=${INSNS_ROWS:-"veth vxlan vtep geneve vxlan-learn vtep-learn vtep-1m tcp-veth tcp-vxlan tcp-vtep install-1m install-uniq-1m"}
 TCP_BYTES=${INSNS_TCP_BYTES:-20971520}	# bytes (20 MiB)
 MARK=$PWD/build/bench/insnmark
 VTEPCTL=$PWD/userspace/vtepctl
@@ -85,6 +86,13 @@ row_setup() {
 			ip netns exec $ns "$VTEPCTL" vni add 100 dev t0 untagged || return 1
 		done
 		ip netns exec $A "$VTEPCTL" fdb add $DST_MAC vni 100 dst 192.0.2.2 dev t0
+		echo "t0 t0" ;;
+	install-uniq-1m)
+		# an IPv6 underlay: a million destinations of their own
+		ip -n $A addr add 2001:db8::1/64 dev u0 nodad
+		ip -n $A link add t0 type vtep || return 1
+		ip netns exec $A "$VTEPCTL" link set t0 local 2001:db8::1 learning off max-peers 0
+		ip netns exec $A "$VTEPCTL" vni add 100 dev t0 untagged || return 1
 		echo "t0 t0" ;;
 	geneve)
 		ip -n $A link add t0 type geneve id 100 remote 192.0.2.2 2>/dev/null || return 1
@@ -160,13 +168,20 @@ tcp_run() {
 	window=$((window + 1))
 }
 
-# fdb_lines N VERB: N static entries of VNI 100 to one destination (the
-# shared layout of make bench's scale rows), as -batch lines
+# fdb_lines N VERB [uniq]: N static entries of VNI 100 to one destination
+# (the shared layout of make bench's scale rows), or each to its own
+# (uniq: 2001:db8:1::1 on), as -batch lines
 fdb_lines() {
-	awk -v n="$1" -v verb="$2" 'BEGIN { for (i = 0; i < n; i++) {
+	awk -v n="$1" -v verb="$2" -v uniq="${3:-}" 'BEGIN { for (i = 0; i < n; i++) {
 		printf "fdb %s 06:00:%02x:%02x:%02x:01 vni 100", verb,
 			int(i / 65536) % 256, int(i / 256) % 256, i % 256
-		print (verb == "add" ? " dst 192.0.2.2 dev t0" : " dev t0") } }'
+		if (verb != "add")
+			dst = ""
+		else if (uniq)
+			dst = sprintf(" dst 2001:db8:1::%x:%x", int((i + 1) / 65536), (i + 1) % 65536)
+		else
+			dst = " dst 192.0.2.2"
+		print dst " dev t0" } }'
 }
 
 # batch_window ROW NAME FILE: `vtepctl -batch FILE` in ROW's namespace as
@@ -185,10 +200,11 @@ batch_window() {
 }
 fdbs() { ip netns exec "$1" "$VTEPCTL" -j link show t0 | jq '.[0].fdb_count'; }
 
-# install_run ROW: two windows, the kernel's half of `vtepctl -batch`
-# adding a million static entries (one destination), then deleting them
+# install_run ROW [uniq]: two windows, the kernel's half of `vtepctl
+# -batch` adding a million static entries (one destination, or uniq: a
+# destination each), then deleting them
 install_run() {
-	fdb_lines 1000000 add >/tmp/fdb-add
+	fdb_lines 1000000 add "${2:-}" >/tmp/fdb-add
 	fdb_lines 1000000 del >/tmp/fdb-del
 	batch_window "$1" "$1" /tmp/fdb-add
 	batch_window "$1" "${1%-1m}-del-1m" /tmp/fdb-del
@@ -267,7 +283,7 @@ for row in $ROWS; do
 	case $row in
 	*-learn) learn+=" $row" ;;
 	tcp-*) tcp+=" $row" ;;
-	vtep-1m|install-1m) ;;
+	vtep-1m|install-*) ;;
 	*) plain+=" $row" ;;
 	esac
 done
@@ -294,6 +310,10 @@ fi
 if [ -n "${TX[install-1m]:-}" ]; then
 	sleep 2
 	install_run install-1m
+fi
+if [ -n "${TX[install-uniq-1m]:-}" ]; then
+	sleep 2
+	install_run install-uniq-1m uniq
 fi
 # The symbols, to name the blocks (Debian's System.map is a stub): every
 # text symbol, gzipped, base64 between two marker lines.

@@ -8,7 +8,8 @@ counting windows to rows; the guest's text symbols follow, gzipped, in
 base64. WINDOWS_DIR/w.N are the plugin's counts
 for window N (bench/insncount.c): "VADDR INSNS EXECS" per block. Only
 kernel addresses count: the window also holds the few user instructions
-of insnmark's write(2).
+of insnmark's write(2). User addresses are summed apart, and printed for
+the install rows, whose window holds vtepctl's whole life.
 """
 import base64
 import bisect
@@ -24,7 +25,7 @@ ROWS = ("veth", "vxlan", "vtep", "geneve", "vxlan-learn", "vtep-learn", "vtep-1m
 TCP_ROWS = ("tcp-veth", "tcp-vxlan", "tcp-vtep")
 # the kernel's half of a million static entries added, then deleted
 # (vtepctl -batch), counted per entry
-INSTALL_ROWS = ("install-1m", "install-del-1m")
+INSTALL_ROWS = ("install-1m", "install-del-1m", "install-uniq-1m", "install-uniq-del-1m")
 # what each row's overhead over its floor (veth, tcp-veth) is compared with
 BASE = {"vtep": "vxlan", "geneve": "vxlan", "vxlan-learn": "vxlan",
         "vtep-learn": "vxlan-learn", "vtep-1m": "vtep", "tcp-vtep": "tcp-vxlan"}
@@ -81,23 +82,25 @@ class Symbolizer:
 
 
 def read_window(path, sym):
-    """(kernel instructions, {function: instructions}, {module: instructions})"""
-    total, funcs, mods = 0, {}, {}
+    """(kernel instructions, {function: instructions}, {module: instructions},
+    user instructions)"""
+    total, funcs, mods, user = 0, {}, {}, 0
     with open(path) as f:
         for line in f:
             w = line.split()
             if len(w) != 3:
                 continue
             a = int(w[0], 16)
-            if a < KERNEL_MIN:
-                continue
             n = int(w[1]) * int(w[2])
+            if a < KERNEL_MIN:
+                user += n
+                continue
             total += n
             name, mod = sym(a)
             funcs[name] = funcs.get(name, 0) + n
             if mod:
                 mods[mod] = mods.get(mod, 0) + n
-    return total, funcs, mods
+    return total, funcs, mods, user
 
 
 def table(R, rows, floor, scale, unit):
@@ -135,10 +138,11 @@ def main():
     sym = Symbolizer(syms)
     rows = {}
     for r in runs:
-        total, funcs, mods = read_window("%s/w.%d" % (wdir, r["window"]), sym)
+        total, funcs, mods, user = read_window("%s/w.%d" % (wdir, r["window"]), sym)
         n = r["sent"]
         rows.setdefault(r["row"], []).append({
             "per_pkt": total / n, "delivered": r["delivered"], "sent": n,
+            "user_per_pkt": user / n,
             "funcs": {k: v / n for k, v in funcs.items()},
             "mods": {k: v / n for k, v in mods.items()}})
     res = {"kernel": kernel, "rows": {}}
@@ -148,6 +152,7 @@ def main():
         names = set().union(*(x["funcs"] for x in rs))
         res["rows"][row] = {
             "per_pkt": med, "runs": v,
+            "user_per_pkt": statistics.median(x["user_per_pkt"] for x in rs),
             "spread_pct": 100 * (max(v) - min(v)) / med if med else 0,
             "delivered": min(x["delivered"] / x["sent"] for x in rs),
             "funcs": {k: statistics.median(x["funcs"].get(k, 0) for x in rs)
@@ -169,9 +174,10 @@ def main():
             continue
         r = R[row]
         print("%s: %.0f instructions per entry (guest kernel), %s of 1,000,000 entries %s; "
-              "vtep's own code %.0f; costliest functions:" % (
+              "vtep's own code %.0f; vtepctl's (user space) %.0f; costliest functions:" % (
                   row, r["per_pkt"], "all" if r["delivered"] >= 1 else "NOT all",
-                  "deleted" if "del" in row else "installed", r["mods"].get("vtep", 0)))
+                  "deleted" if "del" in row else "installed", r["mods"].get("vtep", 0),
+                  r["user_per_pkt"]))
         for k, v in sorted(r["funcs"].items(), key=lambda kv: -kv[1])[:15]:
             print("  %7.0f  %s" % (v, k))
     if "vtep" in R and "vxlan" in R:
