@@ -330,21 +330,67 @@ bool kw_is_positional(const struct kw *k)
 	return k->name[0] >= 'A' && k->name[0] <= 'Z';
 }
 
-static const struct kw *kw_find(const struct kw *tab, const char *w)
+/*
+ * A keyword table, indexed: -batch parses every line of a file against
+ * the same table, and walking its rows for each word, then again for the
+ * positional argument and the required ones, was a third of a line's
+ * parse. The index of the table last used is kept (one parser thread).
+ */
+#define KW_ROWS 64		/* rows a table may have: seen is a u64 */
+#define KW_CMDS 32		/* commands: cmds is a bit mask of an int */
+static struct kw_index {
+	const struct kw *tab;
+	unsigned char first[128];	/* 1 + first row of an initial letter */
+	unsigned char next[KW_ROWS];	/* 1 + next row of the same letter */
+	unsigned char pos[KW_CMDS];	/* 1 + a command's positional row */
+	uint64_t needed[KW_CMDS];	/* the rows a command requires */
+} kwx;
+
+static void kw_index_build(const struct kw *tab)
 {
-	/* the first letter first: -batch runs this for every word of a line */
-	for (const struct kw *k = tab; k->name; k++)
-		if (k->name[0] == w[0] && !kw_is_positional(k) &&
-		    str_eq(k->name, w))
-			return k;
-	return NULL;
+	unsigned char *last[128] = { 0 };
+	unsigned int i, c;
+
+	memset(&kwx, 0, sizeof(kwx));
+	for (i = 0; tab[i].name; i++) {
+		const struct kw *k = &tab[i];
+
+		if (i >= KW_ROWS)
+			abort();	/* a table past seen's bits: a bug */
+		for (c = 0; c < KW_CMDS; c++) {
+			if ((k->needed & BIT(c)))
+				kwx.needed[c] |= BIT(i);
+			if (kw_is_positional(k) && (k->cmds & BIT(c)) &&
+			    !kwx.pos[c])
+				kwx.pos[c] = (unsigned char)(i + 1);
+		}
+		c = (unsigned char)k->name[0];
+		if (kw_is_positional(k) || c >= 128)
+			continue;
+		if (last[c])
+			*last[c] = (unsigned char)(i + 1);
+		else
+			kwx.first[c] = (unsigned char)(i + 1);
+		last[c] = &kwx.next[i];
+	}
+	kwx.tab = tab;
 }
 
-static const struct kw *kw_positional(const struct kw *tab, unsigned int cmd)
+static const struct kw_index *kw_index(const struct kw *tab)
 {
-	for (const struct kw *k = tab; k->name; k++)
-		if (kw_is_positional(k) && (k->cmds & BIT(cmd)))
-			return k;
+	if (kwx.tab != tab)
+		kw_index_build(tab);
+	return &kwx;
+}
+
+static const struct kw *kw_find(const struct kw_index *x, const char *w)
+{
+	unsigned char c = (unsigned char)w[0];
+	unsigned int i;
+
+	for (i = c < 128 ? x->first[c] : 0; i; i = x->next[i - 1])
+		if (str_eq(x->tab[i - 1].name, w))
+			return &x->tab[i - 1];
 	return NULL;
 }
 
@@ -445,11 +491,12 @@ static int kw_value(const struct kw *k, void *req, char **v)
 int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 	    unsigned int cmd, int argc, char **argv, void *req)
 {
+	const struct kw_index *x = kw_index(tab);
 	const struct kw *excl_seen[8] = { 0 };
-	uint64_t seen = 0;
+	uint64_t seen = 0, miss;
 
 	for (; argc > 0; argc--, argv++) {
-		const struct kw *k = kw_find(tab, *argv);
+		const struct kw *k = kw_find(x, *argv);
 		const char *word = *argv;
 		char **val;
 		int i;
@@ -457,7 +504,8 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 		if (str_eq(word, "help"))
 			return KW_HELP;
 		if (!k || !(k->cmds & BIT(cmd))) {
-			k = kw_positional(tab, cmd);
+			k = cmd < KW_CMDS && x->pos[cmd] ?
+			    &tab[x->pos[cmd] - 1] : NULL;
 			if (!k || (seen & BIT(k - tab))) {
 				pr_err("unknown keyword \"%s\" for \"%s%s%s\", try \"vtepctl %s help\"",
 				       word, obj, *cmdname ? " " : "", cmdname,
@@ -492,12 +540,12 @@ int kw_walk(const struct kw *tab, const char *obj, const char *cmdname,
 		if (kw_value(k, req, val))
 			return -1;
 	}
-	for (const struct kw *k = tab; k->name; k++) {
-		if ((k->needed & BIT(cmd)) && !(seen & BIT(k - tab))) {
-			pr_err("\"%s\" is required for \"%s%s%s\"",
-			       k->name, obj, *cmdname ? " " : "", cmdname);
-			return -1;
-		}
+	miss = cmd < KW_CMDS ? x->needed[cmd] & ~seen : 0;
+	if (miss) {
+		pr_err("\"%s\" is required for \"%s%s%s\"",
+		       tab[__builtin_ctzll(miss)].name, obj,
+		       *cmdname ? " " : "", cmdname);
+		return -1;
 	}
 	return 0;
 }
