@@ -30,6 +30,8 @@
 
 /* An FDB entry of a list, at most: nest, VNI, MAC, DST6, OWNER */
 #define FDB_ENTRY_MAX (4 + 8 + 12 + 20 + 8)
+/* ... and at least: nest, VNI, MAC (a delete; no owner) */
+#define FDB_ENTRY_MIN (4 + 8 + 12)
 
 struct sync {
 	struct vtep_ctx *ctx;
@@ -264,7 +266,13 @@ static int apply_entry(struct sync *s, const struct conf_change *c)
 static unsigned int apply_fdb(struct sync *s, const struct conf_change *c,
 			      unsigned int n)
 {
-	static uint32_t offs[FDB_BATCH_BYTES / FDB_ENTRY_MAX + 1];
+	/*
+	 * One offset per entry of a message, however small the entries: sized
+	 * by the largest, 1,103 of them, a message of 1,500 IPv4 entries
+	 * wrote past its end (vtepctl crashed, or silently overwrote what
+	 * followed it).
+	 */
+	static uint32_t offs[FDB_BATCH_BYTES / FDB_ENTRY_MIN + 1];
 	const struct nl_ext *ext = nl_last_error(ctx_nl(s->ctx));
 	unsigned int i = 0, first, k;
 
@@ -272,8 +280,9 @@ static unsigned int apply_fdb(struct sync *s, const struct conf_change *c,
 		struct nlmsghdr *nlh = entry_msg(s, &c[i]);
 		struct nlattr *list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
 
-		for (first = i; i < n && nlh->nlmsg_len + FDB_ENTRY_MAX <=
-					     FDB_BATCH_BYTES; i++) {
+		for (first = i; i < n && i - first < ARRAY_SIZE(offs) &&
+				nlh->nlmsg_len + FDB_ENTRY_MAX <= FDB_BATCH_BYTES;
+		     i++) {
 			offs[i - first] = nlh->nlmsg_len;
 			put_entry(nlh, c[i].e, s->owner, c[i].op == CONF_DEL);
 		}
