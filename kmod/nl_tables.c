@@ -304,6 +304,16 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 			       extack);
 }
 
+/* A parsed batch of FDB_NEW or FDB_DEL applied; *bad names a refused entry */
+static int fdb_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+		     unsigned int n, u8 cmd, bool replace, unsigned int *bad,
+		     struct netlink_ext_ack *extack)
+{
+	if (cmd == VTEP_CMD_FDB_NEW)
+		return vtep_fdb_add_batch(vtep, e, n, replace, bad, extack);
+	return vtep_fdb_del_batch(vtep, e, n, bad, extack);
+}
+
 /* Point a refusal at record @r of a VTEP_A_FDB_RECORDS batch */
 #define REC_ERR(extack, r, msg) do {					\
 	NL_SET_ERR_MSG(extack, msg);					\
@@ -403,15 +413,11 @@ static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
 	for (i = 0; i < n && !err; i++)
 		err = fdb_rec_parse(vtep, &r[i], cmd, i ? e[i - 1].vni : NULL,
 				    &e[i], extack);
-	if (err)
-		goto out;
-	if (cmd == VTEP_CMD_FDB_NEW)
-		err = vtep_fdb_add_batch(vtep, e, n, replace, &bad, extack);
-	else
-		err = vtep_fdb_del_batch(vtep, e, n, &bad, extack);
-	if (err)
-		NL_SET_BAD_ATTR(extack, (const struct nlattr *)&r[bad]);
-out:
+	if (!err) {
+		err = fdb_apply(vtep, e, n, cmd, replace, &bad, extack);
+		if (err)
+			NL_SET_BAD_ATTR(extack, (const struct nlattr *)&r[bad]);
+	}
 	kvfree(e);
 	return err;
 }
@@ -488,10 +494,7 @@ int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 			goto out;
 		}
 	}
-	if (cmd == VTEP_CMD_FDB_NEW)
-		err = vtep_fdb_add_batch(vtep, e, n, replace, &bad, extack);
-	else
-		err = vtep_fdb_del_batch(vtep, e, n, &bad, extack);
+	err = fdb_apply(vtep, e, n, cmd, replace, &bad, extack);
 	if (err)
 		NL_SET_BAD_ATTR(extack, at[bad]);
 out:
