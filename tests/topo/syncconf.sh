@@ -103,17 +103,24 @@ check "the monitor saw the changed entry and the re-added VNI" bash -c "
 check "... and no event of the entries and VNIs that were right" bash -c "
 	! grep -E '02:00:00:00:00:61|vni 100( |\$)' $TMP/mon"
 
-# large sets: FDB lists split where a message fills (~1400 entries)
+# large sets: FDB lists split where a message fills (~1400 entries).
+# Under AddressSanitizer (build/vtepctl-asan, made by make tests): a
+# message's table of offsets was once sized for the largest entry, and
+# 1,500 IPv4 entries wrote past it into the globals after it, unseen
+# until a layout put the end of the mapping there.
+ASAN=$TOPO_REPO/build/vtepctl-asan
+[ -x "$ASAN" ] || ASAN=$VTEPCTL
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
 { cat "$TMP/conf1"
   for i in $(seq 0 1499); do
 	printf 'fdb add 02:00:00:01:%02x:%02x vni 100 dst 198.51.100.61 dev vtep0\n' \
 		$((i / 256)) $((i % 256))
   done; } >"$TMP/big"
 check "1500 FDB entries are added, as lists that fit a message" bash -c "
-	[ \$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/big owner $OWN | grep -c '^+ fdb ') = 1500 ] &&
+	[ \$($ASAN -n ${P}h1 syncconf dev vtep0 $TMP/big owner $OWN | grep -c '^+ fdb ') = 1500 ] &&
 	[ \$($VTEPCTL -n ${P}h1 showconf dev vtep0 | grep -c '^fdb add 02:00:00:01:') = 1500 ]"
 check "... and deleted again, the device back to the kept file" bash -c "
-	[ \$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN | grep -c '^- fdb ') = 1500 ] &&
+	[ \$($ASAN -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN | grep -c '^- fdb ') = 1500 ] &&
 	$VTEPCTL -n ${P}h1 showconf dev vtep0 | diff -u $TMP/conf1 -"
 
 # dry-run and JSON
