@@ -186,14 +186,23 @@ int vtep_nl_peer_addr(const struct vtep_dev *vtep, struct nlattr *nest,
 		return -EINVAL;
 	}
 	vtep_addr_get(addr, a4, a6);
+	return vtep_nl_addr_check(vtep, addr, a4 ?: a6, extack);
+}
+
+/*
+ * A peer's address, read: unicast and of the family of the device's local
+ * address; a refusal points at @at (its attribute, or an FDB record).
+ */
+int vtep_nl_addr_check(const struct vtep_dev *vtep, const struct vtep_addr *addr,
+		       const struct nlattr *at, struct netlink_ext_ack *extack)
+{
 	if (addr->family != vtep->cfg.local.family) {
-		NL_SET_ERR_MSG_ATTR(extack, a4 ?: a6,
+		NL_SET_ERR_MSG_ATTR(extack, at,
 				    "remote address is not of the family of the device's local address");
 		return -EAFNOSUPPORT;
 	}
 	if (!vtep_addr_is_unicast(addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, a4 ?: a6,
-				    "Remote address must be unicast");
+		NL_SET_ERR_MSG_ATTR(extack, at, "Remote address must be unicast");
 		return -EINVAL;
 	}
 	return 0;

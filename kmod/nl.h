@@ -20,6 +20,8 @@ struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
 int vtep_nl_peer_addr(const struct vtep_dev *vtep, struct nlattr *nest,
 		      struct nlattr *a4, struct nlattr *a6, int type4,
 		      struct vtep_addr *addr, struct netlink_ext_ack *extack);
+int vtep_nl_addr_check(const struct vtep_dev *vtep, const struct vtep_addr *addr,
+		       const struct nlattr *at, struct netlink_ext_ack *extack);
 
 /* nl_tables.c: the handlers of the tables' commands, and dump filters */
 int vtep_nl_remote_change(struct vtep_dev *vtep, struct genl_info *info);

@@ -338,16 +338,20 @@ static int fdb_rec_parse(struct vtep_dev *vtep, const struct vtep_fdb_rec *r,
 		REC_ERR(extack, r, "Unknown flags or reserved bytes set in an FDB record");
 		return -EINVAL;
 	}
+	if (!r->vni || r->vni > VTEP_VNI_MAX) {
+		REC_ERR(extack, r, "VNI is not configured on the device");
+		return -ERANGE;
+	}
 	if (last && last->id == r->vni) {
 		e->vni = last;
-	} else if (r->vni && r->vni <= VTEP_VNI_MAX) {
+	} else {
 		rcu_read_lock();
 		e->vni = vtep_vni_lookup(vtep, r->vni);
 		rcu_read_unlock();
 	}
 	if (!e->vni) {
 		REC_ERR(extack, r, "VNI is not configured on the device");
-		return r->vni && r->vni <= VTEP_VNI_MAX ? -ENOENT : -ERANGE;
+		return -ENOENT;
 	}
 	ether_addr_copy(e->mac, r->mac);
 	if (!is_valid_ether_addr(e->mac)) {
@@ -361,10 +365,7 @@ static int fdb_rec_parse(struct vtep_dev *vtep, const struct vtep_fdb_rec *r,
 		}
 		e->match_owner = true;
 		e->owner = r->owner;
-	} else {
-		e->match_owner = false;
-		e->owner = VTEP_OWNER_UNSPEC;
-	}
+	}	/* else no owner: UNSPEC (0) for an add, any for a delete */
 	if (!r->family && del)
 		return 0;
 	e->match_dst = del;
@@ -379,15 +380,8 @@ static int fdb_rec_parse(struct vtep_dev *vtep, const struct vtep_fdb_rec *r,
 		REC_ERR(extack, r, "An FDB record's destination must be AF_INET (the rest zero) or AF_INET6");
 		return -EINVAL;
 	}
-	if (r->family != vtep->cfg.local.family) {
-		REC_ERR(extack, r, "remote address is not of the family of the device's local address");
-		return -EAFNOSUPPORT;
-	}
-	if (!vtep_addr_is_unicast(&e->dst)) {
-		REC_ERR(extack, r, "Remote address must be unicast");
-		return -EINVAL;
-	}
-	return 0;
+	return vtep_nl_addr_check(vtep, &e->dst, (const struct nlattr *)r,
+				  extack);
 }
 
 /* FDB_NEW and FDB_DEL of a VTEP_A_FDB_RECORDS batch */
