@@ -346,32 +346,30 @@ static struct kw_index {
 	uint64_t needed[KW_CMDS];	/* the rows a command requires */
 } kwx;
 
+/* Rows are walked last to first, each put ahead: chains run in row order */
 static void kw_index_build(const struct kw *tab)
 {
-	unsigned char *last[128] = { 0 };
-	unsigned int i, c;
+	unsigned int n, c;
 
 	memset(&kwx, 0, sizeof(kwx));
-	for (i = 0; tab[i].name; i++) {
-		const struct kw *k = &tab[i];
+	for (n = 0; tab[n].name; n++)
+		;
+	if (n > KW_ROWS)
+		abort();	/* a table past seen's bits: a bug */
+	while (n--) {
+		const struct kw *k = &tab[n];
 
-		if (i >= KW_ROWS)
-			abort();	/* a table past seen's bits: a bug */
 		for (c = 0; c < KW_CMDS; c++) {
-			if ((k->needed & BIT(c)))
-				kwx.needed[c] |= BIT(i);
-			if (kw_is_positional(k) && (k->cmds & BIT(c)) &&
-			    !kwx.pos[c])
-				kwx.pos[c] = (unsigned char)(i + 1);
+			if (k->needed & BIT(c))
+				kwx.needed[c] |= BIT(n);
+			if (kw_is_positional(k) && (k->cmds & BIT(c)))
+				kwx.pos[c] = (unsigned char)(n + 1);
 		}
 		c = (unsigned char)k->name[0];
 		if (kw_is_positional(k) || c >= 128)
 			continue;
-		if (last[c])
-			*last[c] = (unsigned char)(i + 1);
-		else
-			kwx.first[c] = (unsigned char)(i + 1);
-		last[c] = &kwx.next[i];
+		kwx.next[n] = kwx.first[c];
+		kwx.first[c] = (unsigned char)(n + 1);
 	}
 	kwx.tab = tab;
 }
