@@ -6,8 +6,10 @@
  * dispatcher's business (and coalescing, the business of the object that
  * queues lines: see fdb.c).
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,12 +28,48 @@ static const unsigned char char_class[256] = {
 
 #define CLASS(c) char_class[(unsigned char)(c)]
 
+/* The bytes a -batch line may be read past its NUL (see word_end()) */
+#define LINE_PAD 8
+
+/*
+ * The end of a word: its first blank byte or the line's end. With @padded
+ * the line is followed by LINE_PAD readable bytes (the -batch reader's
+ * buffer is), and eight bytes are looked at a time: a subtract and two
+ * masks flag the bytes below '!' (each blank is one, so is NUL), the first
+ * flagged byte is a true one, and only a control character that is no
+ * blank sends the walk on. About three instructions a word's byte fewer
+ * than the table walk, on every word of a million-line batch.
+ */
+static char *word_end(char *p, bool padded)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	while (padded) {
+		uint64_t x, below;
+
+		memcpy(&x, p, sizeof(x));
+		x = le64toh(x);
+		below = (x - ones * '!') & ~x & ones * 0x80;
+		if (!below) {
+			p += sizeof(x);
+			continue;
+		}
+		p += __builtin_ctzll(below) >> 3;
+		if (CLASS(*p) & (C_END | C_BLANK))
+			return p;
+		p++;
+	}
+	while (!(CLASS(*p) & (C_END | C_BLANK)))
+		p++;
+	return p;
+}
+
 /*
  * Split a line into words in place: blanks separate, '...' and "..."
  * quote, and a word starting with '#' starts a comment. Returns the
  * number of words, -1 for too many, -2 for an unterminated quote.
  */
-int makeargs(char *line, char **argv, int max)
+static int split_words(char *line, char **argv, int max, bool padded)
 {
 	char *p = line;
 	int argc = 0;
@@ -54,8 +92,7 @@ int makeargs(char *line, char **argv, int max)
 			continue;
 		}
 		argv[argc++] = p;
-		while (!(CLASS(*p) & (C_END | C_BLANK)))
-			p++;
+		p = word_end(p, padded);
 		if (*p)
 			*p++ = 0;
 	}
@@ -64,19 +101,32 @@ int makeargs(char *line, char **argv, int max)
 	return argc;
 }
 
+int makeargs(char *line, char **argv, int max)
+{
+	return split_words(line, argv, max, false);
+}
+
+/* makeargs() of a line followed by LINE_PAD readable bytes */
+int makeargs_padded(char *line, char **argv, int max)
+{
+	return split_words(line, argv, max, true);
+}
+
 /* ---- the file ---- */
 
 /*
  * Lines come from blocks read whole (a million-line file is read in 256
  * calls, not split by stdio a line at a time); a line longer than the
- * buffer grows it.
+ * buffer grows it. The buffer has LINE_PAD + 1 bytes past cap, zeroed
+ * past the data after every read, so every line it hands out may be read
+ * LINE_PAD bytes past its end.
  */
 #define READ_BLOCK (256 * 1024)
 
 struct reader {
 	int fd;
 	char *buf;
-	size_t cap;			/* buf holds cap + 1 bytes */
+	size_t cap;			/* buf holds cap + LINE_PAD + 1 */
 	size_t start, end;		/* the bytes not yet handed out */
 	bool eof;
 };
@@ -105,7 +155,7 @@ static char *next_line(struct reader *r)
 		r->end -= r->start;
 		r->start = 0;
 		if (r->end == r->cap) {
-			char *p = realloc(r->buf, r->cap * 2 + 1);
+			char *p = realloc(r->buf, r->cap * 2 + LINE_PAD + 1);
 
 			if (!p) {
 				pr_err("out of memory");
@@ -121,6 +171,7 @@ static char *next_line(struct reader *r)
 			r->eof = true;
 		else
 			r->end += (size_t)n;
+		memset(r->buf + r->end, 0, LINE_PAD + 1);
 	}
 }
 
@@ -137,7 +188,7 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 		pr_err("cannot open \"%s\": %s", file, strerror(errno));
 		return VTEP_EXIT_USAGE;
 	}
-	r.buf = malloc(r.cap + 1);
+	r.buf = malloc(r.cap + LINE_PAD + 1);
 	if (!r.buf) {
 		pr_err("out of memory");
 		if (!is_stdin)
@@ -150,7 +201,7 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 
 		ctx->line++;
 		err_set_location(ctx->batch_file, ctx->line);
-		argc = makeargs(line, argv, BATCH_MAX_ARGS);
+		argc = makeargs_padded(line, argv, BATCH_MAX_ARGS);
 		if (argc == 0)
 			continue;
 		if (argc < 0) {

@@ -24,7 +24,9 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	for (; *s >= '0' && *s <= '9'; s++) {
 		unsigned int d = (unsigned int)(*s - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
+		/* v * 10 + d past UINT64_MAX, by constants: no division */
+		if (v >= UINT64_MAX / 10 &&
+		    (v > UINT64_MAX / 10 || d > UINT64_MAX % 10))
 			return -1;
 		v = v * 10 + d;
 	}

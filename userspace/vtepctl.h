@@ -631,6 +631,7 @@ const char *event_name(unsigned int ev);
 #define BATCH_MAX_ARGS 64
 
 int makeargs(char *line, char **argv, int max);
+int makeargs_padded(char *line, char **argv, int max);
 /* Hand each line of file to line() (which returns an exit status),
  * stopping at the first failure unless ctx->force; flush() sends what was
  * queued, before a refusal and at the end. Returns 0, or the status of the

@@ -32,24 +32,56 @@ static const struct {
 	{ "x \"two words\" 'single q' end", 4, "x|two words|single q|end" },
 	{ "x \"\" y", 3, "x||y" },
 	{ "x \"open", -2, "" },
-	{ "a b c d e f g h i", -1, "" },	/* more than the 8 allowed */
+	{ "a b c d e f g h i j", -1, "" },	/* more than the 9 allowed */
+	/* words across and at the 8-byte steps of makeargs_padded() */
+	{ "1234567 12345678 123456789 x", 4, "1234567|12345678|123456789|x" },
+	{ "abcdefghijklmnopqrstuvwxyz0123456789\tz", 2,
+	  "abcdefghijklmnopqrstuvwxyz0123456789|z" },
+	/* control bytes that are no blank, and bytes past 0x7f, are a word's */
+	{ "a\001b\033[0m c\x7f\x80\xff\xc3\xa9" "d e", 3,
+	  "a\001b\033[0m|c\x7f\x80\xff\xc3\xa9" "d|e" },
+	{ "\001\002\003\004\005\006\007\010\011x", 2,
+	  "\001\002\003\004\005\006\007\010|x" },
+	{ "fdb add 0a:00:00:00:00:01 vni 100 dst 2001:db8:1::0:1 dev vtep6", 9,
+	  "fdb|add|0a:00:00:00:00:01|vni|100|dst|2001:db8:1::0:1|dev|vtep6" },
 };
+
+/*
+ * Both splitters on each case: makeargs(), and makeargs_padded() with the
+ * line at every offset from an 8-byte boundary, the pad after it filled
+ * with bytes that would end a word early if it read them as the line's.
+ */
+static int split_both(int i, int shift, char *buf, size_t len, char **argv,
+		      int max)
+{
+	size_t n = strlen(split_cases[i].line);
+
+	if (shift < 0)
+		return split(split_cases[i].line, buf, len, argv, max);
+	ck_assert(shift + n + 1 + 8 <= len);
+	memset(buf, ' ', len);
+	memcpy(buf + shift, split_cases[i].line, n + 1);
+	return makeargs_padded(buf + shift, argv, max);
+}
 
 START_TEST(split_lines)
 {
-	char buf[256], joined[256] = "", *argv[9];
-	int argc = split(split_cases[_i].line, buf, sizeof(buf), argv, 8);
+	char buf[256], joined[256] = "", *argv[10];
+	int c = _i % (int)ARRAY_SIZE(split_cases);
+	int shift = _i / (int)ARRAY_SIZE(split_cases) - 1;
+	int argc = split_both(c, shift, buf, sizeof(buf), argv, 9);
 
-	ck_assert_msg(argc == split_cases[_i].argc, "\"%s\": %d words, want %d",
-		      split_cases[_i].line, argc, split_cases[_i].argc);
+	ck_assert_msg(argc == split_cases[c].argc, "\"%s\" (shift %d): %d words, want %d",
+		      split_cases[c].line, shift, argc, split_cases[c].argc);
 	for (int i = 0; i < argc; i++) {
 		if (i)
 			strcat(joined, "|");
 		strcat(joined, argv[i]);
 	}
 	if (argc >= 0)
-		ck_assert_msg(!strcmp(joined, split_cases[_i].words),
-			      "\"%s\": \"%s\"", split_cases[_i].line, joined);
+		ck_assert_msg(!strcmp(joined, split_cases[c].words),
+			      "\"%s\" (shift %d): \"%s\"", split_cases[c].line,
+			      shift, joined);
 }
 END_TEST
 
@@ -880,7 +912,8 @@ Suite *suite_batch(void)
 	Suite *s = suite_create("batch");
 	TCase *tc = tcase_create("batch");
 
-	tcase_add_loop_test(tc, split_lines, 0, ARRAY_SIZE(split_cases));
+	/* makeargs(), then makeargs_padded() at shifts 0-7 */
+	tcase_add_loop_test(tc, split_lines, 0, 9 * ARRAY_SIZE(split_cases));
 	tcase_add_loop_test(tc, build_fills_and_walks, 0, ARRAY_SIZE(families));
 	tcase_add_test(tc, offset_to_entry);
 	tcase_add_test(tc, coalesces_into_few_messages);
