@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fixture of the control-plane selftests (control_test, fdb_test,
- * access_test): a fresh network namespace per test (the harness forks per
- * test, so the namespace dies with it) holding vtep0, local 192.0.2.1,
- * with a genl and an rtnetlink socket; and the request helpers they share.
+ * fdb_scale_test, access_test): a fresh network namespace per test (the
+ * harness forks per test, so the namespace dies with it) holding vtep0,
+ * local 192.0.2.1, with a genl and an rtnetlink socket; and the request
+ * helpers they share.
  */
 #ifndef VTEP_FIXTURE_H
 #define VTEP_FIXTURE_H
