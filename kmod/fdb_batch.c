@@ -101,73 +101,105 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 }
 
 /*
- * Apply op @i: add the entry, or point an existing one at the new peer and
- * owner and make it static: a learned entry always (what the data plane
- * guessed gives way to what the control plane says), a static one only
- * with @replace. vtep->lock held.
+ * Op @o's MAC is in the table as @f: point it at the new peer and owner
+ * and make it static: a learned entry always (what the data plane guessed
+ * gives way to what the control plane says), a static one only with
+ * @replace. vtep->lock held.
+ */
+static int vtep_fdb_op_update(struct vtep_dev *vtep,
+			      const struct vtep_fdb_cfg *e,
+			      struct vtep_fdb_op *o, struct vtep_fdb *f,
+			      bool replace, struct netlink_ext_ack *extack)
+{
+	bool learned = !(f->flags & VTEP_FDB_STATIC);
+	struct vtep_peer *p;
+	int err;
+
+	if (!replace && !learned) {
+		NL_SET_ERR_MSG(extack, "FDB entry exists");
+		return -EEXIST;
+	}
+	if (learned && vtep_fdb_static_full(vtep)) {
+		NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
+		return -ENOSPC;
+	}
+	p = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
+	if (p == o->peer && !learned && f->owner == e->owner)
+		return 0;	/* unchanged: success, no event */
+	err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
+	if (err)
+		return err;
+	/*
+	 * The new entry takes the old one's place in one pointer write: a
+	 * reader finds the old entry or the new one, never the new peer
+	 * with the old flags. The old one waits for the commit (or goes
+	 * back on an undo).
+	 */
+	err = rhashtable_replace_fast(&vtep->fdb, &f->node, &o->new->node,
+				      vtep_fdb_params);
+	if (err) {
+		vtep_allow_static_put(vtep, e->vni->id, o->peer);
+		return err;
+	}
+	hlist_replace_rcu(&f->vnode, &o->new->vnode);
+	if (learned) {
+		atomic_inc(&vtep->static_count);
+		atomic_dec(&e->vni->learned);
+		atomic_dec(&vtep->learned);
+	}
+	atomic_inc(&vtep->generation);
+	o->was = f;
+	o->f = o->new;
+	o->new = NULL;
+	o->peer = NULL;		/* the entry has it now */
+	o->ev = VTEP_EVENT_FDB_CHANGED;
+	return 0;
+}
+
+/*
+ * Apply op @o: add the entry, or update the one the MAC has (above).
+ * vtep->lock held.
+ *
+ * Most entries of a load are new, so the entry is counted for the
+ * allow-list first and then inserted, or the one there found, in one walk
+ * of the table (two walks, and during a resize four, each a hash and a
+ * bucket touched, when it was looked up before the insert). The count
+ * goes back if an entry was there. At max-fdb, or when the count is
+ * refused, the MAC is looked up first, so an update still works and an
+ * existing entry is still refused as one.
  */
 static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			     struct vtep_fdb_op *o, bool replace,
 			     struct netlink_ext_ack *extack)
 {
-	struct vtep_peer *p;
 	struct vtep_fdb *f;
 	int err;
 
-	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
-	if (f) {
-		bool learned = !(f->flags & VTEP_FDB_STATIC);
-
-		if (!replace && !learned) {
-			NL_SET_ERR_MSG(extack, "FDB entry exists");
-			return -EEXIST;
-		}
-		if (learned && vtep_fdb_static_full(vtep))
-			goto full;
-		p = rcu_dereference_protected(f->peer,
-					      lockdep_is_held(&vtep->lock));
-		if (p == o->peer && !learned && f->owner == e->owner)
-			return 0;	/* unchanged: success, no event */
-		err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
-		if (err)
-			return err;
-		/*
-		 * The new entry takes the old one's place in one pointer
-		 * write: a reader finds the old entry or the new one, never
-		 * the new peer with the old flags. The old one waits for
-		 * the commit (or goes back on an undo).
-		 */
-		err = rhashtable_replace_fast(&vtep->fdb, &f->node,
-					      &o->new->node, vtep_fdb_params);
-		if (err) {
-			vtep_allow_static_put(vtep, e->vni->id, o->peer);
-			return err;
-		}
-		hlist_replace_rcu(&f->vnode, &o->new->vnode);
-		if (learned) {
-			atomic_inc(&vtep->static_count);
-			atomic_dec(&e->vni->learned);
-			atomic_dec(&vtep->learned);
-		}
-		atomic_inc(&vtep->generation);
-		o->was = f;
-		o->f = o->new;
-		o->new = NULL;
-		o->peer = NULL;		/* the entry has it now */
-		o->ev = VTEP_EVENT_FDB_CHANGED;
-		return 0;
+	if (vtep_fdb_static_full(vtep)) {
+		f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key,
+					   vtep_fdb_params);
+		if (f)
+			return vtep_fdb_op_update(vtep, e, o, f, replace,
+						  extack);
+		NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
+		return -ENOSPC;
 	}
-	if (vtep_fdb_static_full(vtep))
-		goto full;
 	err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
-	if (err)
-		return err;
-	err = rhashtable_lookup_insert_fast(&vtep->fdb, &o->new->node,
-					    vtep_fdb_params);
 	if (err) {
+		f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key,
+					   vtep_fdb_params);
+		return f ? vtep_fdb_op_update(vtep, e, o, f, replace, extack) :
+			   err;
+	}
+	f = rhashtable_lookup_get_insert_fast(&vtep->fdb, &o->new->node,
+					      vtep_fdb_params);
+	if (f) {
 		vtep_allow_static_put(vtep, e->vni->id, o->peer);
+		if (!IS_ERR(f))
+			return vtep_fdb_op_update(vtep, e, o, f, replace,
+						  extack);
 		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
-		return err;
+		return PTR_ERR(f);
 	}
 	hlist_add_head(&o->new->vnode, &e->vni->fdb_list);
 	atomic_inc(&vtep->fdb_count);
@@ -178,9 +210,6 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 	o->peer = NULL;
 	o->ev = VTEP_EVENT_FDB_ADDED;
 	return 0;
-full:
-	NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
-	return -ENOSPC;
 }
 
 /*
