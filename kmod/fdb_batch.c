@@ -260,7 +260,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				struct vtep_fdb_op *op, unsigned int n,
 				unsigned int *bad, struct netlink_ext_ack *extack)
 {
-	struct vtep_peer *p;
+	struct vtep_peer *p, *spare = NULL;
 	unsigned int i;
 	int err = -ENOMEM;
 
@@ -273,7 +273,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 			op[i].peer = op[i - 1].peer;
 			refcount_inc(&op[i].peer->ref);
 		} else {
-			p = vtep_peer_get(vtep, &e[i].dst, GFP_KERNEL);
+			p = vtep_peer_get_spare(vtep, &e[i].dst, &spare);
 			if (IS_ERR(p)) {
 				err = PTR_ERR(p);
 				if (err == -ENOSPC)
@@ -289,8 +289,10 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
 		op[i].new->seen = (u32)jiffies;
 	}
+	vtep_peer_spare_free(spare);
 	return 0;
 err:
+	vtep_peer_spare_free(spare);
 	*bad = i;
 	spin_lock_bh(&vtep->lock);
 	vtep_fdb_ops_put(vtep, op, i + 1);

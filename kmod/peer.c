@@ -118,6 +118,42 @@ static void peer_hold(struct vtep_dev *vtep, struct vtep_peer *p)
 	vtep->peers_parked--;
 }
 
+/* The peer at @addr, held, or NULL; takes vtep->lock */
+static struct vtep_peer *peer_find(struct vtep_dev *vtep,
+				   const struct vtep_addr *addr)
+{
+	struct vtep_peer *p;
+
+	spin_lock_bh(&vtep->lock);
+	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
+	if (p)
+		peer_hold(vtep, p);
+	spin_unlock_bh(&vtep->lock);
+	return p;
+}
+
+/*
+ * Under vtep->lock: the peer at @new's address, found and held, or NULL
+ * when @new (its address and one reference set) went into the table in
+ * the same walk. At cfg.peer_max only a peer found will do (-ENOSPC).
+ */
+static struct vtep_peer *peer_find_or_insert(struct vtep_dev *vtep,
+					     struct vtep_peer *new)
+{
+	struct vtep_peer *p;
+
+	lockdep_assert_held(&vtep->lock);
+	if (peer_room(vtep))
+		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
+						     &new->node, peer_params);
+	else
+		p = rhashtable_lookup_fast(&vtep->peers, &new->addr,
+					   peer_params) ?: ERR_PTR(-ENOSPC);
+	if (!IS_ERR_OR_NULL(p))
+		peer_hold(vtep, p);
+	return p;
+}
+
 /*
  * The peer for @addr with a new reference, created if needed. Takes
  * vtep->lock itself, so callers must not hold it; @gfp is GFP_ATOMIC when
@@ -132,15 +168,11 @@ static void peer_hold(struct vtep_dev *vtep, struct vtep_peer *p)
  * (learn.c).
  */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
-				    const struct vtep_addr *addr, gfp_t gfp)
+				const struct vtep_addr *addr, gfp_t gfp)
 {
 	struct vtep_peer *p, *new;
 
-	spin_lock_bh(&vtep->lock);
-	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
-	if (p)
-		peer_hold(vtep, p);
-	spin_unlock_bh(&vtep->lock);
+	p = peer_find(vtep, addr);
 	if (p)
 		return p;
 	/* Refused before allocating: a flood of strangers costs no memory. */
@@ -154,26 +186,62 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
 
-	/*
-	 * The insert looks the address up itself, and gives the peer found:
-	 * one lookup (a hash and a bucket walk), not two. At cfg.peer_max
-	 * only a peer found will do.
-	 */
 	spin_lock_bh(&vtep->lock);
-	if (peer_room(vtep))
-		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
-						     &new->node, peer_params);
-	else
-		p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params) ?:
-		    ERR_PTR(-ENOSPC);
-	if (!IS_ERR_OR_NULL(p))		/* another CPU created it meanwhile */
-		peer_hold(vtep, p);
+	p = peer_find_or_insert(vtep, new);	/* another CPU's, meanwhile */
 	spin_unlock_bh(&vtep->lock);
-
 	if (!p)
 		return new;
 	kmem_cache_free(peer_cache, new);
 	return p;
+}
+
+/*
+ * vtep_peer_get() for a control-plane batch (process context), which asks
+ * for many addresses in a row: *@spare is a peer allocated ahead, taken
+ * (and the pointer cleared) when the address is new, left for the next
+ * address when a peer is found.
+ *
+ * Which walk of the table comes first follows the last address: after a
+ * new one (or at the start) the spare is inserted, or the peer there
+ * found, in one walk, where vtep_peer_get() takes two walks and two holds
+ * of the lock for a new peer, so a load with a destination an entry pays
+ * one; after a peer found (the spare left), a plain lookup comes first,
+ * without the bucket lock an insert takes, so a load over a few
+ * destinations pays what it did. The caller frees what is left with
+ * vtep_peer_spare_free().
+ */
+struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
+				      const struct vtep_addr *addr,
+				      struct vtep_peer **spare)
+{
+	struct vtep_peer *p;
+
+	if (*spare) {
+		p = peer_find(vtep, addr);
+		if (p)
+			return p;
+	} else {
+		*spare = kmem_cache_zalloc(peer_cache, GFP_KERNEL);
+		if (!*spare)
+			return ERR_PTR(-ENOMEM);
+	}
+	(*spare)->addr = *addr;
+	refcount_set(&(*spare)->ref, 1);
+	spin_lock_bh(&vtep->lock);
+	p = peer_find_or_insert(vtep, *spare);
+	spin_unlock_bh(&vtep->lock);
+	if (p)
+		return p;
+	p = *spare;
+	*spare = NULL;
+	return p;
+}
+
+/* A spare vtep_peer_get_spare() left, never in the table (or NULL) */
+void vtep_peer_spare_free(struct vtep_peer *spare)
+{
+	if (spare)
+		kmem_cache_free(peer_cache, spare);
 }
 
 /*

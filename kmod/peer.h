@@ -15,6 +15,11 @@ void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
 /* ERR_PTR(-ENOMEM), or -ENOSPC for a new peer past cfg.peer_max */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
+/* the same for a batch, with a peer allocated ahead (process context) */
+struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
+				      const struct vtep_addr *addr,
+				      struct vtep_peer **spare);
+void vtep_peer_spare_free(struct vtep_peer *spare);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
 void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p);
