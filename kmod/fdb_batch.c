@@ -100,6 +100,12 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 	atomic_inc(&vtep->generation);
 }
 
+static int vtep_fdb_full(struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
+	return -ENOSPC;
+}
+
 /*
  * Op @o's MAC is in the table as @f: point it at the new peer and owner
  * and make it static: a learned entry always (what the data plane guessed
@@ -119,10 +125,8 @@ static int vtep_fdb_op_update(struct vtep_dev *vtep,
 		NL_SET_ERR_MSG(extack, "FDB entry exists");
 		return -EEXIST;
 	}
-	if (learned && vtep_fdb_static_full(vtep)) {
-		NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
-		return -ENOSPC;
-	}
+	if (learned && vtep_fdb_static_full(vtep))
+		return vtep_fdb_full(extack);
 	p = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	if (p == o->peer && !learned && f->owner == e->owner)
 		return 0;	/* unchanged: success, no event */
@@ -157,40 +161,16 @@ static int vtep_fdb_op_update(struct vtep_dev *vtep,
 }
 
 /*
- * Apply op @o: add the entry, or update the one the MAC has (above).
- * vtep->lock held.
- *
- * Most entries of a load are new, so the entry is counted for the
- * allow-list first and then inserted, or the one there found, in one walk
- * of the table (two walks, and during a resize four, each a hash and a
- * bucket touched, when it was looked up before the insert). The count
- * goes back if an entry was there. At max-fdb, or when the count is
- * refused, the MAC is looked up first, so an update still works and an
- * existing entry is still refused as one.
+ * Op @o's entry, counted for the allow-list, goes into the table, or the
+ * entry its MAC has is found there in the same walk: then the count goes
+ * back and that entry is updated. vtep->lock held.
  */
-static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-			     struct vtep_fdb_op *o, bool replace,
-			     struct netlink_ext_ack *extack)
+static int vtep_fdb_op_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+			   struct vtep_fdb_op *o, bool replace,
+			   struct netlink_ext_ack *extack)
 {
 	struct vtep_fdb *f;
-	int err;
 
-	if (vtep_fdb_static_full(vtep)) {
-		f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key,
-					   vtep_fdb_params);
-		if (f)
-			return vtep_fdb_op_update(vtep, e, o, f, replace,
-						  extack);
-		NL_SET_ERR_MSG(extack, "FDB is full (max-fdb static entries)");
-		return -ENOSPC;
-	}
-	err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
-	if (err) {
-		f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key,
-					   vtep_fdb_params);
-		return f ? vtep_fdb_op_update(vtep, e, o, f, replace, extack) :
-			   err;
-	}
 	f = rhashtable_lookup_get_insert_fast(&vtep->fdb, &o->new->node,
 					      vtep_fdb_params);
 	if (f) {
@@ -210,6 +190,36 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 	o->peer = NULL;
 	o->ev = VTEP_EVENT_FDB_ADDED;
 	return 0;
+}
+
+/*
+ * Apply op @o: add the entry, or update the one its MAC has. vtep->lock
+ * held.
+ *
+ * Most entries of a load are new, so the entry is counted for the
+ * allow-list first and then inserted, or the one there found, in one walk
+ * of the table (two walks, and during a resize four, each a hash and a
+ * bucket touched, when it was looked up before the insert). At max-fdb,
+ * or when the count is refused, only an update can pass: the MAC is
+ * looked up, so an existing entry is still updated, or refused as one.
+ */
+static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
+			     struct vtep_fdb_op *o, bool replace,
+			     struct netlink_ext_ack *extack)
+{
+	bool full = vtep_fdb_static_full(vtep);
+	struct vtep_fdb *f;
+	int err = 0;
+
+	if (!full) {
+		err = vtep_allow_static_get(vtep, e->vni->id, o->peer);
+		if (!err)
+			return vtep_fdb_op_add(vtep, e, o, replace, extack);
+	}
+	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
+	if (f)
+		return vtep_fdb_op_update(vtep, e, o, f, replace, extack);
+	return full ? vtep_fdb_full(extack) : err;
 }
 
 /*

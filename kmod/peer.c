@@ -133,16 +133,20 @@ static struct vtep_peer *peer_find(struct vtep_dev *vtep,
 }
 
 /*
- * Under vtep->lock: the peer at @new's address, found and held, or NULL
- * when @new (its address and one reference set) went into the table in
- * the same walk. At cfg.peer_max only a peer found will do (-ENOSPC).
+ * @addr's peer: *@spare (allocated by the caller) put into the table, or
+ * the peer found there in the same walk, held; *@spare is cleared when it
+ * went in. At cfg.peer_max only a peer found will do (-ENOSPC). Takes
+ * vtep->lock.
  */
-static struct vtep_peer *peer_find_or_insert(struct vtep_dev *vtep,
-					     struct vtep_peer *new)
+static struct vtep_peer *peer_insert_spare(struct vtep_dev *vtep,
+					   const struct vtep_addr *addr,
+					   struct vtep_peer **spare)
 {
-	struct vtep_peer *p;
+	struct vtep_peer *new = *spare, *p;
 
-	lockdep_assert_held(&vtep->lock);
+	new->addr = *addr;
+	refcount_set(&new->ref, 1);
+	spin_lock_bh(&vtep->lock);
 	if (peer_room(vtep))
 		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
 						     &new->node, peer_params);
@@ -151,7 +155,18 @@ static struct vtep_peer *peer_find_or_insert(struct vtep_dev *vtep,
 					   peer_params) ?: ERR_PTR(-ENOSPC);
 	if (!IS_ERR_OR_NULL(p))
 		peer_hold(vtep, p);
-	return p;
+	spin_unlock_bh(&vtep->lock);
+	if (p)
+		return p;
+	*spare = NULL;
+	return new;
+}
+
+/* A spare peer left unused, never in the table (or NULL) */
+void vtep_peer_spare_free(struct vtep_peer *spare)
+{
+	if (spare)
+		kmem_cache_free(peer_cache, spare);
 }
 
 /*
@@ -183,15 +198,8 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	new = kmem_cache_zalloc(peer_cache, gfp);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
-	new->addr = *addr;
-	refcount_set(&new->ref, 1);
-
-	spin_lock_bh(&vtep->lock);
-	p = peer_find_or_insert(vtep, new);	/* another CPU's, meanwhile */
-	spin_unlock_bh(&vtep->lock);
-	if (!p)
-		return new;
-	kmem_cache_free(peer_cache, new);
+	p = peer_insert_spare(vtep, addr, &new);  /* or another CPU's peer */
+	vtep_peer_spare_free(new);
 	return p;
 }
 
@@ -225,23 +233,7 @@ struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
 		if (!*spare)
 			return ERR_PTR(-ENOMEM);
 	}
-	(*spare)->addr = *addr;
-	refcount_set(&(*spare)->ref, 1);
-	spin_lock_bh(&vtep->lock);
-	p = peer_find_or_insert(vtep, *spare);
-	spin_unlock_bh(&vtep->lock);
-	if (p)
-		return p;
-	p = *spare;
-	*spare = NULL;
-	return p;
-}
-
-/* A spare vtep_peer_get_spare() left, never in the table (or NULL) */
-void vtep_peer_spare_free(struct vtep_peer *spare)
-{
-	if (spare)
-		kmem_cache_free(peer_cache, spare);
+	return peer_insert_spare(vtep, addr, spare);
 }
 
 /*
