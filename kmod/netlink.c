@@ -151,18 +151,29 @@ static struct vtep_dev *req_dev(struct net *net, struct nlattr **attrs,
 	return netdev_priv(dev);
 }
 
-/* The VNI @id names; under RTNL, which keeps it alive after RCU. */
-struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
-			     struct netlink_ext_ack *extack)
+/*
+ * VNI @id of the device, or NULL with a refusal pointing at @at (its
+ * attribute, or an FDB record); under RTNL, which keeps it alive after RCU.
+ */
+struct vtep_vni *vtep_nl_vni_id(struct vtep_dev *vtep, u32 id,
+				const struct nlattr *at,
+				struct netlink_ext_ack *extack)
 {
 	struct vtep_vni *vni;
 
 	rcu_read_lock();
-	vni = vtep_vni_lookup(vtep, nla_get_u32(id));
+	vni = vtep_vni_lookup(vtep, id);
 	rcu_read_unlock();
 	if (!vni)
-		NL_SET_ERR_MSG_ATTR(extack, id, "VNI is not configured on the device");
+		NL_SET_ERR_MSG_ATTR(extack, at, "VNI is not configured on the device");
 	return vni;
+}
+
+/* The VNI attribute @id names */
+struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
+			     struct netlink_ext_ack *extack)
+{
+	return vtep_nl_vni_id(vtep, nla_get_u32(id), id, extack);
 }
 
 /*

@@ -17,6 +17,9 @@ extern const struct nla_policy vtep_fdb_policy[VTEP_FDB_A_MAX + 1];
 /* netlink.c: what every request's parser needs */
 struct vtep_vni *vtep_nl_vni(struct vtep_dev *vtep, struct nlattr *id,
 			     struct netlink_ext_ack *extack);
+struct vtep_vni *vtep_nl_vni_id(struct vtep_dev *vtep, u32 id,
+				const struct nlattr *at,
+				struct netlink_ext_ack *extack);
 int vtep_nl_peer_addr(const struct vtep_dev *vtep, struct nlattr *nest,
 		      struct nlattr *a4, struct nlattr *a6, int type4,
 		      struct vtep_addr *addr, struct netlink_ext_ack *extack);

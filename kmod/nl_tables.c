@@ -315,10 +315,8 @@ static int fdb_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 }
 
 /* Point a refusal at record @r of a VTEP_A_FDB_RECORDS batch */
-#define REC_ERR(extack, r, msg) do {					\
-	NL_SET_ERR_MSG(extack, msg);					\
-	NL_SET_BAD_ATTR(extack, (const struct nlattr *)(r));		\
-} while (0)
+#define REC_ERR(extack, r, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, (const struct nlattr *)(r), msg)
 
 /*
  * A record of VTEP_A_FDB_RECORDS, checked as fdb_parse() checks a nest.
@@ -342,17 +340,10 @@ static int fdb_rec_parse(struct vtep_dev *vtep, const struct vtep_fdb_rec *r,
 		REC_ERR(extack, r, "VNI is not configured on the device");
 		return -ERANGE;
 	}
-	if (last && last->id == r->vni) {
-		e->vni = last;
-	} else {
-		rcu_read_lock();
-		e->vni = vtep_vni_lookup(vtep, r->vni);
-		rcu_read_unlock();
-	}
-	if (!e->vni) {
-		REC_ERR(extack, r, "VNI is not configured on the device");
+	e->vni = last && last->id == r->vni ? last :
+		 vtep_nl_vni_id(vtep, r->vni, (const struct nlattr *)r, extack);
+	if (!e->vni)
 		return -ENOENT;
-	}
 	ether_addr_copy(e->mac, r->mac);
 	if (!is_valid_ether_addr(e->mac)) {
 		REC_ERR(extack, r, "An FDB record's MAC must be a unicast address");
