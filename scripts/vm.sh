@@ -88,13 +88,18 @@ trap 'rm -rf "$run"' EXIT
 printf '%s\n' "$*" >"$run/cmd"
 : >"$run/out"
 
-# slub_debug (redzones, poisoning, owner tracking) catches memory bugs in
+# slub_debug (sanity checks, redzones, poisoning) catches memory bugs in
 # tests, on the caches vtep allocates from: kmalloc-* (kmalloc-cg-* too,
 # for its accounted allocations) and its own vtep_peer. On every cache it
 # made the suites a fifth slower (fork and exec, the tests' main cost in
 # a TCG guest, allocate from dozens of others). `make bench` turns it off
 # (VTEP_VM_SLUB_DEBUG=) so that it measures the allocator the users run.
-slub=${VTEP_VM_SLUB_DEBUG-FZPU,kmalloc-*,vtep_peer}
+# Owner tracking (U: the stacks that allocated and freed each object)
+# detects nothing more, and saving two stacks an object made every
+# allocation dearer: fdb_scale_test's 100,000-entry cases took 22-26 s
+# each with it, 9-13 s without. A report's stacks are a rerun away:
+# VTEP_VM_SLUB_DEBUG=FZPU,kmalloc-*,vtep_peer.
+slub=${VTEP_VM_SLUB_DEBUG-FZP,kmalloc-*,vtep_peer}
 
 # One host thread runs both vCPUs (thread=single): `make check` runs two
 # guests at once on this 2-core machine, and with a thread per vCPU the
