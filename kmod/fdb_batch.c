@@ -11,6 +11,7 @@
 
 #include "vtep.h"
 #include "fdb.h"
+#include "scratch.h"
 
 /*
  * Two limits that do not meet: cfg.fdb_max caps the static entries of the
@@ -264,7 +265,10 @@ static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	}
 }
 
-/* Allocate every entry and take every peer before the lock is taken. */
+/*
+ * Allocate every entry and take every peer before the lock is taken;
+ * each op of @op is set here, from nothing.
+ */
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				const struct vtep_fdb_cfg *e,
 				struct vtep_fdb_op *op, unsigned int n,
@@ -275,6 +279,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 	int err = -ENOMEM;
 
 	for (i = 0; i < n; i++) {
+		op[i] = (struct vtep_fdb_op){};	/* the error path reads it */
 		op[i].new = kzalloc(sizeof(*op[i].new), GFP_KERNEL_ACCOUNT);
 		if (!op[i].new)
 			goto err;
@@ -348,7 +353,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 
 	ASSERT_RTNL();
 	*bad = 0;
-	op = kvcalloc(n, sizeof(*op), GFP_KERNEL_ACCOUNT);
+	op = vtep_scratch_get(VTEP_SCRATCH_OPS, n, sizeof(*op));	/* not zeroed */
 	if (!op)
 		return -ENOMEM;
 	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad, extack);
@@ -399,7 +404,7 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		cond_resched();
 	}
 out_free:
-	kvfree(op);
+	vtep_scratch_put(VTEP_SCRATCH_OPS, op);
 	return err;
 }
 
@@ -446,7 +451,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 
 	ASSERT_RTNL();
 	*bad = 0;
-	g = kvmalloc_array(n, sizeof(*g), GFP_KERNEL_ACCOUNT);
+	g = vtep_scratch_get(VTEP_SCRATCH_OPS, n, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
 	spin_lock_bh(&vtep->lock);
@@ -475,6 +480,6 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			       GFP_KERNEL);
 		cond_resched();
 	}
-	kvfree(g);
+	vtep_scratch_put(VTEP_SCRATCH_OPS, g);
 	return err;
 }

@@ -8,6 +8,7 @@
 #include <net/rtnetlink.h>
 
 #include "vtep.h"
+#include "scratch.h"
 
 
 static int __net_init vtep_net_init(struct net *net)
@@ -87,6 +88,7 @@ static int __init vtep_init(void)
 
 err_uninit_netlink:
 	vtep_netlink_uninit();
+	vtep_scratch_uninit();
 err_uninit_notifier:
 	vtep_dev_notifier_uninit();
 err_unregister_pernet:
@@ -100,6 +102,7 @@ static void __exit vtep_exit(void)
 {
 	vtep_rtnl_uninit();
 	vtep_netlink_uninit();
+	vtep_scratch_uninit();	/* no FDB request can come now */
 	vtep_dev_notifier_uninit();
 	unregister_pernet_subsys(&vtep_net_ops);
 	/*

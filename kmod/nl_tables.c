@@ -15,6 +15,7 @@
 #include "vtep.h"
 #include "msg.h"
 #include "nl.h"
+#include "scratch.h"
 
 /*
  * A request's OWNER attribute @a (enum vtep_owner): without one, UNSPEC
@@ -392,7 +393,7 @@ static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
 				    "A request carries one of VTEP_A_FDB, VTEP_A_FDB_LIST and VTEP_A_FDB_RECORDS");
 		return -EINVAL;
 	}
-	e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	e = vtep_scratch_get(VTEP_SCRATCH_CFG, n, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	for (i = 0; i < n && !err; i++)
@@ -403,7 +404,7 @@ static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
 		if (err)
 			NL_SET_BAD_ATTR(extack, (const struct nlattr *)&r[bad]);
 	}
-	kvfree(e);
+	vtep_scratch_put(VTEP_SCRATCH_CFG, e);
 	return err;
 }
 
@@ -467,7 +468,7 @@ int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 	err = fdb_nests(info, &at, &n);
 	if (err || !n)
 		goto out;
-	e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	e = vtep_scratch_get(VTEP_SCRATCH_CFG, n, sizeof(*e));
 	if (!e) {
 		err = -ENOMEM;
 		goto out;
@@ -483,7 +484,7 @@ int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 	if (err)
 		NL_SET_BAD_ATTR(extack, at[bad]);
 out:
-	kvfree(e);
+	vtep_scratch_put(VTEP_SCRATCH_CFG, e);
 	kvfree(at);
 	return err;
 }

@@ -183,4 +183,54 @@ TEST_F(vtep_dev, records_of_a_broken_length_or_beside_nests_are_refused)
 	EXPECT_EQ(0, fdb_count(self->nl, self->ifindex, 0, 0));
 }
 
+/*
+ * The largest requests netlink can carry apply whole: 2,047 records (a
+ * 64 KB attribute) and a VTEP_A_FDB_LIST of 2,730 delete nests of 24
+ * bytes, the most entries one request can name. The module keeps the
+ * arrays of a request between requests (kmod/scratch.c), sized for these;
+ * a refusal at the last entry leaves the table as it was.
+ */
+TEST_F(vtep_dev, the_largest_requests_apply_whole)
+{
+	enum { RECS = 65535 / sizeof(struct vtep_fdb_rec), NESTS = 2730 };
+	struct vtep_fdb_rec *r = calloc(RECS, sizeof(*r));
+	struct nlmsghdr *nlh;
+	struct nlattr *list, *last = NULL;
+	unsigned int i, pass;
+
+	ASSERT_EQ(2047, RECS);
+	ASSERT_OK(up(self->nl, self->ifindex));
+	for (i = 0; i < RECS; i++)
+		rec_of(&r[i], VNI, i, "198.51.100.7");
+	ASSERT_OK(send_recs(self->nl, self->ifindex, VTEP_CMD_FDB_NEW,
+			    NLM_F_CREATE | NLM_F_EXCL, r, RECS, NULL));
+	EXPECT_EQ(RECS, fdb_count(self->nl, self->ifindex, 0, 0));
+	for (i = 0; i < NESTS - RECS; i++)
+		rec_of(&r[i], VNI, RECS + i, "198.51.100.8");
+	ASSERT_OK(send_recs(self->nl, self->ifindex, VTEP_CMD_FDB_NEW,
+			    NLM_F_CREATE | NLM_F_EXCL, r, NESTS - RECS, NULL));
+	EXPECT_EQ(NESTS, fdb_count(self->nl, self->ifindex, 0, 0));
+
+	/* first with an absent MAC last (refused, whole), then all of them */
+	for (pass = 0; pass < 2; pass++) {
+		nlh = vnl_genl(self->nl, VTEP_CMD_FDB_DEL, 0, self->ifindex);
+		list = mnl_attr_nest_start(nlh, VTEP_A_FDB_LIST);
+		for (i = 0; i < NESTS; i++)
+			last = put_fdb(nlh, VTEP_A_FDB, VNI,
+				       !pass && i == NESTS - 1 ? 99999 : i, NULL);
+		mnl_attr_nest_end(nlh, list);
+		ASSERT_GE(65535, mnl_attr_get_payload_len(list) + MNL_ATTR_HDRLEN);
+		if (pass) {
+			ASSERT_OK(vnl_run(self->nl, nlh, NULL, NULL));
+			break;
+		}
+		ASSERT_REFUSED(vnl_run(self->nl, nlh, NULL, NULL), ENOENT,
+			       "no such");
+		EXPECT_EQ((uint32_t)((char *)last - (char *)nlh), self->nl->offs);
+		EXPECT_EQ(NESTS, fdb_count(self->nl, self->ifindex, 0, 0));
+	}
+	EXPECT_EQ(0, fdb_count(self->nl, self->ifindex, 0, 0));
+	free(r);
+}
+
 TEST_HARNESS_MAIN
