@@ -343,12 +343,19 @@ static void vtep_fdb_ageing_work(struct work_struct *work)
 	/* 0 = never: sleep until vtep_fdb_ageing_start() sees a new value. */
 	if (!ageing)
 		return;
+	/*
+	 * Only what was learned ages (fdb_count = static_count + learned):
+	 * a table of a million static entries is not walked every period
+	 * for nothing. One learned meanwhile waits for the next period.
+	 */
 	s.ht = &vtep->fdb;
 	s.ev = VTEP_EVENT_FDB_AGED;
-	vtep_sweep_pass(vtep, &s);
+	if (atomic_read(&vtep->learned))
+		vtep_sweep_pass(vtep, &s);
 	s.ht = &vtep->locals;
 	s.ev = VTEP_EVENT_UNSPEC;
-	vtep_sweep_pass(vtep, &s);
+	if (atomic_read(&vtep->local_count))
+		vtep_sweep_pass(vtep, &s);
 	vtep_peer_reap(vtep);
 	queue_delayed_work(system_power_efficient_wq, &vtep->ageing,
 			   vtep_fdb_ageing_period(ageing));
