@@ -44,16 +44,8 @@ for p in $PROBES; do
 done
 echo 0 >$TR/tracing_on		# counted in kprobe_profile, not recorded
 
-topo_switch
-host_add h1 192.0.2.1
-host_add h2 192.0.2.2
-vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
-vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
-vtep_add h1 192.0.2.1
-vtepctl_n h1 vni add 100 dev vtep0 untagged
+vtep_vs_vxlan
 vtepctl_n h1 remote add 192.0.2.2 vni 100 dev vtep0
-vxlan_add h2 192.0.2.2 100
-n h2 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
 
 # N static entries and nothing else: no frame has crossed vtep0 yet, so
 # it has learned nothing, and no local MAC either.

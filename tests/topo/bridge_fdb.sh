@@ -13,16 +13,8 @@
 #   └──────────────────────────────┘
 . "$(dirname "$0")/lib.sh"
 
-topo_switch
-host_add h1 192.0.2.1
-host_add h2 192.0.2.2
-vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
-vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
-vtep_add h1 192.0.2.1
-vtepctl_n h1 vni add 100 dev vtep0 untagged
+vtep_vs_vxlan
 vtepctl_n h1 vni add 200 dev vtep0 vlan 20
-vxlan_add h2 192.0.2.2 100
-n h2 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
 
 # br NS ARGS...: `bridge fdb ARGS` in NS, its error output kept in $TMP/br.err
 br() { nq "$1" bridge fdb "${@:2}" 2>"$TMP/br.err"; }

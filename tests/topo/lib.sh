@@ -163,17 +163,33 @@ vxlan_add() {
 	ipn "$host" link set "vx$vni" master br0 up
 }
 
-# two_vteps: h1 and h2 on the switch, VM v1 (203.0.113.1) behind h1's
-# vtep0 and v2 (203.0.113.2) behind h2's, VNI 100 untagged with each host
-# the other's remote; checks that v1 reaches v2
-two_vteps() {
-	local h
-
+# two_hosts: h1 (192.0.2.1) and h2 (192.0.2.2) on the switch, VM v1
+# (203.0.113.1, 02:00:00:00:01:01) behind h1, v2 (203.0.113.2,
+# 02:00:00:00:02:02) behind h2
+two_hosts() {
 	topo_switch
 	host_add h1 192.0.2.1
 	host_add h2 192.0.2.2
 	vm_add h1 v1 02:00:00:00:01:01 203.0.113.1
 	vm_add h2 v2 02:00:00:00:02:02 203.0.113.2
+}
+
+# vtep_vs_vxlan: two_hosts, h1's vtep0 with VNI 100 untagged and h2's
+# kernel vxlan vx100 flooding to h1 (h1 has no remote: the test says)
+vtep_vs_vxlan() {
+	two_hosts
+	vtep_add h1 192.0.2.1
+	vtepctl_n h1 vni add 100 dev vtep0 untagged
+	vxlan_add h2 192.0.2.2 100
+	n h2 bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.1
+}
+
+# two_vteps: two_hosts with our vtep0 on each, VNI 100 untagged with each
+# host the other's remote; checks that v1 reaches v2
+two_vteps() {
+	local h
+
+	two_hosts
 	vtep_add h1 192.0.2.1
 	vtep_add h2 192.0.2.2
 	for h in h1 h2; do
