@@ -293,17 +293,25 @@ underlay_on() {
 	kill $pid
 	wait $pid || true
 }
-# vxlan_pkts PCAP: one line per VXLAN packet of a capture: its outer
+# vxlan_pkts [-t] PCAP: one line per VXLAN packet of a capture: its outer
 # source address, source port, destination address and VNI, then its inner
 # packet as tcpdump prints it, e.g.
 #   192.0.2.1 40000 192.0.2.2 100 IP 203.0.113.1.5555 > 203.0.113.2.7777: UDP, length 64
+# With -t, each line starts with the packet's capture time in seconds.
 # (tcpdump -r: tshark takes 5.7 s to start in a TCG guest)
 vxlan_pkts() {
-	tcpdump -ntr "$1" 2>/dev/null | awk '
+	local ts=-t
+	if [ "$1" = -t ]; then
+		ts=-tt
+		shift
+	fi
+	tcpdump -n $ts -r "$1" 2>/dev/null | awk -v timed="$ts" '
 		/: VXLAN, / {
+			t = ""
+			if (timed == "-tt") { t = $1 " "; sub(/^[^ ]+ /, "") }
 			s = $2; sp = s; sub(/.*\./, "", sp); sub(/\.[0-9]+$/, "", s)
 			d = $4; sub(/\.[0-9]+:$/, "", d); vni = $NF
-			if ((getline inner) > 0) print s, sp, d, vni, inner
+			if ((getline inner) > 0) print t s, sp, d, vni, inner
 		}'
 }
 # seen NAME FILTER: how many captured packets match the tshark filter
