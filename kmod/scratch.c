@@ -53,15 +53,16 @@ void *vtep_scratch_get(enum vtep_scratch_slot slot, size_t n, size_t size)
 	size_t bytes = array_size(n, size);	/* SIZE_MAX on overflow */
 
 	ASSERT_RTNL();
-	if (bytes > VTEP_SCRATCH_BYTES || WARN_ON_ONCE(s->busy))
-		return kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
-	if (!s->buf) {
-		s->buf = kvmalloc(VTEP_SCRATCH_BYTES, GFP_KERNEL);
+	if (bytes <= VTEP_SCRATCH_BYTES && !WARN_ON_ONCE(s->busy)) {
 		if (!s->buf)
-			return kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
+			s->buf = kvmalloc(VTEP_SCRATCH_BYTES, GFP_KERNEL);
+		if (s->buf) {
+			s->busy = true;
+			return s->buf;
+		}
 	}
-	s->busy = true;
-	return s->buf;
+	/* too large, or no kept buffer: the request's own, charged */
+	return kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
 }
 
 void vtep_scratch_put(enum vtep_scratch_slot slot, void *p)
