@@ -126,9 +126,9 @@ per_burst() {
 # before), "between N" (of those, the first of a burst) and "nogap N" (of
 # those, after a silence shorter than the flowlet gap less 1 ms: the
 # capture reads its clock a few microseconds after the module does). A
-# "nogap:" line names each of the first ten. The module may move an elephant only
-# after a silence: a sender stalled for the gap inside a burst (a busy
-# TCG host) makes one, and a move there is right.
+# "nogap:" line names each of the first ten. The module may move an
+# elephant only after a silence: a sender stalled for the gap inside a
+# burst (a busy TCG host) makes one, and a move there is right.
 port_moves() {
 	awk -v gap="$2" 'NR > 1 && $2 != port {
 		moves++
