@@ -24,8 +24,8 @@ probes_del() {
 	local p
 	[ -w $TR/kprobe_events ] || return 0
 	for p in $PROBES; do
-		echo 0 >"$TR/events/kprobes/${p%%:*}/enable" 2>/dev/null || true
-		echo "-:${p%%:*}" >>$TR/kprobe_events 2>/dev/null || true
+		echo 0 2>/dev/null >"$TR/events/kprobes/${p%%:*}/enable" || true
+		echo "-:${p%%:*}" 2>/dev/null >>$TR/kprobe_events || true
 	done
 }
 # hits NAME: how often the probe NAME fired since it was made

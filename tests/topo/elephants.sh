@@ -56,7 +56,6 @@ no_elephants() { wait_for 20 '[ "$(flows_json h1 | jq length)" = 0 ]'; }
 
 # ---- detection: iperf3 TCP is an elephant, a ping is not ----
 monitor_start h1 "$TMP/monitor.out" -j monitor dev vtep0
-mon_pid=$MON
 n v2 iperf3 -s -D -1 -B 203.0.113.2 --logfile "$TMP/iperf3.log"
 retry 20 bash -c "ip netns exec ${P}v2 ss -Htln | grep -q 203.0.113.2:5201"
 # (its round trips, for the report: what a flowlet gap must exceed)
@@ -77,8 +76,7 @@ check "the ping is not listed (not an elephant)" \
 	jq -e '[.[] | select(.proto == 1)] | length == 0' "$TMP/flows.json"
 check "an elephant event named the TCP flow" \
 	wait_for 10 "grep -q '\"event\":\"elephant\".*\"proto\":6.*\"sport\":40001,\"dport\":5201' $TMP/monitor.out"
-kill "$mon_pid"
-wait "$mon_pid" || true
+monitor_stop
 grep elephant "$TMP/monitor.out" | head -n 3 | sed 's/^/# monitor: /'
 check "the elephants counter counted it" test "$(stat h1 vtep0 elephants)" -ge 1
 
@@ -113,13 +111,11 @@ bursts() {
 	vxlan_pkts -t "$TMP/$1.pcap" | awk '$9 ~ /\.7777:$/ && $10 == "UDP," {
 		print $1, $3, $NF - 64 }' >"$TMP/$1.ports"
 }
-# per_burst FILE: "burst packets distinct_ports port" per burst, and
-# "changes N" (bursts whose port differs from the burst before)
+# per_burst FILE: "burst packets distinct_ports port" per burst, for the
+# report (port_moves counts the changes)
 per_burst() {
 	awk '{ n[$3]++; k = $3 " " $2; if (!(k in seen)) { seen[k] = 1; d[$3]++; p[$3] = $2 } }
-	END { for (b = 0; b < 20; b++) { print "burst", b, n[b] + 0, d[b] + 0, p[b]
-		if (b && p[b] != p[b - 1]) c++ }
-	      print "changes", c + 0 }' "$1"
+	END { for (b = 0; b < 20; b++) print "burst", b, n[b] + 0, d[b] + 0, p[b] }' "$1"
 }
 # port_moves FILE GAP_US: of one flow's "time port burst" lines, in the
 # order captured: "moves N" (packets on another port than the packet

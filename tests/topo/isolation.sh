@@ -106,5 +106,5 @@ check "ethtool -S counts drop_flood_off and drop_no_vni" \
 	bash -c "ip netns exec ${P}h1 ethtool -S vtep0 | grep -E 'drop_flood_off: [1-9]' &&
 		 ip netns exec ${P}h1 ethtool -S vtep0 | grep -E 'drop_no_vni: [1-9]'"
 
-kill $MON; wait $MON 2>/dev/null || true
+monitor_stop
 topo_done

@@ -115,5 +115,5 @@ wait_for 10 '[ "$(stat h3 vtep0 drop_fdb_full)" -gt "$full_before" ]' || true
 check "learning stops at the learned limit ($((before + 3)) entries)" test "$(count_fdb)" -eq $((before + 3))
 check "and counts what it could not learn" test "$(stat h3 vtep0 drop_fdb_full)" -ge $((full_before + 7))
 
-kill $MON 2>/dev/null; wait $MON 2>/dev/null || true
+monitor_stop
 topo_done

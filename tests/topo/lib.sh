@@ -369,6 +369,14 @@ monitor_start() {
 	done
 	diag "monitor in $ns: no event of its own seen (not listening?)"
 }
+# monitor_stop [PID]: end the monitor monitor_start made (default $MON)
+# and reap it; what it wrote stays in its file
+monitor_stop() {
+	local pid=${1:-$MON}
+
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
 
 # userns_create Y|N: whether root of a user namespace may create vtep
 # devices (the module parameter; N, the default, refuses it). topo_done

@@ -196,7 +196,6 @@ check "FDB_CHANGED events carry the new owner (a replace that changed only it)" 
 # the kernel's)
 diag "owners of the learned events: ${EV[2]:-none}"
 check "the learned event is the kernel's" eval '[[ "${EV[2]:-}" =~ ^kernel( kernel)*$ ]]'
-kill "$MON" 2>/dev/null || true
-wait "$MON" 2>/dev/null || true
+monitor_stop
 
 topo_done

@@ -140,7 +140,7 @@ check "its last entry deleted, the second VNI refuses it too" \
 # 20,000 FDB_ADDED events, queued to it and not read yet a second later,
 # were counted as the entries' cost (6.12: 8,800 skbs, 258 objects an
 # entry, once the guests' slab allocator got faster than its reading).
-kill $MON 2>/dev/null; wait $MON 2>/dev/null || true
+monitor_stop
 NMEM=20000
 awk -v n="$NMEM" 'BEGIN { for (i = 0; i < n; i++)
 	printf "fdb add 0a:00:00:%02x:%02x:%02x vni 100 dst 2001:db8:1::%x:%x dev vtep6\n",

@@ -95,8 +95,7 @@ check "showconf prints the kept file again" bash -c "
 check "a second syncconf prints nothing" \
 	bash -c "out=\$($VTEPCTL -n ${P}h1 syncconf dev vtep0 $TMP/conf1 owner $OWN) && [ -z \"\$out\" ]"
 wait_for 5 "grep -q 02:00:00:00:00:63 $TMP/mon" || true
-kill "$MON" 2>/dev/null || true
-wait "$MON" 2>/dev/null || true
+monitor_stop
 grep -v 16777214 "$TMP/mon" | sed 's/^/#   mon: /'
 check "the monitor saw the changed entry and the re-added VNI" bash -c "
 	grep -q 02:00:00:00:00:62 $TMP/mon && grep -q 02:00:00:00:00:63 $TMP/mon"

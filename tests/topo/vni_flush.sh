@@ -113,7 +113,7 @@ check "VNI 100 added again starts empty" test "$(count 100)" = 0
 nq h1 "$VTEPCTL" fdb flush dev vtep0 vni 200 static
 check "a static flush of VNI 200 empties it" test "$(count 200)" = 0
 check "the device's FDB is empty" test "$(count)" = 0
-kill $MON 2>/dev/null
+monitor_stop
 if [ -n "$KP" ]; then
 	echo 0 >$T/events/kprobes/vtep_flush_walk/enable
 	echo '-:vtep_flush_walk' >>$T/kprobe_events
