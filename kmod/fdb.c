@@ -14,6 +14,8 @@
  * peer reference is dropped under the lock and the entry is freed with
  * kfree_rcu(); the peer itself is freed a grace period after its last
  * reference, so a reader still holding the old entry sees a live peer.
+ * A delete batch frees its entries and their last peers together
+ * instead, with one RCU callback for the request (bag.c).
  *
  * Ageing counts from `seen`: the last frame received from the MAC (set by
  * learning) or the last time the control plane set the entry. Transmit
@@ -27,6 +29,7 @@
 #include <net/ipv6.h>
 
 #include "vtep.h"
+#include "bag.h"
 #include "fdb.h"
 #include "learn.h"
 
@@ -85,9 +88,6 @@ void vtep_fdb_info_of(u32 vni, const u8 *mac, const struct vtep_addr *dst,
 bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 		     struct vtep_fdb_info *gone)
 {
-	struct vtep_peer *r;
-	struct vtep_vni *vni;
-
 	lockdep_assert_held(&vtep->lock);
 	if (f->flags & VTEP_FDB_LOCAL) {
 		if (rhashtable_remove_fast(&vtep->locals, &f->node,
@@ -97,34 +97,49 @@ bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 		kfree_rcu(f, rcu);
 		return true;
 	}
+	/* Not found when the VNI itself is being destroyed */
+	return vtep_fdb_unlink_bag(vtep, f,
+				   gone ? vtep_vni_lookup(vtep, f->key.vni) :
+					  NULL, gone, NULL);
+}
 
+/*
+ * Take @f, an entry of the MAC table (not a local one), out of it, as
+ * vtep_fdb_unlink() does: @vni is its VNI, whose counters go down (NULL:
+ * none to count), and the entry and its peer, when it held the last
+ * reference, go into @bag when it has room.
+ */
+bool vtep_fdb_unlink_bag(struct vtep_dev *vtep, struct vtep_fdb *f,
+			 struct vtep_vni *vni, struct vtep_fdb_info *gone,
+			 struct vtep_bag *bag)
+{
+	struct vtep_peer *r;
+
+	lockdep_assert_held(&vtep->lock);
 	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
 		return false;
 	hlist_del_init(&f->vnode);
 	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	if (f->flags & VTEP_FDB_STATIC)
 		vtep_allow_static_put(vtep, f->key.vni, r);
-	if (gone) {
+	if (gone)
 		vtep_fdb_info(f, r, f->flags, gone);
-		/* Not found when the VNI itself is being destroyed */
-		vni = vtep_vni_lookup(vtep, f->key.vni);
-		if (vni) {
-			atomic_dec(&vni->fdb_count);
-			if (!(f->flags & VTEP_FDB_STATIC))
-				atomic_dec(&vni->learned);
-		}
+	if (vni) {
+		atomic_dec(&vni->fdb_count);
+		if (!(f->flags & VTEP_FDB_STATIC))
+			atomic_dec(&vni->learned);
 	}
 	if (f->flags & VTEP_FDB_STATIC)
 		atomic_dec(&vtep->static_count);
 	else
 		atomic_dec(&vtep->learned);
-	vtep_peer_put(vtep, r);
+	vtep_peer_put_bag(vtep, r, bag);
 	atomic_dec(&vtep->fdb_count);
 	atomic_inc(&vtep->generation);
-	kfree_rcu(f, rcu);
+	if (!vtep_bag_take_fdb(bag, f))
+		kfree_rcu(f, rcu);
 	return true;
 }
-
 
 /* ---- sweeps: flush and ageing ---- */
 

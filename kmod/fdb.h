@@ -99,5 +99,9 @@ void vtep_fdb_info_of(u32 vni, const u8 *mac, const struct vtep_addr *dst,
 		      u8 type, struct vtep_fdb_info *i);
 bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 		     struct vtep_fdb_info *gone);
+struct vtep_bag;
+bool vtep_fdb_unlink_bag(struct vtep_dev *vtep, struct vtep_fdb *f,
+			 struct vtep_vni *vni, struct vtep_fdb_info *gone,
+			 struct vtep_bag *bag);
 
 #endif /* _VTEP_FDB_H */

@@ -12,6 +12,7 @@
 #include "vtep.h"
 #include "fdb.h"
 #include "scratch.h"
+#include "bag.h"
 
 /*
  * Two limits that do not meet: cfg.fdb_max caps the static entries of the
@@ -266,7 +267,66 @@ static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 }
 
 /*
- * Allocate every entry and take every peer before the lock is taken;
+ * Take every op's peer: under vtep->lock, VTEP_BATCH_CHUNK entries a hold,
+ * where a lock a new peer cost each entry before; the new peers are
+ * allocated ahead, a pool at a time, where sleeping is allowed. On an
+ * error *@bad is the entry refused.
+ */
+static int vtep_fdb_ops_peers(struct vtep_dev *vtep,
+			      const struct vtep_fdb_cfg *e,
+			      struct vtep_fdb_op *op, unsigned int n,
+			      unsigned int *bad, struct netlink_ext_ack *extack)
+{
+	struct vtep_peer_pool pool;
+	struct vtep_peer *p = NULL;
+	unsigned int i;
+	int err = 0;
+
+	pool.n = 0;
+	pool.last_new = true;
+	spin_lock_bh(&vtep->lock);
+	for (i = 0; i < n; i++) {
+		if (i && !(i % VTEP_BATCH_CHUNK)) {
+			spin_unlock_bh(&vtep->lock);
+			cond_resched();
+			spin_lock_bh(&vtep->lock);
+		}
+		/* Batches often repeat a destination: share the lookup. */
+		if (i && vtep_addr_equal(&e[i].dst, &e[i - 1].dst)) {
+			refcount_inc(&p->ref);
+		} else {
+			p = vtep_peer_get_locked(vtep, &e[i].dst, &pool);
+			if (p == ERR_PTR(-EAGAIN)) {
+				spin_unlock_bh(&vtep->lock);
+				err = vtep_peer_pool_fill(&pool, n - i);
+				spin_lock_bh(&vtep->lock);
+				if (err)
+					break;
+				p = vtep_peer_get_locked(vtep, &e[i].dst,
+							 &pool);
+			}
+			if (IS_ERR(p)) {
+				err = PTR_ERR(p);
+				if (err == -ENOSPC)
+					NL_SET_ERR_MSG(extack,
+						       "Too many peers (max-peers)");
+				break;
+			}
+		}
+		op[i].peer = p;
+		RCU_INIT_POINTER(op[i].new->peer, p);
+	}
+	if (err) {
+		*bad = i;
+		vtep_fdb_ops_put(vtep, op, n);
+	}
+	spin_unlock_bh(&vtep->lock);
+	vtep_peer_pool_drain(&pool);
+	return err;
+}
+
+/*
+ * Allocate every entry and take every peer before the batch is applied;
  * each op of @op is set here, from nothing.
  */
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
@@ -274,45 +334,25 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				struct vtep_fdb_op *op, unsigned int n,
 				unsigned int *bad, struct netlink_ext_ack *extack)
 {
-	struct vtep_peer *p, *spare = NULL;
 	unsigned int i;
-	int err = -ENOMEM;
 
 	for (i = 0; i < n; i++) {
 		op[i] = (struct vtep_fdb_op){};	/* the error path reads it */
 		op[i].new = kzalloc(sizeof(*op[i].new), GFP_KERNEL_ACCOUNT);
 		if (!op[i].new)
 			goto err;
-		/* Batches often repeat a destination: share the lookup. */
-		if (i && vtep_addr_equal(&e[i].dst, &e[i - 1].dst)) {
-			op[i].peer = op[i - 1].peer;
-			refcount_inc(&op[i].peer->ref);
-		} else {
-			p = vtep_peer_get_spare(vtep, &e[i].dst, &spare);
-			if (IS_ERR(p)) {
-				err = PTR_ERR(p);
-				if (err == -ENOSPC)
-					NL_SET_ERR_MSG(extack,
-						       "Too many peers (max-peers)");
-				goto err;
-			}
-			op[i].peer = p;
-		}
 		vtep_fdb_make_key(&op[i].new->key, e[i].vni->id, e[i].mac);
 		op[i].new->flags = VTEP_FDB_STATIC;
 		op[i].new->owner = e[i].owner;
-		RCU_INIT_POINTER(op[i].new->peer, op[i].peer);
 		op[i].new->seen = (u32)jiffies;
 	}
-	vtep_peer_spare_free(spare);
-	return 0;
+	return vtep_fdb_ops_peers(vtep, e, op, n, bad, extack);
 err:
-	vtep_peer_spare_free(spare);
 	*bad = i;
 	spin_lock_bh(&vtep->lock);
-	vtep_fdb_ops_put(vtep, op, i + 1);
+	vtep_fdb_ops_put(vtep, op, i);
 	spin_unlock_bh(&vtep->lock);
-	return err;
+	return -ENOMEM;
 }
 
 /*
@@ -444,6 +484,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		struct vtep_fdb *f;	/* found by the check, under the lock */
 		struct vtep_fdb_info info;
 	} *g;
+	struct vtep_bag *bag;
 	struct vtep_fdb_key key;
 	unsigned int i, done = 0;
 	const char *why;
@@ -454,6 +495,8 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	g = vtep_scratch_get(VTEP_SCRATCH_OPS, n, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
+	/* Each entry, and its peer if it was the last to send there */
+	bag = n > 1 ? vtep_bag_new(2 * n) : NULL;
 	spin_lock_bh(&vtep->lock);
 	for (i = 0; i < n; i++) {
 		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
@@ -470,9 +513,11 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	}
 	/* All there, and the lock held since: each goes (a MAC named twice, once). */
 	for (i = 0; i < n && !err; i++)
-		if (vtep_fdb_unlink(vtep, g[i].f, &g[done].info))
+		if (vtep_fdb_unlink_bag(vtep, g[i].f, e[i].vni, &g[done].info,
+					bag))
 			done++;
 	spin_unlock_bh(&vtep->lock);
+	vtep_bag_close(bag);
 	if (!vtep_events_wanted(vtep))
 		done = 0;
 	for (i = 0; i < done; i++) {

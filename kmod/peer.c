@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "vtep.h"
+#include "bag.h"
 
 /*
  * Peers a device keeps at no reference, for a MAC moving back (see
@@ -135,18 +136,18 @@ static struct vtep_peer *peer_find(struct vtep_dev *vtep,
 /*
  * @addr's peer: *@spare (allocated by the caller) put into the table, or
  * the peer found there in the same walk, held; *@spare is cleared when it
- * went in. At cfg.peer_max only a peer found will do (-ENOSPC). Takes
- * vtep->lock.
+ * went in. At cfg.peer_max only a peer found will do (-ENOSPC).
+ * vtep->lock held.
  */
-static struct vtep_peer *peer_insert_spare(struct vtep_dev *vtep,
-					   const struct vtep_addr *addr,
-					   struct vtep_peer **spare)
+static struct vtep_peer *peer_insert_locked(struct vtep_dev *vtep,
+					    const struct vtep_addr *addr,
+					    struct vtep_peer **spare)
 {
 	struct vtep_peer *new = *spare, *p;
 
+	lockdep_assert_held(&vtep->lock);
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
-	spin_lock_bh(&vtep->lock);
 	if (peer_room(vtep))
 		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
 						     &new->node, peer_params);
@@ -155,18 +156,23 @@ static struct vtep_peer *peer_insert_spare(struct vtep_dev *vtep,
 					   peer_params) ?: ERR_PTR(-ENOSPC);
 	if (!IS_ERR_OR_NULL(p))
 		peer_hold(vtep, p);
-	spin_unlock_bh(&vtep->lock);
 	if (p)
 		return p;
 	*spare = NULL;
 	return new;
 }
 
-/* A spare peer left unused, never in the table (or NULL) */
-void vtep_peer_spare_free(struct vtep_peer *spare)
+/* peer_insert_locked(), taking vtep->lock */
+static struct vtep_peer *peer_insert_spare(struct vtep_dev *vtep,
+					   const struct vtep_addr *addr,
+					   struct vtep_peer **spare)
 {
-	if (spare)
-		kmem_cache_free(peer_cache, spare);
+	struct vtep_peer *p;
+
+	spin_lock_bh(&vtep->lock);
+	p = peer_insert_locked(vtep, addr, spare);
+	spin_unlock_bh(&vtep->lock);
+	return p;
 }
 
 /*
@@ -199,41 +205,74 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	p = peer_insert_spare(vtep, addr, &new);  /* or another CPU's peer */
-	vtep_peer_spare_free(new);
+	if (new)			/* never in the table */
+		kmem_cache_free(peer_cache, new);
 	return p;
 }
 
 /*
- * vtep_peer_get() for a control-plane batch (process context), which asks
- * for many addresses in a row: *@spare is a peer allocated ahead, taken
- * (and the pointer cleared) when the address is new, left for the next
- * address when a peer is found.
+ * Fill @pool with up to @want zeroed peers (at most VTEP_PEER_POOL in
+ * all), allocated in one call: a batch that creates a peer an entry paid
+ * an allocation's whole path for each. Process context, no lock held.
+ */
+int vtep_peer_pool_fill(struct vtep_peer_pool *pool, unsigned int want)
+{
+	unsigned int k = min_t(unsigned int, want, VTEP_PEER_POOL - pool->n);
+
+	if (!k)
+		return 0;
+	if (!kmem_cache_alloc_bulk(peer_cache, GFP_KERNEL | __GFP_ZERO, k,
+				   (void **)&pool->p[pool->n]))
+		return -ENOMEM;
+	pool->n += k;
+	return 0;
+}
+
+/* Free what is left in @pool: peers never in the table */
+void vtep_peer_pool_drain(struct vtep_peer_pool *pool)
+{
+	if (pool->n)
+		kmem_cache_free_bulk(peer_cache, pool->n, (void **)pool->p);
+	pool->n = 0;
+}
+
+/*
+ * vtep_peer_get() for a control-plane batch, with vtep->lock held: the
+ * peer of @addr held, a new one taken from @pool, or ERR_PTR(-EAGAIN)
+ * when @addr is new and @pool is empty (the caller lets go of the lock,
+ * refills it and asks again), -ENOSPC past cfg.peer_max, or the table's
+ * refusal.
  *
  * Which walk of the table comes first follows the last address: after a
- * new one (or at the start) the spare is inserted, or the peer there
- * found, in one walk, where vtep_peer_get() takes two walks and two holds
- * of the lock for a new peer, so a load with a destination an entry pays
- * one; after a peer found (the spare left), a plain lookup comes first,
- * without the bucket lock an insert takes, so a load over a few
- * destinations pays what it did. The caller frees what is left with
- * vtep_peer_spare_free().
+ * new one (or at the start) a pooled peer is inserted, or the peer there
+ * found, in one walk, where a lookup and then an insert take two, so a
+ * load with a destination an entry pays one; after a peer found, a plain
+ * lookup comes first, without the bucket lock an insert takes, so a load
+ * over a few destinations pays what it did.
  */
-struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
-				      const struct vtep_addr *addr,
-				      struct vtep_peer **spare)
+struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,
+				       const struct vtep_addr *addr,
+				       struct vtep_peer_pool *pool)
 {
-	struct vtep_peer *p;
+	struct vtep_peer *p, **spare;
 
-	if (*spare) {
-		p = peer_find(vtep, addr);
-		if (p)
+	lockdep_assert_held(&vtep->lock);
+	if (!pool->last_new || !pool->n) {
+		p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
+		if (p) {
+			peer_hold(vtep, p);
+			pool->last_new = false;
 			return p;
-	} else {
-		*spare = kmem_cache_zalloc(peer_cache, GFP_KERNEL);
-		if (!*spare)
-			return ERR_PTR(-ENOMEM);
+		}
+		if (!pool->n)
+			return ERR_PTR(-EAGAIN);
 	}
-	return peer_insert_spare(vtep, addr, spare);
+	spare = &pool->p[pool->n - 1];
+	p = peer_insert_locked(vtep, addr, spare);
+	pool->last_new = !*spare;
+	if (!*spare)
+		pool->n--;		/* it went in */
+	return p;
 }
 
 /*
@@ -244,11 +283,26 @@ struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
  */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p)
 {
+	vtep_peer_put_bag(vtep, p, NULL);
+}
+
+/* vtep_peer_put(), the peer freed with @bag's others when it has room */
+void vtep_peer_put_bag(struct vtep_dev *vtep, struct vtep_peer *p,
+		       struct vtep_bag *bag)
+{
 	lockdep_assert_held(&vtep->lock);
 	if (!refcount_dec_and_test(&p->ref))
 		return;
 	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
-	call_rcu(&p->rcu, peer_free_rcu);
+	if (!vtep_bag_take_peer(bag, p))
+		call_rcu(&p->rcu, peer_free_rcu);
+}
+
+/* Free @n peers at @p, after their grace period (bag.c) */
+void vtep_peer_free_bulk(size_t n, void **p)
+{
+	if (n)
+		kmem_cache_free_bulk(peer_cache, n, p);
 }
 
 /*

@@ -15,13 +15,24 @@ void vtep_peer_free(struct vtep_dev *vtep);	/* priv_destructor */
 /* ERR_PTR(-ENOMEM), or -ENOSPC for a new peer past cfg.peer_max */
 struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 				const struct vtep_addr *addr, gfp_t gfp);
-/* the same for a batch, with a peer allocated ahead (process context) */
-struct vtep_peer *vtep_peer_get_spare(struct vtep_dev *vtep,
-				      const struct vtep_addr *addr,
-				      struct vtep_peer **spare);
-void vtep_peer_spare_free(struct vtep_peer *spare);
+/* the same for a batch, under vtep->lock, with peers allocated ahead */
+#define VTEP_PEER_POOL	32
+struct vtep_peer_pool {
+	unsigned int n;			/* p[0, n) allocated, not in use */
+	bool last_new;			/* the last address asked was new */
+	struct vtep_peer *p[VTEP_PEER_POOL];
+};
+int vtep_peer_pool_fill(struct vtep_peer_pool *pool, unsigned int want);
+void vtep_peer_pool_drain(struct vtep_peer_pool *pool);
+struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,
+				       const struct vtep_addr *addr,
+				       struct vtep_peer_pool *pool);
 /* with vtep->lock held: the last put unhashes the peer under that lock */
 void vtep_peer_put(struct vtep_dev *vtep, struct vtep_peer *p);
+struct vtep_bag;
+void vtep_peer_put_bag(struct vtep_dev *vtep, struct vtep_peer *p,
+		       struct vtep_bag *bag);
+void vtep_peer_free_bulk(size_t n, void **p);
 void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p);
 void vtep_peer_reap(struct vtep_dev *vtep);
 struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,

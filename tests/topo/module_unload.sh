@@ -29,7 +29,24 @@ check "devices created in three namespaces" bash -ec '
 	ip -n vtep-ua link set vtep0 up
 	ip -n vtep-ub link add vtep0 type vtep; ip -n vtep-ub link set vtep0 up
 	ip -n vtep-ub link add vtep1 type vtep'
+# A delete batch frees its entries and the peers they held together, a
+# grace period later (kmod/bag.c): rmmod right after it must still find
+# every one of them freed before the peer cache goes ("Objects remaining
+# in vtep_peer" would be a leak, or a use after free).
+VTEPCTL=${VTEPCTL:-userspace/vtepctl}
+awk 'BEGIN { for (i = 1; i <= 2000; i++)
+	printf "fdb add 02:00:00:00:%02x:%02x vni 100 dst 198.51.100.%d dev vtep-u1\n",
+		int(i / 256), i % 256, i % 250 + 1 }' >/tmp/vtep-unload.add
+sed 's/^fdb add \([^ ]*\) vni 100 dst [^ ]*/fdb del \1 vni 100/' /tmp/vtep-unload.add >/tmp/vtep-unload.del
+check "a batch of 2,000 entries to 250 peers loads, and its delete succeeds" bash -ec "
+	$VTEPCTL link set vtep-u1 local 192.0.2.1
+	$VTEPCTL vni add 100 dev vtep-u1 untagged
+	$VTEPCTL -batch /tmp/vtep-unload.add
+	$VTEPCTL -batch /tmp/vtep-unload.del
+	$VTEPCTL link show vtep-u1 | grep -q ' vnis 1 fdb 0\$'"
 check "rmmod vtep with devices in use succeeds" rmmod vtep
+check "rmmod right after the delete leaves no peer or entry behind" \
+	bash -c '! dmesg | grep -E "Objects remaining|still has objects"'
 check "rmmod removed the devices of the initial namespace" bash -c '! ip link show vtep-u0'
 check "rmmod removed the devices of other namespaces" bash -c \
 	'! ip -n vtep-ua link show vtep0 && ! ip -n vtep-ub link show vtep1'
