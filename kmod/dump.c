@@ -412,11 +412,11 @@ int vtep_dump_slots(struct sk_buff *skb, struct netlink_callback *cb)
  * under RCU. The cursor stays on an entry that does not fit, so nothing
  * is skipped or sent twice while the table holds still. When it does not,
  * the generation moves (every insert and removal bumps it) and the
- * messages say so; a resize moves the entries to a new table without
- * that, and is caught by the table's identity and its future_tbl, before
- * and after the walk (a resize may start, or end, while this message is
- * written): entries already in the future table are not in this one, so
- * the dump is flagged, and the reader dumps again.
+ * messages say so; a resize moves the entries to a new array without
+ * that, and is caught by the table's count of resizes and its array's
+ * future, before and after the walk (a resize may start, or end, while
+ * this message is written): entries already in the new array are not in
+ * this one, so the dump is flagged, and the reader dumps again.
  *
  * At most DUMP_BUDGET buckets and entries are visited; false if the walk
  * stopped before the end of the table (full message or budget spent).
@@ -426,29 +426,32 @@ static bool fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct vtep_dump *d = vtep_dump_ctx(cb);
 	unsigned int budget = DUMP_BUDGET;
-	struct bucket_table *tbl;
-	struct rhash_head *pos;
+	/* the array, then the count of resizes (read after: see htab.c) */
+	struct vtep_hbkt *tbl = rcu_dereference(vtep->fdb.tbl);
+	unsigned long id = (unsigned long)READ_ONCE(vtep->fdb.resizes) + 1;
+	struct vtep_hnode *pos;
 	struct vtep_fdb *f;
 	struct vtep_fdb_info s;
 	bool done = false;
 	u32 i;
 
-	tbl = rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb);
-	if (d->tbl != (unsigned long)tbl) {
-		/* Another table than the last message walked: start over. */
+	if (d->tbl != id) {
+		/* Another array than the last message walked: start over. */
 		if (d->tbl)
 			d->moved = true;
-		d->tbl = (unsigned long)tbl;
+		d->tbl = id;
 		d->pos = 0;
 		d->sub = 0;
 	}
-	if (rcu_access_pointer(tbl->future_tbl))
-		d->moved = true;	/* entries leaving for a new table */
-	for (; d->pos < tbl->size; d->pos++, d->sub = 0) {
+	if (rcu_access_pointer(tbl->future))
+		d->moved = true;	/* entries leaving for a new array */
+	for (; d->pos <= tbl->mask; d->pos++, d->sub = 0) {
 		if (!budget--)
 			goto out;
 		i = 0;
-		rht_for_each_entry_rcu(f, pos, tbl, d->pos, node) {
+		for (pos = rcu_dereference(tbl->b[d->pos]); pos;
+		     pos = rcu_dereference(pos->next)) {
+			f = container_of(pos, struct vtep_fdb, node);
 			if (i++ < d->sub)
 				continue;
 			if (!budget--)
@@ -469,8 +472,9 @@ static bool fdb_walk(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	done = true;
 out:
-	if (rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb) != tbl ||
-	    rcu_access_pointer(tbl->future_tbl))
+	smp_rmb();	/* the chains walked, then the count of resizes */
+	if (READ_ONCE(vtep->fdb.resizes) + 1UL != id ||
+	    rcu_access_pointer(tbl->future))
 		d->moved = true;
 	return done;
 }

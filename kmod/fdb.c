@@ -5,7 +5,8 @@
  * entries' removal, flushes, ageing and teardown; fdb_batch.c applies the
  * control plane's batches, learn.c learning and the local MAC table.
  *
- * Both are rhashtables of struct vtep_fdb read under RCU by the datapath.
+ * Both are tables of struct vtep_fdb (htab.c) read under RCU by the
+ * datapath.
  * Every insert, removal and change of an entry's peer or flags happens
  * under vtep->lock; the one write done without it is the refresh of `seen`
  * by learning, a single word that the ageing sweep re-reads under the lock.
@@ -23,7 +24,6 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/memcontrol.h>
-#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
@@ -90,8 +90,7 @@ bool vtep_fdb_unlink(struct vtep_dev *vtep, struct vtep_fdb *f,
 {
 	lockdep_assert_held(&vtep->lock);
 	if (f->flags & VTEP_FDB_LOCAL) {
-		if (rhashtable_remove_fast(&vtep->locals, &f->node,
-					   vtep_fdb_params))
+		if (!vtep_fdb_remove(&vtep->locals, f))
 			return false;
 		atomic_dec(&vtep->local_count);
 		kfree_rcu(f, rcu);
@@ -116,7 +115,7 @@ bool vtep_fdb_unlink_bag(struct vtep_dev *vtep, struct vtep_fdb *f,
 	struct vtep_peer *r;
 
 	lockdep_assert_held(&vtep->lock);
-	if (rhashtable_remove_fast(&vtep->fdb, &f->node, vtep_fdb_params))
+	if (!vtep_fdb_remove(&vtep->fdb, f))
 		return false;
 	hlist_del_init(&f->vnode);
 	r = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
@@ -163,7 +162,7 @@ static bool vtep_fdb_type_match(const struct vtep_fdb *f, u8 type, int owner)
 }
 
 struct vtep_sweep {
-	struct rhashtable *ht;
+	struct vtep_htab *ht;
 	u32 vni;		/* 0: every VNI */
 	u8 type;		/* enum vtep_fdb_type, for a flush */
 	int owner;		/* of a flush, or VTEP_OWNER_ANY */
@@ -173,8 +172,12 @@ struct vtep_sweep {
 	bool teardown;		/* the device goes: no VNI counts, no events */
 };
 
-/* Whether @f goes; re-checked under vtep->lock before it does. */
-static bool vtep_sweep_match(const struct vtep_sweep *s,
+/*
+ * Whether @f goes; re-checked under vtep->lock before it does. Not
+ * inlined: tests/topo/ageing_walk.sh counts the entries a walk looks at
+ * with a kprobe here.
+ */
+static noinline bool vtep_sweep_match(const struct vtep_sweep *s,
 			     const struct vtep_fdb *f)
 {
 	if (s->vni && f->key.vni != s->vni)
@@ -207,32 +210,62 @@ static bool vtep_sweep_one(struct vtep_dev *vtep, const struct vtep_sweep *s,
 }
 
 /*
+ * Visit bucket @i of @t, removing what matches; RCU held. An entry
+ * removed keeps its next pointer, so the walk goes on from it.
+ */
+static unsigned int vtep_sweep_bucket(struct vtep_dev *vtep,
+				      const struct vtep_sweep *s,
+				      struct vtep_hbkt *t, u32 i,
+				      unsigned int *visited)
+{
+	unsigned int removed = 0;
+	struct vtep_hnode *pos;
+
+	for (pos = rcu_dereference(t->b[i]); pos;
+	     pos = rcu_dereference(pos->next)) {
+		if (vtep_sweep_one(vtep, s,
+				   container_of(pos, struct vtep_fdb, node)))
+			removed++;
+		++*visited;
+	}
+	return removed;
+}
+
+/*
  * One pass over s->ht, removing what matches. The walk lets go of RCU and
- * reschedules every VTEP_SWEEP_BATCH entries, so a table of millions never
- * holds up the CPU. Returns how many entries went.
+ * reschedules every VTEP_SWEEP_BATCH entries (at a bucket's end), so a
+ * table of millions never holds up the CPU. While the table is resized
+ * it walks the old array and then the new one, where entries it had not
+ * reached may have moved; an array replaced while RCU was let go sends
+ * the walk back to the start of the table's new one (what it visits twice
+ * is matched twice, and goes once). Returns how many entries went.
  */
 static unsigned int vtep_sweep_pass(struct vtep_dev *vtep,
 				    const struct vtep_sweep *s)
 {
-	struct rhashtable_iter iter;
 	unsigned int removed = 0, visited = 0;
-	struct vtep_fdb *f;
+	struct vtep_hbkt *first, *t, *cur;
+	u32 i;
 
-	rhashtable_walk_enter(s->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((f = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(f))
-			continue;	/* -EAGAIN: resized, walk goes on */
-		if (vtep_sweep_one(vtep, s, f))
-			removed++;
-		if (++visited % VTEP_SWEEP_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
+	rcu_read_lock();
+restart:
+	first = rcu_dereference(s->ht->tbl);
+	for (t = first; t; t = rcu_dereference(t->future)) {
+		for (i = 0; i <= t->mask; i++) {
+			removed += vtep_sweep_bucket(vtep, s, t, i, &visited);
+			if (visited < VTEP_SWEEP_BATCH)
+				continue;
+			visited = 0;
+			rcu_read_unlock();
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			rcu_read_lock();
+			/* @first still the table's, or @t become it */
+			cur = rcu_dereference(s->ht->tbl);
+			if (cur != first && cur != t)
+				goto restart;
 		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	rcu_read_unlock();
 	return removed;
 }
 
@@ -392,6 +425,12 @@ void vtep_fdb_ageing_stop(struct vtep_dev *vtep)
 
 /* ---- setup and teardown ---- */
 
+/* An entry's hash, for the table's resizes */
+static u32 vtep_fdb_node_hash(const struct vtep_hnode *n, u32 seed)
+{
+	return vtep_fdb_hash(&container_of(n, struct vtep_fdb, node)->key, seed);
+}
+
 int vtep_fdb_init(struct vtep_dev *vtep)
 {
 	int err;
@@ -401,7 +440,7 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 	/* The owner took the padding byte after the flags: the key's end. */
 	BUILD_BUG_ON(offsetof(struct vtep_fdb, owner) + 1 !=
 		     offsetof(struct vtep_fdb, seen));
-	/* Packed: vtep_fdb_hashfn() reads the MAC at offset 4. */
+	/* Packed: vtep_fdb_hash() reads the MAC at offset 4. */
 	BUILD_BUG_ON(sizeof(struct vtep_fdb_key) != sizeof(u32) + ETH_ALEN);
 
 	atomic_set(&vtep->fdb_count, 0);
@@ -418,10 +457,10 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 				      GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vtep->seen)
 		return -ENOMEM;
-	err = rhashtable_init(&vtep->fdb, &vtep_fdb_params);
+	err = vtep_htab_init(&vtep->fdb, &vtep->lock, vtep_fdb_node_hash);
 	if (err)
 		goto err_free_seen;
-	err = rhashtable_init(&vtep->locals, &vtep_fdb_params);
+	err = vtep_htab_init(&vtep->locals, &vtep->lock, vtep_fdb_node_hash);
 	if (err)
 		goto err_destroy_fdb;
 	/*
@@ -434,7 +473,7 @@ int vtep_fdb_init(struct vtep_dev *vtep)
 	return 0;
 
 err_destroy_fdb:
-	rhashtable_destroy(&vtep->fdb);
+	vtep_htab_destroy(&vtep->fdb);
 err_free_seen:
 	free_percpu(vtep->seen);
 	return err;
@@ -457,10 +496,10 @@ void vtep_fdb_uninit(struct vtep_dev *vtep)
 	ASSERT_RTNL();
 	cancel_delayed_work_sync(&vtep->ageing);
 	/* Nothing adds entries any more, so this ends. */
-	while (atomic_read(&vtep->fdb.nelems))
+	while (vtep_htab_count(&vtep->fdb))
 		vtep_sweep_pass(vtep, &s);
 	s.ht = &vtep->locals;
-	while (atomic_read(&vtep->locals.nelems))
+	while (vtep_htab_count(&vtep->locals))
 		vtep_sweep_pass(vtep, &s);
 	vtep_peer_reap(vtep);
 }
@@ -472,10 +511,8 @@ void vtep_fdb_uninit(struct vtep_dev *vtep)
  */
 void vtep_fdb_free(struct vtep_dev *vtep)
 {
-	WARN_ON_ONCE(atomic_read(&vtep->fdb.nelems) ||
-		     atomic_read(&vtep->locals.nelems));
-	rhashtable_destroy(&vtep->fdb);
-	rhashtable_destroy(&vtep->locals);
+	vtep_htab_destroy(&vtep->fdb);
+	vtep_htab_destroy(&vtep->locals);
 	free_percpu(vtep->seen);
 	mem_cgroup_put(vtep->memcg);
 }

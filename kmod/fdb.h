@@ -9,44 +9,84 @@
 
 #include <linux/etherdevice.h>	/* and get_unaligned() */
 #include <linux/jhash.h>
-#include <linux/rhashtable.h>
 
 #include "vtep.h"
 
 /*
  * A key's hash: Jenkins' mix of three words (the VNI, the MAC's halves),
- * keyed by the table's seed as rhashtable's default is, but inline and on
- * words. The default for a 10-byte key, jhash() over bytes out of line and
- * then memcmp(), cost ~110 instructions a lookup, and a transmitted frame
- * looks up two tables (`make bench-insns`).
+ * keyed by the table's seed, inline and on words. jhash() over the
+ * 10-byte key's bytes out of line and then memcmp() cost ~110
+ * instructions a lookup, and a transmitted frame looks up two tables
+ * (`make bench-insns`).
  */
-static inline u32 vtep_fdb_hashfn(const void *data, u32 len, u32 seed)
+static inline u32 vtep_fdb_hash(const struct vtep_fdb_key *k, u32 seed)
 {
-	const struct vtep_fdb_key *k = data;
-
 	return jhash_3words(k->vni, get_unaligned((const u32 *)k->mac),
 			    get_unaligned((const u16 *)(k->mac + 4)), seed);
 }
 
-/* 0 when @obj's key is @arg's */
-static inline int vtep_fdb_cmpfn(struct rhashtable_compare_arg *arg,
-				 const void *obj)
+static inline bool vtep_fdb_key_equal(const struct vtep_fdb_key *a,
+				      const struct vtep_fdb_key *b)
 {
-	const struct vtep_fdb_key *k = arg->key;
-	const struct vtep_fdb *f = obj;
-
-	return f->key.vni != k->vni ||
-	       !ether_addr_equal_unaligned(f->key.mac, k->mac);
+	return a->vni == b->vni && ether_addr_equal_unaligned(a->mac, b->mac);
 }
 
-static const struct rhashtable_params vtep_fdb_params = {
-	.head_offset		= offsetof(struct vtep_fdb, node),
-	.key_offset		= offsetof(struct vtep_fdb, key),
-	.key_len		= sizeof(struct vtep_fdb_key),	/* 10 */
-	.automatic_shrinking	= true,
-	.hashfn			= vtep_fdb_hashfn,
-	.obj_cmpfn		= vtep_fdb_cmpfn,
-};
+/* The entry of @tab with @key (hash @h), or NULL: RCU, or the lock held */
+static inline struct vtep_fdb *vtep_fdb_find_h(struct vtep_htab *tab,
+					       const struct vtep_fdb_key *key,
+					       u32 h)
+{
+	struct vtep_hbkt *t = vtep_htab_deref(tab, tab->tbl);
+	struct vtep_hnode *pos;
+
+	do {
+		for (pos = vtep_htab_deref(tab, t->b[h & t->mask]); pos;
+		     pos = vtep_htab_deref(tab, pos->next)) {
+			struct vtep_fdb *f;
+
+			f = container_of(pos, struct vtep_fdb, node);
+			if (vtep_fdb_key_equal(&f->key, key))
+				return f;
+		}
+	} while ((t = vtep_hbkt_next(tab, t)));
+	return NULL;
+}
+
+static inline struct vtep_fdb *vtep_fdb_find(struct vtep_htab *tab,
+					     const struct vtep_fdb_key *key)
+{
+	return vtep_fdb_find_h(tab, key, vtep_fdb_hash(key, tab->seed));
+}
+
+/*
+ * Insert @f into @tab unless an entry has its key: that entry then, else
+ * NULL (@f went in). vtep->lock held.
+ */
+static inline struct vtep_fdb *vtep_fdb_insert(struct vtep_htab *tab,
+					       struct vtep_fdb *f)
+{
+	u32 h = vtep_fdb_hash(&f->key, tab->seed);
+	struct vtep_fdb *old = vtep_fdb_find_h(tab, &f->key, h);
+
+	if (!old)
+		vtep_htab_insert(tab, &f->node, h);
+	return old;
+}
+
+/* Take @f out of @tab; false if it was not there. vtep->lock held. */
+static inline bool vtep_fdb_remove(struct vtep_htab *tab, struct vtep_fdb *f)
+{
+	return vtep_htab_remove(tab, &f->node,
+				vtep_fdb_hash(&f->key, tab->seed));
+}
+
+/* @new (@old's key) in @old's place, in one pointer write. vtep->lock held. */
+static inline bool vtep_fdb_replace(struct vtep_htab *tab, struct vtep_fdb *old,
+				    struct vtep_fdb *new)
+{
+	return vtep_htab_replace(tab, &old->node, &new->node,
+				 vtep_fdb_hash(&old->key, tab->seed));
+}
 
 static inline void vtep_fdb_make_key(struct vtep_fdb_key *key, u32 vni,
 				     const u8 *mac)
@@ -68,7 +108,7 @@ static inline struct vtep_fdb *vtep_fdb_lookup(struct vtep_dev *vtep, u32 vni,
 	struct vtep_fdb_key key;
 
 	vtep_fdb_make_key(&key, vni, mac);
-	return rhashtable_lookup(&vtep->fdb, &key, vtep_fdb_params);
+	return vtep_fdb_find(&vtep->fdb, &key);
 }
 
 /*

@@ -73,8 +73,7 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 		if (o->ev)
 			vtep_allow_static_put(vtep, e[n].vni->id, p);
 		if (o->ev == VTEP_EVENT_FDB_ADDED) {
-			rhashtable_remove_fast(&vtep->fdb, &o->f->node,
-					       vtep_fdb_params);
+			vtep_fdb_remove(&vtep->fdb, o->f);
 			hlist_del_init(&o->f->vnode);
 			atomic_dec(&vtep->fdb_count);
 			atomic_dec(&vtep->static_count);
@@ -83,10 +82,8 @@ static void vtep_fdb_ops_undo(struct vtep_dev *vtep,
 			kfree_rcu(o->f, rcu);
 		} else if (o->ev == VTEP_EVENT_FDB_CHANGED) {
 			/* The entry as it was, back in its place, whole */
-			WARN_ON_ONCE(rhashtable_replace_fast(&vtep->fdb,
-							     &o->f->node,
-							     &o->was->node,
-							     vtep_fdb_params));
+			WARN_ON_ONCE(!vtep_fdb_replace(&vtep->fdb, o->f,
+						       o->was));
 			hlist_replace_rcu(&o->f->vnode, &o->was->vnode);
 			if (!(o->was->flags & VTEP_FDB_STATIC)) {
 				atomic_dec(&vtep->static_count);
@@ -141,11 +138,9 @@ static int vtep_fdb_op_update(struct vtep_dev *vtep,
 	 * with the old flags. The old one waits for the commit (or goes
 	 * back on an undo).
 	 */
-	err = rhashtable_replace_fast(&vtep->fdb, &f->node, &o->new->node,
-				      vtep_fdb_params);
-	if (err) {
+	if (WARN_ON_ONCE(!vtep_fdb_replace(&vtep->fdb, f, o->new))) {
 		vtep_allow_static_put(vtep, e->vni->id, o->peer);
-		return err;
+		return -ENOENT;
 	}
 	hlist_replace_rcu(&f->vnode, &o->new->vnode);
 	if (learned) {
@@ -173,15 +168,10 @@ static int vtep_fdb_op_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 {
 	struct vtep_fdb *f;
 
-	f = rhashtable_lookup_get_insert_fast(&vtep->fdb, &o->new->node,
-					      vtep_fdb_params);
+	f = vtep_fdb_insert(&vtep->fdb, o->new);
 	if (f) {
 		vtep_allow_static_put(vtep, e->vni->id, o->peer);
-		if (!IS_ERR(f))
-			return vtep_fdb_op_update(vtep, e, o, f, replace,
-						  extack);
-		NL_SET_ERR_MSG(extack, "Cannot insert the FDB entry");
-		return PTR_ERR(f);
+		return vtep_fdb_op_update(vtep, e, o, f, replace, extack);
 	}
 	hlist_add_head(&o->new->vnode, &e->vni->fdb_list);
 	atomic_inc(&vtep->fdb_count);
@@ -199,9 +189,8 @@ static int vtep_fdb_op_add(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
  * held.
  *
  * Most entries of a load are new, so the entry is counted for the
- * allow-list first and then inserted, or the one there found, in one walk
- * of the table (two walks, and during a resize four, each a hash and a
- * bucket touched, when it was looked up before the insert). At max-fdb,
+ * allow-list first and then inserted, or the one there found, with one
+ * hash of its key. At max-fdb,
  * or when the count is refused, only an update can pass: the MAC is
  * looked up, so an existing entry is still updated, or refused as one.
  */
@@ -218,7 +207,7 @@ static int vtep_fdb_op_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e
 		if (!err)
 			return vtep_fdb_op_add(vtep, e, o, replace, extack);
 	}
-	f = rhashtable_lookup_fast(&vtep->fdb, &o->new->key, vtep_fdb_params);
+	f = vtep_fdb_find(&vtep->fdb, &o->new->key);
 	if (f)
 		return vtep_fdb_op_update(vtep, e, o, f, replace, extack);
 	return full ? vtep_fdb_full(extack) : err;
@@ -242,11 +231,12 @@ static void batch_pause(struct vtep_dev *vtep, bool wait)
 }
 
 /*
- * One entry of a batch. The table refuses an insert while it grows
- * (-EBUSY), or when it cannot grow without sleeping (-ENOMEM): its worker
- * resizes it, in process context, once the lock is let go. So the lock
- * is let go and the insert tried again, VTEP_BATCH_RETRIES times in all
- * for the batch.
+ * One entry of a batch. The MAC table takes every insert, but the
+ * allow-list's (an rhashtable) refuses one while it grows (-EBUSY), or
+ * when it cannot grow without sleeping (-ENOMEM), and its spare entry may
+ * be gone (-ENOMEM): its worker resizes it, and the spare is refilled,
+ * in process context, once the lock is let go. So the lock is let go and
+ * the entry tried again, VTEP_BATCH_RETRIES times in all for the batch.
  */
 static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 			  struct vtep_fdb_op *op, bool replace,
@@ -266,6 +256,29 @@ static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	}
 }
 
+/* Entries a load may have the table sized for ahead, without max-fdb */
+#define VTEP_FDB_EXPECT_MAX	(1U << 22)
+
+/*
+ * A load of @n entries more is coming (VTEP_A_FDB_EXPECT): size the MAC
+ * table for them now, once, where it would double its way there, moving
+ * every entry each time. Capped by the room under cfg.fdb_max (a device
+ * of a user namespace always has one) and by VTEP_FDB_EXPECT_MAX; the
+ * table's array is charged to the request's sender. Out of memory, the
+ * table grows as it fills, as without the hint. Process context.
+ */
+static void vtep_fdb_reserve(struct vtep_dev *vtep, u32 n)
+{
+	u32 max = READ_ONCE(vtep->cfg.fdb_max);
+	u32 have = atomic_read(&vtep->static_count);
+
+	if (max)
+		n = min(n, max > have ? max - have : 0);
+	n = min(n, VTEP_FDB_EXPECT_MAX);
+	if (n)
+		vtep_htab_reserve(&vtep->fdb, n);
+}
+
 /*
  * Take every op's peer: under vtep->lock, VTEP_BATCH_CHUNK entries a hold,
  * where a lock a new peer cost each entry before; the new peers are
@@ -275,7 +288,8 @@ static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 static int vtep_fdb_ops_peers(struct vtep_dev *vtep,
 			      const struct vtep_fdb_cfg *e,
 			      struct vtep_fdb_op *op, unsigned int n,
-			      unsigned int *bad, struct netlink_ext_ack *extack)
+			      unsigned int *made, unsigned int *bad,
+			      struct netlink_ext_ack *extack)
 {
 	struct vtep_peer_pool pool;
 	struct vtep_peer *p = NULL;
@@ -283,7 +297,7 @@ static int vtep_fdb_ops_peers(struct vtep_dev *vtep,
 	int err = 0;
 
 	pool.n = 0;
-	pool.last_new = true;
+	pool.made = 0;
 	spin_lock_bh(&vtep->lock);
 	for (i = 0; i < n; i++) {
 		if (i && !(i % VTEP_BATCH_CHUNK)) {
@@ -322,6 +336,7 @@ static int vtep_fdb_ops_peers(struct vtep_dev *vtep,
 	}
 	spin_unlock_bh(&vtep->lock);
 	vtep_peer_pool_drain(&pool);
+	*made = pool.made;
 	return err;
 }
 
@@ -332,7 +347,8 @@ static int vtep_fdb_ops_peers(struct vtep_dev *vtep,
 static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 				const struct vtep_fdb_cfg *e,
 				struct vtep_fdb_op *op, unsigned int n,
-				unsigned int *bad, struct netlink_ext_ack *extack)
+				unsigned int *made, unsigned int *bad,
+				struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 
@@ -346,7 +362,7 @@ static int vtep_fdb_ops_prepare(struct vtep_dev *vtep,
 		op[i].new->owner = e[i].owner;
 		op[i].new->seen = (u32)jiffies;
 	}
-	return vtep_fdb_ops_peers(vtep, e, op, n, bad, extack);
+	return vtep_fdb_ops_peers(vtep, e, op, n, made, bad, extack);
 err:
 	*bad = i;
 	spin_lock_bh(&vtep->lock);
@@ -361,6 +377,8 @@ err:
  * event); so does a static one with @replace (no event when nothing
  * changed), without it -EEXIST. -ENOSPC at cfg.fdb_max static entries or
  * cfg.peer_max peers. On an error *bad is the index of the refused entry.
+ * @expect, when not 0, is how many entries the load brings from this
+ * batch on (VTEP_A_FDB_EXPECT): the tables are sized for them first.
  *
  * The batch is applied under vtep->lock in chunks of VTEP_BATCH_CHUNK
  * entries, the lock let go between them, so bottom halves are never off
@@ -368,8 +386,8 @@ err:
  * out. Each entry's check and add are one hold of the lock, so learning
  * cannot slip an entry in between; between chunks learning and ageing
  * run, and touch only learned entries, which a later entry of the batch
- * replaces as it would have anyway. An entry the table refuses for now
- * (growing) is tried again after a pause; the allow-list's entries are
+ * replaces as it would have anyway. An entry the allow-list refuses for
+ * now (growing) is tried again after a pause; the allow-list's entries are
  * allocated between chunks (vtep_allow_reserve()), where allocating may
  * sleep, so no transient allocation failure ends a batch.
  *
@@ -383,12 +401,12 @@ err:
  * unicast MAC, a unicast destination of the device's family.
  */
 int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		       unsigned int n, bool replace, unsigned int *bad,
-		       struct netlink_ext_ack *extack)
+		       unsigned int n, bool replace, u32 expect,
+		       unsigned int *bad, struct netlink_ext_ack *extack)
 {
+	unsigned int i, made, peers, tries = 0;
 	struct vtep_fdb_info info;
 	struct vtep_fdb_op *op;
-	unsigned int i, tries = 0;
 	int err;
 
 	ASSERT_RTNL();
@@ -396,9 +414,22 @@ int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	op = vtep_scratch_get(VTEP_SCRATCH_OPS, n, sizeof(*op));	/* not zeroed */
 	if (!op)
 		return -ENOMEM;
-	err = vtep_fdb_ops_prepare(vtep, e, op, n, bad, extack);
+	if (expect)
+		vtep_fdb_reserve(vtep, expect);
+	peers = vtep_htab_count(&vtep->peers);
+	err = vtep_fdb_ops_prepare(vtep, e, op, n, &made, bad, extack);
 	if (err)
 		goto out_free;
+	/*
+	 * Most of these entries brought a peer of their own, though the
+	 * device had peers enough for all of them before (so not a load's
+	 * first message, where a load over a thousand destinations looks
+	 * the same): so will the rest of the load, in that share, and the
+	 * peers' table takes their number once too.
+	 */
+	if (expect > n && made > n / 2 && peers >= n)
+		vtep_peer_reserve(vtep, (u32)div_u64((u64)(expect - n) * made,
+						     n));
 
 	vtep_allow_reserve(vtep);
 	spin_lock_bh(&vtep->lock);
@@ -500,8 +531,7 @@ int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	spin_lock_bh(&vtep->lock);
 	for (i = 0; i < n; i++) {
 		vtep_fdb_make_key(&key, e[i].vni->id, e[i].mac);
-		g[i].f = rhashtable_lookup_fast(&vtep->fdb, &key,
-						vtep_fdb_params);
+		g[i].f = vtep_fdb_find(&vtep->fdb, &key);
 		why = vtep_fdb_del_refused(vtep, g[i].f, &e[i]);
 		if (why) {
 			if (extack)	/* NL_SET_ERR_MSG() takes literals */

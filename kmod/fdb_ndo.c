@@ -182,7 +182,7 @@ int vtep_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 		return -EOPNOTSUPP;
 	}
 	e.match_dst = false;
-	return vtep_fdb_add_batch(vtep, &e, 1, flags & NLM_F_REPLACE, &bad,
+	return vtep_fdb_add_batch(vtep, &e, 1, flags & NLM_F_REPLACE, 0, &bad,
 				  extack);
 }
 
@@ -259,9 +259,9 @@ int vtep_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	u32 seq = cb->nlh->nlmsg_seq;
 	struct vtep_vni_remote *vr;
-	struct bucket_table *tbl;
+	struct vtep_hbkt *tbl;
 	struct vtep_fdb_info s;
-	struct rhash_head *pos;
+	struct vtep_hnode *pos;
 	struct vtep_fdb *f;
 	int err = 0;
 	u16 v;
@@ -289,9 +289,11 @@ int vtep_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			(*idx)++;
 		}
 	}
-	tbl = rht_dereference_rcu(vtep->fdb.tbl, &vtep->fdb);
-	for (b = 0; b < tbl->size && !err; b++) {
-		rht_for_each_entry_rcu(f, pos, tbl, b, node) {
+	tbl = rcu_dereference(vtep->fdb.tbl);
+	for (b = 0; b <= tbl->mask && !err; b++) {
+		for (pos = rcu_dereference(tbl->b[b]); pos;
+		     pos = rcu_dereference(pos->next)) {
+			f = container_of(pos, struct vtep_fdb, node);
 			if (!vtep_fdb_snap(f, &s))
 				continue;
 			if (*idx >= cb->args[2]) {

@@ -7,7 +7,6 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/memcontrol.h>
-#include <linux/rhashtable.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -114,7 +113,7 @@ static void vtep_fdb_move(struct vtep_dev *vtep, struct vtep_vni *vni,
 	old = rcu_dereference_protected(f->peer, lockdep_is_held(&vtep->lock));
 	/* Still ours to move: learned, elsewhere, and still in the table. */
 	if (!(f->flags & VTEP_FDB_STATIC) && !vtep_addr_equal(&old->addr, src) &&
-	    rhashtable_lookup_fast(&vtep->fdb, &f->key, vtep_fdb_params) == f) {
+	    vtep_fdb_find(&vtep->fdb, &f->key) == f) {
 		rcu_assign_pointer(f->peer, r);
 		WRITE_ONCE(f->seen, (u32)jiffies);
 		atomic_inc(&vtep->generation);
@@ -175,9 +174,8 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		err = -ENOENT;
 	else if (vtep_fdb_learn_full(vtep, vni))
 		err = -ENOSPC;
-	else
-		err = rhashtable_lookup_insert_fast(&vtep->fdb, &f->node,
-						    vtep_fdb_params);
+	else if (vtep_fdb_insert(&vtep->fdb, f))
+		err = -EEXIST;
 	if (!err) {
 		hlist_add_head(&f->vnode, &vni->fdb_list);
 		atomic_inc(&vtep->fdb_count);
@@ -195,8 +193,7 @@ static void vtep_fdb_learn_new(struct vtep_dev *vtep, struct vtep_vni *vni,
 		/*
 		 * -EEXIST: another CPU learned the same MAC first. Anything
 		 * else leaves the MAC unlearned and is counted: the limits
-		 * (-ENOSPC), the VNI going (-ENOENT), or the table growing
-		 * slower than frames come (rhashtable's -EBUSY or -ENOMEM).
+		 * (-ENOSPC) or the VNI going (-ENOENT).
 		 */
 		if (err != -EEXIST)
 			goto full;
@@ -286,8 +283,7 @@ static bool vtep_fdb_local_add(struct vtep_dev *vtep,
 	f->seen = now;
 
 	spin_lock_bh(&vtep->lock);
-	err = rhashtable_lookup_insert_fast(&vtep->locals, &f->node,
-					    vtep_fdb_params);
+	err = vtep_fdb_insert(&vtep->locals, f) ? -EEXIST : 0;
 	if (!err)
 		atomic_inc(&vtep->local_count);
 	spin_unlock_bh(&vtep->lock);
@@ -322,7 +318,7 @@ bool vtep_fdb_local_is_new_slow(struct vtep_dev *vtep, u32 vni,
 	 * adds it again and announces it.
 	 */
 	vtep_fdb_make_key(&key, vni, mac);
-	f = rhashtable_lookup_fast(&vtep->locals, &key, vtep_fdb_params);
+	f = vtep_fdb_find(&vtep->locals, &key);
 	if (!f) {
 		is_new = vtep_fdb_local_add(vtep, &key, now);
 	} else {

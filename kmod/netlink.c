@@ -121,6 +121,7 @@ static const struct nla_policy vtep_policy[VTEP_A_MAX + 1] = {
 	[VTEP_A_ALIAS]		= NLA_POLICY_NESTED(vtep_alias_policy),
 	[VTEP_A_FDB_RECORDS]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							 vtep_fdb_records_check),
+	[VTEP_A_FDB_EXPECT]	= { .type = NLA_U32 },
 };
 
 /* The device a request names, with a reference the caller drops. */

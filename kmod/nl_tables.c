@@ -305,14 +305,23 @@ static int fdb_parse(struct vtep_dev *vtep, struct nlattr *nest, u8 cmd,
 			       extack);
 }
 
-/* A parsed batch of FDB_NEW or FDB_DEL applied; *bad names a refused entry */
-static int fdb_apply(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		     unsigned int n, u8 cmd, bool replace, unsigned int *bad,
-		     struct netlink_ext_ack *extack)
+/*
+ * A parsed batch of FDB_NEW or FDB_DEL applied; *bad names a refused
+ * entry. An add may say how many entries its load still brings
+ * (VTEP_A_FDB_EXPECT), for the tables to take that size once.
+ */
+static int fdb_apply(struct vtep_dev *vtep, struct genl_info *info,
+		     const struct vtep_fdb_cfg *e, unsigned int n,
+		     unsigned int *bad)
 {
-	if (cmd == VTEP_CMD_FDB_NEW)
-		return vtep_fdb_add_batch(vtep, e, n, replace, bad, extack);
-	return vtep_fdb_del_batch(vtep, e, n, bad, extack);
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct nlattr *expect = info->attrs[VTEP_A_FDB_EXPECT];
+
+	if (info->genlhdr->cmd == VTEP_CMD_FDB_NEW)
+		return vtep_fdb_add_batch(vtep, e, n, replace,
+					  expect ? nla_get_u32(expect) : 0,
+					  bad, info->extack);
+	return vtep_fdb_del_batch(vtep, e, n, bad, info->extack);
 }
 
 /* Point a refusal at record @r of a VTEP_A_FDB_RECORDS batch */
@@ -381,7 +390,6 @@ static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
 {
 	const struct vtep_fdb_rec *r = nla_data(info->attrs[VTEP_A_FDB_RECORDS]);
 	unsigned int n = nla_len(info->attrs[VTEP_A_FDB_RECORDS]) / sizeof(*r);
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
 	struct netlink_ext_ack *extack = info->extack;
 	u8 cmd = info->genlhdr->cmd;
 	struct vtep_fdb_cfg *e;
@@ -400,7 +408,7 @@ static int fdb_records_change(struct vtep_dev *vtep, struct genl_info *info)
 		err = fdb_rec_parse(vtep, &r[i], cmd, i ? e[i - 1].vni : NULL,
 				    &e[i], extack);
 	if (!err) {
-		err = fdb_apply(vtep, e, n, cmd, replace, &bad, extack);
+		err = fdb_apply(vtep, info, e, n, &bad);
 		if (err)
 			NL_SET_BAD_ATTR(extack, (const struct nlattr *)&r[bad]);
 	}
@@ -455,7 +463,6 @@ static int fdb_nests(struct genl_info *info, struct nlattr ***at,
  */
 int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 {
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
 	struct netlink_ext_ack *extack = info->extack;
 	u8 cmd = info->genlhdr->cmd;
 	struct vtep_fdb_cfg *e = NULL;
@@ -480,7 +487,7 @@ int vtep_nl_fdb_change(struct vtep_dev *vtep, struct genl_info *info)
 			goto out;
 		}
 	}
-	err = fdb_apply(vtep, e, n, cmd, replace, &bad, extack);
+	err = fdb_apply(vtep, info, e, n, &bad);
 	if (err)
 		NL_SET_BAD_ATTR(extack, at[bad]);
 out:

@@ -14,9 +14,9 @@
  * reference went away, so a reader that still sees the old entry still
  * sees a live peer.
  *
- * The table vtep->peers (an rhashtable, so finding a peer costs the same at
- * ten peers or a million, and its seed is secret from senders that learning
- * turns into peers) is for finding an existing peer when an entry is added
+ * The table vtep->peers (htab.c: it grows with what it holds, so finding a
+ * peer costs the same at ten peers or a million, and its seed is secret
+ * from senders that learning turns into peers) is for finding an existing peer when an entry is added
  * or learned, and for receive's allow-list check; it is written under
  * vtep->lock.
  */
@@ -31,6 +31,8 @@
  * vtep_peer_park()); they count against cfg.peer_max while kept.
  */
 #define VTEP_PEER_PARKED_MAX	64
+/* Peers a load may have the table sized for ahead, without max-peers */
+#define VTEP_PEER_EXPECT_MAX	(1U << 22)
 
 static struct kmem_cache *peer_cache;
 
@@ -51,51 +53,58 @@ static void peer_free_rcu(struct rcu_head *head)
 	kmem_cache_free(peer_cache, container_of(head, struct vtep_peer, rcu));
 }
 
-static u32 peer_hash(const void *data, u32 len, u32 seed)
+static u32 peer_hash(const struct vtep_addr *a, u32 seed)
 {
-	const struct vtep_addr *a = data;
-
 	if (a->family == AF_INET6)
 		return jhash2((const u32 *)&a->ip6, 4, seed);
 	return jhash_1word((__force u32)a->ip4, seed);
 }
 
-static u32 peer_obj_hash(const void *data, u32 len, u32 seed)
+/* A peer's hash, for the table's resizes */
+static u32 peer_node_hash(const struct vtep_hnode *n, u32 seed)
 {
-	const struct vtep_peer *p = data;
-
-	return peer_hash(&p->addr, len, seed);
+	return peer_hash(&container_of(n, struct vtep_peer, node)->addr, seed);
 }
 
-/* Compares only the address's own bytes: callers need not zero the rest. */
-static int peer_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+/* The peer at @addr (hash @h), or NULL: RCU, or vtep->lock held */
+static struct vtep_peer *peer_lookup(struct vtep_dev *vtep,
+				     const struct vtep_addr *addr, u32 h)
 {
-	const struct vtep_peer *p = obj;
+	struct vtep_htab *tab = &vtep->peers;
+	struct vtep_hbkt *t = vtep_htab_deref(tab, tab->tbl);
+	struct vtep_hnode *pos;
 
-	return !vtep_addr_equal(&p->addr, arg->key);
+	do {
+		for (pos = vtep_htab_deref(tab, t->b[h & t->mask]); pos;
+		     pos = vtep_htab_deref(tab, pos->next)) {
+			struct vtep_peer *p;
+
+			p = container_of(pos, struct vtep_peer, node);
+			/* the address's own bytes: callers need not zero the rest */
+			if (vtep_addr_equal(&p->addr, addr))
+				return p;
+		}
+	} while ((t = vtep_hbkt_next(tab, t)));
+	return NULL;
 }
 
-static const struct rhashtable_params peer_params = {
-	.head_offset		= offsetof(struct vtep_peer, node),
-	.key_offset		= offsetof(struct vtep_peer, addr),
-	.key_len		= sizeof(struct vtep_addr),
-	.hashfn			= peer_hash,
-	.obj_hashfn		= peer_obj_hash,
-	.obj_cmpfn		= peer_cmp,
-	.automatic_shrinking	= true,
-};
+/* Take @p out of the table; vtep->lock held */
+static void peer_unhash(struct vtep_dev *vtep, struct vtep_peer *p)
+{
+	WARN_ON_ONCE(!vtep_htab_remove(&vtep->peers, &p->node,
+				       peer_hash(&p->addr, vtep->peers.seed)));
+}
 
 int vtep_peer_init(struct vtep_dev *vtep)
 {
 	vtep->peers_parked = 0;
-	return rhashtable_init(&vtep->peers, &peer_params);
+	return vtep_htab_init(&vtep->peers, &vtep->lock, peer_node_hash);
 }
 
 /* Every entry has dropped its peer by now (the FDB and VNIs are gone). */
 void vtep_peer_free(struct vtep_dev *vtep)
 {
-	WARN_ON_ONCE(atomic_read(&vtep->peers.nelems));
-	rhashtable_destroy(&vtep->peers);
+	vtep_htab_destroy(&vtep->peers);
 }
 
 /* Whether a new peer would pass cfg.peer_max; vtep->lock or a first guess */
@@ -103,7 +112,7 @@ static bool peer_room(struct vtep_dev *vtep)
 {
 	u32 max = READ_ONCE(vtep->cfg.peer_max);
 
-	return !max || atomic_read(&vtep->peers.nelems) < max;
+	return !max || vtep_htab_count(&vtep->peers) < max;
 }
 
 /*
@@ -126,7 +135,7 @@ static struct vtep_peer *peer_find(struct vtep_dev *vtep,
 	struct vtep_peer *p;
 
 	spin_lock_bh(&vtep->lock);
-	p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
+	p = peer_lookup(vtep, addr, peer_hash(addr, vtep->peers.seed));
 	if (p)
 		peer_hold(vtep, p);
 	spin_unlock_bh(&vtep->lock);
@@ -143,21 +152,20 @@ static struct vtep_peer *peer_insert_locked(struct vtep_dev *vtep,
 					    const struct vtep_addr *addr,
 					    struct vtep_peer **spare)
 {
+	u32 h = peer_hash(addr, vtep->peers.seed);
 	struct vtep_peer *new = *spare, *p;
 
 	lockdep_assert_held(&vtep->lock);
+	p = peer_lookup(vtep, addr, h);
+	if (p) {
+		peer_hold(vtep, p);
+		return p;
+	}
+	if (!peer_room(vtep))
+		return ERR_PTR(-ENOSPC);
 	new->addr = *addr;
 	refcount_set(&new->ref, 1);
-	if (peer_room(vtep))
-		p = rhashtable_lookup_get_insert_key(&vtep->peers, &new->addr,
-						     &new->node, peer_params);
-	else
-		p = rhashtable_lookup_fast(&vtep->peers, &new->addr,
-					   peer_params) ?: ERR_PTR(-ENOSPC);
-	if (!IS_ERR_OR_NULL(p))
-		peer_hold(vtep, p);
-	if (p)
-		return p;
+	vtep_htab_insert(&vtep->peers, &new->node, h);
 	*spare = NULL;
 	return new;
 }
@@ -181,8 +189,8 @@ static struct vtep_peer *peer_insert_spare(struct vtep_dev *vtep,
  * learning from softirq. ERR_PTR(-ENOMEM) when out of memory, -ENOSPC when
  * the peer is new and the device has cfg.peer_max peers already: learning
  * from ever new sources (IPv6 makes them cheap) cannot grow the table
- * without bound. The table is an rhashtable, so a lookup costs the same at
- * any size.
+ * without bound. The table grows with what it holds, so a lookup costs the
+ * same at any size.
  *
  * The peer is charged to the memory cgroup of the caller (SLAB_ACCOUNT):
  * a netlink request's sender; learning sets the device creator's active
@@ -240,15 +248,7 @@ void vtep_peer_pool_drain(struct vtep_peer_pool *pool)
  * vtep_peer_get() for a control-plane batch, with vtep->lock held: the
  * peer of @addr held, a new one taken from @pool, or ERR_PTR(-EAGAIN)
  * when @addr is new and @pool is empty (the caller lets go of the lock,
- * refills it and asks again), -ENOSPC past cfg.peer_max, or the table's
- * refusal.
- *
- * Which walk of the table comes first follows the last address: after a
- * new one (or at the start) a pooled peer is inserted, or the peer there
- * found, in one walk, where a lookup and then an insert take two, so a
- * load with a destination an entry pays one; after a peer found, a plain
- * lookup comes first, without the bucket lock an insert takes, so a load
- * over a few destinations pays what it did.
+ * refills it and asks again), or -ENOSPC past cfg.peer_max.
  */
 struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,
 				       const struct vtep_addr *addr,
@@ -257,22 +257,37 @@ struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,
 	struct vtep_peer *p, **spare;
 
 	lockdep_assert_held(&vtep->lock);
-	if (!pool->last_new || !pool->n) {
-		p = rhashtable_lookup_fast(&vtep->peers, addr, peer_params);
-		if (p) {
-			peer_hold(vtep, p);
-			pool->last_new = false;
-			return p;
-		}
-		if (!pool->n)
-			return ERR_PTR(-EAGAIN);
+	p = peer_lookup(vtep, addr, peer_hash(addr, vtep->peers.seed));
+	if (p) {
+		peer_hold(vtep, p);
+		return p;
 	}
+	if (!pool->n)
+		return ERR_PTR(-EAGAIN);
 	spare = &pool->p[pool->n - 1];
 	p = peer_insert_locked(vtep, addr, spare);
-	pool->last_new = !*spare;
-	if (!*spare)
-		pool->n--;		/* it went in */
+	if (!*spare) {			/* it went in */
+		pool->n--;
+		pool->made++;
+	}
 	return p;
+}
+
+/*
+ * A load is bringing about @n new peers (fdb_batch.c judges it from the
+ * share of new destinations in its first message): size the table for
+ * them once, within the room under cfg.peer_max. Process context.
+ */
+void vtep_peer_reserve(struct vtep_dev *vtep, u32 n)
+{
+	u32 max = READ_ONCE(vtep->cfg.peer_max);
+	u32 have = vtep_htab_count(&vtep->peers);
+
+	if (max)
+		n = min(n, max > have ? max - have : 0);
+	n = min(n, VTEP_PEER_EXPECT_MAX);
+	if (n)
+		vtep_htab_reserve(&vtep->peers, n);
 }
 
 /*
@@ -293,7 +308,7 @@ void vtep_peer_put_bag(struct vtep_dev *vtep, struct vtep_peer *p,
 	lockdep_assert_held(&vtep->lock);
 	if (!refcount_dec_and_test(&p->ref))
 		return;
-	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
+	peer_unhash(vtep, p);
 	if (!vtep_bag_take_peer(bag, p))
 		call_rcu(&p->rcu, peer_free_rcu);
 }
@@ -322,39 +337,52 @@ void vtep_peer_park(struct vtep_dev *vtep, struct vtep_peer *p)
 		vtep->peers_parked++;
 		return;
 	}
-	rhashtable_remove_fast(&vtep->peers, &p->node, peer_params);
+	peer_unhash(vtep, p);
 	call_rcu(&p->rcu, peer_free_rcu);
 }
 
-/* Free the parked peers; process context (ageing, teardown). */
+/*
+ * Free the parked peers; process context (ageing, teardown). A peer
+ * parked during the walk, or moved past it by a resize, waits for the
+ * next.
+ */
 void vtep_peer_reap(struct vtep_dev *vtep)
 {
-	struct rhashtable_iter iter;
-	struct vtep_peer *p;
+	struct vtep_hnode *pos;
+	struct vtep_hbkt *t;
+	u32 i;
 
 	if (!READ_ONCE(vtep->peers_parked))
 		return;
-	rhashtable_walk_enter(&vtep->peers, &iter);
-	rhashtable_walk_start(&iter);
-	while ((p = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(p) || refcount_read(&p->ref))
-			continue;
-		spin_lock_bh(&vtep->lock);
-		if (!refcount_read(&p->ref) &&
-		    !rhashtable_remove_fast(&vtep->peers, &p->node,
-					    peer_params)) {
-			vtep->peers_parked--;
-			call_rcu(&p->rcu, peer_free_rcu);
+	rcu_read_lock();
+	for (t = rcu_dereference(vtep->peers.tbl); t;
+	     t = rcu_dereference(t->future)) {
+		for (i = 0; i <= t->mask; i++) {
+			for (pos = rcu_dereference(t->b[i]); pos;
+			     pos = rcu_dereference(pos->next)) {
+				struct vtep_peer *p;
+
+				p = container_of(pos, struct vtep_peer, node);
+				if (refcount_read(&p->ref))
+					continue;
+				spin_lock_bh(&vtep->lock);
+				if (!refcount_read(&p->ref) &&
+				    vtep_htab_remove(&vtep->peers, &p->node,
+						     peer_hash(&p->addr,
+							       vtep->peers.seed))) {
+					vtep->peers_parked--;
+					call_rcu(&p->rcu, peer_free_rcu);
+				}
+				spin_unlock_bh(&vtep->lock);
+			}
 		}
-		spin_unlock_bh(&vtep->lock);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	rcu_read_unlock();
 }
 
 /* The peer of @addr, if any; RCU held (receive), no reference taken. */
 struct vtep_peer *vtep_peer_lookup_rcu(struct vtep_dev *vtep,
 				       const struct vtep_addr *addr)
 {
-	return rhashtable_lookup(&vtep->peers, addr, peer_params);
+	return peer_lookup(vtep, addr, peer_hash(addr, vtep->peers.seed));
 }

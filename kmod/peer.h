@@ -19,9 +19,10 @@ struct vtep_peer *vtep_peer_get(struct vtep_dev *vtep,
 #define VTEP_PEER_POOL	32
 struct vtep_peer_pool {
 	unsigned int n;			/* p[0, n) allocated, not in use */
-	bool last_new;			/* the last address asked was new */
+	unsigned int made;		/* peers it gave that went in */
 	struct vtep_peer *p[VTEP_PEER_POOL];
 };
+void vtep_peer_reserve(struct vtep_dev *vtep, u32 n);
 int vtep_peer_pool_fill(struct vtep_peer_pool *pool, unsigned int want);
 void vtep_peer_pool_drain(struct vtep_peer_pool *pool);
 struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,

@@ -101,6 +101,7 @@
 
 #include "addr.h"
 #include "compat.h"
+#include "htab.h"
 
 /* Outer IPv4/IPv6 + UDP + VXLAN + inner Ethernet header */
 #define VTEP_HLEN		(sizeof(struct udphdr) + 8)
@@ -152,7 +153,7 @@ struct vtep_pcpu_stats {
  * routes to peers are cached per device (route.c), not per peer.
  */
 struct vtep_peer {
-	struct rhash_head node;		/* vtep->peers, under vtep->lock */
+	struct vtep_hnode node;		/* vtep->peers, under vtep->lock */
 	struct vtep_addr addr;
 	refcount_t ref;
 	/*
@@ -306,7 +307,7 @@ struct vtep_fdb_key {
  * fdb_list, so that flushing a VNI costs what the VNI holds.
  */
 struct vtep_fdb {
-	struct rhash_head node;
+	struct vtep_hnode node;		/* vtep->fdb or vtep->locals */
 	struct vtep_fdb_key key;
 	u8 flags;
 	u8 owner;			/* enum vtep_owner, of static entries */
@@ -344,19 +345,19 @@ struct vtep_dev {
 	struct net_device *lower;	/* cfg.underlay's device, RTNL */
 
 	spinlock_t lock;		/* see the top of this file */
-	struct rhashtable fdb;
+	struct vtep_htab fdb;
 	atomic_t fdb_count;
 	atomic_t static_count;		/* static entries, against cfg.fdb_max */
 	atomic_t learned;		/* learned entries, against cfg.learn_max_dev */
 	struct mem_cgroup *memcg;	/* the creator's: learning is charged there */
-	struct rhashtable locals;	/* local MACs seen, for move notices */
+	struct vtep_htab locals;	/* local MACs seen, for move notices */
 	struct vtep_pcpu_seen __percpu *seen;	/* learn.c */
 	atomic_t local_count;
 	struct rhashtable vnis;
 	u32 vni_count;
 	u32 vni_gen;			/* bumped by VNI/remote/neigh changes, dumps */
 	struct vtep_vni __rcu *vlan_map[VLAN_N_VID];	/* [0] = untagged */
-	struct rhashtable peers;	/* struct vtep_peer, by address */
+	struct vtep_htab peers;		/* struct vtep_peer, by address */
 	u32 peers_parked;		/* kept at no reference, vtep->lock */
 	struct ratelimit_state move_rs;	/* VTEP_EVENT_FDB_MOVED */
 	struct rhashtable allow;	/* known (VNI, peer) pairs, allow.c */
@@ -516,8 +517,8 @@ void vtep_fdb_free(struct vtep_dev *vtep);	/* priv_destructor: frees */
 /* vtep_fdb_lookup(): fdb.h */
 bool vtep_fdb_snap(const struct vtep_fdb *f, struct vtep_fdb_info *i);
 int vtep_fdb_add_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
-		       unsigned int n, bool replace, unsigned int *bad,
-		       struct netlink_ext_ack *extack);
+		       unsigned int n, bool replace, u32 expect,
+		       unsigned int *bad, struct netlink_ext_ack *extack);
 int vtep_fdb_del_batch(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 		       unsigned int n, unsigned int *bad,
 		       struct netlink_ext_ack *extack);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vtepctl.h"
@@ -175,6 +176,36 @@ static char *next_line(struct reader *r)
 	}
 }
 
+/*
+ * The lines of regular file @fd, read through once (and @fd put back at
+ * its start), or 0: a load's size, said to the kernel ahead (fdb lines,
+ * VTEP_A_FDB_EXPECT), so that its table is sized once. A pipe is not
+ * read twice: its load goes without.
+ */
+static unsigned int count_lines(int fd, char *buf, size_t size)
+{
+	unsigned int lines = 0;
+	struct stat st;
+	bool tail = false;
+	ssize_t n;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	while ((n = read(fd, buf, size)) > 0 || (n < 0 && errno == EINTR)) {
+		const char *p = buf, *end = buf + (n > 0 ? n : 0);
+
+		while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+			lines++;
+			p++;
+		}
+		if (n > 0)
+			tail = buf[n - 1] != '\n';
+	}
+	if (n < 0 || lseek(fd, 0, SEEK_SET))
+		return 0;
+	return lines + tail;
+}
+
 int batch_read(struct vtep_ctx *ctx, const char *file,
 	       int (*line_fn)(struct vtep_ctx *ctx, int argc, char **argv),
 	       int (*flush)(struct vtep_ctx *ctx))
@@ -196,6 +227,7 @@ int batch_read(struct vtep_ctx *ctx, const char *file,
 		return VTEP_EXIT_REFUSED;
 	}
 	ctx->batch_file = is_stdin ? "stdin" : file;
+	ctx->batch_lines = count_lines(r.fd, r.buf, r.cap);
 	while ((line = next_line(&r))) {
 		int argc, status = VTEP_EXIT_USAGE;
 

@@ -70,6 +70,7 @@
 struct fdb_chunk {
 	char dev[IFNAMSIZ];
 	int cmd;			/* FDB_ADD, FDB_REPLACE or FDB_DEL */
+	uint32_t expect;		/* the load's lines from here; 0: unknown */
 	unsigned int n;
 	size_t bytes;			/* size of its message */
 	struct fdb_batch_entry e[CHUNK_ENTRIES];
@@ -264,6 +265,10 @@ static unsigned int send_range(struct fdb_pipe *p, struct fdb_chunk *c,
 			n = fdb_batch_build(nlh, c->dev, c->e + lo, hi - lo,
 					    FDB_BATCH_BYTES);
 		}
+		/* adds: how many the load may still bring, for the table */
+		if (c->expect && c->cmd != FDB_DEL &&
+		    nl_has_attr(p->nl, VTEP_A_FDB_EXPECT))
+			mnl_attr_put_u32(nlh, VTEP_A_FDB_EXPECT, c->expect);
 		if (!nl_request_quiet(p->nl, nlh, NULL, NULL)) {
 			if (ext->msg[0])	/* a warning: at the first line */
 				pr_at(p->file, c->e[lo].line, "Warning", "%s",
@@ -506,6 +511,8 @@ int fdb_batch_queue(struct vtep_ctx *ctx, int cmd, const struct fdb_req *r)
 		}
 		memcpy(c->dev, r->dev, sizeof(c->dev));
 		c->cmd = cmd;
+		c->expect = ctx->batch_lines >= ctx->line ?
+			    ctx->batch_lines - ctx->line + 1 : 0;
 		c->n = 0;
 		c->bytes = BATCH_HDR_BYTES;
 		p->fill = c;

@@ -332,6 +332,7 @@ struct vtep_ctx {
 	int status;			/* -batch: the first failed line's */
 	const char *batch_file;		/* NULL outside -batch */
 	unsigned int line;
+	unsigned int batch_lines;	/* -batch FILE's lines; 0: not known */
 	unsigned int failed;		/* -batch -force: commands refused */
 	const struct vtep_object *queued;	/* whose batch hook holds lines */
 	void *queue;			/* that object's queue */

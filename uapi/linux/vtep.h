@@ -237,7 +237,11 @@
  *     (PEER_MAX, for an entry sending to a new address) would be
  *     exceeded; learned entries never count against FDB_MAX. -ENOENT
  *     for a VNI not on the device. Userspace splits large loads over
- *     several messages.
+ *     several messages. VTEP_A_FDB_EXPECT, optional, says how many
+ *     entries the load brings from this message on, at most: the MAC
+ *     table is sized for them once, where it would double its way there
+ *     (a hint: capped by FDB_MAX, and by 4M entries without one; the
+ *     table shrinks again once the entries are not there).
  * VTEP_CMD_FDB_DEL      IFINDEX|IFNAME, VTEP_A_FDB { VNI, MAC, [DST|DST6],
  *                       [OWNER] }
  *                       or a batch: VTEP_A_FDB_LIST { VTEP_A_FDB ... },
@@ -475,6 +479,7 @@ enum vtep_attr {
 	VTEP_A_NEIGH,		/* nest: VTEP_NEIGH_A_* */
 	VTEP_A_ALIAS,		/* nest: VTEP_ALIAS_A_* */
 	VTEP_A_FDB_RECORDS,	/* binary: struct vtep_fdb_rec[] (batch) */
+	VTEP_A_FDB_EXPECT,	/* u32: entries a load still brings (FDB_NEW) */
 	__VTEP_A_MAX,
 };
 #define VTEP_A_MAX (__VTEP_A_MAX - 1)
