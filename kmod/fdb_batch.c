@@ -256,27 +256,18 @@ static int op_apply_retry(struct vtep_dev *vtep, const struct vtep_fdb_cfg *e,
 	}
 }
 
-/* Entries a load may have the table sized for ahead, without max-fdb */
-#define VTEP_FDB_EXPECT_MAX	(1U << 22)
-
 /*
  * A load of @n entries more is coming (VTEP_A_FDB_EXPECT): size the MAC
  * table for them now, once, where it would double its way there, moving
- * every entry each time. Capped by the room under cfg.fdb_max (a device
- * of a user namespace always has one) and by VTEP_FDB_EXPECT_MAX; the
- * table's array is charged to the request's sender. Out of memory, the
- * table grows as it fills, as without the hint. Process context.
+ * every entry each time. Within the room under cfg.fdb_max; the table's
+ * array is charged to the request's sender. Out of memory, the table
+ * grows as it fills, as without the hint. Process context.
  */
 static void vtep_fdb_reserve(struct vtep_dev *vtep, u32 n)
 {
-	u32 max = READ_ONCE(vtep->cfg.fdb_max);
-	u32 have = atomic_read(&vtep->static_count);
-
-	if (max)
-		n = min(n, max > have ? max - have : 0);
-	n = min(n, VTEP_FDB_EXPECT_MAX);
-	if (n)
-		vtep_htab_reserve(&vtep->fdb, n);
+	vtep_htab_reserve(&vtep->fdb, n,
+			  vtep_htab_room(READ_ONCE(vtep->cfg.fdb_max),
+					 atomic_read(&vtep->static_count)));
 }
 
 /*

@@ -54,6 +54,8 @@
  * a million into an empty table then moves about an eighth of them, in a
  * few resizes, where doubling moved each 1.6 times.
  */
+/* Entries a table is sized ahead for at most, whatever the owner's limit */
+#define VTEP_HTAB_RESERVE_MAX	(1U << 22)
 #define VTEP_HTAB_AHEAD		16U
 #define VTEP_HTAB_AHEAD_MIN	4096U
 /* A table sized ahead of a load is not shrunk for this long after */
@@ -266,18 +268,22 @@ void vtep_htab_destroy(struct vtep_htab *tab)
 }
 
 /*
- * Size the table for @n entries more than it holds (at most
- * VTEP_HTAB_AHEAD times as many), at once, where it would otherwise
+ * Size the table for @n entries more than it holds (at most @room, the
+ * owner's limit's, VTEP_HTAB_RESERVE_MAX, and VTEP_HTAB_AHEAD times as
+ * many as it holds), at once, where it would otherwise
  * double its way there. Process context (it allocates and
  * moves what the table holds), the lock not held. Never shrinks it: a
  * table sized ahead of a load shrinks as usual once the load is not
  * there (its entries deleted, or the load refused).
  */
-int vtep_htab_reserve(struct vtep_htab *tab, u32 n)
+int vtep_htab_reserve(struct vtep_htab *tab, u32 n, u32 room)
 {
 	u32 have, want, size;
 	int err = 0;
 
+	n = min3(n, room, VTEP_HTAB_RESERVE_MAX);
+	if (!n)
+		return 0;
 	mutex_lock(&tab->resizing);
 	have = vtep_htab_count(tab);
 	n = min(n, VTEP_HTAB_AHEAD * max(have, VTEP_HTAB_AHEAD_MIN));

@@ -45,8 +45,16 @@ int vtep_htab_init(struct vtep_htab *tab, spinlock_t *lock,
 		   u32 (*hash)(const struct vtep_hnode *n, u32 seed));
 /* Every entry is out; process context */
 void vtep_htab_destroy(struct vtep_htab *tab);
-/* Size the table for @n more entries now; process context, lock not held */
-int vtep_htab_reserve(struct vtep_htab *tab, u32 n);
+/*
+ * Size the table for @n more entries now, within @room; process context,
+ * lock not held
+ */
+int vtep_htab_reserve(struct vtep_htab *tab, u32 n, u32 room);
+/* The room under a limit @max (0: none) of which @have are taken */
+static inline u32 vtep_htab_room(u32 max, u32 have)
+{
+	return !max ? U32_MAX : max > have ? max - have : 0;
+}
 static inline u32 vtep_htab_count(const struct vtep_htab *tab)
 {
 	return atomic_read(&tab->nelems);

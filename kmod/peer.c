@@ -31,8 +31,6 @@
  * vtep_peer_park()); they count against cfg.peer_max while kept.
  */
 #define VTEP_PEER_PARKED_MAX	64
-/* Peers a load may have the table sized for ahead, without max-peers */
-#define VTEP_PEER_EXPECT_MAX	(1U << 22)
 
 static struct kmem_cache *peer_cache;
 
@@ -280,14 +278,9 @@ struct vtep_peer *vtep_peer_get_locked(struct vtep_dev *vtep,
  */
 void vtep_peer_reserve(struct vtep_dev *vtep, u32 n)
 {
-	u32 max = READ_ONCE(vtep->cfg.peer_max);
-	u32 have = vtep_htab_count(&vtep->peers);
-
-	if (max)
-		n = min(n, max > have ? max - have : 0);
-	n = min(n, VTEP_PEER_EXPECT_MAX);
-	if (n)
-		vtep_htab_reserve(&vtep->peers, n);
+	vtep_htab_reserve(&vtep->peers, n,
+			  vtep_htab_room(READ_ONCE(vtep->cfg.peer_max),
+					 vtep_htab_count(&vtep->peers)));
 }
 
 /*
